@@ -1,0 +1,126 @@
+"""A build: source → notes → selection → ledger plan → package file and ledger file.
+
+:func:`build` is what ``deckgen build`` runs for each deck. It returns a :class:`BuildResult` describing
+what was (or, with ``dry_run``, would be) written; it never prints.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import SelectionError
+from .generate import Note, cloze_numbers, generate
+from .ledger import Ledger, Plan, not_before, plan
+from .model import Source
+from .package import apkg_bytes, write_atomic
+from .select import Selection, select
+
+DEFAULT_OUT_DIR = Path("dist")
+
+
+def normalize_deck_name(name: str) -> str:
+    """Tidy a deck name: parts split on ``::`` are stripped and inner spaces collapsed
+    (``"A :: B"`` → ``"A::B"``). Raises ValueError for an empty name or an empty part (``A::::B``, ``A::``),
+    which Anki would turn into a deck called "blank"."""
+    parts = [" ".join(part.split()) for part in name.split("::")]
+    if not all(parts):
+        raise ValueError(f"deck name '{name}' has an empty part between '::' separators")
+    return "::".join(parts)
+
+
+def card_count(note: Note) -> int:
+    """How many cards Anki makes from ``note``: one for Q/A, one per distinct cloze number."""
+    if note.kind == "cloze":
+        return len(set(cloze_numbers(note.spec.data["cloze"])))
+    return 1
+
+
+@dataclass
+class BuildResult:
+    """What a build produced. ``written`` is False for a dry run."""
+
+    source: Source
+    output: Path
+    ledger_path: Path
+    deck_name: str
+    notes: list[Note]
+    plan: Plan
+    warnings: list[str] = field(default_factory=list)
+    """Every warning as a printable line (source problems, ledger trouble, identity hints)."""
+    written: bool = False
+
+    @property
+    def cards(self) -> int:
+        return sum(card_count(n) for n in self.notes)
+
+
+def default_output(source: Source, selection: Selection, out_dir: Path = DEFAULT_OUT_DIR) -> Path:
+    """``dist/<deck-id>.apkg``, or ``dist/<deck-id>-<selection slug>.apkg`` for a filtered build."""
+    suffix = f"-{selection.slug()}" if selection else ""
+    return out_dir / f"{source.deck_id}{suffix}.apkg"
+
+
+def build(source: Source, *, selection: Selection = Selection(), output: Path | None = None,
+          name: str | None = None, subdecks: bool = False, dry_run: bool = False,
+          clock: Callable[[], float] = time.time, sleep: Callable[[float], None] = time.sleep) -> BuildResult:
+    """Build one deck from ``source``.
+
+    ``selection`` filters notes (see :mod:`deckgen.select`); the deck is then named
+    ``"<deck name> · <selection label>"`` unless ``name`` is given, and written to
+    :func:`default_output` unless ``output`` is. ``subdecks`` puts each theme in its own subdeck
+    (``AGI-Next 2026::分化 Divergence``). The ledger next to the source decides every ``mod`` (see
+    :mod:`deckgen.ledger`); if a changed note was last packaged in this very second, the build sleeps
+    until the next second (at most 1 s) so that no ``mod`` lies in the future.
+
+    Raises :class:`deckgen.errors.SourceError` (broken notes), :class:`SelectionError` (bad selection or
+    deck name), :class:`deckgen.errors.OutputError` (cannot write; nothing is changed then).
+    """
+    notes, problems = generate(source)
+    warnings = [str(p) for p in sorted([*source.warnings, *problems])]
+    chosen = select(source, notes, selection)
+    label = selection.label(source) if selection else ""
+    try:
+        deck_name = normalize_deck_name(name or (f"{source.name} · {label}" if label else source.name))
+    except ValueError as err:
+        raise SelectionError(f"--name: {err}") from None
+    output = Path(output) if output else default_output(source, selection)
+    ledger_path = Ledger.path_for(source.path, source.deck_id)
+    ledger, trouble = Ledger.read(ledger_path, source.deck_id)
+    if trouble:
+        warnings.append(trouble)
+
+    types = sorted({n.note_type for n in chosen}, key=lambda t: t.id)
+    now = int(clock())
+    need = not_before(chosen, types, ledger)
+    if need > now and not dry_run:
+        sleep(max(0.0, need - clock()))
+        now = need
+    result_plan = plan(chosen, notes, types, ledger, now)
+    warnings.extend(result_plan.warnings)
+    result = BuildResult(source, output, ledger_path, deck_name, chosen, result_plan, warnings)
+    if dry_run:
+        return result
+
+    deck_of = {n.guid: _deck_for(source, n, deck_name, subdecks) for n in chosen}
+    description = source.description
+    if source.source_title:
+        description += f"\n\nSource: {source.source_title}" + (f" ({source.source_by})" if source.source_by else "")
+    data = apkg_bytes(chosen, deck_of, {deck_name: description}, types, result_plan.mods, result_plan.type_mods)
+    write_atomic(output, data)
+    write_atomic(ledger_path, result_plan.ledger.dumps().encode("utf-8"))
+    result.written = True
+    return result
+
+
+def _deck_for(source: Source, note: Note, deck_name: str, subdecks: bool) -> str:
+    if not subdecks:
+        return deck_name
+    theme = source.theme(note.judgment.theme)
+    path = [theme.label]
+    if theme.parent:
+        path.insert(0, source.theme(theme.parent).label)
+    return normalize_deck_name("::".join([deck_name, *path]))
+

@@ -1,0 +1,217 @@
+"""Judgments → notes: card generation and identity.
+
+Each card spec yields one or more notes. Every note has a stable **key** — the spec's explicit ``id`` when
+given, else ``<judgment-id>/<kind>/<n>`` — plus a suffix for specs that make several notes (a concept's
+``/who``, ``/what`` and ``/term``). The note's GUID is ``genanki.guid_for(deck_id, key)``: it depends on the
+deck id and the key only, never on the text, so editing a question or answer updates the note in place in
+Anki (Anki matches notes by GUID alone: rslib ``import_export/package/apkg/import/notes.rs``).
+
+Field values are HTML: every piece of source text is escaped (``vector<int>`` stays text), newlines
+become ``<br>``, and only deckgen's own markup (lists, ``<img>``) is added.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import genanki
+
+from .errors import Problem, SourceError
+from .model import CardSpec, Judgment, Source
+from .notetypes import NOTE_TYPES
+
+CLOZE_RE = re.compile(r"\{\{c(\d+)::(.*?)\}\}", re.S)
+_COUNT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                "eleven", "twelve")
+
+
+@dataclass(frozen=True)
+class Note:
+    """One Anki note made from a card spec.
+
+    ``fields`` are HTML strings in the order of ``NOTE_TYPES[kind].fields``; ``question`` and ``answer``
+    are the same content as plain text, for reports, lint and listings.
+    """
+
+    key: str
+    guid: str
+    kind: str
+    """Note type: ``qa`` or ``cloze``."""
+    fields: tuple[str, ...]
+    tags: tuple[str, ...]
+    question: str
+    answer: str
+    judgment: Judgment
+    spec: CardSpec
+    order: int
+    """0-based position in the source; new cards are queued in this order (card ``due``)."""
+    media: tuple[str, ...] = ()
+    """Absolute paths of media files the note's fields reference."""
+
+    @property
+    def note_type(self):
+        return NOTE_TYPES[self.kind]
+
+
+def guid_for(deck_id: str, key: str) -> str:
+    """The note GUID for ``key`` in the deck ``deck_id`` (genanki's base91 SHA-256 of both)."""
+    return genanki.guid_for(deck_id, key)
+
+
+def text_html(text: str) -> str:
+    """Escape plain source text for an Anki field; newlines become ``<br>``."""
+    return html.escape(text, quote=False).replace("\n", "<br>")
+
+
+def count_word(n: int) -> str:
+    """English count word for small numbers (``2`` → ``two``), digits above twelve."""
+    return _COUNT_WORDS[n] if n < len(_COUNT_WORDS) else str(n)
+
+
+def list_question(of: str, n: int) -> str:
+    """``"杨强's {n} agent dimensions"`` → ``"What are 杨强's two agent dimensions?"``.
+
+    Without a ``{n}`` placeholder the count goes first: ``"What are the two <of>?"``.
+    """
+    if "{n}" in of:
+        return f"What are {of.replace('{n}', count_word(n))}?"
+    return f"What are the {count_word(n)} {of}?"
+
+
+def cloze_numbers(text: str) -> list[int]:
+    """The deletion numbers used in a cloze text, in order of appearance (``{{c2::x}}`` → 2)."""
+    return [int(m.group(1)) for m in CLOZE_RE.finditer(text)]
+
+
+def generate(source: Source) -> tuple[list[Note], list[Problem]]:
+    """All notes of ``source`` in source order, and the warnings found while making them.
+
+    Raises :class:`SourceError` for problems that would make a broken note: a duplicate key (naming both
+    places), an empty field, a cloze without deletions.
+    """
+    gen = _Generator(source)
+    for judgment in source.judgments:
+        for spec in judgment.cards:
+            gen.spec(judgment, spec)
+    errors = [p for p in gen.problems if p.severity == "error"]
+    if errors:
+        raise SourceError(gen.problems)
+    return gen.notes, gen.problems
+
+
+class _Generator:
+    def __init__(self, source: Source):
+        self.source = source
+        self.notes: list[Note] = []
+        self.problems: list[Problem] = []
+        self.keys: dict[str, CardSpec] = {}
+        self.folder = Path(source.path).parent
+
+    def problem(self, spec: CardSpec, message: str, severity: str = "error") -> None:
+        loc = spec.loc
+        self.problems.append(Problem(loc.file, loc.line, loc.col, loc.path, message, severity))
+
+    def spec(self, j: Judgment, spec: CardSpec) -> None:
+        base = spec.id or f"{j.id}/{spec.kind}/{spec.n}"
+        d = spec.data
+        if spec.kind == "qa":
+            self.add(j, spec, base, "qa", d["q"], d["a"], text_html(d["a"]))
+        elif spec.kind == "concept":
+            term = d["term"]
+            if d["by"]:
+                person = self.source.person(d["by"])
+                self.add(j, spec, f"{base}/who", "qa", f"Who proposed {term}?", person.label, text_html(person.label))
+            self.add(j, spec, f"{base}/what", "qa", f"What is {term}?", d["means"], text_html(d["means"]))
+            if d["reverse"]:
+                self.add(j, spec, f"{base}/term", "qa", f"Which term means: {d['means']}?", term, text_html(term))
+        elif spec.kind == "list":
+            items = d["items"]
+            answer_html = "<ol>" + "".join(f"<li>{text_html(i)}</li>" for i in items) + "</ol>"
+            self.add(j, spec, base, "qa", list_question(d["of"], len(items)), "; ".join(items), answer_html)
+        else:
+            self.cloze(j, spec, base)
+
+    def cloze(self, j: Judgment, spec: CardSpec, key: str) -> None:
+        text = spec.data["cloze"]
+        numbers = cloze_numbers(text)
+        if not numbers:
+            self.problem(spec, "cloze text has no deletions; mark the key terms like {{c1::智能效率}}")
+            return
+        if 0 in numbers:
+            self.problem(spec, "cloze numbers start at c1 ({{c0::...}} makes no card)")
+            return
+        missing = sorted(set(range(1, max(numbers) + 1)) - set(numbers))
+        if missing:
+            self.problem(spec, "cloze numbering has gaps (no " + ", ".join(f"c{n}" for n in missing)
+                         + "); Anki makes one card per number used", "warning")
+        question = CLOZE_RE.sub("[...]", text)
+        answer = "; ".join(m.group(2).split("::")[0] for m in CLOZE_RE.finditer(text))
+        self.add(j, spec, key, "cloze", question, answer, text_html(spec.data["extra"]), text=text_html(text))
+
+    def add(self, j: Judgment, spec: CardSpec, key: str, kind: str, question: str, answer: str,
+            answer_html: str, text: str | None = None) -> None:
+        if key in self.keys:
+            other = self.keys[key].loc
+            self.problem(spec, f"note key '{key}' is also made by the card at {other.file}:{other.line} "
+                               f"({other.path}); give one of them a different id")
+            return
+        self.keys[key] = spec
+        if not question.strip() or kind == "qa" and not answer.strip():
+            self.problem(spec, f"note '{key}' would have an empty question or answer")
+            return
+        context = j.editors_note if spec.context == "editors" else j.claim
+        image_html, media = "", ()
+        if spec.image:
+            path = (self.folder / spec.image).resolve()
+            image_html = f'<img src="{html.escape(media_name(path), quote=True)}">'
+            media = (str(path),)
+        fields = (text if text is not None else text_html(question), answer_html, image_html,
+                  text_html(context.zh), text_html(context.en), html.escape(self.about(j, spec)),
+                  html.escape(key))
+        self.notes.append(Note(
+            key=key, guid=guid_for(self.source.deck_id, key), kind=kind, fields=fields,
+            tags=self.tags(j, spec), question=question, answer=answer, judgment=j, spec=spec,
+            order=len(self.notes), media=media,
+        ))
+
+    def about(self, j: Judgment, spec: CardSpec) -> str:
+        """``判断 17 · 唐杰 (Tang Jie) · 新范式 New paradigm › 自主学习 Self-learning``."""
+        theme = self.source.theme(j.theme)
+        where = theme.label
+        if theme.parent:
+            where = f"{self.source.theme(theme.parent).label} › {where}"
+        if spec.context == "editors":
+            who = "拾象注 editors' note"
+        else:
+            who = ", ".join(self.source.person(p).label for p in j.speakers)
+        parts = [f"判断 {j.number}", who, where]
+        return " · ".join(p for p in parts if p)
+
+    def tags(self, j: Judgment, spec: CardSpec) -> tuple[str, ...]:
+        theme = self.source.theme(j.theme)
+        tags = [self.source.deck_id, f"judgment::{j.number:02d}"]
+        if theme.parent:
+            tags.append(f"theme::{theme.parent}")
+        tags.append(f"theme::{theme.id}")
+        if spec.context == "editors":
+            tags.append("editors-note")
+        else:
+            tags.extend(f"speaker::{p}" for p in j.speakers)
+        tags.extend(j.tags)
+        tags.extend(spec.tags)
+        return tuple(dict.fromkeys(tags))
+
+
+def media_name(path) -> str:
+    """Collision-free package name for a media file: ``<stem>-<first 12 hex of its SHA-1>.<ext>``.
+
+    Anki keeps media by file name and, on import, renames a file whose name exists with other content
+    (rslib ``media.rs``); hashing the content into the name means two different files never share one.
+    """
+    p = Path(path)
+    digest = hashlib.sha1(p.read_bytes()).hexdigest()[:12]
+    return f"{p.stem}-{digest}{p.suffix}"

@@ -1,0 +1,525 @@
+"""YAML sources → validated :class:`deckgen.model.Source` objects, with ``file:line:col`` on every problem.
+
+Loading is safe by construction: the YAML is only *composed* into a node tree (PyYAML's C parser where
+present, the pure-Python one otherwise) and never *constructed*, so no tag can run code; any tag outside
+YAML's core schema (``!!python/...``, ``!!binary``, custom ``!tags``) is an error. Text fields take the
+scalar exactly as typed, so YAML 1.1 surprises (``no``, ``off``, ``1911``, ``02142``, ``1:10``, dates) come out
+as the text the person wrote. Aliases are followed with a bound on the expanded size, so an alias bomb is
+refused quickly.
+
+Every problem in a file is collected before anything is raised: :func:`load_sources` raises one
+:class:`deckgen.errors.SourceError` listing all of them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+
+import yaml
+
+from .errors import Problem, SourceError
+from .model import CardSpec, Judgment, Loc, NamedDeck, Person, Source, Text2, Theme
+
+try:
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+_CORE = "tag:yaml.org,2002:"
+_ALLOWED_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
+_SLUG = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
+_NODE_BUDGET_PER_BYTE = 4
+_NODE_BUDGET_MIN = 10_000
+
+SOURCE_SUFFIXES = (".yaml", ".yml")
+
+_KINDS = {"q": "qa", "term": "concept", "of": "list", "cloze": "cloze"}
+_COMMON_CARD_KEYS = {"id", "context", "tags", "image"}
+_CARD_KEYS = {
+    "qa": {"q": True, "a": True},
+    "concept": {"term": True, "means": True, "by": False, "reverse": False},
+    "list": {"of": True, "items": True},
+    "cloze": {"cloze": True, "extra": False},
+}
+SELECTION_KEYS = ("theme", "speaker", "tag", "judgment")
+
+
+def source_files(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
+    """Expand files and folders into the YAML files to read, sorted within each folder.
+
+    A folder contributes its ``*.yaml`` and ``*.yml`` files (not recursively). Returns the files and a
+    problem for each path that does not exist or is a folder without sources.
+    """
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix in SOURCE_SUFFIXES and p.is_file())
+            if not found:
+                problems.append(Problem(str(path), 0, 0, "", "no .yaml or .yml sources in this folder"))
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            problems.append(Problem(str(path), 0, 0, "", "no such file or folder"))
+    return files, problems
+
+
+def load_sources(paths: list[str | Path]) -> list[Source]:
+    """Load and validate every source under ``paths`` (files or folders).
+
+    Returns one :class:`Source` per file, in the order given. Raises :class:`SourceError` with every
+    problem of every file (sorted by file and line) if any is an error; warnings ride along on
+    ``Source.warnings``. Two files declaring the same ``deck.id`` are an error.
+    """
+    files, problems = source_files(paths)
+    sources: list[Source] = []
+    for file in files:
+        try:
+            sources.append(load_file(file))
+        except SourceError as err:
+            problems.extend(err.problems)
+    seen: dict[str, Source] = {}
+    for src in sources:
+        if src.deck_id in seen:
+            problems.append(Problem(src.path, 0, 0, "deck.id",
+                                    f"deck id '{src.deck_id}' is also used by {seen[src.deck_id].path}; "
+                                    "each source needs its own deck id"))
+        seen.setdefault(src.deck_id, src)
+    if any(p.severity == "error" for p in problems):
+        raise SourceError(problems)
+    return sources
+
+
+def load_file(path: str | Path) -> Source:
+    """Load one YAML source file. Raises :class:`SourceError` listing every problem found in it."""
+    path = Path(path)
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise SourceError([Problem(name, 0, 0, "", f"cannot read: {err.strerror}")]) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw.count(b"\n", 0, err.start) + 1
+        col = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
+        raise SourceError([Problem(name, line, col, "",
+                                   f"not valid UTF-8 (byte 0x{raw[err.start]:02x}); save the file as UTF-8")]) from None
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as err:
+        raise SourceError([_yaml_problem(name, err)]) from None
+    except yaml.YAMLError as err:
+        raise SourceError([Problem(name, 0, 0, "", f"YAML error: {err}")]) from None
+    if root is None:
+        raise SourceError([Problem(name, 1, 1, "", "the file is empty; a source is a mapping with "
+                                   "deck:, themes:, people: and judgments:")])
+    reader = _Reader(name, path.parent, max(_NODE_BUDGET_MIN, _NODE_BUDGET_PER_BYTE * len(raw)))
+    source = reader.source(root)
+    errors = [p for p in reader.problems if p.severity == "error"]
+    if errors or source is None:
+        raise SourceError(reader.problems)
+    return source
+
+
+def _yaml_problem(name: str, err: yaml.MarkedYAMLError) -> Problem:
+    mark = err.problem_mark or err.context_mark
+    what = err.problem or "invalid YAML"
+    if err.context:
+        what = f"{err.context}: {what}" if err.problem else err.context
+    if "\t" in what or "tab" in what.lower():
+        what += " (YAML indents with spaces, not tabs)"
+    else:
+        what += " (check quotes, brackets and indentation here)"
+    return Problem(name, mark.line + 1 if mark else 0, mark.column + 1 if mark else 0, "", f"YAML syntax: {what}")
+
+
+def suggest(word: str, choices) -> str:
+    """`` (did you mean 'x'?)`` for the closest of ``choices``, or an empty string."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _kind_name(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    return f"'{node.value}'"
+
+
+class _Reader:
+    """Walks a composed YAML document, validating it into model objects and collecting problems."""
+
+    def __init__(self, file: str, folder: Path, node_budget: int):
+        self.file = file
+        self.folder = folder
+        self.problems: list[Problem] = []
+        self.budget = node_budget
+        self.exhausted = False
+
+    # -- generic helpers ---------------------------------------------------------------------------
+
+    def loc(self, node: yaml.Node, path: str) -> Loc:
+        return Loc(self.file, node.start_mark.line + 1, node.start_mark.column + 1, path)
+
+    def error(self, node: yaml.Node | None, path: str, message: str, severity: str = "error") -> None:
+        if node is None:
+            self.problems.append(Problem(self.file, 0, 0, path, message, severity))
+        else:
+            mark = node.start_mark
+            self.problems.append(Problem(self.file, mark.line + 1, mark.column + 1, path, message, severity))
+
+    def visit(self, node: yaml.Node, path: str) -> bool:
+        """Count a node against the size budget and check its tag. False if it must be skipped."""
+        self.budget -= 1
+        if self.budget < 0:
+            if not self.exhausted:
+                self.exhausted = True
+                self.error(node, path, "the document expands to too many values (anchors and aliases "
+                                       "repeated inside each other?); refusing to expand it")
+            return False
+        if node.tag not in _ALLOWED_TAGS:
+            self.error(node, path, f"tag '{node.tag.replace(_CORE, '!!')}' is not allowed; deckgen reads plain "
+                                   "YAML only and never constructs objects (remove the tag)")
+            return False
+        return True
+
+    def mapping(self, node: yaml.Node, path: str, spec: dict[str, bool],
+                what: str = "") -> dict[str, yaml.Node] | None:
+        """Check ``node`` is a mapping with only the keys in ``spec`` (key → required); return key → value node."""
+        if not self.visit(node, path):
+            return None
+        if not isinstance(node, yaml.MappingNode):
+            self.error(node, path, f"expected a mapping{what}, found {_kind_name(node)}")
+            return None
+        out: dict[str, yaml.Node] = {}
+        keys: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.error(key_node, path, "keys must be plain words")
+                continue
+            key = key_node.value
+            sub = f"{path}.{key}" if path else key
+            if key in keys:
+                self.error(key_node, sub, f"duplicate key '{key}' (first at line {keys[key].start_mark.line + 1}); "
+                                          "keep one")
+                continue
+            keys[key] = key_node
+            if key not in spec:
+                self.error(key_node, sub, f"unknown key '{key}'{suggest(key, spec)}; allowed here: "
+                                          + ", ".join(spec))
+                continue
+            out[key] = value_node
+        for key, required in spec.items():
+            if required and key not in out and key not in keys:
+                self.error(node, path, f"missing required key '{key}'")
+        return out
+
+    def sequence(self, node: yaml.Node, path: str, example: str) -> list[tuple[str, yaml.Node]]:
+        """Check ``node`` is a list; return (path, item node) pairs."""
+        if not self.visit(node, path):
+            return []
+        if not isinstance(node, yaml.SequenceNode):
+            self.error(node, path, f"expected a list, e.g. {example}; found {_kind_name(node)}")
+            return []
+        return [(f"{path}[{i}]", item) for i, item in enumerate(node.value)]
+
+    def text(self, node: yaml.Node | None, path: str, required: bool = True) -> str:
+        """The scalar exactly as typed, stripped; '' (with an error if ``required``) when empty."""
+        if node is None:
+            return ""
+        if not self.visit(node, path):
+            return ""
+        if not isinstance(node, yaml.ScalarNode):
+            self.error(node, path, f"expected text, found {_kind_name(node)} (quote it if it is meant as text)")
+            return ""
+        value = node.value.strip()
+        if not value and required:
+            self.error(node, path, "must not be empty")
+        return value
+
+    def slug(self, node: yaml.Node | None, path: str) -> str:
+        value = self.text(node, path)
+        if value and not _SLUG.match(value):
+            self.error(node, path, f"'{value}' is not a valid id: use lowercase letters, digits and - . _ "
+                                   "(e.g. 'tang-jie')")
+            return ""
+        return value
+
+    def ref(self, node: yaml.Node | None, path: str, known, what: str) -> str:
+        value = self.text(node, path)
+        if value and value not in known:
+            self.error(node, path, f"unknown {what} '{value}'{suggest(value, known)}; known: {', '.join(known)}")
+            return ""
+        return value
+
+    def boolean(self, node: yaml.Node | None, path: str) -> bool:
+        value = self.text(node, path, required=False)
+        if value.lower() in ("true", "yes", "on"):
+            return True
+        if value.lower() in ("false", "no", "off", ""):
+            return False
+        self.error(node, path, f"expected true or false, found '{value}'")
+        return False
+
+    def tags(self, node: yaml.Node | None, path: str) -> tuple[str, ...]:
+        if node is None:
+            return ()
+        out = []
+        for sub, item in self.sequence(node, path, "[agent, design]"):
+            tag = self.text(item, sub)
+            if not tag:
+                continue
+            if any(ch.isspace() for ch in tag):
+                fixed = "_".join(tag.split())
+                self.error(item, sub, f"tag '{tag}' contains spaces, which separate tags in Anki; "
+                                      f"using '{fixed}'", "warning")
+                tag = fixed
+            if any(not part for part in tag.split("::")):
+                self.error(item, sub, f"tag '{tag}' has an empty '::' part; write e.g. 'topic::agents'")
+                continue
+            out.append(tag)
+        return tuple(out)
+
+    # -- the document ------------------------------------------------------------------------------
+
+    def source(self, root: yaml.Node) -> Source | None:
+        top = self.mapping(root, "", {"deck": True, "themes": True, "people": True, "judgments": True,
+                                      "decks": False},
+                           " with deck:, themes:, people: and judgments:")
+        if top is None:
+            return None
+        deck = self.mapping(top["deck"], "deck", {"id": True, "name": True, "description": False,
+                                                  "source": False}) if "deck" in top else None
+        deck = deck or {}
+        src = self.mapping(deck["source"], "deck.source", {"title": True, "by": False}) if "source" in deck else {}
+        src = src or {}
+        themes = self.themes(top.get("themes"))
+        people = self.people(top.get("people"))
+        judgments = self.judgments(top.get("judgments"), {t.id for t in themes}, {p.id for p in people})
+        decks = self.decks(top.get("decks"))
+        return Source(
+            path=self.file,
+            deck_id=self.slug(deck.get("id"), "deck.id"),
+            name=self.text(deck.get("name"), "deck.name"),
+            description=self.text(deck.get("description"), "deck.description", required=False),
+            source_title=self.text(src.get("title"), "deck.source.title"),
+            source_by=self.text(src.get("by"), "deck.source.by", required=False),
+            themes=themes,
+            people=people,
+            judgments=judgments,
+            decks=decks,
+            warnings=tuple(p for p in self.problems if p.severity == "warning"),
+        )
+
+    def themes(self, node: yaml.Node | None) -> tuple[Theme, ...]:
+        out: list[Theme] = []
+        if node is None:
+            return ()
+        self._themes(node, "themes", None, out)
+        if not out:
+            self.error(node, "themes", "define at least one theme")
+        return tuple(out)
+
+    def _themes(self, node: yaml.Node, path: str, parent: str | None, out: list[Theme]) -> None:
+        seen = {t.id: t for t in out}
+        for sub, item in self.sequence(node, path, "[{id: agent, zh: Agent, en: Agents}]"):
+            spec = {"id": True, "zh": True, "en": True}
+            if parent is None:
+                spec["subthemes"] = False
+            fields = self.mapping(item, sub, spec)
+            if fields is None:
+                continue
+            theme_id = self.slug(fields.get("id"), f"{sub}.id")
+            if theme_id in seen:
+                self.error(fields["id"], f"{sub}.id", f"theme id '{theme_id}' is defined twice")
+            theme = Theme(theme_id, self.text(fields.get("zh"), f"{sub}.zh"), self.text(fields.get("en"), f"{sub}.en"),
+                          parent)
+            seen[theme_id] = theme
+            out.append(theme)
+            if "subthemes" in fields:
+                self._themes(fields["subthemes"], f"{sub}.subthemes", theme_id, out)
+                seen.update({t.id: t for t in out})
+
+    def people(self, node: yaml.Node | None) -> tuple[Person, ...]:
+        out: dict[str, Person] = {}
+        if node is None:
+            return ()
+        spec = {"id": True, "name": True, "roman": True, "affiliation": False, "title": False}
+        for sub, item in self.sequence(node, "people", "[{id: tang-jie, name: 唐杰, roman: Tang Jie}]"):
+            fields = self.mapping(item, sub, spec)
+            if fields is None:
+                continue
+            person_id = self.slug(fields.get("id"), f"{sub}.id")
+            if person_id in out:
+                self.error(fields["id"], f"{sub}.id", f"person id '{person_id}' is defined twice")
+            out[person_id] = Person(
+                person_id,
+                self.text(fields.get("name"), f"{sub}.name"),
+                self.text(fields.get("roman"), f"{sub}.roman"),
+                self.text(fields.get("affiliation"), f"{sub}.affiliation", required=False),
+                self.text(fields.get("title"), f"{sub}.title", required=False),
+            )
+        return tuple(out.values())
+
+    def judgments(self, node: yaml.Node | None, themes: set[str], people: set[str]) -> tuple[Judgment, ...]:
+        if node is None:
+            return ()
+        spec = {"id": True, "number": True, "theme": True, "speakers": False, "zh": True, "en": True,
+                "editors_note": False, "tags": False, "cards": True}
+        out: list[Judgment] = []
+        ids: dict[str, str] = {}
+        numbers: dict[int, str] = {}
+        items = self.sequence(node, "judgments", "[{id: ..., number: 1, ...}]")
+        if not items and isinstance(node, yaml.SequenceNode):
+            self.error(node, "judgments", "the list is empty; add at least one judgment")
+        for sub, item in items:
+            fields = self.mapping(item, sub, spec)
+            if fields is None:
+                continue
+            jid = self.slug(fields.get("id"), f"{sub}.id")
+            if jid and jid in ids:
+                self.error(fields["id"], f"{sub}.id", f"judgment id '{jid}' is already used at {ids[jid]}; "
+                                                      "ids must be unique and never reused")
+            elif jid:
+                ids[jid] = f"line {fields['id'].start_mark.line + 1}"
+            number = self.number(fields.get("number"), f"{sub}.number")
+            if number and number in numbers:
+                self.error(fields["number"], f"{sub}.number", f"number {number} is already used at {numbers[number]}")
+            elif number:
+                numbers[number] = f"line {fields['number'].start_mark.line + 1}"
+            theme = self.ref(fields.get("theme"), f"{sub}.theme", themes, "theme")
+            speakers = []
+            if "speakers" in fields:
+                for psub, pnode in self.sequence(fields["speakers"], f"{sub}.speakers", "[tang-jie]"):
+                    person = self.ref(pnode, psub, people, "person")
+                    if person:
+                        speakers.append(person)
+            note = None
+            if "editors_note" in fields:
+                nf = self.mapping(fields["editors_note"], f"{sub}.editors_note", {"zh": True, "en": True})
+                if nf is not None:
+                    note = Text2(self.text(nf.get("zh"), f"{sub}.editors_note.zh"),
+                                 self.text(nf.get("en"), f"{sub}.editors_note.en"))
+            cards = self.cards(fields.get("cards"), f"{sub}.cards", people, note is not None)
+            out.append(Judgment(
+                id=jid, number=number, theme=theme, speakers=tuple(speakers),
+                claim=Text2(self.text(fields.get("zh"), f"{sub}.zh"), self.text(fields.get("en"), f"{sub}.en")),
+                cards=cards, loc=self.loc(item, sub), editors_note=note,
+                tags=self.tags(fields.get("tags"), f"{sub}.tags"),
+            ))
+        return tuple(out)
+
+    def number(self, node: yaml.Node | None, path: str) -> int:
+        value = self.text(node, path)
+        if value and not value.isdigit() or value and int(value) < 1:
+            self.error(node, path, f"expected a whole number from 1 up, found '{value}'")
+            return 0
+        return int(value) if value else 0
+
+    def cards(self, node: yaml.Node | None, path: str, people: set[str], has_note: bool) -> tuple[CardSpec, ...]:
+        if node is None:
+            return ()
+        out: list[CardSpec] = []
+        counts: dict[str, int] = {}
+        items = self.sequence(node, path, "[{q: ..., a: ...}]")
+        if not items and isinstance(node, yaml.SequenceNode):
+            self.error(node, path, "no cards; add at least one card spec (q/a, term, of or cloze)")
+        for sub, item in items:
+            if not isinstance(item, yaml.MappingNode):
+                if self.visit(item, sub):
+                    self.error(item, sub, "expected a card (a mapping such as {q: ..., a: ...}), "
+                                          f"found {_kind_name(item)}")
+                continue
+            keys = [k.value for k, _ in item.value if isinstance(k, yaml.ScalarNode)]
+            kinds = [_KINDS[k] for k in keys if k in _KINDS]
+            if len(kinds) != 1:
+                found = "none" if not kinds else " and ".join(k for k in keys if k in _KINDS)
+                self.error(item, sub, f"a card needs exactly one of q (question/answer), term (concept), "
+                                      f"of (list) or cloze; found {found}")
+                continue
+            kind = kinds[0]
+            fields = self.mapping(item, sub, {**_CARD_KEYS[kind], **dict.fromkeys(_COMMON_CARD_KEYS, False)})
+            if fields is None:
+                continue
+            counts[kind] = counts.get(kind, 0) + 1
+            data = self.card_data(kind, fields, sub, people)
+            context = "claim"
+            if "context" in fields:
+                context = self.text(fields["context"], f"{sub}.context")
+                if context not in ("claim", "editors"):
+                    self.error(fields["context"], f"{sub}.context",
+                               f"expected 'claim' or 'editors', found '{context}'")
+                elif context == "editors" and not has_note:
+                    self.error(fields["context"], f"{sub}.context",
+                               "context is 'editors' but the judgment has no editors_note; add one")
+            out.append(CardSpec(
+                kind=kind, data=data, n=counts[kind], loc=self.loc(item, sub),
+                id=self.slug(fields["id"], f"{sub}.id") or None if "id" in fields else None,
+                context=context, tags=self.tags(fields.get("tags"), f"{sub}.tags"),
+                image=self.image(fields.get("image"), f"{sub}.image"),
+            ))
+        return tuple(out)
+
+    def card_data(self, kind: str, fields: dict[str, yaml.Node], path: str, people: set[str]) -> dict:
+        data: dict = {}
+        for key, required in _CARD_KEYS[kind].items():
+            sub = f"{path}.{key}"
+            if key == "items":
+                items = [self.text(n, p) for p, n in self.sequence(fields[key], sub, "[first, second]")] \
+                    if key in fields else []
+                if key in fields and len(items) < 2:
+                    self.error(fields[key], sub, "a list card needs at least two items")
+                data[key] = tuple(i for i in items if i)
+            elif key == "by":
+                data[key] = self.ref(fields.get(key), sub, people, "person") if key in fields else ""
+            elif key == "reverse":
+                data[key] = self.boolean(fields.get(key), sub)
+            else:
+                data[key] = self.text(fields.get(key), sub, required=required) if key in fields else ""
+        return data
+
+    def image(self, node: yaml.Node | None, path: str) -> str | None:
+        value = self.text(node, path) if node is not None else ""
+        if not value:
+            return None
+        target = self.folder / value
+        if not target.is_file():
+            self.error(node, path, f"image '{value}' not found (looked for {target}); paths are relative to the "
+                                   "source file's folder")
+            return None
+        return value
+
+    def decks(self, node: yaml.Node | None) -> tuple[NamedDeck, ...]:
+        if node is None:
+            return ()
+        out: dict[str, NamedDeck] = {}
+        spec = {"key": True, "name": True, "description": False, "select": True}
+        for sub, item in self.sequence(node, "decks", "[{key: agent, name: ..., select: {theme: [agent]}}]"):
+            fields = self.mapping(item, sub, spec)
+            if fields is None:
+                continue
+            key = self.slug(fields.get("key"), f"{sub}.key")
+            if key in out:
+                self.error(fields["key"], f"{sub}.key", f"deck key '{key}' is defined twice")
+            selection: dict[str, tuple[str, ...]] = {}
+            if "select" in fields:
+                sel = self.mapping(fields["select"], f"{sub}.select", dict.fromkeys(SELECTION_KEYS, False)) or {}
+                for option, value in sel.items():
+                    opath = f"{sub}.select.{option}"
+                    if isinstance(value, yaml.SequenceNode):
+                        selection[option] = tuple(self.text(n, p) for p, n in self.sequence(value, opath, "[agent]"))
+                    else:
+                        selection[option] = (self.text(value, opath),)
+                if not selection:
+                    self.error(fields["select"], f"{sub}.select",
+                               f"select at least one of {', '.join(SELECTION_KEYS)}")
+            out[key] = NamedDeck(key, self.text(fields.get("name"), f"{sub}.name"),
+                                 self.text(fields.get("description"), f"{sub}.description", required=False),
+                                 selection, self.loc(item, sub))
+        return tuple(out.values())

@@ -1,0 +1,149 @@
+"""deckgen's own note types (Anki "models"): a question/answer type and a cloze type.
+
+Anki matches note types **by id only** on import (rslib ``import_export/package/apkg/import/notes.rs``); a
+known id with the same fields and templates is updated in place when the package's note type ``mod`` is
+newer, while a known id whose fields changed becomes a copy named "… +" and its notes conflict. So:
+
+* the ids below are fixed constants, never derived from the clock;
+* every field and template carries a fixed ``id`` too (Anki pairs fields by id when present, which is what
+  the Anki manual asks deck authors to do), so that a rename is applied in place;
+* ``SCHEMA_VERSION`` is part of each type's name and id: change it (and the id) whenever fields are added,
+  removed or reordered, and deckgen's build report tells the user what that means on import.
+
+CSS and templates may change freely: the build ledger gives the note type a newer ``mod`` when they do.
+We never use Anki's built-in "Basic" (its name is localised, e.g. 问答题 in a Chinese Anki).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+import genanki
+
+
+@dataclass(frozen=True)
+class NoteType:
+    """A note type: fixed id, named fields (each with a fixed id), one card template, CSS.
+
+    ``kind`` is ``"qa"`` or ``"cloze"``; ``fields`` are (name, field id) pairs in order; ``front`` and
+    ``back`` are Anki template source; ``template_id`` is the card template's fixed id.
+    """
+
+    kind: str
+    id: int
+    name: str
+    fields: tuple[tuple[str, int], ...]
+    template_name: str
+    template_id: int
+    front: str
+    back: str
+    css: str
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.fields)
+
+    def content_hash(self) -> str:
+        """Hash of everything Anki stores for the type (fields, templates, CSS): the ledger's change test."""
+        blob = json.dumps([self.id, self.name, self.fields, self.template_id, self.front, self.back, self.css],
+                          ensure_ascii=False)
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+    def schema_hash(self) -> str:
+        """Hash of the fields alone: when it changes Anki needs a new note-type id (see module docstring)."""
+        return hashlib.sha256(json.dumps(self.fields).encode()).hexdigest()[:16]
+
+    def to_genanki(self) -> genanki.Model:
+        """The genanki model for this type, fields and template carrying their fixed ids."""
+        return genanki.Model(
+            self.id,
+            self.name,
+            fields=[{"name": name, "id": fid} for name, fid in self.fields],
+            templates=[{"name": self.template_name, "qfmt": self.front, "afmt": self.back, "id": self.template_id}],
+            css=self.css,
+            model_type=genanki.Model.CLOZE if self.kind == "cloze" else genanki.Model.FRONT_BACK,
+            sort_field_index=0,
+        )
+
+
+SCHEMA_VERSION = 1
+
+CSS = """\
+.card {
+  font-family: -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
+    "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", sans-serif;
+  font-size: 20px;
+  line-height: 1.55;
+  text-align: left;
+  color: #1d1d1f;
+  background-color: #fbfbf8;
+  margin: 0;
+  padding: 0;
+}
+.dg { max-width: 40em; margin: 0 auto; padding: 1em 1.1em 1.4em; overflow-wrap: anywhere; }
+.dg-q { font-size: 1.2em; font-weight: 600; }
+.dg-a { font-size: 1.15em; color: #0b5cad; margin-top: .2em; }
+.dg-a ol, .dg-a ul { margin: .2em 0 0; padding-left: 1.4em; }
+.dg-a li { margin: .15em 0; }
+.cloze { font-weight: 700; color: #0b5cad; }
+.dg-extra { margin-top: .6em; }
+.dg-img { margin-top: .8em; text-align: center; }
+.dg-img img { max-width: 100%; height: auto; }
+hr#answer { border: 0; border-top: 1px solid #d9d9d4; margin: .9em 0; }
+.dg-ctx { margin-top: 1.1em; padding-top: .7em; border-top: 1px dashed #d0d0ca; font-size: .78em; color: #55554f; }
+.dg-ctx p { margin: .25em 0; }
+.dg-zh { font-size: 1.05em; letter-spacing: .02em; }
+.dg-en { font-style: italic; }
+.dg-about { margin-top: .5em; font-size: .9em; color: #77776f; }
+.card.nightMode, .night_mode .card { color: #e6e6e1; background-color: #1f1f22; }
+.nightMode .dg-a, .night_mode .dg-a, .nightMode .cloze, .night_mode .cloze { color: #7cb8ff; }
+.nightMode .dg-ctx, .night_mode .dg-ctx { color: #b5b5ad; border-top-color: #46464a; }
+.nightMode .dg-about, .night_mode .dg-about { color: #9a9a92; }
+.nightMode hr#answer, .night_mode hr#answer { border-top-color: #46464a; }
+@media (max-width: 480px) {
+  .card { font-size: 18px; }
+  .dg { padding: .7em .8em 1em; }
+}
+"""
+
+_CONTEXT = """\
+{{#Image}}<div class="dg-img">{{Image}}</div>{{/Image}}
+<div class="dg-ctx">
+<p class="dg-zh" lang="zh-Hans">{{ClaimZh}}</p>
+<p class="dg-en" lang="en">{{ClaimEn}}</p>
+<p class="dg-about">{{About}}</p>
+</div>"""
+
+QA = NoteType(
+    kind="qa",
+    id=1716100765780 + SCHEMA_VERSION - 1,
+    name=f"deckgen Q/A v{SCHEMA_VERSION}",
+    fields=(("Question", 1716100765781), ("Answer", 1716100765782), ("Image", 1716100765783),
+            ("ClaimZh", 1716100765784), ("ClaimEn", 1716100765785), ("About", 1716100765786),
+            ("Key", 1716100765787)),
+    template_name="Question → Answer",
+    template_id=1716100765790,
+    front='<div class="dg"><div class="dg-q">{{Question}}</div></div>',
+    back='<div class="dg"><div class="dg-q">{{Question}}</div>\n<hr id="answer">\n'
+         '<div class="dg-a">{{Answer}}</div>\n' + _CONTEXT + "</div>",
+    css=CSS,
+)
+
+CLOZE = NoteType(
+    kind="cloze",
+    id=1863916459216 + SCHEMA_VERSION - 1,
+    name=f"deckgen Cloze v{SCHEMA_VERSION}",
+    fields=(("Text", 1863916459217), ("Extra", 1863916459218), ("Image", 1863916459219),
+            ("ClaimZh", 1863916459220), ("ClaimEn", 1863916459221), ("About", 1863916459222),
+            ("Key", 1863916459223)),
+    template_name="Cloze",
+    template_id=1863916459230,
+    front='<div class="dg"><div class="dg-q">{{cloze:Text}}</div></div>',
+    back='<div class="dg"><div class="dg-q">{{cloze:Text}}</div>\n<hr id="answer">\n'
+         '{{#Extra}}<div class="dg-a dg-extra">{{Extra}}</div>{{/Extra}}\n' + _CONTEXT + "</div>",
+    css=CSS,
+)
+
+NOTE_TYPES = {"qa": QA, "cloze": CLOZE}

@@ -1,0 +1,117 @@
+"""Notes → a deterministic ``.apkg`` file. The only module that writes files.
+
+The collection database is written by genanki (``Package.write_to_db``); deckgen then sets each note's and
+card's ``mod`` and each note type's ``mod`` from the build plan (genanki stamps one timestamp on all of
+them, which defeats Anki's "update if newer" rule), and zips the result itself: entries sorted, fixed
+entry times (1980-01-01), deflate-compressed. Same notes and mods → byte-identical package.
+
+Writes are atomic: the package and the ledger are each written to a temporary file in the target folder
+and renamed into place, so a failure at any point leaves the previous files byte-for-byte intact.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import itertools
+import json
+import os
+import sqlite3
+import tempfile
+import zipfile
+from pathlib import Path
+
+import genanki
+
+from .errors import OutputError
+from .generate import Note, media_name
+from .notetypes import NoteType
+
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def deck_id_for(name: str) -> int:
+    """Stable Anki deck id for a deck name (Anki matches decks by name on import; the id only has to be
+    stable so that repeated builds are identical)."""
+    return int(hashlib.sha256(name.encode()).hexdigest()[:12], 16) % (1 << 40) + (1 << 40)
+
+
+def apkg_bytes(notes: list[Note], deck_of: dict[str, str], descriptions: dict[str, str],
+               types: list[NoteType], mods: dict[str, int], type_mods: dict[int, int]) -> bytes:
+    """Build a package in memory and return its bytes.
+
+    ``deck_of`` maps each note's GUID to its deck name (``A::B`` for a subdeck); ``descriptions`` maps deck
+    names to descriptions; ``mods`` / ``type_mods`` give each note's and note type's ``mod`` in epoch
+    seconds. The package timestamp (collection ``crt``, first note id) is the largest of those mods, so it
+    too depends only on the inputs.
+    """
+    timestamp = max([*mods.values(), *type_mods.values()])
+    models = {t.id: t.to_genanki() for t in types}
+    decks: dict[str, genanki.Deck] = {}
+    for name in sorted(set(deck_of.values()) | set(descriptions)):
+        decks[name] = genanki.Deck(deck_id_for(name), name, descriptions.get(name, ""))
+    for note in notes:
+        decks[deck_of[note.guid]].add_note(genanki.Note(
+            model=models[note.note_type.id], fields=list(note.fields), tags=list(note.tags),
+            guid=note.guid, due=note.order, sort_field=note.fields[0],
+        ))
+    for deck in decks.values():
+        for model in models.values():
+            deck.add_model(model)
+    media = sorted({path for note in notes for path in note.media}, key=media_name)
+
+    with tempfile.TemporaryDirectory(prefix="deckgen-") as tmp:
+        db = os.path.join(tmp, "collection.anki2")
+        conn = sqlite3.connect(db)
+        try:
+            cur = conn.cursor()
+            genanki.Package(list(decks.values())).write_to_db(cur, timestamp, itertools.count(timestamp * 1000))
+            cur.executemany("UPDATE notes SET mod = ? WHERE guid = ?", [(m, g) for g, m in mods.items()])
+            cur.execute("UPDATE cards SET mod = (SELECT mod FROM notes WHERE notes.id = cards.nid)")
+            (models_json,) = cur.execute("SELECT models FROM col").fetchone()
+            stored = json.loads(models_json)
+            for tid, mod in type_mods.items():
+                stored[str(tid)]["mod"] = mod
+            cur.execute("UPDATE col SET models = ?, mod = ?", (json.dumps(stored, sort_keys=True), timestamp))
+            conn.commit()
+        finally:
+            conn.close()
+        database = Path(db).read_bytes()
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        entries = [("collection.anki2", database),
+                   ("media", json.dumps({str(i): media_name(p) for i, p in enumerate(media)}).encode())]
+        entries += [(str(i), Path(p).read_bytes()) for i, p in enumerate(media)]
+        for name, data in sorted(entries):
+            info = zipfile.ZipInfo(name, _ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, data)
+    return out.getvalue()
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file in the same folder and an atomic rename.
+
+    Creates missing parent folders. Raises :class:`OutputError` (and leaves any existing ``path`` as it
+    was) when the folder cannot be created or written.
+    """
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as err:
+        raise OutputError(f"{path}: cannot write here ({err.strerror}); choose another output with -o") from None
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as err:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(f"{path}: cannot write ({err.strerror}); the previous file is unchanged") from None

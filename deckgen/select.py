@@ -1,0 +1,126 @@
+"""Selecting part of a source: by theme, speaker, tag and judgment number.
+
+Rules: values of one option are alternatives (OR); different options must all hold (AND). A theme
+selects its sub-themes too (``new-paradigm`` includes ``self-learning`` and ``multimodal``). A tag selects
+notes carrying it or a child of it (``topic`` matches ``topic::agents``), as Anki's ``tag:`` search does.
+Unknown values are errors that list the valid ones and suggest the closest; a selection that matches no
+note is an error too, never an empty deck.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .errors import SelectionError
+from .generate import Note
+from .load import suggest
+from .model import Source
+
+_RANGE = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """A selection as typed: theme ids, person ids, tags, and judgment ranges (``"12-17,25"``)."""
+
+    themes: tuple[str, ...] = ()
+    speakers: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    judgments: tuple[str, ...] = ()
+
+    @classmethod
+    def from_options(cls, options: dict) -> Selection:
+        """From a mapping of ``theme``/``speaker``/``tag``/``judgment`` to tuples of strings (a named deck's
+        ``select:``)."""
+        return cls(tuple(options.get("theme", ())), tuple(options.get("speaker", ())),
+                   tuple(options.get("tag", ())), tuple(options.get("judgment", ())))
+
+    def __bool__(self) -> bool:
+        return bool(self.themes or self.speakers or self.tags or self.judgments)
+
+    def numbers(self) -> set[int]:
+        """The judgment numbers named by ``judgments`` (``"12-17,25"`` → {12, …, 17, 25}).
+
+        Raises :class:`SelectionError` for text that is not a number or a range.
+        """
+        out: set[int] = set()
+        for spec in self.judgments:
+            for part in spec.split(","):
+                m = _RANGE.match(part)
+                if not m:
+                    raise SelectionError(f"--judgment: '{part.strip()}' is not a number or a range like 12-17")
+                lo, hi = int(m.group(1)), int(m.group(2) or m.group(1))
+                if hi < lo:
+                    raise SelectionError(f"--judgment: range '{part.strip()}' runs backwards; write {hi}-{lo}")
+                out.update(range(lo, hi + 1))
+        return out
+
+    def label(self, source: Source) -> str:
+        """Human suffix for the deck name: ``"Agent"``, ``"林俊旸"``, ``"判断 12-17,25"``, joined by `` · ``."""
+        parts = []
+        if self.themes:
+            parts.append(" + ".join(source.theme(t).label for t in self.themes))
+        if self.speakers:
+            parts.append(" + ".join(source.person(p).name for p in self.speakers))
+        if self.tags:
+            parts.append(" + ".join(self.tags))
+        if self.judgments:
+            parts.append("判断 " + ",".join(self.judgments))
+        return " · ".join(parts)
+
+    def slug(self) -> str:
+        """File-name suffix: ``"agent"``, ``"lin-junyang"``, ``"j12-17-25"``, joined by ``-``."""
+        parts = [*self.themes, *self.speakers, *(re.sub(r"[^\w-]+", "-", t).strip("-").lower() for t in self.tags)]
+        if self.judgments:
+            parts.append("j" + re.sub(r"[^0-9-]+", "-", "-".join(self.judgments)).strip("-"))
+        return "-".join(parts)
+
+
+def check(source: Source, selection: Selection, notes: list[Note]) -> None:
+    """Raise :class:`SelectionError` if any value in ``selection`` is unknown in ``source``."""
+    themes = [t.id for t in source.themes]
+    for t in selection.themes:
+        if t not in themes:
+            raise SelectionError(f"unknown theme '{t}'{suggest(t, themes)}; themes: {', '.join(themes)}")
+    people = [p.id for p in source.people]
+    for p in selection.speakers:
+        if p not in people:
+            raise SelectionError(f"unknown speaker '{p}'{suggest(p, people)}; speakers: {', '.join(people)}")
+    known_tags = sorted({tag for n in notes for tag in n.tags})
+    for tag in selection.tags:
+        if not any(k == tag or k.startswith(tag + "::") for k in known_tags):
+            raise SelectionError(f"no note has tag '{tag}'{suggest(tag, known_tags)}")
+    numbers = {j.number for j in source.judgments}
+    missing = sorted(selection.numbers() - numbers)
+    if missing:
+        raise SelectionError(f"no judgment numbered {', '.join(map(str, missing))}; "
+                             f"this source has {min(numbers)}-{max(numbers)}")
+
+
+def select(source: Source, notes: list[Note], selection: Selection) -> list[Note]:
+    """The notes matching ``selection`` (all of them when it is empty), in source order.
+
+    Raises :class:`SelectionError` for unknown values or when nothing matches.
+    """
+    if not selection:
+        return list(notes)
+    check(source, selection, notes)
+    themes = set(selection.themes)
+    themes |= {t.id for t in source.themes if t.parent in themes}
+    speakers = set(selection.speakers)
+    numbers = selection.numbers()
+
+    def keep(note: Note) -> bool:
+        j = note.judgment
+        return ((not themes or j.theme in themes)
+                and (not speakers or bool(speakers & set(j.speakers)))
+                and (not selection.tags or any(t == s or t.startswith(s + "::")
+                                               for t in note.tags for s in selection.tags))
+                and (not numbers or j.number in numbers))
+
+    chosen = [n for n in notes if keep(n)]
+    if not chosen:
+        raise SelectionError("the selection matches no note; options combine with AND across options "
+                             "(OR within one), so loosen one of them")
+    return chosen
