@@ -63,7 +63,7 @@ def default_output(source: Source, selection: Selection, out_dir: Path = DEFAULT
     return out_dir / f"{source.deck_id}{suffix}.apkg"
 
 
-def build(source: Source, *, selection: Selection = Selection(), output: Path | None = None,
+def build(source: Source, *, selection: Selection | None = None, output: Path | None = None,
           name: str | None = None, subdecks: bool = False, dry_run: bool = False,
           clock: Callable[[], float] = time.time, sleep: Callable[[float], None] = time.sleep) -> BuildResult:
     """Build one deck from ``source``.
@@ -78,6 +78,7 @@ def build(source: Source, *, selection: Selection = Selection(), output: Path | 
     Raises :class:`deckgen.errors.SourceError` (broken notes), :class:`SelectionError` (bad selection or
     deck name), :class:`deckgen.errors.OutputError` (cannot write; nothing is changed then).
     """
+    selection = selection or Selection()
     notes, problems = generate(source)
     warnings = [str(p) for p in sorted([*source.warnings, *problems])]
     chosen = select(source, notes, selection)

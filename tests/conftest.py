@@ -1,0 +1,62 @@
+"""Shared fixtures: the real source, building into a temp folder, and a real Anki collection.
+
+Imports into Anki use the import dialog's own presets (``get_import_anki_package_presets``): update notes
+and note types "if newer", no merging, no scheduling — exactly what a person clicking Import gets.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CARDS = ROOT / "cards"
+SOURCE = CARDS / "agi-next-2026.yaml"
+
+
+@pytest.fixture
+def cards_copy(tmp_path: Path) -> Path:
+    """A private copy of ``cards/`` (source, ledger, media) that a test may edit and build."""
+    dest = tmp_path / "cards"
+    shutil.copytree(CARDS, dest)
+    return dest
+
+
+class AnkiCollection:
+    """A fresh Anki collection (the official ``anki`` package) with an import helper."""
+
+    def __init__(self, path: Path):
+        from anki.collection import Collection
+
+        self.col = Collection(str(path))
+
+    def import_apkg(self, apkg: Path):
+        """Import like the desktop dialog does; returns the backend's import log."""
+        from anki.collection import ImportAnkiPackageRequest
+
+        options = self.col._backend.get_import_anki_package_presets()
+        response = self.col.import_anki_package(
+            ImportAnkiPackageRequest(package_path=str(Path(apkg).resolve()), options=options))
+        return response.log
+
+    def notes(self):
+        return [self.col.get_note(nid) for nid in self.col.find_notes("")]
+
+    def note_by_key(self, key: str):
+        (nid,) = self.col.find_notes(f'"Key:{key}"')
+        return self.col.get_note(nid)
+
+    def close(self):
+        self.col.close()
+
+
+@pytest.fixture
+def anki(tmp_path: Path):
+    """A fresh, empty Anki collection in a temp folder."""
+    folder = tmp_path / "anki"
+    folder.mkdir()
+    col = AnkiCollection(folder / "collection.anki2")
+    yield col
+    col.close()
