@@ -1,0 +1,86 @@
+"""The command line through Click's CliRunner: exit codes, output, default paths."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from deckgen import __version__
+from deckgen.cli import main
+
+
+@pytest.fixture
+def in_project(cards_copy, monkeypatch):
+    """Run commands from a folder holding a copy of cards/ (as a user does from the repo root)."""
+    monkeypatch.chdir(cards_copy.parent)
+    return cards_copy.parent
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_build_defaults_to_cards_and_dist(in_project):
+    result = run("build")
+    assert result.exit_code == 0, result.output
+    apkg = in_project / "dist" / "agi-next-2026.apkg"
+    assert apkg.is_file()
+    assert f"Wrote {apkg.relative_to(in_project)}" in result.output
+    assert "notes" in result.output and "cards" in result.output
+    assert "分化 Divergence" in result.output and "by kind:" in result.output
+
+
+def test_build_output_option(in_project):
+    result = run("build", "cards", "-o", "out/my.apkg")
+    assert result.exit_code == 0, result.output
+    assert (in_project / "out" / "my.apkg").is_file()
+    assert not (in_project / "dist").exists()
+
+
+def test_check_valid_source(in_project):
+    result = run("check")
+    assert result.exit_code == 0, result.output
+    assert "40 judgments" in result.output
+    assert not (in_project / "dist").exists()
+
+
+def test_check_reports_problem_with_location(in_project):
+    bad = in_project / "bad.yaml"
+    bad.write_text((in_project / "cards" / "agi-next-2026.yaml").read_text().replace(
+        "speakers: [yao-shunyu]", "speakers: [yao-shunyo]", 1), encoding="utf-8")
+    result = run("check", str(bad))
+    assert result.exit_code == 1
+    assert "bad.yaml:" in result.output
+    assert "unknown person 'yao-shunyo' (did you mean 'yao-shunyu'?)" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_missing_source_is_an_error(in_project):
+    result = run("build", "nowhere.yaml")
+    assert result.exit_code == 1
+    assert "nowhere.yaml: no such file or folder" in result.output
+
+
+def test_unknown_option_is_usage_error(in_project):
+    assert run("build", "--colour").exit_code == 2
+
+
+def test_version():
+    result = run("--version")
+    assert result.exit_code == 0 and __version__ in result.output
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_every_command_has_help_with_an_example(command):
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert "Example" in result.output
+
+
+def test_python_dash_m(in_project):
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "deckgen", "check"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "40 judgments" in proc.stdout

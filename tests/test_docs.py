@@ -1,0 +1,40 @@
+"""The README is the contract: its commands exist, CI runs its test command verbatim, ruff is clean."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from deckgen.cli import main
+
+from conftest import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def setup_commands() -> list[str]:
+    block = re.search(r"## Set-up.*?```sh\n(.*?)```", README, re.S).group(1)
+    return [line for line in block.splitlines() if line and not line.startswith("#")]
+
+
+def test_readme_has_two_setup_commands_and_ci_runs_the_test_one():
+    build_cmd, test_cmd = setup_commands()
+    assert "deckgen build" in build_cmd and "pytest" in test_cmd
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert test_cmd in ci.splitlines()
+
+
+@pytest.mark.parametrize("command", sorted(main.commands))
+def test_every_command_is_documented_with_help(command):
+    assert f"deckgen {command}" in README
+    result = CliRunner().invoke(main, [command, "--help"])
+    assert result.exit_code == 0 and "Example" in result.output
+
+
+def test_ruff_is_clean():
+    proc = subprocess.run([sys.executable, "-m", "ruff", "check", str(ROOT)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr

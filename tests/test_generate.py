@@ -1,0 +1,142 @@
+"""Card generation: each spec kind, stable keys, GUIDs that ignore text."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from deckgen.errors import SourceError
+from deckgen.generate import generate, guid_for, list_question
+from deckgen.load import load_file
+
+MINIMAL = """\
+deck: {id: demo, name: Demo, source: {title: T}}
+themes:
+  - {id: agent, zh: Agent, en: Agent}
+people:
+  - {id: yang-qiang, name: 杨强, roman: Yang Qiang}
+  - {id: tang-jie, name: 唐杰, roman: Tang Jie}
+judgments:
+  - id: quadrants
+    number: 34
+    theme: agent
+    speakers: [yang-qiang]
+    zh: 杨强把 Agent 分成四个象限。
+    en: Yang Qiang splits agents into four quadrants.
+    cards:
+{cards}
+"""
+
+
+def make(tmp_path: Path, cards: str, name: str = "demo.yaml"):
+    path = tmp_path / name
+    path.write_text(MINIMAL.replace("{cards}", textwrap.indent(textwrap.dedent(cards), "      ")), encoding="utf-8")
+    return generate(load_file(path))
+
+
+def test_qa_card(tmp_path):
+    notes, _ = make(tmp_path, "- {q: Who split agents into quadrants?, a: 杨强}\n")
+    (note,) = notes
+    assert note.key == "quadrants/qa/1"
+    assert (note.question, note.answer, note.kind) == ("Who split agents into quadrants?", "杨强", "qa")
+    assert note.fields[0] == "Who split agents into quadrants?"
+    assert "判断 34" in note.fields[5] and "杨强 (Yang Qiang)" in note.fields[5]
+
+
+def test_concept_card_makes_who_and_what(tmp_path):
+    notes, _ = make(tmp_path,
+                    "- {term: 智能效率 (Intelligence Efficiency), by: tang-jie, means: intelligence per resource}\n")
+    assert [n.key for n in notes] == ["quadrants/concept/1/who", "quadrants/concept/1/what"]
+    assert notes[0].question == "Who proposed 智能效率 (Intelligence Efficiency)?"
+    assert notes[0].answer == "唐杰 (Tang Jie)"
+    assert notes[1].question == "What is 智能效率 (Intelligence Efficiency)?"
+    assert notes[1].answer == "intelligence per resource"
+
+
+def test_concept_without_by_only_asks_what(tmp_path):
+    notes, _ = make(tmp_path, "- {term: 穷则生变, means: scarcity breeds change}\n")
+    assert [n.key for n in notes] == ["quadrants/concept/1/what"]
+
+
+@pytest.mark.parametrize("of, n, expected", [
+    ("杨强's {n} agent dimensions", 2, "What are 杨强's two agent dimensions?"),
+    ("capabilities where humans lead", 3, "What are the three capabilities where humans lead?"),
+    ("things", 15, "What are the 15 things?"),
+])
+def test_list_question_count_word(of, n, expected):
+    assert list_question(of, n) == expected
+
+
+def test_list_card_answer_is_an_ordered_list(tmp_path):
+    notes, _ = make(tmp_path, """\
+    - of: "杨强's {n} agent dimensions"
+      items: [目标定义 goal definition, 任务规划 task planning]
+    """)
+    (note,) = notes
+    assert note.question == "What are 杨强's two agent dimensions?"
+    assert note.fields[1] == "<ol><li>目标定义 goal definition</li><li>任务规划 task planning</li></ol>"
+    assert note.key == "quadrants/list/1"
+
+
+def test_cloze_card(tmp_path):
+    notes, problems = make(tmp_path, '- cloze: "Today {{c1::humans}} set goals and {{c2::humans}} plan."\n')
+    (note,) = notes
+    assert note.kind == "cloze" and note.key == "quadrants/cloze/1"
+    assert note.fields[0] == "Today {{c1::humans}} set goals and {{c2::humans}} plan."
+    assert note.question == "Today [...] set goals and [...] plan."
+    assert problems == []
+
+
+def test_cloze_gap_is_a_warning(tmp_path):
+    _, problems = make(tmp_path, '- cloze: "Only {{c2::two}} here."\n')
+    assert [p.severity for p in problems] == ["warning"]
+    assert "no c1" in problems[0].message
+
+
+def test_cloze_without_deletions_is_an_error(tmp_path):
+    with pytest.raises(SourceError) as err:
+        make(tmp_path, '- cloze: "Nothing marked."\n')
+    assert "no deletions" in str(err.value)
+
+
+def test_keys_count_per_kind_and_explicit_ids_win(tmp_path):
+    notes, _ = make(tmp_path, """\
+    - {q: Q one?, a: A}
+    - {cloze: "x {{c1::y}}"}
+    - {q: Q two?, a: B, id: second-q}
+    - {q: Q three?, a: C}
+    """)
+    assert [n.key for n in notes] == ["quadrants/qa/1", "quadrants/cloze/1", "second-q", "quadrants/qa/3"]
+
+
+def test_guid_depends_on_deck_and_key_not_text(tmp_path):
+    (a,), _ = make(tmp_path, "- {q: Who?, a: 杨强}\n", "a.yaml")
+    (b,), _ = make(tmp_path, "- {q: Who split agents?, a: 杨强教授}\n", "b.yaml")
+    assert a.guid == b.guid == guid_for("demo", "quadrants/qa/1")
+    assert a.fields != b.fields
+    assert guid_for("other-deck", "quadrants/qa/1") != a.guid
+
+
+def test_duplicate_explicit_ids_name_both_places(tmp_path):
+    with pytest.raises(SourceError) as err:
+        make(tmp_path, """\
+        - {q: One?, a: A, id: same}
+        - {q: Two?, a: B, id: same}
+        """)
+    (problem,) = err.value.problems
+    assert "note key 'same'" in problem.message
+    assert f"{tmp_path / 'demo.yaml'}:{problem.line - 1}" in problem.message
+
+
+def test_fields_are_escaped(tmp_path):
+    notes, _ = make(tmp_path, "- {q: 'Is vector<int> & a<b <script>x</script> text?', a: '<b>no</b>'}\n")
+    (note,) = notes
+    assert "<" not in note.fields[0].replace("&lt;", "") and "&amp;" in note.fields[0]
+    assert note.fields[1] == "&lt;b&gt;no&lt;/b&gt;"
+
+
+def test_tags(tmp_path):
+    (note,), _ = make(tmp_path, "- {q: Who?, a: 杨强, tags: [diagram]}\n")
+    assert note.tags == ("demo", "judgment::34", "theme::agent", "speaker::yang-qiang", "diagram")

@@ -1,0 +1,66 @@
+"""Packaging: open the .apkg's sqlite and check notes, tags, note types; determinism and compression."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zipfile
+from pathlib import Path
+
+from deckgen.build import build
+from deckgen.generate import generate
+from deckgen.load import load_file
+from deckgen.notetypes import CLOZE, QA
+
+
+def read_apkg(apkg: Path, tmp_path: Path):
+    with zipfile.ZipFile(apkg) as zf:
+        db = tmp_path / "unzipped.anki2"
+        db.write_bytes(zf.read("collection.anki2"))
+        infos = zf.infolist()
+    conn = sqlite3.connect(db)
+    return conn, infos
+
+
+def test_package_contents(cards_copy, tmp_path):
+    source = load_file(cards_copy / "agi-next-2026.yaml")
+    notes, _ = generate(source)
+    out = tmp_path / "deck.apkg"
+    result = build(source, output=out)
+    conn, infos = read_apkg(out, tmp_path)
+    rows = conn.execute("SELECT guid, mid, tags, flds, mod FROM notes").fetchall()
+    assert len(rows) == len(notes) == len(result.notes)
+    by_guid = {r[0]: r for r in rows}
+    for note in notes:
+        guid, mid, tags, flds, mod = by_guid[note.guid]
+        assert mid == note.note_type.id
+        assert tags.split() == list(note.tags)
+        assert flds.split("\x1f") == list(note.fields)
+        assert mod == result.plan.mods[note.guid]
+    models = json.loads(conn.execute("SELECT models FROM col").fetchone()[0])
+    assert set(models) == {str(QA.id), str(CLOZE.id)}
+    assert [f["id"] for f in models[str(QA.id)]["flds"]] == [fid for _, fid in QA.fields]
+    assert models[str(CLOZE.id)]["type"] == 1
+    decks = json.loads(conn.execute("SELECT decks FROM col").fetchone()[0])
+    assert "AGI-Next 2026" in {d["name"] for d in decks.values()}
+    # new cards are queued in source order
+    dues = conn.execute("SELECT n.guid, c.due FROM cards c JOIN notes n ON n.id = c.nid").fetchall()
+    order = {n.guid: n.order for n in notes}
+    assert all(due == order[guid] for guid, due in dues)
+    assert all(i.compress_type == zipfile.ZIP_DEFLATED and i.date_time == (1980, 1, 1, 0, 0, 0) for i in infos)
+
+
+def test_two_builds_are_byte_identical(cards_copy, tmp_path):
+    source = load_file(cards_copy / "agi-next-2026.yaml")
+    first, second = tmp_path / "a.apkg", tmp_path / "b.apkg"
+    build(source, output=first)
+    build(source, output=second)
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_package_is_compressed(cards_copy, tmp_path):
+    out = tmp_path / "deck.apkg"
+    build(load_file(cards_copy / "agi-next-2026.yaml"), output=out)
+    with zipfile.ZipFile(out) as zf:
+        raw = zf.getinfo("collection.anki2").file_size
+    assert out.stat().st_size < raw / 2
