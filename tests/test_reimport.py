@@ -1,0 +1,180 @@
+"""Regenerating after edits, imported into real Anki with the import dialog's presets (issue 3).
+
+Each test builds from a private copy of cards/ (so the ledger there is the test's own), imports into a fresh
+collection, changes something, rebuilds and re-imports, then reads the collection back.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+import pytest
+
+from deckgen.build import build
+from deckgen.generate import generate
+from deckgen.load import load_file
+from deckgen.notetypes import NOTE_TYPES
+
+DECK = "AGI-Next 2026"
+
+
+class Clock:
+    """A frozen clock (epoch seconds) whose sleep() advances it, so tests can rebuild "in the same second"."""
+
+    def __init__(self):
+        self.now = float(int(time.time()))
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+@pytest.fixture
+def project(cards_copy, tmp_path):
+    """Build helper bound to a private cards/ copy; returns (source path, build function)."""
+    src = cards_copy / "agi-next-2026.yaml"
+    clock = Clock()
+
+    def run(name: str = "deck.apkg", **kwargs):
+        return build(load_file(src), output=tmp_path / name, clock=clock, sleep=clock.sleep, **kwargs)
+
+    run.clock = clock
+    return src, run
+
+
+def edit(path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def revlog(anki):
+    return anki.col.db.all("SELECT id, cid, ease, ivl FROM revlog ORDER BY id")
+
+
+def answer_some(anki, n: int = 3) -> None:
+    anki.col.decks.select(anki.col.decks.id_for_name(DECK))
+    for _ in range(n):
+        anki.col.sched.answerCard(anki.col.sched.getCard(), 3)
+
+
+def test_edit_answer_rebuild_same_second_updates_in_place(project, anki):
+    src, run = project
+    (src.parent / "agi-next-2026.ledger.json").unlink()  # a first build: every note stamped "now"
+    first = run("v1.apkg")
+    anki.import_apkg(first.output)
+    answer_some(anki)
+    before_log = revlog(anki)
+    note = anki.note_by_key("zhipu-bets-on-coding/qa/3")
+    assert note["Answer"] == "DeepSeek"
+
+    edit(src, "        a: DeepSeek\n", "        a: DeepSeek (深度求索)\n")
+    second = run("v2.apkg")  # same frozen second as the first build
+    assert run.clock.slept and sum(run.clock.slept) <= 1.0  # waited for the next second rather than stamp the future
+    assert [c.key for c in second.plan.changed] == ["zhipu-bets-on-coding/qa/3"]
+    assert second.plan.changed[0].old_answer == "DeepSeek"
+
+    log = anki.import_apkg(second.output)
+    assert len(log.updated) == 1 and len(log.new) == 0
+    after = anki.note_by_key("zhipu-bets-on-coding/qa/3")
+    assert after.id == note.id
+    assert after["Answer"] == "DeepSeek (深度求索)"
+    assert revlog(anki) == before_log
+    assert anki.col.note_count() == len(first.notes)
+    assert not [m.name for m in anki.col.models.all_names_and_ids() if m.name.endswith("+")]
+
+
+def test_user_edit_in_anki_survives_rebuild_without_source_change(project, anki):
+    _, run = project
+    anki.import_apkg(run("v1.apkg").output)
+    note = anki.note_by_key("zhipu-bets-on-coding/qa/2")
+    note["Answer"] = "Coding — my own mnemonic"
+    anki.col.update_note(note)
+    run.clock.now += 60
+    rebuilt = run("v2.apkg")
+    assert rebuilt.plan.changed == [] and rebuilt.plan.added == []
+    log = anki.import_apkg(rebuilt.output)
+    assert len(log.updated) == 0
+    assert anki.note_by_key("zhipu-bets-on-coding/qa/2")["Answer"] == "Coding — my own mnemonic"
+
+
+def test_css_change_updates_note_type_in_place(project, anki, monkeypatch):
+    _, run = project
+    anki.import_apkg(run("v1.apkg").output)
+    qa = NOTE_TYPES["qa"]
+    monkeypatch.setitem(NOTE_TYPES, "qa", dataclasses.replace(qa, css=qa.css + "\n.dg-q { color: #a00; }\n"))
+    rebuilt = run("v2.apkg")
+    assert any("changed (templates or CSS)" in line for line in rebuilt.plan.type_notes)
+    anki.import_apkg(rebuilt.output)
+    model = anki.col.models.get(qa.id)
+    assert ".dg-q { color: #a00; }" in model["css"]
+    names = [m.name for m in anki.col.models.all_names_and_ids()]
+    assert names.count(qa.name) == 1 and not [n for n in names if n.endswith("+")]
+
+
+NEW_JUDGMENT = """
+  - id: extra-judgment
+    number: 41
+    theme: agent
+    speakers: [lin-junyang]
+    zh: 新加的判断。
+    en: A judgment added later.
+    cards:
+      - {q: "Which added question is this?", a: "The new one"}
+      - {cloze: "Added {{c1::cloze}} text."}
+"""
+
+
+def test_add_then_remove_a_judgment(project, anki):
+    src, run = project
+    first = run("v1.apkg")
+    anki.import_apkg(first.output)
+    src.write_text(src.read_text(encoding="utf-8") + NEW_JUDGMENT, encoding="utf-8")
+    added = run("v2.apkg")
+    assert sorted(c.key for c in added.plan.added) == ["extra-judgment/cloze/1", "extra-judgment/qa/1"]
+    assert added.plan.changed == [] and added.plan.unchanged == len(first.notes)
+    log = anki.import_apkg(added.output)
+    assert len(log.new) == 2 and len(log.updated) == 0
+
+    src.write_text(src.read_text(encoding="utf-8").replace(NEW_JUDGMENT, ""), encoding="utf-8")
+    removed = run("v3.apkg")
+    assert sorted(c.key for c in removed.plan.removed) == ["extra-judgment/cloze/1", "extra-judgment/qa/1"]
+    assert "Which added question is this?" in [c.question for c in removed.plan.removed]
+    anki.import_apkg(removed.output)
+    assert anki.col.note_count() == len(first.notes) + 2  # an import never deletes
+
+
+def test_number_theme_and_speakers_do_not_change_guids(project):
+    src, _ = project
+    before = {n.key: n.guid for n in generate(load_file(src))[0]}
+    edit(src, "    number: 7\n    theme: divergence\n    speakers: [tang-jie]\n",
+         "    number: 39\n    theme: global-race\n    speakers: [lin-junyang, yao-shunyu]\n")
+    edit(src, "    number: 39\n    theme: global-race\n    speakers: []\n", "    number: 7\n    theme: agent\n    speakers: []\n")
+    after = {n.key: n.guid for n in generate(load_file(src))[0]}
+    assert after == before
+
+
+def test_two_builds_without_change_are_identical(project):
+    _, run = project
+    first = run("a.apkg")
+    run.clock.now += 5
+    second = run("b.apkg")
+    assert first.output.read_bytes() == second.output.read_bytes()
+
+
+def test_corrupt_ledger_warns_and_recovers(project):
+    src, run = project
+    first = run("a.apkg")
+    first.ledger_path.write_text('{"deck": "agi-next-2026", "notes": [oops', encoding="utf-8")
+    recovered = run("b.apkg")
+    assert any("ledger is corrupt" in w for w in recovered.warnings)
+    assert len(recovered.plan.added) == len(first.notes)
+    run.clock.now += 5
+    again = run("c.apkg")
+    assert again.warnings == [] and again.plan.unchanged == len(first.notes)
+    assert again.output.read_bytes() == recovered.output.read_bytes()
