@@ -154,7 +154,8 @@ def test_number_theme_and_speakers_do_not_change_guids(project):
     before = {n.key: n.guid for n in generate(load_file(src))[0]}
     edit(src, "    number: 7\n    theme: divergence\n    speakers: [tang-jie]\n",
          "    number: 39\n    theme: global-race\n    speakers: [lin-junyang, yao-shunyu]\n")
-    edit(src, "    number: 39\n    theme: global-race\n    speakers: []\n", "    number: 7\n    theme: agent\n    speakers: []\n")
+    edit(src, "    number: 39\n    theme: global-race\n    speakers: []\n",
+         "    number: 7\n    theme: agent\n    speakers: []\n")
     after = {n.key: n.guid for n in generate(load_file(src))[0]}
     assert after == before
 
