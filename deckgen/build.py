@@ -64,13 +64,14 @@ def default_output(source: Source, selection: Selection, out_dir: Path = DEFAULT
 
 
 def build(source: Source, *, selection: Selection | None = None, output: Path | None = None,
-          name: str | None = None, subdecks: bool = False, dry_run: bool = False,
+          name: str | None = None, description: str | None = None, subdecks: bool = False, dry_run: bool = False,
           clock: Callable[[], float] = time.time, sleep: Callable[[float], None] = time.sleep) -> BuildResult:
     """Build one deck from ``source``.
 
     ``selection`` filters notes (see :mod:`deckgen.select`); the deck is then named
     ``"<deck name> · <selection label>"`` unless ``name`` is given, and written to
-    :func:`default_output` unless ``output`` is. ``subdecks`` puts each theme in its own subdeck
+    :func:`default_output` unless ``output`` is; ``description`` replaces the source's deck description
+    (the source credit is appended either way). ``subdecks`` puts each theme in its own subdeck
     (``AGI-Next 2026::分化 Divergence``). The ledger next to the source decides every ``mod`` (see
     :mod:`deckgen.ledger`); if a changed note was last packaged in this very second, the build sleeps
     until the next second (at most 1 s) so that no ``mod`` lies in the future.
@@ -106,7 +107,7 @@ def build(source: Source, *, selection: Selection | None = None, output: Path | 
         return result
 
     deck_of = {n.guid: _deck_for(source, n, deck_name, subdecks) for n in chosen}
-    description = source.description
+    description = source.description if description is None else description
     if source.source_title:
         description += f"\n\nSource: {source.source_title}" + (f" ({source.source_by})" if source.source_by else "")
     data = apkg_bytes(chosen, deck_of, {deck_name: description}, types, result_plan.mods, result_plan.type_mods)

@@ -93,32 +93,30 @@ def build(sources, theme, speaker, tag, judgment, output, name, subdecks, decks,
       deckgen build --all
       deckgen build --dry-run
     """
+    from .build import DEFAULT_OUT_DIR
     from .build import build as run_build
+    from .errors import SelectionError
+    from .load import suggest
     from .select import Selection
 
     loaded = _load(sources)
     selection = Selection(theme, speaker, tag, judgment)
-    jobs = []  # (source, selection, name)
+    jobs = []  # keyword arguments for build(), one per deck
     for src in loaded:
-        if all_decks or decks:
-            named = {d.key: d for d in src.decks}
-            for key in decks:
-                if key not in named:
-                    from .errors import SelectionError
-                    from .load import suggest
-
-                    raise SelectionError(f"no deck '{key}' in {src.path}{suggest(key, named)}; "
-                                         f"decks: {', '.join(named) or 'none defined'}")
-            if all_decks:
-                jobs.append((src, selection, name))
-            for d in (src.decks if all_decks else [named[k] for k in decks]):
-                jobs.append((src, Selection.from_options(d.selection), d.name))
-        else:
-            jobs.append((src, selection, name))
+        named = {d.key: d for d in src.decks}
+        unknown = [key for key in decks if key not in named]
+        if unknown:
+            raise SelectionError(f"no deck '{unknown[0]}' in {src.path}{suggest(unknown[0], named)}; "
+                                 f"decks: {', '.join(named) or 'none defined'}")
+        if all_decks or not decks:
+            jobs.append(dict(source=src, selection=selection, name=name, output=output))
+        for d in src.decks if all_decks else [named[k] for k in decks]:
+            jobs.append(dict(source=src, selection=Selection.from_options(d.selection), name=d.name,
+                             description=d.description or None,
+                             output=output or DEFAULT_OUT_DIR / f"{src.deck_id}-{d.key}.apkg"))
     if output and len(jobs) > 1:
         raise click.UsageError("-o/--output needs exactly one deck to build; drop it to use dist/<deck>.apkg")
-    results = [run_build(src, selection=sel, output=output, name=nm, subdecks=subdecks, dry_run=dry_run)
-               for src, sel, nm in jobs]
+    results = [run_build(subdecks=subdecks, dry_run=dry_run, **job) for job in jobs]
     for result in results:
         _print_warnings(result.warnings)
         _print_build(result)
@@ -154,10 +152,16 @@ def _print_build(result) -> None:
 
 
 def _print_table(results) -> None:
-    click.echo("")
-    click.echo(f"{'deck':<44} {'notes':>6} {'cards':>6}  file")
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="Decks built" if results[0].written else "Decks (dry run)", title_justify="left")
+    for column, justify in (("deck", "left"), ("notes", "right"), ("cards", "right"), ("file", "left")):
+        table.add_column(column, justify=justify)
     for r in results:
-        click.echo(f"{r.deck_name:<44} {len(r.notes):>6} {r.cards:>6}  {r.output}")
+        table.add_row(r.deck_name, str(len(r.notes)), str(r.cards), str(r.output))
+    click.echo("")
+    Console(width=200 if not sys.stdout.isatty() else None).print(table)
 
 
 @main.command()

@@ -302,7 +302,7 @@ class _Reader:
         themes = self.themes(top.get("themes"))
         people = self.people(top.get("people"))
         judgments = self.judgments(top.get("judgments"), {t.id for t in themes}, {p.id for p in people})
-        decks = self.decks(top.get("decks"))
+        decks = self.decks(top.get("decks"), themes, people)
         return Source(
             path=self.file,
             deck_id=self.slug(deck.get("id"), "deck.id"),
@@ -495,9 +495,10 @@ class _Reader:
             return None
         return value
 
-    def decks(self, node: yaml.Node | None) -> tuple[NamedDeck, ...]:
+    def decks(self, node: yaml.Node | None, themes, people) -> tuple[NamedDeck, ...]:
         if node is None:
             return ()
+        known = {"theme": [t.id for t in themes], "speaker": [p.id for p in people]}
         out: dict[str, NamedDeck] = {}
         spec = {"key": True, "name": True, "description": False, "select": True}
         for sub, item in self.sequence(node, "decks", "[{key: agent, name: ..., select: {theme: [agent]}}]"):
@@ -512,14 +513,23 @@ class _Reader:
                 sel = self.mapping(fields["select"], f"{sub}.select", dict.fromkeys(SELECTION_KEYS, False)) or {}
                 for option, value in sel.items():
                     opath = f"{sub}.select.{option}"
-                    if isinstance(value, yaml.SequenceNode):
-                        selection[option] = tuple(self.text(n, p) for p, n in self.sequence(value, opath, "[agent]"))
-                    else:
-                        selection[option] = (self.text(value, opath),)
+                    nodes = self.sequence(value, opath, "[agent]") if isinstance(value, yaml.SequenceNode) \
+                        else [(opath, value)]
+                    values = []
+                    for vpath, vnode in nodes:
+                        if option in known:
+                            values.append(self.ref(vnode, vpath, known[option], option))
+                        else:
+                            values.append(self.text(vnode, vpath))
+                    selection[option] = tuple(v for v in values if v)
                 if not selection:
                     self.error(fields["select"], f"{sub}.select",
                                f"select at least one of {', '.join(SELECTION_KEYS)}")
-            out[key] = NamedDeck(key, self.text(fields.get("name"), f"{sub}.name"),
+            name = self.text(fields.get("name"), f"{sub}.name")
+            if any(not part.strip() for part in name.split("::")) and name:
+                self.error(fields["name"], f"{sub}.name", f"deck name '{name}' has an empty part between '::' "
+                                                          "separators; write e.g. 'AGI-Next 2026::Agent'")
+            out[key] = NamedDeck(key, name,
                                  self.text(fields.get("description"), f"{sub}.description", required=False),
                                  selection, self.loc(item, sub))
         return tuple(out.values())

@@ -1,0 +1,153 @@
+"""Custom decks: selection rules, named decks, subdecks, and one note per GUID across decks (issue 4)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+from click.testing import CliRunner
+
+from deckgen.build import build, normalize_deck_name
+from deckgen.cli import main
+from deckgen.errors import SelectionError
+from deckgen.generate import generate
+from deckgen.load import load_file
+from deckgen.select import Selection, select
+
+from conftest import SOURCE
+
+
+@pytest.fixture(scope="module")
+def deck():
+    source = load_file(SOURCE)
+    return source, generate(source)[0]
+
+
+def numbers(source, notes, **options) -> list[int]:
+    return sorted({n.judgment.number for n in select(source, notes, Selection(**options))})
+
+
+# Expected numbers come from the article's section headings (01 分化 = 1-7, 02 新范式 = 8-24 with 自主学习 8-19
+# and 原生多模态 20-24, 03 Agent = 25-35, 04 全球 AI 竞赛 = 36-40) and from who the article names per judgment.
+@pytest.mark.parametrize("options, expected", [
+    ({}, list(range(1, 41))),
+    ({"themes": ("divergence",)}, list(range(1, 8))),
+    ({"themes": ("new-paradigm",)}, list(range(8, 25))),
+    ({"themes": ("self-learning",)}, list(range(8, 20))),
+    ({"themes": ("multimodal", "global-race")}, [20, 21, 22, 23, 24, 36, 37, 38, 39, 40]),
+    ({"themes": ("agent",)}, list(range(25, 36))),
+    ({"speakers": ("yang-qiang",)}, [34]),
+    ({"speakers": ("tang-jie",)}, [7, 8, 17]),
+    ({"speakers": ("yang-qiang", "tang-jie")}, [7, 8, 17, 34]),
+    ({"themes": ("new-paradigm",), "speakers": ("tang-jie",)}, [8, 17]),
+    ({"judgments": ("12-17,25",)}, [12, 13, 14, 15, 16, 17, 25]),
+    ({"judgments": ("1", "40")}, [1, 40]),
+    ({"judgments": ("30-40",), "themes": ("agent",)}, [30, 31, 32, 33, 34, 35]),
+    ({"tags": ("judgment::07",)}, [7]),
+    ({"tags": ("theme",)}, list(range(1, 41))),
+])
+def test_selection_table(deck, options, expected):
+    assert numbers(*deck, **options) == expected
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"themes": ("agnet",)}, "unknown theme 'agnet' (did you mean 'agent'?)"),
+    ({"speakers": ("lin-junyan",)}, "unknown speaker 'lin-junyan' (did you mean 'lin-junyang'?)"),
+    ({"tags": ("no-such-tag",)}, "no note has tag 'no-such-tag'"),
+    ({"judgments": ("41",)}, "no judgment numbered 41"),
+    ({"judgments": ("9-x",)}, "'9-x' is not a number or a range"),
+    ({"judgments": ("17-12",)}, "runs backwards"),
+    ({"themes": ("agent",), "speakers": ("yang-zhilin",)}, "matches no note"),
+])
+def test_bad_selections(deck, options, message):
+    with pytest.raises(SelectionError) as err:
+        select(*deck, Selection(**options))
+    assert message in str(err.value)
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("AGI-Next 2026 :: Agent", "AGI-Next 2026::Agent"),
+    ("  A  B ::C", "A B::C"),
+    ("A::::B", None), ("A::", None), ("::A", None), ("", None),
+])
+def test_deck_names(name, expected):
+    if expected is None:
+        with pytest.raises(ValueError):
+            normalize_deck_name(name)
+    else:
+        assert normalize_deck_name(name) == expected
+
+
+def test_theme_deck_then_full_deck_is_one_set_of_notes(cards_copy, tmp_path, anki, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    source = load_file(cards_copy / "agi-next-2026.yaml")
+    theme = build(source, selection=Selection(themes=("agent",)))  # default output path
+    assert theme.deck_name == "AGI-Next 2026 · Agent"
+    assert theme.output.name == "agi-next-2026-agent.apkg"
+    theme = build(source, selection=Selection(themes=("agent",)), output=tmp_path / "agent.apkg")
+    full = build(source, output=tmp_path / "full.apkg")
+    anki.import_apkg(theme.output)
+    assert all("theme::agent" in note.tags for note in anki.notes())
+    anki.import_apkg(full.output)
+    assert anki.col.note_count() == len(full.notes)
+    # cards imported with the theme deck stay there; the rest go to the full deck
+    decks = Counter(anki.col.decks.name(anki.col.get_card(cid).did) for cid in anki.col.find_cards(""))
+    assert decks["AGI-Next 2026 · Agent"] == theme.cards
+
+
+def test_filtered_build_keeps_unselected_notes_in_ledger(cards_copy, tmp_path):
+    source = load_file(cards_copy / "agi-next-2026.yaml")
+    ledger_path = cards_copy / "agi-next-2026.ledger.json"
+    before = json.loads(ledger_path.read_text(encoding="utf-8"))["notes"]
+    result = build(source, selection=Selection(speakers=("yang-qiang",)), output=tmp_path / "yq.apkg")
+    assert result.plan.removed == []
+    assert result.plan.unchanged == len(result.notes) < len(before)
+    after = json.loads(ledger_path.read_text(encoding="utf-8"))["notes"]
+    assert after == before
+
+
+def test_subdecks(cards_copy, tmp_path, anki):
+    source = load_file(cards_copy / "agi-next-2026.yaml")
+    result = build(source, subdecks=True, output=tmp_path / "sub.apkg")
+    anki.import_apkg(result.output)
+    names = {d.name for d in anki.col.decks.all_names_and_ids()}
+    assert {"AGI-Next 2026::分化 Divergence", "AGI-Next 2026::新范式 New paradigm::自主学习 Self-learning",
+            "AGI-Next 2026::Agent"} <= names
+    (nid,) = anki.col.find_notes('"Key:zhipu-bets-on-coding/qa/1"')
+    card = anki.col.get_note(nid).cards()[0]
+    assert anki.col.decks.name(card.did) == "AGI-Next 2026::分化 Divergence"
+
+
+def test_shipped_named_decks_cover_themes_and_frequent_speakers(deck):
+    source, _ = deck
+    selected = [d.selection for d in source.decks]
+    for theme in source.themes:
+        assert {"theme": (theme.id,)} in selected, theme.id
+    frequent = Counter(p for j in source.judgments for p in j.speakers)
+    for person, count in frequent.items():
+        if count >= 3:
+            assert {"speaker": (person,)} in selected, person
+
+
+def test_build_all(cards_copy, monkeypatch):
+    monkeypatch.chdir(cards_copy.parent)
+    result = CliRunner().invoke(main, ["build", "--all"])
+    assert result.exit_code == 0, result.output
+    source = load_file(cards_copy / "agi-next-2026.yaml")
+    built = sorted(p.name for p in (cards_copy.parent / "dist").iterdir())
+    assert built == sorted(["agi-next-2026.apkg", *(f"agi-next-2026-{d.key}.apkg" for d in source.decks)])
+    assert "AGI-Next 2026 · 林俊旸 Lin Junyang" in result.output
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--theme", "agnet"], "did you mean 'agent'?"),
+    (["--theme", "agent", "--speaker", "yang-zhilin"], "matches no note"),
+    (["--deck", "agnet"], "no deck 'agnet'"),
+])
+def test_cli_selection_errors_exit_1(cards_copy, monkeypatch, args, message):
+    monkeypatch.chdir(cards_copy.parent)
+    result = CliRunner().invoke(main, ["build", *args])
+    assert result.exit_code == 1
+    assert message in result.output
+    assert not (cards_copy.parent / "dist").exists()
