@@ -125,15 +125,20 @@ def build(sources, theme, speaker, tag, judgment, output, name, subdecks, decks,
 
 
 def _print_build(result) -> None:
+    from .build import card_count
+
     p = result.plan
     verb = "Would write" if not result.written else "Wrote"
     click.echo(f"{verb} {result.output}  (deck \"{result.deck_name}\")")
     click.echo(f"  {len(result.notes)} notes, {result.cards} cards")
     src = result.source
-    themes = Counter(n.judgment.theme for n in result.notes)
-    click.echo("  by theme: " + " · ".join(f"{src.theme(t).label} {c}" for t, c in themes.items()))
-    kinds = Counter(n.spec.kind for n in result.notes)
-    click.echo("  by kind:  " + " · ".join(f"{k} {c}" for k, c in sorted(kinds.items())))
+    groups = (("by theme", lambda n: src.theme(n.judgment.theme).label), ("by kind ", lambda n: n.spec.kind))
+    for label, group in groups:
+        notes, cards = Counter(), Counter()
+        for n in result.notes:
+            notes[group(n)] += 1
+            cards[group(n)] += card_count(n)
+        click.echo(f"  {label} (notes/cards): " + " · ".join(f"{g} {notes[g]}/{cards[g]}" for g in notes))
     click.echo(f"  changes since the last build ({result.ledger_path}): added {len(p.added)} · "
                f"changed {len(p.changed)} · unchanged {p.unchanged} · removed {len(p.removed)}")
     for c in p.changed:

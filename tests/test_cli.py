@@ -6,7 +6,10 @@ import pytest
 from click.testing import CliRunner
 
 from deckgen import __version__
+from deckgen.build import card_count
 from deckgen.cli import main
+from deckgen.generate import generate
+from deckgen.load import load_file
 
 
 @pytest.fixture
@@ -27,7 +30,11 @@ def test_build_defaults_to_cards_and_dist(in_project):
     assert apkg.is_file()
     assert f"Wrote {apkg.relative_to(in_project)}" in result.output
     assert "notes" in result.output and "cards" in result.output
-    assert "分化 Divergence" in result.output and "by kind:" in result.output
+    notes, _ = generate(load_file(in_project / "cards" / "agi-next-2026.yaml"))
+    divergence = [n for n in notes if n.judgment.theme == "divergence"]
+    cloze = [n for n in notes if n.kind == "cloze"]
+    assert f"分化 Divergence {len(divergence)}/{sum(map(card_count, divergence))}" in result.output
+    assert f"cloze {len(cloze)}/{sum(map(card_count, cloze))}" in result.output
 
 
 def test_build_output_option(in_project):
