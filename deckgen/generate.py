@@ -31,17 +31,15 @@ _COUNT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "
 
 @dataclass(frozen=True)
 class Note:
-    """One Anki note made from a card spec.
-
-    ``fields`` are HTML strings in the order of ``NOTE_TYPES[kind].fields``; ``question`` and ``answer``
-    are the same content as plain text, for reports, lint and listings.
-    """
+    """One Anki note made from a card spec; ``question`` and ``answer`` are plain text for reports,
+    lint and listings."""
 
     key: str
     guid: str
     kind: str
     """Note type: ``qa`` or ``cloze``."""
     fields: tuple[str, ...]
+    """HTML values in the order of the note type's fields (a field deckgen does not fill is empty)."""
     tags: tuple[str, ...]
     question: str
     answer: str
@@ -169,9 +167,13 @@ class _Generator:
             path = (self.folder / spec.image).resolve()
             image_html = f'<img src="{html.escape(media_name(path), quote=True)}">'
             media = (str(path),)
-        fields = (text if text is not None else text_html(question), answer_html, image_html,
-                  text_html(context.zh), text_html(context.en), html.escape(self.about(j, spec)),
-                  html.escape(key))
+        values = {"Image": image_html, "ClaimZh": text_html(context.zh), "ClaimEn": text_html(context.en),
+                  "About": html.escape(self.about(j, spec)), "Key": html.escape(key)}
+        if kind == "cloze":
+            values.update(Text=text, Extra=answer_html)
+        else:
+            values.update(Question=text_html(question), Answer=answer_html)
+        fields = tuple(values.get(name, "") for name in NOTE_TYPES[kind].field_names)
         self.notes.append(Note(
             key=key, guid=guid_for(self.source.deck_id, key), kind=kind, fields=fields,
             tags=self.tags(j, spec), question=question, answer=answer, judgment=j, spec=spec,

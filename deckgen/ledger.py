@@ -211,9 +211,10 @@ def plan(selected, all_notes, types: list[NoteType], ledger: Ledger, now: int) -
             for other_id, other in ledger.types.items():
                 if other.kind == t.kind and other_id != t.id:
                     out.type_notes.append(
-                        f"note type '{t.name}' is new (its fields changed since '{other.name}'). Anki will add it "
-                        f"beside '{other.name}'; notes imported before keep the old type, and notes updated by "
-                        "this package move to the new one only if you re-import after deleting the old notes")
+                        f"note type '{t.name}' replaces '{other.name}' (its fields changed). On import Anki adds "
+                        f"'{t.name}' beside '{other.name}' and does not update notes that use '{other.name}' "
+                        "(its import log lists them as conflicting; their cards and history are safe). To move "
+                        f"them: in the browser search note:\"{other.name}\", then Notes > Change Note Type")
         elif old_t.schema != t.schema_hash():
             raise ValueError(f"note type {t.name} (id {t.id}) changed its fields but kept its id; "
                              "bump SCHEMA_VERSION in deckgen/notetypes.py")

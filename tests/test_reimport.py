@@ -179,3 +179,35 @@ def test_corrupt_ledger_warns_and_recovers(project):
     again = run("c.apkg")
     assert again.warnings == [] and again.plan.unchanged == len(first.notes)
     assert again.output.read_bytes() == recovered.output.read_bytes()
+
+
+def _with_extra_field(qa, new_id: bool):
+    fields = (*qa.fields, ("Mnemonic", qa.fields[-1][1] + 1))
+    if new_id:
+        return dataclasses.replace(qa, id=qa.id + 1, name="deckgen Q/A v2", fields=fields)
+    return dataclasses.replace(qa, fields=fields)
+
+
+def test_field_change_gets_new_note_type_and_says_so(project, anki, monkeypatch):
+    _, run = project
+    first = run("v1.apkg")
+    anki.import_apkg(first.output)
+    qa = NOTE_TYPES["qa"]
+    monkeypatch.setitem(NOTE_TYPES, "qa", _with_extra_field(qa, new_id=True))
+    second = run("v2.apkg")
+    (message,) = second.plan.type_notes
+    assert "'deckgen Q/A v2' replaces 'deckgen Q/A v1'" in message and "Change Note Type" in message
+    log = anki.import_apkg(second.output)
+    qa_notes = sum(n.kind == "qa" for n in first.notes)
+    assert len(log.conflicting) == qa_notes and len(log.new) == 0  # as the message says
+    names = [m.name for m in anki.col.models.all_names_and_ids()]
+    assert "deckgen Q/A v2" in names and not [n for n in names if n.endswith("+")]
+    assert anki.col.note_count() == len(first.notes)
+
+
+def test_field_change_without_new_id_is_refused(project, monkeypatch):
+    _, run = project
+    run("v1.apkg")
+    monkeypatch.setitem(NOTE_TYPES, "qa", _with_extra_field(NOTE_TYPES["qa"], new_id=False))
+    with pytest.raises(ValueError, match="bump SCHEMA_VERSION"):
+        run("v2.apkg")
