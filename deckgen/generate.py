@@ -54,6 +54,11 @@ class Note:
     def note_type(self):
         return NOTE_TYPES[self.kind]
 
+    @property
+    def speakers(self) -> tuple[str, ...]:
+        """Person ids the note's content comes from: the judgment's speakers, none for an editors' note."""
+        return () if self.spec.context == "editors" else self.judgment.speakers
+
 
 def guid_for(deck_id: str, key: str) -> str:
     """The note GUID for ``key`` in the deck ``deck_id`` (genanki's base91 SHA-256 of both)."""

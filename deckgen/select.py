@@ -3,6 +3,7 @@
 Rules: values of one option are alternatives (OR); different options must all hold (AND). A theme
 selects its sub-themes too (``new-paradigm`` includes ``self-learning`` and ``multimodal``). A tag selects
 notes carrying it or a child of it (``topic`` matches ``topic::agents``), as Anki's ``tag:`` search does.
+A speaker selects the notes of that person's judgments, except those drawn from an editors' note (拾象注).
 Unknown values are errors that list the valid ones and suggest the closest; a selection that matches no
 note is an error too, never an empty deck.
 """
@@ -114,7 +115,7 @@ def select(source: Source, notes: list[Note], selection: Selection) -> list[Note
     def keep(note: Note) -> bool:
         j = note.judgment
         return ((not themes or j.theme in themes)
-                and (not speakers or bool(speakers & set(j.speakers)))
+                and (not speakers or bool(speakers & set(note.speakers)))
                 and (not selection.tags or any(t == s or t.startswith(s + "::")
                                                for t in note.tags for s in selection.tags))
                 and (not numbers or j.number in numbers))
@@ -124,3 +125,34 @@ def select(source: Source, notes: list[Note], selection: Selection) -> list[Note
         raise SelectionError("the selection matches no note; options combine with AND across options "
                              "(OR within one), so loosen one of them")
     return chosen
+
+
+def inventory(source: Source, notes: list[Note], what: str) -> list[dict]:
+    """Rows describing what a person can select, with how many judgments and notes each selects.
+
+    ``what`` is ``"themes"`` (id, name, parent), ``"people"`` (id, name, roman, affiliation) or ``"decks"``
+    (key, name, selection). Counts are what the matching ``--theme``/``--speaker``/``--deck`` build would
+    contain; a theme's count includes its sub-themes. Raises ValueError for another ``what``.
+    """
+    def count(chosen: list[Note]) -> dict:
+        return {"judgments": len({n.judgment.number for n in chosen}), "notes": len(chosen)}
+
+    if what == "themes":
+        family = {t.id: {t.id, *(c.id for c in source.themes if c.parent == t.id)} for t in source.themes}
+        return [{"id": t.id, "name": t.label, "parent": t.parent or "",
+                 **count([n for n in notes if n.judgment.theme in family[t.id]])} for t in source.themes]
+    if what == "people":
+        return [{"id": p.id, "name": p.name, "roman": p.roman, "affiliation": p.affiliation,
+                 **count([n for n in notes if p.id in n.speakers])} for p in source.people]
+    if what == "decks":
+        rows = []
+        for d in source.decks:
+            try:
+                chosen = select(source, notes, Selection.from_options(d.selection))
+            except SelectionError:
+                chosen = []
+            rows.append({"key": d.key, "name": d.name,
+                         "selection": "; ".join(f"{k}: {', '.join(v)}" for k, v in d.selection.items()),
+                         **count(chosen)})
+        return rows
+    raise ValueError(f"cannot list '{what}'; choose themes, people or decks")
