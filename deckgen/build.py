@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import SelectionError
-from .generate import Note, cloze_numbers, generate
+from .generate import Note, generate
 from .ledger import Ledger, Plan, not_before, plan
 from .model import Source
 from .package import apkg_bytes, write_atomic
+from .render import card_ords
 from .select import Selection, select
 
 DEFAULT_OUT_DIR = Path("dist")
@@ -33,9 +34,7 @@ def normalize_deck_name(name: str) -> str:
 
 def card_count(note: Note) -> int:
     """How many cards Anki makes from ``note``: one for Q/A, one per distinct cloze number."""
-    if note.kind == "cloze":
-        return len(set(cloze_numbers(note.spec.data["cloze"])))
-    return 1
+    return len(card_ords(note.note_type, note.fields))
 
 
 @dataclass
