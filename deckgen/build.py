@@ -37,6 +37,19 @@ def card_count(note: Note) -> int:
     return len(card_ords(note.note_type, note.fields))
 
 
+def deck_name_for(source: Source, selection: Selection, name: str | None = None) -> str:
+    """The deck's name in Anki: ``name`` if given, else the source's name plus the selection's label
+    (``"AGI-Next 2026 · Agent"``), tidied by :func:`normalize_deck_name`.
+
+    Raises :class:`SelectionError` for a name with an empty ``::`` part.
+    """
+    label = selection.label(source) if selection else ""
+    try:
+        return normalize_deck_name(name or (f"{source.name} · {label}" if label else source.name))
+    except ValueError as err:
+        raise SelectionError(f"--name: {err}") from None
+
+
 @dataclass
 class BuildResult:
     """What a build produced. ``written`` is False for a dry run."""
@@ -81,11 +94,7 @@ def build(source: Source, *, selection: Selection | None = None, output: Path | 
     notes, problems = generate(source)
     warnings = [str(p) for p in sorted([*source.warnings, *problems])]
     chosen = select(source, notes, selection)
-    label = selection.label(source) if selection else ""
-    try:
-        deck_name = normalize_deck_name(name or (f"{source.name} · {label}" if label else source.name))
-    except ValueError as err:
-        raise SelectionError(f"--name: {err}") from None
+    deck_name = deck_name_for(source, selection, name)
     output = Path(output) if output else default_output(source, selection)
     ledger_path = Ledger.path_for(source.path, source.deck_id)
     ledger, trouble = Ledger.read(ledger_path, source.deck_id)

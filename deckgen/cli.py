@@ -183,3 +183,56 @@ def check(sources, strict):
     if strict and total_warnings:
         click.echo(f"deckgen: {total_warnings} warning(s) and --strict is on", err=True)
         sys.exit(1)
+
+
+LISTABLE = ("notes",)
+"""What ``deckgen list`` can list, named by its optional first word (default ``notes``)."""
+
+
+def _gather(sources, theme, speaker, tag, judgment):
+    """Load SOURCES and select notes as ``build`` would; warnings go to stderr."""
+    from .listing import gather
+    from .select import Selection
+
+    groups, warnings = gather(_load(sources), Selection(theme, speaker, tag, judgment))
+    _print_warnings(str(w) for w in warnings)
+    return groups
+
+
+@main.command(name="list")
+@click.argument("args", nargs=-1, metavar="[WHAT] [SOURCE]...")
+@_selection_options
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv"]), default="table",
+              show_default=True,
+              help="table: a table in a terminal, one line per note when piped; json/csv: for scripts and "
+                   "spreadsheets; tsv: a file Anki's File → Import reads (needs deckgen's note types, which "
+                   "any earlier .apkg import brings).")
+def list_(args, theme, speaker, tag, judgment, fmt):
+    """List the notes of SOURCES (default cards/) without building anything.
+
+    WHAT is what to list; only `notes` (the default) for now. A source folder literally named like a WHAT
+    word is written as ./notes.
+
+    \b
+    Examples:
+      deckgen list
+      deckgen list --theme agent
+      deckgen list --format json | jq '.[].question'
+      deckgen list --speaker tang-jie --format tsv > tang-jie.txt
+    """
+    sources = args[1:] if args and args[0] in LISTABLE else args  # WHAT can only be "notes" so far
+    from . import listing
+
+    groups = _gather(sources, theme, speaker, tag, judgment)
+    if fmt == "table":
+        from rich.console import Console
+
+        console = Console()
+        if console.is_terminal:
+            for group in groups:
+                console.print(listing.rich_table(group))
+        else:
+            click.echo(listing.plain_lines(groups), nl=False)
+    else:
+        text = {"json": listing.to_json, "csv": listing.to_csv, "tsv": listing.anki_tsv}[fmt](groups)
+        click.echo(text, nl=False)
