@@ -236,3 +236,33 @@ def list_(args, theme, speaker, tag, judgment, fmt):
     else:
         text = {"json": listing.to_json, "csv": listing.to_csv, "tsv": listing.anki_tsv}[fmt](groups)
         click.echo(text, nl=False)
+
+
+@main.command()
+@click.argument("sources", nargs=-1, type=click.Path())
+@_selection_options
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default="preview.html",
+              show_default=True, help="The HTML file to write.")
+@click.option("--open", "open_", is_flag=True, help="Open the page in the default web browser.")
+def preview(sources, theme, speaker, tag, judgment, output, open_):
+    """Write one self-contained HTML page showing every card's front and back as Anki will.
+
+    Same templates and CSS as the package, grouped by theme, with a search box and a night-mode toggle.
+
+    \b
+    Examples:
+      deckgen preview --open
+      deckgen preview --theme agent -o agent.html
+    """
+    from .build import card_count
+    from .package import write_atomic
+    from .preview import preview_html
+
+    groups = _gather(sources, theme, speaker, tag, judgment)
+    write_atomic(output, preview_html(groups).encode("utf-8"))
+    notes = [n for g in groups for n in g.notes]
+    click.echo(f"Wrote {output}  ({sum(card_count(n) for n in notes)} cards from {len(notes)} notes)")
+    if open_:
+        import webbrowser
+
+        webbrowser.open(output.resolve().as_uri())
