@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import SelectionError
-from .generate import Note, cloze_numbers, generate
+from .generate import Note, generate
 from .ledger import Ledger, Plan, not_before, plan
 from .model import Source
 from .package import apkg_bytes, write_atomic
+from .render import card_ords
 from .select import Selection, select
 
 DEFAULT_OUT_DIR = Path("dist")
@@ -33,9 +34,20 @@ def normalize_deck_name(name: str) -> str:
 
 def card_count(note: Note) -> int:
     """How many cards Anki makes from ``note``: one for Q/A, one per distinct cloze number."""
-    if note.kind == "cloze":
-        return len(set(cloze_numbers(note.spec.data["cloze"])))
-    return 1
+    return len(card_ords(note.note_type, note.fields))
+
+
+def deck_name_for(source: Source, selection: Selection, name: str | None = None) -> str:
+    """The deck's name in Anki: ``name`` if given, else the source's name plus the selection's label
+    (``"AGI-Next 2026 · Agent"``), tidied by :func:`normalize_deck_name`.
+
+    Raises :class:`SelectionError` for a name with an empty ``::`` part.
+    """
+    label = selection.label(source) if selection else ""
+    try:
+        return normalize_deck_name(name or (f"{source.name} · {label}" if label else source.name))
+    except ValueError as err:
+        raise SelectionError(f"--name: {err}") from None
 
 
 @dataclass
@@ -83,11 +95,7 @@ def build(source: Source, *, selection: Selection | None = None, output: Path | 
     notes, problems = generate(source)
     warnings = [str(p) for p in sorted([*source.warnings, *problems])]
     chosen = select(source, notes, selection)
-    label = selection.label(source) if selection else ""
-    try:
-        deck_name = normalize_deck_name(name or (f"{source.name} · {label}" if label else source.name))
-    except ValueError as err:
-        raise SelectionError(f"--name: {err}") from None
+    deck_name = deck_name_for(source, selection, name)
     output = Path(output) if output else default_output(source, selection)
     ledger_path = Ledger.path_for(source.path, source.deck_id)
     ledger, trouble = Ledger.read(ledger_path, source.deck_id)

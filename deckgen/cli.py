@@ -192,3 +192,86 @@ def check(sources, strict):
     if strict and total_warnings:
         click.echo(f"deckgen: {total_warnings} warning(s) and --strict is on", err=True)
         sys.exit(1)
+
+
+LISTABLE = ("notes",)
+"""What ``deckgen list`` can list, named by its optional first word (default ``notes``)."""
+
+
+def _gather(sources, theme, speaker, tag, judgment):
+    """Load SOURCES and select notes as ``build`` would; warnings go to stderr."""
+    from .listing import gather
+    from .select import Selection
+
+    groups, warnings = gather(_load(sources), Selection(theme, speaker, tag, judgment))
+    _print_warnings(str(w) for w in warnings)
+    return groups
+
+
+@main.command(name="list")
+@click.argument("args", nargs=-1, metavar="[WHAT] [SOURCE]...")
+@_selection_options
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv"]), default="table",
+              show_default=True,
+              help="table: a table in a terminal, one line per note when piped; json/csv: for scripts and "
+                   "spreadsheets; tsv: a file Anki's File → Import reads (needs deckgen's note types, which "
+                   "any earlier .apkg import brings).")
+def list_(args, theme, speaker, tag, judgment, fmt):
+    """List the notes of SOURCES (default cards/) without building anything.
+
+    WHAT is what to list; only `notes` (the default) for now. A source folder literally named like a WHAT
+    word is written as ./notes.
+
+    \b
+    Examples:
+      deckgen list
+      deckgen list --theme agent
+      deckgen list --format json | jq '.[].question'
+      deckgen list --speaker tang-jie --format tsv > tang-jie.txt
+    """
+    sources = args[1:] if args and args[0] in LISTABLE else args  # WHAT can only be "notes" so far
+    from . import listing
+
+    groups = _gather(sources, theme, speaker, tag, judgment)
+    if fmt == "table":
+        from rich.console import Console
+
+        console = Console()
+        if console.is_terminal:
+            for group in groups:
+                console.print(listing.rich_table(group))
+        else:
+            click.echo(listing.plain_lines(groups), nl=False)
+    else:
+        text = {"json": listing.to_json, "csv": listing.to_csv, "tsv": listing.anki_tsv}[fmt](groups)
+        click.echo(text, nl=False)
+
+
+@main.command()
+@click.argument("sources", nargs=-1, type=click.Path())
+@_selection_options
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default="preview.html",
+              show_default=True, help="The HTML file to write.")
+@click.option("--open", "open_", is_flag=True, help="Open the page in the default web browser.")
+def preview(sources, theme, speaker, tag, judgment, output, open_):
+    """Write one self-contained HTML page showing every card's front and back as Anki will.
+
+    Same templates and CSS as the package, grouped by theme, with a search box and a night-mode toggle.
+
+    \b
+    Examples:
+      deckgen preview --open
+      deckgen preview --theme agent -o agent.html
+    """
+    from .build import card_count
+    from .package import write_atomic
+    from .preview import preview_html
+
+    groups = _gather(sources, theme, speaker, tag, judgment)
+    write_atomic(output, preview_html(groups).encode("utf-8"))
+    notes = [n for g in groups for n in g.notes]
+    click.echo(f"Wrote {output}  ({sum(card_count(n) for n in notes)} cards from {len(notes)} notes)")
+    if open_:
+        import webbrowser
+
+        webbrowser.open(output.resolve().as_uri())

@@ -187,10 +187,7 @@ class _Generator:
 
     def about(self, j: Judgment, spec: CardSpec) -> str:
         """``判断 17 · 唐杰 (Tang Jie) · 新范式 New paradigm › 自主学习 Self-learning``."""
-        theme = self.source.theme(j.theme)
-        where = theme.label
-        if theme.parent:
-            where = f"{self.source.theme(theme.parent).label} › {where}"
+        where = self.source.theme_path(j.theme)
         if spec.context == "editors":
             who = "拾象注 editors' note"
         else:

@@ -134,6 +134,12 @@ class Source:
         """The theme with this id (KeyError if none)."""
         return self._themes[theme_id]
 
+    def theme_path(self, theme_id: str) -> str:
+        """The theme's label after its parent's: ``"新范式 New paradigm › 自主学习 Self-learning"`` (KeyError if
+        no such theme)."""
+        theme = self.theme(theme_id)
+        return f"{self.theme(theme.parent).label} › {theme.label}" if theme.parent else theme.label
+
     def person(self, person_id: str) -> Person:
         """The person with this id (KeyError if none)."""
         return self._people[person_id]

@@ -93,6 +93,7 @@ CSS = """\
 .dg-img img { max-width: 100%; height: auto; }
 hr#answer { border: 0; border-top: 1px solid #d9d9d4; margin: .9em 0; }
 .dg-ctx { margin-top: 1.1em; padding-top: .7em; border-top: 1px dashed #d0d0ca; font-size: .78em; color: #55554f; }
+hr#answer + .dg-ctx { margin-top: 0; padding-top: 0; border-top: 0; }
 .dg-ctx p { margin: .25em 0; }
 .dg-zh { font-size: 1.05em; letter-spacing: .02em; }
 .dg-en { font-style: italic; }

@@ -6,6 +6,8 @@ and note types "if newer", no merging, no scheduling — exactly what a person c
 
 from __future__ import annotations
 
+import html
+import re
 import shutil
 from pathlib import Path
 
@@ -60,3 +62,22 @@ def anki(tmp_path: Path):
     col = AnkiCollection(folder / "collection.anki2")
     yield col
     col.close()
+
+
+@pytest.fixture
+def imported(cards_copy, tmp_path, anki):
+    """The shipped source built into a package and imported into a fresh collection:
+    ``(build result, import log, AnkiCollection, package path)``."""
+    from deckgen.build import build
+    from deckgen.load import load_file
+
+    out = tmp_path / "agi-next-2026.apkg"
+    result = build(load_file(cards_copy / "agi-next-2026.yaml"), output=out)
+    log = anki.import_apkg(out)
+    return result, log, anki, out
+
+
+def card_text(card_html: str) -> str:
+    """What a card says: ``<style>`` blocks and tags removed, entities decoded, whitespace folded."""
+    text = re.sub(r"<style>.*?</style>", "", card_html, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())

@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-import re
 import sqlite3
 import zipfile
 
 import pytest
 
-from deckgen.build import build
-from deckgen.load import load_file
-
-
-@pytest.fixture
-def imported(cards_copy, tmp_path, anki):
-    out = tmp_path / "agi-next-2026.apkg"
-    result = build(load_file(cards_copy / "agi-next-2026.yaml"), output=out)
-    log = anki.import_apkg(out)
-    return result, log, anki, out
-
-
-def _strip(html: str) -> str:
-    html = re.sub(r"<style>.*?</style>", "", html, flags=re.S)
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+from conftest import card_text
 
 
 def test_note_count_equals_package(imported, tmp_path):
@@ -44,7 +29,7 @@ def test_every_card_renders_without_template_residue(imported):
     _, _, anki, _ = imported
     for cid in anki.col.find_cards(""):
         card = anki.col.get_card(cid)
-        front, back = _strip(card.question()), _strip(card.answer())
+        front, back = card_text(card.question()), card_text(card.answer())
         assert front and back
         for text in (front, back):
             assert "{{" not in text and "}}" not in text, text

@@ -1,0 +1,180 @@
+"""The preview page: every card's front and back as Anki will show them, in one self-contained HTML file.
+
+Cards are rendered by :mod:`deckgen.render` from the same note type templates and CSS the package carries,
+each face inside ``<div class="card cardN">`` as Anki's reviewer wraps it, grouped by source and theme. The
+page has a card count, a search box that filters cards by their text, and a night-mode toggle that adds
+Anki's ``nightMode`` and ``night_mode`` classes (which the note type CSS styles).
+
+Self-contained: CSS and the small script are inline and media are embedded as ``data:`` URIs, so the file
+can be opened, mailed or archived alone. A Content-Security-Policy allows nothing but those inline blocks
+(by hash) and ``data:`` images: the page cannot reach the network, and markup that slipped into a field could
+not run. Every piece of source text on the page is HTML-escaped (fields are escaped when notes are made).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import mimetypes
+from pathlib import Path
+
+from .build import card_count
+from .generate import Note, media_name
+from .listing import Groups
+from .render import render_note
+
+_PAGE_CSS = """\
+*, *::before, *::after { box-sizing: border-box; }
+[hidden] { display: none !important; }
+body { margin: 0; background: #ecebe6; color: #26261f;
+  font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans CJK SC", sans-serif; }
+.pv-bar { position: sticky; top: 0; z-index: 1; display: flex; flex-wrap: wrap; align-items: center;
+  gap: .5em 1.2em; padding: .7em 1.4em; background: #fdfdfb; border-bottom: 1px solid #d3d2cb; }
+.pv-bar h1 { margin: 0; font-size: 1.15em; }
+.pv-count { color: #5b5b54; }
+.pv-tools { display: flex; gap: .6em; flex: 1 1 22em; justify-content: flex-end; }
+.pv-search { flex: 0 1 26em; min-width: 10em; font: inherit; padding: .35em .7em; color: inherit;
+  background: #fff; border: 1px solid #b9b8b0; border-radius: 6px; }
+.pv-night { font: inherit; white-space: nowrap; padding: .35em .9em; color: inherit; background: #f1f0eb;
+  border: 1px solid #b9b8b0; border-radius: 6px; cursor: pointer; }
+main { max-width: 112em; margin: 0 auto; padding: .4em 1.4em 3em; }
+.pv-deck > h2 { margin: 1.2em 0 .2em; font-size: 1.3em; }
+.pv-theme > h3 { margin: 1.6em 0 .6em; font-size: 1.08em; }
+.pv-n { font-weight: normal; color: #6b6b63; font-size: .85em; margin-left: .5em; }
+.pv-card { display: grid; grid-template-columns: 1fr 1fr; gap: .7em; margin: 0 0 1.1em; padding: .6em .7em .8em;
+  background: #f8f7f3; border: 1px solid #d6d5ce; border-radius: 10px; }
+.pv-meta { grid-column: 1 / -1; display: flex; flex-wrap: wrap; gap: .2em 1em; font-size: .82em; color: #5b5b54; }
+.pv-meta code { font-size: .95em; }
+.pv-face { display: flex; flex-direction: column; border: 1px solid #dddcd5; border-radius: 8px; overflow: hidden; }
+.pv-face > .card { flex: 1; }
+.pv-face::before { content: attr(data-side); display: block; padding: .25em .9em; font-size: .72em;
+  letter-spacing: .08em; text-transform: uppercase; color: #77776e; background: #efeee9;
+  border-bottom: 1px solid #dddcd5; }
+.pv-empty { margin: 3em 0; text-align: center; color: #6b6b63; }
+@media (max-width: 860px) { .pv-card { grid-template-columns: 1fr; } }
+body.night_mode { background: #121214; color: #deded8; }
+.night_mode .pv-bar { background: #1b1b1e; border-bottom-color: #3a3a3f; }
+.night_mode .pv-count, .night_mode .pv-meta, .night_mode .pv-n, .night_mode .pv-empty { color: #a5a59d; }
+.night_mode .pv-search, .night_mode .pv-night { background: #26262a; border-color: #4a4a50; }
+.night_mode .pv-card { background: #18181b; border-color: #34343a; }
+.night_mode .pv-face { border-color: #3a3a40; }
+.night_mode .pv-face::before { color: #9a9a92; background: #222226; border-bottom-color: #3a3a40; }
+.pv-night[aria-pressed="true"] { color: #e9f2ff; background: #2c3a4d; border-color: #7cb8ff; }
+"""
+
+_SCRIPT = """\
+(function () {
+  var cards = Array.prototype.slice.call(document.querySelectorAll(".pv-card"));
+  var groups = document.querySelectorAll(".pv-theme, .pv-deck");
+  var texts = cards.map(function (c) { return c.textContent.toLowerCase(); });
+  var search = document.getElementById("pv-search");
+  var shown = document.getElementById("pv-shown");
+  var empty = document.getElementById("pv-empty");
+  search.addEventListener("input", function () {
+    var words = search.value.toLowerCase().split(/\\s+/).filter(Boolean);
+    var n = 0;
+    cards.forEach(function (card, i) {
+      var keep = words.every(function (w) { return texts[i].indexOf(w) >= 0; });
+      card.hidden = !keep;
+      if (keep) { n += 1; }
+    });
+    groups.forEach(function (g) { g.hidden = !g.querySelector(".pv-card:not([hidden])"); });
+    shown.textContent = words.length ? " · showing " + n : "";
+    empty.hidden = n > 0;
+  });
+  var night = document.getElementById("pv-night");
+  night.addEventListener("click", function () {
+    var on = document.body.classList.toggle("nightMode");
+    document.body.classList.toggle("night_mode", on);
+    document.querySelectorAll(".card").forEach(function (c) { c.classList.toggle("nightMode", on); });
+    night.setAttribute("aria-pressed", String(on));
+  });
+})();
+"""
+
+_KIND = {"qa": "Q/A", "cloze": "Cloze"}
+
+
+def preview_html(groups: Groups) -> str:
+    """The whole preview page for the selected notes of each source (``groups`` from
+    :func:`deckgen.listing.gather`), as a string. Reads the notes' media files to embed them.
+
+    The page has one element ``.pv-card`` per card (so their number is the deck's card count), each with a
+    ``.pv-face`` for the front and one for the back.
+    """
+    notes = [n for g in groups for n in g.notes]
+    total = sum(card_count(n) for n in notes)
+    css = [_PAGE_CSS, *dict.fromkeys(n.note_type.css for n in notes)]
+    title = "deckgen preview · " + " + ".join(g.deck for g in groups)
+    csp = ("default-src 'none'; img-src data:; base-uri 'none'; form-action 'none'; "
+           f"style-src {' '.join(_csp_hash(c) for c in css)}; script-src {_csp_hash(_SCRIPT)}")
+    e = html.escape
+    parts = [
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n",
+        f'<meta http-equiv="Content-Security-Policy" content="{csp}">\n',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n',
+        f"<title>{e(title)}</title>\n",
+        *(f"<style>{c}</style>\n" for c in css),
+        "</head>\n<body>\n",
+        '<header class="pv-bar">',
+        f"<h1>{e(' + '.join(g.deck for g in groups))}</h1>",
+        f'<span class="pv-count"><span id="pv-total">{total}</span> cards from {len(notes)} notes'
+        '<span id="pv-shown"></span></span>',
+        '<div class="pv-tools"><input id="pv-search" class="pv-search" type="search" '
+        'placeholder="Search cards" aria-label="Search cards">',
+        '<button id="pv-night" class="pv-night" type="button" aria-pressed="false">Night mode</button></div>',
+        "</header>\n<main>\n",
+    ]
+    for group in groups:
+        heading = f"<h2>{e(group.deck)}</h2>\n" if len(groups) > 1 else ""
+        parts.append(f'<section class="pv-deck">\n{heading}')
+        for theme, theme_notes in _by_theme(group.notes):
+            count = sum(card_count(n) for n in theme_notes)
+            parts.append(f'<section class="pv-theme">\n<h3>{e(group.source.theme_path(theme))}'
+                         f'<span class="pv-n">{count} card{"s" if count != 1 else ""}</span></h3>\n')
+            parts.extend(_note_cards(note) for note in theme_notes)
+            parts.append("</section>\n")
+        parts.append("</section>\n")
+    parts += ['<p id="pv-empty" class="pv-empty" hidden>No card matches the search.</p>\n',
+              "</main>\n", f"<script>{_SCRIPT}</script>\n", "</body>\n</html>\n"]
+    return "".join(parts)
+
+
+def _by_theme(notes) -> list[tuple[str, list[Note]]]:
+    """Notes grouped by theme id, themes in the order they first appear (the source's order)."""
+    groups: dict[str, list[Note]] = {}
+    for note in notes:
+        groups.setdefault(note.judgment.theme, []).append(note)
+    return list(groups.items())
+
+
+def _note_cards(note: Note) -> str:
+    e = html.escape
+    cards = render_note(note.note_type, _embedded(note))
+    out = []
+    for card in cards:
+        which = f"card {card.ord + 1}" if note.kind == "cloze" else ""
+        meta = [f"判断 {note.judgment.number}", _KIND[note.kind], which, f"<code>{e(note.key)}</code>"]
+        out.append(
+            f'<article class="pv-card" data-key="{e(note.key)}">'
+            f'<div class="pv-meta">{"".join(f"<span>{m}</span>" for m in meta if m)}</div>'
+            f'<div class="pv-face" data-side="Front"><div class="card card{card.ord + 1}">{card.front}</div></div>'
+            f'<div class="pv-face" data-side="Back"><div class="card card{card.ord + 1}">{card.back}</div></div>'
+            "</article>\n")
+    return "".join(out)
+
+
+def _embedded(note: Note) -> tuple[str, ...]:
+    """The note's fields with each media reference (``src="<media name>"``) replaced by a ``data:`` URI."""
+    fields = note.fields
+    for path in note.media:
+        ref = f'src="{html.escape(media_name(path), quote=True)}"'
+        mime = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        uri = f"data:{mime};base64,{base64.b64encode(Path(path).read_bytes()).decode('ascii')}"
+        fields = tuple(f.replace(ref, f'src="{uri}"') for f in fields)
+    return fields
+
+
+def _csp_hash(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"

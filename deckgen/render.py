@@ -1,0 +1,153 @@
+"""Rendering a note's cards through its note type's templates, the way Anki does.
+
+The package hands Anki the template strings of :mod:`deckgen.notetypes`; this module renders those same
+strings for anything that shows a card outside Anki (``deckgen preview``). It supports exactly the template
+syntax deckgen's note types use, and raises :class:`TemplateError` for anything else, so a template change
+that the renderer does not understand fails loudly instead of previewing wrongly:
+
+* ``{{Field}}`` — the field's HTML, unchanged;
+* ``{{#Field}}…{{/Field}}`` — the part is kept when the field is not empty; like Anki, a field holding only
+  whitespace and ``<br>``/``<div>`` tags counts as empty (rslib ``template.rs``, ``field_is_empty``);
+* ``{{FrontSide}}`` — on the back, the rendered front;
+* ``{{cloze:Field}}`` — cloze deletions as Anki 2.1.50+ writes them (rslib ``cloze.rs``): on card *n*
+  (ordinal ``n - 1``) each ``{{cn::text}}`` becomes ``<span class="cloze" data-ordinal="n">[...]</span>`` on
+  the front (``[hint]`` for ``{{cn::text::hint}}``) and shows ``text`` in that span on the back; every other
+  deletion shows its text in ``<span class="cloze-inactive" data-ordinal="m">``. Anki also writes the
+  hidden answer into a ``data-cloze`` attribute on the front, which only its type-in-the-answer feature
+  reads; the preview leaves it out. Nested deletions are not supported (deckgen's sources make none).
+
+The output is the HTML Anki puts inside the card (``card.question()``/``card.answer()`` without the leading
+``<style>`` block); the tests compare the two through the real ``anki`` package.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .errors import DeckgenError
+from .generate import CLOZE_RE, Note
+from .notetypes import NoteType
+
+_TAG = re.compile(r"\{\{(.*?)\}\}", re.S)
+_EMPTY_FIELD = re.compile(r"^(?:\s|</?(?:br|div) ?/?>)*$", re.I)
+
+
+class TemplateError(DeckgenError):
+    """A note type's template uses syntax the renderer does not support, or names an unknown field."""
+
+
+@dataclass(frozen=True)
+class Card:
+    """One rendered card: Anki's 0-based card ordinal and the front and back HTML (without CSS)."""
+
+    ord: int
+    front: str
+    back: str
+
+
+def field_is_empty(html: str) -> bool:
+    """True when ``html`` holds nothing but whitespace and ``<br>``/``<div>`` tags (Anki's rule)."""
+    return bool(_EMPTY_FIELD.match(html))
+
+
+def card_ords(note_type: NoteType, fields: Sequence[str]) -> list[int]:
+    """The 0-based ordinals of the cards Anki makes: ``[0]`` for Q/A, ``n - 1`` per distinct cloze ``n``.
+
+    Only the cloze field(s) that the front template names with ``{{cloze:…}}`` count, as in Anki.
+    """
+    if note_type.kind != "cloze":
+        return [0]
+    values = dict(zip(note_type.field_names, fields, strict=True))
+    numbers: set[int] = set()
+    for name in re.findall(r"\{\{\s*cloze:([^}]+?)\s*\}\}", note_type.front):
+        numbers.update(int(m.group(1)) for m in CLOZE_RE.finditer(values[name]))
+    return sorted(n - 1 for n in numbers if n > 0)
+
+
+def render_card(note_type: NoteType, fields: Sequence[str], ord: int) -> Card:
+    """Render card ``ord`` of a note with these field values (HTML, in ``note_type.fields`` order).
+
+    Raises :class:`TemplateError` for unsupported template syntax or a field the note type lacks, and
+    ValueError when ``fields`` does not match the note type's field count.
+    """
+    if len(fields) != len(note_type.fields):
+        raise ValueError(f"{note_type.name} has {len(note_type.fields)} fields, got {len(fields)}")
+    values = dict(zip(note_type.field_names, fields, strict=True))
+    front = _render(note_type.front, values, ord, question=True, front_side=None)
+    back = _render(note_type.back, values, ord, question=False, front_side=front)
+    return Card(ord, front, back)
+
+
+def render_note(note_type: NoteType, fields: Sequence[str]) -> list[Card]:
+    """Every card of a note, in card-ordinal order (see :func:`card_ords` and :func:`render_card`)."""
+    return [render_card(note_type, fields, ord) for ord in card_ords(note_type, fields)]
+
+
+def cards(note: Note) -> list[Card]:
+    """Every card of a deckgen :class:`~deckgen.generate.Note`, rendered through its note type."""
+    return render_note(note.note_type, note.fields)
+
+
+def _render(template: str, values: dict[str, str], ord: int, *, question: bool, front_side: str | None) -> str:
+    out: list[str] = []
+    # Each open section: (field name, whether its content is shown). Output is kept only while all are shown.
+    sections: list[tuple[str, bool]] = []
+    pos = 0
+    for m in _TAG.finditer(template):
+        shown = all(keep for _, keep in sections)
+        if shown:
+            out.append(template[pos:m.start()])
+        pos = m.end()
+        tag = m.group(1).strip()
+        if tag.startswith("#"):
+            name = tag[1:].strip()
+            sections.append((name, not field_is_empty(_field(values, name))))
+        elif tag.startswith("/"):
+            name = tag[1:].strip()
+            if not sections or sections[-1][0] != name:
+                raise TemplateError(f"{{{{/{name}}}}} closes no open {{{{#{name}}}}}")
+            sections.pop()
+        elif shown:
+            out.append(_replacement(tag, values, ord, question=question, front_side=front_side))
+    if sections:
+        raise TemplateError(f"{{{{#{sections[-1][0]}}}}} is never closed")
+    out.append(template[pos:])
+    return "".join(out)
+
+
+def _replacement(tag: str, values: dict[str, str], ord: int, *, question: bool, front_side: str | None) -> str:
+    if tag == "FrontSide":
+        if front_side is None:
+            raise TemplateError("{{FrontSide}} can only be used on the back template")
+        return front_side
+    if ":" in tag:
+        filter_name, _, name = tag.partition(":")
+        if filter_name.strip() != "cloze":
+            raise TemplateError(f"{{{{{tag}}}}}: the '{filter_name}' filter is not supported by deckgen's renderer")
+        return _cloze(_field(values, name.strip()), ord + 1, question)
+    if tag[:1] in "^!=" or not tag:
+        raise TemplateError(f"{{{{{tag}}}}}: this template syntax is not supported by deckgen's renderer")
+    return _field(values, tag)
+
+
+def _field(values: dict[str, str], name: str) -> str:
+    try:
+        return values[name]
+    except KeyError:
+        raise TemplateError(f"the template names a field '{name}' that the note type does not have") from None
+
+
+def _cloze(text: str, number: int, question: bool) -> str:
+    def deletion(m: re.Match) -> str:
+        n = int(m.group(1))
+        answer, sep, hint = m.group(2).partition("::")
+        if n != number:
+            return f'<span class="cloze-inactive" data-ordinal="{n}">{answer}</span>'
+        shown = (f"[{hint}]" if sep else "[...]") if question else answer
+        return f'<span class="cloze" data-ordinal="{n}">{shown}</span>'
+
+    if number not in {int(m.group(1)) for m in CLOZE_RE.finditer(text)}:
+        return ""
+    return CLOZE_RE.sub(deletion, text)

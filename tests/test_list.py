@@ -1,0 +1,177 @@
+"""`deckgen list` in each format, checked against the library's notes and, for TSV, against Anki's importer."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import pty
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from deckgen.build import card_count
+from deckgen.cli import main
+from deckgen.generate import generate, guid_for
+from deckgen.listing import RECORD_FIELDS
+from deckgen.load import load_file
+
+# A question with everything a TSV cell can trip on: a leading '#', double quotes, a tab, markup characters.
+TRICKY_Q = '#1 "quoted", a<b & c;\tand a tab?'
+
+
+@pytest.fixture
+def in_project(cards_copy, monkeypatch):
+    monkeypatch.chdir(cards_copy.parent)
+    return cards_copy.parent
+
+
+@pytest.fixture
+def notes(cards_copy):
+    source = load_file(cards_copy / "agi-next-2026.yaml")
+    return source, generate(source)[0]
+
+
+def run(*args):
+    result = CliRunner().invoke(main, list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_json_lists_every_note_with_its_identity(in_project, notes):
+    source, all_notes = notes
+    records = json.loads(run("list", "--format", "json"))
+    assert [r["key"] for r in records] == [n.key for n in all_notes]
+    assert all(tuple(r) == RECORD_FIELDS for r in records)
+    for rec, note in zip(records, all_notes, strict=True):
+        assert rec["guid"] == note.guid == guid_for(source.deck_id, rec["key"])
+        assert (rec["kind"], rec["judgment"], rec["theme"]) == (note.kind, note.judgment.number, note.judgment.theme)
+        assert (rec["question"], rec["answer"], rec["tags"]) == (note.question, note.answer, list(note.tags))
+        assert rec["speakers"] == list(note.judgment.speakers) and rec["cards"] == card_count(note)
+
+
+def test_json_honours_the_selection_options(in_project, notes):
+    _, all_notes = notes
+    records = json.loads(run("list", "--format", "json", "--theme", "new-paradigm", "--judgment", "12-20"))
+    expected = [n.key for n in all_notes if n.judgment.theme in {"new-paradigm", "self-learning", "multimodal"}
+                and 12 <= n.judgment.number <= 20]
+    assert expected and [r["key"] for r in records] == expected
+
+
+def test_csv_has_a_header_and_one_row_per_note(in_project, notes):
+    _, all_notes = notes
+    rows = list(csv.DictReader(io.StringIO(run("list", "--format", "csv"))))
+    assert len(rows) == len(all_notes)
+    assert tuple(rows[0]) == RECORD_FIELDS
+    for row, note in zip(rows, all_notes, strict=True):
+        assert row["guid"] == note.guid and row["question"] == note.question
+        assert row["tags"].split() == list(note.tags) and row["speakers"].split() == list(note.judgment.speakers)
+
+
+def test_what_word_notes_is_the_default(in_project):
+    assert run("list", "notes", "cards", "--format", "json") == run("list", "--format", "json")
+
+
+def test_piped_table_is_one_plain_line_per_note(in_project, notes):
+    _, all_notes = notes
+    lines = run("list", "--speaker", "tang-jie").splitlines()
+    chosen = [n for n in all_notes if "tang-jie" in n.judgment.speakers]
+    assert len(lines) == len(chosen)
+    for line, note in zip(lines, chosen, strict=True):
+        assert note.key in line and line.endswith(f"{note.question} → {note.answer}")
+    assert not any(ch in "".join(lines) for ch in "┃│━─\x1b")  # no box drawing, no colour codes
+
+
+def test_table_in_a_terminal_is_a_rich_table(cards_copy):
+    """Run the real command with its stdout on a pseudo-terminal, as a person typing it would."""
+    master, slave = pty.openpty()
+    env = {**os.environ, "COLUMNS": "150", "LINES": "50", "TERM": "xterm-256color"}
+    env.pop("NO_COLOR", None)
+    proc = subprocess.Popen([sys.executable, "-m", "deckgen", "list", "--theme", "agent"], cwd=cards_copy.parent,
+                            stdout=slave, stderr=subprocess.PIPE, env=env)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    assert proc.wait(timeout=60) == 0, proc.stderr.read()
+    screen = b"".join(chunks).decode("utf-8")
+    source = load_file(cards_copy / "agi-next-2026.yaml")
+    agent = [n for n in generate(source)[0] if n.judgment.theme == "agent"]
+    assert f"AGI-Next 2026 · Agent — {len(agent)} notes, {sum(map(card_count, agent))} cards" in screen
+    assert "┃" in screen or "│" in screen  # box drawing: a table, not the piped lines
+    assert "Question" in screen and "Answer" in screen
+
+
+def test_tsv_imports_into_anki_with_guids_fields_tags_and_decks(cards_copy, imported, tmp_path):
+    """Anki's own text importer reads the TSV using only the file's headers; every note comes back intact.
+
+    The collection first gets deckgen's note types from the package import; the notes and decks that import
+    made are removed so that the TSV's rows are all new notes.
+    """
+    from anki.collection import ImportCsvRequest
+
+    yaml = cards_copy / "agi-next-2026.yaml"
+    yaml.write_text(yaml.read_text(encoding="utf-8").replace(
+        '"Who argued that most To C users, most of the time, do not need very strong intelligence?"',
+        json.dumps(TRICKY_Q, ensure_ascii=False), 1), encoding="utf-8")
+    source = load_file(yaml)
+    all_notes = generate(source)[0]
+    assert any(n.question == TRICKY_Q for n in all_notes)
+    _, _, anki, _ = imported
+    anki.col.remove_notes(anki.col.find_notes(""))
+    anki.col.decks.remove([d.id for d in anki.col.decks.all_names_and_ids() if d.name != "Default"])
+
+    tsv = tmp_path / "notes.txt"
+    result = CliRunner().invoke(main, ["list", str(yaml), "--format", "tsv"])
+    assert result.exit_code == 0, result.output
+    tsv.write_text(result.output, encoding="utf-8")
+    metadata = anki.col.get_csv_metadata(str(tsv), None)
+    log = anki.col.import_csv(ImportCsvRequest(path=str(tsv), metadata=metadata)).log
+    assert (len(log.new), len(log.missing_notetype), len(log.conflicting)) == (len(all_notes), 0, 0)
+
+    for note in all_notes:
+        got = anki.note_by_key(note.key)
+        assert got.guid == note.guid
+        assert got.note_type()["id"] == note.note_type.id
+        assert tuple(got.fields) == note.fields
+        assert sorted(got.tags) == sorted(note.tags)
+        assert {anki.col.decks.name(c.did) for c in got.cards()} == {"AGI-Next 2026"}
+        assert len(got.cards()) == card_count(note)
+
+    again = anki.col.import_csv(ImportCsvRequest(path=str(tsv), metadata=metadata)).log
+    assert len(again.new) == 0 and len(again.duplicate) == len(all_notes)  # matched by GUID, not added twice
+
+
+def test_tsv_needs_deckgens_note_types_in_the_collection(in_project, anki, tmp_path):
+    """What the help text says: in a collection without deckgen's note types every row is refused."""
+    from anki.collection import ImportCsvRequest
+
+    tsv = tmp_path / "notes.txt"
+    tsv.write_text(run("list", "--format", "tsv", "--judgment", "1-3"), encoding="utf-8")
+    log = anki.col.import_csv(ImportCsvRequest(path=str(tsv), metadata=anki.col.get_csv_metadata(str(tsv), None))).log
+    assert len(log.new) == 0 and len(log.missing_notetype) > 0
+
+
+def test_unknown_selection_is_an_error_not_an_empty_list(in_project):
+    result = CliRunner().invoke(main, ["list", "--theme", "agnet"])
+    assert result.exit_code == 1
+    assert "unknown theme 'agnet' (did you mean 'agent'?)" in result.output
+
+
+def test_unknown_format_is_a_usage_error(in_project):
+    assert CliRunner().invoke(main, ["list", "--format", "xml"]).exit_code == 2
+
+
+def test_list_help_mentions_every_format():
+    out = run("list", "--help")
+    assert all(f in out for f in ("table", "json", "csv", "tsv"))
