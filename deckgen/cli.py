@@ -194,7 +194,7 @@ def check(sources, strict):
         sys.exit(1)
 
 
-LISTABLE = ("notes",)
+LISTABLE = ("notes", "themes", "people", "decks")
 """What ``deckgen list`` can list, named by its optional first word (default ``notes``)."""
 
 
@@ -217,21 +217,38 @@ def _gather(sources, theme, speaker, tag, judgment):
                    "spreadsheets; tsv: a file Anki's File → Import reads (needs deckgen's note types, which "
                    "any earlier .apkg import brings).")
 def list_(args, theme, speaker, tag, judgment, fmt):
-    """List the notes of SOURCES (default cards/) without building anything.
+    """List the notes of SOURCES (default cards/), or their themes, people or named decks.
 
-    WHAT is what to list; only `notes` (the default) for now. A source folder literally named like a WHAT
+    WHAT is notes (the default), or themes, people or decks: the ids that --theme, --speaker and --deck
+    accept, with how many judgments and notes each selects. A source folder literally named like a WHAT
     word is written as ./notes.
 
     \b
     Examples:
       deckgen list
       deckgen list --theme agent
+      deckgen list themes
+      deckgen list people --format csv
       deckgen list --format json | jq '.[].question'
       deckgen list --speaker tang-jie --format tsv > tang-jie.txt
     """
-    sources = args[1:] if args and args[0] in LISTABLE else args  # WHAT can only be "notes" so far
+    what, sources = (args[0], args[1:]) if args and args[0] in LISTABLE else ("notes", args)
     from . import listing
 
+    if what != "notes":
+        if theme or speaker or tag or judgment:
+            raise click.UsageError(f"selection options apply to listing notes, not {what}")
+        rows = listing.inventory_rows(_load(sources), what)
+        if fmt == "table":
+            from rich.console import Console
+
+            console = Console()
+            if console.is_terminal:
+                console.print(listing.inventory_table(rows, what))
+                return
+            fmt = "plain"
+        click.echo(listing.rows_as(rows, fmt), nl=False)
+        return
     groups = _gather(sources, theme, speaker, tag, judgment)
     if fmt == "table":
         from rich.console import Console

@@ -23,7 +23,7 @@ from .errors import Problem
 from .generate import Note, generate
 from .model import Source
 from .notetypes import CLOZE, QA
-from .select import Selection, select
+from .select import Selection, inventory, select
 
 
 class Selected(NamedTuple):
@@ -148,3 +148,47 @@ def rich_table(group: Selected):
                           Text(note.key))
         parts.append(table)
     return Group(*parts)
+
+
+def inventory_rows(sources: Sequence[Source], what: str) -> list[dict]:
+    """:func:`deckgen.select.inventory` rows for every source, each with a leading ``deck`` (source deck id)."""
+    rows = []
+    for source in sources:
+        notes, _ = generate(source)
+        rows.extend({"deck": source.deck_id, **row} for row in inventory(source, notes, what))
+    return rows
+
+
+def rows_as(rows: list[dict], fmt: str) -> str:
+    """Inventory rows as ``json``, ``csv`` or ``tsv`` text, or ``plain`` columns aligned by display width
+    (all but JSON with a header row first)."""
+    if fmt == "json":
+        return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+    if not rows:
+        return ""
+    if fmt in ("csv", "tsv"):
+        out = io.StringIO()
+        writer = csv.DictWriter(out, list(rows[0]), lineterminator="\n", delimiter="," if fmt == "csv" else "\t")
+        writer.writeheader()
+        writer.writerows(rows)
+        return out.getvalue()
+    from rich.cells import cell_len  # display width: a Chinese character takes two columns
+
+    table = [list(rows[0])] + [[str(v) for v in r.values()] for r in rows]
+    widths = [max(cell_len(line[i]) for line in table) for i in range(len(table[0]))]
+    return "".join("  ".join(v + " " * (w - cell_len(v)) for v, w in zip(line, widths, strict=True)).rstrip() + "\n"
+                   for line in table)
+
+
+def inventory_table(rows: list[dict], what: str):
+    """A rich table of inventory rows (all columns but ``deck``), titled with ``what``."""
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=what, title_justify="left")
+    columns = [k for k in rows[0] if k != "deck"] if rows else []
+    for column in columns:
+        table.add_column(column, justify="right" if column in ("judgments", "notes") else "left")
+    for row in rows:
+        table.add_row(*(Text(str(row[c])) for c in columns))
+    return table

@@ -78,7 +78,7 @@ def test_what_word_notes_is_the_default(in_project):
 def test_piped_table_is_one_plain_line_per_note(in_project, notes):
     _, all_notes = notes
     lines = run("list", "--speaker", "tang-jie").splitlines()
-    chosen = [n for n in all_notes if "tang-jie" in n.judgment.speakers]
+    chosen = [n for n in all_notes if "tang-jie" in n.speakers]
     assert len(lines) == len(chosen)
     for line, note in zip(lines, chosen, strict=True):
         assert note.key in line and line.endswith(f"{note.question} → {note.answer}")
@@ -175,3 +175,27 @@ def test_unknown_format_is_a_usage_error(in_project):
 def test_list_help_mentions_every_format():
     out = run("list", "--help")
     assert all(f in out for f in ("table", "json", "csv", "tsv"))
+
+
+@pytest.mark.parametrize("what, option", [("themes", "--theme"), ("people", "--speaker"), ("decks", "--deck")])
+def test_list_inventory_counts_match_what_build_selects(in_project, what, option):
+    rows = json.loads(run("list", what, "--format", "json"))
+    assert rows
+    for row in rows:
+        ident = row.get("id") or row["key"]
+        result = CliRunner().invoke(main, ["build", option, ident, "--dry-run"])
+        assert result.exit_code == 0, result.output
+        assert f"  {row['notes']} notes," in result.output, (ident, result.output)
+
+
+def test_list_inventory_plain_and_csv(in_project):
+    plain = run("list", "people").splitlines()
+    assert plain[0].split() == ["deck", "id", "name", "roman", "affiliation", "judgments", "notes"]
+    assert any("lin-junyang" in line and "Qwen" in line for line in plain)
+    rows = list(csv.DictReader(io.StringIO(run("list", "themes", "--format", "csv"))))
+    assert {r["id"]: r["parent"] for r in rows}["self-learning"] == "new-paradigm"
+
+
+def test_list_inventory_rejects_selection_options(in_project):
+    result = CliRunner().invoke(main, ["list", "people", "--theme", "agent"])
+    assert result.exit_code == 2
