@@ -172,14 +172,16 @@ def check(sources, strict):
       deckgen check --strict cards/agi-next-2026.yaml
     """
     from .generate import generate
+    from .lint import lint
 
     total_warnings = 0
     for src in _load(sources):
         notes, problems = generate(src)
-        warnings = sorted([*src.warnings, *problems])
+        warnings = sorted([*src.warnings, *problems, *lint(src, notes)])
         _print_warnings(str(w) for w in warnings)
         total_warnings += len(warnings)
         click.echo(f"{src.path}: {len(src.judgments)} judgments, {len(notes)} notes, {len(warnings)} warning(s)")
     if strict and total_warnings:
         click.echo(f"deckgen: {total_warnings} warning(s) and --strict is on", err=True)
         sys.exit(1)
+

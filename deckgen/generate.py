@@ -144,10 +144,6 @@ class _Generator:
         if 0 in numbers:
             self.problem(spec, "cloze numbers start at c1 ({{c0::...}} makes no card)")
             return
-        missing = sorted(set(range(1, max(numbers) + 1)) - set(numbers))
-        if missing:
-            self.problem(spec, "cloze numbering has gaps (no " + ", ".join(f"c{n}" for n in missing)
-                         + "); Anki makes one card per number used", "warning")
         question = CLOZE_RE.sub("[...]", text)
         answer = "; ".join(m.group(2).split("::")[0] for m in CLOZE_RE.finditer(text))
         self.add(j, spec, key, "cloze", question, answer, text_html(spec.data["extra"]), text=text_html(text))
