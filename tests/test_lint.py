@@ -194,3 +194,10 @@ def test_tokens_normalise_width_case_and_punctuation(text, expected):
 def test_answer_length_counts_words_and_han_characters(answer, length):
     assert L.answer_length(answer) == pytest.approx(length)
 
+
+def test_shipped_deck_is_lint_clean():
+    from conftest import SOURCE
+
+    source = load_file(SOURCE)
+    notes, _ = generate(source)
+    assert [str(p) for p in L.lint(source, notes)] == []
