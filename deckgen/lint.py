@@ -257,7 +257,8 @@ def answer_in_question(source: Source, notes: Sequence[Note]) -> Iterator[Proble
 def duplicate_questions(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
     """Two notes whose questions are the same after normalising case, punctuation and full/half width
     (Unicode NFKC), or nearly the same: equal as sets of words once articles and similar filler are
-    dropped, up to one added, dropped or substituted word.
+    dropped, up to one added, dropped or substituted word. Two questions that differ in a single word
+    ("… of region 1?" / "… of region 2?") are reported on purpose: that is the interference to avoid.
 
     SuperMemo rule 11, combat interference: near-identical questions with different answers get mixed up,
     and identical ones split one memory in two. Anki's own duplicate check only compares the first (sort)
@@ -294,7 +295,8 @@ def _dup(note: Note, other: Note, what: str) -> Problem:
     loc = other.spec.loc
     return _note_warn(note, "duplicate-question", f"'{note.question}' is {what} note '{other.key}' "
                       f"({loc.file}:{loc.line}: '{other.question}')",
-                      "merge the two cards, or make each question name what tells them apart")
+                      "merge the two cards, or reword one so they differ by more than a word "
+                      "(questions that close get confused in review)")
 
 
 def not_a_question(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
