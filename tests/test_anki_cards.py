@@ -116,3 +116,22 @@ def test_reversed_concept_cards_only_where_the_spec_says_so(anki, shipped):
     plain = anki.note_by_key("poverty-breeds-change/concept/1/term")
     assert plain["Question"] == "Which term names: Scarcity forces change and innovation?"
 
+
+
+def test_every_card_kind_imports_with_the_cards_the_build_counts(anki, shipped, tmp_path):
+    source, notes, apkg = shipped
+    result = build(source, output=tmp_path / "again.apkg", dry_run=True)
+    anki.import_apkg(apkg)
+    assert len(anki.col.find_cards("")) == result.cards
+    assert {n.spec.kind for n in notes} == {"qa", "concept", "list", "cloze"}
+    listed = anki.note_by_key("open-questions-for-agents/list/1").cards()[0]
+    assert listed.answer().count("<li>") == 3
+    # a term deleted twice under one number is hidden twice on its card, shown on the other
+    c1, c2 = sorted(anki.note_by_key("the-model-is-the-product/cloze/1").cards(), key=lambda c: c.ord)
+    assert _visible(c1.question()) == "模型即 [...]，[...] 即 产品。"
+    assert _visible(c2.question()) == "模型即 Agent，Agent 即 [...]。"
+
+
+def _visible(card_html: str) -> str:
+    """The text a card shows: CSS and tags removed."""
+    return re.sub(r"<[^>]+>", "", re.sub(r"<style>.*?</style>", "", card_html, flags=re.S)).strip()
