@@ -11,9 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import SelectionError
+from .errors import Problem, SelectionError, SourceError
 from .generate import Note, generate
 from .ledger import Ledger, Plan, not_before, plan
+from .lint import lint
 from .model import Source
 from .package import apkg_bytes, write_atomic
 from .render import card_ords
@@ -88,12 +89,15 @@ def build(source: Source, *, selection: Selection | None = None, output: Path | 
     :mod:`deckgen.ledger`); if a changed note was last packaged in this very second, the build sleeps
     until the next second (at most 1 s) so that no ``mod`` lies in the future.
 
-    Raises :class:`deckgen.errors.SourceError` (broken notes), :class:`SelectionError` (bad selection or
-    deck name), :class:`deckgen.errors.OutputError` (cannot write; nothing is changed then).
+    Raises :class:`deckgen.errors.SourceError` (broken notes, or no notes at all), :class:`SelectionError`
+    (bad selection or deck name), :class:`deckgen.errors.OutputError` (cannot write; nothing is changed then).
     """
     selection = selection or Selection()
     notes, problems = generate(source)
-    warnings = [str(p) for p in sorted([*source.warnings, *problems])]
+    warnings = [str(p) for p in sorted([*source.warnings, *problems, *lint(source, notes)])]
+    if not notes:
+        raise SourceError([Problem(source.path, 0, 0, "judgments", "no judgment has cards, so there is no note to "
+                                   "build; add card specs under a judgment's cards:")])
     chosen = select(source, notes, selection)
     deck_name = deck_name_for(source, selection, name)
     output = Path(output) if output else default_output(source, selection)

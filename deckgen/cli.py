@@ -181,11 +181,12 @@ def check(sources, strict):
       deckgen check --strict cards/agi-next-2026.yaml
     """
     from .generate import generate
+    from .lint import lint
 
     total_warnings = 0
     for src in _load(sources):
         notes, problems = generate(src)
-        warnings = sorted([*src.warnings, *problems])
+        warnings = sorted([*src.warnings, *problems, *lint(src, notes)])
         _print_warnings(str(w) for w in warnings)
         total_warnings += len(warnings)
         click.echo(f"{src.path}: {len(src.judgments)} judgments, {len(notes)} notes, {len(warnings)} warning(s)")
@@ -292,3 +293,39 @@ def preview(sources, theme, speaker, tag, judgment, output, open_):
         import webbrowser
 
         webbrowser.open(output.resolve().as_uri())
+
+
+@main.command()
+@click.argument("sources", nargs=-1, type=click.Path())
+def stats(sources):
+    """Show how the notes of SOURCES (default cards/) spread over themes, speakers and card kinds, and
+    what the quality lint finds (run `deckgen check` for the warnings themselves).
+
+    \b
+    Example:
+      deckgen stats
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    from .stats import deck_stats
+
+    console = Console()
+    for src in _load(sources):
+        s = deck_stats(src)
+        console.print(f"[bold]{s.name}[/bold]  {s.path}: {s.judgments} judgments, {s.notes} notes, "
+                      f"{s.cards} cards, {s.warnings} warning(s)")
+        for title, rows in (("theme", s.by_theme), ("speaker", s.by_speaker), ("kind", s.by_kind)):
+            table = Table(title=f"by {title}", title_justify="left")
+            table.add_column(title)
+            table.add_column("notes", justify="right")
+            table.add_column("cards", justify="right")
+            for label, notes, cards in rows:
+                table.add_row(label, str(notes), str(cards))
+            console.print(table)
+        table = Table(title="lint", title_justify="left")
+        table.add_column("rule")
+        table.add_column("warnings", justify="right")
+        for code, count in s.lint:
+            table.add_row(code, str(count))
+        console.print(table)

@@ -29,6 +29,9 @@ class Problem:
     """What is wrong and, where possible, how to fix it."""
     severity: str = "error"
     """``"error"`` (the build cannot go on) or ``"warning"`` (it can)."""
+    code: str = ""
+    """For a card-quality warning, the lint rule that found it (``"answer-too-long"``, see
+    :mod:`deckgen.lint`); empty otherwise."""
 
     def __str__(self) -> str:
         where = self.file
@@ -36,7 +39,8 @@ class Problem:
             where += f":{self.line}:{self.col}" if self.col else f":{self.line}"
         prefix = "warning: " if self.severity == "warning" else ""
         path = f"{self.path}: " if self.path else ""
-        return f"{where}: {prefix}{path}{self.message}"
+        code = f" [{self.code}]" if self.code else ""
+        return f"{where}: {prefix}{path}{self.message}{code}"
 
 
 class DeckgenError(Exception):

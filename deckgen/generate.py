@@ -21,7 +21,7 @@ from pathlib import Path
 import genanki
 
 from .errors import Problem, SourceError
-from .model import CardSpec, Judgment, Source
+from .model import CardSpec, Judgment, Person, Source
 from .notetypes import NOTE_TYPES
 
 CLOZE_RE = re.compile(r"\{\{c(\d+)::(.*?)\}\}", re.S)
@@ -85,6 +85,17 @@ def list_question(of: str, n: int) -> str:
     return f"What are the {count_word(n)} {of}?"
 
 
+def reverse_question(means: str, person: Person | None = None) -> str:
+    """The question of a concept's reversed card, which shows the meaning and asks for the term:
+    ``"Which term names: Intelligence gained per unit of resources invested?"``, or, naming the person the
+    spec's ``by`` gives, ``"Which term does 唐杰 use for: …?"``. A full stop or question mark ending
+    ``means`` is dropped so the question ends in exactly one ``?``."""
+    means = means.rstrip().rstrip(".。?？")
+    if person:
+        return f"Which term does {person.name} use for: {means}?"
+    return f"Which term names: {means}?"
+
+
 def cloze_numbers(text: str) -> list[int]:
     """The deletion numbers used in a cloze text, in order of appearance (``{{c2::x}}`` → 2)."""
     return [int(m.group(1)) for m in CLOZE_RE.finditer(text)]
@@ -125,12 +136,12 @@ class _Generator:
             self.add(j, spec, base, "qa", d["q"], d["a"], text_html(d["a"]))
         elif spec.kind == "concept":
             term = d["term"]
-            if d["by"]:
-                person = self.source.person(d["by"])
+            person = self.source.person(d["by"]) if d["by"] else None
+            if person:
                 self.add(j, spec, f"{base}/who", "qa", f"Who proposed {term}?", person.label, text_html(person.label))
             self.add(j, spec, f"{base}/what", "qa", f"What is {term}?", d["means"], text_html(d["means"]))
             if d["reverse"]:
-                self.add(j, spec, f"{base}/term", "qa", f"Which term means: {d['means']}?", term, text_html(term))
+                self.add(j, spec, f"{base}/term", "qa", reverse_question(d["means"], person), term, text_html(term))
         elif spec.kind == "list":
             items = d["items"]
             answer_html = "<ol>" + "".join(f"<li>{text_html(i)}</li>" for i in items) + "</ol>"
@@ -147,10 +158,6 @@ class _Generator:
         if 0 in numbers:
             self.problem(spec, "cloze numbers start at c1 ({{c0::...}} makes no card)")
             return
-        missing = sorted(set(range(1, max(numbers) + 1)) - set(numbers))
-        if missing:
-            self.problem(spec, "cloze numbering has gaps (no " + ", ".join(f"c{n}" for n in missing)
-                         + "); Anki makes one card per number used", "warning")
         question = CLOZE_RE.sub("[...]", text)
         answer = "; ".join(m.group(2).split("::")[0] for m in CLOZE_RE.finditer(text))
         self.add(j, spec, key, "cloze", question, answer, text_html(spec.data["extra"]), text=text_html(text))

@@ -47,6 +47,8 @@ class Person:
     affiliation: str = ""
     """Only what the article states; empty when it states none."""
     title: str = ""
+    loc: Loc | None = field(default=None, compare=False)
+    """Where the person is defined in the source (None for a person made in code)."""
 
     @property
     def label(self) -> str:

@@ -73,7 +73,8 @@ SCHEMA_VERSION = 1
 CSS = """\
 .card {
   font-family: -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
-    "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", sans-serif;
+    "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC",
+    "WenQuanYi Micro Hei", sans-serif;
   font-size: 20px;
   line-height: 1.55;
   text-align: left;
@@ -90,18 +91,20 @@ CSS = """\
 .cloze { font-weight: 700; color: #0b5cad; }
 .dg-extra { margin-top: .6em; }
 .dg-img { margin-top: .8em; text-align: center; }
-.dg-img img { max-width: 100%; height: auto; }
+.dg-img img { width: auto; height: auto; max-width: 100%; max-height: 60vh; }
 hr#answer { border: 0; border-top: 1px solid #d9d9d4; margin: .9em 0; }
 .dg-ctx { margin-top: 1.1em; padding-top: .7em; border-top: 1px dashed #d0d0ca; font-size: .78em; color: #55554f; }
 hr#answer + .dg-ctx { margin-top: 0; padding-top: 0; border-top: 0; }
 .dg-ctx p { margin: .25em 0; }
 .dg-zh { font-size: 1.05em; letter-spacing: .02em; }
-.dg-en { font-style: italic; }
+.dg-en { color: #66665f; }
 .dg-about { margin-top: .5em; font-size: .9em; color: #77776f; }
 .card.nightMode, .night_mode .card { color: #e6e6e1; background-color: #1f1f22; }
 .nightMode .dg-a, .night_mode .dg-a, .nightMode .cloze, .night_mode .cloze { color: #7cb8ff; }
 .nightMode .dg-ctx, .night_mode .dg-ctx { color: #b5b5ad; border-top-color: #46464a; }
+.nightMode .dg-en, .night_mode .dg-en { color: #a8a8a0; }
 .nightMode .dg-about, .night_mode .dg-about { color: #9a9a92; }
+.nightMode .dg-img img, .night_mode .dg-img img { filter: brightness(.88); }
 .nightMode hr#answer, .night_mode hr#answer { border-top-color: #46464a; }
 @media (max-width: 480px) {
   .card { font-size: 18px; }

@@ -89,12 +89,6 @@ def test_cloze_card(tmp_path):
     assert problems == []
 
 
-def test_cloze_gap_is_a_warning(tmp_path):
-    _, problems = make(tmp_path, '- cloze: "Only {{c2::two}} here."\n')
-    assert [p.severity for p in problems] == ["warning"]
-    assert "no c1" in problems[0].message
-
-
 def test_cloze_without_deletions_is_an_error(tmp_path):
     with pytest.raises(SourceError) as err:
         make(tmp_path, '- cloze: "Nothing marked."\n')

@@ -7,10 +7,12 @@ downloads are never used). They skip only when no Chromium binary exists, and fa
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import shutil
 import struct
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -66,9 +68,15 @@ def test_page_has_every_card_once_with_anki_wrapping(cards_copy):
     rendered = [c for n in notes for c in cards(n)]
     assert page.count('<article class="pv-card"') == len(rendered)
     assert f'<span id="pv-total">{len(rendered)}</span> cards from {len(notes)} notes' in page
+    media = {f'src="{media_name(p)}"': "src=\"data:image/svg+xml;base64,"
+             + base64.b64encode(Path(p).read_bytes()).decode() + '"' for n in notes for p in n.media}
+    assert media  # the shipped deck has a diagram (judgment 34)
     for card in rendered:
+        back = card.back
+        for ref, uri in media.items():
+            back = back.replace(ref, uri)
         assert f'<div class="card card{card.ord + 1}">{card.front}</div>' in page
-        assert f'<div class="card card{card.ord + 1}">{card.back}</div>' in page
+        assert f'<div class="card card{card.ord + 1}">{back}</div>' in page
     source = load_file(cards_copy / "agi-next-2026.yaml")
     headings = re.findall(r"<h3>(.*?)<span", page)
     assert headings == list(dict.fromkeys(source.theme_path(n.judgment.theme) for n in notes))
@@ -94,7 +102,7 @@ def test_images_are_embedded_as_data_uris(cards_copy):
         "      - q: \"Who argued that most To C users", "      - image: fig.svg\n        q: \"Who argued that most "
         "To C users", 1), encoding="utf-8")
     page, notes = page_for(yaml)
-    (with_image,) = [n for n in notes if n.media]
+    (with_image,) = [n for n in notes if any(p.endswith("fig.svg") for p in n.media)]
     assert 'src="data:image/svg+xml;base64,' in page
     assert media_name(with_image.media[0]) in with_image.fields[2]
     assert media_name(with_image.media[0]) not in page  # the package's media name is not referenced
@@ -193,6 +201,6 @@ def test_hostile_source_stays_text_in_chromium(chromium, hostile_yaml, tmp_path)
     file.write_text(page_html, encoding="utf-8")
     loaded = Loaded(chromium, file)
     assert loaded.page.evaluate("window.pwned") is None
-    assert loaded.page.locator("img").count() == 0
+    assert loaded.page.locator("img:not([src^='data:'])").count() == 0
     assert HOSTILE in loaded.page.text_content("h1")
     assert loaded.errors == []

@@ -1,0 +1,432 @@
+"""Card quality lint: the classic flashcard mistakes, found in any source.
+
+Each rule is a small function ``rule(source, notes) -> Iterator[Problem]`` over a loaded
+:class:`deckgen.model.Source` and the notes :func:`deckgen.generate.generate` made from it. Every problem
+it yields has severity ``warning``, points at the card spec (or judgment, or person) in the YAML file, names
+the note key, says what is wrong and how to fix it, and carries the rule's code (``Problem.code``, printed
+in brackets, e.g. ``[answer-too-long]``). ``deckgen check`` prints them; ``--strict`` turns them into a failure.
+
+The practices behind the rules:
+
+* P. Wozniak, *Effective learning: Twenty rules of formulating knowledge* (SuperMemo, 1999),
+  https://www.supermemo.com/en/blog/twenty-rules-of-formulating-knowledge — rule 4 "minimum information
+  principle", rule 5 "cloze deletion is easy and effective", rule 9 "avoid sets", rule 10 "avoid
+  enumerations", rule 11 "combat interference", rule 14 "use names"/rule 13 "refer to other memories" and
+  rule 17 "context cues simplify wording".
+* The Anki manual: "Cloze deletion" (https://docs.ankiweb.net/editing.html#cloze-deletion — one card per
+  cloze *number*) and "Duplicate checking" / sort field (https://docs.ankiweb.net/editing.html — Anki only
+  checks the first field for duplicates, so two notes asking the same thing in different words slip by).
+
+Thresholds, tuned on the shipped deck ``cards/agi-next-2026.yaml`` (see :data:`MAX_ANSWER_WORDS`,
+:data:`HAN_PER_WORD`, :data:`MAX_LIST_ITEMS`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+
+from .errors import Problem
+from .generate import CLOZE_RE, Note, cloze_numbers
+from .model import CardSpec, Judgment, Loc, Person, Source
+
+MAX_ANSWER_WORDS = 8
+"""Longest answer, in English words, that still reads as one fact. On the shipped deck before this lint,
+answers (and list items and cloze deletions) had a median of 2 words and a 90th percentile of 6; the eight
+answers above 8 words were all clauses ("It can't tell which tasks failed, so must monitor all") that
+could be said in fewer."""
+
+HAN_PER_WORD = 1.5
+"""Chinese characters that count as one English word. Measured on the shipped deck: its 40 Chinese claims
+have 1,695 Han characters against 1,190 words in their English versions, 1.42 per word; rounded up."""
+
+MAX_ANSWER_HAN = int(MAX_ANSWER_WORDS * HAN_PER_WORD)
+"""Longest all-Chinese answer, in Han characters (12). A mixed answer counts words + characters / 1.5."""
+
+MAX_LIST_ITEMS = 4
+"""Most items a list card may ask at once. Working memory holds about four chunks (N. Cowan, "The
+magical number 4 in short-term memory", 2001); SuperMemo's rules 9 and 10 say to avoid sets and
+enumerations altogether, so past four a list must become cloze or per-item cards."""
+
+NEAR_DUPLICATE_MIN_TOKENS = 4
+"""Questions with fewer distinct tokens than this are compared only for an exact (normalised) match: with
+three tokens, one substituted word would already be a third of the question."""
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
+_TOKEN = re.compile(rf"[{_HAN}]|[^\W_{_HAN}]+(?:['’.\-][^\W_{_HAN}]+)*")
+_HAN_RUN = re.compile(rf"[{_HAN}]{{2,}}")
+_WORD = re.compile(rf"[^\W_{_HAN}]+(?:['’.\-][^\W_{_HAN}]+)*")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_GLOSS = re.compile(r"[(（]([^()（）]*)[)）]")
+_LIST_SEPARATORS = re.compile(r"\s*[,;，；、]\s*")
+
+_FUNCTION_WORDS = frozenset("""
+a an the of to in on at by for with from into onto as than and or nor but so yet is are was were be been being
+am do does did done has have had it its it's this that these those there their they them his her he she we us
+our you your i me my per via vs about over under up out off just only very also both each some any all more
+most much many such own same other another which what who whom whose when where why how can could will would
+shall should may might must not no
+""".split())
+"""English function words: never a content word of an answer (:func:`answer_in_question`)."""
+
+_INTERROGATIVES = frozenset("what which who whom whose when where why how not no".split())
+_FILLER = _FUNCTION_WORDS - _INTERROGATIVES
+"""Words ignored when comparing questions: function words except the ones that change what is asked."""
+
+
+# -- text helpers ---------------------------------------------------------------------------------------
+
+
+def normalize(text: str) -> str:
+    """Text for comparison: Unicode NFKC (full-width ``？`` → ``?``, ``Ａ`` → ``A``), case-folded."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def tokens(text: str) -> list[str]:
+    """Normalised tokens: each Han character on its own, other letters and digits as words
+    (``"GLM-4.5 写 code"`` → ``["glm-4.5", "写", "code"]``); punctuation and spaces are dropped."""
+    return _TOKEN.findall(normalize(text))
+
+
+def _stem(word: str) -> str:
+    """Crude English stem, enough to match ``models``/``model`` and ``company's``/``company``."""
+    for suffix in ("'s", "’s"):
+        word = word.removesuffix(suffix)
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    return word
+
+
+def _contains(haystack: list[str], needle: list[str]) -> bool:
+    """True if the token list ``needle`` occurs contiguously in ``haystack``."""
+    n = len(needle)
+    return n > 0 and any(haystack[i:i + n] == needle for i in range(len(haystack) - n + 1))
+
+
+def answer_length(text: str) -> float:
+    """Length of an answer in English-word units: words + Han characters / :data:`HAN_PER_WORD`, measured
+    on the answer without its parenthesised glosses (``"感统 (sensory integration)"`` → 2 characters →
+    1.33), since a gloss restates the same fact in the other language."""
+    main = _GLOSS.sub(" ", text)
+    han = sum(len(run) for run in re.findall(rf"[{_HAN}]+", main))
+    return len(_WORD.findall(main)) + han / HAN_PER_WORD
+
+
+def key_terms(answer: str) -> list[str]:
+    """What would give ``answer`` away if a question showed it: the answer without glosses, each gloss,
+    and each run of two or more Han characters (``"托管式 (hosted) Agent"`` → ``["托管式 Agent", "hosted",
+    "托管式"]``). Terms made only of function words are left out."""
+    main = " ".join(_GLOSS.sub(" ", answer).split())
+    terms = [main, *_GLOSS.findall(answer), *_HAN_RUN.findall(answer)]
+    out = []
+    for term in terms:
+        toks = tokens(term)
+        if toks and any(t not in _FUNCTION_WORDS for t in toks) and term not in out:
+            out.append(term)
+    return out
+
+
+def _content_stems(text: str) -> set[str]:
+    return {_stem(t) for t in tokens(text) if _WORD.fullmatch(t) and t not in _FUNCTION_WORDS and len(t) > 2}
+
+
+def giveaway(question: str, answer: str) -> str | None:
+    """Why ``question`` gives ``answer`` away, or None: a key term of the answer (:func:`key_terms`) occurs
+    in it as whole tokens, or every content word of a multi-word answer does."""
+    qtoks = tokens(question)
+    for term in key_terms(answer):
+        if _contains(qtoks, tokens(term)):
+            return f"'{term}' is in the question"
+    content = _content_stems(_GLOSS.sub(" ", answer))
+    if len(content) >= 2 and content <= {_stem(t) for t in qtoks}:
+        return "every content word of the answer (" + ", ".join(sorted(content)) + ") is in the question"
+    return None
+
+
+def cloze_deletions(text: str) -> list[tuple[int, str]]:
+    """``(number, answer text)`` of each deletion in a cloze text, hints dropped (``{{c1::Agent::who}}`` →
+    ``(1, "Agent")``)."""
+    return [(int(m.group(1)), m.group(2).split("::")[0]) for m in CLOZE_RE.finditer(text)]
+
+
+def cloze_front(text: str, number: int) -> str:
+    """What card ``c<number>`` shows before the answer: its deletions as ``[...]``, every other deletion
+    revealed (as Anki renders a cloze card)."""
+    def show(m: re.Match) -> str:
+        return "[...]" if int(m.group(1)) == number else m.group(2).split("::")[0]
+    return CLOZE_RE.sub(show, text)
+
+
+def answer_parts(note: Note) -> list[str]:
+    """The separate things a learner must recall for ``note``: a list's items, a cloze's deletions, else
+    the answer."""
+    if note.spec.kind == "list":
+        return list(note.spec.data["items"])
+    if note.kind == "cloze":
+        return [answer for _, answer in cloze_deletions(note.spec.data["cloze"])]
+    return [note.answer]
+
+
+# -- problem helpers --------------------------------------------------------------------------------------
+
+
+def _warn(loc: Loc | None, file: str, code: str, subject: str, what: str, hint: str) -> Problem:
+    line, col, path = (loc.line, loc.col, loc.path) if loc else (0, 0, "")
+    return Problem(loc.file if loc else file, line, col, path, f"{subject}: {what}; {hint}", "warning", code)
+
+
+def _note_warn(note: Note, code: str, what: str, hint: str) -> Problem:
+    return _warn(note.spec.loc, note.spec.loc.file, code, f"note '{note.key}'", what, hint)
+
+
+def _spec_notes(notes: Sequence[Note]) -> dict[int, tuple[CardSpec, list[Note]]]:
+    """Notes grouped by the card spec that made them (keyed by ``id`` of the spec), in source order."""
+    out: dict[int, tuple[CardSpec, list[Note]]] = {}
+    for note in notes:
+        out.setdefault(id(note.spec), (note.spec, []))[1].append(note)
+    return out
+
+
+# -- the rules --------------------------------------------------------------------------------------------
+
+
+def answer_too_long(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
+    """An answer (a list item, a cloze deletion) longer than :data:`MAX_ANSWER_WORDS` English words or
+    :data:`MAX_ANSWER_HAN` Chinese characters (see :func:`answer_length`) is more than one fact.
+
+    SuperMemo rule 4, the minimum information principle: "the material you learn must be formulated in as
+    simple a way as it is only possible"; a long answer is recalled in part and graded as a whole.
+    """
+    for note in notes:
+        for part in answer_parts(note):
+            length = answer_length(part)
+            if length > MAX_ANSWER_WORDS:
+                yield _note_warn(note, "answer-too-long",
+                                 f"answer '{part}' is {length:.0f} words long (limit {MAX_ANSWER_WORDS} words "
+                                 f"or {MAX_ANSWER_HAN} Chinese characters)",
+                                 "keep one fact in the answer and move the rest to another card or the context")
+
+
+def list_too_long(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
+    """A list card with more than :data:`MAX_LIST_ITEMS` items, or a Q/A answer that enumerates more than
+    that many comma- or semicolon-separated things.
+
+    SuperMemo rules 9 and 10, avoid sets and enumerations: a long list is recalled incompletely and a
+    review cannot tell which item was forgotten; rule 5 recommends cloze deletion instead.
+    """
+    for spec, made in _spec_notes(notes).values():
+        if spec.kind == "list":
+            count = len(spec.data["items"])
+        elif spec.kind == "qa":
+            count = len([p for p in _LIST_SEPARATORS.split(made[0].answer) if p])
+        else:
+            continue
+        if count > MAX_LIST_ITEMS:
+            yield _note_warn(made[0], "list-too-long",
+                             f"asks for {count} items at once (limit {MAX_LIST_ITEMS})",
+                             "make it a cloze with one deletion number per item, or one card per item")
+
+
+def answer_in_question(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
+    """The question contains its own answer: a key term of the answer (:func:`key_terms`), or all the
+    answer's content words. For a cloze, each card's front is checked: a deleted term that stays visible
+    elsewhere in the text (in another deletion shown on that card, or written out again) gives it away.
+
+    SuperMemo rule 11, combat interference, and rule 17, context cues should simplify wording, never
+    contain the answer: a card answered by reading its question trains nothing.
+    """
+    for note in notes:
+        if note.kind == "cloze":
+            text = note.spec.data["cloze"]
+            for number in sorted(set(cloze_numbers(text))):
+                front = cloze_front(text, number)
+                for n, answer in cloze_deletions(text):
+                    why = giveaway(front, answer) if n == number else None
+                    if why:
+                        yield _note_warn(note, "answer-in-question", f"card c{number} shows its answer: {why}",
+                                         "reword so the deleted term appears only inside the deletion")
+        else:
+            for part in answer_parts(note):
+                why = giveaway(note.question, part)
+                if why:
+                    yield _note_warn(note, "answer-in-question", f"the question gives away '{part}': {why}",
+                                     "reword the question without the answer's words")
+
+
+def duplicate_questions(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
+    """Two notes whose questions are the same after normalising case, punctuation and full/half width
+    (Unicode NFKC), or nearly the same: equal as sets of words once articles and similar filler are
+    dropped, up to one added, dropped or substituted word. Two questions that differ in a single word
+    ("… of region 1?" / "… of region 2?") are reported on purpose: that is the interference to avoid.
+
+    SuperMemo rule 11, combat interference: near-identical questions with different answers get mixed up,
+    and identical ones split one memory in two. Anki's own duplicate check only compares the first (sort)
+    field exactly (Anki manual, "Adding notes"/duplicates), so it misses both reworded copies and notes of
+    different types.
+
+    Runs in time linear in the number of notes (times question length): each question is filed under its
+    normalised text and under its word set with each one word left out (the "symmetric deletion"
+    neighbourhood), and two questions are near-duplicates exactly when they share one of those keys; no
+    pair of questions is ever compared directly.
+    """
+    exact: dict[tuple[str, ...], Note] = {}
+    near: dict[frozenset[str], Note] = {}
+    reported: set[tuple[str, str]] = set()
+    for note in notes:
+        toks = tokens(note.question)
+        first = exact.setdefault(tuple(toks), note)
+        if first is not note:
+            reported.add((first.key, note.key))
+            yield _dup(note, first, "the same question as")
+            continue
+        words = frozenset(_stem(t) for t in toks if t not in _FILLER)
+        keys = [words]
+        if len(words) >= NEAR_DUPLICATE_MIN_TOKENS:
+            keys += [words - {w} for w in words]
+        for key in keys:
+            other = near.setdefault(key, note)
+            if other is not note and (other.key, note.key) not in reported:
+                reported.add((other.key, note.key))
+                yield _dup(note, other, "nearly the same question as")
+
+
+def _dup(note: Note, other: Note, what: str) -> Problem:
+    loc = other.spec.loc
+    return _note_warn(note, "duplicate-question", f"'{note.question}' is {what} note '{other.key}' "
+                      f"({loc.file}:{loc.line}: '{other.question}')",
+                      "merge the two cards, or reword one so they differ by more than a word "
+                      "(questions that close get confused in review)")
+
+
+def not_a_question(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
+    """A Q/A note whose question has no question mark (``?`` or ``？``). Cloze notes are exempt.
+
+    SuperMemo rule 4 (minimum information) and rule 17 (context cues): a statement on the front does not
+    say what is wanted, so the learner recalls whatever comes to mind; if the card is a statement with a
+    hole, the Anki manual's cloze deletion is the form for it.
+    """
+    for note in notes:
+        if note.kind == "qa" and "?" not in normalize(note.question):
+            yield _note_warn(note, "not-a-question", "the question has no question mark",
+                             "ask a question ending in '?', or write the statement as a cloze")
+
+
+def judgment_without_cards(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
+    """A judgment that yields no note (``cards: []``): a claim of the source the deck never teaches.
+
+    Card content rule of this project (every judgment is asked), and SuperMemo rule 2, learn before you
+    memorise: the deck should cover the source it claims to.
+    """
+    with_notes = {note.judgment.id for note in notes}
+    for j in source.judgments:
+        if j.id not in with_notes:
+            yield _warn(j.loc, source.path, "judgment-without-cards", f"judgment {j.number} '{j.id}'",
+                        "yields no card", "add at least one card spec (q/a, term, of or cloze)")
+
+
+def person_never_asked(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
+    """A person in ``people`` whom no card connects to what they said.
+
+    A person counts as asked when their name (``杨强``) or romanisation (``Yang Qiang``) is an answer or part
+    of one on any card ("Who …?" → 杨强), or appears in the question of a card on one of their own judgments
+    ("In 杨强's scheme, …?"). Otherwise the learner may remember the claims and never who made them.
+
+    SuperMemo rule 14, use names and "personalize": people are the hooks that claims hang on; and this
+    project's content rule that every name in a judgment is asked by some card.
+    """
+    for person in source.people:
+        names = [tokens(person.name), tokens(person.roman)]
+        spoken = [j for j in source.judgments if person.id in j.speakers]
+        own = {j.id for j in spoken}
+        asked = any(
+            any(_contains(tokens(part), name) for part in answer_parts(note) for name in names)
+            or note.judgment.id in own and any(_contains(tokens(note.question), name) for name in names)
+            for note in notes
+        )
+        if asked:
+            continue
+        if spoken:
+            what = "speaks judgment(s) " + ", ".join(str(j.number) for j in spoken) + " but no card asks who"
+            hint = "add a 'Who …?' card to one of them, or name the person in a question about their claim"
+        else:
+            what = "speaks no judgment and no card names them"
+            hint = "remove them from people, or set them as a judgment's speaker and ask about it"
+        yield _person_warn(source, person, what, hint)
+
+
+def _person_warn(source: Source, person: Person, what: str, hint: str) -> Problem:
+    return _warn(person.loc, source.path, "person-never-asked", f"person '{person.id}' ({person.label})", what, hint)
+
+
+def figure_never_asked(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
+    """A figure (a number such as ``20%``, ``2025``, ``1–2``) or a Chinese term kept in the English text
+    (``托管式``) of a judgment's claim or editors' note that none of the judgment's cards mentions.
+
+    These are the named concepts and figures a claim rests on; keeping a Chinese term in the English text
+    is this deck's convention for a named concept. Project content rule: "every name, figure, list and named
+    concept in a judgment is asked by some card"; SuperMemo rule 13, refer to other memories, is what
+    the card-to-figure link gives.
+    """
+    texts: dict[str, list[str]] = {}
+    for note in notes:
+        texts.setdefault(note.judgment.id, []).extend([note.question, *answer_parts(note)])
+        if note.kind == "cloze":
+            texts[note.judgment.id].append(note.spec.data["extra"])
+    for j in source.judgments:
+        cards = normalize(" ".join(texts.get(j.id, [])))
+        if j.id not in texts:
+            continue  # judgment_without_cards reports it
+        numbers = set(_NUMBER.findall(cards))
+        for what in _claim_texts(j):
+            text = normalize(what)
+            missing = [n for n in _NUMBER.findall(text) if n not in numbers]
+            missing += [t for t in _HAN_RUN.findall(text) if t not in cards]
+            for item in dict.fromkeys(missing):
+                yield _warn(j.loc, source.path, "figure-never-asked", f"judgment {j.number} '{j.id}'",
+                            f"'{item}' in the claim is on no card", "ask about it (or drop it from the claim)")
+
+
+def _claim_texts(j: Judgment) -> list[str]:
+    return [j.claim.en] + ([j.editors_note.en] if j.editors_note else [])
+
+
+def cloze_numbering(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
+    """A cloze whose deletion numbers skip one (``{{c2::x}}`` with no ``c1``).
+
+    Anki manual, cloze deletion: Anki makes one card per number used, so a gap is not a missing card but
+    usually a typo or a deletion removed while editing, and the numbers no longer say which card is which.
+    (A cloze without deletions, or with ``c0``, makes no card at all and is an error in generation.)
+    """
+    for note in notes:
+        if note.kind != "cloze":
+            continue
+        numbers = cloze_numbers(note.spec.data["cloze"])
+        missing = sorted(set(range(1, max(numbers) + 1)) - set(numbers))
+        if missing:
+            yield _note_warn(note, "cloze-numbering", "cloze numbering has gaps (no "
+                             + ", ".join(f"c{n}" for n in missing) + ")",
+                             "renumber the deletions from c1 up; Anki makes one card per number used")
+
+
+Rule = Callable[[Source, Sequence[Note]], Iterator[Problem]]
+
+RULES: dict[str, Rule] = {
+    "answer-too-long": answer_too_long,
+    "list-too-long": list_too_long,
+    "answer-in-question": answer_in_question,
+    "duplicate-question": duplicate_questions,
+    "not-a-question": not_a_question,
+    "judgment-without-cards": judgment_without_cards,
+    "person-never-asked": person_never_asked,
+    "figure-never-asked": figure_never_asked,
+    "cloze-numbering": cloze_numbering,
+}
+"""Rule code → rule function, in the order their warnings are explained in ``deckgen check``."""
+
+
+def lint(source: Source, notes: Sequence[Note]) -> list[Problem]:
+    """Every rule's warnings for ``source`` and its ``notes`` (from :func:`deckgen.generate.generate`),
+    sorted by file and line. Never raises for content; an empty list means the deck is lint-clean."""
+    return sorted(p for rule in RULES.values() for p in rule(source, notes))
+

@@ -1,0 +1,82 @@
+"""Deck statistics: how a source's notes spread over themes, speakers and card kinds, and what the lint
+finds. :func:`deck_stats` returns plain data; ``deckgen stats`` prints it."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from .build import card_count
+from .generate import generate
+from .lint import RULES, lint
+from .model import Source
+
+KINDS = ("qa", "concept", "list", "cloze")
+"""Card-spec kinds in the order they are reported (see :class:`deckgen.model.CardSpec`)."""
+
+EDITORS = "拾象注 editors' note"
+"""Row label for notes whose context is the editors' note rather than a speaker's claim."""
+
+NO_SPEAKER = "no speaker (the article)"
+"""Row label for notes on judgments that name no speaker."""
+
+
+@dataclass(frozen=True)
+class DeckStats:
+    """Counts for one source. Every breakdown is a tuple of ``(label, notes, cards)`` rows; rows with zero
+    notes are kept (a theme or speaker without cards is worth seeing)."""
+
+    path: str
+    name: str
+    judgments: int
+    notes: int
+    cards: int
+    by_theme: tuple[tuple[str, int, int], ...]
+    """One row per theme in source order, a sub-theme labelled ``› child`` after its parent. A parent's row
+    includes its sub-themes' notes, so a note is counted under its own theme and that theme's parent."""
+    by_speaker: tuple[tuple[str, int, int], ...]
+    """One row per person in source order, then :data:`EDITORS` and :data:`NO_SPEAKER`. A note counts for
+    every speaker of its judgment, so rows may add up to more than ``notes``; a note whose context is the
+    editors' note counts only under :data:`EDITORS`."""
+    by_kind: tuple[tuple[str, int, int], ...]
+    """One row per card-spec kind (:data:`KINDS`): notes and cards made by specs of that kind."""
+    lint: tuple[tuple[str, int], ...]
+    """One ``(rule code, warnings)`` row per lint rule in :data:`deckgen.lint.RULES`, zeros included."""
+    warnings: int
+    """All warnings: the loader's, generation's and the lint's."""
+
+
+def deck_stats(source: Source) -> DeckStats:
+    """Statistics for ``source``. Raises :class:`deckgen.errors.SourceError` if its notes cannot be made."""
+    notes, problems = generate(source)
+    found = lint(source, notes)
+    notes_by: dict[str, Counter] = {"theme": Counter(), "speaker": Counter(), "kind": Counter()}
+    cards_by: dict[str, Counter] = {"theme": Counter(), "speaker": Counter(), "kind": Counter()}
+    for note in notes:
+        cards = card_count(note)
+        j = note.judgment
+        if note.spec.context == "editors":
+            speakers = [EDITORS]
+        else:
+            speakers = [source.person(p).label for p in j.speakers] or [NO_SPEAKER]
+        parent = source.theme(j.theme).parent
+        theme_keys = [j.theme, parent] if parent else [j.theme]
+        for axis, keys in (("theme", theme_keys), ("speaker", speakers), ("kind", [note.spec.kind])):
+            for key in keys:
+                notes_by[axis][key] += 1
+                cards_by[axis][key] += cards
+
+    def rows(axis: str, keys: list[tuple[str, str]]) -> tuple[tuple[str, int, int], ...]:
+        return tuple((label, notes_by[axis][key], cards_by[axis][key]) for key, label in keys)
+
+    themes = [(t.id, f"› {t.label}" if t.parent else t.label) for t in source.themes]
+    people = [(p.label, p.label) for p in source.people] + [(EDITORS, EDITORS), (NO_SPEAKER, NO_SPEAKER)]
+    codes = Counter(p.code for p in found)
+    return DeckStats(
+        path=source.path, name=source.name, judgments=len(source.judgments), notes=len(notes),
+        cards=sum(card_count(n) for n in notes),
+        by_theme=rows("theme", themes), by_speaker=rows("speaker", people),
+        by_kind=rows("kind", [(k, k) for k in KINDS]),
+        lint=tuple((code, codes[code]) for code in RULES),
+        warnings=len(source.warnings) + len(problems) + len(found),
+    )

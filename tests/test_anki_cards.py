@@ -1,0 +1,137 @@
+"""Richer card kinds in the real Anki backend: the shipped image card, reversed concept cards, and new
+cards queued in source order."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from deckgen.build import build
+from deckgen.cli import main
+from deckgen.generate import generate
+from deckgen.load import load_file
+
+IMAGE_KEY = "yang-qiang-agent-quadrants/qa/3"
+
+
+@pytest.fixture
+def shipped(cards_copy: Path, tmp_path: Path):
+    """The shipped source (a private copy), its notes in source order, and its built .apkg."""
+    source = load_file(cards_copy / "agi-next-2026.yaml")
+    out = tmp_path / "deck.apkg"
+    build(source, output=out, sleep=lambda s: None)
+    notes, _ = generate(source)
+    return source, notes, out
+
+
+def test_image_card_renders_with_its_image_in_the_media_folder(anki, shipped, cards_copy):
+    source, notes, apkg = shipped
+    anki.import_apkg(apkg)
+    card = anki.note_by_key(IMAGE_KEY).cards()[0]
+    assert "<img" not in card.question()  # the diagram is on the back only
+    (src,) = re.findall(r'<img src="([^"]+)"', card.answer())
+    stored = Path(anki.col.media.dir()) / src
+    original = cards_copy / "media" / "yang-qiang-agent-quadrants.svg"
+    assert stored.read_bytes() == original.read_bytes()
+    assert src == f"yang-qiang-agent-quadrants-{hashlib.sha1(original.read_bytes()).hexdigest()[:12]}.svg"
+    assert anki.col.media.check().missing == []
+    assert "which quadrant are we in today?" in card.answer()
+
+
+def test_svg_keeps_cjk_fonts_and_its_own_background(cards_copy):
+    svg = (cards_copy / "media" / "yang-qiang-agent-quadrants.svg").read_text(encoding="utf-8")
+    fonts = re.search(r'font-family="([^"]+)"', svg).group(1)
+    assert "Noto Sans CJK SC" in fonts and fonts.rstrip().endswith("sans-serif")
+    assert re.search(r'<rect x="0" y="0" width="520" height="420"[^>]*fill="#fbfbf8"', svg)
+    assert "今天 Today" in svg
+
+
+def test_a_missing_image_is_an_error_before_anything_is_written(cards_copy, tmp_path):
+    (cards_copy / "media" / "yang-qiang-agent-quadrants.svg").unlink()
+    out = tmp_path / "x.apkg"
+    ledger_before = (cards_copy / "agi-next-2026.ledger.json").read_bytes()
+    result = CliRunner().invoke(main, ["build", str(cards_copy), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "image 'media/yang-qiang-agent-quadrants.svg' not found" in result.output
+    assert not out.exists()
+    assert (cards_copy / "agi-next-2026.ledger.json").read_bytes() == ledger_before
+
+
+def test_new_cards_are_queued_in_source_order(anki, shipped):
+    source, notes, apkg = shipped
+    col = anki.col
+    # cards already waiting in the collection: an import must not interleave or reorder ours
+    basic = col.models.by_name("Basic")
+    for i in range(3):
+        note = col.new_note(basic)
+        note["Front"], note["Back"] = f"existing {i}", "x"
+        col.add_note(note, 1)
+    anki.import_apkg(apkg)
+    position = {n.key: i for i, n in enumerate(notes)}
+
+    did = col.decks.id_for_name(source.name)
+    cards = [col.get_card(cid) for cid in col.find_cards(f"did:{did}")]
+    dues: dict[str, set[int]] = {}
+    for c in cards:
+        dues.setdefault(c.note()["Key"], set()).add(c.due)
+    assert all(len(d) == 1 for d in dues.values())  # a note's cards share one position
+    in_source_order = [dues[n.key].pop() for n in notes]
+    assert all(a < b for a, b in zip(in_source_order, in_source_order[1:], strict=False)), in_source_order
+
+    # the scheduler's own queue for the deck (new cards per day lifted): first cards in source order
+    config = col.decks.config_dict_for_deck_id(did)
+    config["new"]["perDay"] = 9999
+    col.decks.update_config(config)
+    col.decks.select(did)
+    queued = [col.get_card(q.card.id) for q in col.sched.get_queued_cards(fetch_limit=9999).cards]
+    assert len(queued) == len(cards)
+    first_cards = [c.note()["Key"] for c in queued if c.ord == 0]
+    assert first_cards == [n.key for n in notes]
+    # Anki's default new-card sort ("card type, then order gathered") shows a cloze's c2, c3… after
+    # every first card; they still follow source order among themselves
+    later = [position[c.note()["Key"]] for c in queued if c.ord > 0]
+    assert later == sorted(later) and later
+
+
+def test_reversed_concept_cards_only_where_the_spec_says_so(anki, shipped):
+    source, notes, apkg = shipped
+    anki.import_apkg(apkg)
+    keys = {n.key for n in notes}
+    concepts = [(spec.id or f"{j.id}/concept/{spec.n}", spec) for j in source.judgments for spec in j.cards
+                if spec.kind == "concept"]
+    reversed_keys = [base for base, spec in concepts if spec.data["reverse"]]
+    assert reversed_keys and len(reversed_keys) < len(concepts)
+    for base, spec in concepts:
+        assert f"{base}/what" in keys
+        assert (f"{base}/term" in keys) == spec.data["reverse"]
+
+    note = anki.note_by_key("intelligence-efficiency/concept/1/term")
+    card = note.cards()[0]
+    assert "Which term does 唐杰 use for: Intelligence gained per unit of resources invested?" in card.question()
+    assert "智能效率 (Intelligence Efficiency)" in card.answer()
+    plain = anki.note_by_key("poverty-breeds-change/concept/1/term")
+    assert plain["Question"] == "Which term names: Scarcity forces change and innovation?"
+
+
+
+def test_every_card_kind_imports_with_the_cards_the_build_counts(anki, shipped, tmp_path):
+    source, notes, apkg = shipped
+    result = build(source, output=tmp_path / "again.apkg", dry_run=True)
+    anki.import_apkg(apkg)
+    assert len(anki.col.find_cards("")) == result.cards
+    assert {n.spec.kind for n in notes} == {"qa", "concept", "list", "cloze"}
+    listed = anki.note_by_key("open-questions-for-agents/list/1").cards()[0]
+    assert listed.answer().count("<li>") == 3
+    # a term deleted twice under one number is hidden twice on its card, shown on the other
+    c1, c2 = sorted(anki.note_by_key("the-model-is-the-product/cloze/1").cards(), key=lambda c: c.ord)
+    assert _visible(c1.question()) == "模型即 [...]，[...] 即 产品。"
+    assert _visible(c2.question()) == "模型即 Agent，Agent 即 [...]。"
+
+
+def _visible(card_html: str) -> str:
+    """The text a card shows: CSS and tags removed."""
+    return re.sub(r"<[^>]+>", "", re.sub(r"<style>.*?</style>", "", card_html, flags=re.S)).strip()
