@@ -66,7 +66,9 @@ def apkg_bytes(notes: list[Note], deck_of: dict[str, str], descriptions: dict[st
         try:
             cur = conn.cursor()
             genanki.Package(list(decks.values())).write_to_db(cur, timestamp, itertools.count(timestamp * 1000))
-            cur.executemany("UPDATE notes SET mod = ? WHERE guid = ?", [(m, g) for g, m in mods.items()])
+            # notes has no index on guid: update by the primary key, or this step is quadratic
+            ids = dict(cur.execute("SELECT guid, id FROM notes"))
+            cur.executemany("UPDATE notes SET mod = ? WHERE id = ?", [(m, ids[g]) for g, m in mods.items()])
             cur.execute("UPDATE cards SET mod = (SELECT mod FROM notes WHERE notes.id = cards.nid)")
             (models_json,) = cur.execute("SELECT models FROM col").fetchone()
             stored = json.loads(models_json)
