@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Problem, SelectionError, SourceError
+from .gcpause import paused_gc
 from .generate import Note, generate
 from .ledger import Ledger, Plan, not_before, plan
 from .lint import lint
@@ -76,6 +77,7 @@ def default_output(source: Source, selection: Selection, out_dir: Path = DEFAULT
     return out_dir / f"{source.deck_id}{suffix}.apkg"
 
 
+@paused_gc
 def build(source: Source, *, selection: Selection | None = None, output: Path | None = None,
           name: str | None = None, description: str | None = None, subdecks: bool = False, dry_run: bool = False,
           clock: Callable[[], float] = time.time, sleep: Callable[[float], None] = time.sleep) -> BuildResult:

@@ -21,6 +21,7 @@ from pathlib import Path
 import genanki
 
 from .errors import Problem, SourceError
+from .gcpause import paused_gc
 from .model import CardSpec, Judgment, Person, Source
 from .notetypes import NOTE_TYPES
 
@@ -101,6 +102,7 @@ def cloze_numbers(text: str) -> list[int]:
     return [int(m.group(1)) for m in CLOZE_RE.finditer(text)]
 
 
+@paused_gc
 def generate(source: Source) -> tuple[list[Note], list[Problem]]:
     """All notes of ``source`` in source order, and the warnings found while making them.
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import yaml
 
 from .errors import Problem, SourceError
+from .gcpause import paused_gc
 from .model import CardSpec, Judgment, Loc, NamedDeck, Person, Source, Text2, Theme
 
 try:
@@ -94,6 +95,7 @@ def load_sources(paths: list[str | Path]) -> list[Source]:
     return sources
 
 
+@paused_gc
 def load_file(path: str | Path) -> Source:
     """Load one YAML source file. Raises :class:`SourceError` listing every problem found in it."""
     path = Path(path)
