@@ -105,14 +105,14 @@ def load_file(path: str | Path) -> Source:
     except OSError as err:
         raise SourceError([Problem(name, 0, 0, "", f"cannot read: {err.strerror}")]) from None
     try:
-        text = raw.decode("utf-8-sig")
+        raw.decode("utf-8-sig")  # a check only: the parser reads the bytes, so no decoded copy stays in memory
     except UnicodeDecodeError as err:
         line = raw.count(b"\n", 0, err.start) + 1
         col = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
         raise SourceError([Problem(name, line, col, "",
                                    f"not valid UTF-8 (byte 0x{raw[err.start]:02x}); save the file as UTF-8")]) from None
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        root = yaml.compose(raw, Loader=_Loader)
     except yaml.MarkedYAMLError as err:
         raise SourceError([_yaml_problem(name, err)]) from None
     except yaml.YAMLError as err:
