@@ -17,7 +17,7 @@ from .generate import Note, generate
 from .ledger import Ledger, Plan, not_before, plan
 from .lint import lint
 from .model import Source
-from .package import apkg_bytes, write_atomic
+from .package import write_apkg, write_atomic
 from .render import card_ords
 from .select import Selection, select
 
@@ -124,9 +124,8 @@ def build(source: Source, *, selection: Selection | None = None, output: Path | 
     description = source.description if description is None else description
     if source.source_title:
         description += f"\n\nSource: {source.source_title}" + (f" ({source.source_by})" if source.source_by else "")
-    data = apkg_bytes(chosen, deck_of, {deck_name: description}, types, result_plan.mods, result_plan.type_mods)
-    write_atomic(output, data)
-    write_atomic(ledger_path, result_plan.ledger.dumps().encode("utf-8"))
+    write_apkg(output, chosen, deck_of, {deck_name: description}, types, result_plan.mods, result_plan.type_mods)
+    write_atomic(ledger_path, result_plan.ledger.dump)
     result.written = True
     return result
 

@@ -22,6 +22,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from .notetypes import NoteType
 
@@ -94,22 +95,21 @@ class Ledger:
                                   "counts as new this time, which Anki handles fine; commit the new ledger")
         return cls(deck_id, notes, types), None
 
-    def dumps(self) -> str:
-        """The ledger as text: stable, sorted, one line per note and per note type."""
-        lines = ["{", f'"deck": {json.dumps(self.deck_id)},', f'"format": {FORMAT},', '"note_types": {']
+    def dump(self, fh: BinaryIO) -> None:
+        """Write the ledger to the binary file ``fh`` as UTF-8 JSON: stable, sorted, one line per note and
+        per note type. Written line by line, so a large ledger is never held in memory as one string."""
+        fh.write(f'{{\n"deck": {json.dumps(self.deck_id)},\n"format": {FORMAT},\n"note_types": {{\n'.encode())
         types = sorted(self.types.items())
         for i, (tid, t) in enumerate(types):
             comma = "," if i < len(types) - 1 else ""
-            lines.append(f'  "{tid}": {json.dumps(t.__dict__, ensure_ascii=False, sort_keys=True)}{comma}')
-        lines.append("},")
-        lines.append('"notes": {')
+            fh.write(f'  "{tid}": {json.dumps(t.__dict__, ensure_ascii=False, sort_keys=True)}{comma}\n'.encode())
+        fh.write(b'},\n"notes": {\n')
         notes = sorted(self.notes.items(), key=lambda kv: (kv[1].key, kv[0]))
         for i, (guid, e) in enumerate(notes):
             comma = "," if i < len(notes) - 1 else ""
-            lines.append(f"  {json.dumps(guid)}: {json.dumps(e.__dict__, ensure_ascii=False, sort_keys=True)}{comma}")
-        lines.append("}")
-        lines.append("}")
-        return "\n".join(lines) + "\n"
+            fh.write(f"  {json.dumps(guid)}: {json.dumps(e.__dict__, ensure_ascii=False, sort_keys=True)}{comma}\n"
+                     .encode())
+        fh.write(b"}\n}\n")
 
 
 @dataclass

@@ -12,14 +12,16 @@ and renamed into place, so a failure at any point leaves the previous files byte
 from __future__ import annotations
 
 import hashlib
-import io
 import itertools
 import json
 import os
+import shutil
 import sqlite3
 import tempfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 import genanki
 
@@ -36,14 +38,16 @@ def deck_id_for(name: str) -> int:
     return int(hashlib.sha256(name.encode()).hexdigest()[:12], 16) % (1 << 40) + (1 << 40)
 
 
-def apkg_bytes(notes: list[Note], deck_of: dict[str, str], descriptions: dict[str, str],
-               types: list[NoteType], mods: dict[str, int], type_mods: dict[int, int]) -> bytes:
-    """Build a package in memory and return its bytes.
+def write_apkg(path: Path, notes: list[Note], deck_of: dict[str, str], descriptions: dict[str, str],
+               types: list[NoteType], mods: dict[str, int], type_mods: dict[int, int]) -> None:
+    """Write the package of ``notes`` to ``path``, atomically (see :func:`write_atomic`).
 
     ``deck_of`` maps each note's GUID to its deck name (``A::B`` for a subdeck); ``descriptions`` maps deck
     names to descriptions; ``mods`` / ``type_mods`` give each note's and note type's ``mod`` in epoch
     seconds. The package timestamp (collection ``crt``, first note id) is the largest of those mods, so it
-    too depends only on the inputs.
+    too depends only on the inputs. The collection database is built in a temporary folder and streamed
+    into the zip, so memory does not hold a second copy of it. Raises :class:`OutputError` (and leaves
+    ``path`` as it was) when ``path`` cannot be written.
     """
     timestamp = max([*mods.values(), *type_mods.values()])
     models = {t.id: t.to_genanki() for t in types}
@@ -61,7 +65,7 @@ def apkg_bytes(notes: list[Note], deck_of: dict[str, str], descriptions: dict[st
     media = sorted({path for note in notes for path in note.media}, key=media_name)
 
     with tempfile.TemporaryDirectory(prefix="deckgen-") as tmp:
-        db = os.path.join(tmp, "collection.anki2")
+        db = Path(tmp) / "collection.anki2"
         conn = sqlite3.connect(db)
         try:
             cur = conn.cursor()
@@ -78,23 +82,31 @@ def apkg_bytes(notes: list[Note], deck_of: dict[str, str], descriptions: dict[st
             conn.commit()
         finally:
             conn.close()
-        database = Path(db).read_bytes()
-
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        entries = [("collection.anki2", database),
+        entries = [("collection.anki2", db),
                    ("media", json.dumps({str(i): media_name(p) for i, p in enumerate(media)}).encode())]
-        entries += [(str(i), Path(p).read_bytes()) for i, p in enumerate(media)]
-        for name, data in sorted(entries):
+        entries += [(str(i), Path(p)) for i, p in enumerate(media)]
+        write_atomic(path, lambda fh: _zip(fh, sorted(entries, key=lambda e: e[0])))
+
+
+def _zip(fh: BinaryIO, entries: list[tuple[str, bytes | Path]]) -> None:
+    """Zip ``entries`` (name, bytes or a file to stream) into ``fh``: deflated, fixed 1980-01-01 times."""
+    with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, content in entries:
             info = zipfile.ZipInfo(name, _ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            zf.writestr(info, data)
-    return out.getvalue()
+            if isinstance(content, bytes):
+                zf.writestr(info, content)
+                continue
+            info.file_size = content.stat().st_size  # as writestr sets it: decides ZIP64 the same way
+            with content.open("rb") as src, zf.open(info, "w") as dest:
+                shutil.copyfileobj(src, dest, 1 << 20)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes | Callable[[BinaryIO], None]) -> None:
     """Write ``data`` to ``path`` via a temporary file in the same folder and an atomic rename.
+
+    ``data`` is the bytes to write, or a function that writes them to the binary file it is given.
 
     Creates missing parent folders. Raises :class:`OutputError` (and leaves any existing ``path`` as it
     was) when the folder cannot be created or written.
@@ -110,7 +122,10 @@ def write_atomic(path: Path, data: bytes) -> None:
         os.umask(umask)
         os.fchmod(fd, 0o666 & ~umask)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            if callable(data):
+                data(fh)
+            else:
+                fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
