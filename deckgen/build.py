@@ -18,6 +18,7 @@ from .ledger import Ledger, Plan, not_before, plan
 from .lint import lint
 from .model import Source
 from .package import write_apkg, write_atomic
+from .progress import Progress
 from .render import card_ords
 from .select import Selection, select
 
@@ -80,7 +81,8 @@ def default_output(source: Source, selection: Selection, out_dir: Path = DEFAULT
 @paused_gc
 def build(source: Source, *, selection: Selection | None = None, output: Path | None = None,
           name: str | None = None, description: str | None = None, subdecks: bool = False, dry_run: bool = False,
-          clock: Callable[[], float] = time.time, sleep: Callable[[float], None] = time.sleep) -> BuildResult:
+          clock: Callable[[], float] = time.time, sleep: Callable[[float], None] = time.sleep,
+          progress: Progress | None = None) -> BuildResult:
     """Build one deck from ``source``.
 
     ``selection`` filters notes (see :mod:`deckgen.select`); the deck is then named
@@ -89,17 +91,20 @@ def build(source: Source, *, selection: Selection | None = None, output: Path | 
     (the source credit is appended either way). ``subdecks`` puts each theme in its own subdeck
     (``AGI-Next 2026::分化 Divergence``). The ledger next to the source decides every ``mod`` (see
     :mod:`deckgen.ledger`); if a changed note was last packaged in this very second, the build sleeps
-    until the next second (at most 1 s) so that no ``mod`` lies in the future.
+    until the next second (at most 1 s) so that no ``mod`` lies in the future. ``progress`` is told what
+    the build is doing and how far it got (see :mod:`deckgen.progress`); the CLI shows it as a progress bar.
 
     Raises :class:`deckgen.errors.SourceError` (broken notes, or no notes at all), :class:`SelectionError`
     (bad selection or deck name), :class:`deckgen.errors.OutputError` (cannot write; nothing is changed then).
     """
     selection = selection or Selection()
+    tell = progress or (lambda step, done, total: None)
+    tell("reading the ledger", 0, 0)
     # The ledger is read before the notes are made: parsing it briefly needs about as much memory again as
     # it holds, which the notes then reuse instead of piling on top (peak memory at 60,000 notes: -40 MB).
     ledger_path = Ledger.path_for(source.path, source.deck_id)
     ledger, trouble = Ledger.read(ledger_path, source.deck_id)
-    notes, problems = generate(source)
+    notes, problems = generate(source, progress)
     warnings = [str(p) for p in sorted([*source.warnings, *problems, *lint(source, notes)])]
     if not notes:
         raise SourceError([Problem(source.path, 0, 0, "judgments", "no judgment has cards, so there is no note to "
@@ -112,6 +117,7 @@ def build(source: Source, *, selection: Selection | None = None, output: Path | 
 
     types = sorted({n.note_type for n in chosen}, key=lambda t: t.id)
     now = int(clock())
+    tell("comparing with the ledger", 0, 0)
     need = not_before(chosen, types, ledger)
     if need > now and not dry_run:
         sleep(max(0.0, need - clock()))
@@ -126,7 +132,9 @@ def build(source: Source, *, selection: Selection | None = None, output: Path | 
     description = source.description if description is None else description
     if source.source_title:
         description += f"\n\nSource: {source.source_title}" + (f" ({source.source_by})" if source.source_by else "")
-    write_apkg(output, chosen, deck_of, {deck_name: description}, types, result_plan.mods, result_plan.type_mods)
+    write_apkg(output, chosen, deck_of, {deck_name: description}, types, result_plan.mods, result_plan.type_mods,
+               progress)
+    tell("writing the ledger", 0, 0)
     write_atomic(ledger_path, result_plan.ledger.dump)
     result.written = True
     return result

@@ -24,6 +24,7 @@ from .errors import Problem, SourceError
 from .gcpause import paused_gc
 from .model import CardSpec, Judgment, Person, Source
 from .notetypes import NOTE_TYPES
+from .progress import Progress, each
 
 CLOZE_RE = re.compile(r"\{\{c(\d+)::(.*?)\}\}", re.S)
 _COUNT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
@@ -103,14 +104,15 @@ def cloze_numbers(text: str) -> list[int]:
 
 
 @paused_gc
-def generate(source: Source) -> tuple[list[Note], list[Problem]]:
+def generate(source: Source, progress: Progress | None = None) -> tuple[list[Note], list[Problem]]:
     """All notes of ``source`` in source order, and the warnings found while making them.
 
     Raises :class:`SourceError` for problems that would make a broken note: a duplicate key (naming both
-    places), an empty field, a cloze without deletions.
+    places), an empty field, a cloze without deletions. ``progress`` hears about the judgments done (see
+    :mod:`deckgen.progress`).
     """
     gen = _Generator(source)
-    for judgment in source.judgments:
+    for judgment in each(source.judgments, len(source.judgments), "making notes", progress):
         for spec in judgment.cards:
             gen.spec(judgment, spec)
     errors = [p for p in gen.problems if p.severity == "error"]

@@ -15,7 +15,6 @@ import hashlib
 import itertools
 import json
 import os
-import shutil
 import sqlite3
 import tempfile
 import zipfile
@@ -28,8 +27,10 @@ import genanki
 from .errors import OutputError
 from .generate import Note, media_name
 from .notetypes import NoteType
+from .progress import Progress, each
 
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_CHUNK = 1 << 20
 
 
 def deck_id_for(name: str) -> int:
@@ -39,29 +40,36 @@ def deck_id_for(name: str) -> int:
 
 
 def write_apkg(path: Path, notes: list[Note], deck_of: dict[str, str], descriptions: dict[str, str],
-               types: list[NoteType], mods: dict[str, int], type_mods: dict[int, int]) -> None:
+               types: list[NoteType], mods: dict[str, int], type_mods: dict[int, int],
+               progress: Progress | None = None) -> None:
     """Write the package of ``notes`` to ``path``, atomically (see :func:`write_atomic`).
 
     ``deck_of`` maps each note's GUID to its deck name (``A::B`` for a subdeck); ``descriptions`` maps deck
     names to descriptions; ``mods`` / ``type_mods`` give each note's and note type's ``mod`` in epoch
     seconds. The package timestamp (collection ``crt``, first note id) is the largest of those mods, so it
     too depends only on the inputs. The collection database is built in a temporary folder and streamed
-    into the zip, so memory does not hold a second copy of it. Raises :class:`OutputError` (and leaves
+    into the zip, so memory does not hold a second copy of it. ``progress`` hears about notes prepared and
+    written and about the compression (see :mod:`deckgen.progress`). Raises :class:`OutputError` (and leaves
     ``path`` as it was) when ``path`` cannot be written.
     """
     timestamp = max([*mods.values(), *type_mods.values()])
     models = {t.id: t.to_genanki() for t in types}
     decks: dict[str, genanki.Deck] = {}
+    deck_notes: dict[str, list[genanki.Note]] = {}
     for name in sorted(set(deck_of.values()) | set(descriptions)):
         decks[name] = genanki.Deck(deck_id_for(name), name, descriptions.get(name, ""))
-    for note in notes:
-        decks[deck_of[note.guid]].add_note(genanki.Note(
+        for model in models.values():
+            decks[name].add_model(model)
+        deck_notes[name] = []
+    for note in each(notes, len(notes), "preparing notes", progress):
+        deck_notes[deck_of[note.guid]].append(genanki.Note(
             model=models[note.note_type.id], fields=list(note.fields), tags=list(note.tags),
             guid=note.guid, due=note.order, sort_field=note.fields[0],
         ))
-    for deck in decks.values():
-        for model in models.values():
-            deck.add_model(model)
+    # genanki's Package.write_to_db, one note at a time so that progress can be told: the schema and the
+    # collection row, then for each deck its entry in the collection (note None) followed by its notes.
+    rows = ((deck, note) for name, deck in decks.items() for note in [None, *deck_notes[name]])
+    id_gen = itertools.count(timestamp * 1000)
     media = sorted({path for note in notes for path in note.media}, key=media_name)
 
     with tempfile.TemporaryDirectory(prefix="deckgen-") as tmp:
@@ -72,7 +80,12 @@ def write_apkg(path: Path, notes: list[Note], deck_of: dict[str, str], descripti
             # a scratch file, zipped below: no journal, no fsync per statement (the format is unchanged)
             cur.execute("PRAGMA journal_mode = OFF")
             cur.execute("PRAGMA synchronous = OFF")
-            genanki.Package(list(decks.values())).write_to_db(cur, timestamp, itertools.count(timestamp * 1000))
+            genanki.Package([]).write_to_db(cur, timestamp, id_gen)
+            for deck, note in each(rows, len(decks) + len(notes), "writing notes", progress):
+                if note is None:
+                    deck.write_to_db(cur, timestamp, id_gen)
+                else:
+                    note.write_to_db(cur, timestamp, deck.deck_id, id_gen)
             # notes has no index on guid: update by the primary key, or this step is quadratic
             ids = dict(cur.execute("SELECT guid, id FROM notes"))
             cur.executemany("UPDATE notes SET mod = ? WHERE id = ?", [(m, ids[g]) for g, m in mods.items()])
@@ -88,10 +101,10 @@ def write_apkg(path: Path, notes: list[Note], deck_of: dict[str, str], descripti
         entries = [("collection.anki2", db),
                    ("media", json.dumps({str(i): media_name(p) for i, p in enumerate(media)}).encode())]
         entries += [(str(i), Path(p)) for i, p in enumerate(media)]
-        write_atomic(path, lambda fh: _zip(fh, sorted(entries, key=lambda e: e[0])))
+        write_atomic(path, lambda fh: _zip(fh, sorted(entries, key=lambda e: e[0]), progress))
 
 
-def _zip(fh: BinaryIO, entries: list[tuple[str, bytes | Path]]) -> None:
+def _zip(fh: BinaryIO, entries: list[tuple[str, bytes | Path]], progress: Progress | None) -> None:
     """Zip ``entries`` (name, bytes or a file to stream) into ``fh``: deflated, fixed 1980-01-01 times."""
     with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for name, content in entries:
@@ -103,7 +116,9 @@ def _zip(fh: BinaryIO, entries: list[tuple[str, bytes | Path]]) -> None:
                 continue
             info.file_size = content.stat().st_size  # as writestr sets it: decides ZIP64 the same way
             with content.open("rb") as src, zf.open(info, "w") as dest:
-                shutil.copyfileobj(src, dest, 1 << 20)
+                chunks = iter(lambda: src.read(_CHUNK), b"")
+                for chunk in each(chunks, -(-info.file_size // _CHUNK), "compressing", progress):
+                    dest.write(chunk)
 
 
 def write_atomic(path: Path, data: bytes | Callable[[BinaryIO], None]) -> None:
