@@ -8,6 +8,7 @@ Heavy modules (genanki, PyYAML, rich) are imported inside the commands so ``deck
 from __future__ import annotations
 
 import sys
+import threading
 from collections import Counter
 from pathlib import Path
 
@@ -16,6 +17,8 @@ import click
 from . import __version__
 
 DEFAULT_SOURCE = "cards"
+PROGRESS_DELAY = 1.0
+"""Seconds a build runs before its progress bar appears (on a terminal only)."""
 
 
 class _Group(click.Group):
@@ -53,6 +56,62 @@ def _load(sources: tuple[str, ...]):
     from .load import load_sources
 
     return load_sources(list(sources) or [DEFAULT_SOURCE])
+
+
+class _ProgressBar:
+    """The library's progress callback (see :mod:`deckgen.progress`) shown as a rich progress bar on stderr.
+
+    Use as a context manager around the work; it yields the callback, or None when stderr is not a terminal.
+    The bar appears only once the work has run for :data:`PROGRESS_DELAY` seconds: a timer thread then imports
+    rich and starts it, so quick builds never load rich.progress and print nothing extra. It is transient:
+    it disappears when the work is done, before the summary is printed.
+    """
+
+    def __init__(self, step: str):
+        self.state = (step, 0, 0)
+        self.lock = threading.Lock()
+        self.bar = self.task = None
+        self.closed = False
+        self.timer = threading.Timer(PROGRESS_DELAY, self._show)
+        self.timer.daemon = True
+
+    def __enter__(self):
+        if not sys.stderr.isatty():
+            return None
+        self.timer.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.timer.cancel()
+        with self.lock:
+            self.closed = True
+            if self.bar is not None:
+                self.bar.stop()
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        with self.lock:
+            new_step = step != self.state[0]
+            self.state = (step, done, total)
+            if self.bar is None:
+                return
+            if new_step:  # a fresh task: rich cannot turn a known total back into an unknown one
+                self.bar.remove_task(self.task)
+                self.task = self.bar.add_task(step, completed=done, total=total or None)
+            else:
+                self.bar.update(self.task, completed=done)
+
+    def _show(self) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+
+        with self.lock:
+            if self.closed:
+                return
+            step, done, total = self.state
+            self.bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                console=Console(stderr=True), transient=True)
+            self.task = self.bar.add_task(step, completed=done, total=total or None)
+            self.bar.start()
 
 
 def _print_warnings(lines) -> None:
@@ -99,24 +158,25 @@ def build(sources, theme, speaker, tag, judgment, output, name, subdecks, decks,
     from .load import suggest
     from .select import Selection
 
-    loaded = _load(sources)
-    selection = Selection(theme, speaker, tag, judgment)
-    jobs = []  # keyword arguments for build(), one per deck
-    for src in loaded:
-        named = {d.key: d for d in src.decks}
-        unknown = [key for key in decks if key not in named]
-        if unknown:
-            raise SelectionError(f"no deck '{unknown[0]}' in {src.path}{suggest(unknown[0], named)}; "
-                                 f"decks: {', '.join(named) or 'none defined'}")
-        if all_decks or not decks:
-            jobs.append(dict(source=src, selection=selection, name=name, output=output))
-        for d in src.decks if all_decks else [named[k] for k in decks]:
-            jobs.append(dict(source=src, selection=Selection.from_options(d.selection), name=d.name,
-                             description=d.description or None,
-                             output=output or DEFAULT_OUT_DIR / f"{src.deck_id}-{d.key}.apkg"))
-    if output and len(jobs) > 1:
-        raise click.UsageError("-o/--output needs exactly one deck to build; drop it to use dist/<deck>.apkg")
-    results = [run_build(subdecks=subdecks, dry_run=dry_run, **job) for job in jobs]
+    with _ProgressBar("reading sources") as progress:
+        loaded = _load(sources)
+        selection = Selection(theme, speaker, tag, judgment)
+        jobs = []  # keyword arguments for build(), one per deck
+        for src in loaded:
+            named = {d.key: d for d in src.decks}
+            unknown = [key for key in decks if key not in named]
+            if unknown:
+                raise SelectionError(f"no deck '{unknown[0]}' in {src.path}{suggest(unknown[0], named)}; "
+                                     f"decks: {', '.join(named) or 'none defined'}")
+            if all_decks or not decks:
+                jobs.append(dict(source=src, selection=selection, name=name, output=output))
+            for d in src.decks if all_decks else [named[k] for k in decks]:
+                jobs.append(dict(source=src, selection=Selection.from_options(d.selection), name=d.name,
+                                 description=d.description or None,
+                                 output=output or DEFAULT_OUT_DIR / f"{src.deck_id}-{d.key}.apkg"))
+        if output and len(jobs) > 1:
+            raise click.UsageError("-o/--output needs exactly one deck to build; drop it to use dist/<deck>.apkg")
+        results = [run_build(subdecks=subdecks, dry_run=dry_run, progress=progress, **job) for job in jobs]
     for result in results:
         _print_warnings(result.warnings)
         _print_build(result)
