@@ -334,20 +334,44 @@ def person_never_asked(source: Source, notes: Sequence[Note]) -> Iterator[Proble
 
     SuperMemo rule 14, use names and "personalize": people are the hooks that claims hang on; and this
     project's content rule that every name in a judgment is asked by some card.
+
+    Runs in time linear in the notes and people: every name is filed under its tokens, and each note's
+    answers and question are scanned once for any filed name (comparing every person with every note took
+    minutes on a source of thousands of people).
     """
+    names: dict[tuple[str, ...], set[str]] = {}  # tokens of a name or romanisation → ids of people so called
     for person in source.people:
-        names = [tokens(person.name), tokens(person.roman)]
-        spoken = [j for j in source.judgments if person.id in j.speakers]
-        own = {j.id for j in spoken}
-        asked = any(
-            any(_contains(tokens(part), name) for part in answer_parts(note) for name in names)
-            or note.judgment.id in own and any(_contains(tokens(note.question), name) for name in names)
-            for note in notes
-        )
-        if asked:
+        for name in (person.name, person.roman):
+            if toks := tuple(tokens(name)):
+                names.setdefault(toks, set()).add(person.id)
+    lengths = sorted({len(name) for name in names})
+    firsts = {name[0] for name in names}
+
+    def named(text: str) -> set[str]:
+        """Ids of the people whose name occurs in ``text`` as whole tokens."""
+        toks = tokens(text)
+        found: set[str] = set()
+        for i, tok in enumerate(toks):
+            if tok in firsts:
+                for n in lengths:
+                    found |= names.get(tuple(toks[i:i + n]), set())
+        return found
+
+    asked: set[str] = set()
+    for note in notes:
+        for part in answer_parts(note):
+            asked |= named(part)
+        asked |= named(note.question) & set(note.judgment.speakers)  # a question on one of their own judgments
+    spoken: dict[str, list[Judgment]] = {}
+    for j in source.judgments:
+        for person_id in j.speakers:
+            spoken.setdefault(person_id, []).append(j)
+    for person in source.people:
+        if person.id in asked:
             continue
-        if spoken:
-            what = "speaks judgment(s) " + ", ".join(str(j.number) for j in spoken) + " but no card asks who"
+        if person.id in spoken:
+            what = ("speaks judgment(s) " + ", ".join(str(j.number) for j in spoken[person.id])
+                    + " but no card asks who")
             hint = "add a 'Who …?' card to one of them, or name the person in a question about their claim"
         else:
             what = "speaks no judgment and no card names them"
