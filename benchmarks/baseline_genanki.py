@@ -49,6 +49,7 @@ def main(source: str, output: str) -> None:
         for s in t.get("subthemes", []):
             themes[s["id"]] = (label(s), t["id"])
     people = {p["id"]: f"{p['name']} ({p['roman']})" for p in data["people"]}
+    names = {p["id"]: p["name"] for p in data["people"]}
     deck = genanki.Deck(2059400110, data["deck"]["name"], data["deck"].get("description", ""))
 
     for j in data["judgments"]:
@@ -76,7 +77,9 @@ def main(source: str, output: str) -> None:
                     notes.append((f"{key}/who", QA, esc(f"Who proposed {card['term']}?"), esc(people[card["by"]])))
                 notes.append((f"{key}/what", QA, esc(f"What is {card['term']}?"), esc(card["means"])))
                 if card.get("reverse"):
-                    notes.append((f"{key}/term", QA, esc(f"Which term means: {card['means']}?"), esc(card["term"])))
+                    means = card["means"].rstrip().rstrip(".。?？")
+                    asks = f"does {names[card['by']]} use for" if card.get("by") else "names"
+                    notes.append((f"{key}/term", QA, esc(f"Which term {asks}: {means}?"), esc(card["term"])))
             elif kind == "of":
                 n = COUNT[len(card["items"])] if len(card["items"]) < len(COUNT) else str(len(card["items"]))
                 of = card["of"]

@@ -63,10 +63,16 @@ _WORDS = ("model agent data compute scaling reward paradigm context memory plann
           "compliance chat history health finance education law media game search engine browser phone "
           "long tail short horizon step plan goal subgoal critic judge verifier proof math science discovery").split()
 _VERBS = "drives limits shapes hides reveals slows speeds blocks unlocks rewards replaces extends".split()
+_NAMES = ("Kestrel Osprey Heron Falcon Plover Wren Finch Lark Swift Tern Ibis Egret Crane Raven Robin Dove Gannet "
+          "Petrel Auk Puffin Curlew Godwit Dunlin Stilt Avocet Kite Harrier Merlin Hobby Shrike Thrush Warbler Pipit "
+          "Bunting Siskin Linnet Twite Redpoll Crossbill Nuthatch Dipper Wagtail Starling Jay Magpie Rook Jackdaw "
+          "Chough Oriole Bittern").split()
+"""Answers and glosses come from these, never from _WORDS, so that no question gives its answer away."""
 _SURNAMES = [("王", "Wang"), ("李", "Li"), ("张", "Zhang"), ("刘", "Liu"), ("陈", "Chen"), ("杨", "Yang"),
              ("黄", "Huang"), ("赵", "Zhao"), ("吴", "Wu"), ("周", "Zhou"), ("徐", "Xu"), ("孙", "Sun")]
-_GIVEN = [("明", "Ming"), ("华", "Hua"), ("伟", "Wei"), ("芳", "Fang"), ("静", "Jing"), ("磊", "Lei"),
-          ("洋", "Yang"), ("勇", "Yong"), ("艳", "Yan"), ("杰", "Jie"), ("涛", "Tao"), ("超", "Chao")]
+_GIVEN = [("明", "ming"), ("华", "hua"), ("伟", "wei"), ("芳", "fang"), ("静", "jing"), ("磊", "lei"),
+          ("洋", "yang"), ("勇", "yong"), ("艳", "yan"), ("杰", "jie"), ("涛", "tao"), ("超", "chao"),
+          ("军", "jun"), ("平", "ping"), ("刚", "gang"), ("桂", "gui")]
 _THEMES = """\
 themes:
   - id: divergence
@@ -104,77 +110,87 @@ class _Text:
         self.rng = random.Random(seed)
 
     def zh(self, lo: int, hi: int) -> str:
+        """A Chinese sentence of one to three clauses of ``lo`` to ``hi`` characters, maybe quoting English."""
         r = self.rng
-        parts = []
-        for _ in range(r.randint(1, 3)):
-            parts.append("".join(r.choice(_HANZI) for _ in range(r.randint(lo, hi))))
-        text = "，".join(parts)
+        text = "，".join(self.han(lo, hi) for _ in range(r.randint(1, 3)))
         if r.random() < 0.3:
             text += f"「{r.choice(_WORDS)} {r.choice(_WORDS)}」"
         return text + "。"
 
-    def en(self, lo: int, hi: int) -> str:
+    def han(self, lo: int, hi: int) -> str:
+        """``lo`` to ``hi`` Chinese characters: a short answer, item or phrase."""
+        return "".join(self.rng.choice(_HANZI) for _ in range(self.rng.randint(lo, hi)))
+
+    def en(self, lo: int, hi: int, code: bool = False) -> str:
+        """An English sentence of ``lo + 1`` to ``hi + 1`` words; with ``code``, now and then ``a<b`` in it."""
         r = self.rng
         words = [r.choice(_WORDS) for _ in range(r.randint(lo, hi))]
         words.insert(min(len(words), 2), r.choice(_VERBS))
-        if r.random() < 0.1:
+        if code and r.random() < 0.1:
             words.append("vector<int> & a<b")
         return " ".join(words).capitalize()
 
+    def names(self, lo: int, hi: int) -> str:
+        """An English answer: ``lo`` to ``hi`` names."""
+        return " ".join(self.rng.choice(_NAMES) for _ in range(self.rng.randint(lo, hi)))
+
     def term(self) -> str:
-        r = self.rng
-        return "".join(r.choice(_HANZI) for _ in range(r.randint(2, 4))) + f" ({r.choice(_WORDS)} {r.choice(_WORDS)})"
+        """A named concept: Chinese with an English gloss, ``院直 (Heron Wren)``."""
+        return f"{self.han(2, 4)} ({self.names(2, 2)})"
 
 
 def make_source(n: int, seed: int = 8) -> str:
-    """YAML text of a source with ``n`` judgments and ``3 * n`` notes (shape of cards/agi-next-2026.yaml)."""
+    """YAML text of a lint-clean source with ``n`` judgments, ``3 * n`` notes and ``max(5, n // 8)`` people
+    (the shape and proportions of cards/agi-next-2026.yaml)."""
     t = _Text(seed)
     r = t.rng
     out = [f"deck:\n  id: bench-{n}\n  name: Benchmark {n}\n"
            f"  description: {_q(t.en(12, 20))}\n  source:\n    title: {_q('基准 ' + t.zh(4, 8))}\n    by: deckgen\n",
            _THEMES, "people:\n"]
     people = []
-    for i in range(20):
-        (sz, sr), (gz, gr) = _SURNAMES[i % len(_SURNAMES)], _GIVEN[(i * 5) % len(_GIVEN)]
-        pid = f"{sr.lower()}-{gr.lower()}-{i}"
+    for i in range(max(5, n // 8)):
+        (sz, sr), (g1, g1r), (g2, g2r) = (_SURNAMES[i % 12], _GIVEN[i // 12 % 16], _GIVEN[i // 192 % 16])
+        pid = f"{sr}-{g1r}{g2r}-{i}".lower()
         people.append(pid)
-        out.append(f"  - id: {pid}\n    name: {sz}{gz}\n    roman: {sr} {gr}\n")
+        out.append(f"  - id: {pid}\n    name: {sz}{g1}{g2}\n    roman: {sr} {(g1r + g2r).capitalize()}\n")
         if i % 3 == 0:
-            out.append(f"    affiliation: {_q(t.zh(2, 4))}\n")
+            out.append(f"    affiliation: {_q(t.han(2, 4))}\n")
     out.append("decks:\n  - key: agent\n    name: Benchmark · Agent\n    select: {theme: [agent]}\n")
     out.append("judgments:\n")
+    proposers = iter(range(n))  # every person proposes a concept, so every person is asked about
     for i in range(1, n + 1):
-        jid = f"{r.choice(_WORDS)}-{r.choice(_WORDS)}-{i}"
+        pattern = i % 4
         speakers = r.sample(people, r.choice((0, 1, 1, 2)))
-        out.append(f"  - id: {jid}\n    number: {i}\n    theme: {r.choice(_THEME_IDS)}\n"
-                   f"    speakers: [{', '.join(speakers)}]\n"
-                   f"    zh: {_q(t.zh(8, 30))}\n    en: {_q(t.en(15, 35))}\n")
+        if pattern == 1:
+            by = people[next(proposers) % len(people)]
+            speakers = [by, *(p for p in speakers if p != by)]
+        out.append(f"  - id: {r.choice(_WORDS)}-{r.choice(_WORDS)}-{i}\n    number: {i}\n"
+                   f"    theme: {r.choice(_THEME_IDS)}\n    speakers: [{', '.join(speakers)}]\n"
+                   f"    zh: {_q(t.zh(8, 30))}\n    en: {_q(t.en(15, 35, code=True))}\n")
         editors = i % 5 == 0
         if editors:
-            out.append(f"    editors_note:\n      zh: {_q(t.zh(10, 30))}\n      en: {_q(t.en(15, 30))}\n")
+            out.append(f"    editors_note:\n      zh: {_q(t.zh(10, 30))}\n      en: {_q(t.en(15, 30, code=True))}\n")
         if i % 3 == 0:
             out.append(f"    tags: [topic::{r.choice(_WORDS)}, {r.choice(_WORDS)}]\n")
         out.append("    cards:\n")
-        pattern = i % 4
         if pattern == 0:    # q/a, q/a, cloze
             for _ in range(2):
-                out.append(f"      - q: {_q(t.en(6, 14) + '?')}\n        a: {_q(t.zh(2, 8))}\n")
+                out.append(f"      - q: {_q(t.en(6, 14) + '?')}\n        a: {_q(t.han(2, 8))}\n")
             out.append(f"      - cloze: {_q(t.en(4, 8) + ' {{c1::' + t.term() + '}} ' + t.en(3, 8))}\n")
-        elif pattern == 1:  # concept with a person (who + what), list
-            out.append(f"      - term: {_q(t.term())}\n        by: {r.choice(people)}\n"
-                       f"        means: {_q(t.en(4, 10))}\n")
-            out.append(f"      - of: {_q(t.zh(2, 5) + ' {n} ' + r.choice(_WORDS) + 's')}\n        items:\n")
-            out.extend(f"          - {_q(t.en(1, 4))}\n" for _ in range(r.randint(2, 5)))
+        elif pattern == 1:  # concept by one of the speakers (who + what), list
+            out.append(f"      - term: {_q(t.term())}\n        by: {by}\n        means: {_q(t.en(3, 6))}\n")
+            out.append(f"      - of: {_q(t.han(2, 5) + ' {n} ' + r.choice(_WORDS) + 's')}\n        items:\n")
+            out.extend(f"          - {_q(t.names(1, 3))}\n" for _ in range(r.randint(2, 4)))
         elif pattern == 2:  # q/a with tags, list, cloze (from the editors' note when there is one)
-            out.append(f"      - q: {_q(t.en(6, 14) + '?')}\n        a: {_q(t.en(1, 5))}\n"
+            out.append(f"      - q: {_q(t.en(6, 14) + '?')}\n        a: {_q(t.names(1, 3))}\n"
                        f"        tags: [{r.choice(_WORDS)}]\n")
-            out.append(f"      - of: {_q(r.choice(_WORDS) + ' steps')}\n        items:\n")
-            out.extend(f"          - {_q(t.zh(2, 6))}\n" for _ in range(r.randint(2, 4)))
-            out.append(f"      - cloze: {_q(t.zh(3, 8) + '{{c1::' + t.term() + '}}，{{c2::' + t.term() + '}}')}\n"
+            out.append(f"      - of: {_q(t.en(3, 6).lower() + ' steps')}\n        items:\n")
+            out.extend(f"          - {_q(t.han(2, 6))}\n" for _ in range(r.randint(2, 4)))
+            out.append(f"      - cloze: {_q(t.han(3, 8) + '{{c1::' + t.term() + '}}，{{c2::' + t.term() + '}}')}\n"
                        f"        extra: {_q(t.en(3, 8))}\n" + ("        context: editors\n" if editors else ""))
         else:               # concept with its reverse (what + term), q/a
-            out.append(f"      - term: {_q(t.term())}\n        means: {_q(t.en(4, 10))}\n        reverse: true\n")
-            out.append(f"      - q: {_q(t.en(6, 14) + '?')}\n        a: {_q(t.zh(2, 8))}\n")
+            out.append(f"      - term: {_q(t.term())}\n        means: {_q(t.en(4, 6))}\n        reverse: true\n")
+            out.append(f"      - q: {_q(t.en(6, 14) + '?')}\n        a: {_q(t.han(2, 8))}\n")
     return "".join(out)
 
 
