@@ -112,9 +112,9 @@ def load_file(path: str | Path) -> Source:
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as err:
-        raise SourceError([_yaml_problem(name, err)]) from None
-    except yaml.YAMLError as err:
-        raise SourceError([Problem(name, 0, 0, "", f"YAML error: {err}")]) from None
+        raise SourceError([_yaml_problem(name, text, err)]) from None
+    except yaml.reader.ReaderError as err:
+        raise SourceError([_reader_problem(name, text, err)]) from None
     if root is None:
         raise SourceError([Problem(name, 1, 1, "", "the file is empty; a source is a mapping with "
                                    "deck:, themes:, people: and judgments:")])
@@ -126,16 +126,58 @@ def load_file(path: str | Path) -> Source:
     return source
 
 
-def _yaml_problem(name: str, err: yaml.MarkedYAMLError) -> Problem:
+def _yaml_problem(name: str, text: str, err: yaml.MarkedYAMLError) -> Problem:
+    """A syntax error at the parser's mark, with a hint: where the unfinished construct began, a tab, or
+    the unclosed quote that swallowed the following lines (then located at that quote)."""
     mark = err.problem_mark or err.context_mark
     what = err.problem or "invalid YAML"
+    began = err.context_mark
+    if began and "end of stream" in what:  # an unclosed quote or bracket: point at where it opened
+        mark, began = began, None
+    line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
     if err.context:
-        what = f"{err.context}: {what}" if err.problem else err.context
-    if "\t" in what or "tab" in what.lower():
-        what += " (YAML indents with spaces, not tabs)"
+        since = f" (begun at line {began.line + 1})" if began and began.line + 1 != line else ""
+        what = f"{err.context}{since}: {what}"
+    lines = text.split("\n")
+    typed = lines[line - 1][:col] if 0 < line <= len(lines) else ""
+    quote = _quote_running_into(text, line - 1) if mark else None
+    if quote is not None:
+        what = (f"the quoted text opened here runs on to line {line}, where the parser stops ({what}); "
+                "is its closing quote missing?")
+        line, col = quote.line + 1, quote.column + 1
+    elif "tab" in what.lower() or "\t" in typed:
+        what += " (YAML indents with spaces, not tabs; replace the tab)"
     else:
-        what += " (check quotes, brackets and indentation here)"
-    return Problem(name, mark.line + 1 if mark else 0, mark.column + 1 if mark else 0, "", f"YAML syntax: {what}")
+        what += " (check quotes, brackets and indentation here and on the lines above)"
+    return Problem(name, line, col, "", f"YAML syntax: {what}")
+
+
+def _quote_running_into(text: str, line: int):
+    """Start mark of a quoted scalar that began on an earlier line and ends on 0-based ``line``, else None."""
+    found = None
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            if token.start_mark.line > line:
+                break
+            if (isinstance(token, yaml.ScalarToken) and token.style in ('"', "'")
+                    and token.start_mark.line < line == token.end_mark.line):
+                found = token.start_mark
+    except yaml.YAMLError:
+        pass
+    return found
+
+
+def _reader_problem(name: str, text: str, err: yaml.reader.ReaderError) -> Problem:
+    """A character YAML does not allow (control characters), located by finding it in ``text``.
+
+    The C and pure-Python readers count ``err.position`` differently (bytes vs. characters), so the
+    location comes from the first occurrence of the offending character instead.
+    """
+    index = text.find(chr(err.character))
+    line = text.count("\n", 0, index) + 1 if index >= 0 else 0
+    col = index - (text.rfind("\n", 0, index) + 1) + 1 if index >= 0 else 0
+    return Problem(name, line, col, "", f"character U+{err.character:04X} is not allowed in YAML ({err.reason}); "
+                                        "remove it")
 
 
 def suggest(word: str, choices) -> str:
