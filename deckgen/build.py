@@ -15,7 +15,7 @@ from .errors import SelectionError
 from .generate import Note, cloze_numbers, generate
 from .ledger import Ledger, Plan, not_before, plan
 from .model import Source
-from .package import apkg_bytes, write_atomic
+from .package import apkg_bytes, write_all_atomic
 from .select import Selection, select
 
 DEFAULT_OUT_DIR = Path("dist")
@@ -110,8 +110,8 @@ def build(source: Source, *, selection: Selection | None = None, output: Path | 
     if source.source_title:
         description += f"\n\nSource: {source.source_title}" + (f" ({source.source_by})" if source.source_by else "")
     data = apkg_bytes(chosen, deck_of, {deck_name: description}, types, result_plan.mods, result_plan.type_mods)
-    write_atomic(output, data)
-    write_atomic(ledger_path, result_plan.ledger.dumps().encode("utf-8"))
+    # package first: if the ledger rename failed after it, the next build would merely re-stamp the notes
+    write_all_atomic([(output, data), (ledger_path, result_plan.ledger.dumps().encode("utf-8"))])
     result.written = True
     return result
 
