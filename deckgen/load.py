@@ -4,8 +4,9 @@ Loading is safe by construction: the YAML is only *composed* into a node tree (P
 present, the pure-Python one otherwise) and never *constructed*, so no tag can run code; any tag outside
 YAML's core schema (``!!python/...``, ``!!binary``, custom ``!tags``) is an error. Text fields take the
 scalar exactly as typed, so YAML 1.1 surprises (``no``, ``off``, ``1911``, ``02142``, ``1:10``, dates) come out
-as the text the person wrote. Aliases are followed with a bound on the expanded size, so an alias bomb is
-refused quickly.
+as the text the person wrote; control characters in text are errors. Aliases are followed with a bound on
+the expanded size (keys included), so an alias bomb is refused quickly, and a problem in a node reached
+again through an alias is reported once.
 
 Every problem in a file is collected before anything is raised: :func:`load_sources` raises one
 :class:`deckgen.errors.SourceError` listing all of them.
@@ -30,6 +31,7 @@ except AttributeError:  # PyYAML built without libyaml
 _CORE = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
 _SLUG = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _NODE_BUDGET_PER_BYTE = 4
 _NODE_BUDGET_MIN = 10_000
 
@@ -186,12 +188,18 @@ def suggest(word: str, choices) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
+def _clip(value: str, limit: int = 40) -> str:
+    """``value`` on one line and at most ``limit`` characters, for quoting source text in a message."""
+    one_line = value.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t")
+    return one_line if len(one_line) <= limit else one_line[:limit - 1] + "…"
+
+
 def _kind_name(node: yaml.Node) -> str:
     if isinstance(node, yaml.MappingNode):
         return "a mapping"
     if isinstance(node, yaml.SequenceNode):
         return "a list"
-    return f"'{node.value}'"
+    return f"'{_clip(node.value)}'"
 
 
 class _Reader:
@@ -203,6 +211,7 @@ class _Reader:
         self.problems: list[Problem] = []
         self.budget = node_budget
         self.exhausted = False
+        self.reported: set[tuple[int, int, str]] = set()
 
     # -- generic helpers ---------------------------------------------------------------------------
 
@@ -210,11 +219,12 @@ class _Reader:
         return Loc(self.file, node.start_mark.line + 1, node.start_mark.column + 1, path)
 
     def error(self, node: yaml.Node | None, path: str, message: str, severity: str = "error") -> None:
-        if node is None:
-            self.problems.append(Problem(self.file, 0, 0, path, message, severity))
-        else:
-            mark = node.start_mark
-            self.problems.append(Problem(self.file, mark.line + 1, mark.column + 1, path, message, severity))
+        """Record a problem at ``node``; a node reached again through an alias is reported once."""
+        line, col = (node.start_mark.line + 1, node.start_mark.column + 1) if node is not None else (0, 0)
+        if (line, col, message) in self.reported:
+            return
+        self.reported.add((line, col, message))
+        self.problems.append(Problem(self.file, line, col, path, message, severity))
 
     def visit(self, node: yaml.Node, path: str) -> bool:
         """Count a node against the size budget and check its tag. False if it must be skipped."""
@@ -242,18 +252,20 @@ class _Reader:
         out: dict[str, yaml.Node] = {}
         keys: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
+            if not self.visit(key_node, path):
+                return None
             if not isinstance(key_node, yaml.ScalarNode):
                 self.error(key_node, path, "keys must be plain words")
                 continue
             key = key_node.value
-            sub = f"{path}.{key}" if path else key
+            sub = f"{path}.{_clip(key)}" if path else _clip(key)
             if key in keys:
-                self.error(key_node, sub, f"duplicate key '{key}' (first at line {keys[key].start_mark.line + 1}); "
-                                          "keep one")
+                self.error(key_node, sub, f"duplicate key '{_clip(key)}' (first at line "
+                                          f"{keys[key].start_mark.line + 1}); keep one")
                 continue
             keys[key] = key_node
             if key not in spec:
-                self.error(key_node, sub, f"unknown key '{key}'{suggest(key, spec)}; allowed here: "
+                self.error(key_node, sub, f"unknown key '{_clip(key)}'{suggest(key, spec)}; allowed here: "
                                           + ", ".join(spec))
                 continue
             out[key] = value_node
@@ -283,12 +295,17 @@ class _Reader:
         value = node.value.strip()
         if not value and required:
             self.error(node, path, "must not be empty")
+        bad = _CONTROL.search(value)
+        if bad:
+            self.error(node, path, f"contains the control character U+{ord(bad.group()):04X}, which Anki cannot "
+                                   "show; remove it")
+            return ""
         return value
 
     def slug(self, node: yaml.Node | None, path: str) -> str:
         value = self.text(node, path)
         if value and not _SLUG.match(value):
-            self.error(node, path, f"'{value}' is not a valid id: use lowercase letters, digits and - . _ "
+            self.error(node, path, f"'{_clip(value)}' is not a valid id: use lowercase letters, digits and - . _ "
                                    "(e.g. 'tang-jie')")
             return ""
         return value
@@ -296,7 +313,8 @@ class _Reader:
     def ref(self, node: yaml.Node | None, path: str, known, what: str) -> str:
         value = self.text(node, path)
         if value and value not in known:
-            self.error(node, path, f"unknown {what} '{value}'{suggest(value, known)}; known: {', '.join(known)}")
+            self.error(node, path, f"unknown {what} '{_clip(value)}'{suggest(value, known)}; "
+                                   f"known: {', '.join(known)}")
             return ""
         return value
 
@@ -306,7 +324,7 @@ class _Reader:
             return True
         if value.lower() in ("false", "no", "off", ""):
             return False
-        self.error(node, path, f"expected true or false, found '{value}'")
+        self.error(node, path, f"expected true or false, found '{_clip(value)}'")
         return False
 
     def tags(self, node: yaml.Node | None, path: str) -> tuple[str, ...]:
@@ -319,11 +337,11 @@ class _Reader:
                 continue
             if any(ch.isspace() for ch in tag):
                 fixed = "_".join(tag.split())
-                self.error(item, sub, f"tag '{tag}' contains spaces, which separate tags in Anki; "
+                self.error(item, sub, f"tag '{_clip(tag)}' contains spaces, which separate tags in Anki; "
                                       f"using '{fixed}'", "warning")
                 tag = fixed
             if any(not part for part in tag.split("::")):
-                self.error(item, sub, f"tag '{tag}' has an empty '::' part; write e.g. 'topic::agents'")
+                self.error(item, sub, f"tag '{_clip(tag)}' has an empty '::' part; write e.g. 'topic::agents'")
                 continue
             out.append(tag)
         return tuple(out)
@@ -459,8 +477,8 @@ class _Reader:
 
     def number(self, node: yaml.Node | None, path: str) -> int:
         value = self.text(node, path)
-        if value and not value.isdigit() or value and int(value) < 1:
-            self.error(node, path, f"expected a whole number from 1 up, found '{value}'")
+        if value and not (value.isascii() and value.isdigit() and int(value) >= 1):
+            self.error(node, path, f"expected a whole number from 1 up, found '{_clip(value)}'")
             return 0
         return int(value) if value else 0
 
@@ -496,7 +514,7 @@ class _Reader:
                 context = self.text(fields["context"], f"{sub}.context")
                 if context not in ("claim", "editors"):
                     self.error(fields["context"], f"{sub}.context",
-                               f"expected 'claim' or 'editors', found '{context}'")
+                               f"expected 'claim' or 'editors', found '{_clip(context)}'")
                 elif context == "editors" and not has_note:
                     self.error(fields["context"], f"{sub}.context",
                                "context is 'editors' but the judgment has no editors_note; add one")
@@ -531,9 +549,13 @@ class _Reader:
         if not value:
             return None
         target = self.folder / value
-        if not target.is_file():
-            self.error(node, path, f"image '{value}' not found (looked for {target}); paths are relative to the "
-                                   "source file's folder")
+        try:
+            found = target.is_file()
+        except (OSError, ValueError):  # a name too long for the file system, say
+            found = False
+        if not found:
+            self.error(node, path, f"image '{_clip(value)}' not found (looked for {_clip(str(target), 80)}); paths "
+                                   "are relative to the source file's folder")
             return None
         return value
 
