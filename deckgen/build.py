@@ -14,21 +14,12 @@ from pathlib import Path
 from .errors import SelectionError
 from .generate import Note, cloze_numbers, generate
 from .ledger import Ledger, Plan, not_before, plan
+from .load import normalize_deck_name
 from .model import Source
 from .package import apkg_bytes, write_all_atomic
 from .select import Selection, select
 
 DEFAULT_OUT_DIR = Path("dist")
-
-
-def normalize_deck_name(name: str) -> str:
-    """Tidy a deck name: parts split on ``::`` are stripped and inner spaces collapsed
-    (``"A :: B"`` → ``"A::B"``). Raises ValueError for an empty name or an empty part (``A::::B``, ``A::``),
-    which Anki would turn into a deck called "blank"."""
-    parts = [" ".join(part.split()) for part in name.split("::")]
-    if not all(parts):
-        raise ValueError(f"deck name '{name}' has an empty part between '::' separators")
-    return "::".join(parts)
 
 
 def card_count(note: Note) -> int:

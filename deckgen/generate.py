@@ -25,6 +25,9 @@ from .model import CardSpec, Judgment, Source
 from .notetypes import NOTE_TYPES
 
 CLOZE_RE = re.compile(r"\{\{c(\d+)::(.*?)\}\}", re.S)
+MAX_CLOZE = 65536
+"""Highest cloze number: a card's template index (number - 1) is 16-bit in Anki, and an import of a larger
+one fails (``IntegralValueOutOfRange``, seen with the ``anki`` package)."""
 _COUNT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
                 "eleven", "twelve")
 
@@ -87,6 +90,33 @@ def cloze_numbers(text: str) -> list[int]:
     return [int(m.group(1)) for m in CLOZE_RE.finditer(text)]
 
 
+def cloze_error(text: str) -> str | None:
+    """Why ``text`` cannot make cloze cards (no deletions, a ``c0``, a number past ``MAX_CLOZE``, an empty
+    deletion), or None if it can."""
+    numbers = cloze_numbers(text)
+    if not numbers:
+        return "cloze text has no deletions; mark the key terms like {{c1::智能效率}}"
+    if 0 in numbers:
+        return "cloze numbers start at c1 ({{c0::...}} makes no card)"
+    if max(numbers) > MAX_CLOZE:
+        return f"cloze number c{max(numbers)} is too large; Anki cannot import numbers past c{MAX_CLOZE}"
+    if any(not m.group(2).split("::")[0].strip() for m in CLOZE_RE.finditer(text)):
+        return "a cloze deletion is empty ({{c1::}}); put the hidden words inside it"
+    return None
+
+
+def cloze_gaps(numbers: list[int]) -> list[str]:
+    """Numbers missing below the highest one, as ``c2`` or ``c3-c7`` (``[1, 4]`` → ``["c2-c3"]``)."""
+    gaps, previous = [], 0
+    for n in sorted(set(numbers)):
+        if n == previous + 2:
+            gaps.append(f"c{n - 1}")
+        elif n > previous + 2:
+            gaps.append(f"c{previous + 1}-c{n - 1}")
+        previous = n
+    return gaps
+
+
 def generate(source: Source) -> tuple[list[Note], list[Problem]]:
     """All notes of ``source`` in source order, and the warnings found while making them.
 
@@ -137,17 +167,14 @@ class _Generator:
 
     def cloze(self, j: Judgment, spec: CardSpec, key: str) -> None:
         text = spec.data["cloze"]
-        numbers = cloze_numbers(text)
-        if not numbers:
-            self.problem(spec, "cloze text has no deletions; mark the key terms like {{c1::智能效率}}")
+        error = cloze_error(text)
+        if error:
+            self.problem(spec, error)
             return
-        if 0 in numbers:
-            self.problem(spec, "cloze numbers start at c1 ({{c0::...}} makes no card)")
-            return
-        missing = sorted(set(range(1, max(numbers) + 1)) - set(numbers))
-        if missing:
-            self.problem(spec, "cloze numbering has gaps (no " + ", ".join(f"c{n}" for n in missing)
-                         + "); Anki makes one card per number used", "warning")
+        gaps = cloze_gaps(cloze_numbers(text))
+        if gaps:
+            self.problem(spec, f"cloze numbering has gaps (no {', '.join(gaps)}); Anki makes one card per "
+                               "number used", "warning")
         question = CLOZE_RE.sub("[...]", text)
         answer = "; ".join(m.group(2).split("::")[0] for m in CLOZE_RE.finditer(text))
         self.add(j, spec, key, "cloze", question, answer, text_html(spec.data["extra"]), text=text_html(text))

@@ -6,7 +6,7 @@ YAML's core schema (``!!python/...``, ``!!binary``, custom ``!tags``) is an erro
 scalar exactly as typed, so YAML 1.1 surprises (``no``, ``off``, ``1911``, ``02142``, ``1:10``, dates) come out
 as the text the person wrote; control characters in text are errors. Aliases are followed with a bound on
 the expanded size (keys included), so an alias bomb is refused quickly, and a problem in a node reached
-again through an alias is reported once.
+again through an alias is reported once. Image paths must stay inside the source's folder.
 
 Every problem in a file is collected before anything is raised: :func:`load_sources` raises one
 :class:`deckgen.errors.SourceError` listing all of them.
@@ -21,6 +21,7 @@ from pathlib import Path
 import yaml
 
 from .errors import Problem, SourceError
+from .generate import cloze_error
 from .model import CardSpec, Judgment, Loc, NamedDeck, Person, Source, Text2, Theme
 
 try:
@@ -182,6 +183,16 @@ def _reader_problem(name: str, text: str, err: yaml.reader.ReaderError) -> Probl
                                         "remove it")
 
 
+def normalize_deck_name(name: str) -> str:
+    """Tidy a deck name: parts split on ``::`` are stripped and inner spaces collapsed
+    (``"A :: B"`` → ``"A::B"``). Raises ValueError for an empty name or an empty part (``A::::B``, ``A::``),
+    which Anki would turn into a deck called "blank"."""
+    parts = [" ".join(part.split()) for part in name.split("::")]
+    if not all(parts):
+        raise ValueError(f"deck name '{name}' has an empty part between '::' separators")
+    return "::".join(parts)
+
+
 def suggest(word: str, choices) -> str:
     """`` (did you mean 'x'?)`` for the closest of ``choices``, or an empty string."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
@@ -212,6 +223,8 @@ class _Reader:
         self.budget = node_budget
         self.exhausted = False
         self.reported: set[tuple[int, int, str]] = set()
+        self.card_ids: dict[str, str] = {}
+        """Explicit card id → where it was first given."""
 
     # -- generic helpers ---------------------------------------------------------------------------
 
@@ -310,11 +323,34 @@ class _Reader:
             return ""
         return value
 
-    def ref(self, node: yaml.Node | None, path: str, known, what: str) -> str:
+    def deck_name(self, node: yaml.Node | None, path: str) -> str:
+        """A deck name as typed; ``::`` separates subdecks, so an empty part (``A::::B``, ``A::``) is an error."""
         value = self.text(node, path)
+        if value:
+            try:
+                normalize_deck_name(value)
+            except ValueError:
+                self.error(node, path, f"deck name '{_clip(value)}' has an empty part between '::' separators "
+                                       "(Anki would make a deck called 'blank'); write e.g. 'AGI-Next 2026::Agents'")
+                return ""
+        return value
+
+    def name_part(self, node: yaml.Node | None, path: str) -> str:
+        """Text that becomes part of a deck name (a theme's or a person's name), so it must not contain ``::``."""
+        value = self.text(node, path)
+        if "::" in value:
+            self.error(node, path, f"'{_clip(value)}' contains '::', which separates subdecks in Anki deck names; "
+                                   "write it without '::'")
+            return ""
+        return value
+
+    def ref(self, node: yaml.Node | None, path: str, known, what: str) -> str:
+        """An id that must be one of ``known`` (ids whose definition is broken are ``''`` and never match)."""
+        value = self.text(node, path)
+        known = sorted(k for k in known if k)
         if value and value not in known:
             self.error(node, path, f"unknown {what} '{_clip(value)}'{suggest(value, known)}; "
-                                   f"known: {', '.join(known)}")
+                                   + (f"known: {', '.join(known)}" if known else f"no valid {what} is defined"))
             return ""
         return value
 
@@ -362,11 +398,11 @@ class _Reader:
         themes = self.themes(top.get("themes"))
         people = self.people(top.get("people"))
         judgments = self.judgments(top.get("judgments"), {t.id for t in themes}, {p.id for p in people})
-        decks = self.decks(top.get("decks"))
+        decks = self.decks(top.get("decks"), {t.id for t in themes}, {p.id for p in people})
         return Source(
             path=self.file,
             deck_id=self.slug(deck.get("id"), "deck.id"),
-            name=self.text(deck.get("name"), "deck.name"),
+            name=self.deck_name(deck.get("name"), "deck.name"),
             description=self.text(deck.get("description"), "deck.description", required=False),
             source_title=self.text(src.get("title"), "deck.source.title"),
             source_by=self.text(src.get("by"), "deck.source.by", required=False),
@@ -382,7 +418,7 @@ class _Reader:
         if node is None:
             return ()
         self._themes(node, "themes", None, out)
-        if not out:
+        if not out and isinstance(node, yaml.SequenceNode):
             self.error(node, "themes", "define at least one theme")
         return tuple(out)
 
@@ -398,8 +434,8 @@ class _Reader:
             theme_id = self.slug(fields.get("id"), f"{sub}.id")
             if theme_id in seen:
                 self.error(fields["id"], f"{sub}.id", f"theme id '{theme_id}' is defined twice")
-            theme = Theme(theme_id, self.text(fields.get("zh"), f"{sub}.zh"), self.text(fields.get("en"), f"{sub}.en"),
-                          parent)
+            theme = Theme(theme_id, self.name_part(fields.get("zh"), f"{sub}.zh"),
+                          self.name_part(fields.get("en"), f"{sub}.en"), parent)
             seen[theme_id] = theme
             out.append(theme)
             if "subthemes" in fields:
@@ -420,7 +456,7 @@ class _Reader:
                 self.error(fields["id"], f"{sub}.id", f"person id '{person_id}' is defined twice")
             out[person_id] = Person(
                 person_id,
-                self.text(fields.get("name"), f"{sub}.name"),
+                self.name_part(fields.get("name"), f"{sub}.name"),
                 self.text(fields.get("roman"), f"{sub}.roman"),
                 self.text(fields.get("affiliation"), f"{sub}.affiliation", required=False),
                 self.text(fields.get("title"), f"{sub}.title", required=False),
@@ -518,9 +554,14 @@ class _Reader:
                 elif context == "editors" and not has_note:
                     self.error(fields["context"], f"{sub}.context",
                                "context is 'editors' but the judgment has no editors_note; add one")
+            card_id = self.slug(fields["id"], f"{sub}.id") if "id" in fields else ""
+            if card_id in self.card_ids:
+                self.error(fields["id"], f"{sub}.id", f"card id '{card_id}' is already used at "
+                                                      f"{self.card_ids[card_id]}; each card needs its own id")
+            elif card_id:
+                self.card_ids[card_id] = f"line {fields['id'].start_mark.line + 1} ({sub}.id)"
             out.append(CardSpec(
-                kind=kind, data=data, n=counts[kind], loc=self.loc(item, sub),
-                id=self.slug(fields["id"], f"{sub}.id") or None if "id" in fields else None,
+                kind=kind, data=data, n=counts[kind], loc=self.loc(item, sub), id=card_id or None,
                 context=context, tags=self.tags(fields.get("tags"), f"{sub}.tags"),
                 image=self.image(fields.get("image"), f"{sub}.image"),
             ))
@@ -542,24 +583,34 @@ class _Reader:
                 data[key] = self.boolean(fields.get(key), sub)
             else:
                 data[key] = self.text(fields.get(key), sub, required=required) if key in fields else ""
+        problem = cloze_error(data["cloze"]) if kind == "cloze" and data["cloze"] else None
+        if problem:
+            self.error(fields["cloze"], f"{path}.cloze", problem)
         return data
 
     def image(self, node: yaml.Node | None, path: str) -> str | None:
+        """An image path relative to the source's folder; it must exist and stay inside that folder, so a
+        source cannot package files from elsewhere on the machine (``../../.ssh/id_rsa``)."""
         value = self.text(node, path) if node is not None else ""
         if not value:
             return None
         target = self.folder / value
         try:
+            inside = target.resolve().is_relative_to(self.folder.resolve())
             found = target.is_file()
         except (OSError, ValueError):  # a name too long for the file system, say
-            found = False
+            inside = found = False
+        if not inside:
+            self.error(node, path, f"image '{_clip(value)}' is outside the source file's folder; put images in "
+                                   "that folder (e.g. figs/) and give the path relative to it")
+            return None
         if not found:
             self.error(node, path, f"image '{_clip(value)}' not found (looked for {_clip(str(target), 80)}); paths "
                                    "are relative to the source file's folder")
             return None
         return value
 
-    def decks(self, node: yaml.Node | None) -> tuple[NamedDeck, ...]:
+    def decks(self, node: yaml.Node | None, themes: set[str], people: set[str]) -> tuple[NamedDeck, ...]:
         if node is None:
             return ()
         out: dict[str, NamedDeck] = {}
@@ -574,16 +625,17 @@ class _Reader:
             selection: dict[str, tuple[str, ...]] = {}
             if "select" in fields:
                 sel = self.mapping(fields["select"], f"{sub}.select", dict.fromkeys(SELECTION_KEYS, False)) or {}
+                known = {"theme": (themes, "theme"), "speaker": (people, "person")}
                 for option, value in sel.items():
                     opath = f"{sub}.select.{option}"
-                    if isinstance(value, yaml.SequenceNode):
-                        selection[option] = tuple(self.text(n, p) for p, n in self.sequence(value, opath, "[agent]"))
-                    else:
-                        selection[option] = (self.text(value, opath),)
+                    values = self.sequence(value, opath, "[agent]") if isinstance(value, yaml.SequenceNode) \
+                        else [(opath, value)]
+                    selection[option] = tuple(self.ref(n, p, *known[option]) if option in known else self.text(n, p)
+                                              for p, n in values)
                 if not selection:
                     self.error(fields["select"], f"{sub}.select",
                                f"select at least one of {', '.join(SELECTION_KEYS)}")
-            out[key] = NamedDeck(key, self.text(fields.get("name"), f"{sub}.name"),
+            out[key] = NamedDeck(key, self.deck_name(fields.get("name"), f"{sub}.name"),
                                  self.text(fields.get("description"), f"{sub}.description", required=False),
                                  selection, self.loc(item, sub))
         return tuple(out.values())
