@@ -12,6 +12,7 @@ become ``<br>``, and only deckgen's own markup (lists, ``<img>``) is added.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import re
@@ -68,6 +69,31 @@ def guid_for(deck_id: str, key: str) -> str:
 def text_html(text: str) -> str:
     """Escape plain source text for an Anki field; newlines become ``<br>``."""
     return html.escape(text, quote=False).replace("\n", "<br>")
+
+
+MARKDOWN_TAGS = frozenset({"p", "br", "em", "strong", "code", "ul", "ol", "li"})
+"""The only tags a Markdown field may contain (``deck.markup: markdown``)."""
+
+
+@functools.cache
+def _markdown():
+    from markdown_it import MarkdownIt
+
+    # the "zero" preset has every rule off and raw HTML disabled (escaped as text); turn on the subset
+    return MarkdownIt("zero", {"breaks": True}).enable(["emphasis", "backticks", "escape", "newline", "list"])
+
+
+def markdown_html(text: str) -> str:
+    """Render deckgen's Markdown subset — ``*emphasis*``, ``**strong**``, ```code```, ``-``/``1.`` lists,
+    line breaks — to HTML for an Anki field, then sanitise it with nh3 down to :data:`MARKDOWN_TAGS`
+    without attributes. Raw HTML in the text stays text (``<script>`` → ``&lt;script&gt;``); links and
+    images are not part of the subset. A lone paragraph is unwrapped (``*a*`` → ``<em>a</em>``)."""
+    import nh3
+
+    rendered = _markdown().render(text).strip()
+    if rendered.startswith("<p>") and rendered.endswith("</p>") and rendered.count("<p>") == 1:
+        rendered = rendered[3:-4]
+    return nh3.clean(rendered, tags=set(MARKDOWN_TAGS), attributes={})
 
 
 def count_word(n: int) -> str:
@@ -140,6 +166,8 @@ class _Generator:
         self.problems: list[Problem] = []
         self.keys: dict[str, CardSpec] = {}
         self.folder = Path(source.path).parent
+        self.html = markdown_html if source.markup == "markdown" else text_html
+        """Source text → field HTML, as the source's ``deck.markup`` says."""
 
     def problem(self, spec: CardSpec, message: str, severity: str = "error") -> None:
         loc = spec.loc
@@ -149,18 +177,18 @@ class _Generator:
         base = spec.id or f"{j.id}/{spec.kind}/{spec.n}"
         d = spec.data
         if spec.kind == "qa":
-            self.add(j, spec, base, "qa", d["q"], d["a"], text_html(d["a"]))
+            self.add(j, spec, base, "qa", d["q"], d["a"], self.html(d["a"]))
         elif spec.kind == "concept":
             term = d["term"]
             if d["by"]:
                 person = self.source.person(d["by"])
                 self.add(j, spec, f"{base}/who", "qa", f"Who proposed {term}?", person.label, text_html(person.label))
-            self.add(j, spec, f"{base}/what", "qa", f"What is {term}?", d["means"], text_html(d["means"]))
+            self.add(j, spec, f"{base}/what", "qa", f"What is {term}?", d["means"], self.html(d["means"]))
             if d["reverse"]:
-                self.add(j, spec, f"{base}/term", "qa", f"Which term means: {d['means']}?", term, text_html(term))
+                self.add(j, spec, f"{base}/term", "qa", f"Which term means: {d['means']}?", term, self.html(term))
         elif spec.kind == "list":
             items = d["items"]
-            answer_html = "<ol>" + "".join(f"<li>{text_html(i)}</li>" for i in items) + "</ol>"
+            answer_html = "<ol>" + "".join(f"<li>{self.html(i)}</li>" for i in items) + "</ol>"
             self.add(j, spec, base, "qa", list_question(d["of"], len(items)), "; ".join(items), answer_html)
         else:
             self.cloze(j, spec, base)
@@ -177,7 +205,7 @@ class _Generator:
                                "number used", "warning")
         question = CLOZE_RE.sub("[...]", text)
         answer = "; ".join(m.group(2).split("::")[0] for m in CLOZE_RE.finditer(text))
-        self.add(j, spec, key, "cloze", question, answer, text_html(spec.data["extra"]), text=text_html(text))
+        self.add(j, spec, key, "cloze", question, answer, self.html(spec.data["extra"]), text=self.html(text))
 
     def add(self, j: Judgment, spec: CardSpec, key: str, kind: str, question: str, answer: str,
             answer_html: str, text: str | None = None) -> None:
@@ -196,8 +224,8 @@ class _Generator:
             path = (self.folder / spec.image).resolve()
             image_html = f'<img src="{html.escape(media_name(path), quote=True)}">'
             media = (str(path),)
-        fields = (text if text is not None else text_html(question), answer_html, image_html,
-                  text_html(context.zh), text_html(context.en), html.escape(self.about(j, spec)),
+        fields = (text if text is not None else self.html(question), answer_html, image_html,
+                  self.html(context.zh), self.html(context.en), html.escape(self.about(j, spec)),
                   html.escape(key))
         self.notes.append(Note(
             key=key, guid=guid_for(self.source.deck_id, key), kind=kind, fields=fields,

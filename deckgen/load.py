@@ -47,6 +47,8 @@ _CARD_KEYS = {
     "cloze": {"cloze": True, "extra": False},
 }
 SELECTION_KEYS = ("theme", "speaker", "tag", "judgment")
+MARKUPS = ("text", "markdown")
+"""Values of ``deck.markup``: source text is plain text (the default) or deckgen's Markdown subset."""
 
 
 def source_files(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
@@ -354,6 +356,15 @@ class _Reader:
             return ""
         return value
 
+    def choice(self, node: yaml.Node | None, path: str, choices: tuple[str, ...]) -> str:
+        """One of ``choices`` (the first when absent)."""
+        value = self.text(node, path) if node is not None else choices[0]
+        if value and value not in choices:
+            self.error(node, path, f"expected {' or '.join(repr(c) for c in choices)}, found '{_clip(value)}'"
+                                   f"{suggest(value, choices)}")
+            return choices[0]
+        return value
+
     def boolean(self, node: yaml.Node | None, path: str) -> bool:
         value = self.text(node, path, required=False)
         if value.lower() in ("true", "yes", "on"):
@@ -391,7 +402,7 @@ class _Reader:
         if top is None:
             return None
         deck = self.mapping(top["deck"], "deck", {"id": True, "name": True, "description": False,
-                                                  "source": False}) if "deck" in top else None
+                                                  "source": False, "markup": False}) if "deck" in top else None
         deck = deck or {}
         src = self.mapping(deck["source"], "deck.source", {"title": True, "by": False}) if "source" in deck else {}
         src = src or {}
@@ -410,6 +421,7 @@ class _Reader:
             people=people,
             judgments=judgments,
             decks=decks,
+            markup=self.choice(deck.get("markup"), "deck.markup", MARKUPS),
             warnings=tuple(p for p in self.problems if p.severity == "warning"),
         )
 
@@ -545,15 +557,10 @@ class _Reader:
                 continue
             counts[kind] = counts.get(kind, 0) + 1
             data = self.card_data(kind, fields, sub, people)
-            context = "claim"
-            if "context" in fields:
-                context = self.text(fields["context"], f"{sub}.context")
-                if context not in ("claim", "editors"):
-                    self.error(fields["context"], f"{sub}.context",
-                               f"expected 'claim' or 'editors', found '{_clip(context)}'")
-                elif context == "editors" and not has_note:
-                    self.error(fields["context"], f"{sub}.context",
-                               "context is 'editors' but the judgment has no editors_note; add one")
+            context = self.choice(fields.get("context"), f"{sub}.context", ("claim", "editors"))
+            if context == "editors" and not has_note:
+                self.error(fields["context"], f"{sub}.context",
+                           "context is 'editors' but the judgment has no editors_note; add one")
             card_id = self.slug(fields["id"], f"{sub}.id") if "id" in fields else ""
             if card_id in self.card_ids:
                 self.error(fields["id"], f"{sub}.id", f"card id '{card_id}' is already used at "

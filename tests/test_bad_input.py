@@ -47,6 +47,8 @@ TABLE = [
     ("two-card-kinds", 1, 31, "a card needs exactly one of"),
     ("list-card-one-item", 1, 44, "a list card needs at least two items"),
     ("reverse-not-boolean", 1, 43, "expected true or false, found 'maybe'"),
+    ("context-unknown", 1, 32, "expected 'claim' or 'editors', found 'editor' (did you mean 'editors'?)"),
+    ("markup-unknown", 1, 4, "deck.markup: expected 'text' or 'markdown', found 'markdwn' (did you mean 'markdown'?)"),
     ("empty-question", 1, 29, "judgments[0].cards[0].q: must not be empty"),
     ("empty-answer", 1, 30, "judgments[0].cards[0].a: must not be empty"),
     ("cloze-without-deletions", 1, 31, "cloze text has no deletions"),
