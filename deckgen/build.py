@@ -15,22 +15,13 @@ from .errors import Problem, SelectionError, SourceError
 from .generate import Note, generate
 from .ledger import Ledger, Plan, not_before, plan
 from .lint import lint
+from .load import normalize_deck_name
 from .model import Source
-from .package import apkg_bytes, write_atomic
+from .package import apkg_bytes, write_all_atomic
 from .render import card_ords
 from .select import Selection, select
 
 DEFAULT_OUT_DIR = Path("dist")
-
-
-def normalize_deck_name(name: str) -> str:
-    """Tidy a deck name: parts split on ``::`` are stripped and inner spaces collapsed
-    (``"A :: B"`` → ``"A::B"``). Raises ValueError for an empty name or an empty part (``A::::B``, ``A::``),
-    which Anki would turn into a deck called "blank"."""
-    parts = [" ".join(part.split()) for part in name.split("::")]
-    if not all(parts):
-        raise ValueError(f"deck name '{name}' has an empty part between '::' separators")
-    return "::".join(parts)
 
 
 def card_count(note: Note) -> int:
@@ -123,8 +114,8 @@ def build(source: Source, *, selection: Selection | None = None, output: Path | 
     if source.source_title:
         description += f"\n\nSource: {source.source_title}" + (f" ({source.source_by})" if source.source_by else "")
     data = apkg_bytes(chosen, deck_of, {deck_name: description}, types, result_plan.mods, result_plan.type_mods)
-    write_atomic(output, data)
-    write_atomic(ledger_path, result_plan.ledger.dumps().encode("utf-8"))
+    # package first: if the ledger rename failed after it, the next build would merely re-stamp the notes
+    write_all_atomic([(output, data), (ledger_path, result_plan.ledger.dumps().encode("utf-8"))])
     result.written = True
     return result
 

@@ -5,8 +5,9 @@ card's ``mod`` and each note type's ``mod`` from the build plan (genanki stamps 
 them, which defeats Anki's "update if newer" rule), and zips the result itself: entries sorted, fixed
 entry times (1980-01-01), deflate-compressed. Same notes and mods → byte-identical package.
 
-Writes are atomic: the package and the ledger are each written to a temporary file in the target folder
-and renamed into place, so a failure at any point leaves the previous files byte-for-byte intact.
+Writes are atomic: the package and the ledger are each written to a temporary file in its target folder,
+and only when both are written are they renamed into place, so a failure while writing leaves the previous
+files byte-for-byte intact.
 """
 
 from __future__ import annotations
@@ -91,13 +92,33 @@ def apkg_bytes(notes: list[Note], deck_of: dict[str, str], descriptions: dict[st
     return out.getvalue()
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and an atomic rename.
+def write_all_atomic(files: list[tuple[Path, bytes]]) -> None:
+    """Write each ``(path, data)`` via a temporary file in the target's folder, then rename them into place.
 
-    Creates missing parent folders. Raises :class:`OutputError` (and leaves any existing ``path`` as it
-    was) when the folder cannot be created or written.
+    Every temporary file is written (and every target checked) before the first rename, so a folder that
+    cannot be created or written, a full disk or a target that is a folder changes none of the files.
+    Renames happen in the order given. Creates missing parent folders. Raises :class:`OutputError` naming
+    the path, and leaves every existing file as it was.
     """
-    path = Path(path)
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, data in files:
+            staged.append((_stage(Path(path), data), Path(path)))
+        for _, path in staged:
+            if path.is_dir():
+                raise OutputError(f"{path}: is a folder; give a file name (e.g. with -o)")
+        for tmp, path in staged:
+            try:
+                os.replace(tmp, path)
+            except OSError as err:
+                raise OutputError(f"{path}: cannot write ({err.strerror})") from None
+    finally:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
+
+
+def _stage(path: Path, data: bytes) -> str:
+    """Write ``data`` to a new temporary file next to ``path`` (fsynced, mode from the umask); return its name."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -111,7 +132,7 @@ def write_atomic(path: Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
     except OSError as err:
         Path(tmp).unlink(missing_ok=True)
         raise OutputError(f"{path}: cannot write ({err.strerror}); the previous file is unchanged") from None
+    return tmp
