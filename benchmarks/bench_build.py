@@ -124,7 +124,7 @@ class _Text:
     def en(self, lo: int, hi: int, code: bool = False) -> str:
         """An English sentence of ``lo + 1`` to ``hi + 1`` words; with ``code``, now and then ``a<b`` in it."""
         r = self.rng
-        words = [r.choice(_WORDS) for _ in range(r.randint(lo, hi))]
+        words = r.sample(_WORDS, r.randint(lo, hi))
         words.insert(min(len(words), 2), r.choice(_VERBS))
         if code and r.random() < 0.1:
             words.append("vector<int> & a<b")
@@ -135,8 +135,8 @@ class _Text:
         return " ".join(self.rng.choice(_NAMES) for _ in range(self.rng.randint(lo, hi)))
 
     def term(self) -> str:
-        """A named concept: Chinese with an English gloss, ``院直 (Heron Wren)``."""
-        return f"{self.han(2, 4)} ({self.names(2, 2)})"
+        """A named concept: Chinese with an English gloss, ``院直马 (Heron Wren Lark)``."""
+        return f"{self.han(3, 5)} ({self.names(3, 3)})"
 
 
 def make_source(n: int, seed: int = 8) -> str:
@@ -179,17 +179,19 @@ def make_source(n: int, seed: int = 8) -> str:
             out.append(f"      - cloze: {_q(t.en(4, 8) + ' {{c1::' + t.term() + '}} ' + t.en(3, 8))}\n")
         elif pattern == 1:  # concept by one of the speakers (who + what), list
             out.append(f"      - term: {_q(t.term())}\n        by: {by}\n        means: {_q(t.en(3, 6))}\n")
-            out.append(f"      - of: {_q(t.han(2, 5) + ' {n} ' + r.choice(_WORDS) + 's')}\n        items:\n")
+            out.append(f"      - of: {_q(t.han(4, 6) + ' {n} ' + r.choice(_WORDS) + ' ' + r.choice(_WORDS) + 's')}\n"
+                       "        items:\n")
             out.extend(f"          - {_q(t.names(1, 3))}\n" for _ in range(r.randint(2, 4)))
         elif pattern == 2:  # q/a with tags, list, cloze (from the editors' note when there is one)
             out.append(f"      - q: {_q(t.en(6, 14) + '?')}\n        a: {_q(t.names(1, 3))}\n"
                        f"        tags: [{r.choice(_WORDS)}]\n")
-            out.append(f"      - of: {_q(t.en(3, 6).lower() + ' steps')}\n        items:\n")
+            out.append(f"      - of: {_q(t.en(5, 8).lower() + ' steps')}\n        items:\n")
             out.extend(f"          - {_q(t.han(2, 6))}\n" for _ in range(r.randint(2, 4)))
-            out.append(f"      - cloze: {_q(t.han(3, 8) + '{{c1::' + t.term() + '}}，{{c2::' + t.term() + '}}')}\n"
+            cloze = f"{t.han(6, 12)}{{{{c1::{t.term()}}}}}{t.han(2, 6)}，{{{{c2::{t.term()}}}}}。"
+            out.append(f"      - cloze: {_q(cloze)}\n"
                        f"        extra: {_q(t.en(3, 8))}\n" + ("        context: editors\n" if editors else ""))
         else:               # concept with its reverse (what + term), q/a
-            out.append(f"      - term: {_q(t.term())}\n        means: {_q(t.en(4, 6))}\n        reverse: true\n")
+            out.append(f"      - term: {_q(t.term())}\n        means: {_q(t.en(6, 6))}\n        reverse: true\n")
             out.append(f"      - q: {_q(t.en(6, 14) + '?')}\n        a: {_q(t.han(2, 8))}\n")
     return "".join(out)
 

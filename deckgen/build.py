@@ -16,23 +16,14 @@ from .gcpause import paused_gc
 from .generate import Note, generate
 from .ledger import Ledger, Plan, not_before, plan
 from .lint import lint
+from .load import normalize_deck_name
 from .model import Source
-from .package import write_apkg, write_atomic
+from .package import apkg_writer, write_all_atomic
 from .progress import Progress
 from .render import card_ords
 from .select import Selection, select
 
 DEFAULT_OUT_DIR = Path("dist")
-
-
-def normalize_deck_name(name: str) -> str:
-    """Tidy a deck name: parts split on ``::`` are stripped and inner spaces collapsed
-    (``"A :: B"`` → ``"A::B"``). Raises ValueError for an empty name or an empty part (``A::::B``, ``A::``),
-    which Anki would turn into a deck called "blank"."""
-    parts = [" ".join(part.split()) for part in name.split("::")]
-    if not all(parts):
-        raise ValueError(f"deck name '{name}' has an empty part between '::' separators")
-    return "::".join(parts)
 
 
 def card_count(note: Note) -> int:
@@ -132,10 +123,14 @@ def build(source: Source, *, selection: Selection | None = None, output: Path | 
     description = source.description if description is None else description
     if source.source_title:
         description += f"\n\nSource: {source.source_title}" + (f" ({source.source_by})" if source.source_by else "")
-    write_apkg(output, chosen, deck_of, {deck_name: description}, types, result_plan.mods, result_plan.type_mods,
-               progress)
-    tell("writing the ledger", 0, 0)
-    write_atomic(ledger_path, result_plan.ledger.dump)
+    def write_ledger(fh) -> None:
+        tell("writing the ledger", 0, 0)
+        result_plan.ledger.dump(fh)
+
+    with apkg_writer(chosen, deck_of, {deck_name: description}, types, result_plan.mods, result_plan.type_mods,
+                     progress) as write_package:
+        # package first: if the ledger rename failed after it, the next build would merely re-stamp the notes
+        write_all_atomic([(output, write_package), (ledger_path, write_ledger)])
     result.written = True
     return result
 

@@ -342,11 +342,11 @@ def preview(sources, theme, speaker, tag, judgment, output, open_):
       deckgen preview --theme agent -o agent.html
     """
     from .build import card_count
-    from .package import write_atomic
+    from .package import write_all_atomic
     from .preview import preview_html
 
     groups = _gather(sources, theme, speaker, tag, judgment)
-    write_atomic(output, preview_html(groups).encode("utf-8"))
+    write_all_atomic([(output, preview_html(groups).encode("utf-8"))])
     notes = [n for g in groups for n in g.notes]
     click.echo(f"Wrote {output}  ({sum(card_count(n) for n in notes)} cards from {len(notes)} notes)")
     if open_:

@@ -12,6 +12,7 @@ become ``<br>``, and only deckgen's own markup (lists, ``<img>``) is added.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import re
@@ -27,6 +28,9 @@ from .notetypes import NOTE_TYPES
 from .progress import Progress, each
 
 CLOZE_RE = re.compile(r"\{\{c(\d+)::(.*?)\}\}", re.S)
+MAX_CLOZE = 65536
+"""Highest cloze number: a card's template index (number - 1) is 16-bit in Anki, and an import of a larger
+one fails (``IntegralValueOutOfRange``, seen with the ``anki`` package)."""
 _COUNT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
                 "eleven", "twelve")
 
@@ -72,6 +76,31 @@ def text_html(text: str) -> str:
     return html.escape(text, quote=False).replace("\n", "<br>")
 
 
+MARKDOWN_TAGS = frozenset({"p", "br", "em", "strong", "code", "ul", "ol", "li"})
+"""The only tags a Markdown field may contain (``deck.markup: markdown``)."""
+
+
+@functools.cache
+def _markdown():
+    from markdown_it import MarkdownIt
+
+    # the "zero" preset has every rule off and raw HTML disabled (escaped as text); turn on the subset
+    return MarkdownIt("zero", {"breaks": True}).enable(["emphasis", "backticks", "escape", "newline", "list"])
+
+
+def markdown_html(text: str) -> str:
+    """Render deckgen's Markdown subset — ``*emphasis*``, ``**strong**``, ```code```, ``-``/``1.`` lists,
+    line breaks — to HTML for an Anki field, then sanitise it with nh3 down to :data:`MARKDOWN_TAGS`
+    without attributes. Raw HTML in the text stays text (``<script>`` → ``&lt;script&gt;``); links and
+    images are not part of the subset. A lone paragraph is unwrapped (``*a*`` → ``<em>a</em>``)."""
+    import nh3
+
+    rendered = _markdown().render(text).strip()
+    if rendered.startswith("<p>") and rendered.endswith("</p>") and rendered.count("<p>") == 1:
+        rendered = rendered[3:-4]
+    return nh3.clean(rendered, tags=set(MARKDOWN_TAGS), attributes={})
+
+
 def count_word(n: int) -> str:
     """English count word for small numbers (``2`` → ``two``), digits above twelve."""
     return _COUNT_WORDS[n] if n < len(_COUNT_WORDS) else str(n)
@@ -103,6 +132,33 @@ def cloze_numbers(text: str) -> list[int]:
     return [int(m.group(1)) for m in CLOZE_RE.finditer(text)]
 
 
+def cloze_error(text: str) -> str | None:
+    """Why ``text`` cannot make cloze cards (no deletions, a ``c0``, a number past ``MAX_CLOZE``, an empty
+    deletion), or None if it can."""
+    numbers = cloze_numbers(text)
+    if not numbers:
+        return "cloze text has no deletions; mark the key terms like {{c1::智能效率}}"
+    if 0 in numbers:
+        return "cloze numbers start at c1 ({{c0::...}} makes no card)"
+    if max(numbers) > MAX_CLOZE:
+        return f"cloze number c{max(numbers)} is too large; Anki cannot import numbers past c{MAX_CLOZE}"
+    if any(not m.group(2).split("::")[0].strip() for m in CLOZE_RE.finditer(text)):
+        return "a cloze deletion is empty ({{c1::}}); put the hidden words inside it"
+    return None
+
+
+def cloze_gaps(numbers: list[int]) -> list[str]:
+    """Numbers missing below the highest one, as ``c2`` or ``c3-c7`` (``[1, 4]`` → ``["c2-c3"]``)."""
+    gaps, previous = [], 0
+    for n in sorted(set(numbers)):
+        if n == previous + 2:
+            gaps.append(f"c{n - 1}")
+        elif n > previous + 2:
+            gaps.append(f"c{previous + 1}-c{n - 1}")
+        previous = n
+    return gaps
+
+
 @paused_gc
 def generate(source: Source, progress: Progress | None = None) -> tuple[list[Note], list[Problem]]:
     """All notes of ``source`` in source order, and the warnings found while making them.
@@ -128,6 +184,8 @@ class _Generator:
         self.problems: list[Problem] = []
         self.keys: dict[str, CardSpec] = {}
         self.folder = Path(source.path).parent
+        self.html = markdown_html if source.markup == "markdown" else text_html
+        """Source text → field HTML, as the source's ``deck.markup`` says."""
 
     def problem(self, spec: CardSpec, message: str, severity: str = "error") -> None:
         loc = spec.loc
@@ -137,34 +195,31 @@ class _Generator:
         base = spec.id or f"{j.id}/{spec.kind}/{spec.n}"
         d = spec.data
         if spec.kind == "qa":
-            self.add(j, spec, base, "qa", d["q"], d["a"], text_html(d["a"]))
+            self.add(j, spec, base, "qa", d["q"], d["a"], self.html(d["a"]))
         elif spec.kind == "concept":
             term = d["term"]
             person = self.source.person(d["by"]) if d["by"] else None
             if person:
                 self.add(j, spec, f"{base}/who", "qa", f"Who proposed {term}?", person.label, text_html(person.label))
-            self.add(j, spec, f"{base}/what", "qa", f"What is {term}?", d["means"], text_html(d["means"]))
+            self.add(j, spec, f"{base}/what", "qa", f"What is {term}?", d["means"], self.html(d["means"]))
             if d["reverse"]:
-                self.add(j, spec, f"{base}/term", "qa", reverse_question(d["means"], person), term, text_html(term))
+                self.add(j, spec, f"{base}/term", "qa", reverse_question(d["means"], person), term, self.html(term))
         elif spec.kind == "list":
             items = d["items"]
-            answer_html = "<ol>" + "".join(f"<li>{text_html(i)}</li>" for i in items) + "</ol>"
+            answer_html = "<ol>" + "".join(f"<li>{self.html(i)}</li>" for i in items) + "</ol>"
             self.add(j, spec, base, "qa", list_question(d["of"], len(items)), "; ".join(items), answer_html)
         else:
             self.cloze(j, spec, base)
 
     def cloze(self, j: Judgment, spec: CardSpec, key: str) -> None:
         text = spec.data["cloze"]
-        numbers = cloze_numbers(text)
-        if not numbers:
-            self.problem(spec, "cloze text has no deletions; mark the key terms like {{c1::智能效率}}")
-            return
-        if 0 in numbers:
-            self.problem(spec, "cloze numbers start at c1 ({{c0::...}} makes no card)")
+        error = cloze_error(text)
+        if error:
+            self.problem(spec, error)
             return
         question = CLOZE_RE.sub("[...]", text)
         answer = "; ".join(m.group(2).split("::")[0] for m in CLOZE_RE.finditer(text))
-        self.add(j, spec, key, "cloze", question, answer, text_html(spec.data["extra"]), text=text_html(text))
+        self.add(j, spec, key, "cloze", question, answer, self.html(spec.data["extra"]), text=self.html(text))
 
     def add(self, j: Judgment, spec: CardSpec, key: str, kind: str, question: str, answer: str,
             answer_html: str, text: str | None = None) -> None:
@@ -183,12 +238,12 @@ class _Generator:
             path = (self.folder / spec.image).resolve()
             image_html = f'<img src="{html.escape(media_name(path), quote=True)}">'
             media = (str(path),)
-        values = {"Image": image_html, "ClaimZh": text_html(context.zh), "ClaimEn": text_html(context.en),
+        values = {"Image": image_html, "ClaimZh": self.html(context.zh), "ClaimEn": self.html(context.en),
                   "About": html.escape(self.about(j, spec)), "Key": html.escape(key)}
         if kind == "cloze":
             values.update(Text=text, Extra=answer_html)
         else:
-            values.update(Question=text_html(question), Answer=answer_html)
+            values.update(Question=self.html(question), Answer=answer_html)
         fields = tuple(values.get(name, "") for name in NOTE_TYPES[kind].field_names)
         self.notes.append(Note(
             key=key, guid=guid_for(self.source.deck_id, key), kind=kind, fields=fields,

@@ -28,7 +28,7 @@ import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 
 from .errors import Problem
-from .generate import CLOZE_RE, Note, cloze_numbers
+from .generate import CLOZE_RE, Note, cloze_gaps, cloze_numbers
 from .model import CardSpec, Judgment, Loc, Person, Source
 
 MAX_ANSWER_WORDS = 8
@@ -425,11 +425,9 @@ def cloze_numbering(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
     for note in notes:
         if note.kind != "cloze":
             continue
-        numbers = cloze_numbers(note.spec.data["cloze"])
-        missing = sorted(set(range(1, max(numbers) + 1)) - set(numbers))
-        if missing:
-            yield _note_warn(note, "cloze-numbering", "cloze numbering has gaps (no "
-                             + ", ".join(f"c{n}" for n in missing) + ")",
+        gaps = cloze_gaps(cloze_numbers(note.spec.data["cloze"]))
+        if gaps:
+            yield _note_warn(note, "cloze-numbering", f"cloze numbering has gaps (no {', '.join(gaps)})",
                              "renumber the deletions from c1 up; Anki makes one card per number used")
 
 

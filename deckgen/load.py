@@ -4,8 +4,9 @@ Loading is safe by construction: the YAML is only *composed* into a node tree (P
 present, the pure-Python one otherwise) and never *constructed*, so no tag can run code; any tag outside
 YAML's core schema (``!!python/...``, ``!!binary``, custom ``!tags``) is an error. Text fields take the
 scalar exactly as typed, so YAML 1.1 surprises (``no``, ``off``, ``1911``, ``02142``, ``1:10``, dates) come out
-as the text the person wrote. Aliases are followed with a bound on the expanded size, so an alias bomb is
-refused quickly.
+as the text the person wrote; control characters in text are errors. Aliases are followed with a bound on
+the expanded size (keys included), so an alias bomb is refused quickly, and a problem in a node reached
+again through an alias is reported once. Image paths must stay inside the source's folder.
 
 Every problem in a file is collected before anything is raised: :func:`load_sources` raises one
 :class:`deckgen.errors.SourceError` listing all of them.
@@ -21,6 +22,7 @@ import yaml
 
 from .errors import Problem, SourceError
 from .gcpause import paused_gc
+from .generate import cloze_error
 from .model import CardSpec, Judgment, Loc, NamedDeck, Person, Source, Text2, Theme
 
 try:
@@ -31,6 +33,7 @@ except AttributeError:  # PyYAML built without libyaml
 _CORE = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
 _SLUG = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _NODE_BUDGET_PER_BYTE = 4
 _NODE_BUDGET_MIN = 10_000
 
@@ -45,6 +48,8 @@ _CARD_KEYS = {
     "cloze": {"cloze": True, "extra": False},
 }
 SELECTION_KEYS = ("theme", "speaker", "tag", "judgment")
+MARKUPS = ("text", "markdown")
+"""Values of ``deck.markup``: source text is plain text (the default) or deckgen's Markdown subset."""
 
 
 def source_files(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
@@ -114,9 +119,9 @@ def load_file(path: str | Path) -> Source:
     try:
         root = yaml.compose(raw, Loader=_Loader)
     except yaml.MarkedYAMLError as err:
-        raise SourceError([_yaml_problem(name, err)]) from None
-    except yaml.YAMLError as err:
-        raise SourceError([Problem(name, 0, 0, "", f"YAML error: {err}")]) from None
+        raise SourceError([_yaml_problem(name, raw.decode("utf-8-sig"), err)]) from None
+    except yaml.reader.ReaderError as err:
+        raise SourceError([_reader_problem(name, raw.decode("utf-8-sig"), err)]) from None
     if root is None:
         raise SourceError([Problem(name, 1, 1, "", "the file is empty; a source is a mapping with "
                                    "deck:, themes:, people: and judgments:")])
@@ -128,16 +133,68 @@ def load_file(path: str | Path) -> Source:
     return source
 
 
-def _yaml_problem(name: str, err: yaml.MarkedYAMLError) -> Problem:
+def _yaml_problem(name: str, text: str, err: yaml.MarkedYAMLError) -> Problem:
+    """A syntax error at the parser's mark, with a hint: where the unfinished construct began, a tab, or
+    the unclosed quote that swallowed the following lines (then located at that quote)."""
     mark = err.problem_mark or err.context_mark
     what = err.problem or "invalid YAML"
+    began = err.context_mark
+    if began and "end of stream" in what:  # an unclosed quote or bracket: point at where it opened
+        mark, began = began, None
+    line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
     if err.context:
-        what = f"{err.context}: {what}" if err.problem else err.context
-    if "\t" in what or "tab" in what.lower():
-        what += " (YAML indents with spaces, not tabs)"
+        since = f" (begun at line {began.line + 1})" if began and began.line + 1 != line else ""
+        what = f"{err.context}{since}: {what}"
+    lines = text.split("\n")
+    typed = lines[line - 1][:col] if 0 < line <= len(lines) else ""
+    quote = _quote_running_into(text, line - 1) if mark else None
+    if quote is not None:
+        what = (f"the quoted text opened here runs on to line {line}, where the parser stops ({what}); "
+                "is its closing quote missing?")
+        line, col = quote.line + 1, quote.column + 1
+    elif "tab" in what.lower() or "\t" in typed:
+        what += " (YAML indents with spaces, not tabs; replace the tab)"
     else:
-        what += " (check quotes, brackets and indentation here)"
-    return Problem(name, mark.line + 1 if mark else 0, mark.column + 1 if mark else 0, "", f"YAML syntax: {what}")
+        what += " (check quotes, brackets and indentation here and on the lines above)"
+    return Problem(name, line, col, "", f"YAML syntax: {what}")
+
+
+def _quote_running_into(text: str, line: int):
+    """Start mark of a quoted scalar that began on an earlier line and ends on 0-based ``line``, else None."""
+    found = None
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            if token.start_mark.line > line:
+                break
+            if (isinstance(token, yaml.ScalarToken) and token.style in ('"', "'")
+                    and token.start_mark.line < line == token.end_mark.line):
+                found = token.start_mark
+    except yaml.YAMLError:
+        pass
+    return found
+
+
+def _reader_problem(name: str, text: str, err: yaml.reader.ReaderError) -> Problem:
+    """A character YAML does not allow (control characters), located by finding it in ``text``.
+
+    The C and pure-Python readers count ``err.position`` differently (bytes vs. characters), so the
+    location comes from the first occurrence of the offending character instead.
+    """
+    index = text.find(chr(err.character))
+    line = text.count("\n", 0, index) + 1 if index >= 0 else 0
+    col = index - (text.rfind("\n", 0, index) + 1) + 1 if index >= 0 else 0
+    return Problem(name, line, col, "", f"character U+{err.character:04X} is not allowed in YAML ({err.reason}); "
+                                        "remove it")
+
+
+def normalize_deck_name(name: str) -> str:
+    """Tidy a deck name: parts split on ``::`` are stripped and inner spaces collapsed
+    (``"A :: B"`` → ``"A::B"``). Raises ValueError for an empty name or an empty part (``A::::B``, ``A::``),
+    which Anki would turn into a deck called "blank"."""
+    parts = [" ".join(part.split()) for part in name.split("::")]
+    if not all(parts):
+        raise ValueError(f"deck name '{name}' has an empty part between '::' separators")
+    return "::".join(parts)
 
 
 def suggest(word: str, choices) -> str:
@@ -146,12 +203,18 @@ def suggest(word: str, choices) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
+def _clip(value: str, limit: int = 40) -> str:
+    """``value`` on one line and at most ``limit`` characters, for quoting source text in a message."""
+    one_line = value.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t")
+    return one_line if len(one_line) <= limit else one_line[:limit - 1] + "…"
+
+
 def _kind_name(node: yaml.Node) -> str:
     if isinstance(node, yaml.MappingNode):
         return "a mapping"
     if isinstance(node, yaml.SequenceNode):
         return "a list"
-    return f"'{node.value}'"
+    return f"'{_clip(node.value)}'"
 
 
 class _Reader:
@@ -163,6 +226,9 @@ class _Reader:
         self.problems: list[Problem] = []
         self.budget = node_budget
         self.exhausted = False
+        self.reported: set[tuple[int, int, str]] = set()
+        self.card_ids: dict[str, str] = {}
+        """Explicit card id → where it was first given."""
 
     # -- generic helpers ---------------------------------------------------------------------------
 
@@ -170,11 +236,12 @@ class _Reader:
         return Loc(self.file, node.start_mark.line + 1, node.start_mark.column + 1, path)
 
     def error(self, node: yaml.Node | None, path: str, message: str, severity: str = "error") -> None:
-        if node is None:
-            self.problems.append(Problem(self.file, 0, 0, path, message, severity))
-        else:
-            mark = node.start_mark
-            self.problems.append(Problem(self.file, mark.line + 1, mark.column + 1, path, message, severity))
+        """Record a problem at ``node``; a node reached again through an alias is reported once."""
+        line, col = (node.start_mark.line + 1, node.start_mark.column + 1) if node is not None else (0, 0)
+        if (line, col, message) in self.reported:
+            return
+        self.reported.add((line, col, message))
+        self.problems.append(Problem(self.file, line, col, path, message, severity))
 
     def visit(self, node: yaml.Node, path: str) -> bool:
         """Count a node against the size budget and check its tag. False if it must be skipped."""
@@ -202,18 +269,20 @@ class _Reader:
         out: dict[str, yaml.Node] = {}
         keys: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
+            if not self.visit(key_node, path):
+                return None
             if not isinstance(key_node, yaml.ScalarNode):
                 self.error(key_node, path, "keys must be plain words")
                 continue
             key = key_node.value
-            sub = f"{path}.{key}" if path else key
+            sub = f"{path}.{_clip(key)}" if path else _clip(key)
             if key in keys:
-                self.error(key_node, sub, f"duplicate key '{key}' (first at line {keys[key].start_mark.line + 1}); "
-                                          "keep one")
+                self.error(key_node, sub, f"duplicate key '{_clip(key)}' (first at line "
+                                          f"{keys[key].start_mark.line + 1}); keep one")
                 continue
             keys[key] = key_node
             if key not in spec:
-                self.error(key_node, sub, f"unknown key '{key}'{suggest(key, spec)}; allowed here: "
+                self.error(key_node, sub, f"unknown key '{_clip(key)}'{suggest(key, spec)}; allowed here: "
                                           + ", ".join(spec))
                 continue
             out[key] = value_node
@@ -243,21 +312,59 @@ class _Reader:
         value = node.value.strip()
         if not value and required:
             self.error(node, path, "must not be empty")
+        bad = _CONTROL.search(value)
+        if bad:
+            self.error(node, path, f"contains the control character U+{ord(bad.group()):04X}, which Anki cannot "
+                                   "show; remove it")
+            return ""
         return value
 
     def slug(self, node: yaml.Node | None, path: str) -> str:
         value = self.text(node, path)
         if value and not _SLUG.match(value):
-            self.error(node, path, f"'{value}' is not a valid id: use lowercase letters, digits and - . _ "
+            self.error(node, path, f"'{_clip(value)}' is not a valid id: use lowercase letters, digits and - . _ "
                                    "(e.g. 'tang-jie')")
             return ""
         return value
 
-    def ref(self, node: yaml.Node | None, path: str, known, what: str) -> str:
+    def deck_name(self, node: yaml.Node | None, path: str) -> str:
+        """A deck name as typed; ``::`` separates subdecks, so an empty part (``A::::B``, ``A::``) is an error."""
         value = self.text(node, path)
-        if value and value not in known:
-            self.error(node, path, f"unknown {what} '{value}'{suggest(value, known)}; known: {', '.join(known)}")
+        if value:
+            try:
+                normalize_deck_name(value)
+            except ValueError:
+                self.error(node, path, f"deck name '{_clip(value)}' has an empty part between '::' separators "
+                                       "(Anki would make a deck called 'blank'); write e.g. 'AGI-Next 2026::Agents'")
+                return ""
+        return value
+
+    def name_part(self, node: yaml.Node | None, path: str) -> str:
+        """Text that becomes part of a deck name (a theme's or a person's name), so it must not contain ``::``."""
+        value = self.text(node, path)
+        if "::" in value:
+            self.error(node, path, f"'{_clip(value)}' contains '::', which separates subdecks in Anki deck names; "
+                                   "write it without '::'")
             return ""
+        return value
+
+    def ref(self, node: yaml.Node | None, path: str, known, what: str) -> str:
+        """An id that must be one of ``known`` (ids whose definition is broken are ``''`` and never match)."""
+        value = self.text(node, path)
+        known = sorted(k for k in known if k)
+        if value and value not in known:
+            self.error(node, path, f"unknown {what} '{_clip(value)}'{suggest(value, known)}; "
+                                   + (f"known: {', '.join(known)}" if known else f"no valid {what} is defined"))
+            return ""
+        return value
+
+    def choice(self, node: yaml.Node | None, path: str, choices: tuple[str, ...]) -> str:
+        """One of ``choices`` (the first when absent)."""
+        value = self.text(node, path) if node is not None else choices[0]
+        if value and value not in choices:
+            self.error(node, path, f"expected {' or '.join(repr(c) for c in choices)}, found '{_clip(value)}'"
+                                   f"{suggest(value, choices)}")
+            return choices[0]
         return value
 
     def boolean(self, node: yaml.Node | None, path: str) -> bool:
@@ -266,7 +373,7 @@ class _Reader:
             return True
         if value.lower() in ("false", "no", "off", ""):
             return False
-        self.error(node, path, f"expected true or false, found '{value}'")
+        self.error(node, path, f"expected true or false, found '{_clip(value)}'")
         return False
 
     def tags(self, node: yaml.Node | None, path: str) -> tuple[str, ...]:
@@ -279,11 +386,11 @@ class _Reader:
                 continue
             if any(ch.isspace() for ch in tag):
                 fixed = "_".join(tag.split())
-                self.error(item, sub, f"tag '{tag}' contains spaces, which separate tags in Anki; "
+                self.error(item, sub, f"tag '{_clip(tag)}' contains spaces, which separate tags in Anki; "
                                       f"using '{fixed}'", "warning")
                 tag = fixed
             if any(not part for part in tag.split("::")):
-                self.error(item, sub, f"tag '{tag}' has an empty '::' part; write e.g. 'topic::agents'")
+                self.error(item, sub, f"tag '{_clip(tag)}' has an empty '::' part; write e.g. 'topic::agents'")
                 continue
             out.append(tag)
         return tuple(out)
@@ -297,18 +404,18 @@ class _Reader:
         if top is None:
             return None
         deck = self.mapping(top["deck"], "deck", {"id": True, "name": True, "description": False,
-                                                  "source": False}) if "deck" in top else None
+                                                  "source": False, "markup": False}) if "deck" in top else None
         deck = deck or {}
         src = self.mapping(deck["source"], "deck.source", {"title": True, "by": False}) if "source" in deck else {}
         src = src or {}
         themes = self.themes(top.get("themes"))
         people = self.people(top.get("people"))
         judgments = self.judgments(top.get("judgments"), {t.id for t in themes}, {p.id for p in people})
-        decks = self.decks(top.get("decks"), themes, people)
+        decks = self.decks(top.get("decks"), {t.id for t in themes}, {p.id for p in people})
         return Source(
             path=self.file,
             deck_id=self.slug(deck.get("id"), "deck.id"),
-            name=self.text(deck.get("name"), "deck.name"),
+            name=self.deck_name(deck.get("name"), "deck.name"),
             description=self.text(deck.get("description"), "deck.description", required=False),
             source_title=self.text(src.get("title"), "deck.source.title"),
             source_by=self.text(src.get("by"), "deck.source.by", required=False),
@@ -316,6 +423,7 @@ class _Reader:
             people=people,
             judgments=judgments,
             decks=decks,
+            markup=self.choice(deck.get("markup"), "deck.markup", MARKUPS),
             warnings=tuple(p for p in self.problems if p.severity == "warning"),
         )
 
@@ -324,7 +432,7 @@ class _Reader:
         if node is None:
             return ()
         self._themes(node, "themes", None, out)
-        if not out:
+        if not out and isinstance(node, yaml.SequenceNode):
             self.error(node, "themes", "define at least one theme")
         return tuple(out)
 
@@ -338,10 +446,10 @@ class _Reader:
             if fields is None:
                 continue
             theme_id = self.slug(fields.get("id"), f"{sub}.id")
-            if theme_id in seen:
+            if theme_id and theme_id in seen:
                 self.error(fields["id"], f"{sub}.id", f"theme id '{theme_id}' is defined twice")
-            theme = Theme(theme_id, self.text(fields.get("zh"), f"{sub}.zh"), self.text(fields.get("en"), f"{sub}.en"),
-                          parent)
+            theme = Theme(theme_id, self.name_part(fields.get("zh"), f"{sub}.zh"),
+                          self.name_part(fields.get("en"), f"{sub}.en"), parent)
             seen[theme_id] = theme
             out.append(theme)
             if "subthemes" in fields:
@@ -358,11 +466,11 @@ class _Reader:
             if fields is None:
                 continue
             person_id = self.slug(fields.get("id"), f"{sub}.id")
-            if person_id in out:
+            if person_id and person_id in out:
                 self.error(fields["id"], f"{sub}.id", f"person id '{person_id}' is defined twice")
             out[person_id] = Person(
                 person_id,
-                self.text(fields.get("name"), f"{sub}.name"),
+                self.name_part(fields.get("name"), f"{sub}.name"),
                 self.text(fields.get("roman"), f"{sub}.roman"),
                 self.text(fields.get("affiliation"), f"{sub}.affiliation", required=False),
                 self.text(fields.get("title"), f"{sub}.title", required=False),
@@ -420,8 +528,8 @@ class _Reader:
 
     def number(self, node: yaml.Node | None, path: str) -> int:
         value = self.text(node, path)
-        if value and not value.isdigit() or value and int(value) < 1:
-            self.error(node, path, f"expected a whole number from 1 up, found '{value}'")
+        if value and not (value.isascii() and value.isdigit() and int(value) >= 1):
+            self.error(node, path, f"expected a whole number from 1 up, found '{_clip(value)}'")
             return 0
         return int(value) if value else 0
 
@@ -450,18 +558,18 @@ class _Reader:
                 continue
             counts[kind] = counts.get(kind, 0) + 1
             data = self.card_data(kind, fields, sub, people)
-            context = "claim"
-            if "context" in fields:
-                context = self.text(fields["context"], f"{sub}.context")
-                if context not in ("claim", "editors"):
-                    self.error(fields["context"], f"{sub}.context",
-                               f"expected 'claim' or 'editors', found '{context}'")
-                elif context == "editors" and not has_note:
-                    self.error(fields["context"], f"{sub}.context",
-                               "context is 'editors' but the judgment has no editors_note; add one")
+            context = self.choice(fields.get("context"), f"{sub}.context", ("claim", "editors"))
+            if context == "editors" and not has_note:
+                self.error(fields["context"], f"{sub}.context",
+                           "context is 'editors' but the judgment has no editors_note; add one")
+            card_id = self.slug(fields["id"], f"{sub}.id") if "id" in fields else ""
+            if card_id in self.card_ids:
+                self.error(fields["id"], f"{sub}.id", f"card id '{card_id}' is already used at "
+                                                      f"{self.card_ids[card_id]}; each card needs its own id")
+            elif card_id:
+                self.card_ids[card_id] = f"line {fields['id'].start_mark.line + 1} ({sub}.id)"
             out.append(CardSpec(
-                kind=kind, data=data, n=counts[kind], loc=self.loc(item, sub),
-                id=self.slug(fields["id"], f"{sub}.id") or None if "id" in fields else None,
+                kind=kind, data=data, n=counts[kind], loc=self.loc(item, sub), id=card_id or None,
                 context=context, tags=self.tags(fields.get("tags"), f"{sub}.tags"),
                 image=self.image(fields.get("image"), f"{sub}.image"),
             ))
@@ -483,23 +591,36 @@ class _Reader:
                 data[key] = self.boolean(fields.get(key), sub)
             else:
                 data[key] = self.text(fields.get(key), sub, required=required) if key in fields else ""
+        problem = cloze_error(data["cloze"]) if kind == "cloze" and data["cloze"] else None
+        if problem:
+            self.error(fields["cloze"], f"{path}.cloze", problem)
         return data
 
     def image(self, node: yaml.Node | None, path: str) -> str | None:
+        """An image path relative to the source's folder; it must exist and stay inside that folder, so a
+        source cannot package files from elsewhere on the machine (``../../.ssh/id_rsa``)."""
         value = self.text(node, path) if node is not None else ""
         if not value:
             return None
         target = self.folder / value
-        if not target.is_file():
-            self.error(node, path, f"image '{value}' not found (looked for {target}); paths are relative to the "
-                                   "source file's folder")
+        try:
+            inside = target.resolve().is_relative_to(self.folder.resolve())
+            found = target.is_file()
+        except (OSError, ValueError):  # a name too long for the file system, say
+            inside = found = False
+        if not inside:
+            self.error(node, path, f"image '{_clip(value)}' is outside the source file's folder; put images in "
+                                   "that folder (e.g. figs/) and give the path relative to it")
+            return None
+        if not found:
+            self.error(node, path, f"image '{_clip(value)}' not found (looked for {_clip(str(target), 80)}); paths "
+                                   "are relative to the source file's folder")
             return None
         return value
 
-    def decks(self, node: yaml.Node | None, themes, people) -> tuple[NamedDeck, ...]:
+    def decks(self, node: yaml.Node | None, themes: set[str], people: set[str]) -> tuple[NamedDeck, ...]:
         if node is None:
             return ()
-        known = {"theme": [t.id for t in themes], "speaker": [p.id for p in people]}
         out: dict[str, NamedDeck] = {}
         spec = {"key": True, "name": True, "description": False, "select": True}
         for sub, item in self.sequence(node, "decks", "[{key: agent, name: ..., select: {theme: [agent]}}]"):
@@ -507,30 +628,22 @@ class _Reader:
             if fields is None:
                 continue
             key = self.slug(fields.get("key"), f"{sub}.key")
-            if key in out:
+            if key and key in out:
                 self.error(fields["key"], f"{sub}.key", f"deck key '{key}' is defined twice")
             selection: dict[str, tuple[str, ...]] = {}
             if "select" in fields:
                 sel = self.mapping(fields["select"], f"{sub}.select", dict.fromkeys(SELECTION_KEYS, False)) or {}
+                known = {"theme": (themes, "theme"), "speaker": (people, "person")}
                 for option, value in sel.items():
                     opath = f"{sub}.select.{option}"
-                    nodes = self.sequence(value, opath, "[agent]") if isinstance(value, yaml.SequenceNode) \
+                    values = self.sequence(value, opath, "[agent]") if isinstance(value, yaml.SequenceNode) \
                         else [(opath, value)]
-                    values = []
-                    for vpath, vnode in nodes:
-                        if option in known:
-                            values.append(self.ref(vnode, vpath, known[option], option))
-                        else:
-                            values.append(self.text(vnode, vpath))
-                    selection[option] = tuple(v for v in values if v)
+                    selection[option] = tuple(self.ref(n, p, *known[option]) if option in known else self.text(n, p)
+                                              for p, n in values)
                 if not selection:
                     self.error(fields["select"], f"{sub}.select",
                                f"select at least one of {', '.join(SELECTION_KEYS)}")
-            name = self.text(fields.get("name"), f"{sub}.name")
-            if any(not part.strip() for part in name.split("::")) and name:
-                self.error(fields["name"], f"{sub}.name", f"deck name '{name}' has an empty part between '::' "
-                                                          "separators; write e.g. 'AGI-Next 2026::Agent'")
-            out[key] = NamedDeck(key, name,
+            out[key] = NamedDeck(key, self.deck_name(fields.get("name"), f"{sub}.name"),
                                  self.text(fields.get("description"), f"{sub}.description", required=False),
                                  selection, self.loc(item, sub))
         return tuple(out.values())

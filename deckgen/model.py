@@ -129,6 +129,9 @@ class Source:
     people: tuple[Person, ...]
     judgments: tuple[Judgment, ...]
     decks: tuple[NamedDeck, ...] = ()
+    markup: str = "text"
+    """How text fields become HTML: ``text`` (escaped as typed) or ``markdown`` (a sanitised subset, see
+    :func:`deckgen.generate.markdown_html`)."""
     warnings: tuple = field(default=(), compare=False)
     """Problems of severity ``warning`` found while loading (tuple of :class:`deckgen.errors.Problem`)."""
 

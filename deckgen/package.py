@@ -5,8 +5,9 @@ card's ``mod`` and each note type's ``mod`` from the build plan (genanki stamps 
 them, which defeats Anki's "update if newer" rule), and zips the result itself: entries sorted, fixed
 entry times (1980-01-01), deflate-compressed. Same notes and mods → byte-identical package.
 
-Writes are atomic: the package and the ledger are each written to a temporary file in the target folder
-and renamed into place, so a failure at any point leaves the previous files byte-for-byte intact.
+Writes are atomic: the package and the ledger are each written to a temporary file in its target folder,
+and only when both are written are they renamed into place, so a failure while writing leaves the previous
+files byte-for-byte intact.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ import os
 import sqlite3
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
@@ -39,18 +41,19 @@ def deck_id_for(name: str) -> int:
     return int(hashlib.sha256(name.encode()).hexdigest()[:12], 16) % (1 << 40) + (1 << 40)
 
 
-def write_apkg(path: Path, notes: list[Note], deck_of: dict[str, str], descriptions: dict[str, str],
-               types: list[NoteType], mods: dict[str, int], type_mods: dict[int, int],
-               progress: Progress | None = None) -> None:
-    """Write the package of ``notes`` to ``path``, atomically (see :func:`write_atomic`).
+@contextmanager
+def apkg_writer(notes: list[Note], deck_of: dict[str, str], descriptions: dict[str, str], types: list[NoteType],
+                mods: dict[str, int], type_mods: dict[int, int],
+                progress: Progress | None = None) -> Iterator[Callable[[BinaryIO], None]]:
+    """Make the package of ``notes``: yields a function that writes the ``.apkg`` to the binary file it is
+    given (for :func:`write_all_atomic`), valid inside the ``with`` block.
 
     ``deck_of`` maps each note's GUID to its deck name (``A::B`` for a subdeck); ``descriptions`` maps deck
     names to descriptions; ``mods`` / ``type_mods`` give each note's and note type's ``mod`` in epoch
     seconds. The package timestamp (collection ``crt``, first note id) is the largest of those mods, so it
-    too depends only on the inputs. The collection database is built in a temporary folder and streamed
-    into the zip, so memory does not hold a second copy of it. ``progress`` hears about notes prepared and
-    written and about the compression (see :mod:`deckgen.progress`). Raises :class:`OutputError` (and leaves
-    ``path`` as it was) when ``path`` cannot be written.
+    too depends only on the inputs. The collection database is built in a temporary folder, which the
+    block keeps, and streamed into the zip, so memory never holds a copy of it. ``progress`` hears about
+    notes prepared and written and about the compression (see :mod:`deckgen.progress`).
     """
     timestamp = max([*mods.values(), *type_mods.values()])
     models = {t.id: t.to_genanki() for t in types}
@@ -100,12 +103,13 @@ def write_apkg(path: Path, notes: list[Note], deck_of: dict[str, str], descripti
             conn.close()
         entries = [("collection.anki2", db),
                    ("media", json.dumps({str(i): media_name(p) for i, p in enumerate(media)}).encode())]
-        entries += [(str(i), Path(p)) for i, p in enumerate(media)]
-        write_atomic(path, lambda fh: _zip(fh, sorted(entries, key=lambda e: e[0]), progress))
+        entries += [(str(i), Path(p).read_bytes()) for i, p in enumerate(media)]
+        yield lambda fh: _zip(fh, sorted(entries, key=lambda e: e[0]), progress)
 
 
 def _zip(fh: BinaryIO, entries: list[tuple[str, bytes | Path]], progress: Progress | None) -> None:
-    """Zip ``entries`` (name, bytes or a file to stream) into ``fh``: deflated, fixed 1980-01-01 times."""
+    """Zip ``entries`` (name, bytes or a file to stream) into ``fh``: deflated, fixed 1980-01-01 times.
+    ``progress`` hears about the chunks of streamed files compressed."""
     with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for name, content in entries:
             info = zipfile.ZipInfo(name, _ZIP_TIME)
@@ -121,15 +125,35 @@ def _zip(fh: BinaryIO, entries: list[tuple[str, bytes | Path]], progress: Progre
                     dest.write(chunk)
 
 
-def write_atomic(path: Path, data: bytes | Callable[[BinaryIO], None]) -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and an atomic rename.
-
+def write_all_atomic(files: list[tuple[Path, bytes | Callable[[BinaryIO], None]]]) -> None:
+    """Write each ``(path, data)`` via a temporary file in the target's folder, then rename them into place.
     ``data`` is the bytes to write, or a function that writes them to the binary file it is given.
 
-    Creates missing parent folders. Raises :class:`OutputError` (and leaves any existing ``path`` as it
-    was) when the folder cannot be created or written.
+    Every temporary file is written (and every target checked) before the first rename, so a folder that
+    cannot be created or written, a full disk or a target that is a folder changes none of the files.
+    Renames happen in the order given. Creates missing parent folders. Raises :class:`OutputError` naming
+    the path, and leaves every existing file as it was.
     """
-    path = Path(path)
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, data in files:
+            staged.append((_stage(Path(path), data), Path(path)))
+        for _, path in staged:
+            if path.is_dir():
+                raise OutputError(f"{path}: is a folder; give a file name (e.g. with -o)")
+        for tmp, path in staged:
+            try:
+                os.replace(tmp, path)
+            except OSError as err:
+                raise OutputError(f"{path}: cannot write ({err.strerror})") from None
+    finally:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
+
+
+def _stage(path: Path, data: bytes | Callable[[BinaryIO], None]) -> str:
+    """Write ``data`` (bytes, or a function writing to a file) to a new temporary file next to ``path``
+    (fsynced, mode from the umask); return its name."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -146,7 +170,7 @@ def write_atomic(path: Path, data: bytes | Callable[[BinaryIO], None]) -> None:
                 fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
     except OSError as err:
         Path(tmp).unlink(missing_ok=True)
         raise OutputError(f"{path}: cannot write ({err.strerror}); the previous file is unchanged") from None
+    return tmp

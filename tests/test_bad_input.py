@@ -1,0 +1,297 @@
+"""Bad input: every kind of broken source gets a located, one-line error (or works, when it should), through
+the real CLI; nothing is executed from a source; a failed build loses nothing.
+
+The sources are small files in ``tests/data/bad/``, each ``tests/data/good/minimal.yaml`` with one thing
+broken (the line numbers below are where that thing was put).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sqlite3
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from deckgen.cli import main
+from deckgen.generate import generate
+from deckgen.load import load_file
+
+DATA = Path(__file__).resolve().parent / "data"
+BAD = DATA / "bad"
+MINIMAL = DATA / "good" / "minimal.yaml"
+
+# (file in tests/data/bad, exit code of `deckgen check`, line of the problem, fragment of its message)
+TABLE = [
+    ("unknown-key-typo", 1, 21, "judgments[0].speker: unknown key 'speker' (did you mean 'speakers'?)"),
+    ("unknown-top-level-key", 1, 17, "unknown key 'judgement' (did you mean 'judgments'?)"),
+    ("unknown-person", 1, 21, "judgments[0].speakers[0]: unknown person 'tang-jei' (did you mean 'tang-jie'?)"),
+    ("unknown-person-in-by", 1, 41, "unknown person 'yang-qaing' (did you mean 'yang-qiang'?)"),
+    ("unknown-theme", 1, 35, "judgments[1].theme: unknown theme 'agnet' (did you mean 'agent'?)"),
+    ("list-for-text", 1, 30, "judgments[0].cards[0].a: expected text, found a list"),
+    ("mapping-for-text", 1, 23, "judgments[0].en: expected text, found a mapping"),
+    ("mapping-for-list", 1, 36, "judgments[1].speakers: expected a list"),
+    ("text-for-list", 1, 6, "themes: expected a list"),
+    ("missing-required-key", 1, 33, "judgments[1]: missing required key 'zh'"),
+    ("duplicate-judgment-id", 1, 33, "judgment id 'first' is already used at line 18"),
+    ("duplicate-number", 1, 34, "number 1 is already used at line 19"),
+    ("duplicate-card-id", 1, 34, "card id 'same' is already used at line 31"),
+    ("duplicate-yaml-key", 1, 24, "duplicate key 'en' (first at line 23)"),
+    ("number-not-a-number", 1, 19, "expected a whole number from 1 up, found 'one'"),
+    ("number-unicode-digit", 1, 19, "expected a whole number from 1 up, found '²'"),
+    ("invalid-id", 1, 18, "'First Judgment' is not a valid id"),
+    ("two-card-kinds", 1, 31, "a card needs exactly one of"),
+    ("list-card-one-item", 1, 44, "a list card needs at least two items"),
+    ("reverse-not-boolean", 1, 43, "expected true or false, found 'maybe'"),
+    ("context-unknown", 1, 32, "expected 'claim' or 'editors', found 'editor' (did you mean 'editors'?)"),
+    ("markup-unknown", 1, 4, "deck.markup: expected 'text' or 'markdown', found 'markdwn' (did you mean 'markdown'?)"),
+    ("empty-question", 1, 29, "judgments[0].cards[0].q: must not be empty"),
+    ("empty-answer", 1, 30, "judgments[0].cards[0].a: must not be empty"),
+    ("cloze-without-deletions", 1, 31, "cloze text has no deletions"),
+    ("cloze-c0", 1, 31, "cloze numbers start at c1"),
+    ("cloze-empty-deletion", 1, 31, "a cloze deletion is empty"),
+    ("cloze-number-too-large", 1, 31, "cloze number c70000 is too large"),
+    ("cloze-numbering-gap", 0, 31,
+     "warning: judgments[0].cards[1]: note 'first/cloze/1': cloze numbering has gaps (no c1)"),
+    ("ids-missing-twice", 1, 11, "decks[1]: missing required key 'key'"),
+    ("tag-with-spaces", 0, 27, "warning: judgments[0].tags[0]: tag 'agent design' contains spaces"),
+    ("tag-empty-part", 1, 27, "tag 'topic::' has an empty '::' part"),
+    ("editors-context-without-note", 1, 29, "context is 'editors' but the judgment has no editors_note"),
+    ("image-missing", 1, 31, "image 'figs/missing.png' not found"),
+    ("image-outside-folder", 1, 31, "image '../../conftest.py' is outside the source file's folder"),
+    ("deck-name-empty-part", 1, 3, "deck.name: deck name 'Minimal::::Agents' has an empty part"),
+    ("theme-name-with-separator", 1, 9, "themes[0].en: 'Agents::All' contains '::'"),
+    ("named-deck-unknown-theme", 1, 48, "decks[0].select.theme[0]: unknown theme 'agnet'"),
+    ("control-character-escape", 1, 23, "judgments[0].en: contains the control character U+0007"),
+    ("control-character-raw", 1, 23, "character U+0001 is not allowed in YAML"),
+    ("tab-indentation", 1, 22, "YAML indents with spaces, not tabs"),
+    ("unclosed-quote", 1, 42, "runs on to line 43, where the parser stops"),
+    ("unclosed-bracket", 1, 22, "while parsing a flow sequence (begun at line 21)"),
+    ("unclosed-brace", 1, 45, "while parsing a flow mapping (begun at line 44)"),
+    ("colon-in-plain-text", 1, 23, "mapping values are not allowed"),
+    ("two-documents", 1, 45, "expected a single document"),
+    ("python-object-tag", 1, 30, "tag '!!python/object/apply:os.system' is not allowed"),
+    ("custom-tag", 1, 30, "tag '!include' is not allowed"),
+    ("binary-tag", 1, 30, "tag '!!binary' is not allowed"),
+    ("empty", 1, 1, "the file is empty"),
+    ("only-comments", 1, 1, "the file is empty"),
+    ("file-is-a-list", 1, 1, "expected a mapping with deck:, themes:, people: and judgments:, found a list"),
+    ("file-is-a-scalar", 1, 1, "expected a mapping with deck:, themes:, people: and judgments:, found 'just some"),
+    ("invalid-utf8", 1, 12, "not valid UTF-8 (byte 0xe6); save the file as UTF-8"),
+    ("alias-bomb", 1, 4, "the document expands to too many values"),
+    ("alias-bomb-keys", 1, 4, "the document expands to too many values"),
+    # inputs that look dangerous but must simply work (their content is checked in the tests below)
+    ("bom-crlf", 0, None, "2 judgments, 5 notes,"),
+    ("unicode-tags", 0, None, "2 judgments, 5 notes,"),
+    ("html-in-text", 0, None, "2 judgments, 5 notes,"),
+    ("yaml11-traps", 0, None, "2 judgments, 5 notes,"),
+]
+
+
+def run(*args: str):
+    result = CliRunner().invoke(main, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert "Traceback" not in result.output
+    return result
+
+
+def problem_lines(output: str, path: Path) -> list[tuple[int, int, str]]:
+    """(line, col, rest) of every ``path:line:col: ...`` line of the output."""
+    located = re.compile(re.escape(str(path)) + r":(\d+):(\d+): (.*)")
+    return [(int(m[1]), int(m[2]), m[3]) for m in map(located.fullmatch, output.splitlines()) if m]
+
+
+def test_table_covers_every_file_and_enough_kinds():
+    names = {name for name, *_ in TABLE}
+    assert names | {"many-problems"} == {p.stem for p in BAD.glob("*.yaml")}
+    assert sum(code == 1 for _, code, *_ in TABLE) >= 25
+
+
+@pytest.mark.parametrize(("name", "code", "line", "fragment"), TABLE, ids=[row[0] for row in TABLE])
+def test_bad_source(name, code, line, fragment):
+    path = BAD / f"{name}.yaml"
+    result = run("check", str(path))
+    assert result.exit_code == code, result.output
+    if line is None:
+        assert fragment in result.output
+        return
+    problems = problem_lines(result.output, path)
+    assert any(n == line and fragment in rest for n, _, rest in problems), result.output
+    if code == 1:
+        # every line but the summary is a located problem, one line each, in file order
+        lines = result.output.splitlines()
+        assert len(problems) == len(lines) - 1, result.output
+        assert lines[-1].endswith("nothing was written")
+        assert problems == sorted(problems)
+
+
+def test_every_problem_in_a_file_is_reported_at_once_sorted_by_line():
+    path = BAD / "many-problems.yaml"
+    result = run("check", str(path))
+    assert result.exit_code == 1
+    problems = problem_lines(result.output, path)
+    assert [(n, rest.split(":")[0]) for n, _, rest in problems] == [
+        (21, "judgments[0].speker"), (30, "judgments[0].cards[0].a"), (31, "judgments[0].cards[1].cloze"),
+        (35, "judgments[1].theme"), (44, "judgments[1].cards[1].items")]
+    assert "5 error(s)" in result.output
+
+
+def test_strict_turns_warnings_into_failures():
+    path = BAD / "cloze-numbering-gap.yaml"
+    assert run("check", str(path)).exit_code == 0
+    strict = run("check", "--strict", str(path))
+    assert strict.exit_code == 1
+    assert "warning(s) and --strict is on" in strict.output
+    assert run("check", "--strict", str(MINIMAL)).exit_code == 0
+
+
+@pytest.mark.parametrize("args", [["check", "--no-such-option"], ["build", "--bogus"], ["no-such-command"]])
+def test_usage_errors_exit_2(args):
+    result = run(*args)
+    assert result.exit_code == 2
+    assert "Error:" in result.output
+
+
+def notes_of(name: str):
+    notes, _ = generate(load_file(BAD / f"{name}.yaml"))
+    return {n.key: n for n in notes}
+
+
+def test_yaml_11_scalars_come_out_as_typed():
+    notes = notes_of("yaml11-traps")
+    assert notes["first/qa/1"].answer == "no"
+    assert notes["second/list/1"].answer == "yes; off; 1911; 02142; 1:10; 1:10; 2026-01-10; ~; 0x1F; 1e3; .inf"
+    assert "<li>02142</li>" in notes["second/list/1"].fields[1]
+
+
+def test_bom_and_crlf_just_work():
+    plain = notes_of("bom-crlf")
+    expected = {n.key: n for n in generate(load_file(MINIMAL))[0]}
+    assert {k: n.fields for k, n in plain.items()} == {k: n.fields for k, n in expected.items()}
+    assert not any("\r" in field or "\ufeff" in field for n in plain.values() for field in n.fields)
+
+
+def test_tags_with_spaces_are_normalised_and_unicode_tags_kept():
+    assert "agent_design" in notes_of("tag-with-spaces")["first/qa/1"].tags
+    assert {"主题::智能体", "café", "naïve-tag"} <= set(notes_of("unicode-tags")["first/qa/1"].tags)
+
+
+HTML_QUESTION = "In C++, what is vector&lt;int&gt; and is a&lt;b &amp; c?"
+HTML_ANSWER = "&lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(2)&gt;"
+HTML_CONTEXT = "Fish &amp; chips &lt;b&gt;bold&lt;/b&gt;"
+
+
+def test_html_in_text_is_escaped_in_the_note_fields():
+    note = notes_of("html-in-text")["first/qa/1"]
+    assert note.fields[:2] == (HTML_QUESTION, HTML_ANSWER)
+    assert note.fields[4] == HTML_CONTEXT
+
+
+def test_html_in_text_is_escaped_in_the_package_and_in_anki(tmp_path, anki):
+    src = tmp_path / "html.yaml"
+    shutil.copy(BAD / "html-in-text.yaml", src)
+    out = tmp_path / "html.apkg"
+    assert run("build", str(src), "-o", str(out)).exit_code == 0
+    with zipfile.ZipFile(out) as zf:
+        (tmp_path / "col.anki2").write_bytes(zf.read("collection.anki2"))
+    con = sqlite3.connect(tmp_path / "col.anki2")
+    stored = [row[0].split("\x1f") for row in con.execute("SELECT flds FROM notes")]
+    con.close()
+    question = next(f for f in stored if f[0] == HTML_QUESTION)
+    assert question[1] == HTML_ANSWER and question[4] == HTML_CONTEXT
+    assert not any("<script" in f or "<img" in f or "<b>" in f for fields in stored for f in fields)
+
+    anki.import_apkg(out)
+    imported = anki.note_by_key("first/qa/1")
+    assert (imported["Question"], imported["Answer"]) == (HTML_QUESTION, HTML_ANSWER)
+
+
+def test_python_tag_runs_nothing_and_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    src = tmp_path / "cards" / "evil.yaml"
+    src.parent.mkdir()
+    shutil.copy(BAD / "python-object-tag.yaml", src)
+    result = run("build", str(src), "-o", "out/evil.apkg")
+    assert result.exit_code == 1
+    assert "tag '!!python/object/apply:os.system' is not allowed; deckgen reads plain YAML only and never " \
+           "constructs objects" in result.output
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == ["cards", "cards/evil.yaml"]
+
+
+def test_alias_bomb_is_refused_quickly():
+    # a generous bound for slow CI machines; the benchmark figure is well under a second
+    start = time.monotonic()
+    result = run("check", str(BAD / "alias-bomb.yaml"))
+    elapsed = time.monotonic() - start
+    assert result.exit_code == 1
+    assert "too many values" in result.output
+    assert elapsed < 5
+
+
+def test_a_node_repeated_through_an_alias_is_reported_once():
+    path = BAD / "alias-bomb-keys.yaml"
+    result = run("check", str(path))
+    unknown = [rest for _, _, rest in problem_lines(result.output, path) if "unknown key" in rest]
+    assert len(unknown) == 300  # one per key written, not one per key per repetition
+    assert unknown[0].startswith("judgments[0].k0: ")
+
+
+# -- nothing lost ------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def built(tmp_path):
+    """A source built once into dist/: (source path, package path, ledger path, their bytes)."""
+    src = tmp_path / "cards" / "minimal.yaml"
+    src.parent.mkdir()
+    shutil.copy(MINIMAL, src)
+    out = tmp_path / "dist" / "minimal.apkg"
+    assert run("build", str(src), "-o", str(out)).exit_code == 0
+    ledger = src.parent / "minimal.ledger.json"
+    return src, out, ledger, out.read_bytes(), ledger.read_bytes()
+
+
+def edit_answer(src: Path) -> None:
+    """A valid edit, so that a build that succeeded would change both the package and the ledger."""
+    src.write_text(src.read_text(encoding="utf-8").replace("a: 唐杰", "a: 唐杰 (Tang Jie)"), encoding="utf-8")
+
+
+def test_a_bad_source_leaves_package_and_ledger_intact(built):
+    src, out, ledger, out_bytes, ledger_bytes = built
+    shutil.copy(BAD / "many-problems.yaml", src)
+    result = run("build", str(src), "-o", str(out))
+    assert result.exit_code == 1
+    assert "nothing was written" in result.output
+    assert out.read_bytes() == out_bytes and ledger.read_bytes() == ledger_bytes
+
+
+def test_an_unwritable_output_folder_is_a_clear_error_and_loses_nothing(built, tmp_path):
+    src, out, ledger, out_bytes, ledger_bytes = built
+    edit_answer(src)
+    (tmp_path / "blocker").write_text("a file where a folder should be")
+    result = run("build", str(src), "-o", str(tmp_path / "blocker" / "minimal.apkg"))
+    assert result.exit_code == 1
+    assert "cannot write here" in result.output
+    assert out.read_bytes() == out_bytes and ledger.read_bytes() == ledger_bytes
+
+
+def test_a_ledger_that_cannot_be_written_leaves_the_package_intact(built):
+    src, out, ledger, out_bytes, _ = built
+    edit_answer(src)
+    ledger.unlink()
+    ledger.mkdir()  # the ledger's place is taken by a folder: its rename would fail
+    result = run("build", str(src), "-o", str(out))
+    assert result.exit_code == 1
+    assert f"{ledger}: is a folder" in result.output
+    assert out.read_bytes() == out_bytes
+    assert [p.name for p in out.parent.iterdir()] == ["minimal.apkg"]  # no temporary files left behind
+
+
+def test_a_missing_output_folder_is_created(built, tmp_path):
+    src, *_ = built
+    out = tmp_path / "new" / "deeper" / "minimal.apkg"
+    assert run("build", str(src), "-o", str(out)).exit_code == 0
+    assert zipfile.ZipFile(out).namelist()[0] == "collection.anki2"
