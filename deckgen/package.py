@@ -173,4 +173,7 @@ def _stage(path: Path, data: bytes | Callable[[BinaryIO], None]) -> str:
     except OSError as err:
         Path(tmp).unlink(missing_ok=True)
         raise OutputError(f"{path}: cannot write ({err.strerror}); the previous file is unchanged") from None
+    except BaseException:  # e.g. Ctrl-C while a large package is written: leave no temporary file behind
+        Path(tmp).unlink(missing_ok=True)
+        raise
     return tmp
