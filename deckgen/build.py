@@ -96,6 +96,7 @@ def build(source: Source, *, selection: Selection | None = None, output: Path | 
     ledger_path = Ledger.path_for(source.path, source.deck_id)
     ledger, trouble = Ledger.read(ledger_path, source.deck_id)
     notes, problems = generate(source, progress)
+    tell("checking cards", 0, 0)
     warnings = [str(p) for p in sorted([*source.warnings, *problems, *lint(source, notes)])]
     if not notes:
         raise SourceError([Problem(source.path, 0, 0, "judgments", "no judgment has cards, so there is no note to "

@@ -36,8 +36,8 @@ def test_build_reports_each_step_to_its_end(cards_copy, tmp_path):
     result = build(load_file(cards_copy / "agi-next-2026.yaml"), output=tmp_path / "deck.apkg",
                    progress=lambda *call: calls.append(call))
     steps = [step for step, _ in groupby(c[0] for c in calls)]
-    assert steps == ["reading the ledger", "making notes", "comparing with the ledger", "preparing notes",
-                     "writing notes", "compressing", "writing the ledger"]
+    assert steps == ["reading the ledger", "making notes", "checking cards", "comparing with the ledger",
+                     "preparing notes", "writing notes", "compressing", "writing the ledger"]
     for _, group in groupby(calls, key=lambda c: c[0]):
         group = list(group)
         done = [d for _, d, _ in group]
