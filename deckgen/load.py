@@ -351,8 +351,8 @@ class _Reader:
     def ref(self, node: yaml.Node | None, path: str, known, what: str) -> str:
         """An id that must be one of ``known`` (ids whose definition is broken are ``''`` and never match)."""
         value = self.text(node, path)
-        known = sorted(k for k in known if k)
         if value and value not in known:
+            known = sorted(k for k in known if k)  # only for the message: sorting on every reference is quadratic
             self.error(node, path, f"unknown {what} '{_clip(value)}'{suggest(value, known)}; "
                                    + (f"known: {', '.join(known)}" if known else f"no valid {what} is defined"))
             return ""
