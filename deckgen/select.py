@@ -137,13 +137,23 @@ def inventory(source: Source, notes: list[Note], what: str) -> list[dict]:
     def count(chosen: list[Note]) -> dict:
         return {"judgments": len({n.judgment.number for n in chosen}), "notes": len(chosen)}
 
+    def grouped(keys_of) -> dict[str, list[Note]]:
+        """Notes by each key ``keys_of(note)`` gives: one pass, not one pass per theme or person."""
+        out: dict[str, list[Note]] = {}
+        for n in notes:
+            for key in set(keys_of(n)):
+                out.setdefault(key, []).append(n)
+        return out
+
     if what == "themes":
-        family = {t.id: {t.id, *(c.id for c in source.themes if c.parent == t.id)} for t in source.themes}
-        return [{"id": t.id, "name": t.label, "parent": t.parent or "",
-                 **count([n for n in notes if n.judgment.theme in family[t.id]])} for t in source.themes]
+        parent = {t.id: t.parent for t in source.themes}
+        by_theme = grouped(lambda n: (n.judgment.theme, parent.get(n.judgment.theme)))  # a theme has its subthemes'
+        return [{"id": t.id, "name": t.label, "parent": t.parent or "", **count(by_theme.get(t.id, []))}
+                for t in source.themes]
     if what == "people":
+        by_person = grouped(lambda n: n.speakers)
         return [{"id": p.id, "name": p.name, "roman": p.roman, "affiliation": p.affiliation,
-                 **count([n for n in notes if p.id in n.speakers])} for p in source.people]
+                 **count(by_person.get(p.id, []))} for p in source.people]
     if what == "decks":
         rows = []
         for d in source.decks:
