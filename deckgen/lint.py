@@ -282,12 +282,12 @@ def duplicate_questions(source: Source, notes: Sequence[Note]) -> Iterator[Probl
             reported.add((first.key, note.key))
             yield _dup(note, first, "the same question as")
             continue
-        for key in _near_keys(note):
+        for key in _near_keys(toks):
             filed = near.setdefault(hash(key), note)
             if filed is note:
                 continue
             candidates = filed if isinstance(filed, list) else [filed]
-            other = next((n for n in candidates if key in _near_keys(n)), None)
+            other = next((n for n in candidates if key in _near_keys(tokens(n.question))), None)
             if other is None:
                 near[hash(key)] = [*candidates, note]
             elif (other.key, note.key) not in reported:
@@ -295,10 +295,10 @@ def duplicate_questions(source: Source, notes: Sequence[Note]) -> Iterator[Probl
                 yield _dup(note, other, "nearly the same question as")
 
 
-def _near_keys(note: Note) -> list[frozenset[str]]:
-    """The word set of ``note``'s question (filler dropped, words stemmed) and, for a question of at least
+def _near_keys(question_tokens: list[str]) -> list[frozenset[str]]:
+    """The word set of a question's tokens (filler dropped, words stemmed) and, for a question of at least
     :data:`NEAR_DUPLICATE_MIN_TOKENS` words, that set with each one word left out."""
-    words = frozenset(_stem(t) for t in tokens(note.question) if t not in _FILLER)
+    words = frozenset(_stem(t) for t in question_tokens if t not in _FILLER)
     if len(words) < NEAR_DUPLICATE_MIN_TOKENS:
         return [words]
     return [words, *(words - {w} for w in words)]
