@@ -318,6 +318,10 @@ def machine() -> str:
             f"Python {platform.python_version()}, {platform.system()} {platform.release()}")
 
 
+def _growth(small: Runs, large: Runs) -> str:
+    return f"{large.time / small.time:.2f}× [{large.best / small.best:.2f}×]"
+
+
 def report(sizes: list[SizeResult], startup: dict[str, Runs], full: bool) -> str:
     lines = [f"machine: {machine()}", ""]
     lines.append("| judgments | notes | deckgen rebuild s | deckgen first build s | baseline s | time ratio "
@@ -336,10 +340,10 @@ def report(sizes: list[SizeResult], startup: dict[str, Runs], full: bool) -> str
                  "rebuild and first build). Ratios are deckgen / baseline.")
     growth = [(a, b) for a in sizes for b in sizes if b.n == 10 * a.n]
     for a, b in growth:
-        lines.append(f"growth {a.n:,} → {b.n:,} judgments ({b.notes / a.notes:.0f}× notes): deckgen rebuild "
-                     f"{b.rebuild.time / a.rebuild.time:.2f}×, first build {b.first.time / a.first.time:.2f}×, "
-                     f"baseline {b.baseline.time / a.baseline.time:.2f}×, "
-                     f"baseline with GC off {b.baseline_gc_off.time / a.baseline_gc_off.time:.2f}×")
+        lines.append(f"growth {a.n:,} → {b.n:,} judgments ({b.notes / a.notes:.0f}× notes), medians [mins]: "
+                     f"deckgen rebuild {_growth(a.rebuild, b.rebuild)}, first build {_growth(a.first, b.first)}, "
+                     f"baseline {_growth(a.baseline, b.baseline)}, "
+                     f"baseline with GC off {_growth(a.baseline_gc_off, b.baseline_gc_off)}")
     lines.append("")
     lines.append("| command | wall ms | ratio |")
     lines.append("|---|---:|---:|")
