@@ -158,9 +158,14 @@ def build(sources, theme, speaker, tag, judgment, output, name, subdecks, decks,
     from .load import suggest
     from .select import Selection
 
+    selection = Selection(theme, speaker, tag, judgment)
+    if decks and all_decks:
+        raise click.UsageError("--deck and --all both choose decks; use one of them")
+    if (decks or all_decks) and (selection or name):
+        raise click.UsageError("named decks (--deck, --all) bring their own selection and name; drop "
+                               "--theme/--speaker/--tag/--judgment/--name, or build without --deck/--all")
     with _ProgressBar("reading sources") as progress:
         loaded = _load(sources)
-        selection = Selection(theme, speaker, tag, judgment)
         jobs = []  # keyword arguments for build(), one per deck
         for src in loaded:
             named = {d.key: d for d in src.decks}
@@ -184,6 +189,11 @@ def build(sources, theme, speaker, tag, judgment, output, name, subdecks, decks,
         _print_table(results)
 
 
+_KIND_ORDER = ("qa", "concept", "list", "cloze")
+_MAX_LISTED = 20
+"""Added notes listed by key in a build report before the rest are only counted."""
+
+
 def _print_build(result) -> None:
     from .build import card_count
 
@@ -192,15 +202,19 @@ def _print_build(result) -> None:
     click.echo(f"{verb} {result.output}  (deck \"{result.deck_name}\")")
     click.echo(f"  {len(result.notes)} notes, {result.cards} cards")
     src = result.source
-    groups = (("by theme", lambda n: src.theme(n.judgment.theme).label), ("by kind ", lambda n: n.spec.kind))
-    for label, group in groups:
-        notes, cards = Counter(), Counter()
-        for n in result.notes:
-            notes[group(n)] += 1
-            cards[group(n)] += card_count(n)
-        click.echo(f"  {label} (notes/cards): " + " · ".join(f"{g} {notes[g]}/{cards[g]}" for g in notes))
+    themes = [src.theme_path(n.judgment.theme) for n in result.notes]
+    kinds = [n.spec.kind for n in result.notes]
+    for label, keys, order in (("by theme", themes, dict.fromkeys(themes)), ("by kind ", kinds, _KIND_ORDER)):
+        notes, cards = Counter(keys), Counter()
+        for key, n in zip(keys, result.notes, strict=True):
+            cards[key] += card_count(n)
+        click.echo(f"  {label} (notes/cards): " + " · ".join(f"{g} {notes[g]}/{cards[g]}" for g in order if g in notes))
     click.echo(f"  changes since the last build ({result.ledger_path}): added {len(p.added)} · "
                f"changed {len(p.changed)} · unchanged {p.unchanged} · removed {len(p.removed)}")
+    for c in p.added[:_MAX_LISTED]:
+        click.echo(f"    added {c.key}")
+    if len(p.added) > _MAX_LISTED:
+        click.echo(f"    … and {len(p.added) - _MAX_LISTED} more added")
     for c in p.changed:
         click.echo(f"    changed {c.key}")
         if c.old_question != c.question:
@@ -235,21 +249,23 @@ def _print_table(results) -> None:
 def check(sources, strict):
     """Validate SOURCES (default cards/) without writing anything. Exit 0 if valid, 1 if not.
 
+    Runs every check a build runs: the schema, card generation, the quality lint, and the identity guards
+    against the build ledger (e.g. a card whose question and answer both changed, as after a reorder).
+
     \b
     Examples:
       deckgen check
       deckgen check --strict cards/agi-next-2026.yaml
     """
-    from .generate import generate
-    from .lint import lint
+    from .build import build as run_build
 
     total_warnings = 0
     for src in _load(sources):
-        notes, problems = generate(src)
-        warnings = sorted([*src.warnings, *problems, *lint(src, notes)])
-        _print_warnings(str(w) for w in warnings)
-        total_warnings += len(warnings)
-        click.echo(f"{src.path}: {len(src.judgments)} judgments, {len(notes)} notes, {len(warnings)} warning(s)")
+        result = run_build(src, dry_run=True)  # everything a build checks, including the ledger's identity guards
+        _print_warnings(result.warnings)
+        total_warnings += len(result.warnings)
+        click.echo(f"{src.path}: {len(src.judgments)} judgments, {len(result.notes)} notes, "
+                   f"{len(result.warnings)} warning(s)")
     if strict and total_warnings:
         click.echo(f"deckgen: {total_warnings} warning(s) and --strict is on", err=True)
         sys.exit(1)
@@ -294,6 +310,12 @@ def list_(args, theme, speaker, tag, judgment, fmt):
       deckgen list --speaker tang-jie --format tsv > tang-jie.txt
     """
     what, sources = (args[0], args[1:]) if args and args[0] in LISTABLE else ("notes", args)
+    if args and what == "notes" and args[0] not in LISTABLE and not Path(args[0]).exists() \
+            and "/" not in args[0] and "." not in args[0]:
+        from .load import suggest
+
+        raise click.UsageError(f"'{args[0]}' is neither a source file or folder nor something to list"
+                               f"{suggest(args[0], LISTABLE)}; WHAT is one of {', '.join(LISTABLE)}")
     from . import listing
 
     if what != "notes":
@@ -352,7 +374,8 @@ def preview(sources, theme, speaker, tag, judgment, output, open_):
     if open_:
         import webbrowser
 
-        webbrowser.open(output.resolve().as_uri())
+        if not webbrowser.open(Path(output).resolve().as_uri()):
+            click.echo(f"No web browser found; open {Path(output).resolve()} yourself.", err=True)
 
 
 @main.command()
@@ -373,8 +396,8 @@ def stats(sources):
     console = Console()
     for src in _load(sources):
         s = deck_stats(src)
-        console.print(f"[bold]{s.name}[/bold]  {s.path}: {s.judgments} judgments, {s.notes} notes, "
-                      f"{s.cards} cards, {s.warnings} warning(s)")
+        click.echo(f"{s.name}  {s.path}: {s.judgments} judgments, {s.notes} notes, {s.cards} cards, "
+                   f"{s.warnings} warning(s)")
         for title, rows in (("theme", s.by_theme), ("speaker", s.by_speaker), ("kind", s.by_kind)):
             table = Table(title=f"by {title}", title_justify="left")
             table.add_column(title)

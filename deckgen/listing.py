@@ -50,10 +50,11 @@ def gather(sources: Sequence[Source], selection: Selection) -> tuple[list[Select
         groups.append(Selected(source, select(source, notes, selection), deck_name_for(source, selection)))
     return groups, sorted(warnings)
 
-RECORD_FIELDS = ("deck", "key", "guid", "kind", "judgment", "theme", "speakers", "question", "answer", "tags",
-                 "cards")
-"""Keys of :func:`records` in order: source deck id, note key, GUID, ``qa``/``cloze``, judgment number, theme
-id, speaker ids (list), plain-text question and answer, tags (list), number of cards."""
+RECORD_FIELDS = ("deck", "key", "guid", "kind", "note_type", "judgment", "theme", "speakers", "question", "answer",
+                 "tags", "cards")
+"""Keys of :func:`records` in order: source deck id, note key, GUID, card-spec kind (``qa``/``concept``/``list``/
+``cloze``), note type name, judgment number, theme id, speaker ids (list; empty for an editors' note),
+plain-text question and answer, tags (list), number of cards."""
 
 TSV_HEADERS = ("#separator:tab", "#html:true", "#notetype column:1", "#deck column:2", "#guid column:3",
                "#tags column:11")
@@ -71,10 +72,11 @@ def records(groups: Groups) -> list[dict]:
         "deck": source.deck_id,
         "key": note.key,
         "guid": note.guid,
-        "kind": note.kind,
+        "kind": note.spec.kind,
+        "note_type": note.note_type.name,
         "judgment": note.judgment.number,
         "theme": note.judgment.theme,
-        "speakers": list(note.judgment.speakers),
+        "speakers": list(note.speakers),
         "question": note.question,
         "answer": note.answer,
         "tags": list(note.tags),
@@ -118,7 +120,7 @@ def plain_lines(groups: Groups) -> str:
     recs = records(groups)
     theme_w = max((len(r["theme"]) for r in recs), default=0)
     key_w = max((len(r["key"]) for r in recs), default=0)
-    return "".join(f"{r['judgment']:>2}  {r['theme']:<{theme_w}}  {r['kind']:<5}  {r['key']:<{key_w}}  "
+    return "".join(f"{r['judgment']:>2}  {r['theme']:<{theme_w}}  {r['kind']:<7}  {r['key']:<{key_w}}  "
                    f"{r['question']} → {r['answer']}\n" for r in recs)
 
 
@@ -138,13 +140,13 @@ def rich_table(group: Selected):
     for theme, theme_notes in themes.items():
         table = Table(title=Text(source.theme_path(theme)), title_justify="left", title_style="bold", expand=True)
         table.add_column("#", justify="right", width=2)
-        table.add_column("Kind", width=5)
+        table.add_column("Kind", width=7)
         table.add_column("Question", ratio=5, overflow="fold")
         table.add_column("Answer", style="cyan", ratio=3, overflow="fold")
         table.add_column("Key", style="dim", ratio=2, overflow="fold")
         for note in theme_notes:
             # Text objects, not strings: rich would read "[...]" or "[bold]" in a source as markup.
-            table.add_row(str(note.judgment.number), note.kind, Text(note.question), Text(note.answer),
+            table.add_row(str(note.judgment.number), note.spec.kind, Text(note.question), Text(note.answer),
                           Text(note.key))
         parts.append(table)
     return Group(*parts)

@@ -58,12 +58,13 @@ class Selection:
         return out
 
     def label(self, source: Source) -> str:
-        """Human suffix for the deck name: ``"Agent"``, ``"林俊旸"``, ``"判断 12-17,25"``, joined by `` · ``."""
+        """Human suffix for the deck name: ``"Agent"``, ``"林俊旸 Lin Junyang"``, ``"判断 12-17,25"``, joined by
+        `` · `` (the shipped named decks use the same names, so ``--speaker x`` and ``--deck x`` agree)."""
         parts = []
         if self.themes:
             parts.append(" + ".join(source.theme(t).label for t in self.themes))
         if self.speakers:
-            parts.append(" + ".join(source.person(p).name for p in self.speakers))
+            parts.append(" + ".join(f"{source.person(p).name} {source.person(p).roman}" for p in self.speakers))
         if self.tags:
             parts.append(" + ".join(self.tags))
         if self.judgments:

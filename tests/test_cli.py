@@ -91,3 +91,40 @@ def test_python_dash_m(in_project):
     proc = subprocess.run([sys.executable, "-m", "deckgen", "check"], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert "40 judgments" in proc.stdout
+
+
+@pytest.mark.parametrize("args", [
+    ["build", "--all", "--theme", "agent"],
+    ["build", "--deck", "agent", "--speaker", "tang-jie"],
+    ["build", "--deck", "agent", "--all"],
+    ["build", "--deck", "agent", "--name", "X"],
+    ["build", "--all", "-o", "one.apkg"],
+    ["list", "speakers"],
+])
+def test_conflicting_or_unknown_options_are_usage_errors(in_project, args):
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    assert not (in_project / "dist").exists()
+
+
+def test_check_warns_when_a_card_without_id_changes_question_and_answer(in_project):
+    source = in_project / "cards" / "agi-next-2026.yaml"
+    text = source.read_text(encoding="utf-8")
+    removed = ('      - q: "What did 智谱 (Zhipu) decide to bet on after internal discussion?"\n'
+               "        a: Coding\n")
+    assert removed in text
+    source.write_text(text.replace(removed, ""), encoding="utf-8")  # later cards of judgment 7 shift up
+    result = run("check", "--strict")
+    assert result.exit_code == 1
+    assert "zhipu-bets-on-coding/qa/2: question and answer both changed" in result.output
+    assert "explicit ids" in result.output
+
+
+def test_build_report_names_added_notes(in_project):
+    source = in_project / "cards" / "agi-next-2026.yaml"
+    source.write_text(source.read_text(encoding="utf-8").replace(
+        "        a: Coding\n", "        a: Coding\n      - {q: \"Which added question is this?\", a: New}\n", 1),
+        encoding="utf-8")
+    result = run("build")
+    assert result.exit_code == 0, result.output
+    assert "added 1 ·" in result.output and "    added zhipu-bets-on-coding/qa/5" in result.output

@@ -38,3 +38,33 @@ def test_every_command_is_documented_with_help(command):
 def test_ruff_is_clean():
     proc = subprocess.run([sys.executable, "-m", "ruff", "check", str(ROOT)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def readme_block(command: str) -> str:
+    """The text of the README's example output block that starts with ``$ <command>``."""
+    return re.search(rf"```text\n\$ {re.escape(command)}\n(.*?)```", README, re.S).group(1)
+
+
+def test_readme_list_people_example_is_real_output(cards_copy, monkeypatch):
+    monkeypatch.chdir(cards_copy.parent)
+    result = CliRunner().invoke(main, ["list", "people"])
+    assert result.exit_code == 0
+    assert result.output == readme_block("deckgen list people")
+
+
+def test_readme_build_example_counts_are_the_real_decks(cards_copy, monkeypatch):
+    monkeypatch.chdir(cards_copy.parent)
+    result = CliRunner().invoke(main, ["build", "--dry-run"])
+    counts = re.search(r"^  \d+ notes, \d+ cards$", result.output, re.M).group(0)
+    assert counts in readme_block("deckgen build").splitlines()
+
+
+def test_readme_error_example_is_real_output(cards_copy, monkeypatch):
+    monkeypatch.chdir(cards_copy.parent)
+    example = re.search(r"```text\n(cards/agi-next-2026\.yaml:\d+:\d+: .*?)```", README, re.S).group(1)
+    source = cards_copy / "agi-next-2026.yaml"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("speakers: [yao-shunyu]", "speakers: [yao-shunyo]", 1), encoding="utf-8")
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code == 1
+    assert result.output == example

@@ -48,9 +48,10 @@ def test_json_lists_every_note_with_its_identity(in_project, notes):
     assert all(tuple(r) == RECORD_FIELDS for r in records)
     for rec, note in zip(records, all_notes, strict=True):
         assert rec["guid"] == note.guid == guid_for(source.deck_id, rec["key"])
-        assert (rec["kind"], rec["judgment"], rec["theme"]) == (note.kind, note.judgment.number, note.judgment.theme)
+        assert (rec["kind"], rec["note_type"]) == (note.spec.kind, note.note_type.name)
+        assert (rec["judgment"], rec["theme"]) == (note.judgment.number, note.judgment.theme)
         assert (rec["question"], rec["answer"], rec["tags"]) == (note.question, note.answer, list(note.tags))
-        assert rec["speakers"] == list(note.judgment.speakers) and rec["cards"] == card_count(note)
+        assert rec["speakers"] == list(note.speakers) and rec["cards"] == card_count(note)
 
 
 def test_json_honours_the_selection_options(in_project, notes):
@@ -68,7 +69,7 @@ def test_csv_has_a_header_and_one_row_per_note(in_project, notes):
     assert tuple(rows[0]) == RECORD_FIELDS
     for row, note in zip(rows, all_notes, strict=True):
         assert row["guid"] == note.guid and row["question"] == note.question
-        assert row["tags"].split() == list(note.tags) and row["speakers"].split() == list(note.judgment.speakers)
+        assert row["tags"].split() == list(note.tags) and row["speakers"].split() == list(note.speakers)
 
 
 def test_what_word_notes_is_the_default(in_project):
