@@ -152,13 +152,17 @@ def build(sources, theme, speaker, tag, judgment, output, name, subdecks, decks,
       deckgen build --all
       deckgen build --dry-run
     """
-    from .build import DEFAULT_OUT_DIR
+    from .build import DEFAULT_OUT_DIR, default_output
     from .build import build as run_build
     from .errors import SelectionError
     from .load import suggest
     from .select import Selection
 
     selection = Selection(theme, speaker, tag, judgment)
+    if output is not None and (str(output) in ("", ".") or output.is_dir()):
+        raise click.UsageError(f"-o/--output needs a file name, e.g. -o dist/deck.apkg (got '{output}')")
+    if name is not None and not name.strip():
+        raise click.UsageError("--name must not be empty")
     if decks and all_decks:
         raise click.UsageError("--deck and --all both choose decks; use one of them")
     if (decks or all_decks) and (selection or name):
@@ -166,7 +170,7 @@ def build(sources, theme, speaker, tag, judgment, output, name, subdecks, decks,
                                "--theme/--speaker/--tag/--judgment/--name, or build without --deck/--all")
     with _ProgressBar("reading sources") as progress:
         loaded = _load(sources)
-        jobs = []  # keyword arguments for build(), one per deck
+        jobs = []  # keyword arguments for build(), one per deck, each with its output path
         for src in loaded:
             named = {d.key: d for d in src.decks}
             unknown = [key for key in decks if key not in named]
@@ -174,19 +178,36 @@ def build(sources, theme, speaker, tag, judgment, output, name, subdecks, decks,
                 raise SelectionError(f"no deck '{unknown[0]}' in {src.path}{suggest(unknown[0], named)}; "
                                      f"decks: {', '.join(named) or 'none defined'}")
             if all_decks or not decks:
-                jobs.append(dict(source=src, selection=selection, name=name, output=output))
+                jobs.append(dict(source=src, selection=selection, name=name,
+                                 output=output or default_output(src, selection)))
             for d in src.decks if all_decks else [named[k] for k in decks]:
                 jobs.append(dict(source=src, selection=Selection.from_options(d.selection), name=d.name,
                                  description=d.description or None,
                                  output=output or DEFAULT_OUT_DIR / f"{src.deck_id}-{d.key}.apkg"))
         if output and len(jobs) > 1:
             raise click.UsageError("-o/--output needs exactly one deck to build; drop it to use dist/<deck>.apkg")
+        _refuse_shared_outputs(jobs)
+        if len(jobs) > 1 and not dry_run:  # all or nothing: every deck must build before any file is written
+            for job in jobs:
+                run_build(subdecks=subdecks, dry_run=True, **job)
         results = [run_build(subdecks=subdecks, dry_run=dry_run, progress=progress, **job) for job in jobs]
     for result in results:
         _print_warnings(result.warnings)
         _print_build(result)
     if len(results) > 1:
         _print_table(results)
+
+
+def _refuse_shared_outputs(jobs) -> None:
+    """Usage error if two decks of one command would be written to the same file."""
+    seen: dict = {}
+    for job in jobs:
+        path = Path(job["output"]).resolve()
+        label = job["name"] or job["source"].name
+        if path in seen:
+            raise click.UsageError(f"'{seen[path]}' and '{label}' would both be written to {job['output']}; "
+                                   "give the named deck another key or build them separately with -o")
+        seen[path] = label
 
 
 _KIND_ORDER = ("qa", "concept", "list", "cloze")
@@ -233,12 +254,13 @@ def _print_build(result) -> None:
 def _print_table(results) -> None:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title="Decks built" if results[0].written else "Decks (dry run)", title_justify="left")
     for column, justify in (("deck", "left"), ("notes", "right"), ("cards", "right"), ("file", "left")):
         table.add_column(column, justify=justify)
     for r in results:
-        table.add_row(r.deck_name, str(len(r.notes)), str(r.cards), str(r.output))
+        table.add_row(Text(r.deck_name), str(len(r.notes)), str(r.cards), Text(str(r.output)))
     click.echo("")
     Console(width=200 if not sys.stdout.isatty() else None).print(table)
 
@@ -364,10 +386,17 @@ def preview(sources, theme, speaker, tag, judgment, output, open_):
       deckgen preview --theme agent -o agent.html
     """
     from .build import card_count
+    from .ledger import Ledger
     from .package import write_all_atomic
     from .preview import preview_html
 
     groups = _gather(sources, theme, speaker, tag, judgment)
+    inputs = set()
+    for g in groups:
+        media = [m for n in g.notes for m in n.media]
+        inputs |= {Path(p).resolve() for p in (g.source.path, Ledger.path_for(g.source.path, g.source.deck_id), *media)}
+    if Path(output).resolve() in inputs:
+        raise click.UsageError(f"-o {output} is one of the sources, ledgers or media files; choose another file")
     write_all_atomic([(output, preview_html(groups).encode("utf-8"))])
     notes = [n for g in groups for n in g.notes]
     click.echo(f"Wrote {output}  ({sum(card_count(n) for n in notes)} cards from {len(notes)} notes)")
@@ -390,6 +419,7 @@ def stats(sources):
     """
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     from .stats import deck_stats
 
@@ -404,7 +434,7 @@ def stats(sources):
             table.add_column("notes", justify="right")
             table.add_column("cards", justify="right")
             for label, notes, cards in rows:
-                table.add_row(label, str(notes), str(cards))
+                table.add_row(Text(label), str(notes), str(cards))
             console.print(table)
         table = Table(title="lint", title_justify="left")
         table.add_column("rule")

@@ -116,12 +116,17 @@ def anki_tsv(groups: Groups) -> str:
 
 
 def plain_lines(groups: Groups) -> str:
-    """One line per note for a pipe or a file: judgment number, theme id, kind, key, ``question → answer``."""
+    """One line per note for a pipe or a file: judgment number, theme id, kind, key, ``question → answer``
+    (line breaks inside a question or answer are shown as ``⏎`` so that a note stays on one line)."""
     recs = records(groups)
     theme_w = max((len(r["theme"]) for r in recs), default=0)
     key_w = max((len(r["key"]) for r in recs), default=0)
+
+    def one_line(text: str) -> str:
+        return " ⏎ ".join(text.splitlines())
+
     return "".join(f"{r['judgment']:>2}  {r['theme']:<{theme_w}}  {r['kind']:<7}  {r['key']:<{key_w}}  "
-                   f"{r['question']} → {r['answer']}\n" for r in recs)
+                   f"{one_line(r['question'])} → {one_line(r['answer'])}\n" for r in recs)
 
 
 def rich_table(group: Selected):

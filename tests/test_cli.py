@@ -128,3 +128,54 @@ def test_build_report_names_added_notes(in_project):
     result = run("build")
     assert result.exit_code == 0, result.output
     assert "added 1 ·" in result.output and "    added zhipu-bets-on-coding/qa/5" in result.output
+
+
+@pytest.mark.parametrize("args", [
+    ["build", "-o", ""],
+    ["build", "-o", "cards"],
+    ["build", "--name", "  "],
+    ["preview", "-o", "cards/agi-next-2026.yaml"],
+    ["preview", "-o", "cards/agi-next-2026.ledger.json"],
+])
+def test_bad_output_or_name_is_a_usage_error_and_touches_nothing(in_project, args):
+    before = {p: p.read_bytes() for p in (in_project / "cards").glob("*.*")}
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    assert {p: p.read_bytes() for p in (in_project / "cards").glob("*.*")} == before
+
+
+def test_all_refuses_two_decks_writing_one_file(in_project):
+    source = in_project / "cards" / "agi-next-2026.yaml"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("  - key: tang-jie\n", "  - key: agent-again\n    name: Again\n"
+                                   "    select: {theme: [agent]}\n  - key: tang-jie\n", 1), encoding="utf-8")
+    (in_project / "cards" / "other.yaml").write_text(
+        text.replace("id: agi-next-2026", "id: agi-next-2026-agent", 1), encoding="utf-8")
+    result = run("build", "--all")
+    assert result.exit_code == 2
+    assert "would both be written to dist/agi-next-2026-agent.apkg" in result.output
+    assert not (in_project / "dist").exists()
+
+
+def test_all_writes_nothing_when_one_named_deck_fails(in_project):
+    source = in_project / "cards" / "agi-next-2026.yaml"
+    source.write_text(source.read_text(encoding="utf-8").replace(
+        "    select: {speaker: [tang-jie]}\n", "    select: {speaker: [tang-jie], judgment: ['1']}\n", 1),
+        encoding="utf-8")
+    ledger = (in_project / "cards" / "agi-next-2026.ledger.json").read_bytes()
+    result = run("build", "--all")
+    assert result.exit_code == 1
+    assert not (in_project / "dist").exists()
+    assert (in_project / "cards" / "agi-next-2026.ledger.json").read_bytes() == ledger
+
+
+def test_source_text_that_looks_like_rich_markup_is_printed_literally(in_project):
+    source = in_project / "cards" / "agi-next-2026.yaml"
+    source.write_text(source.read_text(encoding="utf-8").replace(
+        "name: AGI-Next 2026 · Agent\n", "name: \"Reddit [/r/LocalLLaMA] [bold]x\"\n", 1).replace(
+        "en: Divergence\n", "en: \"Div [/r/x]\"\n", 1), encoding="utf-8")
+    result = run("build", "--all", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "Reddit [/r/LocalLLaMA] [bold]x" in result.output
+    stats = run("stats")
+    assert stats.exit_code == 0 and "分化 Div [/r/x]" in stats.output
