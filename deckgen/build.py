@@ -81,8 +81,9 @@ def build(source: Source, *, selection: Selection | None = None, output: Path | 
     :func:`default_output` unless ``output`` is; ``description`` replaces the source's deck description
     (the source credit is appended either way). ``subdecks`` puts each theme in its own subdeck
     (``AGI-Next 2026::分化 Divergence``). The ledger next to the source decides every ``mod`` (see
-    :mod:`deckgen.ledger`); if a changed note was last packaged in this very second, the build sleeps
-    until the next second (at most 1 s) so that no ``mod`` lies in the future. ``progress`` is told what
+    :mod:`deckgen.ledger`); if a changed note
+    was last packaged in this very second, the build sleeps until the next second (under 2 s:
+    :data:`deckgen.ledger.MAX_AHEAD`) so that no ``mod`` lies in the future. ``progress`` is told what
     the build is doing and how far it got (see :mod:`deckgen.progress`); the CLI shows it as a progress bar.
 
     Raises :class:`deckgen.errors.SourceError` (broken notes, or no notes at all), :class:`SelectionError`
@@ -94,7 +95,8 @@ def build(source: Source, *, selection: Selection | None = None, output: Path | 
     # The ledger is read before the notes are made: parsing it briefly needs about as much memory again as
     # it holds, which the notes then reuse instead of piling on top (peak memory at 60,000 notes: -40 MB).
     ledger_path = Ledger.path_for(source.path, source.deck_id)
-    ledger, trouble = Ledger.read(ledger_path, source.deck_id)
+    now = int(clock())
+    ledger, trouble = Ledger.read(ledger_path, source.deck_id, now)
     notes, problems = generate(source, progress)
     tell("checking cards", 0, 0)
     warnings = [str(p) for p in sorted([*source.warnings, *problems, *lint(source, notes)])]

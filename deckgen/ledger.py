@@ -9,7 +9,9 @@ whole seconds. Field content is never compared. Note types follow the same rule.
   the user edited inside Anki;
 * give a **changed** note ``max(now, previous + 1)`` — newer than the last package even within one second;
 * give a **new** note ``now``; and never a time in the future (the build waits out the rest of a second
-  rather than stamp one; see :meth:`Plan.not_before`).
+  rather than stamp one; see :func:`not_before`). A note with a future ``mod`` in Anki takes no update
+  until then, so a ledger recording one (more than :data:`MAX_AHEAD` s ahead, e.g. from a machine whose
+  clock is ahead) is treated as corrupt, like any value of the wrong type.
 
 The ledger file sits next to the source (``<deck-id>.ledger.json``), is committed with it, and is JSON with
 one line per note, sorted by note key, so ``git diff`` shows exactly which notes a change touched.
@@ -20,6 +22,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -27,6 +31,76 @@ from typing import BinaryIO
 from .notetypes import NoteType
 
 FORMAT = 1
+
+OLDEST_MOD = 946684800
+"""2000-01-01 in epoch seconds: a ``mod`` before it cannot come from a deckgen build (the ledger is corrupt)."""
+MAX_AHEAD = 1
+"""Seconds a recorded ``mod`` may lie ahead of this machine's clock (clocks a second apart, or a clock set back
+a little). Anything later — e.g. written on a machine whose clock is minutes ahead — makes the record corrupt:
+stamping past it would put a future ``mod`` into Anki, which blocks every later update of that note until then.
+So the build never waits more than ``MAX_AHEAD + 1`` seconds (see :func:`not_before`)."""
+_TYPE_ID = re.compile(r"[1-9][0-9]{0,18}")
+_MAX_ID = (1 << 63) - 1
+
+
+class Corrupt(ValueError):
+    """A ledger has the wrong shape or impossible values."""
+
+
+def check_mod(value, where: str, now: int) -> int:
+    """``value`` if it is a plausible ``mod`` (an int, not a bool, from 2000 up to ``now + MAX_AHEAD``);
+    raises :class:`Corrupt` naming ``where`` otherwise."""
+    if type(value) is not int:
+        raise Corrupt(f"{where}: mod {_clip(value)} is not a whole number of seconds")
+    if value < OLDEST_MOD:
+        raise Corrupt(f"{where}: mod {value} is before the year 2000")
+    if value > now + MAX_AHEAD:
+        raise Corrupt(f"{where}: mod {_clip(value)} is {_clip(value - now)} s in the future (written on a machine "
+                      "whose clock is ahead?)")
+    return value
+
+
+def type_id_key(key: str, where: str) -> int:
+    """A note-type id written as a JSON object key (``"1768331001"``, ASCII digits only) as an int."""
+    if not _TYPE_ID.fullmatch(key) or int(key) > _MAX_ID:
+        raise Corrupt(f"{where}: {_clip(key)} is not a note-type id")
+    return int(key)
+
+
+def fields_of(raw, where: str, required: dict[str, type], optional: dict[str, type] | None = None) -> dict:
+    """The JSON object ``raw`` checked to have exactly the ``required`` keys (and any of ``optional``), each
+    value of the type given (``int`` excludes bools); raises :class:`Corrupt` naming ``where`` otherwise."""
+    if not isinstance(raw, dict):
+        raise Corrupt(f"{where}: not a JSON object")
+    optional = optional or {}
+    missing = [k for k in required if k not in raw]
+    unknown = [k for k in raw if k not in required and k not in optional]
+    if missing or unknown:
+        what = [f"missing {', '.join(missing)}"] if missing else []
+        what += [f"unknown {_clip(unknown)}"] if unknown else []
+        raise Corrupt(f"{where}: {'; '.join(what)}")
+    for k, v in raw.items():
+        kind = required.get(k) or optional[k]
+        if type(v) is not kind:
+            raise Corrupt(f"{where}.{k}: {_clip(v)} is not a {kind.__name__}")
+    return raw
+
+
+def load_json(raw: str):
+    """``json.loads``, with every way a hand-edited or damaged file can make it fail (bad syntax, nesting too
+    deep, numbers too long to convert) raised as :class:`Corrupt`."""
+    try:
+        return json.loads(raw)
+    except RecursionError:
+        raise Corrupt("nested too deeply") from None
+    except ValueError as err:
+        raise Corrupt(str(err)[:200]) from None
+
+
+def _clip(value) -> str:
+    """``repr(value)`` cut to 40 characters, for messages about damaged files."""
+    text = repr(value) if not isinstance(value, int) or value.bit_length() < 200 else "a huge number"
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 @dataclass(frozen=True)
@@ -41,6 +115,10 @@ class Entry:
     explicit_id: bool = False
 
 
+_ENTRY = {"key": str, "hash": str, "mod": int}
+_ENTRY_OPTIONAL = {"question": str, "answer": str, "explicit_id": bool}
+
+
 @dataclass(frozen=True)
 class TypeEntry:
     """What the ledger remembers of one note type (keyed by note-type id)."""
@@ -50,6 +128,9 @@ class TypeEntry:
     hash: str
     schema: str
     mod: int
+
+
+_TYPE_ENTRY = {"kind": str, "name": str, "hash": str, "schema": str, "mod": int}
 
 
 @dataclass
@@ -66,13 +147,16 @@ class Ledger:
         return Path(source_path).parent / f"{deck_id}.ledger.json"
 
     @classmethod
-    def read(cls, path: Path, deck_id: str) -> tuple[Ledger, str | None]:
-        """Read a ledger; returns it and a warning text (or None).
+    def read(cls, path: Path, deck_id: str, now: int | None = None) -> tuple[Ledger, str | None]:
+        """Read a ledger; returns it and a warning text (or None). ``now`` is this machine's clock (epoch s).
 
-        A missing file is a first build (empty ledger, no warning). A file that cannot be parsed, has the
-        wrong shape or belongs to another deck gives an empty ledger and a warning: the build then starts
-        afresh (every note counts as new and gets ``mod = now``), which is always safe for Anki.
+        A missing file is a first build (empty ledger, no warning). A file that cannot be read or parsed,
+        has the wrong shape, a value of the wrong type (a float or ``true`` for a ``mod``), a ``mod`` before
+        2000 or more than :data:`MAX_AHEAD` seconds after ``now``, or that belongs to another deck gives an
+        empty ledger and a warning: the build then starts afresh (every note counts as new and gets
+        ``mod = now``), which is always safe for Anki.
         """
+        now = int(time.time()) if now is None else now
         try:
             raw = path.read_text(encoding="utf-8")
         except FileNotFoundError:
@@ -80,20 +164,32 @@ class Ledger:
         except (OSError, UnicodeDecodeError) as err:
             return cls(deck_id), f"{path}: cannot read the ledger ({err}); starting a fresh one"
         try:
-            data = json.loads(raw)
-            if data.get("format") != FORMAT:
-                raise ValueError(f"unknown format {data.get('format')!r}")
-            if data.get("deck") != deck_id:
-                raise ValueError(f"it belongs to deck {data.get('deck')!r}")
-            notes = {guid: Entry(**e) for guid, e in data["notes"].items()}
-            types = {int(tid): TypeEntry(**t) for tid, t in data["note_types"].items()}
-            for e in notes.values():
-                if not isinstance(e.mod, int) or not isinstance(e.key, str):
-                    raise ValueError(f"bad entry for {e.key!r}")
-        except (ValueError, TypeError, KeyError, AttributeError) as err:
+            ledger = cls._parse(load_json(raw), deck_id, now)
+        except Corrupt as err:
             return cls(deck_id), (f"{path}: the ledger is corrupt ({err}); starting a fresh one. Every note "
                                   "counts as new this time, which Anki handles fine; commit the new ledger")
-        return cls(deck_id, notes, types), None
+        return ledger, None
+
+    @classmethod
+    def _parse(cls, data, deck_id: str, now: int) -> Ledger:
+        fields_of(data, "the file", {"deck": str, "format": int, "note_types": dict, "notes": dict})
+        if data["format"] != FORMAT:
+            raise Corrupt(f"unknown format {_clip(data['format'])}")
+        if data["deck"] != deck_id:
+            raise Corrupt(f"it belongs to deck {_clip(data['deck'])}")
+        notes = {}
+        for guid, e in data["notes"].items():
+            where = f"notes.{_clip(guid)}"
+            e = fields_of(e, where, _ENTRY, _ENTRY_OPTIONAL)
+            check_mod(e["mod"], where, now)
+            notes[guid] = Entry(**e)
+        types = {}
+        for tid, t in data["note_types"].items():
+            where = f"note_types.{_clip(tid)}"
+            t = fields_of(t, where, _TYPE_ENTRY)
+            check_mod(t["mod"], where, now)
+            types[type_id_key(tid, where)] = TypeEntry(**t)
+        return cls(deck_id, notes, types)
 
     def dump(self, fh: BinaryIO) -> None:
         """Write the ledger to the binary file ``fh`` as UTF-8 JSON: stable, sorted, one line per note and
@@ -150,11 +246,19 @@ def note_hash(note) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
+def _type_changed(t: NoteType, old: TypeEntry) -> bool:
+    """Whether note type ``t`` differs from its ledger record: templates or CSS, or the fields (which a
+    hand-edited ledger can claim, or a note type that changed its fields but kept its id)."""
+    return old.hash != t.content_hash() or old.schema != t.schema_hash()
+
+
 def not_before(notes, types: list[NoteType], ledger: Ledger) -> int:
     """The earliest ``now`` (epoch s) at which :func:`plan` can stamp every changed item without a future time.
 
     A changed note needs ``previous + 1``; if the previous build was in this same second the build must
-    wait for the next one (at most a second) instead of writing a ``mod`` in the future.
+    wait for the next one instead of writing a ``mod`` in the future. Every recorded ``mod`` is at most
+    :data:`MAX_AHEAD` seconds ahead of the clock (:meth:`Ledger.read` rejects later ones), so the wait is
+    under ``MAX_AHEAD + 1`` seconds.
     """
     need = 0
     for note in notes:
@@ -163,7 +267,7 @@ def not_before(notes, types: list[NoteType], ledger: Ledger) -> int:
             need = max(need, old.mod + 1)
     for t in types:
         old_t = ledger.types.get(t.id)
-        if old_t is not None and old_t.hash != t.content_hash():
+        if old_t is not None and _type_changed(t, old_t):
             need = max(need, old_t.mod + 1)
     return need
 
@@ -173,8 +277,8 @@ def plan(selected, all_notes, types: list[NoteType], ledger: Ledger, now: int) -
 
     ``all_notes`` is every note of the source (a filtered build still knows the rest): a ledger note absent
     from it is reported as removed and dropped from the new ledger; a note of the source that is not
-    selected keeps its ledger entry untouched. Raises ValueError if a note type's fields changed while its
-    id stayed the same (a programming error in :mod:`deckgen.notetypes`).
+    selected keeps its ledger entry untouched. A note type whose recorded fields differ although its id
+    is the same gets a warning and counts as changed.
     """
     out = Plan()
     new = Ledger(ledger.deck_id, dict(ledger.notes), dict(ledger.types))
@@ -205,9 +309,10 @@ def plan(selected, all_notes, types: list[NoteType], ledger: Ledger, now: int) -
             del new.notes[guid]
     for t in types:
         h = t.content_hash()
-        old_t = new.types.get(t.id)
+        old_t = ledger.types.get(t.id)
+        changed = old_t is None or _type_changed(t, old_t)
+        mod = max(now, old_t.mod + 1 if old_t else 0) if changed else old_t.mod
         if old_t is None:
-            mod = now
             for other_id, other in ledger.types.items():
                 if other.kind == t.kind and other_id != t.id:
                     out.type_notes.append(
@@ -216,12 +321,12 @@ def plan(selected, all_notes, types: list[NoteType], ledger: Ledger, now: int) -
                         "(its import log lists them as conflicting; their cards and history are safe). To move "
                         f"them: in the browser search note:\"{other.name}\", then Notes > Change Note Type")
         elif old_t.schema != t.schema_hash():
-            raise ValueError(f"note type {t.name} (id {t.id}) changed its fields but kept its id; "
-                             "bump SCHEMA_VERSION in deckgen/notetypes.py")
-        elif old_t.hash == h:
-            mod = old_t.mod
-        else:
-            mod = max(now, old_t.mod + 1)
+            out.warnings.append(
+                f"{ledger.deck_id}.ledger.json: note type '{t.name}' (id {t.id}): the ledger records other fields "
+                "for it than deckgen has; it is treated as changed. If the ledger was edited by hand this is "
+                f"harmless. If deckgen's note type changed its fields but kept its id, Anki will add a copy "
+                f"'{t.name}+' and not update the notes that use it: bump SCHEMA_VERSION in deckgen/notetypes.py")
+        elif changed:
             out.type_notes.append(f"note type '{t.name}' changed (templates or CSS); Anki updates it in place")
         out.type_mods[t.id] = mod
         new.types[t.id] = TypeEntry(t.kind, t.name, h, t.schema_hash(), mod)

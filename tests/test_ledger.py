@@ -1,0 +1,183 @@
+"""The build ledger against damaged, hand-edited or out-of-date records, and what it tells the author.
+
+Each test builds a tiny source (two judgments, one card each) in a temp folder with a frozen clock, changes
+the ledger or the source, rebuilds, and checks the result; where the claim is about Anki, it imports into a
+real collection.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from deckgen.build import build
+from deckgen.load import load_file
+from deckgen.notetypes import QA
+
+from conftest import Clock
+
+TINY = """\
+deck: {id: t, name: T}
+themes:
+  - {id: a, zh: 甲, en: A}
+  - {id: b, zh: 乙, en: B}
+people:
+  - {id: p, name: 人, roman: Ren}
+judgments:
+  - id: j1
+    number: 1
+    theme: a
+    speakers: [p]
+    zh: 中文
+    en: English
+    cards:
+      - q: Who?
+        a: 人
+  - id: j2
+    number: 2
+    theme: b
+    speakers: [p]
+    zh: 第二
+    en: Second
+    cards:
+      - q: Where?
+        a: 这里
+"""
+
+
+class Tiny:
+    """The tiny source in ``<tmp>/cards/base.yaml`` with a frozen clock; ``run()`` builds it."""
+
+    def __init__(self, tmp_path: Path):
+        self.src = tmp_path / "cards" / "base.yaml"
+        self.src.parent.mkdir()
+        self.src.write_text(TINY, encoding="utf-8")
+        self.ledger = self.src.parent / "t.ledger.json"
+        self.out = tmp_path / "dist"
+        self.clock = Clock()
+
+    def run(self, name: str = "t.apkg", **kwargs):
+        return build(load_file(self.src), output=self.out / name, clock=self.clock, sleep=self.clock.sleep, **kwargs)
+
+    def edit(self, old: str, new: str) -> None:
+        text = self.src.read_text(encoding="utf-8")
+        assert text.count(old) == 1, old
+        self.src.write_text(text.replace(old, new), encoding="utf-8")
+
+    def ledger_data(self) -> dict:
+        return json.loads(self.ledger.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def tiny(tmp_path) -> Tiny:
+    return Tiny(tmp_path)
+
+
+def package_mods(apkg: Path, tmp_path: Path) -> list[int]:
+    """Every note's and note type's mod in a package."""
+    db = tmp_path / "mods.anki2"
+    db.write_bytes(zipfile.ZipFile(apkg).read("collection.anki2"))
+    conn = sqlite3.connect(db)
+    mods = [m for (m,) in conn.execute("SELECT mod FROM notes")]
+    mods += [m["mod"] for m in json.loads(conn.execute("SELECT models FROM col").fetchone()[0]).values()]
+    conn.close()
+    return mods
+
+
+def _note(d):  # the ledger entry of j1's card
+    return next(e for e in d["notes"].values() if e["key"] == "j1/qa/1")
+
+
+def _type(d):
+    return d["note_types"][str(QA.id)]
+
+
+DAMAGE = {
+    # A5: Anki refused the package (JsonError: expected i64), or took true as a mod
+    "note-type mod is a float": lambda d, now: _type(d).update(mod=now - 10.5),
+    "note mod is a float": lambda d, now: _note(d).update(mod=now - 10.5),
+    "note mod is true": lambda d, now: _note(d).update(mod=True),
+    # B7: TypeError in not_before
+    "note-type mod is a string, hash not hex": lambda d, now: _type(d).update(mod="1", hash="zz"),
+    # B8: OverflowError from sqlite or from sleep
+    "note mod is 2**70": lambda d, now: _note(d).update(mod=2**70),
+    # C12: a mod in the future made the build sleep until then
+    "note mod in 2100": lambda d, now: _note(d).update(mod=4102444800),
+    "note mod 15 s ahead (a teammate's clock)": lambda d, now: _note(d).update(mod=now + 15),
+    "note-type mod 15 s ahead": lambda d, now: _type(d).update(mod=now + 15),
+    "note mod before 2000": lambda d, now: _note(d).update(mod=5),
+    "format is true": lambda d, now: d.update(format=True),
+    "note-type id in Arabic-Indic digits": lambda d, now: d.update(note_types={"١٢": _type(d)}),
+    "question is a list": lambda d, now: _note(d).update(question=[1]),
+    "entry without a hash": lambda d, now: _note(d).pop("hash"),
+    "entry with an unknown field": lambda d, now: _note(d).update(colour="red"),
+    "notes is a list": lambda d, now: d.update(notes=[]),
+    "unknown top-level key": lambda d, now: d.update(extra=1),
+}
+RAW_DAMAGE = {
+    # B9: RecursionError from json.loads
+    "nested 200,000 deep": "[" * 200_000 + "]" * 200_000,
+    # B10's ledger side: an int too long to convert
+    "a 5,000-digit mod": '{"deck": "t", "format": 1, "note_types": {}, "notes": {"g": {"key": "k", "hash": "h", '
+                         '"mod": ' + "9" * 5000 + "}}}",
+    "not JSON": '{"deck": "t", "notes": [oops',
+    "a list": "[1, 2]",
+}
+
+
+@pytest.mark.parametrize("edit_answer", [True, False], ids=["answer edited", "source unchanged"])
+@pytest.mark.parametrize("damage", [*DAMAGE, *RAW_DAMAGE])
+def test_a_damaged_ledger_warns_and_starts_fresh_without_waiting(tiny, tmp_path, damage, edit_answer):
+    first = tiny.run("v1.apkg")
+    if damage in RAW_DAMAGE:
+        tiny.ledger.write_text(RAW_DAMAGE[damage], encoding="utf-8")
+    else:
+        data = tiny.ledger_data()
+        DAMAGE[damage](data, int(tiny.clock.now))
+        tiny.ledger.write_text(json.dumps(data), encoding="utf-8")
+    if edit_answer:
+        tiny.edit("a: 人\n", "a: 人物\n")
+    second = tiny.run("v2.apkg")
+    assert [w for w in second.warnings if "the ledger is corrupt" in w and "starting a fresh one" in w]
+    assert len(second.plan.added) == len(first.notes) and not second.plan.changed
+    assert sum(tiny.clock.slept) == 0
+    assert max(package_mods(second.output, tmp_path)) <= tiny.clock.now
+    assert tiny.ledger_data()["format"] == 1  # the fresh ledger is written
+
+
+def test_a_fresh_start_after_a_float_mod_gives_a_package_anki_imports(tiny, anki):
+    tiny.run("v1.apkg")
+    data = tiny.ledger_data()
+    _type(data)["mod"] += 0.5
+    tiny.ledger.write_text(json.dumps(data), encoding="utf-8")
+    log = anki.import_apkg(tiny.run("v2.apkg").output)
+    assert len(log.new) == 2
+
+
+def test_a_ledger_one_second_ahead_is_accepted_and_no_mod_is_in_the_future(tiny, tmp_path):
+    tiny.run("v1.apkg")
+    data = tiny.ledger_data()
+    _note(data)["mod"] = int(tiny.clock.now) + 1  # clocks a second apart
+    tiny.ledger.write_text(json.dumps(data), encoding="utf-8")
+    tiny.edit("a: 人\n", "a: 人物\n")
+    second = tiny.run("v2.apkg")
+    assert second.warnings == [] and [c.key for c in second.plan.changed] == ["j1/qa/1"]
+    assert sum(tiny.clock.slept) <= 2
+    assert max(package_mods(second.output, tmp_path)) <= tiny.clock.now
+
+
+def test_a_hand_edited_note_type_schema_warns_and_counts_as_changed(tiny):
+    """B6: the ledger's schema for a note type differs, same id: a warning, not a traceback."""
+    first = tiny.run("v1.apkg")
+    data = tiny.ledger_data()
+    _type(data)["schema"] = "xx"
+    tiny.ledger.write_text(json.dumps(data), encoding="utf-8")
+    tiny.edit("a: 人\n", "a: 人物\n")
+    second = tiny.run("v2.apkg")
+    assert [w for w in second.warnings if f"note type '{QA.name}' (id {QA.id})" in w and "other fields" in w]
+    assert second.plan.type_mods[QA.id] > first.plan.type_mods[QA.id]
+    assert _type(tiny.ledger_data())["schema"] == QA.schema_hash()
