@@ -132,7 +132,7 @@ def build(source: Source, *, selection: Selection | None = None, output: Path | 
 
     with apkg_writer(chosen, deck_of, {deck_name: description}, types, result_plan.mods, result_plan.type_mods,
                      progress) as write_package:
-        # package first: if the ledger rename failed after it, the next build would merely re-stamp the notes
+        # all or nothing: if the ledger cannot be renamed into place, the package is put back as it was
         write_all_atomic([(output, write_package), (ledger_path, write_ledger)])
     result.written = True
     return result

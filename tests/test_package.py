@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import sqlite3
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from deckgen.build import build
+from deckgen.errors import OutputError
 from deckgen.generate import generate
 from deckgen.load import load_file
 from deckgen.notetypes import CLOZE, QA
@@ -64,3 +69,36 @@ def test_package_is_compressed(cards_copy, tmp_path):
     with zipfile.ZipFile(out) as zf:
         raw = zf.getinfo("collection.anki2").file_size
     assert out.stat().st_size < raw / 2
+
+
+# -- all or nothing (A3) ----------------------------------------------------------------------------------------
+
+def _fail_renames_onto(monkeypatch, target: Path) -> None:
+    """Make every rename onto ``target`` fail as on an immutable file (chattr +i)."""
+    real = os.replace
+
+    def replace(src, dst):
+        if Path(dst) == target:
+            raise PermissionError(errno.EPERM, "Operation not permitted")
+        return real(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+
+
+@pytest.mark.parametrize("package_existed", [True, False])
+def test_a_ledger_that_cannot_be_renamed_leaves_the_package_as_it_was(cards_copy, tmp_path, monkeypatch,
+                                                                       package_existed):
+    src = cards_copy / "agi-next-2026.yaml"
+    ledger = cards_copy / "agi-next-2026.ledger.json"
+    out = tmp_path / "dist" / "deck.apkg"
+    build(load_file(src), output=out)
+    if not package_existed:
+        out.unlink()
+    files = {p: p.read_bytes() for p in [*cards_copy.rglob("*"), *out.parent.iterdir()] if p.is_file()}
+    src.write_text(src.read_text(encoding="utf-8").replace("        a: DeepSeek\n", "        a: DeepSeek (深度求索)\n"),
+                   encoding="utf-8")
+    files[src] = src.read_bytes()
+    _fail_renames_onto(monkeypatch, ledger)
+    with pytest.raises(OutputError, match="cannot write .*no file was changed"):
+        build(load_file(src), output=out)
+    assert {p: p.read_bytes() for p in [*cards_copy.rglob("*"), *out.parent.iterdir()] if p.is_file()} == files
