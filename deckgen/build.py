@@ -18,7 +18,7 @@ from .ledger import Ledger, Plan, not_before, plan
 from .lint import lint
 from .load import normalize_deck_name
 from .model import Source
-from .package import apkg_writer, write_all_atomic
+from .package import apkg_writer, refuse_overwriting, write_all_atomic
 from .progress import Progress
 from .render import card_ords
 from .select import Selection, select
@@ -69,6 +69,14 @@ def default_output(source: Source, selection: Selection, out_dir: Path = DEFAULT
     return out_dir / f"{source.deck_id}{suffix}.apkg"
 
 
+def build_inputs(source: Source, notes: list[Note]) -> list[tuple[Path, str]]:
+    """The files a build of ``source`` reads and must never overwrite: (path, what it is) for the source
+    file, its ledger and every media file of ``notes``."""
+    return [(Path(source.path), "the source file"),
+            (Ledger.path_for(source.path, source.deck_id), "the build ledger"),
+            *((Path(m), "a media file") for m in sorted({m for n in notes for m in n.media}))]
+
+
 @paused_gc
 def build(source: Source, *, selection: Selection | None = None, output: Path | None = None,
           name: str | None = None, description: str | None = None, subdecks: bool = False, dry_run: bool = False,
@@ -87,7 +95,8 @@ def build(source: Source, *, selection: Selection | None = None, output: Path | 
     the build is doing and how far it got (see :mod:`deckgen.progress`); the CLI shows it as a progress bar.
 
     Raises :class:`deckgen.errors.SourceError` (broken notes, or no notes at all), :class:`SelectionError`
-    (bad selection or deck name), :class:`deckgen.errors.OutputError` (cannot write; nothing is changed then).
+    (bad selection or deck name), :class:`deckgen.errors.OutputError` (cannot write, or ``output`` is the
+    source file, its ledger or one of its media files; nothing is changed then).
     """
     selection = selection or Selection()
     tell = progress or (lambda step, done, total: None)
@@ -106,6 +115,7 @@ def build(source: Source, *, selection: Selection | None = None, output: Path | 
     chosen = select(source, notes, selection)
     deck_name = deck_name_for(source, selection, name)
     output = Path(output) if output else default_output(source, selection)
+    refuse_overwriting(output, build_inputs(source, notes))
     if trouble:
         warnings.append(trouble)
 

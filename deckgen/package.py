@@ -20,7 +20,7 @@ import shutil
 import sqlite3
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
@@ -205,6 +205,26 @@ def _put_back(replaced: list[tuple[Path, str | None]]) -> None:
                           f"version is {kept}")
     if failed:
         raise OutputError("; ".join(failed))
+
+
+def refuse_overwriting(output: Path, inputs: Iterable[tuple[Path, str]]) -> None:
+    """Raise :class:`OutputError` if ``output`` is one of ``inputs`` (path, what it is: ``"the source file"``):
+    the same path once resolved (``..``, symlinks), or the same file under another name (a hard link)."""
+    target = Path(output).resolve()
+    same = _file_id(target)
+    for path, what in inputs:
+        if Path(path).resolve() == target or (same is not None and _file_id(Path(path)) == same):
+            raise OutputError(f"{output}: is {what} of this build ({path}); writing there would replace it. "
+                              "Choose another output with -o")
+
+
+def _file_id(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of an existing file, else None."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 def _stage(path: Path, data: bytes | Callable[[BinaryIO], None]) -> str:

@@ -10,8 +10,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from deckgen.build import build
+from deckgen.cli import main
 from deckgen.errors import OutputError
 from deckgen.generate import generate
 from deckgen.load import load_file
@@ -69,6 +71,42 @@ def test_package_is_compressed(cards_copy, tmp_path):
     with zipfile.ZipFile(out) as zf:
         raw = zf.getinfo("collection.anki2").file_size
     assert out.stat().st_size < raw / 2
+
+
+# -- outputs that are inputs (A1) -------------------------------------------------------------------------------
+
+def _inputs(cards: Path, tmp_path: Path) -> dict[str, tuple[Path, str]]:
+    """Output paths that are an input of the build: (path to give as output, what the error must call it)."""
+    source = cards / "agi-next-2026.yaml"
+    (tmp_path / "hardlink.apkg").hardlink_to(source)
+    (tmp_path / "symlink.apkg").symlink_to(cards / "agi-next-2026.ledger.json")
+    return {
+        "source": (source, "the source file"),
+        "ledger": (cards / "agi-next-2026.ledger.json", "the build ledger"),
+        "media file": (cards / "media" / "yang-qiang-agent-quadrants.svg", "a media file"),
+        "source via ..": (cards / "media" / ".." / "agi-next-2026.yaml", "the source file"),
+        "hard link to the source": (tmp_path / "hardlink.apkg", "the source file"),
+        "symlink to the ledger": (tmp_path / "symlink.apkg", "the build ledger"),
+    }
+
+
+@pytest.mark.parametrize("case", ["source", "ledger", "media file", "source via ..", "hard link to the source",
+                                  "symlink to the ledger"])
+def test_an_output_that_is_an_input_of_the_build_is_refused(cards_copy, tmp_path, case):
+    output, what = _inputs(cards_copy, tmp_path)[case]
+    before = {p: p.read_bytes() for p in cards_copy.rglob("*") if p.is_file()}
+    with pytest.raises(OutputError, match=f"is {what} of this build"):
+        build(load_file(cards_copy / "agi-next-2026.yaml"), output=output)
+    assert {p: p.read_bytes() for p in cards_copy.rglob("*") if p.is_file()} == before
+
+
+def test_the_cli_refuses_to_write_the_package_over_the_ledger(cards_copy):
+    ledger = cards_copy / "agi-next-2026.ledger.json"
+    before = ledger.read_bytes()
+    result = CliRunner().invoke(main, ["build", str(cards_copy), "-o", str(ledger)])
+    assert result.exit_code == 1
+    assert f"{ledger}: is the build ledger of this build" in result.output
+    assert ledger.read_bytes() == before
 
 
 # -- all or nothing (A3) ----------------------------------------------------------------------------------------
