@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .errors import Problem, SelectionError, SourceError
 from .gcpause import paused_gc
-from .generate import Note, generate
+from .generate import Note, generate, text_html
 from .ledger import Ledger, Plan, not_before, plan
 from .lint import lint
 from .load import normalize_deck_name
@@ -86,10 +86,10 @@ def build(source: Source, *, selection: Selection | None = None, output: Path | 
 
     ``selection`` filters notes (see :mod:`deckgen.select`); the deck is then named
     ``"<deck name> · <selection label>"`` unless ``name`` is given, and written to
-    :func:`default_output` unless ``output`` is; ``description`` replaces the source's deck description
-    (the source credit is appended either way). ``subdecks`` puts each theme in its own subdeck
-    (``AGI-Next 2026::分化 Divergence``). The ledger next to the source decides every ``mod`` (see
-    :mod:`deckgen.ledger`); if a changed note
+    :func:`default_output` unless ``output`` is; ``description`` (plain text) replaces the source's deck
+    description (the source credit is appended either way; both are HTML-escaped, newlines become
+    ``<br>``). ``subdecks`` puts each theme in its own subdeck (``AGI-Next 2026::分化 Divergence``). The
+    ledger next to the source decides every ``mod`` (see :mod:`deckgen.ledger`); if a changed note
     was last packaged in this very second, the build sleeps until the next second (under 2 s:
     :data:`deckgen.ledger.MAX_AHEAD`) so that no ``mod`` lies in the future. ``progress`` is told what
     the build is doing and how far it got (see :mod:`deckgen.progress`); the CLI shows it as a progress bar.
@@ -133,9 +133,10 @@ def build(source: Source, *, selection: Selection | None = None, output: Path | 
         return result
 
     deck_of = {n.guid: _deck_for(source, n, deck_name, subdecks) for n in chosen}
-    description = source.description if description is None else description
+    description = text_html(source.description if description is None else description)
     if source.source_title:
-        description += f"\n\nSource: {source.source_title}" + (f" ({source.source_by})" if source.source_by else "")
+        credit = f" ({source.source_by})" if source.source_by else ""
+        description += "<br><br>" + text_html(f"Source: {source.source_title}{credit}")
     def write_ledger(fh) -> None:
         tell("writing the ledger", 0, 0)
         result_plan.ledger.dump(fh)

@@ -140,3 +140,25 @@ def test_a_ledger_that_cannot_be_renamed_leaves_the_package_as_it_was(cards_copy
     with pytest.raises(OutputError, match="cannot write .*no file was changed"):
         build(load_file(src), output=out)
     assert {p: p.read_bytes() for p in [*cards_copy.rglob("*"), *out.parent.iterdir()] if p.is_file()} == files
+
+
+# -- deck descriptions (E20) ------------------------------------------------------------------------------------
+
+def test_deck_descriptions_are_escaped_text_with_line_breaks(tmp_path, anki):
+    src = tmp_path / "minimal.yaml"
+    text = Path(__file__).with_name("data").joinpath("good", "minimal.yaml").read_text(encoding="utf-8")
+    text = text.replace("  name: Minimal\n",
+                        '  name: Minimal\n  description: "<img src=x onerror=alert(1)>\\nline 2"\n')
+    text = text.replace("title: A minimal source\n", 'title: "<script>alert(1)</script>"\n    by: "A & B"\n')
+    src.write_text(text, encoding="utf-8")
+    out = tmp_path / "deck.apkg"
+    build(load_file(src), output=out)
+    conn, _ = read_apkg(out, tmp_path)
+    (desc,) = [d["desc"] for d in json.loads(conn.execute("SELECT decks FROM col").fetchone()[0]).values()
+               if d["name"] == "Minimal"]
+    assert desc == ("&lt;img src=x onerror=alert(1)&gt;<br>line 2<br><br>"
+                    "Source: &lt;script&gt;alert(1)&lt;/script&gt; (A &amp; B)")
+    named = tmp_path / "named.apkg"
+    build(load_file(src), output=named, name="Named", description="<b>bold</b>\nnext")
+    anki.import_apkg(named)
+    assert anki.col.decks.by_name("Named")["desc"].startswith("&lt;b&gt;bold&lt;/b&gt;<br>next<br><br>Source: ")
