@@ -14,8 +14,10 @@ whole seconds. Field content is never compared. Note types follow the same rule.
   clock is ahead) is treated as corrupt, like any value of the wrong type.
 
 The ledger file sits next to the source (``<deck-id>.ledger.json``), is committed with it, and is JSON with
-one line per note, sorted by note key, so ``git diff`` shows exactly which notes a change touched.
-All times are Unix epoch **seconds** (ints), like Anki's note ``mod`` column.
+one line per note, sorted by note key, so ``git diff`` shows exactly which notes a change touched. A note's
+line holds its key, content hash, ``mod``, question and answer (for reports), whether the key is an explicit
+``id:``, and its note-type id (so a change between Q/A and cloze under one key can be reported). All times
+are Unix epoch **seconds** (ints), like Anki's note ``mod`` column.
 """
 
 from __future__ import annotations
@@ -57,6 +59,13 @@ def check_mod(value, where: str, now: int) -> int:
     if value > now + MAX_AHEAD:
         raise Corrupt(f"{where}: mod {_clip(value)} is {_clip(value - now)} s in the future (written on a machine "
                       "whose clock is ahead?)")
+    return value
+
+
+def check_type_id(value, where: str) -> int:
+    """``value`` if it is a note-type id (a positive 64-bit int, not a bool); raises :class:`Corrupt` otherwise."""
+    if type(value) is not int or not 0 < value <= _MAX_ID:
+        raise Corrupt(f"{where}: {_clip(value)} is not a note-type id")
     return value
 
 
@@ -105,7 +114,8 @@ def _clip(value) -> str:
 
 @dataclass(frozen=True)
 class Entry:
-    """What the ledger remembers of one note: its key, content hash, mod (epoch s) and plain text."""
+    """What the ledger remembers of one note: its key, content hash, mod (epoch s), plain text, whether its
+    key was an explicit ``id:``, and its note-type id (None in ledgers written before it was recorded)."""
 
     key: str
     hash: str
@@ -113,10 +123,18 @@ class Entry:
     question: str = ""
     answer: str = ""
     explicit_id: bool = False
+    note_type: int | None = None
+
+    def as_json(self) -> dict:
+        """The ledger line's object: every field, ``note_type`` only when known."""
+        out = dict(self.__dict__)
+        if self.note_type is None:
+            del out["note_type"]
+        return out
 
 
 _ENTRY = {"key": str, "hash": str, "mod": int}
-_ENTRY_OPTIONAL = {"question": str, "answer": str, "explicit_id": bool}
+_ENTRY_OPTIONAL = {"question": str, "answer": str, "explicit_id": bool, "note_type": int}
 
 
 @dataclass(frozen=True)
@@ -182,6 +200,8 @@ class Ledger:
             where = f"notes.{_clip(guid)}"
             e = fields_of(e, where, _ENTRY, _ENTRY_OPTIONAL)
             check_mod(e["mod"], where, now)
+            if "note_type" in e:
+                check_type_id(e["note_type"], f"{where}.note_type")
             notes[guid] = Entry(**e)
         types = {}
         for tid, t in data["note_types"].items():
@@ -203,7 +223,7 @@ class Ledger:
         notes = sorted(self.notes.items(), key=lambda kv: (kv[1].key, kv[0]))
         for i, (guid, e) in enumerate(notes):
             comma = "," if i < len(notes) - 1 else ""
-            fh.write(f"  {json.dumps(guid)}: {json.dumps(e.__dict__, ensure_ascii=False, sort_keys=True)}{comma}\n"
+            fh.write(f"  {json.dumps(guid)}: {json.dumps(e.as_json(), ensure_ascii=False, sort_keys=True)}{comma}\n"
                      .encode())
         fh.write(b"}\n}\n")
 
@@ -238,6 +258,9 @@ class Plan:
     mods: dict[str, int] = field(default_factory=dict)
     type_mods: dict[int, int] = field(default_factory=dict)
     ledger: Ledger | None = None
+
+
+KIND_LABELS = {"qa": "Q/A", "cloze": "cloze"}
 
 
 def note_hash(note) -> str:
@@ -277,8 +300,10 @@ def plan(selected, all_notes, types: list[NoteType], ledger: Ledger, now: int) -
 
     ``all_notes`` is every note of the source (a filtered build still knows the rest): a ledger note absent
     from it is reported as removed and dropped from the new ledger; a note of the source that is not
-    selected keeps its ledger entry untouched. A note type whose recorded fields differ although its id
-    is the same gets a warning and counts as changed.
+    selected keeps its ledger entry untouched.
+    Warnings name the card's place when a change will not do what the author likely means:
+    a note whose note type (Q/A or cloze) changed under the same key, a question and answer both changed
+    (a reorder), a note type whose recorded fields differ although its id is the same.
     """
     out = Plan()
     new = Ledger(ledger.deck_id, dict(ledger.notes), dict(ledger.types))
@@ -294,6 +319,7 @@ def plan(selected, all_notes, types: list[NoteType], ledger: Ledger, now: int) -
         else:
             mod = max(now, old.mod + 1)
             out.changed.append(Change(note.key, note.question, old.question, old.answer, note.answer))
+            out.warnings.extend(_kind_warning(note, old, ledger))
             if (not note.spec.id and old.question and old.question != note.question
                     and old.answer != note.answer):
                 out.warnings.append(
@@ -301,7 +327,8 @@ def plan(selected, all_notes, types: list[NoteType], ledger: Ledger, now: int) -
                     "if cards were reordered this is now a different fact under the old note (and its review "
                     "history). Give cards explicit ids (id: some-slug) to keep identity across reorders")
         out.mods[note.guid] = mod
-        new.notes[note.guid] = Entry(note.key, h, mod, note.question, note.answer, bool(note.spec.id))
+        new.notes[note.guid] = Entry(note.key, h, mod, note.question, note.answer, bool(note.spec.id),
+                                     note.note_type.id)
     present = {n.guid for n in all_notes}
     for guid, old in sorted(ledger.notes.items(), key=lambda kv: kv[1].key):
         if guid not in present:
@@ -332,3 +359,22 @@ def plan(selected, all_notes, types: list[NoteType], ledger: Ledger, now: int) -
         new.types[t.id] = TypeEntry(t.kind, t.name, h, t.schema_hash(), mod)
     out.ledger = new
     return out
+
+
+def _where(note) -> str:
+    return f"{note.spec.loc.file}:{note.spec.loc.line}: {note.key}"
+
+
+def _kind_warning(note, old: Entry, ledger: Ledger) -> list[str]:
+    """A warning if ``note`` changed between Q/A and cloze under its key: Anki matches the note by GUID,
+    sees another note type and leaves it alone (import log: conflicting)."""
+    if old.note_type is None or old.note_type == note.note_type.id:
+        return []
+    old_type = ledger.types.get(old.note_type)
+    if old_type is not None and old_type.kind == note.kind:
+        return []  # the same kind under a new note-type id: the note type's own message explains it
+    was = f"a {KIND_LABELS.get(old_type.kind, old_type.kind)} note" if old_type else "a note of another type"
+    return [f"{_where(note)}: this key was {was} and is now a {KIND_LABELS[note.kind]} note. Anki will not "
+            "update it: its import log lists it as conflicting and the old note stays as it was. Give the card a "
+            "new id (id: some-new-slug) so that it is added as a new note, and delete the old one in Anki if you "
+            f"no longer want it (search \"Key:{note.key}\")"]

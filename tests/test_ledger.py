@@ -113,6 +113,7 @@ DAMAGE = {
     "format is true": lambda d, now: d.update(format=True),
     "note-type id in Arabic-Indic digits": lambda d, now: d.update(note_types={"١٢": _type(d)}),
     "question is a list": lambda d, now: _note(d).update(question=[1]),
+    "note_type is true": lambda d, now: _note(d).update(note_type=True),
     "entry without a hash": lambda d, now: _note(d).pop("hash"),
     "entry with an unknown field": lambda d, now: _note(d).update(colour="red"),
     "notes is a list": lambda d, now: d.update(notes=[]),
@@ -170,6 +171,19 @@ def test_a_ledger_one_second_ahead_is_accepted_and_no_mod_is_in_the_future(tiny,
     assert max(package_mods(second.output, tmp_path)) <= tiny.clock.now
 
 
+def test_a_ledger_without_note_type_ids_is_read(tiny):
+    """Ledgers written before entries recorded their note type are still valid."""
+    tiny.run("v1.apkg")
+    data = tiny.ledger_data()
+    for entry in data["notes"].values():
+        del entry["note_type"]
+    tiny.ledger.write_text(json.dumps(data), encoding="utf-8")
+    tiny.clock.now += 5
+    again = tiny.run("v2.apkg")
+    assert again.warnings == [] and again.plan.unchanged == 2
+    assert all("note_type" in e for e in tiny.ledger_data()["notes"].values())
+
+
 def test_a_hand_edited_note_type_schema_warns_and_counts_as_changed(tiny):
     """B6: the ledger's schema for a note type differs, same id: a warning, not a traceback."""
     first = tiny.run("v1.apkg")
@@ -181,3 +195,17 @@ def test_a_hand_edited_note_type_schema_warns_and_counts_as_changed(tiny):
     assert [w for w in second.warnings if f"note type '{QA.name}' (id {QA.id})" in w and "other fields" in w]
     assert second.plan.type_mods[QA.id] > first.plan.type_mods[QA.id]
     assert _type(tiny.ledger_data())["schema"] == QA.schema_hash()
+
+
+def test_a_card_that_turns_from_qa_to_cloze_under_its_id_warns_as_anki_will_not_update_it(tiny, anki):
+    """D16: same key, other note type: Anki's import log says conflicting and keeps the old note."""
+    tiny.edit("      - q: Who?\n        a: 人\n", "      - {id: k, q: Who?, a: 人}\n")
+    anki.import_apkg(tiny.run("v1.apkg").output)
+    tiny.edit("      - {id: k, q: Who?, a: 人}\n", "      - {id: k, cloze: \"{{c1::人}} said it\"}\n")
+    second = tiny.run("v2.apkg")
+    (warning,) = [w for w in second.warnings if "conflicting" in w]
+    assert warning.startswith(f"{tiny.src}:15: k: this key was a Q/A note and is now a cloze note")
+    assert "new id" in warning
+    log = anki.import_apkg(second.output)
+    assert len(log.conflicting) == 1 and len(log.updated) == 0  # what the warning says
+    assert anki.note_by_key("k").note_type()["name"] == QA.name
