@@ -302,17 +302,20 @@ def plan(selected, all_notes, types: list[NoteType], ledger: Ledger, now: int) -
     from it is reported as removed and dropped from the new ledger; a note of the source that is not
     selected keeps its ledger entry untouched.
     Warnings name the card's place when a change will not do what the author likely means:
-    a note whose note type (Q/A or cloze) changed under the same key, a question and answer both changed
-    (a reorder), a note type whose recorded fields differ although its id is the same.
+    a note whose note type (Q/A or cloze) changed under the same key, a card that looks like a removed
+    note under a new key, a question and answer both changed (a reorder), a note type whose recorded
+    fields differ although its id is the same.
     """
     out = Plan()
     new = Ledger(ledger.deck_id, dict(ledger.notes), dict(ledger.types))
+    arrivals = []  # (note, ledger entry or None): notes whose question is new under their key
     for note in selected:
         h = note_hash(note)
         old = ledger.notes.get(note.guid)
         if old is None:
             mod = now
             out.added.append(Change(note.key, note.question, answer=note.answer))
+            arrivals.append((note, None))
         elif old.hash == h:
             mod = old.mod
             out.unchanged += 1
@@ -320,12 +323,8 @@ def plan(selected, all_notes, types: list[NoteType], ledger: Ledger, now: int) -
             mod = max(now, old.mod + 1)
             out.changed.append(Change(note.key, note.question, old.question, old.answer, note.answer))
             out.warnings.extend(_kind_warning(note, old, ledger))
-            if (not note.spec.id and old.question and old.question != note.question
-                    and old.answer != note.answer):
-                out.warnings.append(
-                    f"{note.spec.loc.file}:{note.spec.loc.line}: {note.key}: question and answer both changed; "
-                    "if cards were reordered this is now a different fact under the old note (and its review "
-                    "history). Give cards explicit ids (id: some-slug) to keep identity across reorders")
+            if old.question != note.question:
+                arrivals.append((note, old))
         out.mods[note.guid] = mod
         new.notes[note.guid] = Entry(note.key, h, mod, note.question, note.answer, bool(note.spec.id),
                                      note.note_type.id)
@@ -334,6 +333,7 @@ def plan(selected, all_notes, types: list[NoteType], ledger: Ledger, now: int) -
         if guid not in present:
             out.removed.append(Change(old.key, old.question))
             del new.notes[guid]
+    out.warnings.extend(_moved_warnings(arrivals, [ledger.notes[g] for g in ledger.notes if g not in present]))
     for t in types:
         h = t.content_hash()
         old_t = ledger.types.get(t.id)
@@ -378,3 +378,32 @@ def _kind_warning(note, old: Entry, ledger: Ledger) -> list[str]:
             "update it: its import log lists it as conflicting and the old note stays as it was. Give the card a "
             "new id (id: some-new-slug) so that it is added as a new note, and delete the old one in Anki if you "
             f"no longer want it (search \"Key:{note.key}\")"]
+
+
+def _moved_warnings(arrivals, removed: list[Entry]) -> list[str]:
+    """Warnings about notes whose question is new under their key (``arrivals``: (note, its ledger entry or
+    None for an added note)). If that question was, in the ledger, under another key that no longer has it
+    (a ``removed`` note, or a changed one), this is likely the same card under a new key, which takes the
+    wrong note (and review history) in Anki: say which ``id:`` keeps the old one. Otherwise, a card without
+    an explicit id whose question and answer both changed is reported, as after a reorder."""
+    gone: dict[str, list[Entry]] = {}
+    for old in [*removed, *(old for _, old in arrivals if old is not None)]:
+        if old.question:
+            gone.setdefault(old.question, []).append(old)
+    out = []
+    for note, old in arrivals:
+        candidates = [e for e in gone.get(note.question, []) if e.key != note.key]
+        if candidates:
+            was = next((e for e in candidates if e.answer == note.answer), candidates[0])
+            fate = "this build removes" if was in removed else "now has another question"
+            anki = ("Anki will add it as a new note, and the old one keeps its review history" if old is None else
+                    "Anki will put it into the note that had another question here, with that note's review history")
+            out.append(f"{_where(note)}: same question as the note '{was.key}', which {fate}. {anki}. If it is the "
+                       f"same card, set its id to its old key: id: {was.key}")
+        elif old is not None and not note.spec.id and old.question and old.answer != note.answer:
+            out.append(
+                f"{_where(note)}: question and answer both changed; if cards were reordered this is now a "
+                "different fact under the old note (and its review history). Undo the reorder, set each card's "
+                f"id to its current key (deckgen list shows them; id: {note.key} for the card that was here), "
+                "then reorder")
+    return out

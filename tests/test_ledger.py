@@ -209,3 +209,31 @@ def test_a_card_that_turns_from_qa_to_cloze_under_its_id_warns_as_anki_will_not_
     log = anki.import_apkg(second.output)
     assert len(log.conflicting) == 1 and len(log.updated) == 0  # what the warning says
     assert anki.note_by_key("k").note_type()["name"] == QA.name
+
+
+def test_a_card_given_a_new_id_warns_that_it_looks_like_the_removed_note(tiny):
+    """D17: adding `id: who-card` to a keyed-by-position card makes a new note; say how to keep the old one."""
+    tiny.run("v1.apkg")
+    tiny.edit("      - q: Who?\n", "      - id: who-card\n        q: Who?\n")
+    second = tiny.run("v2.apkg")
+    assert [c.key for c in second.plan.added] == ["who-card"] and [c.key for c in second.plan.removed] == ["j1/qa/1"]
+    (warning,) = second.warnings
+    assert warning.startswith(f"{tiny.src}:15: who-card: same question as the note 'j1/qa/1', which this build "
+                              "removes")
+    assert warning.endswith("set its id to its old key: id: j1/qa/1")
+
+
+def test_an_unrelated_card_replacing_a_removed_one_does_not_warn(tiny):
+    tiny.run("v1.apkg")
+    tiny.edit("      - q: Who?\n        a: 人\n", "      - {id: other, q: Whose idea?, a: 人}\n")
+    second = tiny.run("v2.apkg")
+    assert [c.key for c in second.plan.added] == ["other"] and second.warnings == []
+
+
+def test_question_and_answer_both_changed_without_a_match_warns_of_a_reorder(tiny):
+    tiny.run("v1.apkg")
+    tiny.edit("      - q: Who?\n        a: 人\n", "      - q: Whom?\n        a: 人们\n")
+    second = tiny.run("v2.apkg")
+    (warning,) = second.warnings
+    assert warning.startswith(f"{tiny.src}:15: j1/qa/1: question and answer both changed")
+    assert "id: j1/qa/1" in warning
