@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from .ledger import Ledger, Plan, not_before, plan
 from .lint import lint
 from .load import normalize_deck_name
 from .model import Source
-from .package import apkg_writer, refuse_overwriting, write_all_atomic
+from .package import apkg_writer, locked, refuse_overwriting, write_all_atomic
 from .progress import Progress
 from .render import card_ords
 from .select import Selection, select
@@ -91,19 +92,28 @@ def build(source: Source, *, selection: Selection | None = None, output: Path | 
     ``<br>``). ``subdecks`` puts each theme in its own subdeck (``AGI-Next 2026::分化 Divergence``). The
     ledger next to the source decides every ``mod`` (see :mod:`deckgen.ledger`); if a changed note
     was last packaged in this very second, the build sleeps until the next second (under 2 s:
-    :data:`deckgen.ledger.MAX_AHEAD`) so that no ``mod`` lies in the future. ``progress`` is told what
-    the build is doing and how far it got (see :mod:`deckgen.progress`); the CLI shows it as a progress bar.
+    :data:`deckgen.ledger.MAX_AHEAD`) so that no ``mod`` lies in the future. A build that writes holds
+    a lock on ``<ledger>.lock`` from reading the ledger to writing it, so builds of the same source at the
+    same time each keep their ledger update. ``progress`` is told what the build is doing and how far it got
+    (see :mod:`deckgen.progress`); the CLI shows it as a progress bar.
 
     Raises :class:`deckgen.errors.SourceError` (broken notes, or no notes at all), :class:`SelectionError`
     (bad selection or deck name), :class:`deckgen.errors.OutputError` (cannot write, or ``output`` is the
     source file, its ledger or one of its media files; nothing is changed then).
     """
-    selection = selection or Selection()
+    ledger_path = Ledger.path_for(source.path, source.deck_id)
+    with nullcontext() if dry_run else locked(ledger_path.with_name(ledger_path.name + ".lock")):
+        return _build(source, ledger_path, selection or Selection(), output, name, description, subdecks, dry_run,
+                      clock, sleep, progress)
+
+
+def _build(source: Source, ledger_path: Path, selection: Selection, output: Path | None, name: str | None,
+           description: str | None, subdecks: bool, dry_run: bool, clock: Callable[[], float],
+           sleep: Callable[[float], None], progress: Progress | None) -> BuildResult:
     tell = progress or (lambda step, done, total: None)
     tell("reading the ledger", 0, 0)
     # The ledger is read before the notes are made: parsing it briefly needs about as much memory again as
     # it holds, which the notes then reuse instead of piling on top (peak memory at 60,000 notes: -40 MB).
-    ledger_path = Ledger.path_for(source.path, source.deck_id)
     now = int(clock())
     ledger, trouble = Ledger.read(ledger_path, source.deck_id, now)
     notes, problems = generate(source, progress)

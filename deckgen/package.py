@@ -27,6 +27,11 @@ from typing import BinaryIO
 
 import genanki
 
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks
+    fcntl = None
+
 from .errors import OutputError
 from .generate import Note, media_name
 from .notetypes import NoteType
@@ -225,6 +230,27 @@ def _file_id(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return st.st_dev, st.st_ino
+
+
+@contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the file ``path`` (created with its folder if missing, never removed) for the
+    ``with`` block: another process or thread asking for the same lock waits until it is released. Uses
+    ``fcntl.flock`` where it exists (Linux, macOS); elsewhere there is no lock. Raises :class:`OutputError`
+    if the lock file cannot be created."""
+    if fcntl is None:
+        yield
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError as err:
+        raise OutputError(f"{path}: cannot create the lock file ({err.strerror})") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def _stage(path: Path, data: bytes | Callable[[BinaryIO], None]) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 import zipfile
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import pytest
 from deckgen.build import build
 from deckgen.load import load_file
 from deckgen.notetypes import QA
+from deckgen.select import Selection
 
 from conftest import Clock
 
@@ -237,3 +239,34 @@ def test_question_and_answer_both_changed_without_a_match_warns_of_a_reorder(tin
     (warning,) = second.warnings
     assert warning.startswith(f"{tiny.src}:15: j1/qa/1: question and answer both changed")
     assert "id: j1/qa/1" in warning
+
+
+def test_concurrent_builds_keep_both_ledger_updates(tiny):
+    """D19: two filtered builds of one source at the same time (each edits a different judgment)."""
+    tiny.run("v1.apkg")
+    tiny.edit("a: 人\n", "a: 人物\n")
+    tiny.edit("a: 这里\n", "a: 那里\n")
+    first_has_read, errors = threading.Event(), []
+
+    def slow(step, done, total):  # the first build pauses between reading and writing the ledger
+        if step == "comparing with the ledger":
+            first_has_read.set()
+            threading.Event().wait(0.5)
+
+    def run(theme, progress=None):
+        try:
+            build(load_file(tiny.src), selection=Selection(themes=(theme,)), output=tiny.out / f"{theme}.apkg",
+                  progress=progress)
+        except Exception as err:  # reported below, in the test's thread
+            errors.append(err)
+
+    one = threading.Thread(target=run, args=("a", slow))
+    one.start()
+    assert first_has_read.wait(10)
+    two = threading.Thread(target=run, args=("b",))
+    two.start()
+    one.join(20)
+    two.join(20)
+    assert errors == []
+    answers = {e["key"]: e["answer"] for e in tiny.ledger_data()["notes"].values()}
+    assert answers == {"j1/qa/1": "人物", "j2/qa/1": "那里"}
