@@ -23,6 +23,7 @@ from .package import apkg_writer, locked, refuse_overwriting, write_all_atomic
 from .progress import Progress
 from .render import card_ords
 from .select import Selection, select
+from .state import Packaged, record
 
 DEFAULT_OUT_DIR = Path("dist")
 
@@ -90,9 +91,10 @@ def build(source: Source, *, selection: Selection | None = None, output: Path | 
     :func:`default_output` unless ``output`` is; ``description`` (plain text) replaces the source's deck
     description (the source credit is appended either way; both are HTML-escaped, newlines become
     ``<br>``). ``subdecks`` puts each theme in its own subdeck (``AGI-Next 2026::分化 Divergence``). The
-    ledger next to the source decides every ``mod`` (see :mod:`deckgen.ledger`); if a changed note
-    was last packaged in this very second, the build sleeps until the next second (under 2 s:
-    :data:`deckgen.ledger.MAX_AHEAD`) so that no ``mod`` lies in the future. A build that writes holds
+    ledger next to the source decides every ``mod`` (see :mod:`deckgen.ledger`), together with this
+    machine's record of what it packaged (:mod:`deckgen.state`, which notices a ``git revert``); if a
+    changed note was last packaged in this very second, the build sleeps until the next second (under
+    2 s: :data:`deckgen.ledger.MAX_AHEAD`) so that no ``mod`` lies in the future. A build that writes holds
     a lock on ``<ledger>.lock`` from reading the ledger to writing it, so builds of the same source at the
     same time each keep their ledger update. ``progress`` is told what the build is doing and how far it got
     (see :mod:`deckgen.progress`); the CLI shows it as a progress bar.
@@ -116,6 +118,7 @@ def _build(source: Source, ledger_path: Path, selection: Selection, output: Path
     # it holds, which the notes then reuse instead of piling on top (peak memory at 60,000 notes: -40 MB).
     now = int(clock())
     ledger, trouble = Ledger.read(ledger_path, source.deck_id, now)
+    packaged, state_trouble = Packaged.read(source.deck_id, now)
     notes, problems = generate(source, progress)
     tell("checking cards", 0, 0)
     warnings = [str(p) for p in sorted([*source.warnings, *problems, *lint(source, notes)])]
@@ -126,17 +129,16 @@ def _build(source: Source, ledger_path: Path, selection: Selection, output: Path
     deck_name = deck_name_for(source, selection, name)
     output = Path(output) if output else default_output(source, selection)
     refuse_overwriting(output, build_inputs(source, notes))
-    if trouble:
-        warnings.append(trouble)
+    warnings += [t for t in (trouble, state_trouble) if t]
 
     types = sorted({n.note_type for n in chosen}, key=lambda t: t.id)
     now = int(clock())
     tell("comparing with the ledger", 0, 0)
-    need = not_before(chosen, types, ledger)
+    need = not_before(chosen, types, ledger, packaged)
     if need > now and not dry_run:
         sleep(max(0.0, need - clock()))
         now = need
-    result_plan = plan(chosen, notes, types, ledger, now)
+    result_plan = plan(chosen, notes, types, ledger, now, packaged)
     warnings.extend(result_plan.warnings)
     result = BuildResult(source, output, ledger_path, deck_name, chosen, result_plan, warnings)
     if dry_run:
@@ -156,6 +158,11 @@ def _build(source: Source, ledger_path: Path, selection: Selection, output: Path
         # all or nothing: if the ledger cannot be renamed into place, the package is put back as it was
         write_all_atomic([(output, write_package), (ledger_path, write_ledger)])
     result.written = True
+    new = result_plan.ledger
+    failed = record(source.deck_id, {n.guid: (new.notes[n.guid].hash, new.notes[n.guid].mod) for n in chosen},
+                    {t.id: (new.types[t.id].hash, new.types[t.id].mod) for t in types}, now)
+    if failed:
+        warnings.append(failed)
     return result
 
 

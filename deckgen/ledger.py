@@ -17,7 +17,8 @@ The ledger file sits next to the source (``<deck-id>.ledger.json``), is committe
 one line per note, sorted by note key, so ``git diff`` shows exactly which notes a change touched. A note's
 line holds its key, content hash, ``mod``, question and answer (for reports), whether the key is an explicit
 ``id:``, and its note-type id (so a change between Q/A and cloze under one key can be reported). All times
-are Unix epoch **seconds** (ints), like Anki's note ``mod`` column.
+are Unix epoch **seconds** (ints), like Anki's note ``mod`` column. :mod:`deckgen.state` adds what this
+machine last packaged, which the ledger alone cannot know after ``git revert``.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ _MAX_ID = (1 << 63) - 1
 
 
 class Corrupt(ValueError):
-    """A ledger has the wrong shape or impossible values."""
+    """A ledger (or machine record, :mod:`deckgen.state`) has the wrong shape or impossible values."""
 
 
 def check_mod(value, where: str, now: int) -> int:
@@ -254,6 +255,8 @@ class Plan:
     removed: list[Change] = field(default_factory=list)
     type_notes: list[str] = field(default_factory=list)
     """Plain sentences about note types: updated in place, or new (fields changed) and what Anki will do."""
+    notices: list[str] = field(default_factory=list)
+    """Plain sentences about notes beyond the change lists (e.g. restored to an earlier version)."""
     warnings: list[str] = field(default_factory=list)
     mods: dict[str, int] = field(default_factory=dict)
     type_mods: dict[int, int] = field(default_factory=dict)
@@ -261,6 +264,8 @@ class Plan:
 
 
 KIND_LABELS = {"qa": "Q/A", "cloze": "cloze"}
+_LISTED = 10
+"""Keys named in a notice before the rest are only counted."""
 
 
 def note_hash(note) -> str:
@@ -269,62 +274,86 @@ def note_hash(note) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
-def _type_changed(t: NoteType, old: TypeEntry) -> bool:
-    """Whether note type ``t`` differs from its ledger record: templates or CSS, or the fields (which a
-    hand-edited ledger can claim, or a note type that changed its fields but kept its id)."""
-    return old.hash != t.content_hash() or old.schema != t.schema_hash()
+def _status(h: str, old_mod: int | None, same: bool, seen: tuple[str, int] | None) -> tuple[str, int]:
+    """How an item with content hash ``h`` compares with its ledger record (``old_mod``, None if it has none;
+    ``same`` if the ledger records this very content) and with what this machine last packaged under its id
+    (``seen``: (hash, mod) or None; see :mod:`deckgen.state`).
+
+    Returns ``"added"``, ``"unchanged"``, ``"changed"`` or ``"restored"`` (the ledger records this content,
+    but this machine packaged other content later, as after ``git revert``), and the lowest ``mod`` it may
+    get: 0 for an unchanged item, which keeps ``old_mod``; else newer than both records.
+    """
+    later = seen[1] + 1 if seen is not None and seen[0] != h else 0
+    if old_mod is None:
+        return "added", later
+    if same:
+        return ("restored", later) if later > old_mod + 1 else ("unchanged", 0)
+    return "changed", max(old_mod + 1, later)
 
 
-def not_before(notes, types: list[NoteType], ledger: Ledger) -> int:
+def _type_status(t: NoteType, ledger: Ledger, packaged) -> tuple[str, int]:
+    old = ledger.types.get(t.id)
+    same = old is not None and old.hash == t.content_hash() and old.schema == t.schema_hash()
+    return _status(t.content_hash(), old and old.mod, same, packaged.types.get(t.id) if packaged else None)
+
+
+def not_before(notes, types: list[NoteType], ledger: Ledger, packaged=None) -> int:
     """The earliest ``now`` (epoch s) at which :func:`plan` can stamp every changed item without a future time.
 
     A changed note needs ``previous + 1``; if the previous build was in this same second the build must
     wait for the next one instead of writing a ``mod`` in the future. Every recorded ``mod`` is at most
     :data:`MAX_AHEAD` seconds ahead of the clock (:meth:`Ledger.read` rejects later ones), so the wait is
-    under ``MAX_AHEAD + 1`` seconds.
+    under ``MAX_AHEAD + 1`` seconds. ``packaged`` is this machine's record (:class:`deckgen.state.Packaged`).
     """
+    seen = packaged.notes if packaged else {}
     need = 0
     for note in notes:
         old = ledger.notes.get(note.guid)
-        if old is not None and old.hash != note_hash(note):
-            need = max(need, old.mod + 1)
+        h = note_hash(note)
+        need = max(need, _status(h, old and old.mod, old is not None and old.hash == h, seen.get(note.guid))[1])
     for t in types:
-        old_t = ledger.types.get(t.id)
-        if old_t is not None and _type_changed(t, old_t):
-            need = max(need, old_t.mod + 1)
+        need = max(need, _type_status(t, ledger, packaged)[1])
     return need
 
 
-def plan(selected, all_notes, types: list[NoteType], ledger: Ledger, now: int) -> Plan:
+def plan(selected, all_notes, types: list[NoteType], ledger: Ledger, now: int, packaged=None) -> Plan:
     """Compare ``selected`` notes (those going into this package) with ``ledger`` at time ``now`` (epoch s).
 
     ``all_notes`` is every note of the source (a filtered build still knows the rest): a ledger note absent
     from it is reported as removed and dropped from the new ledger; a note of the source that is not
-    selected keeps its ledger entry untouched.
-    Warnings name the card's place when a change will not do what the author likely means:
+    selected keeps its ledger entry untouched. ``packaged`` (:class:`deckgen.state.Packaged`, optional) is
+    what this machine last packaged: a note the ledger calls unchanged but that this machine packaged later
+    with other content (``git revert`` restored an older source and ledger) counts as changed, so that Anki
+    takes it again. Warnings name the card's place when a change will not do what the author likely means:
     a note whose note type (Q/A or cloze) changed under the same key, a card that looks like a removed
     note under a new key, a question and answer both changed (a reorder), a note type whose recorded
     fields differ although its id is the same.
     """
     out = Plan()
     new = Ledger(ledger.deck_id, dict(ledger.notes), dict(ledger.types))
+    seen = packaged.notes if packaged else {}
+    restored: list[str] = []
     arrivals = []  # (note, ledger entry or None): notes whose question is new under their key
     for note in selected:
         h = note_hash(note)
         old = ledger.notes.get(note.guid)
-        if old is None:
-            mod = now
-            out.added.append(Change(note.key, note.question, answer=note.answer))
-            arrivals.append((note, None))
-        elif old.hash == h:
+        status, floor = _status(h, old and old.mod, old is not None and old.hash == h, seen.get(note.guid))
+        if status == "unchanged":
             mod = old.mod
             out.unchanged += 1
+        elif status == "added":
+            mod = max(now, floor)
+            out.added.append(Change(note.key, note.question, answer=note.answer))
+            arrivals.append((note, None))
         else:
-            mod = max(now, old.mod + 1)
+            mod = max(now, floor)
             out.changed.append(Change(note.key, note.question, old.question, old.answer, note.answer))
-            out.warnings.extend(_kind_warning(note, old, ledger))
-            if old.question != note.question:
-                arrivals.append((note, old))
+            if status == "restored":
+                restored.append(note.key)
+            else:
+                out.warnings.extend(_kind_warning(note, old, ledger))
+                if old.question != note.question:
+                    arrivals.append((note, old))
         out.mods[note.guid] = mod
         new.notes[note.guid] = Entry(note.key, h, mod, note.question, note.answer, bool(note.spec.id),
                                      note.note_type.id)
@@ -334,11 +363,17 @@ def plan(selected, all_notes, types: list[NoteType], ledger: Ledger, now: int) -
             out.removed.append(Change(old.key, old.question))
             del new.notes[guid]
     out.warnings.extend(_moved_warnings(arrivals, [ledger.notes[g] for g in ledger.notes if g not in present]))
+    if restored:
+        more = f" and {len(restored) - _LISTED} more" if len(restored) > _LISTED else ""
+        out.notices.append(
+            f"{len(restored)} note(s) are as the ledger records, but this machine packaged other content for "
+            f"them later (after a git revert or checkout?); they get a new mod so that Anki takes this version "
+            f"again: {', '.join(restored[:_LISTED])}{more}")
     for t in types:
         h = t.content_hash()
         old_t = ledger.types.get(t.id)
-        changed = old_t is None or _type_changed(t, old_t)
-        mod = max(now, old_t.mod + 1 if old_t else 0) if changed else old_t.mod
+        status, floor = _type_status(t, ledger, packaged)
+        mod = old_t.mod if status == "unchanged" else max(now, floor)
         if old_t is None:
             for other_id, other in ledger.types.items():
                 if other.kind == t.kind and other_id != t.id:
@@ -353,7 +388,7 @@ def plan(selected, all_notes, types: list[NoteType], ledger: Ledger, now: int) -
                 "for it than deckgen has; it is treated as changed. If the ledger was edited by hand this is "
                 f"harmless. If deckgen's note type changed its fields but kept its id, Anki will add a copy "
                 f"'{t.name}+' and not update the notes that use it: bump SCHEMA_VERSION in deckgen/notetypes.py")
-        elif changed:
+        elif status != "unchanged":
             out.type_notes.append(f"note type '{t.name}' changed (templates or CSS); Anki updates it in place")
         out.type_mods[t.id] = mod
         new.types[t.id] = TypeEntry(t.kind, t.name, h, t.schema_hash(), mod)

@@ -34,6 +34,14 @@ class Clock:
         self.now += seconds
 
 
+@pytest.fixture(autouse=True)
+def machine_state(tmp_path_factory, monkeypatch) -> Path:
+    """Each test gets its own record of what "this machine" packaged (deckgen.state), never the user's."""
+    folder = tmp_path_factory.mktemp("state")
+    monkeypatch.setenv("DECKGEN_STATE_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture
 def cards_copy(tmp_path: Path) -> Path:
     """A private copy of ``cards/`` (source, ledger, media) that a test may edit and build."""
