@@ -219,7 +219,8 @@ def refuse_overwriting(output: Path, inputs: Iterable[tuple[Path, str]]) -> None
     same = _file_id(target)
     for path, what in inputs:
         if Path(path).resolve() == target or (same is not None and _file_id(Path(path)) == same):
-            raise OutputError(f"{output}: is {what} of this build ({path}); writing there would replace it. "
+            where = "" if Path(path) == Path(output) else f" ({path})"
+            raise OutputError(f"{output}: is {what} of this build{where}; writing there would replace it. "
                               "Choose another output with -o")
 
 

@@ -107,7 +107,7 @@ def test_the_cli_refuses_to_write_the_package_over_the_ledger(cards_copy):
     before = ledger.read_bytes()
     result = CliRunner().invoke(main, ["build", str(cards_copy), "-o", str(ledger)])
     assert result.exit_code == 1
-    assert f"{ledger}: is the build ledger of this build" in result.output
+    assert f"{ledger}: is the build ledger of this build; writing there would replace it" in result.output
     assert ledger.read_bytes() == before
 
 
