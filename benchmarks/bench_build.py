@@ -384,6 +384,7 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else [40, 2000] if args.small else [40, 2000, 20000]
     repeats = args.repeat or (2 if args.small else 5)
     work = Path(tempfile.mkdtemp(prefix="deckgen-bench-"))
+    ENV["DECKGEN_STATE_DIR"] = str(work / "state")  # deckgen's record of what it packaged: not the user's
     try:
         results = []
         for n in sizes:

@@ -242,7 +242,7 @@ def _print_build(result) -> None:
             click.echo(f"      Q: {c.old_question}\n      →  {c.question}")
         if c.old_answer != c.answer:
             click.echo(f"      A: {c.old_answer}\n      →  {c.answer}")
-    for line in p.type_notes:
+    for line in [*p.type_notes, *p.notices]:
         click.echo(f"  {line}")
     if p.removed:
         click.echo("  removed from the source (an .apkg import never deletes notes, so they stay in Anki;")

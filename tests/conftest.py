@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,29 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 CARDS = ROOT / "cards"
 SOURCE = CARDS / "agi-next-2026.yaml"
+
+
+class Clock:
+    """A frozen clock (epoch seconds) whose sleep() advances it, so tests can rebuild "in the same second"."""
+
+    def __init__(self):
+        self.now = float(int(time.time()))
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+@pytest.fixture(autouse=True)
+def machine_state(tmp_path_factory, monkeypatch) -> Path:
+    """Each test gets its own record of what "this machine" packaged (deckgen.state), never the user's."""
+    folder = tmp_path_factory.mktemp("state")
+    monkeypatch.setenv("DECKGEN_STATE_DIR", str(folder))
+    return folder
 
 
 @pytest.fixture

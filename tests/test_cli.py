@@ -116,8 +116,10 @@ def test_check_warns_when_a_card_without_id_changes_question_and_answer(in_proje
     source.write_text(text.replace(removed, ""), encoding="utf-8")  # later cards of judgment 7 shift up
     result = run("check", "--strict")
     assert result.exit_code == 1
-    assert "zhipu-bets-on-coding/qa/2: question and answer both changed" in result.output
-    assert "explicit ids" in result.output
+    assert ("zhipu-bets-on-coding/qa/2: same question as the note 'zhipu-bets-on-coding/qa/3', which now has "
+            "another question") in result.output
+    assert "set its id to its old key: id: zhipu-bets-on-coding/qa/3" in result.output
+    assert "set its id to its old key: id: zhipu-bets-on-coding/qa/4" in result.output
 
 
 def test_build_report_names_added_notes(in_project):

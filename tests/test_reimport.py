@@ -7,7 +7,6 @@ collection, changes something, rebuilds and re-imports, then reads the collectio
 from __future__ import annotations
 
 import dataclasses
-import time
 
 import pytest
 
@@ -16,22 +15,9 @@ from deckgen.generate import generate
 from deckgen.load import load_file
 from deckgen.notetypes import NOTE_TYPES
 
+from conftest import Clock
+
 DECK = "AGI-Next 2026"
-
-
-class Clock:
-    """A frozen clock (epoch seconds) whose sleep() advances it, so tests can rebuild "in the same second"."""
-
-    def __init__(self):
-        self.now = float(int(time.time()))
-        self.slept: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
 
 
 @pytest.fixture
@@ -205,9 +191,12 @@ def test_field_change_gets_new_note_type_and_says_so(project, anki, monkeypatch)
     assert anki.col.note_count() == len(first.notes)
 
 
-def test_field_change_without_new_id_is_refused(project, monkeypatch):
+def test_fields_that_differ_from_the_ledger_under_the_same_id_warn_and_count_as_changed(project, monkeypatch):
     _, run = project
-    run("v1.apkg")
-    monkeypatch.setitem(NOTE_TYPES, "qa", _with_extra_field(NOTE_TYPES["qa"], new_id=False))
-    with pytest.raises(ValueError, match="bump SCHEMA_VERSION"):
-        run("v2.apkg")
+    first = run("v1.apkg")
+    qa = NOTE_TYPES["qa"]
+    monkeypatch.setitem(NOTE_TYPES, "qa", _with_extra_field(qa, new_id=False))  # or: the ledger's schema edited
+    second = run("v2.apkg")
+    (warning,) = [w for w in second.warnings if "records other fields" in w]
+    assert f"note type '{qa.name}' (id {qa.id})" in warning and "bump SCHEMA_VERSION" in warning
+    assert second.plan.type_mods[qa.id] > first.plan.type_mods[qa.id]

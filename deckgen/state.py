@@ -1,0 +1,113 @@
+"""What this machine last packaged: for each deck id, each note's and note type's content hash and ``mod``.
+
+Why it exists: the build ledger (:mod:`deckgen.ledger`) travels with the source in git, so ``git revert`` of
+an edit (or checking out an older commit) restores the older source *and* the older ledger. The ledger then
+calls the note unchanged and gives it its old ``mod``, older than the one Anki got from the edit, and Anki
+("update if newer") keeps the edited text. This record remembers what was packaged *here*; when the ledger
+calls a note unchanged but this machine packaged other content for it at a later ``mod``,
+:func:`deckgen.ledger.plan` counts it as changed and stamps it newer than both. Its limit: it knows only
+this machine's builds. An Anki that imported a package built elsewhere is not covered.
+
+Where: the folder named by the environment variable ``DECKGEN_STATE_DIR``, else platformdirs' user state
+folder for ``deckgen`` (``~/.local/state/deckgen`` on Linux). One file per deck id,
+``<deck-id>.packaged.json``: ``{"deck": id, "format": 1, "notes": {guid: [hash, mod]},
+"note_types": {"<id>": [hash, mod]}}``, mods in epoch seconds. Nothing in it is needed: a missing or
+damaged file only means no revert is detected.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from .errors import OutputError
+from .ledger import Corrupt, check_mod, fields_of, load_json, type_id_key
+from .package import locked, write_all_atomic
+
+FORMAT = 1
+ENV = "DECKGEN_STATE_DIR"
+
+
+def state_dir() -> Path:
+    """The folder of this machine's records: ``$DECKGEN_STATE_DIR`` if set, else the user state folder."""
+    if os.environ.get(ENV):
+        return Path(os.environ[ENV])
+    import platformdirs
+
+    return Path(platformdirs.user_state_dir("deckgen"))
+
+
+def _pair(value, where: str, now: int) -> tuple[str, int]:
+    if not (isinstance(value, list) and len(value) == 2 and type(value[0]) is str):
+        raise Corrupt(f"{where}: not a [hash, mod] pair")
+    return value[0], check_mod(value[1], where, now)
+
+
+@dataclass
+class Packaged:
+    """GUID → (content hash, mod) and note-type id → (content hash, mod) as last packaged on this machine."""
+
+    deck_id: str
+    notes: dict[str, tuple[str, int]] = field(default_factory=dict)
+    types: dict[int, tuple[str, int]] = field(default_factory=dict)
+
+    @staticmethod
+    def path_for(deck_id: str) -> Path:
+        """``<state folder>/<deck-id>.packaged.json``."""
+        return state_dir() / f"{deck_id}.packaged.json"
+
+    @classmethod
+    def read(cls, deck_id: str, now: int | None = None) -> tuple[Packaged, str | None]:
+        """This machine's record for ``deck_id`` and a warning text (or None). ``now`` is the clock (epoch s).
+
+        A missing file gives an empty record. One that cannot be read, is damaged, or holds a ``mod`` later
+        than ``now`` allows (see :func:`deckgen.ledger.check_mod`) gives an empty record and a warning.
+        """
+        now = int(time.time()) if now is None else now
+        path = cls.path_for(deck_id)
+        try:
+            raw = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return cls(deck_id), None
+        except (OSError, UnicodeDecodeError) as err:
+            return cls(deck_id), f"{path}: cannot read this machine's record of packaged notes ({err}); ignoring it"
+        try:
+            data = fields_of(load_json(raw), "the file", {"deck": str, "format": int, "notes": dict,
+                                                          "note_types": dict})
+            if data["format"] != FORMAT or data["deck"] != deck_id:
+                raise Corrupt("written for another format or deck")
+            notes = {guid: _pair(v, "notes", now) for guid, v in data["notes"].items()}
+            types = {type_id_key(k, "note_types"): _pair(v, "note_types", now) for k, v in data["note_types"].items()}
+        except Corrupt as err:
+            return cls(deck_id), (f"{path}: this machine's record of packaged notes is damaged ({err}); ignoring "
+                                  "it (this build rewrites it)")
+        return cls(deck_id, notes, types), None
+
+    def dump(self, fh: BinaryIO) -> None:
+        """Write the record to the binary file ``fh`` as UTF-8 JSON."""
+        data = {"deck": self.deck_id, "format": FORMAT, "notes": self.notes,
+                "note_types": {str(k): v for k, v in self.types.items()}}
+        fh.write(json.dumps(data, sort_keys=True, separators=(",", ":")).encode())
+
+
+def record(deck_id: str, notes: dict[str, tuple[str, int]], types: dict[int, tuple[str, int]],
+           now: int) -> str | None:
+    """Add what a build just packaged (GUID / note-type id → (hash, mod)) to this machine's record of
+    ``deck_id``. Holds the record's lock while it reads, merges and rewrites it, so builds running at the
+    same time each keep their part. Returns a warning text if the record could not be written (the build
+    itself has succeeded then), else None."""
+    path = Packaged.path_for(deck_id)
+    try:
+        with locked(path.with_name(path.name + ".lock")):
+            current, _ = Packaged.read(deck_id, now)
+            current.notes.update(notes)
+            current.types.update(types)
+            write_all_atomic([(path, current.dump)])
+    except OutputError as err:
+        return (f"could not record what this machine packaged ({err}); if you later git-revert these notes, "
+                "the build cannot tell that Anki holds a newer version")
+    return None

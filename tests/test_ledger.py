@@ -1,0 +1,313 @@
+"""The build ledger against damaged, hand-edited or out-of-date records, and what it tells the author.
+
+Each test builds a tiny source (two judgments, one card each) in a temp folder with a frozen clock, changes
+the ledger or the source, rebuilds, and checks the result; where the claim is about Anki, it imports into a
+real collection.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from deckgen.build import build
+from deckgen.cli import main
+from deckgen.load import load_file
+from deckgen.notetypes import QA
+from deckgen.select import Selection
+
+from conftest import Clock
+
+TINY = """\
+deck: {id: t, name: T}
+themes:
+  - {id: a, zh: 甲, en: A}
+  - {id: b, zh: 乙, en: B}
+people:
+  - {id: p, name: 人, roman: Ren}
+judgments:
+  - id: j1
+    number: 1
+    theme: a
+    speakers: [p]
+    zh: 中文
+    en: English
+    cards:
+      - q: Who?
+        a: 人
+  - id: j2
+    number: 2
+    theme: b
+    speakers: [p]
+    zh: 第二
+    en: Second
+    cards:
+      - q: Where?
+        a: 这里
+"""
+
+
+class Tiny:
+    """The tiny source in ``<tmp>/cards/base.yaml`` with a frozen clock; ``run()`` builds it."""
+
+    def __init__(self, tmp_path: Path):
+        self.src = tmp_path / "cards" / "base.yaml"
+        self.src.parent.mkdir()
+        self.src.write_text(TINY, encoding="utf-8")
+        self.ledger = self.src.parent / "t.ledger.json"
+        self.out = tmp_path / "dist"
+        self.clock = Clock()
+
+    def run(self, name: str = "t.apkg", **kwargs):
+        return build(load_file(self.src), output=self.out / name, clock=self.clock, sleep=self.clock.sleep, **kwargs)
+
+    def edit(self, old: str, new: str) -> None:
+        text = self.src.read_text(encoding="utf-8")
+        assert text.count(old) == 1, old
+        self.src.write_text(text.replace(old, new), encoding="utf-8")
+
+    def ledger_data(self) -> dict:
+        return json.loads(self.ledger.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def tiny(tmp_path) -> Tiny:
+    return Tiny(tmp_path)
+
+
+def package_mods(apkg: Path, tmp_path: Path) -> list[int]:
+    """Every note's and note type's mod in a package."""
+    db = tmp_path / "mods.anki2"
+    db.write_bytes(zipfile.ZipFile(apkg).read("collection.anki2"))
+    conn = sqlite3.connect(db)
+    mods = [m for (m,) in conn.execute("SELECT mod FROM notes")]
+    mods += [m["mod"] for m in json.loads(conn.execute("SELECT models FROM col").fetchone()[0]).values()]
+    conn.close()
+    return mods
+
+
+def _note(d):  # the ledger entry of j1's card
+    return next(e for e in d["notes"].values() if e["key"] == "j1/qa/1")
+
+
+def _type(d):
+    return d["note_types"][str(QA.id)]
+
+
+DAMAGE = {
+    # A5: Anki refused the package (JsonError: expected i64), or took true as a mod
+    "note-type mod is a float": lambda d, now: _type(d).update(mod=now - 10.5),
+    "note mod is a float": lambda d, now: _note(d).update(mod=now - 10.5),
+    "note mod is true": lambda d, now: _note(d).update(mod=True),
+    # B7: TypeError in not_before
+    "note-type mod is a string, hash not hex": lambda d, now: _type(d).update(mod="1", hash="zz"),
+    # B8: OverflowError from sqlite or from sleep
+    "note mod is 2**70": lambda d, now: _note(d).update(mod=2**70),
+    # C12: a mod in the future made the build sleep until then
+    "note mod in 2100": lambda d, now: _note(d).update(mod=4102444800),
+    "note mod 15 s ahead (a teammate's clock)": lambda d, now: _note(d).update(mod=now + 15),
+    "note-type mod 15 s ahead": lambda d, now: _type(d).update(mod=now + 15),
+    "note mod before 2000": lambda d, now: _note(d).update(mod=5),
+    "format is true": lambda d, now: d.update(format=True),
+    "note-type id in Arabic-Indic digits": lambda d, now: d.update(note_types={"١٢": _type(d)}),
+    "question is a list": lambda d, now: _note(d).update(question=[1]),
+    "note_type is true": lambda d, now: _note(d).update(note_type=True),
+    "entry without a hash": lambda d, now: _note(d).pop("hash"),
+    "entry with an unknown field": lambda d, now: _note(d).update(colour="red"),
+    "notes is a list": lambda d, now: d.update(notes=[]),
+    "unknown top-level key": lambda d, now: d.update(extra=1),
+}
+RAW_DAMAGE = {
+    # B9: RecursionError from json.loads
+    "nested 200,000 deep": "[" * 200_000 + "]" * 200_000,
+    # B10's ledger side: an int too long to convert
+    "a 5,000-digit mod": '{"deck": "t", "format": 1, "note_types": {}, "notes": {"g": {"key": "k", "hash": "h", '
+                         '"mod": ' + "9" * 5000 + "}}}",
+    "not JSON": '{"deck": "t", "notes": [oops',
+    "a list": "[1, 2]",
+}
+
+
+@pytest.mark.parametrize("edit_answer", [True, False], ids=["answer edited", "source unchanged"])
+@pytest.mark.parametrize("damage", [*DAMAGE, *RAW_DAMAGE])
+def test_a_damaged_ledger_warns_and_starts_fresh_without_waiting(tiny, tmp_path, damage, edit_answer):
+    first = tiny.run("v1.apkg")
+    if damage in RAW_DAMAGE:
+        tiny.ledger.write_text(RAW_DAMAGE[damage], encoding="utf-8")
+    else:
+        data = tiny.ledger_data()
+        DAMAGE[damage](data, int(tiny.clock.now))
+        tiny.ledger.write_text(json.dumps(data), encoding="utf-8")
+    if edit_answer:
+        tiny.edit("a: 人\n", "a: 人物\n")
+    second = tiny.run("v2.apkg")
+    assert [w for w in second.warnings if "the ledger is corrupt" in w and "starting a fresh one" in w]
+    assert len(second.plan.added) == len(first.notes) and not second.plan.changed
+    assert sum(tiny.clock.slept) <= 1  # at most into the next second: v1 was packaged in this one
+    assert max(package_mods(second.output, tmp_path)) <= tiny.clock.now
+    assert tiny.ledger_data()["format"] == 1  # the fresh ledger is written
+
+
+def test_a_fresh_start_after_a_float_mod_gives_a_package_anki_imports(tiny, anki):
+    tiny.run("v1.apkg")
+    data = tiny.ledger_data()
+    _type(data)["mod"] += 0.5
+    tiny.ledger.write_text(json.dumps(data), encoding="utf-8")
+    log = anki.import_apkg(tiny.run("v2.apkg").output)
+    assert len(log.new) == 2
+
+
+def test_a_ledger_one_second_ahead_is_accepted_and_no_mod_is_in_the_future(tiny, tmp_path):
+    tiny.run("v1.apkg")
+    data = tiny.ledger_data()
+    _note(data)["mod"] = int(tiny.clock.now) + 1  # clocks a second apart
+    tiny.ledger.write_text(json.dumps(data), encoding="utf-8")
+    tiny.edit("a: 人\n", "a: 人物\n")
+    second = tiny.run("v2.apkg")
+    assert second.warnings == [] and [c.key for c in second.plan.changed] == ["j1/qa/1"]
+    assert sum(tiny.clock.slept) <= 2
+    assert max(package_mods(second.output, tmp_path)) <= tiny.clock.now
+
+
+def test_a_ledger_without_note_type_ids_is_read(tiny):
+    """Ledgers written before entries recorded their note type are still valid."""
+    tiny.run("v1.apkg")
+    data = tiny.ledger_data()
+    for entry in data["notes"].values():
+        del entry["note_type"]
+    tiny.ledger.write_text(json.dumps(data), encoding="utf-8")
+    tiny.clock.now += 5
+    again = tiny.run("v2.apkg")
+    assert again.warnings == [] and again.plan.unchanged == 2
+    assert all("note_type" in e for e in tiny.ledger_data()["notes"].values())
+
+
+def test_a_hand_edited_note_type_schema_warns_and_counts_as_changed(tiny):
+    """B6: the ledger's schema for a note type differs, same id: a warning, not a traceback."""
+    first = tiny.run("v1.apkg")
+    data = tiny.ledger_data()
+    _type(data)["schema"] = "xx"
+    tiny.ledger.write_text(json.dumps(data), encoding="utf-8")
+    tiny.edit("a: 人\n", "a: 人物\n")
+    second = tiny.run("v2.apkg")
+    assert [w for w in second.warnings if f"note type '{QA.name}' (id {QA.id})" in w and "other fields" in w]
+    assert second.plan.type_mods[QA.id] > first.plan.type_mods[QA.id]
+    assert _type(tiny.ledger_data())["schema"] == QA.schema_hash()
+
+
+def test_a_card_that_turns_from_qa_to_cloze_under_its_id_warns_as_anki_will_not_update_it(tiny, anki):
+    """D16: same key, other note type: Anki's import log says conflicting and keeps the old note."""
+    tiny.edit("      - q: Who?\n        a: 人\n", "      - {id: k, q: Who?, a: 人}\n")
+    anki.import_apkg(tiny.run("v1.apkg").output)
+    tiny.edit("      - {id: k, q: Who?, a: 人}\n", "      - {id: k, cloze: \"{{c1::人}} said it\"}\n")
+    second = tiny.run("v2.apkg")
+    (warning,) = [w for w in second.warnings if "conflicting" in w]
+    assert warning.startswith(f"{tiny.src}:15: k: this key was a Q/A note and is now a cloze note")
+    assert "new id" in warning
+    log = anki.import_apkg(second.output)
+    assert len(log.conflicting) == 1 and len(log.updated) == 0  # what the warning says
+    assert anki.note_by_key("k").note_type()["name"] == QA.name
+
+
+def test_a_card_given_a_new_id_warns_that_it_looks_like_the_removed_note(tiny):
+    """D17: adding `id: who-card` to a keyed-by-position card makes a new note; say how to keep the old one."""
+    tiny.run("v1.apkg")
+    tiny.edit("      - q: Who?\n", "      - id: who-card\n        q: Who?\n")
+    second = tiny.run("v2.apkg")
+    assert [c.key for c in second.plan.added] == ["who-card"] and [c.key for c in second.plan.removed] == ["j1/qa/1"]
+    (warning,) = second.warnings
+    assert warning.startswith(f"{tiny.src}:15: who-card: same question as the note 'j1/qa/1', which this build "
+                              "removes")
+    assert warning.endswith("set its id to its old key: id: j1/qa/1")
+
+
+def test_an_unrelated_card_replacing_a_removed_one_does_not_warn(tiny):
+    tiny.run("v1.apkg")
+    tiny.edit("      - q: Who?\n        a: 人\n", "      - {id: other, q: Whose idea?, a: 人}\n")
+    second = tiny.run("v2.apkg")
+    assert [c.key for c in second.plan.added] == ["other"] and second.warnings == []
+
+
+def test_question_and_answer_both_changed_without_a_match_warns_of_a_reorder(tiny):
+    tiny.run("v1.apkg")
+    tiny.edit("      - q: Who?\n        a: 人\n", "      - q: Whom?\n        a: 人们\n")
+    second = tiny.run("v2.apkg")
+    (warning,) = second.warnings
+    assert warning.startswith(f"{tiny.src}:15: j1/qa/1: question and answer both changed")
+    assert "id: j1/qa/1" in warning
+
+
+def test_git_revert_of_an_edit_reaches_anki(tiny, anki):
+    """D18: v1 imported, v2 (edited) imported, then v1's source and ledger restored (as `git revert` does):
+    the rebuild must carry v1's text into Anki again."""
+    v1 = tiny.run("v1.apkg")
+    anki.import_apkg(v1.output)
+    v1_source, v1_ledger = tiny.src.read_bytes(), tiny.ledger.read_bytes()
+    tiny.clock.now += 60
+    tiny.edit("a: 人\n", "a: 人物\n")
+    anki.import_apkg(tiny.run("v2.apkg").output)
+    assert anki.note_by_key("j1/qa/1")["Answer"] == "人物"
+    tiny.src.write_bytes(v1_source)
+    tiny.ledger.write_bytes(v1_ledger)
+    tiny.clock.now += 60
+    v3 = tiny.run("v3.apkg")
+    assert [c.key for c in v3.plan.changed] == ["j1/qa/1"] and v3.plan.unchanged == 1
+    assert any("j1/qa/1" in line and "git revert" in line for line in v3.plan.notices)
+    log = anki.import_apkg(v3.output)
+    assert len(log.updated) == 1
+    assert anki.note_by_key("j1/qa/1")["Answer"] == "人"
+    tiny.clock.now += 60
+    assert tiny.run("v4.apkg").plan.changed == []  # and it is settled: the next build changes nothing
+
+
+def test_the_build_report_says_when_a_note_is_restored(tiny):
+    def deckgen_build():
+        result = CliRunner().invoke(main, ["build", str(tiny.src), "-o", str(tiny.out / "t.apkg")])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    deckgen_build()
+    v1_source, v1_ledger = tiny.src.read_bytes(), tiny.ledger.read_bytes()
+    tiny.edit("a: 人\n", "a: 人物\n")
+    deckgen_build()
+    tiny.src.write_bytes(v1_source)
+    tiny.ledger.write_bytes(v1_ledger)
+    assert ("1 note(s) are as the ledger records, but this machine packaged other content for them later (after a "
+            "git revert or checkout?)") in deckgen_build()
+
+
+def test_concurrent_builds_keep_both_ledger_updates(tiny):
+    """D19: two filtered builds of one source at the same time (each edits a different judgment)."""
+    tiny.run("v1.apkg")
+    tiny.edit("a: 人\n", "a: 人物\n")
+    tiny.edit("a: 这里\n", "a: 那里\n")
+    first_has_read, errors = threading.Event(), []
+
+    def slow(step, done, total):  # the first build pauses between reading and writing the ledger
+        if step == "comparing with the ledger":
+            first_has_read.set()
+            threading.Event().wait(0.5)
+
+    def run(theme, progress=None):
+        try:
+            build(load_file(tiny.src), selection=Selection(themes=(theme,)), output=tiny.out / f"{theme}.apkg",
+                  progress=progress)
+        except Exception as err:  # reported below, in the test's thread
+            errors.append(err)
+
+    one = threading.Thread(target=run, args=("a", slow))
+    one.start()
+    assert first_has_read.wait(10)
+    two = threading.Thread(target=run, args=("b",))
+    two.start()
+    one.join(20)
+    two.join(20)
+    assert errors == []
+    answers = {e["key"]: e["answer"] for e in tiny.ledger_data()["notes"].values()}
+    assert answers == {"j1/qa/1": "人物", "j2/qa/1": "那里"}
