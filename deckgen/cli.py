@@ -385,18 +385,12 @@ def preview(sources, theme, speaker, tag, judgment, output, open_):
       deckgen preview --open
       deckgen preview --theme agent -o agent.html
     """
-    from .build import card_count
-    from .ledger import Ledger
-    from .package import write_all_atomic
+    from .build import build_inputs, card_count
+    from .package import refuse_overwriting, write_all_atomic
     from .preview import preview_html
 
     groups = _gather(sources, theme, speaker, tag, judgment)
-    inputs = set()
-    for g in groups:
-        media = [m for n in g.notes for m in n.media]
-        inputs |= {Path(p).resolve() for p in (g.source.path, Ledger.path_for(g.source.path, g.source.deck_id), *media)}
-    if Path(output).resolve() in inputs:
-        raise click.UsageError(f"-o {output} is one of the sources, ledgers or media files; choose another file")
+    refuse_overwriting(output, [i for g in groups for i in build_inputs(g.source, list(g.notes))])
     write_all_atomic([(output, preview_html(groups).encode("utf-8"))])
     notes = [n for g in groups for n in g.notes]
     click.echo(f"Wrote {output}  ({sum(card_count(n) for n in notes)} cards from {len(notes)} notes)")

@@ -139,10 +139,10 @@ def test_build_report_names_added_notes(in_project):
     ["preview", "-o", "cards/agi-next-2026.yaml"],
     ["preview", "-o", "cards/agi-next-2026.ledger.json"],
 ])
-def test_bad_output_or_name_is_a_usage_error_and_touches_nothing(in_project, args):
+def test_bad_output_or_name_is_refused_and_touches_nothing(in_project, args):
     before = {p: p.read_bytes() for p in (in_project / "cards").glob("*.*")}
     result = run(*args)
-    assert result.exit_code == 2, result.output
+    assert result.exit_code == (1 if args[0] == "preview" else 2), result.output
     assert {p: p.read_bytes() for p in (in_project / "cards").glob("*.*")} == before
 
 
