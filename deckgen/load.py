@@ -203,7 +203,7 @@ def suggest(word: str, choices) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def _clip(value: str, limit: int = 40) -> str:
+def clip(value: str, limit: int = 40) -> str:
     """``value`` on one line and at most ``limit`` characters, for quoting source text in a message."""
     one_line = value.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t")
     return one_line if len(one_line) <= limit else one_line[:limit - 1] + "…"
@@ -214,7 +214,7 @@ def _kind_name(node: yaml.Node) -> str:
         return "a mapping"
     if isinstance(node, yaml.SequenceNode):
         return "a list"
-    return f"'{_clip(node.value)}'"
+    return f"'{clip(node.value)}'"
 
 
 class _Reader:
@@ -275,14 +275,14 @@ class _Reader:
                 self.error(key_node, path, "keys must be plain words")
                 continue
             key = key_node.value
-            sub = f"{path}.{_clip(key)}" if path else _clip(key)
+            sub = f"{path}.{clip(key)}" if path else clip(key)
             if key in keys:
-                self.error(key_node, sub, f"duplicate key '{_clip(key)}' (first at line "
+                self.error(key_node, sub, f"duplicate key '{clip(key)}' (first at line "
                                           f"{keys[key].start_mark.line + 1}); keep one")
                 continue
             keys[key] = key_node
             if key not in spec:
-                self.error(key_node, sub, f"unknown key '{_clip(key)}'{suggest(key, spec)}; allowed here: "
+                self.error(key_node, sub, f"unknown key '{clip(key)}'{suggest(key, spec)}; allowed here: "
                                           + ", ".join(spec))
                 continue
             out[key] = value_node
@@ -322,7 +322,7 @@ class _Reader:
     def slug(self, node: yaml.Node | None, path: str) -> str:
         value = self.text(node, path)
         if value and not _SLUG.match(value):
-            self.error(node, path, f"'{_clip(value)}' is not a valid id: use lowercase letters, digits and - . _ "
+            self.error(node, path, f"'{clip(value)}' is not a valid id: use lowercase letters, digits and - . _ "
                                    "(e.g. 'tang-jie')")
             return ""
         return value
@@ -334,7 +334,7 @@ class _Reader:
             try:
                 normalize_deck_name(value)
             except ValueError:
-                self.error(node, path, f"deck name '{_clip(value)}' has an empty part between '::' separators "
+                self.error(node, path, f"deck name '{clip(value)}' has an empty part between '::' separators "
                                        "(Anki would make a deck called 'blank'); write e.g. 'AGI-Next 2026::Agents'")
                 return ""
         return value
@@ -343,7 +343,7 @@ class _Reader:
         """Text that becomes part of a deck name (a theme's or a person's name), so it must not contain ``::``."""
         value = self.text(node, path)
         if "::" in value:
-            self.error(node, path, f"'{_clip(value)}' contains '::', which separates subdecks in Anki deck names; "
+            self.error(node, path, f"'{clip(value)}' contains '::', which separates subdecks in Anki deck names; "
                                    "write it without '::'")
             return ""
         return value
@@ -353,7 +353,7 @@ class _Reader:
         value = self.text(node, path)
         if value and value not in known:
             known = sorted(k for k in known if k)  # only for the message: sorting on every reference is quadratic
-            self.error(node, path, f"unknown {what} '{_clip(value)}'{suggest(value, known)}; "
+            self.error(node, path, f"unknown {what} '{clip(value)}'{suggest(value, known)}; "
                                    + (f"known: {', '.join(known)}" if known else f"no valid {what} is defined"))
             return ""
         return value
@@ -362,7 +362,7 @@ class _Reader:
         """One of ``choices`` (the first when absent)."""
         value = self.text(node, path) if node is not None else choices[0]
         if value and value not in choices:
-            self.error(node, path, f"expected {' or '.join(repr(c) for c in choices)}, found '{_clip(value)}'"
+            self.error(node, path, f"expected {' or '.join(repr(c) for c in choices)}, found '{clip(value)}'"
                                    f"{suggest(value, choices)}")
             return choices[0]
         return value
@@ -373,7 +373,7 @@ class _Reader:
             return True
         if value.lower() in ("false", "no", "off", ""):
             return False
-        self.error(node, path, f"expected true or false, found '{_clip(value)}'")
+        self.error(node, path, f"expected true or false, found '{clip(value)}'")
         return False
 
     def tags(self, node: yaml.Node | None, path: str) -> tuple[str, ...]:
@@ -386,11 +386,11 @@ class _Reader:
                 continue
             if any(ch.isspace() for ch in tag):
                 fixed = "_".join(tag.split())
-                self.error(item, sub, f"tag '{_clip(tag)}' contains spaces, which separate tags in Anki; "
+                self.error(item, sub, f"tag '{clip(tag)}' contains spaces, which separate tags in Anki; "
                                       f"using '{fixed}'", "warning")
                 tag = fixed
             if any(not part for part in tag.split("::")):
-                self.error(item, sub, f"tag '{_clip(tag)}' has an empty '::' part; write e.g. 'topic::agents'")
+                self.error(item, sub, f"tag '{clip(tag)}' has an empty '::' part; write e.g. 'topic::agents'")
                 continue
             out.append(tag)
         return tuple(out)
@@ -529,7 +529,7 @@ class _Reader:
     def number(self, node: yaml.Node | None, path: str) -> int:
         value = self.text(node, path)
         if value and not (value.isascii() and value.isdigit() and int(value) >= 1):
-            self.error(node, path, f"expected a whole number from 1 up, found '{_clip(value)}'")
+            self.error(node, path, f"expected a whole number from 1 up, found '{clip(value)}'")
             return 0
         return int(value) if value else 0
 
@@ -609,11 +609,11 @@ class _Reader:
         except (OSError, ValueError):  # a name too long for the file system, say
             inside = found = False
         if not inside:
-            self.error(node, path, f"image '{_clip(value)}' is outside the source file's folder; put images in "
+            self.error(node, path, f"image '{clip(value)}' is outside the source file's folder; put images in "
                                    "that folder (e.g. figs/) and give the path relative to it")
             return None
         if not found:
-            self.error(node, path, f"image '{_clip(value)}' not found (looked for {_clip(str(target), 80)}); paths "
+            self.error(node, path, f"image '{clip(value)}' not found (looked for {clip(str(target), 80)}); paths "
                                    "are relative to the source file's folder")
             return None
         return value
