@@ -48,6 +48,9 @@ _CARD_KEYS = {
     "cloze": {"cloze": True, "extra": False},
 }
 SELECTION_KEYS = ("theme", "speaker", "tag", "judgment")
+MAX_NUMBER_DIGITS = 9
+"""Most digits in a judgment number (in a source or a selection): far past any real source, and short
+enough that no digit string is ever converted whole (Python refuses ``int()`` on over 4,300 digits)."""
 MARKUPS = ("text", "markdown")
 """Values of ``deck.markup``: source text is plain text (the default) or deckgen's Markdown subset."""
 
@@ -527,9 +530,14 @@ class _Reader:
         return tuple(out)
 
     def number(self, node: yaml.Node | None, path: str) -> int:
+        """A judgment number: ASCII digits, 1 up, at most :data:`MAX_NUMBER_DIGITS` digits (0 when broken)."""
         value = self.text(node, path)
-        if value and not (value.isascii() and value.isdigit() and int(value) >= 1):
+        if value and not (value.isascii() and value.isdigit() and value.strip("0")):
             self.error(node, path, f"expected a whole number from 1 up, found '{clip(value)}'")
+            return 0
+        if len(value.lstrip("0")) > MAX_NUMBER_DIGITS:
+            self.error(node, path, f"number '{clip(value)}' is too large; judgment numbers have at most "
+                                   f"{MAX_NUMBER_DIGITS} digits")
             return 0
         return int(value) if value else 0
 

@@ -84,6 +84,7 @@ TABLE = [
     ("invalid-utf8", 1, 12, "not valid UTF-8 (byte 0xe6); save the file as UTF-8"),
     ("alias-bomb", 1, 4, "the document expands to too many values"),
     ("alias-bomb-keys", 1, 4, "the document expands to too many values"),
+    ("number-too-large", 1, 19, "judgments[0].number: number '99999999999"),
     # inputs that look dangerous but must simply work (their content is checked in the tests below)
     ("bom-crlf", 0, None, "2 judgments, 5 notes,"),
     ("unicode-tags", 0, None, "2 judgments, 5 notes,"),

@@ -58,12 +58,31 @@ def test_selection_table(deck, options, expected):
     ({"judgments": ("41",)}, "no judgment numbered 41"),
     ({"judgments": ("9-x",)}, "'9-x' is not a number or a range"),
     ({"judgments": ("17-12",)}, "runs backwards"),
+    ({"judgments": ("٣",)}, "judgment '٣' is not a number"),  # an Arabic-Indic 3: int() would read it
+    ({"judgments": ("1-" + "1" * 5000,)}, "judgment '1-1111111111111111111111111111111111111…' is too large"),
+    ({"judgments": ("1-99999999999",)}, "too large; judgment numbers have at most 9 digits"),
     ({"themes": ("agent",), "speakers": ("yang-zhilin",)}, "matches no note"),
 ])
 def test_bad_selections(deck, options, message):
     with pytest.raises(SelectionError) as err:
         select(*deck, Selection(**options))
     assert message in str(err.value)
+
+
+@pytest.mark.parametrize("judgments, message", [
+    (("1-999999999",), "no judgment numbered 41-999999999; this source has 1-40"),
+    (("30-2000000",), "no judgment numbered 41-2000000; this source has 1-40"),
+    (("0,41,43,45,47,49,51-60",), "no judgment numbered 0, 41, 43, 45, 47 and 2 more; this source has 1-40"),
+])
+def test_missing_judgments_are_summarised_as_ranges(deck, judgments, message):
+    with pytest.raises(SelectionError) as err:
+        select(*deck, Selection(judgments=judgments))
+    assert str(err.value) == message
+
+
+def test_judgment_ranges_are_merged_not_expanded():
+    assert Selection(judgments=("12-17,25", "16-18", "19", "1-999999999")).ranges() == [(1, 999999999)]
+    assert Selection(judgments=("25, 12-17", "16-18", "20")).ranges() == [(12, 18), (20, 20), (25, 25)]
 
 
 @pytest.mark.parametrize("name, expected", [
