@@ -75,14 +75,15 @@ class Selection:
 
     def label(self, source: Source) -> str:
         """Human suffix for the deck name: ``"Agent"``, ``"林俊旸 Lin Junyang"``, ``"判断 12-17,25"``, joined by
-        `` · `` (the shipped named decks use the same names, so ``--speaker x`` and ``--deck x`` agree)."""
+        `` · `` (the shipped named decks use the same names, so ``--speaker x`` and ``--deck x`` agree). A tag's
+        ``::`` shows as `` › `` (``"topic › agents"``), since ``::`` in a deck name makes a subdeck in Anki."""
         parts = []
         if self.themes:
             parts.append(" + ".join(source.theme(t).label for t in self.themes))
         if self.speakers:
             parts.append(" + ".join(f"{source.person(p).name} {source.person(p).roman}" for p in self.speakers))
-        if self.tags:
-            parts.append(" + ".join(self.tags))
+        if self.tags:  # '::' would make the deck a subdeck in Anki
+            parts.append(" + ".join(t.replace("::", " › ") for t in self.tags))
         if self.judgments:
             parts.append("判断 " + ",".join(self.judgments))
         return " · ".join(parts)

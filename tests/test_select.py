@@ -85,6 +85,13 @@ def test_judgment_ranges_are_merged_not_expanded():
     assert Selection(judgments=("25, 12-17", "16-18", "20")).ranges() == [(12, 18), (20, 20), (25, 25)]
 
 
+def test_a_tag_in_a_deck_label_makes_no_subdeck(deck):
+    source, _ = deck
+    selection = Selection(tags=("theme::agent", "editors-note"))
+    assert selection.label(source) == "theme › agent + editors-note"
+    assert "::" not in build(source, selection=selection, dry_run=True).deck_name
+
+
 @pytest.mark.parametrize("name, expected", [
     ("AGI-Next 2026 :: Agent", "AGI-Next 2026::Agent"),
     ("  A  B ::C", "A B::C"),
