@@ -27,7 +27,12 @@ from .model import CardSpec, Judgment, Person, Source
 from .notetypes import NOTE_TYPES
 from .progress import Progress, each
 
-CLOZE_RE = re.compile(r"\{\{c(\d+)::(.*?)\}\}", re.S)
+CLOZE_RE = re.compile(r"\{\{c0*([0-9]{1,9})::(.*?)\}\}", re.S)
+"""A cloze deletion ``{{c<n>::text}}`` or ``{{c<n>::text::hint}}``: its number (ASCII digits, as Anki reads
+them; at most nine after leading zeros, so that no digit string is converted whole) and text.
+:func:`cloze_error` refuses longer numbers."""
+_CLOZE_OPEN = re.compile(r"\{\{c[0-9]+::")
+_CLOZE_HUGE = re.compile(r"\{\{c0*([1-9][0-9]{9,})::")
 MAX_CLOZE = 65536
 """Highest cloze number: a card's template index (number - 1) is 16-bit in Anki, and an import of a larger
 one fails (``IntegralValueOutOfRange``, seen with the ``anki`` package)."""
@@ -134,7 +139,10 @@ def cloze_numbers(text: str) -> list[int]:
 
 def cloze_error(text: str) -> str | None:
     """Why ``text`` cannot make cloze cards (no deletions, a ``c0``, a number past ``MAX_CLOZE``, an empty
-    deletion), or None if it can."""
+    deletion, a deletion inside another), or None if it can."""
+    huge = _CLOZE_HUGE.search(text)
+    if huge:
+        return f"cloze number c{huge.group(1)[:12]}… is too large; Anki cannot import numbers past c{MAX_CLOZE}"
     numbers = cloze_numbers(text)
     if not numbers:
         return "cloze text has no deletions; mark the key terms like {{c1::智能效率}}"
@@ -144,6 +152,11 @@ def cloze_error(text: str) -> str | None:
         return f"cloze number c{max(numbers)} is too large; Anki cannot import numbers past c{MAX_CLOZE}"
     if any(not m.group(2).split("::")[0].strip() for m in CLOZE_RE.finditer(text)):
         return "a cloze deletion is empty ({{c1::}}); put the hidden words inside it"
+    nested = next((m for m in CLOZE_RE.finditer(text) if _CLOZE_OPEN.search(m.group(2))), None)
+    if nested:
+        inner = _CLOZE_OPEN.search(nested.group(2)).group()
+        return (f"cloze deletion {{{{c{nested.group(1)}::…}}}} holds another deletion ({inner}…); deckgen does not "
+                "support nested deletions, so write them one after another")
     return None
 
 

@@ -85,6 +85,8 @@ TABLE = [
     ("alias-bomb", 1, 4, "the document expands to too many values"),
     ("alias-bomb-keys", 1, 4, "the document expands to too many values"),
     ("number-too-large", 1, 19, "judgments[0].number: number '99999999999"),
+    ("cloze-number-absurd", 1, 31, "cloze number c111111111111… is too large"),
+    ("cloze-nested", 1, 31, "judgments[0].cards[1].cloze: cloze deletion {{c1::…}} holds another deletion ({{c2::…)"),
     # inputs that look dangerous but must simply work (their content is checked in the tests below)
     ("bom-crlf", 0, None, "2 judgments, 5 notes,"),
     ("unicode-tags", 0, None, "2 judgments, 5 notes,"),
