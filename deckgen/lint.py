@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterator, Sequence
 
 from .errors import Problem
 from .generate import CLOZE_RE, Note, cloze_gaps, cloze_numbers
+from .load import clip
 from .model import CardSpec, Judgment, Loc, Person, Source
 
 MAX_ANSWER_WORDS = 8
@@ -54,6 +55,8 @@ NEAR_DUPLICATE_MIN_TOKENS = 4
 three tokens, one substituted word would already be a third of the question."""
 
 _MASK = 2**64 - 1
+_QUOTED = 80
+"""Characters of source text a warning quotes at most (see :func:`deckgen.load.clip`)."""
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
 _TOKEN = re.compile(rf"[{_HAN}]|[^\W_{_HAN}]+(?:['’.\-][^\W_{_HAN}]+)*")
@@ -140,10 +143,10 @@ def giveaway(question: str, answer: str) -> str | None:
     qtoks = tokens(question)
     for term in key_terms(answer):
         if _contains(qtoks, tokens(term)):
-            return f"'{term}' is in the question"
+            return f"'{clip(term, _QUOTED)}' is in the question"
     content = _content_stems(_GLOSS.sub(" ", answer))
     if len(content) >= 2 and content <= {_stem(t) for t in qtoks}:
-        return "every content word of the answer (" + ", ".join(sorted(content)) + ") is in the question"
+        return f"every content word of the answer ({clip(', '.join(sorted(content)), _QUOTED)}) is in the question"
     return None
 
 
@@ -206,8 +209,8 @@ def answer_too_long(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
             length = answer_length(part)
             if length > MAX_ANSWER_WORDS:
                 yield _note_warn(note, "answer-too-long",
-                                 f"answer '{part}' is {length:.0f} words long (limit {MAX_ANSWER_WORDS} words "
-                                 f"or {MAX_ANSWER_HAN} Chinese characters)",
+                                 f"answer '{clip(part, _QUOTED)}' is {length:.0f} words long (limit "
+                                 f"{MAX_ANSWER_WORDS} words or {MAX_ANSWER_HAN} Chinese characters)",
                                  "keep one fact in the answer and move the rest to another card or the context")
 
 
@@ -253,7 +256,8 @@ def answer_in_question(source: Source, notes: Sequence[Note]) -> Iterator[Proble
             for part in answer_parts(note):
                 why = giveaway(note.question, part)
                 if why:
-                    yield _note_warn(note, "answer-in-question", f"the question gives away '{part}': {why}",
+                    yield _note_warn(note, "answer-in-question",
+                                     f"the question gives away '{clip(part, _QUOTED)}': {why}",
                                      "reword the question without the answer's words")
 
 
@@ -328,8 +332,8 @@ def _near(a: frozenset[str], b: frozenset[str]) -> bool:
 
 def _dup(note: Note, other: Note, what: str) -> Problem:
     loc = other.spec.loc
-    return _note_warn(note, "duplicate-question", f"'{note.question}' is {what} note '{other.key}' "
-                      f"({loc.file}:{loc.line}: '{other.question}')",
+    return _note_warn(note, "duplicate-question", f"'{clip(note.question, _QUOTED)}' is {what} note '{other.key}' "
+                      f"({loc.file}:{loc.line}: '{clip(other.question, _QUOTED)}')",
                       "merge the two cards, or reword one so they differ by more than a word "
                       "(questions that close get confused in review)")
 
@@ -443,7 +447,8 @@ def figure_never_asked(source: Source, notes: Sequence[Note]) -> Iterator[Proble
             missing += [t for t in _HAN_RUN.findall(text) if t not in cards]
             for item in dict.fromkeys(missing):
                 yield _warn(j.loc, source.path, "figure-never-asked", f"judgment {j.number} '{j.id}'",
-                            f"'{item}' in the claim is on no card", "ask about it (or drop it from the claim)")
+                            f"'{clip(item, _QUOTED)}' in the claim is on no card",
+                            "ask about it (or drop it from the claim)")
 
 
 def _claim_texts(j: Judgment) -> list[str]:

@@ -5,8 +5,9 @@ present, the pure-Python one otherwise) and never *constructed*, so no tag can r
 YAML's core schema (``!!python/...``, ``!!binary``, custom ``!tags``) is an error. Text fields take the
 scalar exactly as typed, so YAML 1.1 surprises (``no``, ``off``, ``1911``, ``02142``, ``1:10``, dates) come out
 as the text the person wrote; control characters in text are errors. Aliases are followed with a bound on
-the expanded size (keys included), so an alias bomb is refused quickly, and a problem in a node reached
-again through an alias is reported once. Image paths must stay inside the source's folder.
+the expanded size, in values and in characters of text (keys included), so an alias bomb is refused
+quickly, and a problem in a node reached again through an alias is reported once. Image paths must stay
+inside the source's folder.
 
 Every problem in a file is collected before anything is raised: :func:`load_sources` raises one
 :class:`deckgen.errors.SourceError` listing all of them.
@@ -36,6 +37,10 @@ _SLUG = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _NODE_BUDGET_PER_BYTE = 4
 _NODE_BUDGET_MIN = 10_000
+_TEXT_BUDGET_PER_BYTE = 4
+_TEXT_BUDGET_MIN = 1_000_000
+"""Characters of text a document may expand to through aliases: four per byte of the file (written out,
+a document has fewer characters than bytes), at least a million."""
 
 SOURCE_SUFFIXES = (".yaml", ".yml")
 
@@ -128,7 +133,8 @@ def load_file(path: str | Path) -> Source:
     if root is None:
         raise SourceError([Problem(name, 1, 1, "", "the file is empty; a source is a mapping with "
                                    "deck:, themes:, people: and judgments:")])
-    reader = _Reader(name, path.parent, max(_NODE_BUDGET_MIN, _NODE_BUDGET_PER_BYTE * len(raw)))
+    reader = _Reader(name, path.parent, max(_NODE_BUDGET_MIN, _NODE_BUDGET_PER_BYTE * len(raw)),
+                     max(_TEXT_BUDGET_MIN, _TEXT_BUDGET_PER_BYTE * len(raw)))
     source = reader.source(root)
     errors = [p for p in reader.problems if p.severity == "error"]
     if errors or source is None:
@@ -223,11 +229,13 @@ def _kind_name(node: yaml.Node) -> str:
 class _Reader:
     """Walks a composed YAML document, validating it into model objects and collecting problems."""
 
-    def __init__(self, file: str, folder: Path, node_budget: int):
+    def __init__(self, file: str, folder: Path, node_budget: int, text_budget: int):
         self.file = file
         self.folder = folder
         self.problems: list[Problem] = []
         self.budget = node_budget
+        self.text_budget = text_budget
+        """Characters of scalar text (keys included) the document may still expand to."""
         self.exhausted = False
         self.reported: set[tuple[int, int, str]] = set()
         self.card_ids: dict[str, str] = {}
@@ -249,11 +257,14 @@ class _Reader:
     def visit(self, node: yaml.Node, path: str) -> bool:
         """Count a node against the size budget and check its tag. False if it must be skipped."""
         self.budget -= 1
-        if self.budget < 0:
+        if isinstance(node, yaml.ScalarNode):
+            self.text_budget -= len(node.value)
+        if self.budget < 0 or self.text_budget < 0:
             if not self.exhausted:
                 self.exhausted = True
-                self.error(node, path, "the document expands to too many values (anchors and aliases "
-                                       "repeated inside each other?); refusing to expand it")
+                what = "too many values" if self.budget < 0 else "too much text"
+                self.error(node, path, f"the document expands to {what} (anchors repeated through many aliases, or "
+                                       "aliases inside each other?); refusing to expand it")
             return False
         if node.tag not in _ALLOWED_TAGS:
             self.error(node, path, f"tag '{node.tag.replace(_CORE, '!!')}' is not allowed; deckgen reads plain "

@@ -84,6 +84,7 @@ TABLE = [
     ("invalid-utf8", 1, 12, "not valid UTF-8 (byte 0xe6); save the file as UTF-8"),
     ("alias-bomb", 1, 4, "the document expands to too many values"),
     ("alias-bomb-keys", 1, 4, "the document expands to too many values"),
+    ("alias-bomb-text", 1, 22, "judgments[0].tags[48]: the document expands to too much text"),
     ("number-too-large", 1, 19, "judgments[0].number: number '99999999999"),
     ("cloze-number-absurd", 1, 31, "cloze number c111111111111… is too large"),
     ("cloze-nested", 1, 31, "judgments[0].cards[1].cloze: cloze deletion {{c1::…}} holds another deletion ({{c2::…)"),

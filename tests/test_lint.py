@@ -250,3 +250,11 @@ def test_duplicate_reports_match_the_key_set_definition(tmp_path_factory, questi
         exact = any(L.tokens(t) == L.tokens(text) for t in texts[:i])
         near = any(set(_key_sets(t)) & set(_key_sets(text)) for t in texts[:i])
         assert (i in reported) == (exact or near), (texts, [p.message for p in found])
+
+
+def test_long_text_is_clipped_in_warnings(tmp_path):
+    long_answer = " ".join(f"word{i}" for i in range(2000))
+    found, _ = lint_yaml(tmp_path, f'- {{q: "Is it {long_answer}?", a: "{long_answer}"}}\n'
+                                   f'- {{q: "Is it {long_answer} ?", a: "B"}}')
+    assert {p.code for p in found} == {"answer-too-long", "answer-in-question", "duplicate-question"}
+    assert all(len(str(p)) < 800 for p in found), [len(str(p)) for p in found]  # unclipped: 20,000 and more
