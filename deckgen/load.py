@@ -4,7 +4,8 @@ Loading is safe by construction: the YAML is only *composed* into a node tree (P
 present, the pure-Python one otherwise) and never *constructed*, so no tag can run code; any tag outside
 YAML's core schema (``!!python/...``, ``!!binary``, custom ``!tags``) is an error. Text fields take the
 scalar exactly as typed, so YAML 1.1 surprises (``no``, ``off``, ``1911``, ``02142``, ``1:10``, dates) come out
-as the text the person wrote; control characters in text are errors. Aliases are followed with a bound on
+as the text the person wrote, except YAML's null (``~``, ``null``, nothing), which is empty; control
+characters in text are errors. Aliases are followed with a bound on
 the expanded size, in values and in characters of text (keys included), so an alias bomb is refused
 quickly, and a problem in a node reached again through an alias is reported once. Image paths must stay
 inside the source's folder.
@@ -33,6 +34,7 @@ except AttributeError:  # PyYAML built without libyaml
 
 _CORE = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
+_NULL = _CORE + "null"
 _SLUG = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _NODE_BUDGET_PER_BYTE = 4
@@ -315,7 +317,8 @@ class _Reader:
         return [(f"{path}[{i}]", item) for i, item in enumerate(node.value)]
 
     def text(self, node: yaml.Node | None, path: str, required: bool = True) -> str:
-        """The scalar exactly as typed, stripped; '' (with an error if ``required``) when empty."""
+        """The scalar exactly as typed, stripped; '' (with an error if ``required``) when empty. YAML's null
+        (``~``, ``null``, nothing after the colon) is empty too; a quoted ``"~"`` is the text ``~``."""
         if node is None:
             return ""
         if not self.visit(node, path):
@@ -323,7 +326,7 @@ class _Reader:
         if not isinstance(node, yaml.ScalarNode):
             self.error(node, path, f"expected text, found {_kind_name(node)} (quote it if it is meant as text)")
             return ""
-        value = node.value.strip()
+        value = "" if node.tag == _NULL else node.value.strip()
         if not value and required:
             self.error(node, path, "must not be empty")
         bad = _CONTROL.search(value)

@@ -86,6 +86,8 @@ TABLE = [
     ("alias-bomb-keys", 1, 4, "the document expands to too many values"),
     ("alias-bomb-text", 1, 22, "judgments[0].tags[48]: the document expands to too much text"),
     ("number-too-large", 1, 19, "judgments[0].number: number '99999999999"),
+    ("null-answer", 1, 30, "judgments[0].cards[0].a: must not be empty"),
+    ("null-name", 1, 12, "people[0].name: must not be empty"),
     ("cloze-number-absurd", 1, 31, "cloze number c111111111111… is too large"),
     ("cloze-nested", 1, 31, "judgments[0].cards[1].cloze: cloze deletion {{c1::…}} holds another deletion ({{c2::…)"),
     # inputs that look dangerous but must simply work (their content is checked in the tests below)
