@@ -2,13 +2,13 @@
 
 Loading is safe by construction: the YAML is only *composed* into a node tree (PyYAML's C parser where
 present, the pure-Python one otherwise) and never *constructed*, so no tag can run code; any tag outside
-YAML's core schema (``!!python/...``, ``!!binary``, custom ``!tags``) is an error. Text fields take the
-scalar exactly as typed, so YAML 1.1 surprises (``no``, ``off``, ``1911``, ``02142``, ``1:10``, dates) come out
-as the text the person wrote, except YAML's null (``~``, ``null``, nothing), which is empty; control
-characters in text are errors. Aliases are followed with a bound on
-the expanded size, in values and in characters of text (keys included), so an alias bomb is refused
-quickly, and a problem in a node reached again through an alias is reported once. Image paths must stay
-inside the source's folder.
+YAML's core schema (``!!python/...``, ``!!binary``, custom ``!tags``) is an error, and so is a merge key
+(``<<``). Text fields take the scalar exactly as typed, so YAML 1.1 surprises (``no``, ``off``, ``1911``,
+``02142``, ``1:10``, dates) come out as the text the person wrote, except YAML's null (``~``, ``null``,
+nothing), which is empty; control characters in text are errors. Aliases are followed with a bound on the
+expanded size, in values and in characters of text (keys included), so an alias bomb is refused quickly, and
+a problem in a node reached again through an alias is reported once. Image paths must name an image file
+inside the source's folder. A file must be UTF-8 (a UTF-16 one is refused with a hint).
 
 Every problem in a file is collected before anything is raised: :func:`load_sources` raises one
 :class:`deckgen.errors.SourceError` listing all of them.
@@ -16,6 +16,7 @@ Every problem in a file is collected before anything is raised: :func:`load_sour
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import re
 from pathlib import Path
@@ -35,6 +36,7 @@ except AttributeError:  # PyYAML built without libyaml
 _CORE = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
 _NULL = _CORE + "null"
+_MERGE = _CORE + "merge"
 _SLUG = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _NODE_BUDGET_PER_BYTE = 4
@@ -58,6 +60,9 @@ SELECTION_KEYS = ("theme", "speaker", "tag", "judgment")
 MAX_NUMBER_DIGITS = 9
 """Most digits in a judgment number (in a source or a selection): far past any real source, and short
 enough that no digit string is ever converted whole (Python refuses ``int()`` on over 4,300 digits)."""
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
+"""File types ``image:`` accepts: the images every Anki client shows in an ``<img>`` (sound would need
+``[sound:…]``, which deckgen does not write)."""
 MARKUPS = ("text", "markdown")
 """Values of ``deck.markup``: source text is plain text (the default) or deckgen's Markdown subset."""
 
@@ -66,7 +71,8 @@ def source_files(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
     """Expand files and folders into the YAML files to read, sorted within each folder.
 
     A folder contributes its ``*.yaml`` and ``*.yml`` files (not recursively). Returns the files and a
-    problem for each path that does not exist or is a folder without sources.
+    problem for each path that does not exist, is not a regular file (``/dev/null``, a pipe) or is a folder
+    without sources.
     """
     files: list[Path] = []
     problems: list[Problem] = []
@@ -79,6 +85,9 @@ def source_files(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
             files.extend(found)
         elif path.is_file():
             files.append(path)
+        elif path.exists():
+            problems.append(Problem(str(path), 0, 0, "", "not a regular file (a device or a pipe?); give a YAML "
+                                                         "source file or a folder of them"))
         else:
             problems.append(Problem(str(path), 0, 0, "", "no such file or folder"))
     return files, problems
@@ -119,6 +128,8 @@ def load_file(path: str | Path) -> Source:
         raw = path.read_bytes()
     except OSError as err:
         raise SourceError([Problem(name, 0, 0, "", f"cannot read: {err.strerror}")]) from None
+    if _utf16(raw):
+        raise SourceError([Problem(name, 1, 1, "", "the file is UTF-16 text; save the file as UTF-8")])
     try:
         raw.decode("utf-8-sig")  # a check only: the parser reads the bytes, so no decoded copy stays in memory
     except UnicodeDecodeError as err:
@@ -142,6 +153,16 @@ def load_file(path: str | Path) -> Source:
     if errors or source is None:
         raise SourceError(reader.problems)
     return source
+
+
+def _utf16(raw: bytes) -> bool:
+    """True if ``raw`` looks like UTF-16: it starts with a UTF-16 byte-order mark, or (without one) a zero
+    byte is every other byte of its start often enough, as ASCII letters and YAML's keys are in UTF-16.
+    UTF-8 text has a zero byte only for U+0000, which YAML forbids anyway."""
+    if raw[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return True
+    start = raw[:4096]
+    return any(half.count(0) >= max(1, len(half) // 4) for half in (start[0::2], start[1::2]))
 
 
 def _yaml_problem(name: str, text: str, err: yaml.MarkedYAMLError) -> Problem:
@@ -267,6 +288,9 @@ class _Reader:
                 what = "too many values" if self.budget < 0 else "too much text"
                 self.error(node, path, f"the document expands to {what} (anchors repeated through many aliases, or "
                                        "aliases inside each other?); refusing to expand it")
+            return False
+        if node.tag == _MERGE:  # a `<<` key, which PyYAML tags itself
+            self.error(node, path, "merge keys (<<) are not supported; write the keys out in this mapping")
             return False
         if node.tag not in _ALLOWED_TAGS:
             self.error(node, path, f"tag '{node.tag.replace(_CORE, '!!')}' is not allowed; deckgen reads plain "
@@ -619,8 +643,9 @@ class _Reader:
         return data
 
     def image(self, node: yaml.Node | None, path: str) -> str | None:
-        """An image path relative to the source's folder; it must exist and stay inside that folder, so a
-        source cannot package files from elsewhere on the machine (``../../.ssh/id_rsa``)."""
+        """An image path relative to the source's folder; it must be a file of one of :data:`IMAGE_SUFFIXES`
+        and stay inside that folder, so a source cannot package files from elsewhere on the machine
+        (``../../.ssh/id_rsa``) or files that are no image (``.env``)."""
         value = self.text(node, path) if node is not None else ""
         if not value:
             return None
@@ -628,11 +653,19 @@ class _Reader:
         try:
             inside = target.resolve().is_relative_to(self.folder.resolve())
             found = target.is_file()
+            folder = target.is_dir()
         except (OSError, ValueError):  # a name too long for the file system, say
-            inside = found = False
+            inside = found = folder = False
         if not inside:
             self.error(node, path, f"image '{clip(value)}' is outside the source file's folder; put images in "
                                    "that folder (e.g. figs/) and give the path relative to it")
+            return None
+        if folder:
+            self.error(node, path, f"image '{clip(value)}' is a folder; name an image file in it")
+            return None
+        if Path(value).suffix.lower() not in IMAGE_SUFFIXES:
+            self.error(node, path, f"image '{clip(value)}' is not an image file; use one of "
+                                   f"{', '.join(IMAGE_SUFFIXES)}")
             return None
         if not found:
             self.error(node, path, f"image '{clip(value)}' not found (looked for {clip(str(target), 80)}); paths "

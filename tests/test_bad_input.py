@@ -88,6 +88,11 @@ TABLE = [
     ("number-too-large", 1, 19, "judgments[0].number: number '99999999999"),
     ("null-answer", 1, 30, "judgments[0].cards[0].a: must not be empty"),
     ("null-name", 1, 12, "people[0].name: must not be empty"),
+    ("merge-key", 1, 11, "themes[1]: merge keys (<<) are not supported; write the keys out"),
+    ("utf16-le-no-bom", 1, 1, "the file is UTF-16 text; save the file as UTF-8"),
+    ("utf16-bom", 1, 1, "the file is UTF-16 text; save the file as UTF-8"),
+    ("image-folder", 1, 31, "image 'media' is a folder"),
+    ("image-not-an-image", 1, 31, "image 'many-problems.yaml' is not an image file; use one of .png, .jpg"),
     ("cloze-number-absurd", 1, 31, "cloze number c111111111111… is too large"),
     ("cloze-nested", 1, 31, "judgments[0].cards[1].cloze: cloze deletion {{c1::…}} holds another deletion ({{c2::…)"),
     # inputs that look dangerous but must simply work (their content is checked in the tests below)
@@ -133,6 +138,17 @@ def test_bad_source(name, code, line, fragment):
         assert len(problems) == len(lines) - 1, result.output
         assert lines[-1].endswith("nothing was written")
         assert problems == sorted(problems)
+
+
+def test_a_path_that_is_not_a_regular_file_is_named_as_such(tmp_path):
+    import os
+
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)  # reading it would block
+    for path in ("/dev/null", str(fifo)):
+        result = run("check", path)
+        assert result.exit_code == 1
+        assert result.output.startswith(f"{path}: not a regular file (a device or a pipe?)"), result.output
 
 
 def test_every_problem_in_a_file_is_reported_at_once_sorted_by_line():
