@@ -70,11 +70,11 @@ MARKUPS = ("text", "markdown")
 def source_files(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
     """Expand files and folders into the YAML files to read, sorted within each folder.
 
-    A folder contributes its ``*.yaml`` and ``*.yml`` files (not recursively). Returns the files and a
-    problem for each path that does not exist, is not a regular file (``/dev/null``, a pipe) or is a folder
-    without sources.
+    A folder contributes its ``*.yaml`` and ``*.yml`` files (not recursively). A file named twice (``cards
+    cards/x.yaml``) is read once, where it is first named. Returns the files and a problem for each path that
+    does not exist, is not a regular file (``/dev/null``, a pipe) or is a folder without sources.
     """
-    files: list[Path] = []
+    files: dict[Path, Path] = {}  # resolved path → the path as named
     problems: list[Problem] = []
     for raw in paths:
         path = Path(raw)
@@ -82,15 +82,16 @@ def source_files(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
             found = sorted(p for p in path.iterdir() if p.suffix in SOURCE_SUFFIXES and p.is_file())
             if not found:
                 problems.append(Problem(str(path), 0, 0, "", "no .yaml or .yml sources in this folder"))
-            files.extend(found)
+            for file in found:
+                files.setdefault(file.resolve(), file)
         elif path.is_file():
-            files.append(path)
+            files.setdefault(path.resolve(), path)
         elif path.exists():
             problems.append(Problem(str(path), 0, 0, "", "not a regular file (a device or a pipe?); give a YAML "
                                                          "source file or a folder of them"))
         else:
             problems.append(Problem(str(path), 0, 0, "", "no such file or folder"))
-    return files, problems
+    return list(files.values()), problems
 
 
 def load_sources(paths: list[str | Path]) -> list[Source]:
@@ -263,6 +264,8 @@ class _Reader:
         self.reported: set[tuple[int, int, str]] = set()
         self.card_ids: dict[str, str] = {}
         """Explicit card id → where it was first given."""
+        self.theme_lines: dict[str, int] = {}
+        """Theme id → the line where it is first defined."""
 
     # -- generic helpers ---------------------------------------------------------------------------
 
@@ -478,7 +481,6 @@ class _Reader:
         return tuple(out)
 
     def _themes(self, node: yaml.Node, path: str, parent: str | None, out: list[Theme]) -> None:
-        seen = {t.id: t for t in out}
         for sub, item in self.sequence(node, path, "[{id: agent, zh: Agent, en: Agents}]"):
             spec = {"id": True, "zh": True, "en": True}
             if parent is None:
@@ -487,15 +489,15 @@ class _Reader:
             if fields is None:
                 continue
             theme_id = self.slug(fields.get("id"), f"{sub}.id")
-            if theme_id and theme_id in seen:
-                self.error(fields["id"], f"{sub}.id", f"theme id '{theme_id}' is defined twice")
-            theme = Theme(theme_id, self.name_part(fields.get("zh"), f"{sub}.zh"),
-                          self.name_part(fields.get("en"), f"{sub}.en"), parent)
-            seen[theme_id] = theme
-            out.append(theme)
+            if theme_id and theme_id in self.theme_lines:
+                self.error(fields["id"], f"{sub}.id", f"theme id '{theme_id}' is defined twice (first at line "
+                                                      f"{self.theme_lines[theme_id]}); give each theme its own id")
+            elif theme_id:
+                self.theme_lines[theme_id] = fields["id"].start_mark.line + 1
+            out.append(Theme(theme_id, self.name_part(fields.get("zh"), f"{sub}.zh"),
+                             self.name_part(fields.get("en"), f"{sub}.en"), parent))
             if "subthemes" in fields:
                 self._themes(fields["subthemes"], f"{sub}.subthemes", theme_id, out)
-                seen.update({t.id: t for t in out})
 
     def people(self, node: yaml.Node | None) -> tuple[Person, ...]:
         out: dict[str, Person] = {}
@@ -508,15 +510,16 @@ class _Reader:
                 continue
             person_id = self.slug(fields.get("id"), f"{sub}.id")
             if person_id and person_id in out:
-                self.error(fields["id"], f"{sub}.id", f"person id '{person_id}' is defined twice")
-            out[person_id] = Person(
+                self.error(fields["id"], f"{sub}.id", f"person id '{person_id}' is defined twice (first at line "
+                                                      f"{out[person_id].loc.line}); give each person their own id")
+            out.setdefault(person_id, Person(
                 person_id,
                 self.name_part(fields.get("name"), f"{sub}.name"),
                 self.text(fields.get("roman"), f"{sub}.roman"),
                 self.text(fields.get("affiliation"), f"{sub}.affiliation", required=False),
                 self.text(fields.get("title"), f"{sub}.title", required=False),
                 self.loc(item, sub),
-            )
+            ))
         return tuple(out.values())
 
     def judgments(self, node: yaml.Node | None, themes: set[str], people: set[str]) -> tuple[Judgment, ...]:
@@ -530,10 +533,13 @@ class _Reader:
         items = self.sequence(node, "judgments", "[{id: ..., number: 1, ...}]")
         if not items and isinstance(node, yaml.SequenceNode):
             self.error(node, "judgments", "the list is empty; add at least one judgment")
+        without_cards = 0  # judgments written with `cards: []`
         for sub, item in items:
             fields = self.mapping(item, sub, spec)
             if fields is None:
                 continue
+            cards_node = fields.get("cards")
+            without_cards += isinstance(cards_node, yaml.SequenceNode) and not cards_node.value
             jid = self.slug(fields.get("id"), f"{sub}.id")
             if jid and jid in ids:
                 self.error(fields["id"], f"{sub}.id", f"judgment id '{jid}' is already used at {ids[jid]}; "
@@ -565,6 +571,9 @@ class _Reader:
                 cards=cards, loc=self.loc(item, sub), editors_note=note,
                 tags=self.tags(fields.get("tags"), f"{sub}.tags"),
             ))
+        if items and without_cards == len(items):
+            self.error(node, "judgments", "no judgment has cards, so there is no note to build; add card specs "
+                                          "under a judgment's cards:")
         return tuple(out)
 
     def number(self, node: yaml.Node | None, path: str) -> int:
@@ -684,7 +693,8 @@ class _Reader:
                 continue
             key = self.slug(fields.get("key"), f"{sub}.key")
             if key and key in out:
-                self.error(fields["key"], f"{sub}.key", f"deck key '{key}' is defined twice")
+                self.error(fields["key"], f"{sub}.key", f"deck key '{key}' is defined twice (first at line "
+                                                        f"{out[key].loc.line}); give each deck its own key")
             selection: dict[str, tuple[str, ...]] = {}
             if "select" in fields:
                 sel = self.mapping(fields["select"], f"{sub}.select", dict.fromkeys(SELECTION_KEYS, False)) or {}

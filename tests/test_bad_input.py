@@ -88,6 +88,10 @@ TABLE = [
     ("number-too-large", 1, 19, "judgments[0].number: number '99999999999"),
     ("null-answer", 1, 30, "judgments[0].cards[0].a: must not be empty"),
     ("null-name", 1, 12, "people[0].name: must not be empty"),
+    ("no-judgment-has-cards", 1, 18, "judgments: no judgment has cards"),
+    ("duplicate-theme-id", 1, 10, "theme id 'agent' is defined twice (first at line 7)"),
+    ("duplicate-person-id", 1, 17, "person id 'tang-jie' is defined twice (first at line 11)"),
+    ("duplicate-deck-key", 1, 49, "deck key 'agents' is defined twice (first at line 46)"),
     ("merge-key", 1, 11, "themes[1]: merge keys (<<) are not supported; write the keys out"),
     ("utf16-le-no-bom", 1, 1, "the file is UTF-16 text; save the file as UTF-8"),
     ("utf16-bom", 1, 1, "the file is UTF-16 text; save the file as UTF-8"),
@@ -138,6 +142,13 @@ def test_bad_source(name, code, line, fragment):
         assert len(problems) == len(lines) - 1, result.output
         assert lines[-1].endswith("nothing was written")
         assert problems == sorted(problems)
+
+
+def test_a_file_named_twice_is_read_once(tmp_path):
+    shutil.copy(MINIMAL, tmp_path / "minimal.yaml")
+    result = run("check", str(tmp_path), str(tmp_path / "minimal.yaml"), str(tmp_path / "." / "minimal.yaml"))
+    assert result.exit_code == 0, result.output
+    assert result.output.count("2 judgments, 5 notes") == 1
 
 
 def test_a_path_that_is_not_a_regular_file_is_named_as_such(tmp_path):
