@@ -38,6 +38,8 @@ _ALLOWED_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "tim
 _NULL = _CORE + "null"
 _MERGE = _CORE + "merge"
 _SLUG = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
+_CARD_ID = re.compile(r"^[a-z0-9]+(?:[-_./][a-z0-9]+)*$")
+"""A card id may also contain ``/``, so that ``id: first/qa/1`` pins the key a card had by default."""
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _NODE_BUDGET_PER_BYTE = 4
 _NODE_BUDGET_MIN = 10_000
@@ -262,8 +264,8 @@ class _Reader:
         """Characters of scalar text (keys included) the document may still expand to."""
         self.exhausted = False
         self.reported: set[tuple[int, int, str]] = set()
-        self.card_ids: dict[str, str] = {}
-        """Explicit card id → where it was first given."""
+        self.card_ids: dict[str, tuple[yaml.Node, str]] = {}
+        """Explicit card id → where it was first given (its node and path)."""
         self.theme_lines: dict[str, int] = {}
         """Theme id → the line where it is first defined."""
 
@@ -363,11 +365,13 @@ class _Reader:
             return ""
         return value
 
-    def slug(self, node: yaml.Node | None, path: str) -> str:
+    def slug(self, node: yaml.Node | None, path: str, pattern: re.Pattern = _SLUG) -> str:
+        """An id: lowercase letters and digits joined by ``- . _`` (and ``/`` for a card id, see :data:`_CARD_ID`)."""
         value = self.text(node, path)
-        if value and not _SLUG.match(value):
+        if value and not pattern.match(value):
+            example = "/ (e.g. 'tang-jie' or 'first/qa/1')" if pattern is _CARD_ID else "(e.g. 'tang-jie')"
             self.error(node, path, f"'{clip(value)}' is not a valid id: use lowercase letters, digits and - . _ "
-                                   "(e.g. 'tang-jie')")
+                                   + example)
             return ""
         return value
 
@@ -571,10 +575,23 @@ class _Reader:
                 cards=cards, loc=self.loc(item, sub), editors_note=note,
                 tags=self.tags(fields.get("tags"), f"{sub}.tags"),
             ))
+        self.default_key_taken(out)
         if items and without_cards == len(items):
             self.error(node, "judgments", "no judgment has cards, so there is no note to build; add card specs "
                                           "under a judgment's cards:")
         return tuple(out)
+
+    def default_key_taken(self, judgments: list[Judgment]) -> None:
+        """Report an explicit card id that is another card's default key (``<judgment-id>/<kind>/<n>``, the key
+        of a card without an id): both would make the same note."""
+        for j in judgments:
+            for spec in j.cards:
+                key = f"{j.id}/{spec.kind}/{spec.n}"
+                if spec.id is None and j.id and key in self.card_ids:
+                    node, path = self.card_ids[key]
+                    self.error(node, path, f"card id '{key}' is also the key of the card at line {spec.loc.line} "
+                                           f"({spec.loc.path}), which has no id and is keyed by its position; "
+                                           "give that card an id too")
 
     def number(self, node: yaml.Node | None, path: str) -> int:
         """A judgment number: ASCII digits, 1 up, at most :data:`MAX_NUMBER_DIGITS` digits (0 when broken)."""
@@ -617,12 +634,14 @@ class _Reader:
             if context == "editors" and not has_note:
                 self.error(fields["context"], f"{sub}.context",
                            "context is 'editors' but the judgment has no editors_note; add one")
-            card_id = self.slug(fields["id"], f"{sub}.id") if "id" in fields else ""
+            card_id = self.slug(fields["id"], f"{sub}.id", _CARD_ID) if "id" in fields else ""
             if card_id in self.card_ids:
-                self.error(fields["id"], f"{sub}.id", f"card id '{card_id}' is already used at "
-                                                      f"{self.card_ids[card_id]}; each card needs its own id")
+                first = self.card_ids[card_id][0]
+                self.error(fields["id"], f"{sub}.id", f"card id '{card_id}' is already used at line "
+                                                      f"{first.start_mark.line + 1} ({self.card_ids[card_id][1]}); "
+                                                      "each card needs its own id")
             elif card_id:
-                self.card_ids[card_id] = f"line {fields['id'].start_mark.line + 1} ({sub}.id)"
+                self.card_ids[card_id] = (fields["id"], f"{sub}.id")
             out.append(CardSpec(
                 kind=kind, data=data, n=counts[kind], loc=self.loc(item, sub), id=card_id or None,
                 context=context, tags=self.tags(fields.get("tags"), f"{sub}.tags"),

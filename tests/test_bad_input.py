@@ -97,6 +97,8 @@ TABLE = [
     ("utf16-bom", 1, 1, "the file is UTF-16 text; save the file as UTF-8"),
     ("image-folder", 1, 31, "image 'media' is a folder"),
     ("image-not-an-image", 1, 31, "image 'many-problems.yaml' is not an image file; use one of .png, .jpg"),
+    ("card-id-is-a-default-key", 1, 31, "card id 'first/qa/1' is also the key of the card at line 29 "
+                                        "(judgments[0].cards[0]), which has no id"),
     ("cloze-number-absurd", 1, 31, "cloze number c111111111111… is too large"),
     ("cloze-nested", 1, 31, "judgments[0].cards[1].cloze: cloze deletion {{c1::…}} holds another deletion ({{c2::…)"),
     # inputs that look dangerous but must simply work (their content is checked in the tests below)
