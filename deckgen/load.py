@@ -722,6 +722,9 @@ class _Reader:
                     opath = f"{sub}.select.{option}"
                     values = self.sequence(value, opath, "[agent]") if isinstance(value, yaml.SequenceNode) \
                         else [(opath, value)]
+                    if not values:
+                        self.error(value, opath, f"the list is empty, so it would select nothing; name at least "
+                                                 f"one {option} or remove {option}:")
                     selection[option] = tuple(self.ref(n, p, *known[option]) if option in known else self.text(n, p)
                                               for p, n in values)
                 if not selection:

@@ -99,6 +99,7 @@ TABLE = [
     ("image-not-an-image", 1, 31, "image 'many-problems.yaml' is not an image file; use one of .png, .jpg"),
     ("card-id-is-a-default-key", 1, 31, "card id 'first/qa/1' is also the key of the card at line 29 "
                                         "(judgments[0].cards[0]), which has no id"),
+    ("named-deck-empty-selection", 1, 48, "decks[0].select.theme: the list is empty, so it would select nothing"),
     ("cloze-number-absurd", 1, 31, "cloze number c111111111111… is too large"),
     ("cloze-nested", 1, 31, "judgments[0].cards[1].cloze: cloze deletion {{c1::…}} holds another deletion ({{c2::…)"),
     # inputs that look dangerous but must simply work (their content is checked in the tests below)
