@@ -21,7 +21,7 @@ from .model import Source
 from .package import apkg_writer, write_all_atomic
 from .progress import Progress
 from .render import card_ords
-from .select import Selection, select
+from .select import Selection, named_deck_problems, select
 
 DEFAULT_OUT_DIR = Path("dist")
 
@@ -85,7 +85,8 @@ def build(source: Source, *, selection: Selection | None = None, output: Path | 
     until the next second (at most 1 s) so that no ``mod`` lies in the future. ``progress`` is told what
     the build is doing and how far it got (see :mod:`deckgen.progress`); the CLI shows it as a progress bar.
 
-    Raises :class:`deckgen.errors.SourceError` (broken notes, or no notes at all), :class:`SelectionError`
+    Raises :class:`deckgen.errors.SourceError` (broken notes, no notes at all, or a named deck whose selection
+    is unknown or matches nothing: :func:`deckgen.select.named_deck_problems`), :class:`SelectionError`
     (bad selection or deck name), :class:`deckgen.errors.OutputError` (cannot write; nothing is changed then).
     """
     selection = selection or Selection()
@@ -98,6 +99,8 @@ def build(source: Source, *, selection: Selection | None = None, output: Path | 
     notes, problems = generate(source, progress)
     tell("checking cards", 0, 0)
     warnings = [str(p) for p in sorted([*source.warnings, *problems, *lint(source, notes)])]
+    if deck_problems := named_deck_problems(source, notes):
+        raise SourceError(deck_problems)
     if not notes:
         raise SourceError([Problem(source.path, 0, 0, "judgments", "no judgment has cards, so there is no note to "
                                    "build; add card specs under a judgment's cards:")])

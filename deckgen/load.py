@@ -730,7 +730,8 @@ class _Reader:
                 if not selection:
                     self.error(fields["select"], f"{sub}.select",
                                f"select at least one of {', '.join(SELECTION_KEYS)}")
-            out[key] = NamedDeck(key, self.deck_name(fields.get("name"), f"{sub}.name"),
-                                 self.text(fields.get("description"), f"{sub}.description", required=False),
-                                 selection, self.loc(item, sub))
+            out.setdefault(key, NamedDeck(
+                key, self.deck_name(fields.get("name"), f"{sub}.name"),
+                self.text(fields.get("description"), f"{sub}.description", required=False),
+                selection, self.loc(item, sub), self.loc(fields.get("select", item), f"{sub}.select")))
         return tuple(out.values())

@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .errors import SelectionError
+from .errors import Problem, SelectionError
 from .generate import Note
 from .load import MAX_NUMBER_DIGITS, clip, suggest
 from .model import Source
@@ -96,27 +96,32 @@ class Selection:
         return "-".join(parts)
 
 
-def check(source: Source, selection: Selection, notes: Sequence[Note]) -> None:
-    """Raise :class:`SelectionError` if any value in ``selection`` is unknown in ``source``."""
+def problems(source: Source, selection: Selection, notes: Sequence[Note]) -> list[str]:
+    """Why ``selection`` cannot be used on ``source``, one message per problem: an unknown theme, speaker or
+    tag, a judgment range that is malformed or names judgments the source lacks. Empty when it can be (it
+    may still match no note; see :func:`select`)."""
+    out = []
     themes = [t.id for t in source.themes]
-    for t in selection.themes:
-        if t not in themes:
-            raise SelectionError(f"unknown theme '{t}'{suggest(t, themes)}; themes: {', '.join(themes)}")
+    out += [f"unknown theme '{t}'{suggest(t, themes)}; themes: {', '.join(themes)}"
+            for t in selection.themes if t not in themes]
     people = [p.id for p in source.people]
-    for p in selection.speakers:
-        if p not in people:
-            raise SelectionError(f"unknown speaker '{p}'{suggest(p, people)}; speakers: {', '.join(people)}")
+    out += [f"unknown speaker '{p}'{suggest(p, people)}; speakers: {', '.join(people)}"
+            for p in selection.speakers if p not in people]
     known_tags = sorted({tag for n in notes for tag in n.tags})
-    for tag in selection.tags:
-        if not any(k == tag or k.startswith(tag + "::") for k in known_tags):
-            raise SelectionError(f"no note has tag '{tag}'{suggest(tag, known_tags)}")
+    out += [f"no note has tag '{tag}'{suggest(tag, known_tags)}" for tag in selection.tags
+            if not any(k == tag or k.startswith(tag + "::") for k in known_tags)]
+    try:
+        ranges = selection.ranges()
+    except SelectionError as err:
+        return [*out, str(err)]
     numbers = sorted(j.number for j in source.judgments)
-    missing = _in_ranges(selection.ranges(), numbers)[1]
+    missing = _in_ranges(ranges, numbers)[1]
     if missing:
         shown = ", ".join(str(lo) if lo == hi else f"{lo}-{hi}" for lo, hi in missing[:_MAX_LISTED_MISSING])
         more = len(missing) - _MAX_LISTED_MISSING
-        raise SelectionError(f"no judgment numbered {shown}{f' and {more} more' if more > 0 else ''}; "
-                             f"this source has {numbers[0]}-{numbers[-1]}")
+        out.append(f"no judgment numbered {shown}{f' and {more} more' if more > 0 else ''}; "
+                   f"this source has {numbers[0]}-{numbers[-1]}")
+    return out
 
 
 def _in_ranges(ranges: list[tuple[int, int]], numbers: list[int]) -> tuple[set[int], list[tuple[int, int]]]:
@@ -136,14 +141,15 @@ def _in_ranges(ranges: list[tuple[int, int]], numbers: list[int]) -> tuple[set[i
     return inside, missing
 
 
-def select(source: Source, notes: list[Note], selection: Selection) -> list[Note]:
-    """The notes matching ``selection`` (all of them when it is empty), in source order.
+def check(source: Source, selection: Selection, notes: Sequence[Note]) -> None:
+    """Raise :class:`SelectionError` with the first of :func:`problems` of ``selection``, if any."""
+    found = problems(source, selection, notes)
+    if found:
+        raise SelectionError(found[0])
 
-    Raises :class:`SelectionError` for unknown values or when nothing matches.
-    """
-    if not selection:
-        return list(notes)
-    check(source, selection, notes)
+
+def _matching(source: Source, notes: Sequence[Note], selection: Selection) -> list[Note]:
+    """The notes matching a selection already checked by :func:`problems`, in source order."""
     themes = set(selection.themes)
     themes |= {t.id for t in source.themes if t.parent in themes}
     speakers = set(selection.speakers)
@@ -157,11 +163,42 @@ def select(source: Source, notes: list[Note], selection: Selection) -> list[Note
                                                for t in note.tags for s in selection.tags))
                 and (not selection.judgments or j.number in numbers))
 
-    chosen = [n for n in notes if keep(n)]
+    return [n for n in notes if keep(n)]
+
+
+_NO_MATCH = ("the selection matches no note; options combine with AND across options (OR within one), so "
+             "loosen one of them")
+
+
+def select(source: Source, notes: list[Note], selection: Selection) -> list[Note]:
+    """The notes matching ``selection`` (all of them when it is empty), in source order.
+
+    Raises :class:`SelectionError` for unknown values or when nothing matches.
+    """
+    if not selection:
+        return list(notes)
+    check(source, selection, notes)
+    chosen = _matching(source, notes, selection)
     if not chosen:
-        raise SelectionError("the selection matches no note; options combine with AND across options "
-                             "(OR within one), so loosen one of them")
+        raise SelectionError(_NO_MATCH)
     return chosen
+
+
+def named_deck_problems(source: Source, notes: Sequence[Note]) -> list[Problem]:
+    """Every problem of the named decks' selections (``decks:`` in ``source``), each located at that deck's
+    ``select:``: the :func:`problems` of its selection (unknown tags, judgment ranges that are malformed or
+    name no judgment), or a selection that matches no note. Themes and speakers are checked when loading.
+
+    :func:`deckgen.build.build` raises them as errors for every build, so ``deckgen check`` reports them
+    and ``build --all`` stops before writing any deck.
+    """
+    out = []
+    for deck in source.decks:
+        selection = Selection.from_options(deck.selection)
+        found = problems(source, selection, notes) or ([] if _matching(source, notes, selection) else [_NO_MATCH])
+        loc = deck.select_loc
+        out += [Problem(loc.file, loc.line, loc.col, loc.path, f"deck '{deck.key}': {m}") for m in found]
+    return out
 
 
 def inventory(source: Source, notes: list[Note], what: str) -> list[dict]:

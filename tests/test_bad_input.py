@@ -97,6 +97,10 @@ TABLE = [
     ("utf16-bom", 1, 1, "the file is UTF-16 text; save the file as UTF-8"),
     ("image-folder", 1, 31, "image 'media' is a folder"),
     ("image-not-an-image", 1, 31, "image 'many-problems.yaml' is not an image file; use one of .png, .jpg"),
+    ("named-deck-unknown-tag", 1, 48,
+     "decks[0].select: deck 'agents': no note has tag 'topic::agent' (did you mean 'topic::agents'?)"),
+    ("named-deck-no-such-judgment", 1, 49, "decks[0].select: deck 'later': no judgment numbered 3-999999999;"),
+    ("named-deck-matches-nothing", 1, 48, "decks[0].select: deck 'none': the selection matches no note"),
     ("card-id-is-a-default-key", 1, 31, "card id 'first/qa/1' is also the key of the card at line 29 "
                                         "(judgments[0].cards[0]), which has no id"),
     ("named-deck-empty-selection", 1, 48, "decks[0].select.theme: the list is empty, so it would select nothing"),

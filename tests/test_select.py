@@ -177,3 +177,35 @@ def test_cli_selection_errors_exit_1(cards_copy, monkeypatch, args, message):
     assert result.exit_code == 1
     assert message in result.output
     assert not (cards_copy.parent / "dist").exists()
+
+
+NAMED_DECKS = """\
+decks:
+  - key: agents
+    name: Minimal::Agents
+    select: {theme: [agent]}
+  - key: typo
+    name: Minimal::Typo
+    select: {tag: [topic::agent]}
+  - key: later
+    name: Minimal::Later
+    select: {judgment: "3-9"}
+"""
+
+
+def test_every_named_deck_selection_is_checked_and_nothing_is_written(tmp_path, monkeypatch):
+    from conftest import ROOT
+
+    src = tmp_path / "minimal.yaml"
+    src.write_text((ROOT / "tests" / "data" / "good" / "minimal.yaml").read_text(encoding="utf-8") + NAMED_DECKS,
+                   encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for args in (["check", str(src)], ["build", "--all", str(src)], ["build", str(src)]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 1, result.output
+        assert result.output.splitlines() == [
+            f"{src}:51:13: decks[1].select: deck 'typo': no note has tag 'topic::agent' (did you mean "
+            "'topic::agents'?)",
+            f"{src}:54:13: decks[2].select: deck 'later': no judgment numbered 3-9; this source has 1-2",
+            "deckgen: 2 error(s) in the sources; nothing was written"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["minimal.yaml"]
