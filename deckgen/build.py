@@ -22,7 +22,7 @@ from .model import Source
 from .package import apkg_writer, locked, refuse_overwriting, write_all_atomic
 from .progress import Progress
 from .render import card_ords
-from .select import Selection, select
+from .select import Selection, named_deck_problems, select
 from .state import Packaged, record
 
 DEFAULT_OUT_DIR = Path("dist")
@@ -95,16 +95,17 @@ def build(source: Source, *, selection: Selection | None = None, output: Path | 
     machine's record of what it packaged (:mod:`deckgen.state`, which notices a ``git revert``); if a
     changed note was last packaged in this very second, the build sleeps until the next second (under
     2 s: :data:`deckgen.ledger.MAX_AHEAD`) so that no ``mod`` lies in the future. A build that writes holds
-    a lock on ``<ledger>.lock`` from reading the ledger to writing it, so builds of the same source at the
+    a lock on the source file from reading the ledger to writing it, so builds of the same source at the
     same time each keep their ledger update. ``progress`` is told what the build is doing and how far it got
     (see :mod:`deckgen.progress`); the CLI shows it as a progress bar.
 
-    Raises :class:`deckgen.errors.SourceError` (broken notes, or no notes at all), :class:`SelectionError`
+    Raises :class:`deckgen.errors.SourceError` (broken notes, no notes at all, or a named deck whose selection
+    is unknown or matches nothing: :func:`deckgen.select.named_deck_problems`), :class:`SelectionError`
     (bad selection or deck name), :class:`deckgen.errors.OutputError` (cannot write, or ``output`` is the
     source file, its ledger or one of its media files; nothing is changed then).
     """
     ledger_path = Ledger.path_for(source.path, source.deck_id)
-    with nullcontext() if dry_run else locked(ledger_path.with_name(ledger_path.name + ".lock")):
+    with nullcontext() if dry_run else locked(Path(source.path)):
         return _build(source, ledger_path, selection or Selection(), output, name, description, subdecks, dry_run,
                       clock, sleep, progress)
 
@@ -122,6 +123,8 @@ def _build(source: Source, ledger_path: Path, selection: Selection, output: Path
     notes, problems = generate(source, progress)
     tell("checking cards", 0, 0)
     warnings = [str(p) for p in sorted([*source.warnings, *problems, *lint(source, notes)])]
+    if deck_problems := named_deck_problems(source, notes):
+        raise SourceError(deck_problems)
     if not notes:
         raise SourceError([Problem(source.path, 0, 0, "judgments", "no judgment has cards, so there is no note to "
                                    "build; add card specs under a judgment's cards:")])

@@ -27,7 +27,12 @@ from .model import CardSpec, Judgment, Person, Source
 from .notetypes import NOTE_TYPES
 from .progress import Progress, each
 
-CLOZE_RE = re.compile(r"\{\{c(\d+)::(.*?)\}\}", re.S)
+CLOZE_RE = re.compile(r"\{\{c0*([0-9]{1,9})::(.*?)\}\}", re.S)
+"""A cloze deletion ``{{c<n>::text}}`` or ``{{c<n>::text::hint}}``: its number (ASCII digits, as Anki reads
+them; at most nine after leading zeros, so that no digit string is converted whole) and text.
+:func:`cloze_error` refuses longer numbers."""
+_CLOZE_OPEN = re.compile(r"\{\{c[0-9]+::")
+_CLOZE_HUGE = re.compile(r"\{\{c0*([1-9][0-9]{9,})::")
 MAX_CLOZE = 65536
 """Highest cloze number: a card's template index (number - 1) is 16-bit in Anki, and an import of a larger
 one fails (``IntegralValueOutOfRange``, seen with the ``anki`` package)."""
@@ -78,6 +83,9 @@ def text_html(text: str) -> str:
 
 MARKDOWN_TAGS = frozenset({"p", "br", "em", "strong", "code", "ul", "ol", "li"})
 """The only tags a Markdown field may contain (``deck.markup: markdown``)."""
+MARKDOWN_ATTRIBUTES = {"ol": {"start"}}
+"""The only attribute a Markdown field may contain: where an ordered list starts (``2025. Year?`` is a list
+item numbered 2025, and shows as typed only if the list keeps its ``start``)."""
 
 
 @functools.cache
@@ -90,15 +98,40 @@ def _markdown():
 
 def markdown_html(text: str) -> str:
     """Render deckgen's Markdown subset — ``*emphasis*``, ``**strong**``, ```code```, ``-``/``1.`` lists,
-    line breaks — to HTML for an Anki field, then sanitise it with nh3 down to :data:`MARKDOWN_TAGS`
-    without attributes. Raw HTML in the text stays text (``<script>`` → ``&lt;script&gt;``); links and
+    line breaks — to HTML for an Anki field, then sanitise it with nh3 down to :data:`MARKDOWN_TAGS` and
+    :data:`MARKDOWN_ATTRIBUTES`. Raw HTML in the text stays text (``<script>`` → ``&lt;script&gt;``); links and
     images are not part of the subset. A lone paragraph is unwrapped (``*a*`` → ``<em>a</em>``)."""
-    import nh3
-
     rendered = _markdown().render(text).strip()
     if rendered.startswith("<p>") and rendered.endswith("</p>") and rendered.count("<p>") == 1:
         rendered = rendered[3:-4]
-    return nh3.clean(rendered, tags=set(MARKDOWN_TAGS), attributes={})
+    return _sanitise(rendered)
+
+
+def _sanitise(rendered: str) -> str:
+    import nh3
+
+    return nh3.clean(rendered, tags=set(MARKDOWN_TAGS), attributes=MARKDOWN_ATTRIBUTES)
+
+
+def markdown_cloze_html(text: str) -> str:
+    """:func:`markdown_html` for a cloze text, without letting Markdown cross a deletion's boundary (which
+    would nest tags and braces wrongly, ``*a {{c1::b*}}`` → ``<em>a {{c1::b</em>}}``): each deletion's text
+    and hint are rendered on their own as inline Markdown, and the text around the deletions with a
+    placeholder for each. So ``*{{c1::b}}*`` emphasises the whole deletion, ``{{c1::*b*}}`` its text, and
+    markup opened on one side of a boundary and closed on the other stays as typed."""
+    deletions: list[re.Match] = []
+    mark = next(chr(c) for c in range(0xE000, 0xF900) if chr(c) not in text)  # a private-use character
+
+    def hold(m: re.Match) -> str:
+        deletions.append(m)
+        return f"{mark}{len(deletions) - 1}{mark}"
+
+    def put_back(m: re.Match) -> str:
+        deletion = deletions[int(m.group(1))]
+        parts = (_sanitise(_markdown().renderInline(part)) for part in deletion.group(2).split("::"))
+        return f"{{{{c{deletion.group(1)}::{'::'.join(parts)}}}}}"
+
+    return re.sub(f"{mark}([0-9]+){mark}", put_back, markdown_html(CLOZE_RE.sub(hold, text)))
 
 
 def count_word(n: int) -> str:
@@ -134,7 +167,10 @@ def cloze_numbers(text: str) -> list[int]:
 
 def cloze_error(text: str) -> str | None:
     """Why ``text`` cannot make cloze cards (no deletions, a ``c0``, a number past ``MAX_CLOZE``, an empty
-    deletion), or None if it can."""
+    deletion, a deletion inside another), or None if it can."""
+    huge = _CLOZE_HUGE.search(text)
+    if huge:
+        return f"cloze number c{huge.group(1)[:12]}… is too large; Anki cannot import numbers past c{MAX_CLOZE}"
     numbers = cloze_numbers(text)
     if not numbers:
         return "cloze text has no deletions; mark the key terms like {{c1::智能效率}}"
@@ -144,6 +180,11 @@ def cloze_error(text: str) -> str | None:
         return f"cloze number c{max(numbers)} is too large; Anki cannot import numbers past c{MAX_CLOZE}"
     if any(not m.group(2).split("::")[0].strip() for m in CLOZE_RE.finditer(text)):
         return "a cloze deletion is empty ({{c1::}}); put the hidden words inside it"
+    nested = next((m for m in CLOZE_RE.finditer(text) if _CLOZE_OPEN.search(m.group(2))), None)
+    if nested:
+        inner = _CLOZE_OPEN.search(nested.group(2)).group()
+        return (f"cloze deletion {{{{c{nested.group(1)}::…}}}} holds another deletion ({inner}…); deckgen does not "
+                "support nested deletions, so write them one after another")
     return None
 
 
@@ -186,6 +227,8 @@ class _Generator:
         self.folder = Path(source.path).parent
         self.html = markdown_html if source.markup == "markdown" else text_html
         """Source text → field HTML, as the source's ``deck.markup`` says."""
+        self.cloze_html = markdown_cloze_html if source.markup == "markdown" else text_html
+        """Cloze text → field HTML."""
 
     def problem(self, spec: CardSpec, message: str, severity: str = "error") -> None:
         loc = spec.loc
@@ -219,7 +262,7 @@ class _Generator:
             return
         question = CLOZE_RE.sub("[...]", text)
         answer = "; ".join(m.group(2).split("::")[0] for m in CLOZE_RE.finditer(text))
-        self.add(j, spec, key, "cloze", question, answer, self.html(spec.data["extra"]), text=self.html(text))
+        self.add(j, spec, key, "cloze", question, answer, self.html(spec.data["extra"]), text=self.cloze_html(text))
 
     def add(self, j: Judgment, spec: CardSpec, key: str, kind: str, question: str, answer: str,
             answer_html: str, text: str | None = None) -> None:

@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterator, Sequence
 
 from .errors import Problem
 from .generate import CLOZE_RE, Note, cloze_gaps, cloze_numbers
+from .load import clip
 from .model import CardSpec, Judgment, Loc, Person, Source
 
 MAX_ANSWER_WORDS = 8
@@ -52,6 +53,10 @@ enumerations altogether, so past four a list must become cloze or per-item cards
 NEAR_DUPLICATE_MIN_TOKENS = 4
 """Questions with fewer distinct tokens than this are compared only for an exact (normalised) match: with
 three tokens, one substituted word would already be a third of the question."""
+
+_MASK = 2**64 - 1
+_QUOTED = 80
+"""Characters of source text a warning quotes at most (see :func:`deckgen.load.clip`)."""
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
 _TOKEN = re.compile(rf"[{_HAN}]|[^\W_{_HAN}]+(?:['’.\-][^\W_{_HAN}]+)*")
@@ -99,9 +104,10 @@ def _stem(word: str) -> str:
 
 
 def _contains(haystack: list[str], needle: list[str]) -> bool:
-    """True if the token list ``needle`` occurs contiguously in ``haystack``."""
-    n = len(needle)
-    return n > 0 and any(haystack[i:i + n] == needle for i in range(len(haystack) - n + 1))
+    """True if the token list ``needle`` occurs contiguously in ``haystack`` (as a string search over the
+    tokens joined by NUL, which no token contains: linear, where comparing slices is quadratic)."""
+    sep = "\0"
+    return bool(needle) and sep + sep.join(needle) + sep in sep + sep.join(haystack) + sep
 
 
 def answer_length(text: str) -> float:
@@ -137,10 +143,10 @@ def giveaway(question: str, answer: str) -> str | None:
     qtoks = tokens(question)
     for term in key_terms(answer):
         if _contains(qtoks, tokens(term)):
-            return f"'{term}' is in the question"
+            return f"'{clip(term, _QUOTED)}' is in the question"
     content = _content_stems(_GLOSS.sub(" ", answer))
     if len(content) >= 2 and content <= {_stem(t) for t in qtoks}:
-        return "every content word of the answer (" + ", ".join(sorted(content)) + ") is in the question"
+        return f"every content word of the answer ({clip(', '.join(sorted(content)), _QUOTED)}) is in the question"
     return None
 
 
@@ -203,8 +209,8 @@ def answer_too_long(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
             length = answer_length(part)
             if length > MAX_ANSWER_WORDS:
                 yield _note_warn(note, "answer-too-long",
-                                 f"answer '{part}' is {length:.0f} words long (limit {MAX_ANSWER_WORDS} words "
-                                 f"or {MAX_ANSWER_HAN} Chinese characters)",
+                                 f"answer '{clip(part, _QUOTED)}' is {length:.0f} words long (limit "
+                                 f"{MAX_ANSWER_WORDS} words or {MAX_ANSWER_HAN} Chinese characters)",
                                  "keep one fact in the answer and move the rest to another card or the context")
 
 
@@ -250,7 +256,8 @@ def answer_in_question(source: Source, notes: Sequence[Note]) -> Iterator[Proble
             for part in answer_parts(note):
                 why = giveaway(note.question, part)
                 if why:
-                    yield _note_warn(note, "answer-in-question", f"the question gives away '{part}': {why}",
+                    yield _note_warn(note, "answer-in-question",
+                                     f"the question gives away '{clip(part, _QUOTED)}': {why}",
                                      "reword the question without the answer's words")
 
 
@@ -265,12 +272,14 @@ def duplicate_questions(source: Source, notes: Sequence[Note]) -> Iterator[Probl
     field exactly (Anki manual, "Adding notes"/duplicates), so it misses both reworded copies and notes of
     different types.
 
-    Runs in time linear in the number of notes (times question length): each question is filed under its
+    Runs in time linear in the number of notes times question length: each question is filed under its
     normalised text and under its word set with each one word left out (the "symmetric deletion"
     neighbourhood), and two questions are near-duplicates exactly when they share one of those keys; no
-    pair of questions is ever compared directly. A word set is filed by its hash only (holding every set
-    took 500 MB at 60,000 notes); a note found under a hash is checked against the key itself, so a hash
-    collision never makes a report.
+    pair of questions is ever compared unless they do. A word set is filed by its hash only (holding every
+    set took 500 MB at 60,000 notes), and the hash of a set is the sum of its words' hashes, so the hash of
+    each set with one word left out costs one subtraction rather than a copy of the set (copies made a
+    20,000-word question take 72 s and 20 GB); a note found under a hash is checked against the note filing
+    it (:func:`_near`), so a hash collision never makes a report.
     """
     exact: dict[str, Note] = {}
     near: dict[int, Note | list[Note]] = {}  # hash of a key → the first note filed under it (a list on collision)
@@ -282,32 +291,49 @@ def duplicate_questions(source: Source, notes: Sequence[Note]) -> Iterator[Probl
             reported.add((first.key, note.key))
             yield _dup(note, first, "the same question as")
             continue
-        for key in _near_keys(toks):
-            filed = near.setdefault(hash(key), note)
+        words = _word_set(toks)
+        for key in _near_hashes(words):
+            filed = near.setdefault(key, note)
             if filed is note:
                 continue
             candidates = filed if isinstance(filed, list) else [filed]
-            other = next((n for n in candidates if key in _near_keys(tokens(n.question))), None)
+            if any((n.key, note.key) in reported for n in candidates):
+                continue
+            other = next((n for n in candidates if _near(_word_set(tokens(n.question)), words)), None)
             if other is None:
-                near[hash(key)] = [*candidates, note]
-            elif (other.key, note.key) not in reported:
+                near[key] = [*candidates, note]
+            else:
                 reported.add((other.key, note.key))
                 yield _dup(note, other, "nearly the same question as")
 
 
-def _near_keys(question_tokens: list[str]) -> list[frozenset[str]]:
-    """The word set of a question's tokens (filler dropped, words stemmed) and, for a question of at least
-    :data:`NEAR_DUPLICATE_MIN_TOKENS` words, that set with each one word left out."""
-    words = frozenset(_stem(t) for t in question_tokens if t not in _FILLER)
+def _word_set(question_tokens: list[str]) -> frozenset[str]:
+    """A question's words for comparing questions: its tokens, filler dropped, words stemmed."""
+    return frozenset(_stem(t) for t in question_tokens if t not in _FILLER)
+
+
+def _near_hashes(words: frozenset[str]) -> list[int]:
+    """Hashes of a word set's keys: the set and, for a set of at least :data:`NEAR_DUPLICATE_MIN_TOKENS`
+    words, the set with each one word left out. A set's hash is the sum of its words' hashes modulo 2**64."""
+    hashes = [hash(w) for w in words]
+    total = sum(hashes) & _MASK
     if len(words) < NEAR_DUPLICATE_MIN_TOKENS:
-        return [words]
-    return [words, *(words - {w} for w in words)]
+        return [total]
+    return [total, *((total - h) & _MASK for h in hashes)]
+
+
+def _near(a: frozenset[str], b: frozenset[str]) -> bool:
+    """True if word sets ``a`` and ``b`` share a key of :func:`_near_hashes`: each has at most one word the
+    other lacks, and a set leaves one out only if it has at least :data:`NEAR_DUPLICATE_MIN_TOKENS` words."""
+    only_a, only_b = len(a - b), len(b - a)
+    return (only_a <= 1 and only_b <= 1 and (not only_a or len(a) >= NEAR_DUPLICATE_MIN_TOKENS)
+            and (not only_b or len(b) >= NEAR_DUPLICATE_MIN_TOKENS))
 
 
 def _dup(note: Note, other: Note, what: str) -> Problem:
     loc = other.spec.loc
-    return _note_warn(note, "duplicate-question", f"'{note.question}' is {what} note '{other.key}' "
-                      f"({loc.file}:{loc.line}: '{other.question}')",
+    return _note_warn(note, "duplicate-question", f"'{clip(note.question, _QUOTED)}' is {what} note '{other.key}' "
+                      f"({loc.file}:{loc.line}: '{clip(other.question, _QUOTED)}')",
                       "merge the two cards, or reword one so they differ by more than a word "
                       "(questions that close get confused in review)")
 
@@ -421,7 +447,8 @@ def figure_never_asked(source: Source, notes: Sequence[Note]) -> Iterator[Proble
             missing += [t for t in _HAN_RUN.findall(text) if t not in cards]
             for item in dict.fromkeys(missing):
                 yield _warn(j.loc, source.path, "figure-never-asked", f"judgment {j.number} '{j.id}'",
-                            f"'{item}' in the claim is on no card", "ask about it (or drop it from the claim)")
+                            f"'{clip(item, _QUOTED)}' in the claim is on no card",
+                            "ask about it (or drop it from the claim)")
 
 
 def _claim_texts(j: Judgment) -> list[str]:

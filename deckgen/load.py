@@ -2,11 +2,13 @@
 
 Loading is safe by construction: the YAML is only *composed* into a node tree (PyYAML's C parser where
 present, the pure-Python one otherwise) and never *constructed*, so no tag can run code; any tag outside
-YAML's core schema (``!!python/...``, ``!!binary``, custom ``!tags``) is an error. Text fields take the
-scalar exactly as typed, so YAML 1.1 surprises (``no``, ``off``, ``1911``, ``02142``, ``1:10``, dates) come out
-as the text the person wrote; control characters in text are errors. Aliases are followed with a bound on
-the expanded size (keys included), so an alias bomb is refused quickly, and a problem in a node reached
-again through an alias is reported once. Image paths must stay inside the source's folder.
+YAML's core schema (``!!python/...``, ``!!binary``, custom ``!tags``) is an error, and so is a merge key
+(``<<``). Text fields take the scalar exactly as typed, so YAML 1.1 surprises (``no``, ``off``, ``1911``,
+``02142``, ``1:10``, dates) come out as the text the person wrote, except YAML's null (``~``, ``null``,
+nothing), which is empty; control characters in text are errors. Aliases are followed with a bound on the
+expanded size, in values and in characters of text (keys included), so an alias bomb is refused quickly, and
+a problem in a node reached again through an alias is reported once. Image paths must name an image file
+inside the source's folder. A file must be UTF-8 (a UTF-16 one is refused with a hint).
 
 Every problem in a file is collected before anything is raised: :func:`load_sources` raises one
 :class:`deckgen.errors.SourceError` listing all of them.
@@ -14,6 +16,7 @@ Every problem in a file is collected before anything is raised: :func:`load_sour
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import re
 from pathlib import Path
@@ -32,10 +35,18 @@ except AttributeError:  # PyYAML built without libyaml
 
 _CORE = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
+_NULL = _CORE + "null"
+_MERGE = _CORE + "merge"
 _SLUG = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
+_CARD_ID = re.compile(r"^[a-z0-9]+(?:[-_./][a-z0-9]+)*$")
+"""A card id may also contain ``/``, so that ``id: first/qa/1`` pins the key a card had by default."""
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _NODE_BUDGET_PER_BYTE = 4
 _NODE_BUDGET_MIN = 10_000
+_TEXT_BUDGET_PER_BYTE = 4
+_TEXT_BUDGET_MIN = 1_000_000
+"""Characters of text a document may expand to through aliases: four per byte of the file (written out,
+a document has fewer characters than bytes), at least a million."""
 
 SOURCE_SUFFIXES = (".yaml", ".yml")
 
@@ -48,6 +59,12 @@ _CARD_KEYS = {
     "cloze": {"cloze": True, "extra": False},
 }
 SELECTION_KEYS = ("theme", "speaker", "tag", "judgment")
+MAX_NUMBER_DIGITS = 9
+"""Most digits in a judgment number (in a source or a selection): far past any real source, and short
+enough that no digit string is ever converted whole (Python refuses ``int()`` on over 4,300 digits)."""
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
+"""File types ``image:`` accepts: the images every Anki client shows in an ``<img>`` (sound would need
+``[sound:…]``, which deckgen does not write)."""
 MARKUPS = ("text", "markdown")
 """Values of ``deck.markup``: source text is plain text (the default) or deckgen's Markdown subset."""
 
@@ -55,10 +72,11 @@ MARKUPS = ("text", "markdown")
 def source_files(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
     """Expand files and folders into the YAML files to read, sorted within each folder.
 
-    A folder contributes its ``*.yaml`` and ``*.yml`` files (not recursively). Returns the files and a
-    problem for each path that does not exist or is a folder without sources.
+    A folder contributes its ``*.yaml`` and ``*.yml`` files (not recursively). A file named twice (``cards
+    cards/x.yaml``) is read once, where it is first named. Returns the files and a problem for each path that
+    does not exist, is not a regular file (``/dev/null``, a pipe) or is a folder without sources.
     """
-    files: list[Path] = []
+    files: dict[Path, Path] = {}  # resolved path → the path as named
     problems: list[Problem] = []
     for raw in paths:
         path = Path(raw)
@@ -66,12 +84,16 @@ def source_files(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
             found = sorted(p for p in path.iterdir() if p.suffix in SOURCE_SUFFIXES and p.is_file())
             if not found:
                 problems.append(Problem(str(path), 0, 0, "", "no .yaml or .yml sources in this folder"))
-            files.extend(found)
+            for file in found:
+                files.setdefault(file.resolve(), file)
         elif path.is_file():
-            files.append(path)
+            files.setdefault(path.resolve(), path)
+        elif path.exists():
+            problems.append(Problem(str(path), 0, 0, "", "not a regular file (a device or a pipe?); give a YAML "
+                                                         "source file or a folder of them"))
         else:
             problems.append(Problem(str(path), 0, 0, "", "no such file or folder"))
-    return files, problems
+    return list(files.values()), problems
 
 
 def load_sources(paths: list[str | Path]) -> list[Source]:
@@ -109,6 +131,8 @@ def load_file(path: str | Path) -> Source:
         raw = path.read_bytes()
     except OSError as err:
         raise SourceError([Problem(name, 0, 0, "", f"cannot read: {err.strerror}")]) from None
+    if _utf16(raw):
+        raise SourceError([Problem(name, 1, 1, "", "the file is UTF-16 text; save the file as UTF-8")])
     try:
         raw.decode("utf-8-sig")  # a check only: the parser reads the bytes, so no decoded copy stays in memory
     except UnicodeDecodeError as err:
@@ -125,12 +149,23 @@ def load_file(path: str | Path) -> Source:
     if root is None:
         raise SourceError([Problem(name, 1, 1, "", "the file is empty; a source is a mapping with "
                                    "deck:, themes:, people: and judgments:")])
-    reader = _Reader(name, path.parent, max(_NODE_BUDGET_MIN, _NODE_BUDGET_PER_BYTE * len(raw)))
+    reader = _Reader(name, path.parent, max(_NODE_BUDGET_MIN, _NODE_BUDGET_PER_BYTE * len(raw)),
+                     max(_TEXT_BUDGET_MIN, _TEXT_BUDGET_PER_BYTE * len(raw)))
     source = reader.source(root)
     errors = [p for p in reader.problems if p.severity == "error"]
     if errors or source is None:
         raise SourceError(reader.problems)
     return source
+
+
+def _utf16(raw: bytes) -> bool:
+    """True if ``raw`` looks like UTF-16: it starts with a UTF-16 byte-order mark, or (without one) a zero
+    byte is every other byte of its start often enough, as ASCII letters and YAML's keys are in UTF-16.
+    UTF-8 text has a zero byte only for U+0000, which YAML forbids anyway."""
+    if raw[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return True
+    start = raw[:4096]
+    return any(half.count(0) >= max(1, len(half) // 4) for half in (start[0::2], start[1::2]))
 
 
 def _yaml_problem(name: str, text: str, err: yaml.MarkedYAMLError) -> Problem:
@@ -203,7 +238,7 @@ def suggest(word: str, choices) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def _clip(value: str, limit: int = 40) -> str:
+def clip(value: str, limit: int = 40) -> str:
     """``value`` on one line and at most ``limit`` characters, for quoting source text in a message."""
     one_line = value.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t")
     return one_line if len(one_line) <= limit else one_line[:limit - 1] + "…"
@@ -214,21 +249,25 @@ def _kind_name(node: yaml.Node) -> str:
         return "a mapping"
     if isinstance(node, yaml.SequenceNode):
         return "a list"
-    return f"'{_clip(node.value)}'"
+    return f"'{clip(node.value)}'"
 
 
 class _Reader:
     """Walks a composed YAML document, validating it into model objects and collecting problems."""
 
-    def __init__(self, file: str, folder: Path, node_budget: int):
+    def __init__(self, file: str, folder: Path, node_budget: int, text_budget: int):
         self.file = file
         self.folder = folder
         self.problems: list[Problem] = []
         self.budget = node_budget
+        self.text_budget = text_budget
+        """Characters of scalar text (keys included) the document may still expand to."""
         self.exhausted = False
         self.reported: set[tuple[int, int, str]] = set()
-        self.card_ids: dict[str, str] = {}
-        """Explicit card id → where it was first given."""
+        self.card_ids: dict[str, tuple[yaml.Node, str]] = {}
+        """Explicit card id → where it was first given (its node and path)."""
+        self.theme_lines: dict[str, int] = {}
+        """Theme id → the line where it is first defined."""
 
     # -- generic helpers ---------------------------------------------------------------------------
 
@@ -246,11 +285,17 @@ class _Reader:
     def visit(self, node: yaml.Node, path: str) -> bool:
         """Count a node against the size budget and check its tag. False if it must be skipped."""
         self.budget -= 1
-        if self.budget < 0:
+        if isinstance(node, yaml.ScalarNode):
+            self.text_budget -= len(node.value)
+        if self.budget < 0 or self.text_budget < 0:
             if not self.exhausted:
                 self.exhausted = True
-                self.error(node, path, "the document expands to too many values (anchors and aliases "
-                                       "repeated inside each other?); refusing to expand it")
+                what = "too many values" if self.budget < 0 else "too much text"
+                self.error(node, path, f"the document expands to {what} (anchors repeated through many aliases, or "
+                                       "aliases inside each other?); refusing to expand it")
+            return False
+        if node.tag == _MERGE:  # a `<<` key, which PyYAML tags itself
+            self.error(node, path, "merge keys (<<) are not supported; write the keys out in this mapping")
             return False
         if node.tag not in _ALLOWED_TAGS:
             self.error(node, path, f"tag '{node.tag.replace(_CORE, '!!')}' is not allowed; deckgen reads plain "
@@ -275,14 +320,14 @@ class _Reader:
                 self.error(key_node, path, "keys must be plain words")
                 continue
             key = key_node.value
-            sub = f"{path}.{_clip(key)}" if path else _clip(key)
+            sub = f"{path}.{clip(key)}" if path else clip(key)
             if key in keys:
-                self.error(key_node, sub, f"duplicate key '{_clip(key)}' (first at line "
+                self.error(key_node, sub, f"duplicate key '{clip(key)}' (first at line "
                                           f"{keys[key].start_mark.line + 1}); keep one")
                 continue
             keys[key] = key_node
             if key not in spec:
-                self.error(key_node, sub, f"unknown key '{_clip(key)}'{suggest(key, spec)}; allowed here: "
+                self.error(key_node, sub, f"unknown key '{clip(key)}'{suggest(key, spec)}; allowed here: "
                                           + ", ".join(spec))
                 continue
             out[key] = value_node
@@ -301,7 +346,8 @@ class _Reader:
         return [(f"{path}[{i}]", item) for i, item in enumerate(node.value)]
 
     def text(self, node: yaml.Node | None, path: str, required: bool = True) -> str:
-        """The scalar exactly as typed, stripped; '' (with an error if ``required``) when empty."""
+        """The scalar exactly as typed, stripped; '' (with an error if ``required``) when empty. YAML's null
+        (``~``, ``null``, nothing after the colon) is empty too; a quoted ``"~"`` is the text ``~``."""
         if node is None:
             return ""
         if not self.visit(node, path):
@@ -309,7 +355,7 @@ class _Reader:
         if not isinstance(node, yaml.ScalarNode):
             self.error(node, path, f"expected text, found {_kind_name(node)} (quote it if it is meant as text)")
             return ""
-        value = node.value.strip()
+        value = "" if node.tag == _NULL else node.value.strip()
         if not value and required:
             self.error(node, path, "must not be empty")
         bad = _CONTROL.search(value)
@@ -319,11 +365,13 @@ class _Reader:
             return ""
         return value
 
-    def slug(self, node: yaml.Node | None, path: str) -> str:
+    def slug(self, node: yaml.Node | None, path: str, pattern: re.Pattern = _SLUG) -> str:
+        """An id: lowercase letters and digits joined by ``- . _`` (and ``/`` for a card id, see :data:`_CARD_ID`)."""
         value = self.text(node, path)
-        if value and not _SLUG.match(value):
-            self.error(node, path, f"'{_clip(value)}' is not a valid id: use lowercase letters, digits and - . _ "
-                                   "(e.g. 'tang-jie')")
+        if value and not pattern.match(value):
+            example = "/ (e.g. 'tang-jie' or 'first/qa/1')" if pattern is _CARD_ID else "(e.g. 'tang-jie')"
+            self.error(node, path, f"'{clip(value)}' is not a valid id: use lowercase letters, digits and - . _ "
+                                   + example)
             return ""
         return value
 
@@ -334,7 +382,7 @@ class _Reader:
             try:
                 normalize_deck_name(value)
             except ValueError:
-                self.error(node, path, f"deck name '{_clip(value)}' has an empty part between '::' separators "
+                self.error(node, path, f"deck name '{clip(value)}' has an empty part between '::' separators "
                                        "(Anki would make a deck called 'blank'); write e.g. 'AGI-Next 2026::Agents'")
                 return ""
         return value
@@ -343,7 +391,7 @@ class _Reader:
         """Text that becomes part of a deck name (a theme's or a person's name), so it must not contain ``::``."""
         value = self.text(node, path)
         if "::" in value:
-            self.error(node, path, f"'{_clip(value)}' contains '::', which separates subdecks in Anki deck names; "
+            self.error(node, path, f"'{clip(value)}' contains '::', which separates subdecks in Anki deck names; "
                                    "write it without '::'")
             return ""
         return value
@@ -353,7 +401,7 @@ class _Reader:
         value = self.text(node, path)
         if value and value not in known:
             known = sorted(k for k in known if k)  # only for the message: sorting on every reference is quadratic
-            self.error(node, path, f"unknown {what} '{_clip(value)}'{suggest(value, known)}; "
+            self.error(node, path, f"unknown {what} '{clip(value)}'{suggest(value, known)}; "
                                    + (f"known: {', '.join(known)}" if known else f"no valid {what} is defined"))
             return ""
         return value
@@ -362,7 +410,7 @@ class _Reader:
         """One of ``choices`` (the first when absent)."""
         value = self.text(node, path) if node is not None else choices[0]
         if value and value not in choices:
-            self.error(node, path, f"expected {' or '.join(repr(c) for c in choices)}, found '{_clip(value)}'"
+            self.error(node, path, f"expected {' or '.join(repr(c) for c in choices)}, found '{clip(value)}'"
                                    f"{suggest(value, choices)}")
             return choices[0]
         return value
@@ -373,7 +421,7 @@ class _Reader:
             return True
         if value.lower() in ("false", "no", "off", ""):
             return False
-        self.error(node, path, f"expected true or false, found '{_clip(value)}'")
+        self.error(node, path, f"expected true or false, found '{clip(value)}'")
         return False
 
     def tags(self, node: yaml.Node | None, path: str) -> tuple[str, ...]:
@@ -386,11 +434,11 @@ class _Reader:
                 continue
             if any(ch.isspace() for ch in tag):
                 fixed = "_".join(tag.split())
-                self.error(item, sub, f"tag '{_clip(tag)}' contains spaces, which separate tags in Anki; "
+                self.error(item, sub, f"tag '{clip(tag)}' contains spaces, which separate tags in Anki; "
                                       f"using '{fixed}'", "warning")
                 tag = fixed
             if any(not part for part in tag.split("::")):
-                self.error(item, sub, f"tag '{_clip(tag)}' has an empty '::' part; write e.g. 'topic::agents'")
+                self.error(item, sub, f"tag '{clip(tag)}' has an empty '::' part; write e.g. 'topic::agents'")
                 continue
             out.append(tag)
         return tuple(out)
@@ -437,7 +485,6 @@ class _Reader:
         return tuple(out)
 
     def _themes(self, node: yaml.Node, path: str, parent: str | None, out: list[Theme]) -> None:
-        seen = {t.id: t for t in out}
         for sub, item in self.sequence(node, path, "[{id: agent, zh: Agent, en: Agents}]"):
             spec = {"id": True, "zh": True, "en": True}
             if parent is None:
@@ -446,15 +493,15 @@ class _Reader:
             if fields is None:
                 continue
             theme_id = self.slug(fields.get("id"), f"{sub}.id")
-            if theme_id and theme_id in seen:
-                self.error(fields["id"], f"{sub}.id", f"theme id '{theme_id}' is defined twice")
-            theme = Theme(theme_id, self.name_part(fields.get("zh"), f"{sub}.zh"),
-                          self.name_part(fields.get("en"), f"{sub}.en"), parent)
-            seen[theme_id] = theme
-            out.append(theme)
+            if theme_id and theme_id in self.theme_lines:
+                self.error(fields["id"], f"{sub}.id", f"theme id '{theme_id}' is defined twice (first at line "
+                                                      f"{self.theme_lines[theme_id]}); give each theme its own id")
+            elif theme_id:
+                self.theme_lines[theme_id] = fields["id"].start_mark.line + 1
+            out.append(Theme(theme_id, self.name_part(fields.get("zh"), f"{sub}.zh"),
+                             self.name_part(fields.get("en"), f"{sub}.en"), parent))
             if "subthemes" in fields:
                 self._themes(fields["subthemes"], f"{sub}.subthemes", theme_id, out)
-                seen.update({t.id: t for t in out})
 
     def people(self, node: yaml.Node | None) -> tuple[Person, ...]:
         out: dict[str, Person] = {}
@@ -467,15 +514,16 @@ class _Reader:
                 continue
             person_id = self.slug(fields.get("id"), f"{sub}.id")
             if person_id and person_id in out:
-                self.error(fields["id"], f"{sub}.id", f"person id '{person_id}' is defined twice")
-            out[person_id] = Person(
+                self.error(fields["id"], f"{sub}.id", f"person id '{person_id}' is defined twice (first at line "
+                                                      f"{out[person_id].loc.line}); give each person their own id")
+            out.setdefault(person_id, Person(
                 person_id,
                 self.name_part(fields.get("name"), f"{sub}.name"),
                 self.text(fields.get("roman"), f"{sub}.roman"),
                 self.text(fields.get("affiliation"), f"{sub}.affiliation", required=False),
                 self.text(fields.get("title"), f"{sub}.title", required=False),
                 self.loc(item, sub),
-            )
+            ))
         return tuple(out.values())
 
     def judgments(self, node: yaml.Node | None, themes: set[str], people: set[str]) -> tuple[Judgment, ...]:
@@ -489,10 +537,13 @@ class _Reader:
         items = self.sequence(node, "judgments", "[{id: ..., number: 1, ...}]")
         if not items and isinstance(node, yaml.SequenceNode):
             self.error(node, "judgments", "the list is empty; add at least one judgment")
+        without_cards = 0  # judgments written with `cards: []`
         for sub, item in items:
             fields = self.mapping(item, sub, spec)
             if fields is None:
                 continue
+            cards_node = fields.get("cards")
+            without_cards += isinstance(cards_node, yaml.SequenceNode) and not cards_node.value
             jid = self.slug(fields.get("id"), f"{sub}.id")
             if jid and jid in ids:
                 self.error(fields["id"], f"{sub}.id", f"judgment id '{jid}' is already used at {ids[jid]}; "
@@ -524,12 +575,33 @@ class _Reader:
                 cards=cards, loc=self.loc(item, sub), editors_note=note,
                 tags=self.tags(fields.get("tags"), f"{sub}.tags"),
             ))
+        self.default_key_taken(out)
+        if items and without_cards == len(items):
+            self.error(node, "judgments", "no judgment has cards, so there is no note to build; add card specs "
+                                          "under a judgment's cards:")
         return tuple(out)
 
+    def default_key_taken(self, judgments: list[Judgment]) -> None:
+        """Report an explicit card id that is another card's default key (``<judgment-id>/<kind>/<n>``, the key
+        of a card without an id): both would make the same note."""
+        for j in judgments:
+            for spec in j.cards:
+                key = f"{j.id}/{spec.kind}/{spec.n}"
+                if spec.id is None and j.id and key in self.card_ids:
+                    node, path = self.card_ids[key]
+                    self.error(node, path, f"card id '{key}' is also the key of the card at line {spec.loc.line} "
+                                           f"({spec.loc.path}), which has no id and is keyed by its position; "
+                                           "give that card an id too")
+
     def number(self, node: yaml.Node | None, path: str) -> int:
+        """A judgment number: ASCII digits, 1 up, at most :data:`MAX_NUMBER_DIGITS` digits (0 when broken)."""
         value = self.text(node, path)
-        if value and not (value.isascii() and value.isdigit() and int(value) >= 1):
-            self.error(node, path, f"expected a whole number from 1 up, found '{_clip(value)}'")
+        if value and not (value.isascii() and value.isdigit() and value.strip("0")):
+            self.error(node, path, f"expected a whole number from 1 up, found '{clip(value)}'")
+            return 0
+        if len(value.lstrip("0")) > MAX_NUMBER_DIGITS:
+            self.error(node, path, f"number '{clip(value)}' is too large; judgment numbers have at most "
+                                   f"{MAX_NUMBER_DIGITS} digits")
             return 0
         return int(value) if value else 0
 
@@ -562,12 +634,14 @@ class _Reader:
             if context == "editors" and not has_note:
                 self.error(fields["context"], f"{sub}.context",
                            "context is 'editors' but the judgment has no editors_note; add one")
-            card_id = self.slug(fields["id"], f"{sub}.id") if "id" in fields else ""
+            card_id = self.slug(fields["id"], f"{sub}.id", _CARD_ID) if "id" in fields else ""
             if card_id in self.card_ids:
-                self.error(fields["id"], f"{sub}.id", f"card id '{card_id}' is already used at "
-                                                      f"{self.card_ids[card_id]}; each card needs its own id")
+                first = self.card_ids[card_id][0]
+                self.error(fields["id"], f"{sub}.id", f"card id '{card_id}' is already used at line "
+                                                      f"{first.start_mark.line + 1} ({self.card_ids[card_id][1]}); "
+                                                      "each card needs its own id")
             elif card_id:
-                self.card_ids[card_id] = f"line {fields['id'].start_mark.line + 1} ({sub}.id)"
+                self.card_ids[card_id] = (fields["id"], f"{sub}.id")
             out.append(CardSpec(
                 kind=kind, data=data, n=counts[kind], loc=self.loc(item, sub), id=card_id or None,
                 context=context, tags=self.tags(fields.get("tags"), f"{sub}.tags"),
@@ -597,8 +671,9 @@ class _Reader:
         return data
 
     def image(self, node: yaml.Node | None, path: str) -> str | None:
-        """An image path relative to the source's folder; it must exist and stay inside that folder, so a
-        source cannot package files from elsewhere on the machine (``../../.ssh/id_rsa``)."""
+        """An image path relative to the source's folder; it must be a file of one of :data:`IMAGE_SUFFIXES`
+        and stay inside that folder, so a source cannot package files from elsewhere on the machine
+        (``../../.ssh/id_rsa``) or files that are no image (``.env``)."""
         value = self.text(node, path) if node is not None else ""
         if not value:
             return None
@@ -606,14 +681,22 @@ class _Reader:
         try:
             inside = target.resolve().is_relative_to(self.folder.resolve())
             found = target.is_file()
+            folder = target.is_dir()
         except (OSError, ValueError):  # a name too long for the file system, say
-            inside = found = False
+            inside = found = folder = False
         if not inside:
-            self.error(node, path, f"image '{_clip(value)}' is outside the source file's folder; put images in "
+            self.error(node, path, f"image '{clip(value)}' is outside the source file's folder; put images in "
                                    "that folder (e.g. figs/) and give the path relative to it")
             return None
+        if folder:
+            self.error(node, path, f"image '{clip(value)}' is a folder; name an image file in it")
+            return None
+        if Path(value).suffix.lower() not in IMAGE_SUFFIXES:
+            self.error(node, path, f"image '{clip(value)}' is not an image file; use one of "
+                                   f"{', '.join(IMAGE_SUFFIXES)}")
+            return None
         if not found:
-            self.error(node, path, f"image '{_clip(value)}' not found (looked for {_clip(str(target), 80)}); paths "
+            self.error(node, path, f"image '{clip(value)}' not found (looked for {clip(str(target), 80)}); paths "
                                    "are relative to the source file's folder")
             return None
         return value
@@ -629,7 +712,8 @@ class _Reader:
                 continue
             key = self.slug(fields.get("key"), f"{sub}.key")
             if key and key in out:
-                self.error(fields["key"], f"{sub}.key", f"deck key '{key}' is defined twice")
+                self.error(fields["key"], f"{sub}.key", f"deck key '{key}' is defined twice (first at line "
+                                                        f"{out[key].loc.line}); give each deck its own key")
             selection: dict[str, tuple[str, ...]] = {}
             if "select" in fields:
                 sel = self.mapping(fields["select"], f"{sub}.select", dict.fromkeys(SELECTION_KEYS, False)) or {}
@@ -638,12 +722,16 @@ class _Reader:
                     opath = f"{sub}.select.{option}"
                     values = self.sequence(value, opath, "[agent]") if isinstance(value, yaml.SequenceNode) \
                         else [(opath, value)]
+                    if not values:
+                        self.error(value, opath, f"the list is empty, so it would select nothing; name at least "
+                                                 f"one {option} or remove {option}:")
                     selection[option] = tuple(self.ref(n, p, *known[option]) if option in known else self.text(n, p)
                                               for p, n in values)
                 if not selection:
                     self.error(fields["select"], f"{sub}.select",
                                f"select at least one of {', '.join(SELECTION_KEYS)}")
-            out[key] = NamedDeck(key, self.deck_name(fields.get("name"), f"{sub}.name"),
-                                 self.text(fields.get("description"), f"{sub}.description", required=False),
-                                 selection, self.loc(item, sub))
+            out.setdefault(key, NamedDeck(
+                key, self.deck_name(fields.get("name"), f"{sub}.name"),
+                self.text(fields.get("description"), f"{sub}.description", required=False),
+                selection, self.loc(item, sub), self.loc(fields.get("select", item), f"{sub}.select")))
         return tuple(out.values())

@@ -112,6 +112,8 @@ class NamedDeck:
     selection: dict
     """Option name → tuple of values, the same shape :func:`deckgen.select.Selection.from_options` takes."""
     loc: Loc
+    select_loc: Loc
+    """Where its ``select:`` mapping is written (problems of the selection are reported there)."""
 
 
 @dataclass(frozen=True)

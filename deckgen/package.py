@@ -235,16 +235,20 @@ def _file_id(path: Path) -> tuple[int, int] | None:
 
 @contextmanager
 def locked(path: Path) -> Iterator[None]:
-    """Hold an exclusive lock on the file ``path`` (created with its folder if missing, never removed) for the
-    ``with`` block: another process or thread asking for the same lock waits until it is released. Uses
-    ``fcntl.flock`` where it exists (Linux, macOS); elsewhere there is no lock. Raises :class:`OutputError`
-    if the lock file cannot be created."""
+    """Hold an exclusive lock on the file ``path`` for the ``with`` block: another process or thread asking
+    for the same lock waits until it is released. An existing file is only opened for reading (a build locks
+    its source file, which it never writes); a missing one is created with its folder and never removed.
+    Uses ``fcntl.flock`` where it exists (Linux, macOS); elsewhere there is no lock. Raises
+    :class:`OutputError` if the file cannot be opened or created."""
     if fcntl is None:
         yield
         return
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+        if path.is_file():
+            fd = os.open(path, os.O_RDONLY)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
     except OSError as err:
         raise OutputError(f"{path}: cannot create the lock file ({err.strerror})") from None
     try:

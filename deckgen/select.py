@@ -10,15 +10,20 @@ note is an error too, never an empty deck.
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .errors import SelectionError
+from .errors import Problem, SelectionError
 from .generate import Note
-from .load import suggest
+from .load import MAX_NUMBER_DIGITS, clip, suggest
 from .model import Source
 
-_RANGE = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$")
+_RANGE = re.compile(r"\s*([0-9]+)\s*(?:-\s*([0-9]+)\s*)?")
+"""A judgment number or range as typed: ASCII digits only (``int`` would also read ``٣`` as 3)."""
+_MAX_LISTED_MISSING = 5
+"""Missing judgment ranges named in an error before the rest are only counted."""
 
 
 @dataclass(frozen=True)
@@ -40,33 +45,45 @@ class Selection:
     def __bool__(self) -> bool:
         return bool(self.themes or self.speakers or self.tags or self.judgments)
 
-    def numbers(self) -> set[int]:
-        """The judgment numbers named by ``judgments`` (``"12-17,25"`` → {12, …, 17, 25}).
+    def ranges(self) -> list[tuple[int, int]]:
+        """The judgment numbers named by ``judgments`` as sorted, merged, inclusive ranges
+        (``"12-17,25", "16-18"`` → ``[(12, 18), (25, 25)]``); a range is never expanded into its numbers.
 
-        Raises :class:`SelectionError` for text that is not a number or a range.
+        Raises :class:`SelectionError` for text that is not a number or a range of ASCII digits, a number
+        of more than :data:`deckgen.load.MAX_NUMBER_DIGITS` digits, or a range that runs backwards.
         """
-        out: set[int] = set()
+        parts: list[tuple[int, int]] = []
         for spec in self.judgments:
             for part in spec.split(","):
-                m = _RANGE.match(part)
+                m = _RANGE.fullmatch(part)
                 if not m:
-                    raise SelectionError(f"--judgment: '{part.strip()}' is not a number or a range like 12-17")
+                    raise SelectionError(f"judgment '{clip(part.strip())}' is not a number or a range like 12-17")
+                if any(len(g.lstrip("0")) > MAX_NUMBER_DIGITS for g in m.groups() if g):
+                    raise SelectionError(f"judgment '{clip(part.strip())}' is too large; judgment numbers have at "
+                                         f"most {MAX_NUMBER_DIGITS} digits")
                 lo, hi = int(m.group(1)), int(m.group(2) or m.group(1))
                 if hi < lo:
-                    raise SelectionError(f"--judgment: range '{part.strip()}' runs backwards; write {hi}-{lo}")
-                out.update(range(lo, hi + 1))
-        return out
+                    raise SelectionError(f"range '{part.strip()}' runs backwards; write {hi}-{lo}")
+                parts.append((lo, hi))
+        merged: list[tuple[int, int]] = []
+        for lo, hi in sorted(parts):
+            if merged and lo <= merged[-1][1] + 1:
+                merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
+            else:
+                merged.append((lo, hi))
+        return merged
 
     def label(self, source: Source) -> str:
         """Human suffix for the deck name: ``"Agent"``, ``"林俊旸 Lin Junyang"``, ``"判断 12-17,25"``, joined by
-        `` · `` (the shipped named decks use the same names, so ``--speaker x`` and ``--deck x`` agree)."""
+        `` · `` (the shipped named decks use the same names, so ``--speaker x`` and ``--deck x`` agree). A tag's
+        ``::`` shows as `` › `` (``"topic › agents"``), since ``::`` in a deck name makes a subdeck in Anki."""
         parts = []
         if self.themes:
             parts.append(" + ".join(source.theme(t).label for t in self.themes))
         if self.speakers:
             parts.append(" + ".join(f"{source.person(p).name} {source.person(p).roman}" for p in self.speakers))
-        if self.tags:
-            parts.append(" + ".join(self.tags))
+        if self.tags:  # '::' would make the deck a subdeck in Anki
+            parts.append(" + ".join(t.replace("::", " › ") for t in self.tags))
         if self.judgments:
             parts.append("判断 " + ",".join(self.judgments))
         return " · ".join(parts)
@@ -79,25 +96,78 @@ class Selection:
         return "-".join(parts)
 
 
-def check(source: Source, selection: Selection, notes: list[Note]) -> None:
-    """Raise :class:`SelectionError` if any value in ``selection`` is unknown in ``source``."""
+def problems(source: Source, selection: Selection, notes: Sequence[Note]) -> list[str]:
+    """Why ``selection`` cannot be used on ``source``, one message per problem: an unknown theme, speaker or
+    tag, a judgment range that is malformed or names judgments the source lacks. Empty when it can be (it
+    may still match no note; see :func:`select`)."""
+    out = []
     themes = [t.id for t in source.themes]
-    for t in selection.themes:
-        if t not in themes:
-            raise SelectionError(f"unknown theme '{t}'{suggest(t, themes)}; themes: {', '.join(themes)}")
+    out += [f"unknown theme '{t}'{suggest(t, themes)}; themes: {', '.join(themes)}"
+            for t in selection.themes if t not in themes]
     people = [p.id for p in source.people]
-    for p in selection.speakers:
-        if p not in people:
-            raise SelectionError(f"unknown speaker '{p}'{suggest(p, people)}; speakers: {', '.join(people)}")
+    out += [f"unknown speaker '{p}'{suggest(p, people)}; speakers: {', '.join(people)}"
+            for p in selection.speakers if p not in people]
     known_tags = sorted({tag for n in notes for tag in n.tags})
-    for tag in selection.tags:
-        if not any(k == tag or k.startswith(tag + "::") for k in known_tags):
-            raise SelectionError(f"no note has tag '{tag}'{suggest(tag, known_tags)}")
-    numbers = {j.number for j in source.judgments}
-    missing = sorted(selection.numbers() - numbers)
+    out += [f"no note has tag '{tag}'{suggest(tag, known_tags)}" for tag in selection.tags
+            if not any(k == tag or k.startswith(tag + "::") for k in known_tags)]
+    try:
+        ranges = selection.ranges()
+    except SelectionError as err:
+        return [*out, str(err)]
+    numbers = sorted(j.number for j in source.judgments)
+    missing = _in_ranges(ranges, numbers)[1]
     if missing:
-        raise SelectionError(f"no judgment numbered {', '.join(map(str, missing))}; "
-                             f"this source has {min(numbers)}-{max(numbers)}")
+        shown = ", ".join(str(lo) if lo == hi else f"{lo}-{hi}" for lo, hi in missing[:_MAX_LISTED_MISSING])
+        more = len(missing) - _MAX_LISTED_MISSING
+        out.append(f"no judgment numbered {shown}{f' and {more} more' if more > 0 else ''}; "
+                   f"this source has {numbers[0]}-{numbers[-1]}")
+    return out
+
+
+def _in_ranges(ranges: list[tuple[int, int]], numbers: list[int]) -> tuple[set[int], list[tuple[int, int]]]:
+    """Of the sorted, distinct ``numbers``, the ones inside ``ranges`` (see :meth:`Selection.ranges`), and the
+    parts of ``ranges`` that hold none of them; in time that grows with the numbers, not the ranges' size."""
+    inside: set[int] = set()
+    missing: list[tuple[int, int]] = []
+    for lo, hi in ranges:
+        start = lo
+        for n in numbers[bisect.bisect_left(numbers, lo):bisect.bisect_right(numbers, hi)]:
+            if n > start:
+                missing.append((start, n - 1))
+            inside.add(n)
+            start = n + 1
+        if start <= hi:
+            missing.append((start, hi))
+    return inside, missing
+
+
+def check(source: Source, selection: Selection, notes: Sequence[Note]) -> None:
+    """Raise :class:`SelectionError` with the first of :func:`problems` of ``selection``, if any."""
+    found = problems(source, selection, notes)
+    if found:
+        raise SelectionError(found[0])
+
+
+def _matching(source: Source, notes: Sequence[Note], selection: Selection) -> list[Note]:
+    """The notes matching a selection already checked by :func:`problems`, in source order."""
+    themes = set(selection.themes)
+    themes |= {t.id for t in source.themes if t.parent in themes}
+    speakers = set(selection.speakers)
+    numbers = _in_ranges(selection.ranges(), sorted(j.number for j in source.judgments))[0]
+
+    def keep(note: Note) -> bool:
+        j = note.judgment
+        return ((not themes or j.theme in themes)
+                and (not speakers or bool(speakers & set(note.speakers)))
+                and (not selection.tags or any(t == s or t.startswith(s + "::")
+                                               for t in note.tags for s in selection.tags))
+                and (not selection.judgments or j.number in numbers))
+
+    return [n for n in notes if keep(n)]
+
+
+_NO_MATCH = ("the selection matches no note; options combine with AND across options (OR within one), so "
+             "loosen one of them")
 
 
 def select(source: Source, notes: list[Note], selection: Selection) -> list[Note]:
@@ -108,24 +178,27 @@ def select(source: Source, notes: list[Note], selection: Selection) -> list[Note
     if not selection:
         return list(notes)
     check(source, selection, notes)
-    themes = set(selection.themes)
-    themes |= {t.id for t in source.themes if t.parent in themes}
-    speakers = set(selection.speakers)
-    numbers = selection.numbers()
-
-    def keep(note: Note) -> bool:
-        j = note.judgment
-        return ((not themes or j.theme in themes)
-                and (not speakers or bool(speakers & set(note.speakers)))
-                and (not selection.tags or any(t == s or t.startswith(s + "::")
-                                               for t in note.tags for s in selection.tags))
-                and (not numbers or j.number in numbers))
-
-    chosen = [n for n in notes if keep(n)]
+    chosen = _matching(source, notes, selection)
     if not chosen:
-        raise SelectionError("the selection matches no note; options combine with AND across options "
-                             "(OR within one), so loosen one of them")
+        raise SelectionError(_NO_MATCH)
     return chosen
+
+
+def named_deck_problems(source: Source, notes: Sequence[Note]) -> list[Problem]:
+    """Every problem of the named decks' selections (``decks:`` in ``source``), each located at that deck's
+    ``select:``: the :func:`problems` of its selection (unknown tags, judgment ranges that are malformed or
+    name no judgment), or a selection that matches no note. Themes and speakers are checked when loading.
+
+    :func:`deckgen.build.build` raises them as errors for every build, so ``deckgen check`` reports them
+    and ``build --all`` stops before writing any deck.
+    """
+    out = []
+    for deck in source.decks:
+        selection = Selection.from_options(deck.selection)
+        found = problems(source, selection, notes) or ([] if _matching(source, notes, selection) else [_NO_MATCH])
+        loc = deck.select_loc
+        out += [Problem(loc.file, loc.line, loc.col, loc.path, f"deck '{deck.key}': {m}") for m in found]
+    return out
 
 
 def inventory(source: Source, notes: list[Note], what: str) -> list[dict]:

@@ -84,6 +84,28 @@ TABLE = [
     ("invalid-utf8", 1, 12, "not valid UTF-8 (byte 0xe6); save the file as UTF-8"),
     ("alias-bomb", 1, 4, "the document expands to too many values"),
     ("alias-bomb-keys", 1, 4, "the document expands to too many values"),
+    ("alias-bomb-text", 1, 22, "judgments[0].tags[48]: the document expands to too much text"),
+    ("number-too-large", 1, 19, "judgments[0].number: number '99999999999"),
+    ("null-answer", 1, 30, "judgments[0].cards[0].a: must not be empty"),
+    ("null-name", 1, 12, "people[0].name: must not be empty"),
+    ("no-judgment-has-cards", 1, 18, "judgments: no judgment has cards"),
+    ("duplicate-theme-id", 1, 10, "theme id 'agent' is defined twice (first at line 7)"),
+    ("duplicate-person-id", 1, 17, "person id 'tang-jie' is defined twice (first at line 11)"),
+    ("duplicate-deck-key", 1, 49, "deck key 'agents' is defined twice (first at line 46)"),
+    ("merge-key", 1, 11, "themes[1]: merge keys (<<) are not supported; write the keys out"),
+    ("utf16-le-no-bom", 1, 1, "the file is UTF-16 text; save the file as UTF-8"),
+    ("utf16-bom", 1, 1, "the file is UTF-16 text; save the file as UTF-8"),
+    ("image-folder", 1, 31, "image 'media' is a folder"),
+    ("image-not-an-image", 1, 31, "image 'many-problems.yaml' is not an image file; use one of .png, .jpg"),
+    ("named-deck-unknown-tag", 1, 48,
+     "decks[0].select: deck 'agents': no note has tag 'topic::agent' (did you mean 'topic::agents'?)"),
+    ("named-deck-no-such-judgment", 1, 49, "decks[0].select: deck 'later': no judgment numbered 3-999999999;"),
+    ("named-deck-matches-nothing", 1, 48, "decks[0].select: deck 'none': the selection matches no note"),
+    ("card-id-is-a-default-key", 1, 31, "card id 'first/qa/1' is also the key of the card at line 29 "
+                                        "(judgments[0].cards[0]), which has no id"),
+    ("named-deck-empty-selection", 1, 48, "decks[0].select.theme: the list is empty, so it would select nothing"),
+    ("cloze-number-absurd", 1, 31, "cloze number c111111111111… is too large"),
+    ("cloze-nested", 1, 31, "judgments[0].cards[1].cloze: cloze deletion {{c1::…}} holds another deletion ({{c2::…)"),
     # inputs that look dangerous but must simply work (their content is checked in the tests below)
     ("bom-crlf", 0, None, "2 judgments, 5 notes,"),
     ("unicode-tags", 0, None, "2 judgments, 5 notes,"),
@@ -127,6 +149,24 @@ def test_bad_source(name, code, line, fragment):
         assert len(problems) == len(lines) - 1, result.output
         assert lines[-1].endswith("nothing was written")
         assert problems == sorted(problems)
+
+
+def test_a_file_named_twice_is_read_once(tmp_path):
+    shutil.copy(MINIMAL, tmp_path / "minimal.yaml")
+    result = run("check", str(tmp_path), str(tmp_path / "minimal.yaml"), str(tmp_path / "." / "minimal.yaml"))
+    assert result.exit_code == 0, result.output
+    assert result.output.count("2 judgments, 5 notes") == 1
+
+
+def test_a_path_that_is_not_a_regular_file_is_named_as_such(tmp_path):
+    import os
+
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)  # reading it would block
+    for path in ("/dev/null", str(fifo)):
+        result = run("check", path)
+        assert result.exit_code == 1
+        assert result.output.startswith(f"{path}: not a regular file (a device or a pipe?)"), result.output
 
 
 def test_every_problem_in_a_file_is_reported_at_once_sorted_by_line():

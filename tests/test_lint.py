@@ -3,10 +3,13 @@ good one. Sources are small YAML files loaded and generated the normal way."""
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from deckgen import lint as L
 from deckgen.generate import generate
@@ -201,3 +204,57 @@ def test_shipped_deck_is_lint_clean():
     source = load_file(SOURCE)
     notes, _ = generate(source)
     assert [str(p) for p in L.lint(source, notes)] == []
+
+
+def test_duplicate_check_memory_does_not_grow_with_the_square_of_question_length(tmp_path):
+    import tracemalloc
+
+    words = " ".join(f"word{i}" for i in range(2000))
+    lint_yaml(tmp_path, f'- {{q: "Which {words}?", a: "A"}}\n- {{q: "Who else?", a: "B"}}')
+    source = load_file(tmp_path / "s.yaml")
+    notes, _ = generate(source)
+    tracemalloc.start()
+    found = list(L.duplicate_questions(source, notes))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert found == []
+    assert peak < 10_000_000  # 2,000 copies of the 2,000-word set took over 100 MB
+
+
+def test_long_questions_differing_in_one_word_are_near_duplicates(tmp_path):
+    words = " ".join(f"word{i}" for i in range(300))
+    found, _ = lint_yaml(tmp_path, f'- {{q: "Which {words}?", a: "A"}}\n'
+                                   f'- {{q: "Which {words.replace("word7 ", "other ")}?", a: "B"}}')
+    assert [p.code for p in found] == ["duplicate-question"]
+
+
+def _key_sets(question: str) -> list[frozenset]:
+    """The near-duplicate keys of a question, written out as sets: the definition the rule implements."""
+    words = L._word_set(L.tokens(question))
+    if len(words) < L.NEAR_DUPLICATE_MIN_TOKENS:
+        return [words]
+    return [words, *(words - {w} for w in words)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from("what who agent model scaling the of cost chip data 1 2".split()),
+                         min_size=1, max_size=7), min_size=2, max_size=8))
+def test_duplicate_reports_match_the_key_set_definition(tmp_path_factory, questions):
+    tmp_path = tmp_path_factory.mktemp("dup")
+    cards = "\n".join(f'- {{q: "{" ".join(q)}?", a: "A{i}"}}' for i, q in enumerate(questions))
+    found, _ = lint_yaml(tmp_path, cards)
+    texts = [" ".join(q) + "?" for q in questions]
+    reported = {int(re.search(r"note 'j1/qa/(\d+)'", p.message).group(1)) - 1
+                for p in found if p.code == "duplicate-question"}
+    for i, text in enumerate(texts):  # a question is reported exactly when an earlier one shares a key with it
+        exact = any(L.tokens(t) == L.tokens(text) for t in texts[:i])
+        near = any(set(_key_sets(t)) & set(_key_sets(text)) for t in texts[:i])
+        assert (i in reported) == (exact or near), (texts, [p.message for p in found])
+
+
+def test_long_text_is_clipped_in_warnings(tmp_path):
+    long_answer = " ".join(f"word{i}" for i in range(2000))
+    found, _ = lint_yaml(tmp_path, f'- {{q: "Is it {long_answer}?", a: "{long_answer}"}}\n'
+                                   f'- {{q: "Is it {long_answer} ?", a: "B"}}')
+    assert {p.code for p in found} == {"answer-too-long", "answer-in-question", "duplicate-question"}
+    assert all(len(str(p)) < 800 for p in found), [len(str(p)) for p in found]  # unclipped: 20,000 and more

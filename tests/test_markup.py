@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from deckgen.generate import MARKDOWN_TAGS, generate, markdown_html, text_html
+from deckgen.generate import CLOZE_RE, MARKDOWN_TAGS, generate, markdown_cloze_html, markdown_html, text_html
 from deckgen.load import load_file
 
 GOOD = Path(__file__).resolve().parent / "data" / "good"
@@ -34,7 +35,48 @@ def test_plain_text_is_the_default():
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("<>/=\"' *_`-[]()!&#;:\n\tabscriptimgonerrohf1.")), max_size=60))
-def test_rendered_markdown_only_ever_has_allowed_tags_without_attributes(text):
+def test_rendered_markdown_only_ever_has_allowed_tags_and_attributes(text):
     for name, attributes in TAG.findall(markdown_html(text)):
         assert name in MARKDOWN_TAGS, text
-        assert not attributes.strip(), text
+        assert not attributes.strip() or name == "ol" and re.fullmatch(r' start="[0-9]+"', attributes), text
+
+
+def test_an_ordered_list_keeps_its_start():
+    assert markdown_html("2025. Year?") == '<ol start="2025">\n<li>Year?</li>\n</ol>'
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("*start {{c1::a*}}", "*start {{c1::a*}}"),  # emphasis opened outside, closed inside: kept as typed
+    ("{{c3::`code}}`", "{{c3::`code}}`"),
+    ("*{{c1::b}}* and {{c2::**x**::*hint*}}", "<em>{{c1::b}}</em> and {{c2::<strong>x</strong>::<em>hint</em>}}"),
+    ("- {{c1::a}}\n- {{c2::b}}", "<ul>\n<li>{{c1::a}}</li>\n<li>{{c2::b}}</li>\n</ul>"),
+    ("{{c1::<b>}} \ue000", "{{c1::&lt;b&gt;}} \ue000"),  # a private-use character in the text is no placeholder
+])
+def test_markdown_never_crosses_a_cloze_deletion(text, expected):
+    assert markdown_cloze_html(text) == expected
+
+
+def balanced(html: str) -> bool:
+    stack = []
+    for closing, name in re.findall(r"<(/?)(\w+)[^>]*>", html):
+        if name == "br":
+            continue
+        if not closing:
+            stack.append(name)
+        elif not stack or stack.pop() != name:
+            return False
+    return not stack
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.text(alphabet=st.sampled_from(list("*_`- \n1.ab")), max_size=12),
+                          st.text(alphabet=st.sampled_from(list("*_`- ab")), min_size=1, max_size=8)),
+                min_size=1, max_size=4),
+       st.text(alphabet=st.sampled_from(list("*_`- \nab")), max_size=8))
+def test_cloze_deletions_and_markdown_tags_nest_properly(parts, tail):
+    text = "".join(f"{before}{{{{c{i}::{inner}}}}}" for i, (before, inner) in enumerate(parts, 1)) + tail
+    html = markdown_cloze_html(text)
+    deletions = [m.group(2) for m in CLOZE_RE.finditer(html)]
+    assert len(deletions) == len(parts), html
+    assert all(balanced(d) for d in deletions), html
+    assert balanced(CLOZE_RE.sub("", html)), html

@@ -200,3 +200,37 @@ def test_fields_that_differ_from_the_ledger_under_the_same_id_warn_and_count_as_
     (warning,) = [w for w in second.warnings if "records other fields" in w]
     assert f"note type '{qa.name}' (id {qa.id})" in warning and "bump SCHEMA_VERSION" in warning
     assert second.plan.type_mods[qa.id] > first.plan.type_mods[qa.id]
+
+
+JUDGMENT_7_CARDS = [
+    ('      - q: "Who explained 智谱\'s strategic bet as a judgment about the timing of model competition?"\n'
+     "        a: 唐杰\n"),
+    '      - q: "What did 智谱 (Zhipu) decide to bet on after internal discussion?"\n        a: Coding\n',
+    ('      - q: "After which model\'s arrival did 智谱 judge one major battle essentially over?"\n'
+     "        a: DeepSeek\n"),
+    ('      - q: "Which battle did 唐杰\'s team consider basically over once DeepSeek appeared?"\n'
+     '        a: "Chatbots replacing search"\n'),
+]
+
+
+def test_pinning_default_keys_keeps_notes_when_cards_are_reordered(project, anki):
+    # README, "Keep ids stable": an explicit id may be the key a card has by default, so the note keeps its GUID
+    src, run = project
+    first = run("v1.apkg")
+    anki.import_apkg(first.output)
+    text = src.read_text(encoding="utf-8")
+    block = "".join(JUDGMENT_7_CARDS)
+    assert text.count(block) == 1
+    pinned = [f"      - id: zhipu-bets-on-coding/qa/{i}\n" + card.replace("      - q:", "        q:")
+              for i, card in enumerate(JUDGMENT_7_CARDS, 1)]
+    src.write_text(text.replace(block, "".join(pinned)), encoding="utf-8")
+    same = run("v2.apkg")
+    assert same.plan.added == [] and same.plan.changed == [] and same.plan.unchanged == len(first.notes)
+
+    new = '      - {id: zhipu-timing, q: "Whose arrival settled the chatbot-versus-search battle?", a: DeepSeek}\n'
+    src.write_text(text.replace(block, new + "".join(reversed(pinned))), encoding="utf-8")
+    reordered = run("v3.apkg")
+    assert [c.key for c in reordered.plan.added] == ["zhipu-timing"]
+    assert reordered.plan.changed == [] and reordered.plan.removed == []
+    log = anki.import_apkg(reordered.output)
+    assert len(log.new) == 1 and anki.col.note_count() == len(first.notes) + 1

@@ -58,12 +58,38 @@ def test_selection_table(deck, options, expected):
     ({"judgments": ("41",)}, "no judgment numbered 41"),
     ({"judgments": ("9-x",)}, "'9-x' is not a number or a range"),
     ({"judgments": ("17-12",)}, "runs backwards"),
+    ({"judgments": ("٣",)}, "judgment '٣' is not a number"),  # an Arabic-Indic 3: int() would read it
+    ({"judgments": ("1-" + "1" * 5000,)}, "judgment '1-1111111111111111111111111111111111111…' is too large"),
+    ({"judgments": ("1-99999999999",)}, "too large; judgment numbers have at most 9 digits"),
     ({"themes": ("agent",), "speakers": ("yang-zhilin",)}, "matches no note"),
 ])
 def test_bad_selections(deck, options, message):
     with pytest.raises(SelectionError) as err:
         select(*deck, Selection(**options))
     assert message in str(err.value)
+
+
+@pytest.mark.parametrize("judgments, message", [
+    (("1-999999999",), "no judgment numbered 41-999999999; this source has 1-40"),
+    (("30-2000000",), "no judgment numbered 41-2000000; this source has 1-40"),
+    (("0,41,43,45,47,49,51-60",), "no judgment numbered 0, 41, 43, 45, 47 and 2 more; this source has 1-40"),
+])
+def test_missing_judgments_are_summarised_as_ranges(deck, judgments, message):
+    with pytest.raises(SelectionError) as err:
+        select(*deck, Selection(judgments=judgments))
+    assert str(err.value) == message
+
+
+def test_judgment_ranges_are_merged_not_expanded():
+    assert Selection(judgments=("12-17,25", "16-18", "19", "1-999999999")).ranges() == [(1, 999999999)]
+    assert Selection(judgments=("25, 12-17", "16-18", "20")).ranges() == [(12, 18), (20, 20), (25, 25)]
+
+
+def test_a_tag_in_a_deck_label_makes_no_subdeck(deck):
+    source, _ = deck
+    selection = Selection(tags=("theme::agent", "editors-note"))
+    assert selection.label(source) == "theme › agent + editors-note"
+    assert "::" not in build(source, selection=selection, dry_run=True).deck_name
 
 
 @pytest.mark.parametrize("name, expected", [
@@ -151,3 +177,35 @@ def test_cli_selection_errors_exit_1(cards_copy, monkeypatch, args, message):
     assert result.exit_code == 1
     assert message in result.output
     assert not (cards_copy.parent / "dist").exists()
+
+
+NAMED_DECKS = """\
+decks:
+  - key: agents
+    name: Minimal::Agents
+    select: {theme: [agent]}
+  - key: typo
+    name: Minimal::Typo
+    select: {tag: [topic::agent]}
+  - key: later
+    name: Minimal::Later
+    select: {judgment: "3-9"}
+"""
+
+
+def test_every_named_deck_selection_is_checked_and_nothing_is_written(tmp_path, monkeypatch):
+    from conftest import ROOT
+
+    src = tmp_path / "minimal.yaml"
+    src.write_text((ROOT / "tests" / "data" / "good" / "minimal.yaml").read_text(encoding="utf-8") + NAMED_DECKS,
+                   encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for args in (["check", str(src)], ["build", "--all", str(src)], ["build", str(src)]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 1, result.output
+        assert result.output.splitlines() == [
+            f"{src}:51:13: decks[1].select: deck 'typo': no note has tag 'topic::agent' (did you mean "
+            "'topic::agents'?)",
+            f"{src}:54:13: decks[2].select: deck 'later': no judgment numbered 3-9; this source has 1-2",
+            "deckgen: 2 error(s) in the sources; nothing was written"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["minimal.yaml"]
