@@ -96,6 +96,17 @@ def fields_of(raw, where: str, required: dict[str, type], optional: dict[str, ty
     return raw
 
 
+def read_text(path: Path) -> tuple[str | None, str | None]:
+    """A small state file's text: ``(text, None)``; ``(None, None)`` when it does not exist; ``(None, why)``
+    when it cannot be read (permissions, a folder, not UTF-8)."""
+    try:
+        return path.read_text(encoding="utf-8"), None
+    except FileNotFoundError:
+        return None, None
+    except (OSError, UnicodeDecodeError) as err:
+        return None, str(err)
+
+
 def load_json(raw: str):
     """``json.loads``, with every way a hand-edited or damaged file can make it fail (bad syntax, nesting too
     deep, numbers too long to convert) raised as :class:`Corrupt`."""
@@ -176,12 +187,9 @@ class Ledger:
         ``mod = now``), which is always safe for Anki.
         """
         now = int(time.time()) if now is None else now
-        try:
-            raw = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return cls(deck_id), None
-        except (OSError, UnicodeDecodeError) as err:
-            return cls(deck_id), f"{path}: cannot read the ledger ({err}); starting a fresh one"
+        raw, why = read_text(path)
+        if raw is None:
+            return cls(deck_id), why and f"{path}: cannot read the ledger ({why}); starting a fresh one"
         try:
             ledger = cls._parse(load_json(raw), deck_id, now)
         except Corrupt as err:

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .errors import OutputError
-from .ledger import Corrupt, check_mod, fields_of, load_json, type_id_key
+from .ledger import Corrupt, check_mod, fields_of, load_json, read_text, type_id_key
 from .package import locked, write_all_atomic
 
 FORMAT = 1
@@ -69,12 +69,10 @@ class Packaged:
         """
         now = int(time.time()) if now is None else now
         path = cls.path_for(deck_id)
-        try:
-            raw = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return cls(deck_id), None
-        except (OSError, UnicodeDecodeError) as err:
-            return cls(deck_id), f"{path}: cannot read this machine's record of packaged notes ({err}); ignoring it"
+        raw, why = read_text(path)
+        if raw is None:
+            return cls(deck_id), why and f"{path}: cannot read this machine's record of packaged notes ({why}); " \
+                                         "ignoring it"
         try:
             data = fields_of(load_json(raw), "the file", {"deck": str, "format": int, "notes": dict,
                                                           "note_types": dict})
