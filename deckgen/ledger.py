@@ -194,7 +194,9 @@ class Ledger:
             ledger = cls._parse(load_json(raw), deck_id, now)
         except Corrupt as err:
             return cls(deck_id), (f"{path}: the ledger is corrupt ({err}); starting a fresh one. Every note "
-                                  "counts as new this time, which Anki handles fine; commit the new ledger")
+                                  "gets a new mod, so the next import updates every note once (keeping its "
+                                  "reviews, replacing edits made in Anki); restore the ledger from git instead "
+                                  "if you can")
         return ledger, None
 
     @classmethod
