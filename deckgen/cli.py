@@ -281,13 +281,22 @@ def check(sources, strict):
     """
     from .build import build as run_build
 
+    from .errors import SourceError
+
     total_warnings = 0
+    problems = []  # errors of every source, reported together at the end
     for src in _load(sources):
-        result = run_build(src, dry_run=True)  # everything a build checks, including the ledger's identity guards
+        try:
+            result = run_build(src, dry_run=True)  # every check a build makes, the ledger's identity guards too
+        except SourceError as err:
+            problems.extend(err.problems)
+            continue
         _print_warnings(result.warnings)
         total_warnings += len(result.warnings)
         click.echo(f"{src.path}: {len(src.judgments)} judgments, {len(result.notes)} notes, "
                    f"{len(result.warnings)} warning(s)")
+    if problems:
+        raise SourceError(problems)
     if strict and total_warnings:
         click.echo(f"deckgen: {total_warnings} warning(s) and --strict is on", err=True)
         sys.exit(1)

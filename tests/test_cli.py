@@ -181,3 +181,16 @@ def test_source_text_that_looks_like_rich_markup_is_printed_literally(in_project
     assert "Reddit [/r/LocalLLaMA] [bold]x" in result.output
     stats = run("stats")
     assert stats.exit_code == 0 and "分化 Div [/r/x]" in stats.output
+
+
+def test_check_reports_the_errors_of_every_source(in_project):
+    cards = in_project / "cards"
+    text = (cards / "agi-next-2026.yaml").read_text(encoding="utf-8")
+    broken = text.replace("    select: {speaker: [tang-jie]}\n", "    select: {tag: [no-such-tag]}\n", 1)
+    assert broken != text  # a named deck that selects nothing: found while building, not while loading
+    (cards / "a.yaml").write_text(broken, encoding="utf-8")
+    (cards / "b.yaml").write_text(broken.replace("id: agi-next-2026", "id: other-deck", 1), encoding="utf-8")
+    result = run("check", "cards/a.yaml", "cards/b.yaml")
+    assert result.exit_code == 1
+    assert "cards/a.yaml:" in result.output and "cards/b.yaml:" in result.output
+    assert "2 error(s) in the sources" in result.output
