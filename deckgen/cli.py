@@ -280,7 +280,6 @@ def check(sources, strict):
       deckgen check --strict cards/agi-next-2026.yaml
     """
     from .build import build as run_build
-
     from .errors import SourceError
 
     total_warnings = 0
