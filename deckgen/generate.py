@@ -33,7 +33,7 @@ them; at most nine after leading zeros, so that no digit string is converted who
 :func:`cloze_error` refuses longer numbers."""
 _CLOZE_OPEN = re.compile(r"\{\{c[0-9]+::")
 _CLOZE_HUGE = re.compile(r"\{\{c0*([1-9][0-9]{9,})::")
-MAX_CLOZE = 65536
+MAX_CLOZE = 65535
 """Highest cloze number: a card's template index (number - 1) is 16-bit in Anki, and an import of a larger
 one fails (``IntegralValueOutOfRange``, seen with the ``anki`` package)."""
 _COUNT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",

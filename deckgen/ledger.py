@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from .errors import Problem, SourceError
 from .notetypes import NoteType
 
 FORMAT = 1
@@ -334,8 +335,9 @@ def plan(selected, all_notes, types: list[NoteType], ledger: Ledger, now: int, p
     selected keeps its ledger entry untouched. ``packaged`` (:class:`deckgen.state.Packaged`, optional) is
     what this machine last packaged: a note the ledger calls unchanged but that this machine packaged later
     with other content (``git revert`` restored an older source and ledger) counts as changed, so that Anki
-    takes it again. Warnings name the card's place when a change will not do what the author likely means:
-    a note whose note type (Q/A or cloze) changed under the same key, a card that looks like a removed
+    takes it again. Raises :class:`deckgen.errors.SourceError` for a note whose note type (Q/A or cloze)
+    changed under the same key, which Anki cannot apply. Warnings name the card's place when a change will
+    not do what the author likely means: a card that looks like a removed
     note under a new key, a question and answer both changed (a reorder), a note type whose recorded
     fields differ although its id is the same.
     """
@@ -344,6 +346,7 @@ def plan(selected, all_notes, types: list[NoteType], ledger: Ledger, now: int, p
     seen = packaged.notes if packaged else {}
     restored: list[str] = []
     arrivals = []  # (note, ledger entry or None): notes whose question is new under their key
+    kind_problems: list[Problem] = []
     for note in selected:
         h = note_hash(note)
         old = ledger.notes.get(note.guid)
@@ -361,12 +364,14 @@ def plan(selected, all_notes, types: list[NoteType], ledger: Ledger, now: int, p
             if status == "restored":
                 restored.append(note.key)
             else:
-                out.warnings.extend(_kind_warning(note, old, ledger))
+                kind_problems.extend(_kind_problem(note, old, ledger))
                 if old.question != note.question:
                     arrivals.append((note, old))
         out.mods[note.guid] = mod
         new.notes[note.guid] = Entry(note.key, h, mod, note.question, note.answer, bool(note.spec.id),
                                      note.note_type.id)
+    if kind_problems:
+        raise SourceError(kind_problems)
     present = {n.guid for n in all_notes}
     for guid, old in sorted(ledger.notes.items(), key=lambda kv: kv[1].key):
         if guid not in present:
@@ -410,19 +415,21 @@ def _where(note) -> str:
     return f"{note.spec.loc.file}:{note.spec.loc.line}: {note.key}"
 
 
-def _kind_warning(note, old: Entry, ledger: Ledger) -> list[str]:
-    """A warning if ``note`` changed between Q/A and cloze under its key: Anki matches the note by GUID,
-    sees another note type and leaves it alone (import log: conflicting)."""
+def _kind_problem(note, old: Entry, ledger: Ledger) -> list[Problem]:
+    """An error if ``note`` changed between Q/A and cloze under its key: Anki matches the note by GUID, sees
+    another note type and leaves it alone (import log: conflicting), so the edit could never reach Anki."""
     if old.note_type is None or old.note_type == note.note_type.id:
         return []
     old_type = ledger.types.get(old.note_type)
     if old_type is not None and old_type.kind == note.kind:
         return []  # the same kind under a new note-type id: the note type's own message explains it
     was = f"a {KIND_LABELS.get(old_type.kind, old_type.kind)} note" if old_type else "a note of another type"
-    return [f"{_where(note)}: this key was {was} and is now a {KIND_LABELS[note.kind]} note. Anki will not "
-            "update it: its import log lists it as conflicting and the old note stays as it was. Give the card a "
-            "new id (id: some-new-slug) so that it is added as a new note, and delete the old one in Anki if you "
-            f"no longer want it (search \"Key:{note.key}\")"]
+    loc = note.spec.loc
+    return [Problem(loc.file, loc.line, loc.col, loc.path,
+                    f"note '{note.key}' was {was} and is now a {KIND_LABELS[note.kind]} note; Anki cannot change "
+                    "a note's type on import (it would list the note as conflicting and keep the old one). Give "
+                    "the card a new id (id: some-new-slug) so that it is added as a new note, and delete the old "
+                    f"one in Anki if you no longer want it (search \"Key:{note.key}\")")]
 
 
 def _moved_warnings(arrivals, removed: list[Entry]) -> list[str]:

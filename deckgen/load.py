@@ -679,7 +679,8 @@ class _Reader:
             return None
         target = self.folder / value
         try:
-            inside = target.resolve().is_relative_to(self.folder.resolve())
+            real = target.resolve()  # a symlink is judged by what it points at
+            inside = real.is_relative_to(self.folder.resolve())
             found = target.is_file()
             folder = target.is_dir()
         except (OSError, ValueError):  # a name too long for the file system, say
@@ -691,7 +692,7 @@ class _Reader:
         if folder:
             self.error(node, path, f"image '{clip(value)}' is a folder; name an image file in it")
             return None
-        if Path(value).suffix.lower() not in IMAGE_SUFFIXES:
+        if Path(value).suffix.lower() not in IMAGE_SUFFIXES or real.suffix.lower() not in IMAGE_SUFFIXES:
             self.error(node, path, f"image '{clip(value)}' is not an image file; use one of "
                                    f"{', '.join(IMAGE_SUFFIXES)}")
             return None

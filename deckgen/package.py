@@ -136,12 +136,17 @@ def write_all_atomic(files: list[tuple[Path, bytes | Callable[[BinaryIO], None]]
     ``data`` is the bytes to write, or a function that writes them to the binary file it is given.
 
     All or nothing: every temporary file is written (and every target checked) before the first rename, so
-    a folder that cannot be created or written, a full disk or a target that is a folder changes none of
+    a folder that cannot be created or written, a full disk or a target that is a folder, a device or a
+    pipe changes none of
     the files; and each target but the last is kept aside (a hard link, else a copy) before it is replaced,
     so that if a later rename fails (or the build is interrupted) the files already renamed are put back.
     Renames happen in the order given. Creates missing parent folders. Raises :class:`OutputError` naming
     the path, and leaves every existing file as it was.
     """
+    for path, _ in files:
+        if Path(path).exists() and not Path(path).is_file() and not Path(path).is_dir():
+            raise OutputError(f"{path}: is not a regular file (a device or a pipe?); writing would replace it. "
+                              "Choose a file name with -o")
     staged: list[tuple[str, Path]] = []
     replaced: list[tuple[Path, str | None]] = []  # renamed targets and where their previous file is kept
     try:

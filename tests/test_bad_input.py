@@ -335,3 +335,17 @@ def test_a_missing_output_folder_is_created(built, tmp_path):
     out = tmp_path / "new" / "deeper" / "minimal.apkg"
     assert run("build", str(src), "-o", str(out)).exit_code == 0
     assert zipfile.ZipFile(out).namelist()[0] == "collection.anki2"
+
+
+def test_an_image_symlink_to_a_non_image_is_refused(tmp_path):
+    (tmp_path / ".env").write_text("SECRET=1\n", encoding="utf-8")
+    (tmp_path / "media").mkdir()
+    (tmp_path / "media" / "env.png").symlink_to("../.env")
+    src = tmp_path / "s.yaml"
+    question = '      - q: "Who made the first judgment?"'
+    src.write_text(MINIMAL.read_text(encoding="utf-8").replace(
+        question, "      - image: media/env.png\n  " + question.replace("- ", "", 1), 1), encoding="utf-8")
+    result = run("build", str(src), "-o", str(tmp_path / "out.apkg"))
+    assert result.exit_code == 1
+    assert "image 'media/env.png' is not an image file" in result.output
+    assert not (tmp_path / "out.apkg").exists()

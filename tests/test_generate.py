@@ -134,3 +134,10 @@ def test_fields_are_escaped(tmp_path):
 def test_tags(tmp_path):
     (note,), _ = make(tmp_path, "- {q: Who?, a: 杨强, tags: [diagram]}\n")
     assert note.tags == ("demo", "judgment::34", "theme::agent", "speaker::yang-qiang", "diagram")
+
+
+def test_cloze_numbers_stop_where_anki_does():
+    from deckgen.generate import cloze_error
+
+    assert cloze_error("{{c65535::a}}") is None
+    assert "too large" in cloze_error("{{c65536::a}}")

@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 from deckgen.build import build
 from deckgen.cli import main
+from deckgen.errors import SourceError
 from deckgen.load import load_file
 from deckgen.notetypes import QA
 from deckgen.select import Selection
@@ -201,18 +202,24 @@ def test_a_hand_edited_note_type_schema_warns_and_counts_as_changed(tiny):
     assert _type(tiny.ledger_data())["schema"] == QA.schema_hash()
 
 
-def test_a_card_that_turns_from_qa_to_cloze_under_its_id_warns_as_anki_will_not_update_it(tiny, anki):
-    """D16: same key, other note type: Anki's import log says conflicting and keeps the old note."""
+def test_a_card_that_turns_from_qa_to_cloze_under_its_id_is_refused_as_anki_would_not_update_it(tiny, anki):
+    """D16: same key, other note type: Anki's import would say conflicting and keep the old note, so the build
+    refuses (every time, not just once) and says how to go on; with a new id the cloze is added."""
     tiny.edit("      - q: Who?\n        a: 人\n", "      - {id: k, q: Who?, a: 人}\n")
-    anki.import_apkg(tiny.run("v1.apkg").output)
+    first = tiny.run("v1.apkg")
+    anki.import_apkg(first.output)
     tiny.edit("      - {id: k, q: Who?, a: 人}\n", "      - {id: k, cloze: \"{{c1::人}} said it\"}\n")
-    second = tiny.run("v2.apkg")
-    (warning,) = [w for w in second.warnings if "conflicting" in w]
-    assert warning.startswith(f"{tiny.src}:15: k: this key was a Q/A note and is now a cloze note")
-    assert "new id" in warning
-    log = anki.import_apkg(second.output)
-    assert len(log.conflicting) == 1 and len(log.updated) == 0  # what the warning says
-    assert anki.note_by_key("k").note_type()["name"] == QA.name
+    ledger_before = first.ledger_path.read_bytes()
+    for _ in range(2):
+        with pytest.raises(SourceError) as err:
+            tiny.run("v2.apkg")
+        (problem,) = err.value.problems
+        assert (problem.file, problem.line) == (str(tiny.src), 15)
+        assert "note 'k' was a Q/A note and is now a cloze note" in problem.message and "new id" in problem.message
+        assert first.ledger_path.read_bytes() == ledger_before
+    tiny.edit("{id: k, cloze:", "{id: k2, cloze:")
+    log = anki.import_apkg(tiny.run("v3.apkg").output)
+    assert len(log.new) == 1 and anki.note_by_key("k").note_type()["name"] == QA.name
 
 
 def test_a_card_given_a_new_id_warns_that_it_looks_like_the_removed_note(tiny):

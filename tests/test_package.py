@@ -163,3 +163,15 @@ def test_deck_descriptions_are_escaped_text_with_line_breaks(tmp_path, anki):
     build(load_file(src), output=named, name="Named", description="<b>bold</b>\nnext")
     anki.import_apkg(named)
     assert anki.col.decks.by_name("Named")["desc"].startswith("&lt;b&gt;bold&lt;/b&gt;<br>next<br><br>Source: ")
+
+
+def test_an_output_that_is_a_pipe_is_refused_and_left_alone(cards_copy, tmp_path):
+    import os
+    import stat
+
+    pipe = tmp_path / "deck.apkg"
+    os.mkfifo(pipe)
+    with pytest.raises(OutputError, match="is not a regular file"):
+        build(load_file(cards_copy / "agi-next-2026.yaml"), output=pipe)
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cards", "deck.apkg"]  # no stray temporary file
