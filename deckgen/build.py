@@ -12,7 +12,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Problem, SelectionError, SourceError
+from .errors import SelectionError, SourceError
 from .gcpause import paused_gc
 from .generate import Note, generate, text_html
 from .ledger import Ledger, Plan, not_before, plan
@@ -99,7 +99,7 @@ def build(source: Source, *, selection: Selection | None = None, output: Path | 
     same time each keep their ledger update. ``progress`` is told what the build is doing and how far it got
     (see :mod:`deckgen.progress`); the CLI shows it as a progress bar.
 
-    Raises :class:`deckgen.errors.SourceError` (broken notes, no notes at all, or a named deck whose selection
+    Raises :class:`deckgen.errors.SourceError` (broken notes, or a named deck whose selection
     is unknown or matches nothing: :func:`deckgen.select.named_deck_problems`), :class:`SelectionError`
     (bad selection or deck name), :class:`deckgen.errors.OutputError` (cannot write, or ``output`` is the
     source file, its ledger or one of its media files; nothing is changed then).
@@ -125,9 +125,6 @@ def _build(source: Source, ledger_path: Path, selection: Selection, output: Path
     warnings = [str(p) for p in sorted([*source.warnings, *problems, *lint(source, notes)])]
     if deck_problems := named_deck_problems(source, notes):
         raise SourceError(deck_problems)
-    if not notes:
-        raise SourceError([Problem(source.path, 0, 0, "judgments", "no judgment has cards, so there is no note to "
-                                   "build; add card specs under a judgment's cards:")])
     chosen = select(source, notes, selection)
     deck_name = deck_name_for(source, selection, name)
     output = Path(output) if output else default_output(source, selection)

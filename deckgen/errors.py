@@ -61,3 +61,9 @@ class SelectionError(DeckgenError):
 
 class OutputError(DeckgenError):
     """The package or the ledger could not be written; earlier outputs are left untouched."""
+
+
+def clip(value: str, limit: int = 40) -> str:
+    """``value`` on one line and at most ``limit`` characters, for quoting source text in a message."""
+    one_line = value.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t")
+    return one_line if len(one_line) <= limit else one_line[:limit - 1] + "…"

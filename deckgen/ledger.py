@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import Problem, SourceError
+from .errors import Problem, SourceError, clip
 from .notetypes import NoteType
 
 FORMAT = 1
@@ -120,9 +120,8 @@ def load_json(raw: str):
 
 
 def _clip(value) -> str:
-    """``repr(value)`` cut to 40 characters, for messages about damaged files."""
-    text = repr(value) if not isinstance(value, int) or value.bit_length() < 200 else "a huge number"
-    return text if len(text) <= 40 else text[:37] + "..."
+    """``repr(value)`` quoted short (:func:`deckgen.errors.clip`), for messages about damaged files."""
+    return clip(repr(value) if not isinstance(value, int) or value.bit_length() < 200 else "a huge number")
 
 
 @dataclass(frozen=True)

@@ -27,9 +27,8 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 
-from .errors import Problem
+from .errors import Problem, clip
 from .generate import CLOZE_RE, Note, cloze_gaps, cloze_numbers
-from .load import clip
 from .model import CardSpec, Judgment, Loc, Person, Source
 
 MAX_ANSWER_WORDS = 8

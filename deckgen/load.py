@@ -23,7 +23,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import Problem, SourceError
+from .errors import Problem, SourceError, clip
 from .gcpause import paused_gc
 from .generate import cloze_error
 from .model import CardSpec, Judgment, Loc, NamedDeck, Person, Source, Text2, Theme
@@ -236,12 +236,6 @@ def suggest(word: str, choices) -> str:
     """`` (did you mean 'x'?)`` for the closest of ``choices``, or an empty string."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
-
-
-def clip(value: str, limit: int = 40) -> str:
-    """``value`` on one line and at most ``limit`` characters, for quoting source text in a message."""
-    one_line = value.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t")
-    return one_line if len(one_line) <= limit else one_line[:limit - 1] + "…"
 
 
 def _kind_name(node: yaml.Node) -> str:

@@ -15,9 +15,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .errors import Problem, SelectionError
+from .errors import Problem, SelectionError, clip
 from .generate import Note
-from .load import MAX_NUMBER_DIGITS, clip, suggest
+from .load import MAX_NUMBER_DIGITS, suggest
 from .model import Source
 
 _RANGE = re.compile(r"\s*([0-9]+)\s*(?:-\s*([0-9]+)\s*)?")
