@@ -21,12 +21,19 @@ import yaml
 
 FIELDS = ["Question", "Answer", "Image", "ClaimZh", "ClaimEn", "About", "Key"]
 CONTEXT = "<hr id=answer>{{%s}}<div>{{ClaimZh}}</div><div>{{ClaimEn}}</div><div>{{About}}</div>"
-QA = genanki.Model(1607392319, "baseline Q/A", fields=[{"name": f} for f in FIELDS],
-                   templates=[{"name": "Card", "qfmt": "{{Question}}", "afmt": "{{Question}}" + CONTEXT % "Answer"}])
-CLOZE = genanki.Model(1607392320, "baseline Cloze", model_type=genanki.Model.CLOZE,
-                      fields=[{"name": f} for f in ["Text", "Extra", *FIELDS[2:]]],
-                      templates=[{"name": "Cloze", "qfmt": "{{cloze:Text}}",
-                                  "afmt": "{{cloze:Text}}" + CONTEXT % "Extra"}])
+QA = genanki.Model(
+    1607392319,
+    "baseline Q/A",
+    fields=[{"name": f} for f in FIELDS],
+    templates=[{"name": "Card", "qfmt": "{{Question}}", "afmt": "{{Question}}" + CONTEXT % "Answer"}],
+)
+CLOZE = genanki.Model(
+    1607392320,
+    "baseline Cloze",
+    model_type=genanki.Model.CLOZE,
+    fields=[{"name": f} for f in ["Text", "Extra", *FIELDS[2:]]],
+    templates=[{"name": "Cloze", "qfmt": "{{cloze:Text}}", "afmt": "{{cloze:Text}}" + CONTEXT % "Extra"}],
+)
 KINDS = {"q": "qa", "term": "concept", "of": "list", "cloze": "cloze"}
 COUNT = "zero one two three four five six seven eight nine ten eleven twelve".split()
 
@@ -56,8 +63,12 @@ def main(source: str, output: str) -> None:
         name, parent = themes[j["theme"]]
         where = f"{themes[parent][0]} › {name}" if parent else name
         speakers = j.get("speakers") or []
-        base_tags = [deck_id, f"judgment::{j['number']:02d}", *([f"theme::{parent}"] if parent else []),
-                     f"theme::{j['theme']}"]
+        base_tags = [
+            deck_id,
+            f"judgment::{j['number']:02d}",
+            *([f"theme::{parent}"] if parent else []),
+            f"theme::{j['theme']}",
+        ]
         counts: dict[str, int] = {}
         for card in j["cards"]:
             kind = next(k for k in KINDS if k in card)
@@ -67,8 +78,12 @@ def main(source: str, output: str) -> None:
             ctx = j["editors_note"] if editors else j
             who = "拾象注 editors' note" if editors else ", ".join(people[p] for p in speakers)
             about = " · ".join(x for x in (f"判断 {j['number']}", who, where) if x)
-            tags = [*base_tags, *(["editors-note"] if editors else [f"speaker::{p}" for p in speakers]),
-                    *j.get("tags", []), *card.get("tags", [])]
+            tags = [
+                *base_tags,
+                *(["editors-note"] if editors else [f"speaker::{p}" for p in speakers]),
+                *j.get("tags", []),
+                *card.get("tags", []),
+            ]
             notes = []  # (key, model, first field, second field)
             if kind == "q":
                 notes.append((key, QA, esc(card["q"]), esc(card["a"])))
@@ -88,9 +103,14 @@ def main(source: str, output: str) -> None:
             else:
                 notes.append((key, CLOZE, esc(card["cloze"]), esc(card.get("extra", ""))))
             for note_key, model, first, second in notes:
-                deck.add_note(genanki.Note(
-                    model=model, guid=genanki.guid_for(deck_id, note_key), tags=list(dict.fromkeys(tags)),
-                    fields=[first, second, "", esc(ctx["zh"]), esc(ctx["en"]), html.escape(about), note_key]))
+                deck.add_note(
+                    genanki.Note(
+                        model=model,
+                        guid=genanki.guid_for(deck_id, note_key),
+                        tags=list(dict.fromkeys(tags)),
+                        fields=[first, second, "", esc(ctx["zh"]), esc(ctx["en"]), html.escape(about), note_key],
+                    )
+                )
 
     genanki.Package(deck).write_to_file(output)
 

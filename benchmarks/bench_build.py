@@ -42,37 +42,70 @@ BASELINE = HERE / "baseline_genanki.py"
 
 # -- synthetic sources ---------------------------------------------------------------------------------
 
-_HANZI = ("的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面"
-          "而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把"
-          "性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质"
-          "气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活"
-          "设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则"
-          "任取据处队南给色光门即保治北造百规热领七海口东导器压志世金增争济阶油思术极交受联什认六共权收证改清己美"
-          "再采转更单风切打白教速花带安场身车例真务具万每目至达走积示议声报斗完类八离华名确才科张信马节话米整空元"
-          "况今集温传土许步群广石记需段研界拉林律叫且究观越织装影算低持音众书布复容儿须际商非验连断深难近矿千周委"
-          "素技备半办青省列习响约支般史感劳便团往酸历市克何除消构府称太准精值号率族维划选标写存候毛亲快效斯院查江")
-_WORDS = ("model agent data compute scaling reward paradigm context memory planning reasoning enterprise consumer "
-          "market product research team benchmark token inference training pretraining feedback environment task "
-          "tool search coding video image speech language chip cluster energy efficiency cost latency safety risk "
-          "alignment evaluation user interface workflow pipeline startup lab frontier ceiling bottleneck gap race "
-          "strategy roadmap customer vertical layer integration platform ecosystem open source weights license "
-          "policy talent capital hardware software system network signal noise error loss gradient optimizer "
-          "curriculum dataset label annotation simulation world physics robot embodiment perception action "
-          "control loop trial experience lesson insight intuition taste judgment bet timing window moat "
-          "distribution revenue margin price demand supply growth adoption retention habit trust privacy "
-          "compliance chat history health finance education law media game search engine browser phone "
-          "long tail short horizon step plan goal subgoal critic judge verifier proof math science discovery").split()
+_HANZI = (
+    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面"
+    "而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把"
+    "性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质"
+    "气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活"
+    "设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则"
+    "任取据处队南给色光门即保治北造百规热领七海口东导器压志世金增争济阶油思术极交受联什认六共权收证改清己美"
+    "再采转更单风切打白教速花带安场身车例真务具万每目至达走积示议声报斗完类八离华名确才科张信马节话米整空元"
+    "况今集温传土许步群广石记需段研界拉林律叫且究观越织装影算低持音众书布复容儿须际商非验连断深难近矿千周委"
+    "素技备半办青省列习响约支般史感劳便团往酸历市克何除消构府称太准精值号率族维划选标写存候毛亲快效斯院查江"
+)
+_WORDS = (
+    "model agent data compute scaling reward paradigm context memory planning reasoning enterprise consumer "
+    "market product research team benchmark token inference training pretraining feedback environment task "
+    "tool search coding video image speech language chip cluster energy efficiency cost latency safety risk "
+    "alignment evaluation user interface workflow pipeline startup lab frontier ceiling bottleneck gap race "
+    "strategy roadmap customer vertical layer integration platform ecosystem open source weights license "
+    "policy talent capital hardware software system network signal noise error loss gradient optimizer "
+    "curriculum dataset label annotation simulation world physics robot embodiment perception action "
+    "control loop trial experience lesson insight intuition taste judgment bet timing window moat "
+    "distribution revenue margin price demand supply growth adoption retention habit trust privacy "
+    "compliance chat history health finance education law media game search engine browser phone "
+    "long tail short horizon step plan goal subgoal critic judge verifier proof math science discovery"
+).split()
 _VERBS = "drives limits shapes hides reveals slows speeds blocks unlocks rewards replaces extends".split()
-_NAMES = ("Kestrel Osprey Heron Falcon Plover Wren Finch Lark Swift Tern Ibis Egret Crane Raven Robin Dove Gannet "
-          "Petrel Auk Puffin Curlew Godwit Dunlin Stilt Avocet Kite Harrier Merlin Hobby Shrike Thrush Warbler Pipit "
-          "Bunting Siskin Linnet Twite Redpoll Crossbill Nuthatch Dipper Wagtail Starling Jay Magpie Rook Jackdaw "
-          "Chough Oriole Bittern").split()
+_NAMES = (
+    "Kestrel Osprey Heron Falcon Plover Wren Finch Lark Swift Tern Ibis Egret Crane Raven Robin Dove Gannet "
+    "Petrel Auk Puffin Curlew Godwit Dunlin Stilt Avocet Kite Harrier Merlin Hobby Shrike Thrush Warbler Pipit "
+    "Bunting Siskin Linnet Twite Redpoll Crossbill Nuthatch Dipper Wagtail Starling Jay Magpie Rook Jackdaw "
+    "Chough Oriole Bittern"
+).split()
 """Answers and glosses come from these, never from _WORDS, so that no question gives its answer away."""
-_SURNAMES = [("王", "Wang"), ("李", "Li"), ("张", "Zhang"), ("刘", "Liu"), ("陈", "Chen"), ("杨", "Yang"),
-             ("黄", "Huang"), ("赵", "Zhao"), ("吴", "Wu"), ("周", "Zhou"), ("徐", "Xu"), ("孙", "Sun")]
-_GIVEN = [("明", "ming"), ("华", "hua"), ("伟", "wei"), ("芳", "fang"), ("静", "jing"), ("磊", "lei"),
-          ("洋", "yang"), ("勇", "yong"), ("艳", "yan"), ("杰", "jie"), ("涛", "tao"), ("超", "chao"),
-          ("军", "jun"), ("平", "ping"), ("刚", "gang"), ("桂", "gui")]
+_SURNAMES = [
+    ("王", "Wang"),
+    ("李", "Li"),
+    ("张", "Zhang"),
+    ("刘", "Liu"),
+    ("陈", "Chen"),
+    ("杨", "Yang"),
+    ("黄", "Huang"),
+    ("赵", "Zhao"),
+    ("吴", "Wu"),
+    ("周", "Zhou"),
+    ("徐", "Xu"),
+    ("孙", "Sun"),
+]
+_GIVEN = [
+    ("明", "ming"),
+    ("华", "hua"),
+    ("伟", "wei"),
+    ("芳", "fang"),
+    ("静", "jing"),
+    ("磊", "lei"),
+    ("洋", "yang"),
+    ("勇", "yong"),
+    ("艳", "yan"),
+    ("杰", "jie"),
+    ("涛", "tao"),
+    ("超", "chao"),
+    ("军", "jun"),
+    ("平", "ping"),
+    ("刚", "gang"),
+    ("桂", "gui"),
+]
 _THEMES = """\
 themes:
   - id: divergence
@@ -144,9 +177,12 @@ def make_source(n: int, seed: int = 8) -> str:
     (the shape and proportions of cards/agi-next-2026.yaml)."""
     t = _Text(seed)
     r = t.rng
-    out = [f"deck:\n  id: bench-{n}\n  name: Benchmark {n}\n"
-           f"  description: {_q(t.en(12, 20))}\n  source:\n    title: {_q('基准 ' + t.zh(4, 8))}\n    by: deckgen\n",
-           _THEMES, "people:\n"]
+    out = [
+        f"deck:\n  id: bench-{n}\n  name: Benchmark {n}\n"
+        f"  description: {_q(t.en(12, 20))}\n  source:\n    title: {_q('基准 ' + t.zh(4, 8))}\n    by: deckgen\n",
+        _THEMES,
+        "people:\n",
+    ]
     people = []
     for i in range(max(5, n // 8)):
         (sz, sr), (g1, g1r), (g2, g2r) = (_SURNAMES[i % 12], _GIVEN[i // 12 % 16], _GIVEN[i // 192 % 16])
@@ -164,39 +200,48 @@ def make_source(n: int, seed: int = 8) -> str:
         if pattern == 1:
             by = people[next(proposers) % len(people)]
             speakers = [by, *(p for p in speakers if p != by)]
-        out.append(f"  - id: {r.choice(_WORDS)}-{r.choice(_WORDS)}-{i}\n    number: {i}\n"
-                   f"    theme: {r.choice(_THEME_IDS)}\n    speakers: [{', '.join(speakers)}]\n"
-                   f"    zh: {_q(t.zh(8, 30))}\n    en: {_q(t.en(15, 35, code=True))}\n")
+        out.append(
+            f"  - id: {r.choice(_WORDS)}-{r.choice(_WORDS)}-{i}\n    number: {i}\n"
+            f"    theme: {r.choice(_THEME_IDS)}\n    speakers: [{', '.join(speakers)}]\n"
+            f"    zh: {_q(t.zh(8, 30))}\n    en: {_q(t.en(15, 35, code=True))}\n"
+        )
         editors = i % 5 == 0
         if editors:
             out.append(f"    editors_note:\n      zh: {_q(t.zh(10, 30))}\n      en: {_q(t.en(15, 30, code=True))}\n")
         if i % 3 == 0:
             out.append(f"    tags: [topic::{r.choice(_WORDS)}, {r.choice(_WORDS)}]\n")
         out.append("    cards:\n")
-        if pattern == 0:    # q/a, q/a, cloze
+        if pattern == 0:  # q/a, q/a, cloze
             for _ in range(2):
                 out.append(f"      - q: {_q(t.en(6, 14) + '?')}\n        a: {_q(t.han(2, 8))}\n")
             out.append(f"      - cloze: {_q(t.en(4, 8) + ' {{c1::' + t.term() + '}} ' + t.en(3, 8))}\n")
         elif pattern == 1:  # concept by one of the speakers (who + what), list
             out.append(f"      - term: {_q(t.term())}\n        by: {by}\n        means: {_q(t.en(3, 6))}\n")
-            out.append(f"      - of: {_q(t.han(4, 6) + ' {n} ' + r.choice(_WORDS) + ' ' + r.choice(_WORDS) + 's')}\n"
-                       "        items:\n")
+            out.append(
+                f"      - of: {_q(t.han(4, 6) + ' {n} ' + r.choice(_WORDS) + ' ' + r.choice(_WORDS) + 's')}\n"
+                "        items:\n"
+            )
             out.extend(f"          - {_q(t.names(1, 3))}\n" for _ in range(r.randint(2, 4)))
         elif pattern == 2:  # q/a with tags, list, cloze (from the editors' note when there is one)
-            out.append(f"      - q: {_q(t.en(6, 14) + '?')}\n        a: {_q(t.names(1, 3))}\n"
-                       f"        tags: [{r.choice(_WORDS)}]\n")
+            out.append(
+                f"      - q: {_q(t.en(6, 14) + '?')}\n        a: {_q(t.names(1, 3))}\n"
+                f"        tags: [{r.choice(_WORDS)}]\n"
+            )
             out.append(f"      - of: {_q(t.en(5, 8).lower() + ' steps')}\n        items:\n")
             out.extend(f"          - {_q(t.han(2, 6))}\n" for _ in range(r.randint(2, 4)))
             cloze = f"{t.han(6, 12)}{{{{c1::{t.term()}}}}}{t.han(2, 6)}，{{{{c2::{t.term()}}}}}。"
-            out.append(f"      - cloze: {_q(cloze)}\n"
-                       f"        extra: {_q(t.en(3, 8))}\n" + ("        context: editors\n" if editors else ""))
-        else:               # concept with its reverse (what + term), q/a
+            out.append(
+                f"      - cloze: {_q(cloze)}\n"
+                f"        extra: {_q(t.en(3, 8))}\n" + ("        context: editors\n" if editors else "")
+            )
+        else:  # concept with its reverse (what + term), q/a
             out.append(f"      - term: {_q(t.term())}\n        means: {_q(t.en(6, 6))}\n        reverse: true\n")
             out.append(f"      - q: {_q(t.en(6, 14) + '?')}\n        a: {_q(t.han(2, 8))}\n")
     return "".join(out)
 
 
 # -- measuring -----------------------------------------------------------------------------------------
+
 
 @dataclass
 class Runs:
@@ -233,8 +278,10 @@ def run(cmd: list[str], runs: Runs | None = None) -> None:
         proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode != 0:
             out.seek(0)
-            sys.exit(f"bench: {' '.join(map(str, cmd))} failed ({proc.returncode}):\n"
-                     + out.read().decode(errors="replace")[-3000:])
+            sys.exit(
+                f"bench: {' '.join(map(str, cmd))} failed ({proc.returncode}):\n"
+                + out.read().decode(errors="replace")[-3000:]
+            )
     if runs is not None:
         runs.times.append(elapsed)
         runs.rss.append(usage.ru_maxrss)
@@ -267,12 +314,16 @@ def bench_size(n: int, repeats: int, work: Path) -> SizeResult:
     deckgen = [*deckgen_command(), "build", str(source), "-o", str(folder / "deckgen.apkg")]
     baseline = [sys.executable, str(BASELINE), str(source), str(folder / "baseline.apkg")]
     result = SizeResult(n, 3 * n, Runs(), Runs(), Runs(), Runs())
-    run(deckgen)   # warm-up (page cache, .pyc files); leaves a ledger
+    run(deckgen)  # warm-up (page cache, .pyc files); leaves a ledger
     run(baseline)
-    steps = [("rebuild", deckgen), ("baseline", baseline), ("first", deckgen),
-             ("baseline_gc_off", [*baseline, "--gc-off"])]
+    steps = [
+        ("rebuild", deckgen),
+        ("baseline", baseline),
+        ("first", deckgen),
+        ("baseline_gc_off", [*baseline, "--gc-off"]),
+    ]
     for i in range(repeats):
-        for name, cmd in steps[i % 4:] + steps[:i % 4]:  # rotate the order so no command always goes first
+        for name, cmd in steps[i % 4 :] + steps[: i % 4]:  # rotate the order so no command always goes first
             if name == "first":
                 ledger.unlink()
             run(cmd, getattr(result, name))
@@ -294,7 +345,7 @@ def bench_startup(repeats: int, work: Path) -> dict[str, Runs]:
     }
     results = {name: Runs() for name in commands}
     for cmd in commands.values():
-        run(cmd)   # warm-up
+        run(cmd)  # warm-up
     for _ in range(repeats):
         for name, cmd in commands.items():
             run(cmd, results[name])
@@ -303,8 +354,10 @@ def bench_startup(repeats: int, work: Path) -> dict[str, Runs]:
 
 # -- report --------------------------------------------------------------------------------------------
 
+
 def machine() -> str:
     """Cores, CPU model and memory (from /proc on Linux), Python version."""
+
     def first(path: str, key: str) -> str:
         try:
             lines = Path(path).read_text().splitlines()
@@ -314,8 +367,10 @@ def machine() -> str:
 
     memory = first("/proc/meminfo", "MemTotal")
     memory = f"{int(memory.split()[0]) / 2**20:.0f} GiB" if memory != "?" else "?"
-    return (f"{os.cpu_count()} cores ({first('/proc/cpuinfo', 'model name')}), {memory} memory, "
-            f"Python {platform.python_version()}, {platform.system()} {platform.release()}")
+    return (
+        f"{os.cpu_count()} cores ({first('/proc/cpuinfo', 'model name')}), {memory} memory, "
+        f"Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    )
 
 
 def _growth(small: Runs, large: Runs) -> str:
@@ -324,8 +379,10 @@ def _growth(small: Runs, large: Runs) -> str:
 
 def report(sizes: list[SizeResult], startup: dict[str, Runs], full: bool) -> str:
     lines = [f"machine: {machine()}", ""]
-    lines.append("| judgments | notes | deckgen rebuild s | deckgen first build s | baseline s | time ratio "
-                 "(rebuild / first) | baseline, GC off s | deckgen MiB | baseline MiB | memory ratio |")
+    lines.append(
+        "| judgments | notes | deckgen rebuild s | deckgen first build s | baseline s | time ratio "
+        "(rebuild / first) | baseline, GC off s | deckgen MiB | baseline MiB | memory ratio |"
+    )
     lines.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for s in sizes:
         lines.append(
@@ -334,41 +391,71 @@ def report(sizes: list[SizeResult], startup: dict[str, Runs], full: bool) -> str
             f"{s.rebuild.time / s.baseline.time:.2f}× / {s.first.time / s.baseline.time:.2f}× | "
             f"{s.baseline_gc_off.time:.3f} [{s.baseline_gc_off.best:.3f}] | "
             f"{max(s.rebuild.mib, s.first.mib):.0f} | {s.baseline.mib:.0f} | "
-            f"{max(s.rebuild.mib, s.first.mib) / s.baseline.mib:.2f}× |")
+            f"{max(s.rebuild.mib, s.first.mib) / s.baseline.mib:.2f}× |"
+        )
     lines.append("")
-    lines.append("Times: median of the repeats [min]. Memory: peak RSS of the process (deckgen: the larger of "
-                 "rebuild and first build). Ratios are deckgen / baseline.")
+    lines.append(
+        "Times: median of the repeats [min]. Memory: peak RSS of the process (deckgen: the larger of "
+        "rebuild and first build). Ratios are deckgen / baseline."
+    )
     growth = [(a, b) for a in sizes for b in sizes if b.n == 10 * a.n]
     for a, b in growth:
-        lines.append(f"growth {a.n:,} → {b.n:,} judgments ({b.notes / a.notes:.0f}× notes), medians [mins]: "
-                     f"deckgen rebuild {_growth(a.rebuild, b.rebuild)}, first build {_growth(a.first, b.first)}, "
-                     f"baseline {_growth(a.baseline, b.baseline)}, "
-                     f"baseline with GC off {_growth(a.baseline_gc_off, b.baseline_gc_off)}")
+        lines.append(
+            f"growth {a.n:,} → {b.n:,} judgments ({b.notes / a.notes:.0f}× notes), medians [mins]: "
+            f"deckgen rebuild {_growth(a.rebuild, b.rebuild)}, first build {_growth(a.first, b.first)}, "
+            f"baseline {_growth(a.baseline, b.baseline)}, "
+            f"baseline with GC off {_growth(a.baseline_gc_off, b.baseline_gc_off)}"
+        )
     lines.append("")
     lines.append("| command | wall ms | ratio |")
     lines.append("|---|---:|---:|")
-    pairs = [("deckgen --help", "python -c 'import click'"),
-             ("deckgen build (40 judgments)", "python -c 'import genanki, yaml, click'")]
+    pairs = [
+        ("deckgen --help", "python -c 'import click'"),
+        ("deckgen build (40 judgments)", "python -c 'import genanki, yaml, click'"),
+    ]
     for a, b in pairs:
-        lines.append(f"| {a} | {startup[a].time * 1000:.0f} [{startup[a].best * 1000:.0f}] | "
-                     f"{startup[a].time / startup[b].time:.2f}× |")
+        lines.append(
+            f"| {a} | {startup[a].time * 1000:.0f} [{startup[a].best * 1000:.0f}] | "
+            f"{startup[a].time / startup[b].time:.2f}× |"
+        )
         lines.append(f"| {b} | {startup[b].time * 1000:.0f} [{startup[b].best * 1000:.0f}] | 1 |")
     lines.append("")
 
     verdicts = []
     top = max(sizes, key=lambda s: s.n)
     if full:
-        verdicts.append((f"build time ≤ 1.5× baseline at {top.notes:,} notes (rebuild; first build)",
-                         max(top.rebuild.time, top.first.time) / top.baseline.time, 1.5))
-        verdicts.append((f"peak memory ≤ 1.5× baseline at {top.notes:,} notes",
-                         max(top.rebuild.mib, top.first.mib) / top.baseline.mib, 1.5))
+        verdicts.append(
+            (
+                f"build time ≤ 1.5× baseline at {top.notes:,} notes (rebuild; first build)",
+                max(top.rebuild.time, top.first.time) / top.baseline.time,
+                1.5,
+            )
+        )
+        verdicts.append(
+            (
+                f"peak memory ≤ 1.5× baseline at {top.notes:,} notes",
+                max(top.rebuild.mib, top.first.mib) / top.baseline.mib,
+                1.5,
+            )
+        )
         for a, b in growth:
-            verdicts.append((f"linear growth {a.n:,} → {b.n:,} judgments: time ≤ 11× for 10× notes (rebuild; "
-                             "first build)", max(b.rebuild.time / a.rebuild.time, b.first.time / a.first.time), 11))
-    verdicts.append(("deckgen --help ≤ 1.3× python -c 'import click'",
-                     startup[pairs[0][0]].time / startup[pairs[0][1]].time, 1.3))
-    verdicts.append(("40-judgment build ≤ 2× python -c 'import genanki, yaml, click'",
-                     startup[pairs[1][0]].time / startup[pairs[1][1]].time, 2))
+            verdicts.append(
+                (
+                    f"linear growth {a.n:,} → {b.n:,} judgments: time ≤ 11× for 10× notes (rebuild; first build)",
+                    max(b.rebuild.time / a.rebuild.time, b.first.time / a.first.time),
+                    11,
+                )
+            )
+    verdicts.append(
+        ("deckgen --help ≤ 1.3× python -c 'import click'", startup[pairs[0][0]].time / startup[pairs[0][1]].time, 1.3)
+    )
+    verdicts.append(
+        (
+            "40-judgment build ≤ 2× python -c 'import genanki, yaml, click'",
+            startup[pairs[1][0]].time / startup[pairs[1][1]].time,
+            2,
+        )
+    )
     for what, ratio, limit in verdicts:
         lines.append(f"{'PASS' if ratio <= limit else 'FAIL'}  {what}: {ratio:.2f}")
     return "\n".join(lines)

@@ -23,10 +23,14 @@ WORDS = "agent model scaling compute market data context memory reward planning 
 def source_with(n: int, folder: Path):
     cards = "\n".join(
         f'      - {{q: "Which {WORDS[i % 12]} claim does {WORDS[i // 12 % 12]} report {i} make about region '
-        f'{100_000 + i}?", a: "Claim {i}"}}' for i in range(n))
-    text = ("deck: {id: bench, name: Bench}\nthemes: [{id: t, zh: 主题, en: Theme}]\npeople: []\njudgments:\n"
-            "  - {id: j, number: 1, theme: t, zh: 一, en: One, cards: []}\n"
-            "  - id: j2\n    number: 2\n    theme: t\n    zh: 二\n    en: Two\n    cards:\n" + cards + "\n")
+        f'{100_000 + i}?", a: "Claim {i}"}}'
+        for i in range(n)
+    )
+    text = (
+        "deck: {id: bench, name: Bench}\nthemes: [{id: t, zh: 主题, en: Theme}]\npeople: []\njudgments:\n"
+        "  - {id: j, number: 1, theme: t, zh: 一, en: One, cards: []}\n"
+        "  - id: j2\n    number: 2\n    theme: t\n    zh: 二\n    en: Two\n    cards:\n" + cards + "\n"
+    )
     path = folder / f"bench-{n}.yaml"
     path.write_text(text, encoding="utf-8")
     source = load_file(path)

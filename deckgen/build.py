@@ -74,16 +74,27 @@ def default_output(source: Source, selection: Selection, out_dir: Path = DEFAULT
 def build_inputs(source: Source, notes: list[Note]) -> list[tuple[Path, str]]:
     """The files a build of ``source`` reads and must never overwrite: (path, what it is) for the source
     file, its ledger and every media file of ``notes``."""
-    return [(Path(source.path), "the source file"),
-            (Ledger.path_for(source.path, source.deck_id), "the build ledger"),
-            *((Path(m), "a media file") for m in sorted({m for n in notes for m in n.media}))]
+    return [
+        (Path(source.path), "the source file"),
+        (Ledger.path_for(source.path, source.deck_id), "the build ledger"),
+        *((Path(m), "a media file") for m in sorted({m for n in notes for m in n.media})),
+    ]
 
 
 @paused_gc
-def build(source: Source, *, selection: Selection | None = None, output: Path | None = None,
-          name: str | None = None, description: str | None = None, subdecks: bool = False, dry_run: bool = False,
-          clock: Callable[[], float] = time.time, sleep: Callable[[float], None] = time.sleep,
-          progress: Progress | None = None) -> BuildResult:
+def build(
+    source: Source,
+    *,
+    selection: Selection | None = None,
+    output: Path | None = None,
+    name: str | None = None,
+    description: str | None = None,
+    subdecks: bool = False,
+    dry_run: bool = False,
+    clock: Callable[[], float] = time.time,
+    sleep: Callable[[float], None] = time.sleep,
+    progress: Progress | None = None,
+) -> BuildResult:
     """Build one deck from ``source``.
 
     ``selection`` filters notes (see :mod:`deckgen.select`); the deck is then named
@@ -106,13 +117,34 @@ def build(source: Source, *, selection: Selection | None = None, output: Path | 
     """
     ledger_path = Ledger.path_for(source.path, source.deck_id)
     with nullcontext() if dry_run else locked(Path(source.path)):
-        return _build(source, ledger_path, selection or Selection(), output, name, description, subdecks, dry_run,
-                      clock, sleep, progress)
+        return _build(
+            source,
+            ledger_path,
+            selection or Selection(),
+            output,
+            name,
+            description,
+            subdecks,
+            dry_run,
+            clock,
+            sleep,
+            progress,
+        )
 
 
-def _build(source: Source, ledger_path: Path, selection: Selection, output: Path | None, name: str | None,
-           description: str | None, subdecks: bool, dry_run: bool, clock: Callable[[], float],
-           sleep: Callable[[float], None], progress: Progress | None) -> BuildResult:
+def _build(
+    source: Source,
+    ledger_path: Path,
+    selection: Selection,
+    output: Path | None,
+    name: str | None,
+    description: str | None,
+    subdecks: bool,
+    dry_run: bool,
+    clock: Callable[[], float],
+    sleep: Callable[[float], None],
+    progress: Progress | None,
+) -> BuildResult:
     tell = progress or (lambda step, done, total: None)
     tell("reading the ledger", 0, 0)
     # The ledger is read before the notes are made: parsing it briefly needs about as much memory again as
@@ -149,18 +181,24 @@ def _build(source: Source, ledger_path: Path, selection: Selection, output: Path
     if source.source_title:
         credit = f" ({source.source_by})" if source.source_by else ""
         description += "<br><br>" + text_html(f"Source: {source.source_title}{credit}")
+
     def write_ledger(fh) -> None:
         tell("writing the ledger", 0, 0)
         result_plan.ledger.dump(fh)
 
-    with apkg_writer(chosen, deck_of, {deck_name: description}, types, result_plan.mods, result_plan.type_mods,
-                     progress) as write_package:
+    with apkg_writer(
+        chosen, deck_of, {deck_name: description}, types, result_plan.mods, result_plan.type_mods, progress
+    ) as write_package:
         # all or nothing: if the ledger cannot be renamed into place, the package is put back as it was
         write_all_atomic([(output, write_package), (ledger_path, write_ledger)])
     result.written = True
     new = result_plan.ledger
-    failed = record(source.deck_id, {n.guid: (new.notes[n.guid].hash, new.notes[n.guid].mod) for n in chosen},
-                    {t.id: (new.types[t.id].hash, new.types[t.id].mod) for t in types}, now)
+    failed = record(
+        source.deck_id,
+        {n.guid: (new.notes[n.guid].hash, new.notes[n.guid].mod) for n in chosen},
+        {t.id: (new.types[t.id].hash, new.types[t.id].mod) for t in types},
+        now,
+    )
     if failed:
         warnings.append(failed)
     return result
@@ -174,4 +212,3 @@ def _deck_for(source: Source, note: Note, deck_name: str, subdecks: bool) -> str
     if theme.parent:
         path.insert(0, source.theme(theme.parent).label)
     return normalize_deck_name("::".join([deck_name, *path]))
-

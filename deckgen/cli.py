@@ -42,12 +42,14 @@ class _Group(click.Group):
 
 def _selection_options(f):
     """Add --theme/--speaker/--tag/--judgment to a command (repeatable; OR within, AND across)."""
-    for opt, metavar, help_ in reversed([
-        ("--theme", "ID", "Only judgments of this theme (sub-themes included). Repeatable."),
-        ("--speaker", "ID", "Only judgments by this person. Repeatable."),
-        ("--tag", "TAG", "Only notes with this tag (or a child tag). Repeatable."),
-        ("--judgment", "N[-M],...", "Only these judgment numbers, e.g. 12-17,25. Repeatable."),
-    ]):
+    for opt, metavar, help_ in reversed(
+        [
+            ("--theme", "ID", "Only judgments of this theme (sub-themes included). Repeatable."),
+            ("--speaker", "ID", "Only judgments by this person. Repeatable."),
+            ("--tag", "TAG", "Only notes with this tag (or a child tag). Repeatable."),
+            ("--judgment", "N[-M],...", "Only these judgment numbers, e.g. 12-17,25. Repeatable."),
+        ]
+    ):
         f = click.option(opt, multiple=True, metavar=metavar, help=help_)(f)
     return f
 
@@ -108,8 +110,14 @@ class _ProgressBar:
             if self.closed:
                 return
             step, done, total = self.state
-            self.bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                console=Console(stderr=True), transient=True)
+            self.bar = Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
             self.task = self.bar.add_task(step, completed=done, total=total or None)
             self.bar.start()
 
@@ -134,8 +142,12 @@ def main():
 @main.command()
 @click.argument("sources", nargs=-1, type=click.Path())
 @_selection_options
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Output .apkg (default dist/<deck-id>[-<selection>].apkg).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Output .apkg (default dist/<deck-id>[-<selection>].apkg).",
+)
 @click.option("--name", help="Deck name (default: the source's name, plus the selection).")
 @click.option("--subdecks", is_flag=True, help="Put each theme in its own subdeck (Deck::分化 Divergence).")
 @click.option("--deck", "decks", multiple=True, metavar="KEY", help="Build a deck named in the source's decks:.")
@@ -166,8 +178,10 @@ def build(sources, theme, speaker, tag, judgment, output, name, subdecks, decks,
     if decks and all_decks:
         raise click.UsageError("--deck and --all both choose decks; use one of them")
     if (decks or all_decks) and (selection or name):
-        raise click.UsageError("named decks (--deck, --all) bring their own selection and name; drop "
-                               "--theme/--speaker/--tag/--judgment/--name, or build without --deck/--all")
+        raise click.UsageError(
+            "named decks (--deck, --all) bring their own selection and name; drop "
+            "--theme/--speaker/--tag/--judgment/--name, or build without --deck/--all"
+        )
     with _ProgressBar("reading sources") as progress:
         loaded = _load(sources)
         jobs = []  # keyword arguments for build(), one per deck, each with its output path
@@ -175,15 +189,24 @@ def build(sources, theme, speaker, tag, judgment, output, name, subdecks, decks,
             named = {d.key: d for d in src.decks}
             unknown = [key for key in decks if key not in named]
             if unknown:
-                raise SelectionError(f"no deck '{unknown[0]}' in {src.path}{suggest(unknown[0], named)}; "
-                                     f"decks: {', '.join(named) or 'none defined'}")
+                raise SelectionError(
+                    f"no deck '{unknown[0]}' in {src.path}{suggest(unknown[0], named)}; "
+                    f"decks: {', '.join(named) or 'none defined'}"
+                )
             if all_decks or not decks:
-                jobs.append(dict(source=src, selection=selection, name=name,
-                                 output=output or default_output(src, selection)))
+                jobs.append(
+                    dict(source=src, selection=selection, name=name, output=output or default_output(src, selection))
+                )
             for d in src.decks if all_decks else [named[k] for k in decks]:
-                jobs.append(dict(source=src, selection=Selection.from_options(d.selection), name=d.name,
-                                 description=d.description or None,
-                                 output=output or DEFAULT_OUT_DIR / f"{src.deck_id}-{d.key}.apkg"))
+                jobs.append(
+                    dict(
+                        source=src,
+                        selection=Selection.from_options(d.selection),
+                        name=d.name,
+                        description=d.description or None,
+                        output=output or DEFAULT_OUT_DIR / f"{src.deck_id}-{d.key}.apkg",
+                    )
+                )
         if output and len(jobs) > 1:
             raise click.UsageError("-o/--output needs exactly one deck to build; drop it to use dist/<deck>.apkg")
         _refuse_shared_outputs(jobs)
@@ -205,8 +228,10 @@ def _refuse_shared_outputs(jobs) -> None:
         path = Path(job["output"]).resolve()
         label = job["name"] or job["source"].name
         if path in seen:
-            raise click.UsageError(f"'{seen[path]}' and '{label}' would both be written to {job['output']}; "
-                                   "give the named deck another key or build them separately with -o")
+            raise click.UsageError(
+                f"'{seen[path]}' and '{label}' would both be written to {job['output']}; "
+                "give the named deck another key or build them separately with -o"
+            )
         seen[path] = label
 
 
@@ -220,7 +245,7 @@ def _print_build(result) -> None:
 
     p = result.plan
     verb = "Would write" if not result.written else "Wrote"
-    click.echo(f"{verb} {result.output}  (deck \"{result.deck_name}\")")
+    click.echo(f'{verb} {result.output}  (deck "{result.deck_name}")')
     click.echo(f"  {len(result.notes)} notes, {result.cards} cards")
     src = result.source
     themes = [src.theme_path(n.judgment.theme) for n in result.notes]
@@ -230,8 +255,10 @@ def _print_build(result) -> None:
         for key, n in zip(keys, result.notes, strict=True):
             cards[key] += card_count(n)
         click.echo(f"  {label} (notes/cards): " + " · ".join(f"{g} {notes[g]}/{cards[g]}" for g in order if g in notes))
-    click.echo(f"  changes since the last build ({result.ledger_path}): added {len(p.added)} · "
-               f"changed {len(p.changed)} · unchanged {p.unchanged} · removed {len(p.removed)}")
+    click.echo(
+        f"  changes since the last build ({result.ledger_path}): added {len(p.added)} · "
+        f"changed {len(p.changed)} · unchanged {p.unchanged} · removed {len(p.removed)}"
+    )
     for c in p.added[:_MAX_LISTED]:
         click.echo(f"    added {c.key}")
     if len(p.added) > _MAX_LISTED:
@@ -292,8 +319,9 @@ def check(sources, strict):
             continue
         _print_warnings(result.warnings)
         total_warnings += len(result.warnings)
-        click.echo(f"{src.path}: {len(src.judgments)} judgments, {len(result.notes)} notes, "
-                   f"{len(result.warnings)} warning(s)")
+        click.echo(
+            f"{src.path}: {len(src.judgments)} judgments, {len(result.notes)} notes, {len(result.warnings)} warning(s)"
+        )
     if problems:
         raise SourceError(problems)
     if strict and total_warnings:
@@ -318,11 +346,16 @@ def _gather(sources, theme, speaker, tag, judgment):
 @main.command(name="list")
 @click.argument("args", nargs=-1, metavar="[WHAT] [SOURCE]...")
 @_selection_options
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv"]), default="table",
-              show_default=True,
-              help="table: a table in a terminal, one line per note when piped; json/csv: for scripts and "
-                   "spreadsheets; tsv: a file Anki's File → Import reads (needs deckgen's note types, which "
-                   "any earlier .apkg import brings).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv", "tsv"]),
+    default="table",
+    show_default=True,
+    help="table: a table in a terminal, one line per note when piped; json/csv: for scripts and "
+    "spreadsheets; tsv: a file Anki's File → Import reads (needs deckgen's note types, which "
+    "any earlier .apkg import brings).",
+)
 def list_(args, theme, speaker, tag, judgment, fmt):
     """List the notes of SOURCES (default cards/), or their themes, people or named decks.
 
@@ -340,12 +373,20 @@ def list_(args, theme, speaker, tag, judgment, fmt):
       deckgen list --speaker tang-jie --format tsv > tang-jie.txt
     """
     what, sources = (args[0], args[1:]) if args and args[0] in LISTABLE else ("notes", args)
-    if args and what == "notes" and args[0] not in LISTABLE and not Path(args[0]).exists() \
-            and "/" not in args[0] and "." not in args[0]:
+    if (
+        args
+        and what == "notes"
+        and args[0] not in LISTABLE
+        and not Path(args[0]).exists()
+        and "/" not in args[0]
+        and "." not in args[0]
+    ):
         from .load import suggest
 
-        raise click.UsageError(f"'{args[0]}' is neither a source file or folder nor something to list"
-                               f"{suggest(args[0], LISTABLE)}; WHAT is one of {', '.join(LISTABLE)}")
+        raise click.UsageError(
+            f"'{args[0]}' is neither a source file or folder nor something to list"
+            f"{suggest(args[0], LISTABLE)}; WHAT is one of {', '.join(LISTABLE)}"
+        )
     from . import listing
 
     if what != "notes":
@@ -380,8 +421,14 @@ def list_(args, theme, speaker, tag, judgment, fmt):
 @main.command()
 @click.argument("sources", nargs=-1, type=click.Path())
 @_selection_options
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default="preview.html",
-              show_default=True, help="The HTML file to write.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="preview.html",
+    show_default=True,
+    help="The HTML file to write.",
+)
 @click.option("--open", "open_", is_flag=True, help="Open the page in the default web browser.")
 def preview(sources, theme, speaker, tag, judgment, output, open_):
     """Write one self-contained HTML page showing every card's front and back as Anki will.
@@ -428,8 +475,9 @@ def stats(sources):
     console = Console()
     for src in _load(sources):
         s = deck_stats(src)
-        click.echo(f"{s.name}  {s.path}: {s.judgments} judgments, {s.notes} notes, {s.cards} cards, "
-                   f"{s.warnings} warning(s)")
+        click.echo(
+            f"{s.name}  {s.path}: {s.judgments} judgments, {s.notes} notes, {s.cards} cards, {s.warnings} warning(s)"
+        )
         for title, rows in (("theme", s.by_theme), ("speaker", s.by_speaker), ("kind", s.by_kind)):
             table = Table(title=f"by {title}", title_justify="left")
             table.add_column(title)

@@ -66,4 +66,4 @@ class OutputError(DeckgenError):
 def clip(value: str, limit: int = 40) -> str:
     """``value`` on one line and at most ``limit`` characters, for quoting source text in a message."""
     one_line = value.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t")
-    return one_line if len(one_line) <= limit else one_line[:limit - 1] + "…"
+    return one_line if len(one_line) <= limit else one_line[: limit - 1] + "…"

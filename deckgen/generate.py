@@ -36,8 +36,21 @@ _CLOZE_HUGE = re.compile(r"\{\{c0*([1-9][0-9]{9,})::")
 MAX_CLOZE = 65535
 """Highest cloze number: a card's template index (number - 1) is 16-bit in Anki, and an import of a larger
 one fails (``IntegralValueOutOfRange``, seen with the ``anki`` package)."""
-_COUNT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-                "eleven", "twelve")
+_COUNT_WORDS = (
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+)
 
 
 @dataclass(frozen=True)
@@ -183,8 +196,10 @@ def cloze_error(text: str) -> str | None:
     nested = next((m for m in CLOZE_RE.finditer(text) if _CLOZE_OPEN.search(m.group(2))), None)
     if nested:
         inner = _CLOZE_OPEN.search(nested.group(2)).group()
-        return (f"cloze deletion {{{{c{nested.group(1)}::…}}}} holds another deletion ({inner}…); deckgen does not "
-                "support nested deletions, so write them one after another")
+        return (
+            f"cloze deletion {{{{c{nested.group(1)}::…}}}} holds another deletion ({inner}…); deckgen does not "
+            "support nested deletions, so write them one after another"
+        )
     return None
 
 
@@ -264,12 +279,24 @@ class _Generator:
         answer = "; ".join(m.group(2).split("::")[0] for m in CLOZE_RE.finditer(text))
         self.add(j, spec, key, "cloze", question, answer, self.html(spec.data["extra"]), text=self.cloze_html(text))
 
-    def add(self, j: Judgment, spec: CardSpec, key: str, kind: str, question: str, answer: str,
-            answer_html: str, text: str | None = None) -> None:
+    def add(
+        self,
+        j: Judgment,
+        spec: CardSpec,
+        key: str,
+        kind: str,
+        question: str,
+        answer: str,
+        answer_html: str,
+        text: str | None = None,
+    ) -> None:
         if key in self.keys:
             other = self.keys[key].loc
-            self.problem(spec, f"note key '{key}' is also made by the card at {other.file}:{other.line} "
-                               f"({other.path}); give one of them a different id")
+            self.problem(
+                spec,
+                f"note key '{key}' is also made by the card at {other.file}:{other.line} "
+                f"({other.path}); give one of them a different id",
+            )
             return
         self.keys[key] = spec
         if not question.strip() or kind == "qa" and not answer.strip():
@@ -281,18 +308,33 @@ class _Generator:
             path = (self.folder / spec.image).resolve()
             image_html = f'<img src="{html.escape(media_name(path), quote=True)}">'
             media = (str(path),)
-        values = {"Image": image_html, "ClaimZh": self.html(context.zh), "ClaimEn": self.html(context.en),
-                  "About": html.escape(self.about(j, spec)), "Key": html.escape(key)}
+        values = {
+            "Image": image_html,
+            "ClaimZh": self.html(context.zh),
+            "ClaimEn": self.html(context.en),
+            "About": html.escape(self.about(j, spec)),
+            "Key": html.escape(key),
+        }
         if kind == "cloze":
             values.update(Text=text, Extra=answer_html)
         else:
             values.update(Question=self.html(question), Answer=answer_html)
         fields = tuple(values.get(name, "") for name in NOTE_TYPES[kind].field_names)
-        self.notes.append(Note(
-            key=key, guid=guid_for(self.source.deck_id, key), kind=kind, fields=fields,
-            tags=self.tags(j, spec), question=question, answer=answer, judgment=j, spec=spec,
-            order=len(self.notes), media=media,
-        ))
+        self.notes.append(
+            Note(
+                key=key,
+                guid=guid_for(self.source.deck_id, key),
+                kind=kind,
+                fields=fields,
+                tags=self.tags(j, spec),
+                question=question,
+                answer=answer,
+                judgment=j,
+                spec=spec,
+                order=len(self.notes),
+                media=media,
+            )
+        )
 
     def about(self, j: Judgment, spec: CardSpec) -> str:
         """``判断 17 · 唐杰 (Tang Jie) · 新范式 New paradigm › 自主学习 Self-learning``."""

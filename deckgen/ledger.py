@@ -59,8 +59,10 @@ def check_mod(value, where: str, now: int) -> int:
     if value < OLDEST_MOD:
         raise Corrupt(f"{where}: mod {value} is before the year 2000")
     if value > now + MAX_AHEAD:
-        raise Corrupt(f"{where}: mod {_clip(value)} is {_clip(value - now)} s in the future (written on a machine "
-                      "whose clock is ahead?)")
+        raise Corrupt(
+            f"{where}: mod {_clip(value)} is {_clip(value - now)} s in the future (written on a machine "
+            "whose clock is ahead?)"
+        )
     return value
 
 
@@ -193,10 +195,12 @@ class Ledger:
         try:
             ledger = cls._parse(load_json(raw), deck_id, now)
         except Corrupt as err:
-            return cls(deck_id), (f"{path}: the ledger is corrupt ({err}); starting a fresh one. Every note "
-                                  "gets a new mod, so the next import updates every note once (keeping its "
-                                  "reviews, replacing edits made in Anki); restore the ledger from git instead "
-                                  "if you can")
+            return cls(deck_id), (
+                f"{path}: the ledger is corrupt ({err}); starting a fresh one. Every note "
+                "gets a new mod, so the next import updates every note once (keeping its "
+                "reviews, replacing edits made in Anki); restore the ledger from git instead "
+                "if you can"
+            )
         return ledger, None
 
     @classmethod
@@ -234,8 +238,9 @@ class Ledger:
         notes = sorted(self.notes.items(), key=lambda kv: (kv[1].key, kv[0]))
         for i, (guid, e) in enumerate(notes):
             comma = "," if i < len(notes) - 1 else ""
-            fh.write(f"  {json.dumps(guid)}: {json.dumps(e.as_json(), ensure_ascii=False, sort_keys=True)}{comma}\n"
-                     .encode())
+            fh.write(
+                f"  {json.dumps(guid)}: {json.dumps(e.as_json(), ensure_ascii=False, sort_keys=True)}{comma}\n".encode()
+            )
         fh.write(b"}\n}\n")
 
 
@@ -367,8 +372,9 @@ def plan(selected, all_notes, types: list[NoteType], ledger: Ledger, now: int, p
                 if old.question != note.question:
                     arrivals.append((note, old))
         out.mods[note.guid] = mod
-        new.notes[note.guid] = Entry(note.key, h, mod, note.question, note.answer, bool(note.spec.id),
-                                     note.note_type.id)
+        new.notes[note.guid] = Entry(
+            note.key, h, mod, note.question, note.answer, bool(note.spec.id), note.note_type.id
+        )
     if kind_problems:
         raise SourceError(kind_problems)
     present = {n.guid for n in all_notes}
@@ -382,7 +388,8 @@ def plan(selected, all_notes, types: list[NoteType], ledger: Ledger, now: int, p
         out.notices.append(
             f"{len(restored)} note(s) are as the ledger records, but this machine packaged other content for "
             f"them later (after a git revert or checkout?); they get a new mod so that Anki takes this version "
-            f"again: {', '.join(restored[:_LISTED])}{more}")
+            f"again: {', '.join(restored[:_LISTED])}{more}"
+        )
     for t in types:
         h = t.content_hash()
         old_t = ledger.types.get(t.id)
@@ -395,13 +402,15 @@ def plan(selected, all_notes, types: list[NoteType], ledger: Ledger, now: int, p
                         f"note type '{t.name}' replaces '{other.name}' (its fields changed). On import Anki adds "
                         f"'{t.name}' beside '{other.name}' and does not update notes that use '{other.name}' "
                         "(its import log lists them as conflicting; their cards and history are safe). To move "
-                        f"them: in the browser search note:\"{other.name}\", then Notes > Change Note Type")
+                        f'them: in the browser search note:"{other.name}", then Notes > Change Note Type'
+                    )
         elif old_t.schema != t.schema_hash():
             out.warnings.append(
                 f"{ledger.deck_id}.ledger.json: note type '{t.name}' (id {t.id}): the ledger records other fields "
                 "for it than deckgen has; it is treated as changed. If the ledger was edited by hand this is "
                 f"harmless. If deckgen's note type changed its fields but kept its id, Anki will add a copy "
-                f"'{t.name}+' and not update the notes that use it: bump SCHEMA_VERSION in deckgen/notetypes.py")
+                f"'{t.name}+' and not update the notes that use it: bump SCHEMA_VERSION in deckgen/notetypes.py"
+            )
         elif status != "unchanged":
             out.type_notes.append(f"note type '{t.name}' changed (templates or CSS); Anki updates it in place")
         out.type_mods[t.id] = mod
@@ -424,11 +433,18 @@ def _kind_problem(note, old: Entry, ledger: Ledger) -> list[Problem]:
         return []  # the same kind under a new note-type id: the note type's own message explains it
     was = f"a {KIND_LABELS.get(old_type.kind, old_type.kind)} note" if old_type else "a note of another type"
     loc = note.spec.loc
-    return [Problem(loc.file, loc.line, loc.col, loc.path,
-                    f"note '{note.key}' was {was} and is now a {KIND_LABELS[note.kind]} note; Anki cannot change "
-                    "a note's type on import (it would list the note as conflicting and keep the old one). Give "
-                    "the card a new id (id: some-new-slug) so that it is added as a new note, and delete the old "
-                    f"one in Anki if you no longer want it (search \"Key:{note.key}\")")]
+    return [
+        Problem(
+            loc.file,
+            loc.line,
+            loc.col,
+            loc.path,
+            f"note '{note.key}' was {was} and is now a {KIND_LABELS[note.kind]} note; Anki cannot change "
+            "a note's type on import (it would list the note as conflicting and keep the old one). Give "
+            "the card a new id (id: some-new-slug) so that it is added as a new note, and delete the old "
+            f'one in Anki if you no longer want it (search "Key:{note.key}")',
+        )
+    ]
 
 
 def _moved_warnings(arrivals, removed: list[Entry]) -> list[str]:
@@ -447,14 +463,20 @@ def _moved_warnings(arrivals, removed: list[Entry]) -> list[str]:
         if candidates:
             was = next((e for e in candidates if e.answer == note.answer), candidates[0])
             fate = "this build removes" if was in removed else "now has another question"
-            anki = ("Anki will add it as a new note, and the old one keeps its review history" if old is None else
-                    "Anki will put it into the note that had another question here, with that note's review history")
-            out.append(f"{_where(note)}: same question as the note '{was.key}', which {fate}. {anki}. If it is the "
-                       f"same card, set its id to its old key: id: {was.key}")
+            anki = (
+                "Anki will add it as a new note, and the old one keeps its review history"
+                if old is None
+                else "Anki will put it into the note that had another question here, with that note's review history"
+            )
+            out.append(
+                f"{_where(note)}: same question as the note '{was.key}', which {fate}. {anki}. If it is the "
+                f"same card, set its id to its old key: id: {was.key}"
+            )
         elif old is not None and not note.spec.id and old.question and old.answer != note.answer:
             out.append(
                 f"{_where(note)}: question and answer both changed; if cards were reordered this is now a "
                 "different fact under the old note (and its review history). Undo the reorder, set each card's "
                 f"id to its current key (deckgen list shows them; id: {note.key} for the card that was here), "
-                "then reorder")
+                "then reorder"
+            )
     return out

@@ -65,13 +65,15 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _GLOSS = re.compile(r"[(（]([^()（）]*)[)）]")
 _LIST_SEPARATORS = re.compile(r"\s*[,;，；、]\s*")
 
-_FUNCTION_WORDS = frozenset("""
+_FUNCTION_WORDS = frozenset(
+    """
 a an the of to in on at by for with from into onto as than and or nor but so yet is are was were be been being
 am do does did done has have had it its it's this that these those there their they them his her he she we us
 our you your i me my per via vs about over under up out off just only very also both each some any all more
 most much many such own same other another which what who whom whose when where why how can could will would
 shall should may might must not no
-""".split())
+""".split()
+)
 """English function words: never a content word of an answer (:func:`answer_in_question`)."""
 
 _INTERROGATIVES = frozenset("what which who whom whose when where why how not no".split())
@@ -158,8 +160,10 @@ def cloze_deletions(text: str) -> list[tuple[int, str]]:
 def cloze_front(text: str, number: int) -> str:
     """What card ``c<number>`` shows before the answer: its deletions as ``[...]``, every other deletion
     revealed (as Anki renders a cloze card)."""
+
     def show(m: re.Match) -> str:
         return "[...]" if int(m.group(1)) == number else m.group(2).split("::")[0]
+
     return CLOZE_RE.sub(show, text)
 
 
@@ -207,10 +211,13 @@ def answer_too_long(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
         for part in answer_parts(note):
             length = answer_length(part)
             if length > MAX_ANSWER_WORDS:
-                yield _note_warn(note, "answer-too-long",
-                                 f"answer '{clip(part, _QUOTED)}' is {length:.0f} words long (limit "
-                                 f"{MAX_ANSWER_WORDS} words or {MAX_ANSWER_HAN} Chinese characters)",
-                                 "keep one fact in the answer and move the rest to another card or the context")
+                yield _note_warn(
+                    note,
+                    "answer-too-long",
+                    f"answer '{clip(part, _QUOTED)}' is {length:.0f} words long (limit "
+                    f"{MAX_ANSWER_WORDS} words or {MAX_ANSWER_HAN} Chinese characters)",
+                    "keep one fact in the answer and move the rest to another card or the context",
+                )
 
 
 def list_too_long(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
@@ -228,9 +235,12 @@ def list_too_long(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
         else:
             continue
         if count > MAX_LIST_ITEMS:
-            yield _note_warn(made[0], "list-too-long",
-                             f"asks for {count} items at once (limit {MAX_LIST_ITEMS})",
-                             "make it a cloze with one deletion number per item, or one card per item")
+            yield _note_warn(
+                made[0],
+                "list-too-long",
+                f"asks for {count} items at once (limit {MAX_LIST_ITEMS})",
+                "make it a cloze with one deletion number per item, or one card per item",
+            )
 
 
 def answer_in_question(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
@@ -249,15 +259,22 @@ def answer_in_question(source: Source, notes: Sequence[Note]) -> Iterator[Proble
                 for n, answer in cloze_deletions(text):
                     why = giveaway(front, answer) if n == number else None
                     if why:
-                        yield _note_warn(note, "answer-in-question", f"card c{number} shows its answer: {why}",
-                                         "reword so the deleted term appears only inside the deletion")
+                        yield _note_warn(
+                            note,
+                            "answer-in-question",
+                            f"card c{number} shows its answer: {why}",
+                            "reword so the deleted term appears only inside the deletion",
+                        )
         else:
             for part in answer_parts(note):
                 why = giveaway(note.question, part)
                 if why:
-                    yield _note_warn(note, "answer-in-question",
-                                     f"the question gives away '{clip(part, _QUOTED)}': {why}",
-                                     "reword the question without the answer's words")
+                    yield _note_warn(
+                        note,
+                        "answer-in-question",
+                        f"the question gives away '{clip(part, _QUOTED)}': {why}",
+                        "reword the question without the answer's words",
+                    )
 
 
 def duplicate_questions(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
@@ -325,16 +342,24 @@ def _near(a: frozenset[str], b: frozenset[str]) -> bool:
     """True if word sets ``a`` and ``b`` share a key of :func:`_near_hashes`: each has at most one word the
     other lacks, and a set leaves one out only if it has at least :data:`NEAR_DUPLICATE_MIN_TOKENS` words."""
     only_a, only_b = len(a - b), len(b - a)
-    return (only_a <= 1 and only_b <= 1 and (not only_a or len(a) >= NEAR_DUPLICATE_MIN_TOKENS)
-            and (not only_b or len(b) >= NEAR_DUPLICATE_MIN_TOKENS))
+    return (
+        only_a <= 1
+        and only_b <= 1
+        and (not only_a or len(a) >= NEAR_DUPLICATE_MIN_TOKENS)
+        and (not only_b or len(b) >= NEAR_DUPLICATE_MIN_TOKENS)
+    )
 
 
 def _dup(note: Note, other: Note, what: str) -> Problem:
     loc = other.spec.loc
-    return _note_warn(note, "duplicate-question", f"'{clip(note.question, _QUOTED)}' is {what} note '{other.key}' "
-                      f"({loc.file}:{loc.line}: '{clip(other.question, _QUOTED)}')",
-                      "merge the two cards, or reword one so they differ by more than a word "
-                      "(questions that close get confused in review)")
+    return _note_warn(
+        note,
+        "duplicate-question",
+        f"'{clip(note.question, _QUOTED)}' is {what} note '{other.key}' "
+        f"({loc.file}:{loc.line}: '{clip(other.question, _QUOTED)}')",
+        "merge the two cards, or reword one so they differ by more than a word "
+        "(questions that close get confused in review)",
+    )
 
 
 def not_a_question(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
@@ -346,8 +371,12 @@ def not_a_question(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
     """
     for note in notes:
         if note.kind == "qa" and "?" not in normalize(note.question):
-            yield _note_warn(note, "not-a-question", "the question has no question mark",
-                             "ask a question ending in '?', or write the statement as a cloze")
+            yield _note_warn(
+                note,
+                "not-a-question",
+                "the question has no question mark",
+                "ask a question ending in '?', or write the statement as a cloze",
+            )
 
 
 def judgment_without_cards(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
@@ -359,8 +388,14 @@ def judgment_without_cards(source: Source, notes: Sequence[Note]) -> Iterator[Pr
     with_notes = {note.judgment.id for note in notes}
     for j in source.judgments:
         if j.id not in with_notes:
-            yield _warn(j.loc, source.path, "judgment-without-cards", f"judgment {j.number} '{j.id}'",
-                        "yields no card", "add at least one card spec (q/a, term, of or cloze)")
+            yield _warn(
+                j.loc,
+                source.path,
+                "judgment-without-cards",
+                f"judgment {j.number} '{j.id}'",
+                "yields no card",
+                "add at least one card spec (q/a, term, of or cloze)",
+            )
 
 
 def person_never_asked(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
@@ -392,7 +427,7 @@ def person_never_asked(source: Source, notes: Sequence[Note]) -> Iterator[Proble
         for i, tok in enumerate(toks):
             if tok in firsts:
                 for n in lengths:
-                    found |= names.get(tuple(toks[i:i + n]), set())
+                    found |= names.get(tuple(toks[i : i + n]), set())
         return found
 
     asked: set[str] = set()
@@ -408,8 +443,7 @@ def person_never_asked(source: Source, notes: Sequence[Note]) -> Iterator[Proble
         if person.id in asked:
             continue
         if person.id in spoken:
-            what = ("speaks judgment(s) " + ", ".join(str(j.number) for j in spoken[person.id])
-                    + " but no card asks who")
+            what = "speaks judgment(s) " + ", ".join(str(j.number) for j in spoken[person.id]) + " but no card asks who"
             hint = "add a 'Who …?' card to one of them, or name the person in a question about their claim"
         else:
             what = "speaks no judgment and no card names them"
@@ -445,9 +479,14 @@ def figure_never_asked(source: Source, notes: Sequence[Note]) -> Iterator[Proble
             missing = [n for n in _NUMBER.findall(text) if n not in numbers]
             missing += [t for t in _HAN_RUN.findall(text) if t not in cards]
             for item in dict.fromkeys(missing):
-                yield _warn(j.loc, source.path, "figure-never-asked", f"judgment {j.number} '{j.id}'",
-                            f"'{clip(item, _QUOTED)}' in the claim is on no card",
-                            "ask about it (or drop it from the claim)")
+                yield _warn(
+                    j.loc,
+                    source.path,
+                    "figure-never-asked",
+                    f"judgment {j.number} '{j.id}'",
+                    f"'{clip(item, _QUOTED)}' in the claim is on no card",
+                    "ask about it (or drop it from the claim)",
+                )
 
 
 def _claim_texts(j: Judgment) -> list[str]:
@@ -466,8 +505,12 @@ def cloze_numbering(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
             continue
         gaps = cloze_gaps(cloze_numbers(note.spec.data["cloze"]))
         if gaps:
-            yield _note_warn(note, "cloze-numbering", f"cloze numbering has gaps (no {', '.join(gaps)})",
-                             "renumber the deletions from c1 up; Anki makes one card per number used")
+            yield _note_warn(
+                note,
+                "cloze-numbering",
+                f"cloze numbering has gaps (no {', '.join(gaps)})",
+                "renumber the deletions from c1 up; Anki makes one card per number used",
+            )
 
 
 Rule = Callable[[Source, Sequence[Note]], Iterator[Problem]]
@@ -490,4 +533,3 @@ def lint(source: Source, notes: Sequence[Note]) -> list[Problem]:
     """Every rule's warnings for ``source`` and its ``notes`` (from :func:`deckgen.generate.generate`),
     sorted by file and line. Never raises for content; an empty list means the deck is lint-clean."""
     return sorted(p for rule in RULES.values() for p in rule(source, notes))
-

@@ -50,38 +50,65 @@ def gather(sources: Sequence[Source], selection: Selection) -> tuple[list[Select
         groups.append(Selected(source, select(source, notes, selection), deck_name_for(source, selection)))
     return groups, sorted(warnings)
 
-RECORD_FIELDS = ("deck", "key", "guid", "kind", "note_type", "judgment", "theme", "speakers", "question", "answer",
-                 "tags", "cards")
+
+RECORD_FIELDS = (
+    "deck",
+    "key",
+    "guid",
+    "kind",
+    "note_type",
+    "judgment",
+    "theme",
+    "speakers",
+    "question",
+    "answer",
+    "tags",
+    "cards",
+)
 """Keys of :func:`records` in order: source deck id, note key, GUID, card-spec kind (``qa``/``concept``/``list``/
 ``cloze``), note type name, judgment number, theme id, speaker ids (list; empty for an editors' note),
 plain-text question and answer, tags (list), number of cards."""
 
-TSV_HEADERS = ("#separator:tab", "#html:true", "#notetype column:1", "#deck column:2", "#guid column:3",
-               "#tags column:11")
+TSV_HEADERS = (
+    "#separator:tab",
+    "#html:true",
+    "#notetype column:1",
+    "#deck column:2",
+    "#guid column:3",
+    "#tags column:11",
+)
 """Header lines of :func:`anki_tsv`. The first column is a note type name: a row whose first cell began with
 ``#`` would be read as a comment, and GUIDs may begin with ``#``, so they come third."""
 
-_TSV_COLUMNS = ("Note type", "Deck", "GUID",
-                *(f"{q} / {c}" if q != c else q for q, c in zip(QA.field_names, CLOZE.field_names, strict=True)),
-                "Tags")
+_TSV_COLUMNS = (
+    "Note type",
+    "Deck",
+    "GUID",
+    *(f"{q} / {c}" if q != c else q for q, c in zip(QA.field_names, CLOZE.field_names, strict=True)),
+    "Tags",
+)
 
 
 def records(groups: Groups) -> list[dict]:
     """One dict per note, keys :data:`RECORD_FIELDS`, for JSON and CSV."""
-    return [{
-        "deck": source.deck_id,
-        "key": note.key,
-        "guid": note.guid,
-        "kind": note.spec.kind,
-        "note_type": note.note_type.name,
-        "judgment": note.judgment.number,
-        "theme": note.judgment.theme,
-        "speakers": list(note.speakers),
-        "question": note.question,
-        "answer": note.answer,
-        "tags": list(note.tags),
-        "cards": card_count(note),
-    } for source, notes, _ in groups for note in notes]
+    return [
+        {
+            "deck": source.deck_id,
+            "key": note.key,
+            "guid": note.guid,
+            "kind": note.spec.kind,
+            "note_type": note.note_type.name,
+            "judgment": note.judgment.number,
+            "theme": note.judgment.theme,
+            "speakers": list(note.speakers),
+            "question": note.question,
+            "answer": note.answer,
+            "tags": list(note.tags),
+            "cards": card_count(note),
+        }
+        for source, notes, _ in groups
+        for note in notes
+    ]
 
 
 def to_json(groups: Groups) -> str:
@@ -125,8 +152,11 @@ def plain_lines(groups: Groups) -> str:
     def one_line(text: str) -> str:
         return " ⏎ ".join(text.splitlines())
 
-    return "".join(f"{r['judgment']:>2}  {r['theme']:<{theme_w}}  {r['kind']:<7}  {r['key']:<{key_w}}  "
-                   f"{one_line(r['question'])} → {one_line(r['answer'])}\n" for r in recs)
+    return "".join(
+        f"{r['judgment']:>2}  {r['theme']:<{theme_w}}  {r['kind']:<7}  {r['key']:<{key_w}}  "
+        f"{one_line(r['question'])} → {one_line(r['answer'])}\n"
+        for r in recs
+    )
 
 
 def rich_table(group: Selected):
@@ -151,8 +181,9 @@ def rich_table(group: Selected):
         table.add_column("Key", style="dim", ratio=2, overflow="fold")
         for note in theme_notes:
             # Text objects, not strings: rich would read "[...]" or "[bold]" in a source as markup.
-            table.add_row(str(note.judgment.number), note.spec.kind, Text(note.question), Text(note.answer),
-                          Text(note.key))
+            table.add_row(
+                str(note.judgment.number), note.spec.kind, Text(note.question), Text(note.answer), Text(note.key)
+            )
         parts.append(table)
     return Group(*parts)
 
@@ -183,8 +214,10 @@ def rows_as(rows: list[dict], fmt: str) -> str:
 
     table = [list(rows[0])] + [[str(v) for v in r.values()] for r in rows]
     widths = [max(cell_len(line[i]) for line in table) for i in range(len(table[0]))]
-    return "".join("  ".join(v + " " * (w - cell_len(v)) for v, w in zip(line, widths, strict=True)).rstrip() + "\n"
-                   for line in table)
+    return "".join(
+        "  ".join(v + " " * (w - cell_len(v)) for v, w in zip(line, widths, strict=True)).rstrip() + "\n"
+        for line in table
+    )
 
 
 def inventory_table(rows: list[dict], what: str):

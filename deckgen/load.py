@@ -89,8 +89,15 @@ def source_files(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
         elif path.is_file():
             files.setdefault(path.resolve(), path)
         elif path.exists():
-            problems.append(Problem(str(path), 0, 0, "", "not a regular file (a device or a pipe?); give a YAML "
-                                                         "source file or a folder of them"))
+            problems.append(
+                Problem(
+                    str(path),
+                    0,
+                    0,
+                    "",
+                    "not a regular file (a device or a pipe?); give a YAML source file or a folder of them",
+                )
+            )
         else:
             problems.append(Problem(str(path), 0, 0, "", "no such file or folder"))
     return list(files.values()), problems
@@ -113,9 +120,16 @@ def load_sources(paths: list[str | Path]) -> list[Source]:
     seen: dict[str, Source] = {}
     for src in sources:
         if src.deck_id in seen:
-            problems.append(Problem(src.path, 0, 0, "deck.id",
-                                    f"deck id '{src.deck_id}' is also used by {seen[src.deck_id].path}; "
-                                    "each source needs its own deck id"))
+            problems.append(
+                Problem(
+                    src.path,
+                    0,
+                    0,
+                    "deck.id",
+                    f"deck id '{src.deck_id}' is also used by {seen[src.deck_id].path}; "
+                    "each source needs its own deck id",
+                )
+            )
         seen.setdefault(src.deck_id, src)
     if any(p.severity == "error" for p in problems):
         raise SourceError(problems)
@@ -138,8 +152,9 @@ def load_file(path: str | Path) -> Source:
     except UnicodeDecodeError as err:
         line = raw.count(b"\n", 0, err.start) + 1
         col = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
-        raise SourceError([Problem(name, line, col, "",
-                                   f"not valid UTF-8 (byte 0x{raw[err.start]:02x}); save the file as UTF-8")]) from None
+        raise SourceError(
+            [Problem(name, line, col, "", f"not valid UTF-8 (byte 0x{raw[err.start]:02x}); save the file as UTF-8")]
+        ) from None
     try:
         root = yaml.compose(raw, Loader=_Loader)
     except yaml.MarkedYAMLError as err:
@@ -147,10 +162,23 @@ def load_file(path: str | Path) -> Source:
     except yaml.reader.ReaderError as err:
         raise SourceError([_reader_problem(name, raw.decode("utf-8-sig"), err)]) from None
     if root is None:
-        raise SourceError([Problem(name, 1, 1, "", "the file is empty; a source is a mapping with "
-                                   "deck:, themes:, people: and judgments:")])
-    reader = _Reader(name, path.parent, max(_NODE_BUDGET_MIN, _NODE_BUDGET_PER_BYTE * len(raw)),
-                     max(_TEXT_BUDGET_MIN, _TEXT_BUDGET_PER_BYTE * len(raw)))
+        raise SourceError(
+            [
+                Problem(
+                    name,
+                    1,
+                    1,
+                    "",
+                    "the file is empty; a source is a mapping with deck:, themes:, people: and judgments:",
+                )
+            ]
+        )
+    reader = _Reader(
+        name,
+        path.parent,
+        max(_NODE_BUDGET_MIN, _NODE_BUDGET_PER_BYTE * len(raw)),
+        max(_TEXT_BUDGET_MIN, _TEXT_BUDGET_PER_BYTE * len(raw)),
+    )
     source = reader.source(root)
     errors = [p for p in reader.problems if p.severity == "error"]
     if errors or source is None:
@@ -184,8 +212,10 @@ def _yaml_problem(name: str, text: str, err: yaml.MarkedYAMLError) -> Problem:
     typed = lines[line - 1][:col] if 0 < line <= len(lines) else ""
     quote = _quote_running_into(text, line - 1) if mark else None
     if quote is not None:
-        what = (f"the quoted text opened here runs on to line {line}, where the parser stops ({what}); "
-                "is its closing quote missing?")
+        what = (
+            f"the quoted text opened here runs on to line {line}, where the parser stops ({what}); "
+            "is its closing quote missing?"
+        )
         line, col = quote.line + 1, quote.column + 1
     elif "tab" in what.lower() or "\t" in typed:
         what += " (YAML indents with spaces, not tabs; replace the tab)"
@@ -201,8 +231,11 @@ def _quote_running_into(text: str, line: int):
         for token in yaml.scan(text, Loader=_Loader):
             if token.start_mark.line > line:
                 break
-            if (isinstance(token, yaml.ScalarToken) and token.style in ('"', "'")
-                    and token.start_mark.line < line == token.end_mark.line):
+            if (
+                isinstance(token, yaml.ScalarToken)
+                and token.style in ('"', "'")
+                and token.start_mark.line < line == token.end_mark.line
+            ):
                 found = token.start_mark
     except yaml.YAMLError:
         pass
@@ -218,8 +251,9 @@ def _reader_problem(name: str, text: str, err: yaml.reader.ReaderError) -> Probl
     index = text.find(chr(err.character))
     line = text.count("\n", 0, index) + 1 if index >= 0 else 0
     col = index - (text.rfind("\n", 0, index) + 1) + 1 if index >= 0 else 0
-    return Problem(name, line, col, "", f"character U+{err.character:04X} is not allowed in YAML ({err.reason}); "
-                                        "remove it")
+    return Problem(
+        name, line, col, "", f"character U+{err.character:04X} is not allowed in YAML ({err.reason}); remove it"
+    )
 
 
 def normalize_deck_name(name: str) -> str:
@@ -285,20 +319,27 @@ class _Reader:
             if not self.exhausted:
                 self.exhausted = True
                 what = "too many values" if self.budget < 0 else "too much text"
-                self.error(node, path, f"the document expands to {what} (anchors repeated through many aliases, or "
-                                       "aliases inside each other?); refusing to expand it")
+                self.error(
+                    node,
+                    path,
+                    f"the document expands to {what} (anchors repeated through many aliases, or "
+                    "aliases inside each other?); refusing to expand it",
+                )
             return False
         if node.tag == _MERGE:  # a `<<` key, which PyYAML tags itself
             self.error(node, path, "merge keys (<<) are not supported; write the keys out in this mapping")
             return False
         if node.tag not in _ALLOWED_TAGS:
-            self.error(node, path, f"tag '{node.tag.replace(_CORE, '!!')}' is not allowed; deckgen reads plain "
-                                   "YAML only and never constructs objects (remove the tag)")
+            self.error(
+                node,
+                path,
+                f"tag '{node.tag.replace(_CORE, '!!')}' is not allowed; deckgen reads plain "
+                "YAML only and never constructs objects (remove the tag)",
+            )
             return False
         return True
 
-    def mapping(self, node: yaml.Node, path: str, spec: dict[str, bool],
-                what: str = "") -> dict[str, yaml.Node] | None:
+    def mapping(self, node: yaml.Node, path: str, spec: dict[str, bool], what: str = "") -> dict[str, yaml.Node] | None:
         """Check ``node`` is a mapping with only the keys in ``spec`` (key → required); return key → value node."""
         if not self.visit(node, path):
             return None
@@ -316,13 +357,17 @@ class _Reader:
             key = key_node.value
             sub = f"{path}.{clip(key)}" if path else clip(key)
             if key in keys:
-                self.error(key_node, sub, f"duplicate key '{clip(key)}' (first at line "
-                                          f"{keys[key].start_mark.line + 1}); keep one")
+                self.error(
+                    key_node,
+                    sub,
+                    f"duplicate key '{clip(key)}' (first at line {keys[key].start_mark.line + 1}); keep one",
+                )
                 continue
             keys[key] = key_node
             if key not in spec:
-                self.error(key_node, sub, f"unknown key '{clip(key)}'{suggest(key, spec)}; allowed here: "
-                                          + ", ".join(spec))
+                self.error(
+                    key_node, sub, f"unknown key '{clip(key)}'{suggest(key, spec)}; allowed here: " + ", ".join(spec)
+                )
                 continue
             out[key] = value_node
         for key, required in spec.items():
@@ -354,8 +399,11 @@ class _Reader:
             self.error(node, path, "must not be empty")
         bad = _CONTROL.search(value)
         if bad:
-            self.error(node, path, f"contains the control character U+{ord(bad.group()):04X}, which Anki cannot "
-                                   "show; remove it")
+            self.error(
+                node,
+                path,
+                f"contains the control character U+{ord(bad.group()):04X}, which Anki cannot show; remove it",
+            )
             return ""
         return value
 
@@ -364,8 +412,9 @@ class _Reader:
         value = self.text(node, path)
         if value and not pattern.match(value):
             example = "/ (e.g. 'tang-jie' or 'first/qa/1')" if pattern is _CARD_ID else "(e.g. 'tang-jie')"
-            self.error(node, path, f"'{clip(value)}' is not a valid id: use lowercase letters, digits and - . _ "
-                                   + example)
+            self.error(
+                node, path, f"'{clip(value)}' is not a valid id: use lowercase letters, digits and - . _ " + example
+            )
             return ""
         return value
 
@@ -376,8 +425,12 @@ class _Reader:
             try:
                 normalize_deck_name(value)
             except ValueError:
-                self.error(node, path, f"deck name '{clip(value)}' has an empty part between '::' separators "
-                                       "(Anki would make a deck called 'blank'); write e.g. 'AGI-Next 2026::Agents'")
+                self.error(
+                    node,
+                    path,
+                    f"deck name '{clip(value)}' has an empty part between '::' separators "
+                    "(Anki would make a deck called 'blank'); write e.g. 'AGI-Next 2026::Agents'",
+                )
                 return ""
         return value
 
@@ -385,8 +438,11 @@ class _Reader:
         """Text that becomes part of a deck name (a theme's or a person's name), so it must not contain ``::``."""
         value = self.text(node, path)
         if "::" in value:
-            self.error(node, path, f"'{clip(value)}' contains '::', which separates subdecks in Anki deck names; "
-                                   "write it without '::'")
+            self.error(
+                node,
+                path,
+                f"'{clip(value)}' contains '::', which separates subdecks in Anki deck names; write it without '::'",
+            )
             return ""
         return value
 
@@ -395,8 +451,12 @@ class _Reader:
         value = self.text(node, path)
         if value and value not in known:
             known = sorted(k for k in known if k)  # only for the message: sorting on every reference is quadratic
-            self.error(node, path, f"unknown {what} '{clip(value)}'{suggest(value, known)}; "
-                                   + (f"known: {', '.join(known)}" if known else f"no valid {what} is defined"))
+            self.error(
+                node,
+                path,
+                f"unknown {what} '{clip(value)}'{suggest(value, known)}; "
+                + (f"known: {', '.join(known)}" if known else f"no valid {what} is defined"),
+            )
             return ""
         return value
 
@@ -404,8 +464,11 @@ class _Reader:
         """One of ``choices`` (the first when absent)."""
         value = self.text(node, path) if node is not None else choices[0]
         if value and value not in choices:
-            self.error(node, path, f"expected {' or '.join(repr(c) for c in choices)}, found '{clip(value)}'"
-                                   f"{suggest(value, choices)}")
+            self.error(
+                node,
+                path,
+                f"expected {' or '.join(repr(c) for c in choices)}, found '{clip(value)}'{suggest(value, choices)}",
+            )
             return choices[0]
         return value
 
@@ -428,8 +491,12 @@ class _Reader:
                 continue
             if any(ch.isspace() for ch in tag):
                 fixed = "_".join(tag.split())
-                self.error(item, sub, f"tag '{clip(tag)}' contains spaces, which separate tags in Anki; "
-                                      f"using '{fixed}'", "warning")
+                self.error(
+                    item,
+                    sub,
+                    f"tag '{clip(tag)}' contains spaces, which separate tags in Anki; using '{fixed}'",
+                    "warning",
+                )
                 tag = fixed
             if any(not part for part in tag.split("::")):
                 self.error(item, sub, f"tag '{clip(tag)}' has an empty '::' part; write e.g. 'topic::agents'")
@@ -440,13 +507,21 @@ class _Reader:
     # -- the document ------------------------------------------------------------------------------
 
     def source(self, root: yaml.Node) -> Source | None:
-        top = self.mapping(root, "", {"deck": True, "themes": True, "people": True, "judgments": True,
-                                      "decks": False},
-                           " with deck:, themes:, people: and judgments:")
+        top = self.mapping(
+            root,
+            "",
+            {"deck": True, "themes": True, "people": True, "judgments": True, "decks": False},
+            " with deck:, themes:, people: and judgments:",
+        )
         if top is None:
             return None
-        deck = self.mapping(top["deck"], "deck", {"id": True, "name": True, "description": False,
-                                                  "source": False, "markup": False}) if "deck" in top else None
+        deck = (
+            self.mapping(
+                top["deck"], "deck", {"id": True, "name": True, "description": False, "source": False, "markup": False}
+            )
+            if "deck" in top
+            else None
+        )
         deck = deck or {}
         src = self.mapping(deck["source"], "deck.source", {"title": True, "by": False}) if "source" in deck else {}
         src = src or {}
@@ -488,12 +563,22 @@ class _Reader:
                 continue
             theme_id = self.slug(fields.get("id"), f"{sub}.id")
             if theme_id and theme_id in self.theme_lines:
-                self.error(fields["id"], f"{sub}.id", f"theme id '{theme_id}' is defined twice (first at line "
-                                                      f"{self.theme_lines[theme_id]}); give each theme its own id")
+                self.error(
+                    fields["id"],
+                    f"{sub}.id",
+                    f"theme id '{theme_id}' is defined twice (first at line "
+                    f"{self.theme_lines[theme_id]}); give each theme its own id",
+                )
             elif theme_id:
                 self.theme_lines[theme_id] = fields["id"].start_mark.line + 1
-            out.append(Theme(theme_id, self.name_part(fields.get("zh"), f"{sub}.zh"),
-                             self.name_part(fields.get("en"), f"{sub}.en"), parent))
+            out.append(
+                Theme(
+                    theme_id,
+                    self.name_part(fields.get("zh"), f"{sub}.zh"),
+                    self.name_part(fields.get("en"), f"{sub}.en"),
+                    parent,
+                )
+            )
             if "subthemes" in fields:
                 self._themes(fields["subthemes"], f"{sub}.subthemes", theme_id, out)
 
@@ -508,23 +593,39 @@ class _Reader:
                 continue
             person_id = self.slug(fields.get("id"), f"{sub}.id")
             if person_id and person_id in out:
-                self.error(fields["id"], f"{sub}.id", f"person id '{person_id}' is defined twice (first at line "
-                                                      f"{out[person_id].loc.line}); give each person their own id")
-            out.setdefault(person_id, Person(
+                self.error(
+                    fields["id"],
+                    f"{sub}.id",
+                    f"person id '{person_id}' is defined twice (first at line "
+                    f"{out[person_id].loc.line}); give each person their own id",
+                )
+            out.setdefault(
                 person_id,
-                self.name_part(fields.get("name"), f"{sub}.name"),
-                self.text(fields.get("roman"), f"{sub}.roman"),
-                self.text(fields.get("affiliation"), f"{sub}.affiliation", required=False),
-                self.text(fields.get("title"), f"{sub}.title", required=False),
-                self.loc(item, sub),
-            ))
+                Person(
+                    person_id,
+                    self.name_part(fields.get("name"), f"{sub}.name"),
+                    self.text(fields.get("roman"), f"{sub}.roman"),
+                    self.text(fields.get("affiliation"), f"{sub}.affiliation", required=False),
+                    self.text(fields.get("title"), f"{sub}.title", required=False),
+                    self.loc(item, sub),
+                ),
+            )
         return tuple(out.values())
 
     def judgments(self, node: yaml.Node | None, themes: set[str], people: set[str]) -> tuple[Judgment, ...]:
         if node is None:
             return ()
-        spec = {"id": True, "number": True, "theme": True, "speakers": False, "zh": True, "en": True,
-                "editors_note": False, "tags": False, "cards": True}
+        spec = {
+            "id": True,
+            "number": True,
+            "theme": True,
+            "speakers": False,
+            "zh": True,
+            "en": True,
+            "editors_note": False,
+            "tags": False,
+            "cards": True,
+        }
         out: list[Judgment] = []
         ids: dict[str, str] = {}
         numbers: dict[int, str] = {}
@@ -540,8 +641,11 @@ class _Reader:
             without_cards += isinstance(cards_node, yaml.SequenceNode) and not cards_node.value
             jid = self.slug(fields.get("id"), f"{sub}.id")
             if jid and jid in ids:
-                self.error(fields["id"], f"{sub}.id", f"judgment id '{jid}' is already used at {ids[jid]}; "
-                                                      "ids must be unique and never reused")
+                self.error(
+                    fields["id"],
+                    f"{sub}.id",
+                    f"judgment id '{jid}' is already used at {ids[jid]}; ids must be unique and never reused",
+                )
             elif jid:
                 ids[jid] = f"line {fields['id'].start_mark.line + 1}"
             number = self.number(fields.get("number"), f"{sub}.number")
@@ -560,19 +664,31 @@ class _Reader:
             if "editors_note" in fields:
                 nf = self.mapping(fields["editors_note"], f"{sub}.editors_note", {"zh": True, "en": True})
                 if nf is not None:
-                    note = Text2(self.text(nf.get("zh"), f"{sub}.editors_note.zh"),
-                                 self.text(nf.get("en"), f"{sub}.editors_note.en"))
+                    note = Text2(
+                        self.text(nf.get("zh"), f"{sub}.editors_note.zh"),
+                        self.text(nf.get("en"), f"{sub}.editors_note.en"),
+                    )
             cards = self.cards(fields.get("cards"), f"{sub}.cards", people, note is not None)
-            out.append(Judgment(
-                id=jid, number=number, theme=theme, speakers=tuple(speakers),
-                claim=Text2(self.text(fields.get("zh"), f"{sub}.zh"), self.text(fields.get("en"), f"{sub}.en")),
-                cards=cards, loc=self.loc(item, sub), editors_note=note,
-                tags=self.tags(fields.get("tags"), f"{sub}.tags"),
-            ))
+            out.append(
+                Judgment(
+                    id=jid,
+                    number=number,
+                    theme=theme,
+                    speakers=tuple(speakers),
+                    claim=Text2(self.text(fields.get("zh"), f"{sub}.zh"), self.text(fields.get("en"), f"{sub}.en")),
+                    cards=cards,
+                    loc=self.loc(item, sub),
+                    editors_note=note,
+                    tags=self.tags(fields.get("tags"), f"{sub}.tags"),
+                )
+            )
         self.default_key_taken(out)
         if items and without_cards == len(items):
-            self.error(node, "judgments", "no judgment has cards, so there is no note to build; add card specs "
-                                          "under a judgment's cards:")
+            self.error(
+                node,
+                "judgments",
+                "no judgment has cards, so there is no note to build; add card specs under a judgment's cards:",
+            )
         return tuple(out)
 
     def default_key_taken(self, judgments: list[Judgment]) -> None:
@@ -583,9 +699,13 @@ class _Reader:
                 key = f"{j.id}/{spec.kind}/{spec.n}"
                 if spec.id is None and j.id and key in self.card_ids:
                     node, path = self.card_ids[key]
-                    self.error(node, path, f"card id '{key}' is also the key of the card at line {spec.loc.line} "
-                                           f"({spec.loc.path}), which has no id and is keyed by its position; "
-                                           "give that card an id too")
+                    self.error(
+                        node,
+                        path,
+                        f"card id '{key}' is also the key of the card at line {spec.loc.line} "
+                        f"({spec.loc.path}), which has no id and is keyed by its position; "
+                        "give that card an id too",
+                    )
 
     def number(self, node: yaml.Node | None, path: str) -> int:
         """A judgment number: ASCII digits, 1 up, at most :data:`MAX_NUMBER_DIGITS` digits (0 when broken)."""
@@ -594,8 +714,11 @@ class _Reader:
             self.error(node, path, f"expected a whole number from 1 up, found '{clip(value)}'")
             return 0
         if len(value.lstrip("0")) > MAX_NUMBER_DIGITS:
-            self.error(node, path, f"number '{clip(value)}' is too large; judgment numbers have at most "
-                                   f"{MAX_NUMBER_DIGITS} digits")
+            self.error(
+                node,
+                path,
+                f"number '{clip(value)}' is too large; judgment numbers have at most {MAX_NUMBER_DIGITS} digits",
+            )
             return 0
         return int(value) if value else 0
 
@@ -608,15 +731,20 @@ class _Reader:
         for sub, item in items:
             if not isinstance(item, yaml.MappingNode):
                 if self.visit(item, sub):
-                    self.error(item, sub, "expected a card (a mapping such as {q: ..., a: ...}), "
-                                          f"found {_kind_name(item)}")
+                    self.error(
+                        item, sub, f"expected a card (a mapping such as {{q: ..., a: ...}}), found {_kind_name(item)}"
+                    )
                 continue
             keys = [k.value for k, _ in item.value if isinstance(k, yaml.ScalarNode)]
             kinds = [_KINDS[k] for k in keys if k in _KINDS]
             if len(kinds) != 1:
                 found = "none" if not kinds else " and ".join(k for k in keys if k in _KINDS)
-                self.error(item, sub, f"a card needs exactly one of q (question/answer), term (concept), "
-                                      f"of (list) or cloze; found {found}")
+                self.error(
+                    item,
+                    sub,
+                    f"a card needs exactly one of q (question/answer), term (concept), "
+                    f"of (list) or cloze; found {found}",
+                )
                 continue
             kind = kinds[0]
             fields = self.mapping(item, sub, {**_CARD_KEYS[kind], **dict.fromkeys(_COMMON_CARD_KEYS, False)})
@@ -626,21 +754,35 @@ class _Reader:
             data = self.card_data(kind, fields, sub, people)
             context = self.choice(fields.get("context"), f"{sub}.context", ("claim", "editors"))
             if context == "editors" and not has_note:
-                self.error(fields["context"], f"{sub}.context",
-                           "context is 'editors' but the judgment has no editors_note; add one")
+                self.error(
+                    fields["context"],
+                    f"{sub}.context",
+                    "context is 'editors' but the judgment has no editors_note; add one",
+                )
             card_id = self.slug(fields["id"], f"{sub}.id", _CARD_ID) if "id" in fields else ""
             if card_id in self.card_ids:
                 first = self.card_ids[card_id][0]
-                self.error(fields["id"], f"{sub}.id", f"card id '{card_id}' is already used at line "
-                                                      f"{first.start_mark.line + 1} ({self.card_ids[card_id][1]}); "
-                                                      "each card needs its own id")
+                self.error(
+                    fields["id"],
+                    f"{sub}.id",
+                    f"card id '{card_id}' is already used at line "
+                    f"{first.start_mark.line + 1} ({self.card_ids[card_id][1]}); "
+                    "each card needs its own id",
+                )
             elif card_id:
                 self.card_ids[card_id] = (fields["id"], f"{sub}.id")
-            out.append(CardSpec(
-                kind=kind, data=data, n=counts[kind], loc=self.loc(item, sub), id=card_id or None,
-                context=context, tags=self.tags(fields.get("tags"), f"{sub}.tags"),
-                image=self.image(fields.get("image"), f"{sub}.image"),
-            ))
+            out.append(
+                CardSpec(
+                    kind=kind,
+                    data=data,
+                    n=counts[kind],
+                    loc=self.loc(item, sub),
+                    id=card_id or None,
+                    context=context,
+                    tags=self.tags(fields.get("tags"), f"{sub}.tags"),
+                    image=self.image(fields.get("image"), f"{sub}.image"),
+                )
+            )
         return tuple(out)
 
     def card_data(self, kind: str, fields: dict[str, yaml.Node], path: str, people: set[str]) -> dict:
@@ -648,8 +790,11 @@ class _Reader:
         for key, required in _CARD_KEYS[kind].items():
             sub = f"{path}.{key}"
             if key == "items":
-                items = [self.text(n, p) for p, n in self.sequence(fields[key], sub, "[first, second]")] \
-                    if key in fields else []
+                items = (
+                    [self.text(n, p) for p, n in self.sequence(fields[key], sub, "[first, second]")]
+                    if key in fields
+                    else []
+                )
                 if key in fields and len(items) < 2:
                     self.error(fields[key], sub, "a list card needs at least two items")
                 data[key] = tuple(i for i in items if i)
@@ -680,19 +825,28 @@ class _Reader:
         except (OSError, ValueError):  # a name too long for the file system, say
             inside = found = folder = False
         if not inside:
-            self.error(node, path, f"image '{clip(value)}' is outside the source file's folder; put images in "
-                                   "that folder (e.g. figs/) and give the path relative to it")
+            self.error(
+                node,
+                path,
+                f"image '{clip(value)}' is outside the source file's folder; put images in "
+                "that folder (e.g. figs/) and give the path relative to it",
+            )
             return None
         if folder:
             self.error(node, path, f"image '{clip(value)}' is a folder; name an image file in it")
             return None
         if Path(value).suffix.lower() not in IMAGE_SUFFIXES or real.suffix.lower() not in IMAGE_SUFFIXES:
-            self.error(node, path, f"image '{clip(value)}' is not an image file; use one of "
-                                   f"{', '.join(IMAGE_SUFFIXES)}")
+            self.error(
+                node, path, f"image '{clip(value)}' is not an image file; use one of {', '.join(IMAGE_SUFFIXES)}"
+            )
             return None
         if not found:
-            self.error(node, path, f"image '{clip(value)}' not found (looked for {clip(str(target), 80)}); paths "
-                                   "are relative to the source file's folder")
+            self.error(
+                node,
+                path,
+                f"image '{clip(value)}' not found (looked for {clip(str(target), 80)}); paths "
+                "are relative to the source file's folder",
+            )
             return None
         return value
 
@@ -707,26 +861,44 @@ class _Reader:
                 continue
             key = self.slug(fields.get("key"), f"{sub}.key")
             if key and key in out:
-                self.error(fields["key"], f"{sub}.key", f"deck key '{key}' is defined twice (first at line "
-                                                        f"{out[key].loc.line}); give each deck its own key")
+                self.error(
+                    fields["key"],
+                    f"{sub}.key",
+                    f"deck key '{key}' is defined twice (first at line "
+                    f"{out[key].loc.line}); give each deck its own key",
+                )
             selection: dict[str, tuple[str, ...]] = {}
             if "select" in fields:
                 sel = self.mapping(fields["select"], f"{sub}.select", dict.fromkeys(SELECTION_KEYS, False)) or {}
                 known = {"theme": (themes, "theme"), "speaker": (people, "person")}
                 for option, value in sel.items():
                     opath = f"{sub}.select.{option}"
-                    values = self.sequence(value, opath, "[agent]") if isinstance(value, yaml.SequenceNode) \
+                    values = (
+                        self.sequence(value, opath, "[agent]")
+                        if isinstance(value, yaml.SequenceNode)
                         else [(opath, value)]
+                    )
                     if not values:
-                        self.error(value, opath, f"the list is empty, so it would select nothing; name at least "
-                                                 f"one {option} or remove {option}:")
-                    selection[option] = tuple(self.ref(n, p, *known[option]) if option in known else self.text(n, p)
-                                              for p, n in values)
+                        self.error(
+                            value,
+                            opath,
+                            f"the list is empty, so it would select nothing; name at least "
+                            f"one {option} or remove {option}:",
+                        )
+                    selection[option] = tuple(
+                        self.ref(n, p, *known[option]) if option in known else self.text(n, p) for p, n in values
+                    )
                 if not selection:
-                    self.error(fields["select"], f"{sub}.select",
-                               f"select at least one of {', '.join(SELECTION_KEYS)}")
-            out.setdefault(key, NamedDeck(
-                key, self.deck_name(fields.get("name"), f"{sub}.name"),
-                self.text(fields.get("description"), f"{sub}.description", required=False),
-                selection, self.loc(item, sub), self.loc(fields.get("select", item), f"{sub}.select")))
+                    self.error(fields["select"], f"{sub}.select", f"select at least one of {', '.join(SELECTION_KEYS)}")
+            out.setdefault(
+                key,
+                NamedDeck(
+                    key,
+                    self.deck_name(fields.get("name"), f"{sub}.name"),
+                    self.text(fields.get("description"), f"{sub}.description", required=False),
+                    selection,
+                    self.loc(item, sub),
+                    self.loc(fields.get("select", item), f"{sub}.select"),
+                ),
+            )
         return tuple(out.values())

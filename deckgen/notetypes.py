@@ -47,8 +47,9 @@ class NoteType:
 
     def content_hash(self) -> str:
         """Hash of everything Anki stores for the type (fields, templates, CSS): the ledger's change test."""
-        blob = json.dumps([self.id, self.name, self.fields, self.template_id, self.front, self.back, self.css],
-                          ensure_ascii=False)
+        blob = json.dumps(
+            [self.id, self.name, self.fields, self.template_id, self.front, self.back, self.css], ensure_ascii=False
+        )
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
     def schema_hash(self) -> str:
@@ -124,14 +125,20 @@ QA = NoteType(
     kind="qa",
     id=1716100765780 + SCHEMA_VERSION - 1,
     name=f"deckgen Q/A v{SCHEMA_VERSION}",
-    fields=(("Question", 1716100765781), ("Answer", 1716100765782), ("Image", 1716100765783),
-            ("ClaimZh", 1716100765784), ("ClaimEn", 1716100765785), ("About", 1716100765786),
-            ("Key", 1716100765787)),
+    fields=(
+        ("Question", 1716100765781),
+        ("Answer", 1716100765782),
+        ("Image", 1716100765783),
+        ("ClaimZh", 1716100765784),
+        ("ClaimEn", 1716100765785),
+        ("About", 1716100765786),
+        ("Key", 1716100765787),
+    ),
     template_name="Question → Answer",
     template_id=1716100765790,
     front='<div class="dg"><div class="dg-q">{{Question}}</div></div>',
     back='<div class="dg"><div class="dg-q">{{Question}}</div>\n<hr id="answer">\n'
-         '<div class="dg-a">{{Answer}}</div>\n' + _CONTEXT + "</div>",
+    '<div class="dg-a">{{Answer}}</div>\n' + _CONTEXT + "</div>",
     css=CSS,
 )
 
@@ -139,14 +146,20 @@ CLOZE = NoteType(
     kind="cloze",
     id=1863916459216 + SCHEMA_VERSION - 1,
     name=f"deckgen Cloze v{SCHEMA_VERSION}",
-    fields=(("Text", 1863916459217), ("Extra", 1863916459218), ("Image", 1863916459219),
-            ("ClaimZh", 1863916459220), ("ClaimEn", 1863916459221), ("About", 1863916459222),
-            ("Key", 1863916459223)),
+    fields=(
+        ("Text", 1863916459217),
+        ("Extra", 1863916459218),
+        ("Image", 1863916459219),
+        ("ClaimZh", 1863916459220),
+        ("ClaimEn", 1863916459221),
+        ("About", 1863916459222),
+        ("Key", 1863916459223),
+    ),
     template_name="Cloze",
     template_id=1863916459230,
     front='<div class="dg"><div class="dg-q">{{cloze:Text}}</div></div>',
     back='<div class="dg"><div class="dg-q">{{cloze:Text}}</div>\n<hr id="answer">\n'
-         '{{#Extra}}<div class="dg-a dg-extra">{{Extra}}</div>{{/Extra}}\n' + _CONTEXT + "</div>",
+    '{{#Extra}}<div class="dg-a dg-extra">{{Extra}}</div>{{/Extra}}\n' + _CONTEXT + "</div>",
     css=CSS,
 )
 

@@ -48,9 +48,15 @@ def deck_id_for(name: str) -> int:
 
 
 @contextmanager
-def apkg_writer(notes: list[Note], deck_of: dict[str, str], descriptions: dict[str, str], types: list[NoteType],
-                mods: dict[str, int], type_mods: dict[int, int],
-                progress: Progress | None = None) -> Iterator[Callable[[BinaryIO], None]]:
+def apkg_writer(
+    notes: list[Note],
+    deck_of: dict[str, str],
+    descriptions: dict[str, str],
+    types: list[NoteType],
+    mods: dict[str, int],
+    type_mods: dict[int, int],
+    progress: Progress | None = None,
+) -> Iterator[Callable[[BinaryIO], None]]:
     """Make the package of ``notes``: yields a function that writes the ``.apkg`` to the binary file it is
     given (for :func:`write_all_atomic`), valid inside the ``with`` block.
 
@@ -71,10 +77,16 @@ def apkg_writer(notes: list[Note], deck_of: dict[str, str], descriptions: dict[s
             decks[name].add_model(model)
         deck_notes[name] = []
     for note in each(notes, len(notes), "preparing notes", progress):
-        deck_notes[deck_of[note.guid]].append(genanki.Note(
-            model=models[note.note_type.id], fields=list(note.fields), tags=list(note.tags),
-            guid=note.guid, due=note.order, sort_field=note.fields[0],
-        ))
+        deck_notes[deck_of[note.guid]].append(
+            genanki.Note(
+                model=models[note.note_type.id],
+                fields=list(note.fields),
+                tags=list(note.tags),
+                guid=note.guid,
+                due=note.order,
+                sort_field=note.fields[0],
+            )
+        )
     # genanki's Package.write_to_db, one note at a time so that progress can be told: the schema and the
     # collection row, then for each deck its entry in the collection (note None) followed by its notes.
     rows = ((deck, note) for name, deck in decks.items() for note in [None, *deck_notes[name]])
@@ -107,8 +119,10 @@ def apkg_writer(notes: list[Note], deck_of: dict[str, str], descriptions: dict[s
             conn.commit()
         finally:
             conn.close()
-        entries = [("collection.anki2", db),
-                   ("media", json.dumps({str(i): media_name(p) for i, p in enumerate(media)}).encode())]
+        entries = [
+            ("collection.anki2", db),
+            ("media", json.dumps({str(i): media_name(p) for i, p in enumerate(media)}).encode()),
+        ]
         entries += [(str(i), Path(p).read_bytes()) for i, p in enumerate(media)]
         yield lambda fh: _zip(fh, sorted(entries, key=lambda e: e[0]), progress)
 
@@ -145,8 +159,10 @@ def write_all_atomic(files: list[tuple[Path, bytes | Callable[[BinaryIO], None]]
     """
     for path, _ in files:
         if Path(path).exists() and not Path(path).is_file() and not Path(path).is_dir():
-            raise OutputError(f"{path}: is not a regular file (a device or a pipe?); writing would replace it. "
-                              "Choose a file name with -o")
+            raise OutputError(
+                f"{path}: is not a regular file (a device or a pipe?); writing would replace it. "
+                "Choose a file name with -o"
+            )
     staged: list[tuple[str, Path]] = []
     replaced: list[tuple[Path, str | None]] = []  # renamed targets and where their previous file is kept
     try:
@@ -193,8 +209,9 @@ def _keep_aside(path: Path) -> str:
         except (OSError, NotImplementedError):
             shutil.copy2(path, kept, follow_symlinks=False)
     except OSError as err:
-        raise OutputError(f"{path}: cannot keep the previous file while writing ({err.strerror}); "
-                          "no file was changed") from None
+        raise OutputError(
+            f"{path}: cannot keep the previous file while writing ({err.strerror}); no file was changed"
+        ) from None
     return kept
 
 
@@ -211,8 +228,9 @@ def _put_back(replaced: list[tuple[Path, str | None]]) -> None:
             elif kept:
                 os.replace(kept, path)
         except OSError as err:
-            failed.append(f"{path}: was replaced but could not be put back ({err.strerror}); its previous "
-                          f"version is {kept}")
+            failed.append(
+                f"{path}: was replaced but could not be put back ({err.strerror}); its previous version is {kept}"
+            )
     if failed:
         raise OutputError("; ".join(failed))
 
@@ -225,8 +243,10 @@ def refuse_overwriting(output: Path, inputs: Iterable[tuple[Path, str]]) -> None
     for path, what in inputs:
         if Path(path).resolve() == target or (same is not None and _file_id(Path(path)) == same):
             where = "" if Path(path) == Path(output) else f" ({path})"
-            raise OutputError(f"{output}: is {what} of this build{where}; writing there would replace it. "
-                              "Choose another output with -o")
+            raise OutputError(
+                f"{output}: is {what} of this build{where}; writing there would replace it. "
+                "Choose another output with -o"
+            )
 
 
 def _file_id(path: Path) -> tuple[int, int] | None:

@@ -107,11 +107,13 @@ def preview_html(groups: Groups) -> str:
     total = sum(card_count(n) for n in notes)
     css = [_PAGE_CSS, *dict.fromkeys(n.note_type.css for n in notes)]
     title = "deckgen preview · " + " + ".join(g.deck for g in groups)
-    csp = ("default-src 'none'; img-src data:; base-uri 'none'; form-action 'none'; "
-           f"style-src {' '.join(_csp_hash(c) for c in css)}; script-src {_csp_hash(_SCRIPT)}")
+    csp = (
+        "default-src 'none'; img-src data:; base-uri 'none'; form-action 'none'; "
+        f"style-src {' '.join(_csp_hash(c) for c in css)}; script-src {_csp_hash(_SCRIPT)}"
+    )
     e = html.escape
     parts = [
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n",
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n',
         f'<meta http-equiv="Content-Security-Policy" content="{csp}">\n',
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n',
         f"<title>{e(title)}</title>\n",
@@ -131,13 +133,19 @@ def preview_html(groups: Groups) -> str:
         parts.append(f'<section class="pv-deck">\n{heading}')
         for theme, theme_notes in _by_theme(group.notes):
             count = sum(card_count(n) for n in theme_notes)
-            parts.append(f'<section class="pv-theme">\n<h3>{e(group.source.theme_path(theme))}'
-                         f'<span class="pv-n">{count} card{"s" if count != 1 else ""}</span></h3>\n')
+            parts.append(
+                f'<section class="pv-theme">\n<h3>{e(group.source.theme_path(theme))}'
+                f'<span class="pv-n">{count} card{"s" if count != 1 else ""}</span></h3>\n'
+            )
             parts.extend(_note_cards(note) for note in theme_notes)
             parts.append("</section>\n")
         parts.append("</section>\n")
-    parts += ['<p id="pv-empty" class="pv-empty" hidden>No card matches the search.</p>\n',
-              "</main>\n", f"<script>{_SCRIPT}</script>\n", "</body>\n</html>\n"]
+    parts += [
+        '<p id="pv-empty" class="pv-empty" hidden>No card matches the search.</p>\n',
+        "</main>\n",
+        f"<script>{_SCRIPT}</script>\n",
+        "</body>\n</html>\n",
+    ]
     return "".join(parts)
 
 
@@ -161,7 +169,8 @@ def _note_cards(note: Note) -> str:
             f'<div class="pv-meta">{"".join(f"<span>{m}</span>" for m in meta if m)}</div>'
             f'<div class="pv-face" data-side="Front"><div class="card card{card.ord + 1}">{card.front}</div></div>'
             f'<div class="pv-face" data-side="Back"><div class="card card{card.ord + 1}">{card.back}</div></div>'
-            "</article>\n")
+            "</article>\n"
+        )
     return "".join(out)
 
 

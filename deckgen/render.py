@@ -98,7 +98,7 @@ def _render(template: str, values: dict[str, str], ord: int, *, question: bool, 
     for m in _TAG.finditer(template):
         shown = all(keep for _, keep in sections)
         if shown:
-            out.append(template[pos:m.start()])
+            out.append(template[pos : m.start()])
         pos = m.end()
         tag = m.group(1).strip()
         if tag.startswith("#"):

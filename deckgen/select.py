@@ -39,8 +39,12 @@ class Selection:
     def from_options(cls, options: dict) -> Selection:
         """From a mapping of ``theme``/``speaker``/``tag``/``judgment`` to tuples of strings (a named deck's
         ``select:``)."""
-        return cls(tuple(options.get("theme", ())), tuple(options.get("speaker", ())),
-                   tuple(options.get("tag", ())), tuple(options.get("judgment", ())))
+        return cls(
+            tuple(options.get("theme", ())),
+            tuple(options.get("speaker", ())),
+            tuple(options.get("tag", ())),
+            tuple(options.get("judgment", ())),
+        )
 
     def __bool__(self) -> bool:
         return bool(self.themes or self.speakers or self.tags or self.judgments)
@@ -59,8 +63,10 @@ class Selection:
                 if not m:
                     raise SelectionError(f"judgment '{clip(part.strip())}' is not a number or a range like 12-17")
                 if any(len(g.lstrip("0")) > MAX_NUMBER_DIGITS for g in m.groups() if g):
-                    raise SelectionError(f"judgment '{clip(part.strip())}' is too large; judgment numbers have at "
-                                         f"most {MAX_NUMBER_DIGITS} digits")
+                    raise SelectionError(
+                        f"judgment '{clip(part.strip())}' is too large; judgment numbers have at "
+                        f"most {MAX_NUMBER_DIGITS} digits"
+                    )
                 lo, hi = int(m.group(1)), int(m.group(2) or m.group(1))
                 if hi < lo:
                     raise SelectionError(f"range '{part.strip()}' runs backwards; write {hi}-{lo}")
@@ -102,14 +108,23 @@ def problems(source: Source, selection: Selection, notes: Sequence[Note]) -> lis
     may still match no note; see :func:`select`)."""
     out = []
     themes = [t.id for t in source.themes]
-    out += [f"unknown theme '{t}'{suggest(t, themes)}; themes: {', '.join(themes)}"
-            for t in selection.themes if t not in themes]
+    out += [
+        f"unknown theme '{t}'{suggest(t, themes)}; themes: {', '.join(themes)}"
+        for t in selection.themes
+        if t not in themes
+    ]
     people = [p.id for p in source.people]
-    out += [f"unknown speaker '{p}'{suggest(p, people)}; speakers: {', '.join(people)}"
-            for p in selection.speakers if p not in people]
+    out += [
+        f"unknown speaker '{p}'{suggest(p, people)}; speakers: {', '.join(people)}"
+        for p in selection.speakers
+        if p not in people
+    ]
     known_tags = sorted({tag for n in notes for tag in n.tags})
-    out += [f"no note has tag '{tag}'{suggest(tag, known_tags)}" for tag in selection.tags
-            if not any(k == tag or k.startswith(tag + "::") for k in known_tags)]
+    out += [
+        f"no note has tag '{tag}'{suggest(tag, known_tags)}"
+        for tag in selection.tags
+        if not any(k == tag or k.startswith(tag + "::") for k in known_tags)
+    ]
     try:
         ranges = selection.ranges()
     except SelectionError as err:
@@ -119,8 +134,10 @@ def problems(source: Source, selection: Selection, notes: Sequence[Note]) -> lis
     if missing:
         shown = ", ".join(str(lo) if lo == hi else f"{lo}-{hi}" for lo, hi in missing[:_MAX_LISTED_MISSING])
         more = len(missing) - _MAX_LISTED_MISSING
-        out.append(f"no judgment numbered {shown}{f' and {more} more' if more > 0 else ''}; "
-                   f"this source has {numbers[0]}-{numbers[-1]}")
+        out.append(
+            f"no judgment numbered {shown}{f' and {more} more' if more > 0 else ''}; "
+            f"this source has {numbers[0]}-{numbers[-1]}"
+        )
     return out
 
 
@@ -131,7 +148,7 @@ def _in_ranges(ranges: list[tuple[int, int]], numbers: list[int]) -> tuple[set[i
     missing: list[tuple[int, int]] = []
     for lo, hi in ranges:
         start = lo
-        for n in numbers[bisect.bisect_left(numbers, lo):bisect.bisect_right(numbers, hi)]:
+        for n in numbers[bisect.bisect_left(numbers, lo) : bisect.bisect_right(numbers, hi)]:
             if n > start:
                 missing.append((start, n - 1))
             inside.add(n)
@@ -157,17 +174,19 @@ def _matching(source: Source, notes: Sequence[Note], selection: Selection) -> li
 
     def keep(note: Note) -> bool:
         j = note.judgment
-        return ((not themes or j.theme in themes)
-                and (not speakers or bool(speakers & set(note.speakers)))
-                and (not selection.tags or any(t == s or t.startswith(s + "::")
-                                               for t in note.tags for s in selection.tags))
-                and (not selection.judgments or j.number in numbers))
+        return (
+            (not themes or j.theme in themes)
+            and (not speakers or bool(speakers & set(note.speakers)))
+            and (not selection.tags or any(t == s or t.startswith(s + "::") for t in note.tags for s in selection.tags))
+            and (not selection.judgments or j.number in numbers)
+        )
 
     return [n for n in notes if keep(n)]
 
 
-_NO_MATCH = ("the selection matches no note; options combine with AND across options (OR within one), so "
-             "loosen one of them")
+_NO_MATCH = (
+    "the selection matches no note; options combine with AND across options (OR within one), so loosen one of them"
+)
 
 
 def select(source: Source, notes: list[Note], selection: Selection) -> list[Note]:
@@ -208,6 +227,7 @@ def inventory(source: Source, notes: list[Note], what: str) -> list[dict]:
     (key, name, selection). Counts are what the matching ``--theme``/``--speaker``/``--deck`` build would
     contain; a theme's count includes its sub-themes. Raises ValueError for another ``what``.
     """
+
     def count(chosen: list[Note]) -> dict:
         return {"judgments": len({n.judgment.number for n in chosen}), "notes": len(chosen)}
 
@@ -222,12 +242,22 @@ def inventory(source: Source, notes: list[Note], what: str) -> list[dict]:
     if what == "themes":
         parent = {t.id: t.parent for t in source.themes}
         by_theme = grouped(lambda n: (n.judgment.theme, parent.get(n.judgment.theme)))  # a theme has its subthemes'
-        return [{"id": t.id, "name": t.label, "parent": t.parent or "", **count(by_theme.get(t.id, []))}
-                for t in source.themes]
+        return [
+            {"id": t.id, "name": t.label, "parent": t.parent or "", **count(by_theme.get(t.id, []))}
+            for t in source.themes
+        ]
     if what == "people":
         by_person = grouped(lambda n: n.speakers)
-        return [{"id": p.id, "name": p.name, "roman": p.roman, "affiliation": p.affiliation,
-                 **count(by_person.get(p.id, []))} for p in source.people]
+        return [
+            {
+                "id": p.id,
+                "name": p.name,
+                "roman": p.roman,
+                "affiliation": p.affiliation,
+                **count(by_person.get(p.id, [])),
+            }
+            for p in source.people
+        ]
     if what == "decks":
         rows = []
         for d in source.decks:
@@ -235,8 +265,13 @@ def inventory(source: Source, notes: list[Note], what: str) -> list[dict]:
                 chosen = select(source, notes, Selection.from_options(d.selection))
             except SelectionError:
                 chosen = []
-            rows.append({"key": d.key, "name": d.name,
-                         "selection": "; ".join(f"{k}: {', '.join(v)}" for k, v in d.selection.items()),
-                         **count(chosen)})
+            rows.append(
+                {
+                    "key": d.key,
+                    "name": d.name,
+                    "selection": "; ".join(f"{k}: {', '.join(v)}" for k, v in d.selection.items()),
+                    **count(chosen),
+                }
+            )
         return rows
     raise ValueError(f"cannot list '{what}'; choose themes, people or decks")

@@ -71,29 +71,36 @@ class Packaged:
         path = cls.path_for(deck_id)
         raw, why = read_text(path)
         if raw is None:
-            return cls(deck_id), why and f"{path}: cannot read this machine's record of packaged notes ({why}); " \
-                                         "ignoring it"
+            return cls(
+                deck_id
+            ), why and f"{path}: cannot read this machine's record of packaged notes ({why}); ignoring it"
         try:
-            data = fields_of(load_json(raw), "the file", {"deck": str, "format": int, "notes": dict,
-                                                          "note_types": dict})
+            data = fields_of(
+                load_json(raw), "the file", {"deck": str, "format": int, "notes": dict, "note_types": dict}
+            )
             if data["format"] != FORMAT or data["deck"] != deck_id:
                 raise Corrupt("written for another format or deck")
             notes = {guid: _pair(v, "notes", now) for guid, v in data["notes"].items()}
             types = {type_id_key(k, "note_types"): _pair(v, "note_types", now) for k, v in data["note_types"].items()}
         except Corrupt as err:
-            return cls(deck_id), (f"{path}: this machine's record of packaged notes is damaged ({err}); ignoring "
-                                  "it (this build rewrites it)")
+            return cls(deck_id), (
+                f"{path}: this machine's record of packaged notes is damaged ({err}); ignoring "
+                "it (this build rewrites it)"
+            )
         return cls(deck_id, notes, types), None
 
     def dump(self, fh: BinaryIO) -> None:
         """Write the record to the binary file ``fh`` as UTF-8 JSON."""
-        data = {"deck": self.deck_id, "format": FORMAT, "notes": self.notes,
-                "note_types": {str(k): v for k, v in self.types.items()}}
+        data = {
+            "deck": self.deck_id,
+            "format": FORMAT,
+            "notes": self.notes,
+            "note_types": {str(k): v for k, v in self.types.items()},
+        }
         fh.write(json.dumps(data, sort_keys=True, separators=(",", ":")).encode())
 
 
-def record(deck_id: str, notes: dict[str, tuple[str, int]], types: dict[int, tuple[str, int]],
-           now: int) -> str | None:
+def record(deck_id: str, notes: dict[str, tuple[str, int]], types: dict[int, tuple[str, int]], now: int) -> str | None:
     """Add what a build just packaged (GUID / note-type id → (hash, mod)) to this machine's record of
     ``deck_id``. Holds the record's lock while it reads, merges and rewrites it, so builds running at the
     same time each keep their part. Returns a warning text if the record could not be written (the build
@@ -106,6 +113,8 @@ def record(deck_id: str, notes: dict[str, tuple[str, int]], types: dict[int, tup
             current.types.update(types)
             write_all_atomic([(path, current.dump)])
     except OutputError as err:
-        return (f"could not record what this machine packaged ({err}); if you later git-revert these notes, "
-                "the build cannot tell that Anki holds a newer version")
+        return (
+            f"could not record what this machine packaged ({err}); if you later git-revert these notes, "
+            "the build cannot tell that Anki holds a newer version"
+        )
     return None

@@ -73,9 +73,13 @@ def deck_stats(source: Source) -> DeckStats:
     people = [(p.label, p.label) for p in source.people] + [(EDITORS, EDITORS), (NO_SPEAKER, NO_SPEAKER)]
     codes = Counter(p.code for p in found)
     return DeckStats(
-        path=source.path, name=source.name, judgments=len(source.judgments), notes=len(notes),
+        path=source.path,
+        name=source.name,
+        judgments=len(source.judgments),
+        notes=len(notes),
         cards=sum(card_count(n) for n in notes),
-        by_theme=rows("theme", themes), by_speaker=rows("speaker", people),
+        by_theme=rows("theme", themes),
+        by_speaker=rows("speaker", people),
         by_kind=rows("kind", [(k, k) for k in KINDS]),
         lint=tuple((code, codes[code]) for code in RULES),
         warnings=len(source.warnings) + len(problems) + len(found),

@@ -64,7 +64,8 @@ class AnkiCollection:
 
         options = self.col._backend.get_import_anki_package_presets()
         response = self.col.import_anki_package(
-            ImportAnkiPackageRequest(package_path=str(Path(apkg).resolve()), options=options))
+            ImportAnkiPackageRequest(package_path=str(Path(apkg).resolve()), options=options)
+        )
         return response.log
 
     def notes(self):

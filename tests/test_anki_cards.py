@@ -101,8 +101,12 @@ def test_reversed_concept_cards_only_where_the_spec_says_so(anki, shipped):
     source, notes, apkg = shipped
     anki.import_apkg(apkg)
     keys = {n.key for n in notes}
-    concepts = [(spec.id or f"{j.id}/concept/{spec.n}", spec) for j in source.judgments for spec in j.cards
-                if spec.kind == "concept"]
+    concepts = [
+        (spec.id or f"{j.id}/concept/{spec.n}", spec)
+        for j in source.judgments
+        for spec in j.cards
+        if spec.kind == "concept"
+    ]
     reversed_keys = [base for base, spec in concepts if spec.data["reverse"]]
     assert reversed_keys and len(reversed_keys) < len(concepts)
     for base, spec in concepts:
@@ -115,7 +119,6 @@ def test_reversed_concept_cards_only_where_the_spec_says_so(anki, shipped):
     assert "智能效率 (Intelligence Efficiency)" in card.answer()
     plain = anki.note_by_key("poverty-breeds-change/concept/1/term")
     assert plain["Question"] == "Which term names: Scarcity forces change and innovation?"
-
 
 
 def test_every_card_kind_imports_with_the_cards_the_build_counts(anki, shipped, tmp_path):

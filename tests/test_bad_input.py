@@ -55,8 +55,12 @@ TABLE = [
     ("cloze-c0", 1, 31, "cloze numbers start at c1"),
     ("cloze-empty-deletion", 1, 31, "a cloze deletion is empty"),
     ("cloze-number-too-large", 1, 31, "cloze number c70000 is too large"),
-    ("cloze-numbering-gap", 0, 31,
-     "warning: judgments[0].cards[1]: note 'first/cloze/1': cloze numbering has gaps (no c1)"),
+    (
+        "cloze-numbering-gap",
+        0,
+        31,
+        "warning: judgments[0].cards[1]: note 'first/cloze/1': cloze numbering has gaps (no c1)",
+    ),
     ("ids-missing-twice", 1, 11, "decks[1]: missing required key 'key'"),
     ("tag-with-spaces", 0, 27, "warning: judgments[0].tags[0]: tag 'agent design' contains spaces"),
     ("tag-empty-part", 1, 27, "tag 'topic::' has an empty '::' part"),
@@ -97,12 +101,20 @@ TABLE = [
     ("utf16-bom", 1, 1, "the file is UTF-16 text; save the file as UTF-8"),
     ("image-folder", 1, 31, "image 'media' is a folder"),
     ("image-not-an-image", 1, 31, "image 'many-problems.yaml' is not an image file; use one of .png, .jpg"),
-    ("named-deck-unknown-tag", 1, 48,
-     "decks[0].select: deck 'agents': no note has tag 'topic::agent' (did you mean 'topic::agents'?)"),
+    (
+        "named-deck-unknown-tag",
+        1,
+        48,
+        "decks[0].select: deck 'agents': no note has tag 'topic::agent' (did you mean 'topic::agents'?)",
+    ),
     ("named-deck-no-such-judgment", 1, 49, "decks[0].select: deck 'later': no judgment numbered 3-999999999;"),
     ("named-deck-matches-nothing", 1, 48, "decks[0].select: deck 'none': the selection matches no note"),
-    ("card-id-is-a-default-key", 1, 31, "card id 'first/qa/1' is also the key of the card at line 29 "
-                                        "(judgments[0].cards[0]), which has no id"),
+    (
+        "card-id-is-a-default-key",
+        1,
+        31,
+        "card id 'first/qa/1' is also the key of the card at line 29 (judgments[0].cards[0]), which has no id",
+    ),
     ("named-deck-empty-selection", 1, 48, "decks[0].select.theme: the list is empty, so it would select nothing"),
     ("cloze-number-absurd", 1, 31, "cloze number c111111111111… is too large"),
     ("cloze-nested", 1, 31, "judgments[0].cards[1].cloze: cloze deletion {{c1::…}} holds another deletion ({{c2::…)"),
@@ -175,8 +187,12 @@ def test_every_problem_in_a_file_is_reported_at_once_sorted_by_line():
     assert result.exit_code == 1
     problems = problem_lines(result.output, path)
     assert [(n, rest.split(":")[0]) for n, _, rest in problems] == [
-        (21, "judgments[0].speker"), (30, "judgments[0].cards[0].a"), (31, "judgments[0].cards[1].cloze"),
-        (35, "judgments[1].theme"), (44, "judgments[1].cards[1].items")]
+        (21, "judgments[0].speker"),
+        (30, "judgments[0].cards[0].a"),
+        (31, "judgments[0].cards[1].cloze"),
+        (35, "judgments[1].theme"),
+        (44, "judgments[1].cards[1].items"),
+    ]
     assert "5 error(s)" in result.output
 
 
@@ -257,8 +273,10 @@ def test_python_tag_runs_nothing_and_writes_nothing(tmp_path, monkeypatch):
     shutil.copy(BAD / "python-object-tag.yaml", src)
     result = run("build", str(src), "-o", "out/evil.apkg")
     assert result.exit_code == 1
-    assert "tag '!!python/object/apply:os.system' is not allowed; deckgen reads plain YAML only and never " \
-           "constructs objects" in result.output
+    assert (
+        "tag '!!python/object/apply:os.system' is not allowed; deckgen reads plain YAML only and never "
+        "constructs objects" in result.output
+    )
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == ["cards", "cards/evil.yaml"]
 
 
@@ -281,6 +299,7 @@ def test_a_node_repeated_through_an_alias_is_reported_once():
 
 
 # -- nothing lost ------------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def built(tmp_path):
@@ -343,8 +362,12 @@ def test_an_image_symlink_to_a_non_image_is_refused(tmp_path):
     (tmp_path / "media" / "env.png").symlink_to("../.env")
     src = tmp_path / "s.yaml"
     question = '      - q: "Who made the first judgment?"'
-    src.write_text(MINIMAL.read_text(encoding="utf-8").replace(
-        question, "      - image: media/env.png\n  " + question.replace("- ", "", 1), 1), encoding="utf-8")
+    src.write_text(
+        MINIMAL.read_text(encoding="utf-8").replace(
+            question, "      - image: media/env.png\n  " + question.replace("- ", "", 1), 1
+        ),
+        encoding="utf-8",
+    )
     result = run("build", str(src), "-o", str(tmp_path / "out.apkg"))
     assert result.exit_code == 1
     assert "image 'media/env.png' is not an image file" in result.output

@@ -10,8 +10,12 @@ from conftest import ROOT
 
 
 def test_bench_small_runs_and_prints_the_table():
-    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_build.py"), "--small"],
-                          capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_build.py"), "--small"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     lines = proc.stdout.splitlines()
     rows = [line for line in lines if line.startswith("| 40 |") or line.startswith("| 2,000 |")]

@@ -72,8 +72,12 @@ def test_deck_stats_counts(small):
     # j1: a Q/A note (1 card) and a two-card cloze under sub-theme a1, counted again under its parent a
     assert s.by_theme == (("甲 A", 2, 3), ("› 甲一 A one", 2, 3), ("乙 B", 4, 4))
     # the editors' cloze counts under the editors, not under j1's speakers; j2 has no speakers
-    assert s.by_speaker == (("唐杰 (Tang Jie)", 1, 1), ("林俊旸 (Lin Junyang)", 1, 1), (EDITORS, 1, 2),
-                            (NO_SPEAKER, 4, 4))
+    assert s.by_speaker == (
+        ("唐杰 (Tang Jie)", 1, 1),
+        ("林俊旸 (Lin Junyang)", 1, 1),
+        (EDITORS, 1, 2),
+        (NO_SPEAKER, 4, 4),
+    )
     # the concept makes /who, /what and (reverse) /term
     assert s.by_kind == (("qa", 2, 2), ("concept", 3, 3), ("list", 0, 0), ("cloze", 1, 2))
     assert dict(s.lint) == {**{code: 0 for code, _ in s.lint}, "not-a-question": 1, "answer-in-question": 1}
@@ -82,8 +86,16 @@ def test_deck_stats_counts(small):
 def test_stats_command_prints_tables(small):
     result = CliRunner().invoke(main, ["stats", str(small)])
     assert result.exit_code == 0, result.output
-    for text in ("Small", "by theme", "› 甲一 A one", "by speaker", "林俊旸 (Lin Junyang)", "by kind", "concept",
-                 "not-a-question"):
+    for text in (
+        "Small",
+        "by theme",
+        "› 甲一 A one",
+        "by speaker",
+        "林俊旸 (Lin Junyang)",
+        "by kind",
+        "concept",
+        "not-a-question",
+    ):
         assert text in result.output
 
 

@@ -53,8 +53,12 @@ def test_check_valid_source(in_project):
 
 def test_check_reports_problem_with_location(in_project):
     bad = in_project / "bad.yaml"
-    bad.write_text((in_project / "cards" / "agi-next-2026.yaml").read_text().replace(
-        "speakers: [yao-shunyu]", "speakers: [yao-shunyo]", 1), encoding="utf-8")
+    bad.write_text(
+        (in_project / "cards" / "agi-next-2026.yaml")
+        .read_text()
+        .replace("speakers: [yao-shunyu]", "speakers: [yao-shunyo]", 1),
+        encoding="utf-8",
+    )
     result = run("check", str(bad))
     assert result.exit_code == 1
     assert "bad.yaml:" in result.output
@@ -93,14 +97,17 @@ def test_python_dash_m(in_project):
     assert "40 judgments" in proc.stdout
 
 
-@pytest.mark.parametrize("args", [
-    ["build", "--all", "--theme", "agent"],
-    ["build", "--deck", "agent", "--speaker", "tang-jie"],
-    ["build", "--deck", "agent", "--all"],
-    ["build", "--deck", "agent", "--name", "X"],
-    ["build", "--all", "-o", "one.apkg"],
-    ["list", "speakers"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["build", "--all", "--theme", "agent"],
+        ["build", "--deck", "agent", "--speaker", "tang-jie"],
+        ["build", "--deck", "agent", "--all"],
+        ["build", "--deck", "agent", "--name", "X"],
+        ["build", "--all", "-o", "one.apkg"],
+        ["list", "speakers"],
+    ],
+)
 def test_conflicting_or_unknown_options_are_usage_errors(in_project, args):
     result = run(*args)
     assert result.exit_code == 2, result.output
@@ -110,35 +117,42 @@ def test_conflicting_or_unknown_options_are_usage_errors(in_project, args):
 def test_check_warns_when_a_card_without_id_changes_question_and_answer(in_project):
     source = in_project / "cards" / "agi-next-2026.yaml"
     text = source.read_text(encoding="utf-8")
-    removed = ('      - q: "What did 智谱 (Zhipu) decide to bet on after internal discussion?"\n'
-               "        a: Coding\n")
+    removed = '      - q: "What did 智谱 (Zhipu) decide to bet on after internal discussion?"\n        a: Coding\n'
     assert removed in text
     source.write_text(text.replace(removed, ""), encoding="utf-8")  # later cards of judgment 7 shift up
     result = run("check", "--strict")
     assert result.exit_code == 1
-    assert ("zhipu-bets-on-coding/qa/2: same question as the note 'zhipu-bets-on-coding/qa/3', which now has "
-            "another question") in result.output
+    assert (
+        "zhipu-bets-on-coding/qa/2: same question as the note 'zhipu-bets-on-coding/qa/3', which now has "
+        "another question"
+    ) in result.output
     assert "set its id to its old key: id: zhipu-bets-on-coding/qa/3" in result.output
     assert "set its id to its old key: id: zhipu-bets-on-coding/qa/4" in result.output
 
 
 def test_build_report_names_added_notes(in_project):
     source = in_project / "cards" / "agi-next-2026.yaml"
-    source.write_text(source.read_text(encoding="utf-8").replace(
-        "        a: Coding\n", "        a: Coding\n      - {q: \"Which added question is this?\", a: New}\n", 1),
-        encoding="utf-8")
+    source.write_text(
+        source.read_text(encoding="utf-8").replace(
+            "        a: Coding\n", '        a: Coding\n      - {q: "Which added question is this?", a: New}\n', 1
+        ),
+        encoding="utf-8",
+    )
     result = run("build")
     assert result.exit_code == 0, result.output
     assert "added 1 ·" in result.output and "    added zhipu-bets-on-coding/qa/5" in result.output
 
 
-@pytest.mark.parametrize("args", [
-    ["build", "-o", ""],
-    ["build", "-o", "cards"],
-    ["build", "--name", "  "],
-    ["preview", "-o", "cards/agi-next-2026.yaml"],
-    ["preview", "-o", "cards/agi-next-2026.ledger.json"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["build", "-o", ""],
+        ["build", "-o", "cards"],
+        ["build", "--name", "  "],
+        ["preview", "-o", "cards/agi-next-2026.yaml"],
+        ["preview", "-o", "cards/agi-next-2026.ledger.json"],
+    ],
+)
 def test_bad_output_or_name_is_refused_and_touches_nothing(in_project, args):
     before = {p: p.read_bytes() for p in (in_project / "cards").glob("*.*")}
     result = run(*args)
@@ -149,10 +163,17 @@ def test_bad_output_or_name_is_refused_and_touches_nothing(in_project, args):
 def test_all_refuses_two_decks_writing_one_file(in_project):
     source = in_project / "cards" / "agi-next-2026.yaml"
     text = source.read_text(encoding="utf-8")
-    source.write_text(text.replace("  - key: tang-jie\n", "  - key: agent-again\n    name: Again\n"
-                                   "    select: {theme: [agent]}\n  - key: tang-jie\n", 1), encoding="utf-8")
+    source.write_text(
+        text.replace(
+            "  - key: tang-jie\n",
+            "  - key: agent-again\n    name: Again\n    select: {theme: [agent]}\n  - key: tang-jie\n",
+            1,
+        ),
+        encoding="utf-8",
+    )
     (in_project / "cards" / "other.yaml").write_text(
-        text.replace("id: agi-next-2026", "id: agi-next-2026-agent", 1), encoding="utf-8")
+        text.replace("id: agi-next-2026", "id: agi-next-2026-agent", 1), encoding="utf-8"
+    )
     result = run("build", "--all")
     assert result.exit_code == 2
     assert "would both be written to dist/agi-next-2026-agent.apkg" in result.output
@@ -161,9 +182,12 @@ def test_all_refuses_two_decks_writing_one_file(in_project):
 
 def test_all_writes_nothing_when_one_named_deck_fails(in_project):
     source = in_project / "cards" / "agi-next-2026.yaml"
-    source.write_text(source.read_text(encoding="utf-8").replace(
-        "    select: {speaker: [tang-jie]}\n", "    select: {speaker: [tang-jie], judgment: ['1']}\n", 1),
-        encoding="utf-8")
+    source.write_text(
+        source.read_text(encoding="utf-8").replace(
+            "    select: {speaker: [tang-jie]}\n", "    select: {speaker: [tang-jie], judgment: ['1']}\n", 1
+        ),
+        encoding="utf-8",
+    )
     ledger = (in_project / "cards" / "agi-next-2026.ledger.json").read_bytes()
     result = run("build", "--all")
     assert result.exit_code == 1
@@ -173,9 +197,12 @@ def test_all_writes_nothing_when_one_named_deck_fails(in_project):
 
 def test_source_text_that_looks_like_rich_markup_is_printed_literally(in_project):
     source = in_project / "cards" / "agi-next-2026.yaml"
-    source.write_text(source.read_text(encoding="utf-8").replace(
-        "name: AGI-Next 2026 · Agent\n", "name: \"Reddit [/r/LocalLLaMA] [bold]x\"\n", 1).replace(
-        "en: Divergence\n", "en: \"Div [/r/x]\"\n", 1), encoding="utf-8")
+    source.write_text(
+        source.read_text(encoding="utf-8")
+        .replace("name: AGI-Next 2026 · Agent\n", 'name: "Reddit [/r/LocalLLaMA] [bold]x"\n', 1)
+        .replace("en: Divergence\n", 'en: "Div [/r/x]"\n', 1),
+        encoding="utf-8",
+    )
     result = run("build", "--all", "--dry-run")
     assert result.exit_code == 0, result.output
     assert "Reddit [/r/LocalLLaMA] [bold]x" in result.output

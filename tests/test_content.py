@@ -41,8 +41,13 @@ def test_no_two_cards_share_a_question(deck):
 def test_themes_and_people_as_specified(deck):
     source, _, _ = deck
     assert {(t.id, t.zh, t.parent) for t in source.themes} == {
-        ("divergence", "分化", None), ("new-paradigm", "新范式", None), ("self-learning", "自主学习", "new-paradigm"),
-        ("multimodal", "原生多模态", "new-paradigm"), ("agent", "Agent", None), ("global-race", "全球 AI 竞赛", None)}
+        ("divergence", "分化", None),
+        ("new-paradigm", "新范式", None),
+        ("self-learning", "自主学习", "new-paradigm"),
+        ("multimodal", "原生多模态", "new-paradigm"),
+        ("agent", "Agent", None),
+        ("global-race", "全球 AI 竞赛", None),
+    }
     assert source.person("tang-jie").name == "唐杰" and source.person("tang-jie").roman == "Tang Jie"
 
 

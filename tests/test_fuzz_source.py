@@ -28,11 +28,15 @@ PREVIOUS = b"the previous package"
 
 SYNTAX = ":-[]{}#&*!|>'\"%@`,?\t\n "
 printable = st.characters(codec="utf-8", exclude_categories=("Cc", "Cs"))
-scalars = st.one_of(st.text(printable, max_size=12), st.integers(), st.booleans(), st.none(),
-                    st.floats(allow_nan=False), st.dates())
+scalars = st.one_of(
+    st.text(printable, max_size=12), st.integers(), st.booleans(), st.none(), st.floats(allow_nan=False), st.dates()
+)
 values = st.one_of(scalars, st.lists(scalars, max_size=3), st.dictionaries(st.text(max_size=8), scalars, max_size=2))
-snippets = st.one_of(st.text(alphabet=SYNTAX, min_size=1, max_size=4), st.text(printable, min_size=1, max_size=8),
-                     st.sampled_from(["\x00", "\x1b", "\ufeff", "\u2028", "\r", "<script>", "&amp;", "{{c1::"]))
+snippets = st.one_of(
+    st.text(alphabet=SYNTAX, min_size=1, max_size=4),
+    st.text(printable, min_size=1, max_size=8),
+    st.sampled_from(["\x00", "\x1b", "\ufeff", "\u2028", "\r", "<script>", "&amp;", "{{c1::"]),
+)
 
 
 def slots(node, out):

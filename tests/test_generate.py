@@ -46,8 +46,9 @@ def test_qa_card(tmp_path):
 
 
 def test_concept_card_makes_who_and_what(tmp_path):
-    notes, _ = make(tmp_path,
-                    "- {term: 智能效率 (Intelligence Efficiency), by: tang-jie, means: intelligence per resource}\n")
+    notes, _ = make(
+        tmp_path, "- {term: 智能效率 (Intelligence Efficiency), by: tang-jie, means: intelligence per resource}\n"
+    )
     assert [n.key for n in notes] == ["quadrants/concept/1/who", "quadrants/concept/1/what"]
     assert notes[0].question == "Who proposed 智能效率 (Intelligence Efficiency)?"
     assert notes[0].answer == "唐杰 (Tang Jie)"
@@ -60,20 +61,26 @@ def test_concept_without_by_only_asks_what(tmp_path):
     assert [n.key for n in notes] == ["quadrants/concept/1/what"]
 
 
-@pytest.mark.parametrize("of, n, expected", [
-    ("杨强's {n} agent dimensions", 2, "What are 杨强's two agent dimensions?"),
-    ("capabilities where humans lead", 3, "What are the three capabilities where humans lead?"),
-    ("things", 15, "What are the 15 things?"),
-])
+@pytest.mark.parametrize(
+    "of, n, expected",
+    [
+        ("杨强's {n} agent dimensions", 2, "What are 杨强's two agent dimensions?"),
+        ("capabilities where humans lead", 3, "What are the three capabilities where humans lead?"),
+        ("things", 15, "What are the 15 things?"),
+    ],
+)
 def test_list_question_count_word(of, n, expected):
     assert list_question(of, n) == expected
 
 
 def test_list_card_answer_is_an_ordered_list(tmp_path):
-    notes, _ = make(tmp_path, """\
+    notes, _ = make(
+        tmp_path,
+        """\
     - of: "杨强's {n} agent dimensions"
       items: [目标定义 goal definition, 任务规划 task planning]
-    """)
+    """,
+    )
     (note,) = notes
     assert note.question == "What are 杨强's two agent dimensions?"
     assert note.fields[1] == "<ol><li>目标定义 goal definition</li><li>任务规划 task planning</li></ol>"
@@ -96,12 +103,15 @@ def test_cloze_without_deletions_is_an_error(tmp_path):
 
 
 def test_keys_count_per_kind_and_explicit_ids_win(tmp_path):
-    notes, _ = make(tmp_path, """\
+    notes, _ = make(
+        tmp_path,
+        """\
     - {q: Q one?, a: A}
     - {cloze: "x {{c1::y}}"}
     - {q: Q two?, a: B, id: second-q}
     - {q: Q three?, a: C}
-    """)
+    """,
+    )
     assert [n.key for n in notes] == ["quadrants/qa/1", "quadrants/cloze/1", "second-q", "quadrants/qa/3"]
 
 
@@ -115,10 +125,13 @@ def test_guid_depends_on_deck_and_key_not_text(tmp_path):
 
 def test_duplicate_explicit_ids_name_both_places(tmp_path):
     with pytest.raises(SourceError) as err:
-        make(tmp_path, """\
+        make(
+            tmp_path,
+            """\
         - {q: One?, a: A, id: same}
         - {q: Two?, a: B, id: same}
-        """)
+        """,
+        )
     (problem,) = err.value.problems
     assert problem.line == 16
     assert "card id 'same' is already used at line 15" in problem.message

@@ -19,13 +19,16 @@ print(sorted(m for m in ("anki", "genanki", "rich", "yaml") if m in sys.modules)
 """
 
 
-@pytest.mark.parametrize("args, expected", [
-    (["--help"], "[]"),
-    (["build", "--help"], "[]"),
-    (["check", "{cards}"], "['genanki', 'yaml']"),
-    (["build", "{cards}", "-o", "{out}"], "['genanki', 'yaml']"),
-    (["build", "{cards}", "--all"], "['genanki', 'rich', 'yaml']"),  # the summary table of several decks
-])
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["--help"], "[]"),
+        (["build", "--help"], "[]"),
+        (["check", "{cards}"], "['genanki', 'yaml']"),
+        (["build", "{cards}", "-o", "{out}"], "['genanki', 'yaml']"),
+        (["build", "{cards}", "--all"], "['genanki', 'rich', 'yaml']"),  # the summary table of several decks
+    ],
+)
 def test_modules_loaded_by_a_command(cards_copy, tmp_path, args, expected):
     args = [a.format(cards=cards_copy, out=tmp_path / "deck.apkg") for a in args]
     proc = subprocess.run([sys.executable, "-c", RUN, *args], capture_output=True, text=True, cwd=tmp_path)

@@ -129,7 +129,7 @@ RAW_DAMAGE = {
     "nested 200,000 deep": "[" * 200_000 + "]" * 200_000,
     # B10's ledger side: an int too long to convert
     "a 5,000-digit mod": '{"deck": "t", "format": 1, "note_types": {}, "notes": {"g": {"key": "k", "hash": "h", '
-                         '"mod": ' + "9" * 5000 + "}}}",
+    '"mod": ' + "9" * 5000 + "}}}",
     "not JSON": '{"deck": "t", "notes": [oops',
     "a list": "[1, 2]",
 }
@@ -208,7 +208,7 @@ def test_a_card_that_turns_from_qa_to_cloze_under_its_id_is_refused_as_anki_woul
     tiny.edit("      - q: Who?\n        a: 人\n", "      - {id: k, q: Who?, a: 人}\n")
     first = tiny.run("v1.apkg")
     anki.import_apkg(first.output)
-    tiny.edit("      - {id: k, q: Who?, a: 人}\n", "      - {id: k, cloze: \"{{c1::人}} said it\"}\n")
+    tiny.edit("      - {id: k, q: Who?, a: 人}\n", '      - {id: k, cloze: "{{c1::人}} said it"}\n')
     ledger_before = first.ledger_path.read_bytes()
     for _ in range(2):
         with pytest.raises(SourceError) as err:
@@ -229,8 +229,7 @@ def test_a_card_given_a_new_id_warns_that_it_looks_like_the_removed_note(tiny):
     second = tiny.run("v2.apkg")
     assert [c.key for c in second.plan.added] == ["who-card"] and [c.key for c in second.plan.removed] == ["j1/qa/1"]
     (warning,) = second.warnings
-    assert warning.startswith(f"{tiny.src}:15: who-card: same question as the note 'j1/qa/1', which this build "
-                              "removes")
+    assert warning.startswith(f"{tiny.src}:15: who-card: same question as the note 'j1/qa/1', which this build removes")
     assert warning.endswith("set its id to its old key: id: j1/qa/1")
 
 
@@ -285,8 +284,10 @@ def test_the_build_report_says_when_a_note_is_restored(tiny):
     deckgen_build()
     tiny.src.write_bytes(v1_source)
     tiny.ledger.write_bytes(v1_ledger)
-    assert ("1 note(s) are as the ledger records, but this machine packaged other content for them later (after a "
-            "git revert or checkout?)") in deckgen_build()
+    assert (
+        "1 note(s) are as the ledger records, but this machine packaged other content for them later (after a "
+        "git revert or checkout?)"
+    ) in deckgen_build()
 
 
 def test_concurrent_builds_keep_both_ledger_updates(tiny):
@@ -303,8 +304,12 @@ def test_concurrent_builds_keep_both_ledger_updates(tiny):
 
     def run(theme, progress=None):
         try:
-            build(load_file(tiny.src), selection=Selection(themes=(theme,)), output=tiny.out / f"{theme}.apkg",
-                  progress=progress)
+            build(
+                load_file(tiny.src),
+                selection=Selection(themes=(theme,)),
+                output=tiny.out / f"{theme}.apkg",
+                progress=progress,
+            )
         except Exception as err:  # reported below, in the test's thread
             errors.append(err)
 

@@ -30,8 +30,15 @@ judgments:
 """
 
 
-def lint_yaml(tmp_path: Path, cards: str, *, people: str = "[]", speakers: str = "[]",
-              claim: str = '"Tang Jie proposes Intelligence Efficiency."', more: str = ""):
+def lint_yaml(
+    tmp_path: Path,
+    cards: str,
+    *,
+    people: str = "[]",
+    speakers: str = "[]",
+    claim: str = '"Tang Jie proposes Intelligence Efficiency."',
+    more: str = "",
+):
     """Lint a one-theme source whose judgment 1 has the card specs ``cards`` (YAML list items)."""
     text = HEADER.format(people=people, speakers=speakers, claim=claim)
     text += textwrap.indent(textwrap.dedent(cards).strip("\n"), " " * 6) + "\n"
@@ -47,91 +54,142 @@ TANG = "[{id: tang-jie, name: 唐杰, roman: Tang Jie}]"
 
 CASES = [
     # (rule, bad card specs, good card specs, extra keyword arguments for both)
-    ("answer-too-long",
-     '- {q: "What does 智能效率 measure?", a: "How much extra intelligence each unit of resources buys a model"}',
-     '- {q: "What does 智能效率 measure?", a: "Intelligence gained per unit of resources"}', {}),
-    ("answer-too-long",  # 13 Han characters > 12
-     '- {q: "What does 智能效率 measure?", a: "投入每单位资源所换来的智能增量"}',
-     '- {q: "What does 智能效率 measure?", a: "每单位资源的智能增量"}', {}),
-    ("answer-too-long",  # a gloss restates the answer and is not counted
-     '- {q: "Which human ability does native multimodality resemble?", '
-     'a: "感统, the brain fusing sight, sound and touch into a single perception"}',
-     '- {q: "Which human ability does native multimodality resemble?", '
-     'a: "感统 (the brain fusing sight, sound and touch into a single perception)"}', {}),
-    ("answer-too-long",  # a cloze deletion is an answer too
-     '- cloze: "智能效率 is {{c1::the extra intelligence that each unit of invested resources buys}}."',
-     '- cloze: "智能效率 is {{c1::intelligence gained per resource}}."', {}),
-    ("list-too-long",
-     '- of: "the {n} abstract tasks LLMs moved into"\n  items: [Compression, Reasoning, Maths, Coding, Vision]',
-     '- of: "the {n} abstract tasks LLMs moved into"\n  items: [Compression, Reasoning, Maths, Coding]', {}),
-    ("list-too-long",  # a Q/A answer that is an enumeration
-     '- {q: "Which tasks have LLMs moved into?", a: "Compression, reasoning, maths, coding, vision"}',
-     '- {q: "Which tasks have LLMs moved into?", a: "Compression, reasoning, maths and coding"}', {}),
-    ("answer-in-question",  # a key term of the answer in the question
-     '- {q: "What did 唐杰 call 智能效率?", a: "智能效率 (Intelligence Efficiency)"}',
-     '- {q: "What did 唐杰 call the intelligence gained per resource?", a: "智能效率 (Intelligence Efficiency)"}', {}),
-    ("answer-in-question",  # every content word of the answer in the question
-     '- {q: "If model, agent and product are one, what is building a base model really doing?", '
-     'a: "Building the product"}',
-     '- {q: "What is building a base model, in effect, also building?", a: "The product (模型即产品)"}', {}),
-    ("answer-in-question",  # a cloze card that shows its deleted term elsewhere
-     '- cloze: "模型即 {{c1::Agent}}，Agent 即 {{c2::产品}}。"',
-     '- cloze: "模型即 {{c1::Agent}}，{{c1::Agent}} 即 {{c2::产品}}。"', {}),
-    ("duplicate-question",  # same after case, punctuation and full/half width
-     '- {q: "What is 智能效率?", a: "Intelligence per resource"}\n'
-     '- {q: "WHAT is 智能效率？", a: "Gain per resource"}',
-     '- {q: "What is 智能效率?", a: "Intelligence per resource"}\n'
-     '- {q: "Who named 智能效率?", a: "唐杰"}', {}),
-    ("duplicate-question",  # one word substituted
-     '- {q: "Which bottleneck does 智能效率 remove, per the article?", a: "Cost"}\n'
-     '- {q: "Which bottleneck does 智能效率 solve, per the article?", a: "The cost bottleneck"}',
-     '- {q: "Which bottleneck does 智能效率 remove, per the article?", a: "Cost"}\n'
-     '- {q: "What must replace plain Scaling, per the article?", a: "Efficiency"}', {}),
-    ("duplicate-question",  # reordered words
-     '- {q: "Who proposed 智能效率 at AGI-Next?", a: "唐杰"}\n'
-     '- {q: "At AGI-Next, who proposed 智能效率?", a: "Tang Jie"}',
-     '- {q: "Who proposed 智能效率 at AGI-Next?", a: "唐杰"}\n'
-     '- {q: "Where did 唐杰 propose 智能效率?", a: "AGI-Next"}', {}),
-    ("not-a-question",
-     '- {q: "智能效率 was proposed by", a: "唐杰"}',
-     '- {q: "谁提出了智能效率？", a: "唐杰"}', {}),
-    ("judgment-without-cards",
-     '- {q: "What is 智能效率?", a: "Intelligence per resource"}',
-     '- {q: "What is 智能效率?", a: "Intelligence per resource"}',
-     {"more": {"bad": """\
+    (
+        "answer-too-long",
+        '- {q: "What does 智能效率 measure?", a: "How much extra intelligence each unit of resources buys a model"}',
+        '- {q: "What does 智能效率 measure?", a: "Intelligence gained per unit of resources"}',
+        {},
+    ),
+    (
+        "answer-too-long",  # 13 Han characters > 12
+        '- {q: "What does 智能效率 measure?", a: "投入每单位资源所换来的智能增量"}',
+        '- {q: "What does 智能效率 measure?", a: "每单位资源的智能增量"}',
+        {},
+    ),
+    (
+        "answer-too-long",  # a gloss restates the answer and is not counted
+        '- {q: "Which human ability does native multimodality resemble?", '
+        'a: "感统, the brain fusing sight, sound and touch into a single perception"}',
+        '- {q: "Which human ability does native multimodality resemble?", '
+        'a: "感统 (the brain fusing sight, sound and touch into a single perception)"}',
+        {},
+    ),
+    (
+        "answer-too-long",  # a cloze deletion is an answer too
+        '- cloze: "智能效率 is {{c1::the extra intelligence that each unit of invested resources buys}}."',
+        '- cloze: "智能效率 is {{c1::intelligence gained per resource}}."',
+        {},
+    ),
+    (
+        "list-too-long",
+        '- of: "the {n} abstract tasks LLMs moved into"\n  items: [Compression, Reasoning, Maths, Coding, Vision]',
+        '- of: "the {n} abstract tasks LLMs moved into"\n  items: [Compression, Reasoning, Maths, Coding]',
+        {},
+    ),
+    (
+        "list-too-long",  # a Q/A answer that is an enumeration
+        '- {q: "Which tasks have LLMs moved into?", a: "Compression, reasoning, maths, coding, vision"}',
+        '- {q: "Which tasks have LLMs moved into?", a: "Compression, reasoning, maths and coding"}',
+        {},
+    ),
+    (
+        "answer-in-question",  # a key term of the answer in the question
+        '- {q: "What did 唐杰 call 智能效率?", a: "智能效率 (Intelligence Efficiency)"}',
+        '- {q: "What did 唐杰 call the intelligence gained per resource?", a: "智能效率 (Intelligence Efficiency)"}',
+        {},
+    ),
+    (
+        "answer-in-question",  # every content word of the answer in the question
+        '- {q: "If model, agent and product are one, what is building a base model really doing?", '
+        'a: "Building the product"}',
+        '- {q: "What is building a base model, in effect, also building?", a: "The product (模型即产品)"}',
+        {},
+    ),
+    (
+        "answer-in-question",  # a cloze card that shows its deleted term elsewhere
+        '- cloze: "模型即 {{c1::Agent}}，Agent 即 {{c2::产品}}。"',
+        '- cloze: "模型即 {{c1::Agent}}，{{c1::Agent}} 即 {{c2::产品}}。"',
+        {},
+    ),
+    (
+        "duplicate-question",  # same after case, punctuation and full/half width
+        '- {q: "What is 智能效率?", a: "Intelligence per resource"}\n'
+        '- {q: "WHAT is 智能效率？", a: "Gain per resource"}',
+        '- {q: "What is 智能效率?", a: "Intelligence per resource"}\n- {q: "Who named 智能效率?", a: "唐杰"}',
+        {},
+    ),
+    (
+        "duplicate-question",  # one word substituted
+        '- {q: "Which bottleneck does 智能效率 remove, per the article?", a: "Cost"}\n'
+        '- {q: "Which bottleneck does 智能效率 solve, per the article?", a: "The cost bottleneck"}',
+        '- {q: "Which bottleneck does 智能效率 remove, per the article?", a: "Cost"}\n'
+        '- {q: "What must replace plain Scaling, per the article?", a: "Efficiency"}',
+        {},
+    ),
+    (
+        "duplicate-question",  # reordered words
+        '- {q: "Who proposed 智能效率 at AGI-Next?", a: "唐杰"}\n'
+        '- {q: "At AGI-Next, who proposed 智能效率?", a: "Tang Jie"}',
+        '- {q: "Who proposed 智能效率 at AGI-Next?", a: "唐杰"}\n'
+        '- {q: "Where did 唐杰 propose 智能效率?", a: "AGI-Next"}',
+        {},
+    ),
+    ("not-a-question", '- {q: "智能效率 was proposed by", a: "唐杰"}', '- {q: "谁提出了智能效率？", a: "唐杰"}', {}),
+    (
+        "judgment-without-cards",
+        '- {q: "What is 智能效率?", a: "Intelligence per resource"}',
+        '- {q: "What is 智能效率?", a: "Intelligence per resource"}',
+        {
+            "more": {
+                "bad": """\
        - id: j2
          number: 2
          theme: th
          zh: "二。"
          en: "Two."
          cards: []
-     """, "good": """\
+     """,
+                "good": """\
        - id: j2
          number: 2
          theme: th
          zh: "二。"
          en: "Two."
          cards: [{q: "What is two?", a: "A number"}]
-     """}}),
-    ("person-never-asked",  # a speaker whom no card names
-     '- {q: "What is 智能效率?", a: "Intelligence per resource"}',
-     '- {q: "In 唐杰\'s view, what is 智能效率?", a: "Intelligence per resource"}',
-     {"people": TANG, "speakers": "[tang-jie]"}),
-    ("person-never-asked",  # listed in people, speaks nothing, named nowhere
-     '- {q: "What is 智能效率?", a: "Intelligence per resource"}',
-     '- {q: "Who proposed 智能效率?", a: "Tang Jie"}',
-     {"people": TANG}),
-    ("figure-never-asked",
-     '- {q: "What is 智能效率?", a: "Intelligence per resource"}',
-     '- {q: "By how much does 智能效率 cut cost?", a: "20%"}',
-     {"claim": '"Tang Jie says 智能效率 cuts cost by 20%."'}),
-    ("figure-never-asked",  # a Chinese term kept in the English claim
-     '- {q: "What is Intelligence Efficiency?", a: "Intelligence per resource"}',
-     '- {q: "What is 智能效率?", a: "Intelligence per resource"}',
-     {"claim": '"Tang Jie proposes 智能效率."'}),
-    ("cloze-numbering",
-     '- cloze: "智能效率 is {{c2::intelligence per resource}}."',
-     '- cloze: "智能效率 is {{c1::intelligence}} per {{c2::resource}}."', {}),
+     """,
+            }
+        },
+    ),
+    (
+        "person-never-asked",  # a speaker whom no card names
+        '- {q: "What is 智能效率?", a: "Intelligence per resource"}',
+        '- {q: "In 唐杰\'s view, what is 智能效率?", a: "Intelligence per resource"}',
+        {"people": TANG, "speakers": "[tang-jie]"},
+    ),
+    (
+        "person-never-asked",  # listed in people, speaks nothing, named nowhere
+        '- {q: "What is 智能效率?", a: "Intelligence per resource"}',
+        '- {q: "Who proposed 智能效率?", a: "Tang Jie"}',
+        {"people": TANG},
+    ),
+    (
+        "figure-never-asked",
+        '- {q: "What is 智能效率?", a: "Intelligence per resource"}',
+        '- {q: "By how much does 智能效率 cut cost?", a: "20%"}',
+        {"claim": '"Tang Jie says 智能效率 cuts cost by 20%."'},
+    ),
+    (
+        "figure-never-asked",  # a Chinese term kept in the English claim
+        '- {q: "What is Intelligence Efficiency?", a: "Intelligence per resource"}',
+        '- {q: "What is 智能效率?", a: "Intelligence per resource"}',
+        {"claim": '"Tang Jie proposes 智能效率."'},
+    ),
+    (
+        "cloze-numbering",
+        '- cloze: "智能效率 is {{c2::intelligence per resource}}."',
+        '- cloze: "智能效率 is {{c1::intelligence}} per {{c2::resource}}."',
+        {},
+    ),
 ]
 
 
@@ -164,8 +222,11 @@ def test_every_rule_has_a_case_and_a_docstring_citing_its_practice():
 
 
 def test_duplicate_names_both_places(tmp_path):
-    found, text = lint_yaml(tmp_path, '- {q: "What is 智能效率?", a: "Intelligence per resource"}\n'
-                                      '- {q: "what is 智能效率 ?", a: "Gain per resource"}')
+    found, text = lint_yaml(
+        tmp_path,
+        '- {q: "What is 智能效率?", a: "Intelligence per resource"}\n'
+        '- {q: "what is 智能效率 ?", a: "Gain per resource"}',
+    )
     (p,) = found
     assert "j1/qa/2" in p.message and "j1/qa/1" in p.message
     assert f"s.yaml:{p.line - 1}:" in p.message  # the other card's line
@@ -173,27 +234,35 @@ def test_duplicate_names_both_places(tmp_path):
 
 def test_near_duplicates_are_found_in_a_large_deck_without_false_pairs(tmp_path):
     # 300 distinct questions plus one near copy: exactly one pair is reported
-    cards = "\n".join(f'- {{q: "Which figure does report number {i} give for region {1000 + i}?", a: "Level {i}"}}'
-                      for i in range(300))
+    cards = "\n".join(
+        f'- {{q: "Which figure does report number {i} give for region {1000 + i}?", a: "Level {i}"}}'
+        for i in range(300)
+    )
     cards += '\n- {q: "Which figure does report number 5 state for region 1005?", a: "Level 5"}'
     found, _ = lint_yaml(tmp_path, cards)
     assert [p.code for p in found] == ["duplicate-question"]
     assert "j1/qa/301" in found[0].message and "j1/qa/6" in found[0].message
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("ＷＨＡＴ is 智能效率？", ["what", "is", "智", "能", "效", "率"]),
-    ("GLM-4.5 can't code.", ["glm-4.5", "can't", "code"]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("ＷＨＡＴ is 智能效率？", ["what", "is", "智", "能", "效", "率"]),
+        ("GLM-4.5 can't code.", ["glm-4.5", "can't", "code"]),
+    ],
+)
 def test_tokens_normalise_width_case_and_punctuation(text, expected):
     assert L.tokens(text) == expected
 
 
-@pytest.mark.parametrize("answer, length", [
-    ("Intelligence gained per unit of resources invested", 7),
-    ("感统 (sensory integration)", 2 / 1.5),
-    ("A breakthrough in 光刻机", 3 + 3 / 1.5),
-])
+@pytest.mark.parametrize(
+    "answer, length",
+    [
+        ("Intelligence gained per unit of resources invested", 7),
+        ("感统 (sensory integration)", 2 / 1.5),
+        ("A breakthrough in 光刻机", 3 + 3 / 1.5),
+    ],
+)
 def test_answer_length_counts_words_and_han_characters(answer, length):
     assert L.answer_length(answer) == pytest.approx(length)
 
@@ -223,8 +292,9 @@ def test_duplicate_check_memory_does_not_grow_with_the_square_of_question_length
 
 def test_long_questions_differing_in_one_word_are_near_duplicates(tmp_path):
     words = " ".join(f"word{i}" for i in range(300))
-    found, _ = lint_yaml(tmp_path, f'- {{q: "Which {words}?", a: "A"}}\n'
-                                   f'- {{q: "Which {words.replace("word7 ", "other ")}?", a: "B"}}')
+    found, _ = lint_yaml(
+        tmp_path, f'- {{q: "Which {words}?", a: "A"}}\n- {{q: "Which {words.replace("word7 ", "other ")}?", a: "B"}}'
+    )
     assert [p.code for p in found] == ["duplicate-question"]
 
 
@@ -237,15 +307,23 @@ def _key_sets(question: str) -> list[frozenset]:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.lists(st.sampled_from("what who agent model scaling the of cost chip data 1 2".split()),
-                         min_size=1, max_size=7), min_size=2, max_size=8))
+@given(
+    st.lists(
+        st.lists(
+            st.sampled_from("what who agent model scaling the of cost chip data 1 2".split()), min_size=1, max_size=7
+        ),
+        min_size=2,
+        max_size=8,
+    )
+)
 def test_duplicate_reports_match_the_key_set_definition(tmp_path_factory, questions):
     tmp_path = tmp_path_factory.mktemp("dup")
     cards = "\n".join(f'- {{q: "{" ".join(q)}?", a: "A{i}"}}' for i, q in enumerate(questions))
     found, _ = lint_yaml(tmp_path, cards)
     texts = [" ".join(q) + "?" for q in questions]
-    reported = {int(re.search(r"note 'j1/qa/(\d+)'", p.message).group(1)) - 1
-                for p in found if p.code == "duplicate-question"}
+    reported = {
+        int(re.search(r"note 'j1/qa/(\d+)'", p.message).group(1)) - 1 for p in found if p.code == "duplicate-question"
+    }
     for i, text in enumerate(texts):  # a question is reported exactly when an earlier one shares a key with it
         exact = any(L.tokens(t) == L.tokens(text) for t in texts[:i])
         near = any(set(_key_sets(t)) & set(_key_sets(text)) for t in texts[:i])
@@ -254,7 +332,8 @@ def test_duplicate_reports_match_the_key_set_definition(tmp_path_factory, questi
 
 def test_long_text_is_clipped_in_warnings(tmp_path):
     long_answer = " ".join(f"word{i}" for i in range(2000))
-    found, _ = lint_yaml(tmp_path, f'- {{q: "Is it {long_answer}?", a: "{long_answer}"}}\n'
-                                   f'- {{q: "Is it {long_answer} ?", a: "B"}}')
+    found, _ = lint_yaml(
+        tmp_path, f'- {{q: "Is it {long_answer}?", a: "{long_answer}"}}\n- {{q: "Is it {long_answer} ?", a: "B"}}'
+    )
     assert {p.code for p in found} == {"answer-too-long", "answer-in-question", "duplicate-question"}
     assert all(len(str(p)) < 800 for p in found), [len(str(p)) for p in found]  # unclipped: 20,000 and more

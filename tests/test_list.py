@@ -57,8 +57,11 @@ def test_json_lists_every_note_with_its_identity(in_project, notes):
 def test_json_honours_the_selection_options(in_project, notes):
     _, all_notes = notes
     records = json.loads(run("list", "--format", "json", "--theme", "new-paradigm", "--judgment", "12-20"))
-    expected = [n.key for n in all_notes if n.judgment.theme in {"new-paradigm", "self-learning", "multimodal"}
-                and 12 <= n.judgment.number <= 20]
+    expected = [
+        n.key
+        for n in all_notes
+        if n.judgment.theme in {"new-paradigm", "self-learning", "multimodal"} and 12 <= n.judgment.number <= 20
+    ]
     assert expected and [r["key"] for r in records] == expected
 
 
@@ -91,8 +94,13 @@ def test_table_in_a_terminal_is_a_rich_table(cards_copy):
     master, slave = pty.openpty()
     env = {**os.environ, "COLUMNS": "150", "LINES": "50", "TERM": "xterm-256color"}
     env.pop("NO_COLOR", None)
-    proc = subprocess.Popen([sys.executable, "-m", "deckgen", "list", "--theme", "agent"], cwd=cards_copy.parent,
-                            stdout=slave, stderr=subprocess.PIPE, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "deckgen", "list", "--theme", "agent"],
+        cwd=cards_copy.parent,
+        stdout=slave,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
     os.close(slave)
     chunks = []
     while True:
@@ -122,9 +130,14 @@ def test_tsv_imports_into_anki_with_guids_fields_tags_and_decks(cards_copy, impo
     from anki.collection import ImportCsvRequest
 
     yaml = cards_copy / "agi-next-2026.yaml"
-    yaml.write_text(yaml.read_text(encoding="utf-8").replace(
-        '"Who argued that most To C users, most of the time, do not need very strong intelligence?"',
-        json.dumps(TRICKY_Q, ensure_ascii=False), 1), encoding="utf-8")
+    yaml.write_text(
+        yaml.read_text(encoding="utf-8").replace(
+            '"Who argued that most To C users, most of the time, do not need very strong intelligence?"',
+            json.dumps(TRICKY_Q, ensure_ascii=False),
+            1,
+        ),
+        encoding="utf-8",
+    )
     source = load_file(yaml)
     all_notes = generate(source)[0]
     assert any(n.question == TRICKY_Q for n in all_notes)

@@ -21,9 +21,11 @@ def test_markdown_source_renders_the_subset_and_escapes_the_rest():
     notes = {n.key: n for n in generate(load_file(GOOD / "markdown.yaml"))[0]}
     qa = notes["first/qa/1"]
     assert qa.fields[0] == "Who made the <em>first</em> judgment about <code>vector&lt;int&gt;</code>?"
-    assert qa.fields[1] == ("<p><strong>唐杰</strong>, who listed:</p>\n<ul>\n"
-                            "<li>one &lt;script&gt;alert(1)&lt;/script&gt;</li>\n"
-                            "<li>[two](javascript:alert(2)) &lt;img src=x onerror=alert(3)&gt;</li>\n</ul>")
+    assert qa.fields[1] == (
+        "<p><strong>唐杰</strong>, who listed:</p>\n<ul>\n"
+        "<li>one &lt;script&gt;alert(1)&lt;/script&gt;</li>\n"
+        "<li>[two](javascript:alert(2)) &lt;img src=x onerror=alert(3)&gt;</li>\n</ul>"
+    )
     assert notes["first/cloze/1"].fields[0] == "The first judgment is about {{c1::<em>agents</em>}}."
 
 
@@ -45,13 +47,16 @@ def test_an_ordered_list_keeps_its_start():
     assert markdown_html("2025. Year?") == '<ol start="2025">\n<li>Year?</li>\n</ol>'
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("*start {{c1::a*}}", "*start {{c1::a*}}"),  # emphasis opened outside, closed inside: kept as typed
-    ("{{c3::`code}}`", "{{c3::`code}}`"),
-    ("*{{c1::b}}* and {{c2::**x**::*hint*}}", "<em>{{c1::b}}</em> and {{c2::<strong>x</strong>::<em>hint</em>}}"),
-    ("- {{c1::a}}\n- {{c2::b}}", "<ul>\n<li>{{c1::a}}</li>\n<li>{{c2::b}}</li>\n</ul>"),
-    ("{{c1::<b>}} \ue000", "{{c1::&lt;b&gt;}} \ue000"),  # a private-use character in the text is no placeholder
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("*start {{c1::a*}}", "*start {{c1::a*}}"),  # emphasis opened outside, closed inside: kept as typed
+        ("{{c3::`code}}`", "{{c3::`code}}`"),
+        ("*{{c1::b}}* and {{c2::**x**::*hint*}}", "<em>{{c1::b}}</em> and {{c2::<strong>x</strong>::<em>hint</em>}}"),
+        ("- {{c1::a}}\n- {{c2::b}}", "<ul>\n<li>{{c1::a}}</li>\n<li>{{c2::b}}</li>\n</ul>"),
+        ("{{c1::<b>}} \ue000", "{{c1::&lt;b&gt;}} \ue000"),  # a private-use character in the text is no placeholder
+    ],
+)
 def test_markdown_never_crosses_a_cloze_deletion(text, expected):
     assert markdown_cloze_html(text) == expected
 
@@ -69,10 +74,17 @@ def balanced(html: str) -> bool:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.tuples(st.text(alphabet=st.sampled_from(list("*_`- \n1.ab")), max_size=12),
-                          st.text(alphabet=st.sampled_from(list("*_`- ab")), min_size=1, max_size=8)),
-                min_size=1, max_size=4),
-       st.text(alphabet=st.sampled_from(list("*_`- \nab")), max_size=8))
+@given(
+    st.lists(
+        st.tuples(
+            st.text(alphabet=st.sampled_from(list("*_`- \n1.ab")), max_size=12),
+            st.text(alphabet=st.sampled_from(list("*_`- ab")), min_size=1, max_size=8),
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+    st.text(alphabet=st.sampled_from(list("*_`- \nab")), max_size=8),
+)
 def test_cloze_deletions_and_markdown_tags_nest_properly(parts, tail):
     text = "".join(f"{before}{{{{c{i}::{inner}}}}}" for i, (before, inner) in enumerate(parts, 1)) + tail
     html = markdown_cloze_html(text)

@@ -75,6 +75,7 @@ def test_package_is_compressed(cards_copy, tmp_path):
 
 # -- outputs that are inputs (A1) -------------------------------------------------------------------------------
 
+
 def _inputs(cards: Path, tmp_path: Path) -> dict[str, tuple[Path, str]]:
     """Output paths that are an input of the build: (path to give as output, what the error must call it)."""
     source = cards / "agi-next-2026.yaml"
@@ -90,8 +91,9 @@ def _inputs(cards: Path, tmp_path: Path) -> dict[str, tuple[Path, str]]:
     }
 
 
-@pytest.mark.parametrize("case", ["source", "ledger", "media file", "source via ..", "hard link to the source",
-                                  "symlink to the ledger"])
+@pytest.mark.parametrize(
+    "case", ["source", "ledger", "media file", "source via ..", "hard link to the source", "symlink to the ledger"]
+)
 def test_an_output_that_is_an_input_of_the_build_is_refused(cards_copy, tmp_path, case):
     output, what = _inputs(cards_copy, tmp_path)[case]
     before = {p: p.read_bytes() for p in cards_copy.rglob("*") if p.is_file()}
@@ -112,6 +114,7 @@ def test_the_cli_refuses_to_write_the_package_over_the_ledger(cards_copy):
 
 # -- all or nothing (A3) ----------------------------------------------------------------------------------------
 
+
 def _fail_renames_onto(monkeypatch, target: Path) -> None:
     """Make every rename onto ``target`` fail as on an immutable file (chattr +i)."""
     real = os.replace
@@ -125,8 +128,9 @@ def _fail_renames_onto(monkeypatch, target: Path) -> None:
 
 
 @pytest.mark.parametrize("package_existed", [True, False])
-def test_a_ledger_that_cannot_be_renamed_leaves_the_package_as_it_was(cards_copy, tmp_path, monkeypatch,
-                                                                       package_existed):
+def test_a_ledger_that_cannot_be_renamed_leaves_the_package_as_it_was(
+    cards_copy, tmp_path, monkeypatch, package_existed
+):
     src = cards_copy / "agi-next-2026.yaml"
     ledger = cards_copy / "agi-next-2026.ledger.json"
     out = tmp_path / "dist" / "deck.apkg"
@@ -134,8 +138,10 @@ def test_a_ledger_that_cannot_be_renamed_leaves_the_package_as_it_was(cards_copy
     if not package_existed:
         out.unlink()
     files = {p: p.read_bytes() for p in [*cards_copy.rglob("*"), *out.parent.iterdir()] if p.is_file()}
-    src.write_text(src.read_text(encoding="utf-8").replace("        a: DeepSeek\n", "        a: DeepSeek (深度求索)\n"),
-                   encoding="utf-8")
+    src.write_text(
+        src.read_text(encoding="utf-8").replace("        a: DeepSeek\n", "        a: DeepSeek (深度求索)\n"),
+        encoding="utf-8",
+    )
     files[src] = src.read_bytes()
     _fail_renames_onto(monkeypatch, ledger)
     with pytest.raises(OutputError, match="cannot write .*no file was changed"):
@@ -145,20 +151,26 @@ def test_a_ledger_that_cannot_be_renamed_leaves_the_package_as_it_was(cards_copy
 
 # -- deck descriptions (E20) ------------------------------------------------------------------------------------
 
+
 def test_deck_descriptions_are_escaped_text_with_line_breaks(tmp_path, anki):
     src = tmp_path / "minimal.yaml"
     text = Path(__file__).with_name("data").joinpath("good", "minimal.yaml").read_text(encoding="utf-8")
-    text = text.replace("  name: Minimal\n",
-                        '  name: Minimal\n  description: "<img src=x onerror=alert(1)>\\nline 2"\n')
+    text = text.replace(
+        "  name: Minimal\n", '  name: Minimal\n  description: "<img src=x onerror=alert(1)>\\nline 2"\n'
+    )
     text = text.replace("title: A minimal source\n", 'title: "<script>alert(1)</script>"\n    by: "A & B"\n')
     src.write_text(text, encoding="utf-8")
     out = tmp_path / "deck.apkg"
     build(load_file(src), output=out)
     conn, _ = read_apkg(out, tmp_path)
-    (desc,) = [d["desc"] for d in json.loads(conn.execute("SELECT decks FROM col").fetchone()[0]).values()
-               if d["name"] == "Minimal"]
-    assert desc == ("&lt;img src=x onerror=alert(1)&gt;<br>line 2<br><br>"
-                    "Source: &lt;script&gt;alert(1)&lt;/script&gt; (A &amp; B)")
+    (desc,) = [
+        d["desc"]
+        for d in json.loads(conn.execute("SELECT decks FROM col").fetchone()[0]).values()
+        if d["name"] == "Minimal"
+    ]
+    assert desc == (
+        "&lt;img src=x onerror=alert(1)&gt;<br>line 2<br><br>Source: &lt;script&gt;alert(1)&lt;/script&gt; (A &amp; B)"
+    )
     named = tmp_path / "named.apkg"
     build(load_file(src), output=named, name="Named", description="<b>bold</b>\nnext")
     anki.import_apkg(named)

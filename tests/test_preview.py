@@ -28,8 +28,15 @@ from deckgen.select import Selection
 from conftest import card_text
 
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 """Besides Playwright's own ``--headless``, ``--user-data-dir=<new temp dir>`` and ``--remote-debugging-pipe``.
 The networking flags keep Chromium from calling home on a machine whose network is closed."""
 
@@ -57,8 +64,11 @@ def hostile_yaml(cards_copy):
     text = yaml.read_text(encoding="utf-8")
     text = text.replace("name: AGI-Next 2026", f"name: 'AGI-Next {HOSTILE}'", 1)
     text = text.replace("en: Divergence", f"en: '{HOSTILE}'", 1)
-    text = text.replace('"Who argued that most To C users, most of the time, do not need very strong intelligence?"',
-                        f"'Who said {HOSTILE}?'", 1)
+    text = text.replace(
+        '"Who argued that most To C users, most of the time, do not need very strong intelligence?"',
+        f"'Who said {HOSTILE}?'",
+        1,
+    )
     yaml.write_text(text, encoding="utf-8")
     return yaml
 
@@ -68,8 +78,13 @@ def test_page_has_every_card_once_with_anki_wrapping(cards_copy):
     rendered = [c for n in notes for c in cards(n)]
     assert page.count('<article class="pv-card"') == len(rendered)
     assert f'<span id="pv-total">{len(rendered)}</span> cards from {len(notes)} notes' in page
-    media = {f'src="{media_name(p)}"': "src=\"data:image/svg+xml;base64,"
-             + base64.b64encode(Path(p).read_bytes()).decode() + '"' for n in notes for p in n.media}
+    media = {
+        f'src="{media_name(p)}"': 'src="data:image/svg+xml;base64,'
+        + base64.b64encode(Path(p).read_bytes()).decode()
+        + '"'
+        for n in notes
+        for p in n.media
+    }
     assert media  # the shipped deck has a diagram (judgment 34)
     for card in rendered:
         back = card.back
@@ -98,9 +113,14 @@ def test_source_markup_is_text_on_the_page(hostile_yaml):
 def test_images_are_embedded_as_data_uris(cards_copy):
     yaml = cards_copy / "agi-next-2026.yaml"
     (cards_copy / "fig.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>')
-    yaml.write_text(yaml.read_text(encoding="utf-8").replace(
-        "      - q: \"Who argued that most To C users", "      - image: fig.svg\n        q: \"Who argued that most "
-        "To C users", 1), encoding="utf-8")
+    yaml.write_text(
+        yaml.read_text(encoding="utf-8").replace(
+            '      - q: "Who argued that most To C users',
+            '      - image: fig.svg\n        q: "Who argued that most To C users',
+            1,
+        ),
+        encoding="utf-8",
+    )
     page, notes = page_for(yaml)
     (with_image,) = [n for n in notes if any(p.endswith("fig.svg") for p in n.media)]
     assert 'src="data:image/svg+xml;base64,' in page
@@ -123,12 +143,15 @@ def test_preview_command_writes_the_page_and_can_open_it(cards_copy, monkeypatch
 
 # ---- in the browser ----
 
+
 @pytest.fixture(scope="module")
 def chromium():
     path = find_browser()
     if path is None:
-        reason = f"no Chromium-family browser on PATH (looked for {', '.join(BROWSER_NAMES)}); " \
-                 "install the Debian package chromium"
+        reason = (
+            f"no Chromium-family browser on PATH (looked for {', '.join(BROWSER_NAMES)}); "
+            "install the Debian package chromium"
+        )
         if os.environ.get("DECKGEN_REQUIRE_BROWSER"):
             pytest.fail(reason + " (DECKGEN_REQUIRE_BROWSER is set)")
         pytest.skip(reason)
@@ -149,8 +172,9 @@ class Loaded:
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(f"console: {m.text}"))
         self.page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
         self.page.on("requestfailed", lambda r: self.errors.append(f"request failed: {r.url}"))
-        self.page.on("request", lambda r: r.url.startswith(("file:", "data:"))
-                     or self.errors.append(f"network request: {r.url}"))
+        self.page.on(
+            "request", lambda r: r.url.startswith(("file:", "data:")) or self.errors.append(f"network request: {r.url}")
+        )
         self.page.goto(path.as_uri())
 
     def visible_cards(self) -> int:

@@ -33,11 +33,22 @@ print("rich.progress imported:", "rich.progress" in sys.modules)
 
 def test_build_reports_each_step_to_its_end(cards_copy, tmp_path):
     calls = []
-    result = build(load_file(cards_copy / "agi-next-2026.yaml"), output=tmp_path / "deck.apkg",
-                   progress=lambda *call: calls.append(call))
+    result = build(
+        load_file(cards_copy / "agi-next-2026.yaml"),
+        output=tmp_path / "deck.apkg",
+        progress=lambda *call: calls.append(call),
+    )
     steps = [step for step, _ in groupby(c[0] for c in calls)]
-    assert steps == ["reading the ledger", "making notes", "checking cards", "comparing with the ledger",
-                     "preparing notes", "writing notes", "compressing", "writing the ledger"]
+    assert steps == [
+        "reading the ledger",
+        "making notes",
+        "checking cards",
+        "comparing with the ledger",
+        "preparing notes",
+        "writing notes",
+        "compressing",
+        "writing the ledger",
+    ]
     for _, group in groupby(calls, key=lambda c: c[0]):
         group = list(group)
         done = [d for _, d, _ in group]
@@ -56,8 +67,13 @@ def run_cli(tmp_path: Path, delay: str, *args: str, terminal: bool) -> tuple[str
     """Run ``deckgen ARGS`` with stderr on a pseudo-terminal (or a pipe); returns stdout, stderr, seconds."""
     master, slave = pty.openpty() if terminal else os.pipe()
     start = time.monotonic()
-    proc = subprocess.Popen([sys.executable, "-c", CLI, delay, *args], cwd=tmp_path, stdout=subprocess.PIPE,
-                            stderr=slave, stdin=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CLI, delay, *args],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=slave,
+        stdin=subprocess.DEVNULL,
+    )
     os.close(slave)
     err = b""
     while True:

@@ -138,10 +138,16 @@ def test_add_then_remove_a_judgment(project, anki):
 def test_number_theme_and_speakers_do_not_change_guids(project):
     src, _ = project
     before = {n.key: n.guid for n in generate(load_file(src))[0]}
-    edit(src, "    number: 7\n    theme: divergence\n    speakers: [tang-jie]\n",
-         "    number: 39\n    theme: global-race\n    speakers: [lin-junyang, yao-shunyu]\n")
-    edit(src, "    number: 39\n    theme: global-race\n    speakers: []\n",
-         "    number: 7\n    theme: agent\n    speakers: []\n")
+    edit(
+        src,
+        "    number: 7\n    theme: divergence\n    speakers: [tang-jie]\n",
+        "    number: 39\n    theme: global-race\n    speakers: [lin-junyang, yao-shunyu]\n",
+    )
+    edit(
+        src,
+        "    number: 39\n    theme: global-race\n    speakers: []\n",
+        "    number: 7\n    theme: agent\n    speakers: []\n",
+    )
     after = {n.key: n.guid for n in generate(load_file(src))[0]}
     assert after == before
 
@@ -203,13 +209,19 @@ def test_fields_that_differ_from_the_ledger_under_the_same_id_warn_and_count_as_
 
 
 JUDGMENT_7_CARDS = [
-    ('      - q: "Who explained 智谱\'s strategic bet as a judgment about the timing of model competition?"\n'
-     "        a: 唐杰\n"),
+    (
+        '      - q: "Who explained 智谱\'s strategic bet as a judgment about the timing of model competition?"\n'
+        "        a: 唐杰\n"
+    ),
     '      - q: "What did 智谱 (Zhipu) decide to bet on after internal discussion?"\n        a: Coding\n',
-    ('      - q: "After which model\'s arrival did 智谱 judge one major battle essentially over?"\n'
-     "        a: DeepSeek\n"),
-    ('      - q: "Which battle did 唐杰\'s team consider basically over once DeepSeek appeared?"\n'
-     '        a: "Chatbots replacing search"\n'),
+    (
+        '      - q: "After which model\'s arrival did 智谱 judge one major battle essentially over?"\n'
+        "        a: DeepSeek\n"
+    ),
+    (
+        '      - q: "Which battle did 唐杰\'s team consider basically over once DeepSeek appeared?"\n'
+        '        a: "Chatbots replacing search"\n'
+    ),
 ]
 
 
@@ -221,8 +233,10 @@ def test_pinning_default_keys_keeps_notes_when_cards_are_reordered(project, anki
     text = src.read_text(encoding="utf-8")
     block = "".join(JUDGMENT_7_CARDS)
     assert text.count(block) == 1
-    pinned = [f"      - id: zhipu-bets-on-coding/qa/{i}\n" + card.replace("      - q:", "        q:")
-              for i, card in enumerate(JUDGMENT_7_CARDS, 1)]
+    pinned = [
+        f"      - id: zhipu-bets-on-coding/qa/{i}\n" + card.replace("      - q:", "        q:")
+        for i, card in enumerate(JUDGMENT_7_CARDS, 1)
+    ]
     src.write_text(text.replace(block, "".join(pinned)), encoding="utf-8")
     same = run("v2.apkg")
     assert same.plan.added == [] and same.plan.changed == [] and same.plan.unchanged == len(first.notes)

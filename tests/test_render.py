@@ -66,15 +66,35 @@ def fields_of(note_type, **values):
 
 
 EDGE_CASES = [
-    pytest.param(CLOZE, fields_of(CLOZE, Text="模型即 {{c1::Agent &amp; co::a &lt;hint&gt;}}，Agent 即 {{c2::产品}}。",
-                                  Key="k"), id="hint-and-entities"),
-    pytest.param(CLOZE, fields_of(CLOZE, Text="{{c1::a}} and {{c3::b::x::y}} and {{c1::again}}", Extra="more",
-                                  Key="k"), id="gap-repeat-double-colon-hint"),
-    pytest.param(CLOZE, fields_of(CLOZE, Text="x {{c2::y}}", Extra=" <br> ", Image="<div></div><br/>", Key="k"),
-                 id="empty-looking-extra-and-image"),
-    pytest.param(QA, fields_of(QA, Question="vector&lt;int&gt; and a&lt;b?", Answer="<ol><li>1</li></ol>",
-                               Image='<img src="fig-0123.svg">', ClaimZh="中", ClaimEn="en", About="判断 1",
-                               Key="k"), id="qa-with-image"),
+    pytest.param(
+        CLOZE,
+        fields_of(CLOZE, Text="模型即 {{c1::Agent &amp; co::a &lt;hint&gt;}}，Agent 即 {{c2::产品}}。", Key="k"),
+        id="hint-and-entities",
+    ),
+    pytest.param(
+        CLOZE,
+        fields_of(CLOZE, Text="{{c1::a}} and {{c3::b::x::y}} and {{c1::again}}", Extra="more", Key="k"),
+        id="gap-repeat-double-colon-hint",
+    ),
+    pytest.param(
+        CLOZE,
+        fields_of(CLOZE, Text="x {{c2::y}}", Extra=" <br> ", Image="<div></div><br/>", Key="k"),
+        id="empty-looking-extra-and-image",
+    ),
+    pytest.param(
+        QA,
+        fields_of(
+            QA,
+            Question="vector&lt;int&gt; and a&lt;b?",
+            Answer="<ol><li>1</li></ol>",
+            Image='<img src="fig-0123.svg">',
+            ClaimZh="中",
+            ClaimEn="en",
+            About="判断 1",
+            Key="k",
+        ),
+        id="qa-with-image",
+    ),
     pytest.param(QA, fields_of(QA, Question="q", Answer="a", Image="   ", Key="k"), id="qa-blank-image"),
 ]
 
@@ -86,12 +106,15 @@ def test_edge_cases_render_as_in_anki(imported, note_type, fields):
 
 
 plain = st.text(st.sampled_from("ab 中文:&;<>/."), max_size=6).map(
-    lambda s: s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
-deletion = st.builds(lambda n, text, hint: f"{{{{c{n}::{text}{'::' + hint if hint is not None else ''}}}}}",
-                     st.integers(1, 4), plain.filter(lambda s: s.strip(": ") and not s.endswith(":")),
-                     st.none() | plain)
-cloze_text = st.lists(st.one_of(plain, deletion), min_size=1, max_size=6).map("".join).filter(
-    lambda t: "{{c" in t)
+    lambda s: s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+)
+deletion = st.builds(
+    lambda n, text, hint: f"{{{{c{n}::{text}{'::' + hint if hint is not None else ''}}}}}",
+    st.integers(1, 4),
+    plain.filter(lambda s: s.strip(": ") and not s.endswith(":")),
+    st.none() | plain,
+)
+cloze_text = st.lists(st.one_of(plain, deletion), min_size=1, max_size=6).map("".join).filter(lambda t: "{{c" in t)
 maybe_empty = st.sampled_from(["", " ", "<br>", "<div></div>", "x", "<b>y</b>"])
 
 
@@ -114,14 +137,17 @@ def test_front_side_renders_as_in_anki(imported):
     assert mismatches(add_note(anki, QA, fields), render_note(dataclasses.replace(QA, back=back), fields)) == []
 
 
-@pytest.mark.parametrize("front, message", [
-    ("{{text:Question}}", "'text' filter is not supported"),
-    ("{{^Image}}no image{{/Image}}", "not supported"),
-    ("{{Nope}}", "field 'Nope'"),
-    ("{{#Image}}open", "never closed"),
-    ("{{/Image}}", "closes no open"),
-    ("{{FrontSide}}", "only be used on the back"),
-])
+@pytest.mark.parametrize(
+    "front, message",
+    [
+        ("{{text:Question}}", "'text' filter is not supported"),
+        ("{{^Image}}no image{{/Image}}", "not supported"),
+        ("{{Nope}}", "field 'Nope'"),
+        ("{{#Image}}open", "never closed"),
+        ("{{/Image}}", "closes no open"),
+        ("{{FrontSide}}", "only be used on the back"),
+    ],
+)
 def test_unsupported_template_syntax_is_an_error(front, message):
     with pytest.raises(TemplateError, match=re.escape(message)):
         render_card(dataclasses.replace(QA, front=front), fields_of(QA, Question="q"), 0)

@@ -43,10 +43,13 @@ def test_note_types_are_deckgens_own(imported):
     assert not any(name.endswith("+") for name in names)
 
 
-@pytest.mark.parametrize("question_part, answer", [
-    ("Who proposed 智能效率 (Intelligence Efficiency)?", "唐杰"),
-    ("What are 杨强's two agent dimensions?", "目标定义"),
-])
+@pytest.mark.parametrize(
+    "question_part, answer",
+    [
+        ("Who proposed 智能效率 (Intelligence Efficiency)?", "唐杰"),
+        ("What are 杨强's two agent dimensions?", "目标定义"),
+    ],
+)
 def test_example_questions(imported, question_part, answer):
     _, _, anki, _ = imported
     matches = [n for n in anki.notes() if "Question" in n and question_part in n["Question"]]

@@ -30,50 +30,59 @@ def numbers(source, notes, **options) -> list[int]:
 
 # Expected numbers come from the article's section headings (01 分化 = 1-7, 02 新范式 = 8-24 with 自主学习 8-19
 # and 原生多模态 20-24, 03 Agent = 25-35, 04 全球 AI 竞赛 = 36-40) and from who the article names per judgment.
-@pytest.mark.parametrize("options, expected", [
-    ({}, list(range(1, 41))),
-    ({"themes": ("divergence",)}, list(range(1, 8))),
-    ({"themes": ("new-paradigm",)}, list(range(8, 25))),
-    ({"themes": ("self-learning",)}, list(range(8, 20))),
-    ({"themes": ("multimodal", "global-race")}, [20, 21, 22, 23, 24, 36, 37, 38, 39, 40]),
-    ({"themes": ("agent",)}, list(range(25, 36))),
-    ({"speakers": ("yang-qiang",)}, [34]),
-    ({"speakers": ("tang-jie",)}, [7, 8, 17]),
-    ({"speakers": ("yang-qiang", "tang-jie")}, [7, 8, 17, 34]),
-    ({"themes": ("new-paradigm",), "speakers": ("tang-jie",)}, [8, 17]),
-    ({"judgments": ("12-17,25",)}, [12, 13, 14, 15, 16, 17, 25]),
-    ({"judgments": ("1", "40")}, [1, 40]),
-    ({"judgments": ("30-40",), "themes": ("agent",)}, [30, 31, 32, 33, 34, 35]),
-    ({"tags": ("judgment::07",)}, [7]),
-    ({"tags": ("theme",)}, list(range(1, 41))),
-])
+@pytest.mark.parametrize(
+    "options, expected",
+    [
+        ({}, list(range(1, 41))),
+        ({"themes": ("divergence",)}, list(range(1, 8))),
+        ({"themes": ("new-paradigm",)}, list(range(8, 25))),
+        ({"themes": ("self-learning",)}, list(range(8, 20))),
+        ({"themes": ("multimodal", "global-race")}, [20, 21, 22, 23, 24, 36, 37, 38, 39, 40]),
+        ({"themes": ("agent",)}, list(range(25, 36))),
+        ({"speakers": ("yang-qiang",)}, [34]),
+        ({"speakers": ("tang-jie",)}, [7, 8, 17]),
+        ({"speakers": ("yang-qiang", "tang-jie")}, [7, 8, 17, 34]),
+        ({"themes": ("new-paradigm",), "speakers": ("tang-jie",)}, [8, 17]),
+        ({"judgments": ("12-17,25",)}, [12, 13, 14, 15, 16, 17, 25]),
+        ({"judgments": ("1", "40")}, [1, 40]),
+        ({"judgments": ("30-40",), "themes": ("agent",)}, [30, 31, 32, 33, 34, 35]),
+        ({"tags": ("judgment::07",)}, [7]),
+        ({"tags": ("theme",)}, list(range(1, 41))),
+    ],
+)
 def test_selection_table(deck, options, expected):
     assert numbers(*deck, **options) == expected
 
 
-@pytest.mark.parametrize("options, message", [
-    ({"themes": ("agnet",)}, "unknown theme 'agnet' (did you mean 'agent'?)"),
-    ({"speakers": ("lin-junyan",)}, "unknown speaker 'lin-junyan' (did you mean 'lin-junyang'?)"),
-    ({"tags": ("no-such-tag",)}, "no note has tag 'no-such-tag'"),
-    ({"judgments": ("41",)}, "no judgment numbered 41"),
-    ({"judgments": ("9-x",)}, "'9-x' is not a number or a range"),
-    ({"judgments": ("17-12",)}, "runs backwards"),
-    ({"judgments": ("٣",)}, "judgment '٣' is not a number"),  # an Arabic-Indic 3: int() would read it
-    ({"judgments": ("1-" + "1" * 5000,)}, "judgment '1-1111111111111111111111111111111111111…' is too large"),
-    ({"judgments": ("1-99999999999",)}, "too large; judgment numbers have at most 9 digits"),
-    ({"themes": ("agent",), "speakers": ("yang-zhilin",)}, "matches no note"),
-])
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ({"themes": ("agnet",)}, "unknown theme 'agnet' (did you mean 'agent'?)"),
+        ({"speakers": ("lin-junyan",)}, "unknown speaker 'lin-junyan' (did you mean 'lin-junyang'?)"),
+        ({"tags": ("no-such-tag",)}, "no note has tag 'no-such-tag'"),
+        ({"judgments": ("41",)}, "no judgment numbered 41"),
+        ({"judgments": ("9-x",)}, "'9-x' is not a number or a range"),
+        ({"judgments": ("17-12",)}, "runs backwards"),
+        ({"judgments": ("٣",)}, "judgment '٣' is not a number"),  # an Arabic-Indic 3: int() would read it
+        ({"judgments": ("1-" + "1" * 5000,)}, "judgment '1-1111111111111111111111111111111111111…' is too large"),
+        ({"judgments": ("1-99999999999",)}, "too large; judgment numbers have at most 9 digits"),
+        ({"themes": ("agent",), "speakers": ("yang-zhilin",)}, "matches no note"),
+    ],
+)
 def test_bad_selections(deck, options, message):
     with pytest.raises(SelectionError) as err:
         select(*deck, Selection(**options))
     assert message in str(err.value)
 
 
-@pytest.mark.parametrize("judgments, message", [
-    (("1-999999999",), "no judgment numbered 41-999999999; this source has 1-40"),
-    (("30-2000000",), "no judgment numbered 41-2000000; this source has 1-40"),
-    (("0,41,43,45,47,49,51-60",), "no judgment numbered 0, 41, 43, 45, 47 and 2 more; this source has 1-40"),
-])
+@pytest.mark.parametrize(
+    "judgments, message",
+    [
+        (("1-999999999",), "no judgment numbered 41-999999999; this source has 1-40"),
+        (("30-2000000",), "no judgment numbered 41-2000000; this source has 1-40"),
+        (("0,41,43,45,47,49,51-60",), "no judgment numbered 0, 41, 43, 45, 47 and 2 more; this source has 1-40"),
+    ],
+)
 def test_missing_judgments_are_summarised_as_ranges(deck, judgments, message):
     with pytest.raises(SelectionError) as err:
         select(*deck, Selection(judgments=judgments))
@@ -92,11 +101,17 @@ def test_a_tag_in_a_deck_label_makes_no_subdeck(deck):
     assert "::" not in build(source, selection=selection, dry_run=True).deck_name
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("AGI-Next 2026 :: Agent", "AGI-Next 2026::Agent"),
-    ("  A  B ::C", "A B::C"),
-    ("A::::B", None), ("A::", None), ("::A", None), ("", None),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("AGI-Next 2026 :: Agent", "AGI-Next 2026::Agent"),
+        ("  A  B ::C", "A B::C"),
+        ("A::::B", None),
+        ("A::", None),
+        ("::A", None),
+        ("", None),
+    ],
+)
 def test_deck_names(name, expected):
     if expected is None:
         with pytest.raises(ValueError):
@@ -138,8 +153,11 @@ def test_subdecks(cards_copy, tmp_path, anki):
     result = build(source, subdecks=True, output=tmp_path / "sub.apkg")
     anki.import_apkg(result.output)
     names = {d.name for d in anki.col.decks.all_names_and_ids()}
-    assert {"AGI-Next 2026::分化 Divergence", "AGI-Next 2026::新范式 New paradigm::自主学习 Self-learning",
-            "AGI-Next 2026::Agent"} <= names
+    assert {
+        "AGI-Next 2026::分化 Divergence",
+        "AGI-Next 2026::新范式 New paradigm::自主学习 Self-learning",
+        "AGI-Next 2026::Agent",
+    } <= names
     (nid,) = anki.col.find_notes('"Key:zhipu-bets-on-coding/qa/1"')
     card = anki.col.get_note(nid).cards()[0]
     assert anki.col.decks.name(card.did) == "AGI-Next 2026::分化 Divergence"
@@ -166,11 +184,14 @@ def test_build_all(cards_copy, monkeypatch):
     assert "AGI-Next 2026 · 林俊旸 Lin Junyang" in result.output
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--theme", "agnet"], "did you mean 'agent'?"),
-    (["--theme", "agent", "--speaker", "yang-zhilin"], "matches no note"),
-    (["--deck", "agnet"], "no deck 'agnet'"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--theme", "agnet"], "did you mean 'agent'?"),
+        (["--theme", "agent", "--speaker", "yang-zhilin"], "matches no note"),
+        (["--deck", "agnet"], "no deck 'agnet'"),
+    ],
+)
 def test_cli_selection_errors_exit_1(cards_copy, monkeypatch, args, message):
     monkeypatch.chdir(cards_copy.parent)
     result = CliRunner().invoke(main, ["build", *args])
@@ -197,8 +218,9 @@ def test_every_named_deck_selection_is_checked_and_nothing_is_written(tmp_path, 
     from conftest import ROOT
 
     src = tmp_path / "minimal.yaml"
-    src.write_text((ROOT / "tests" / "data" / "good" / "minimal.yaml").read_text(encoding="utf-8") + NAMED_DECKS,
-                   encoding="utf-8")
+    src.write_text(
+        (ROOT / "tests" / "data" / "good" / "minimal.yaml").read_text(encoding="utf-8") + NAMED_DECKS, encoding="utf-8"
+    )
     monkeypatch.chdir(tmp_path)
     for args in (["check", str(src)], ["build", "--all", str(src)], ["build", str(src)]):
         result = CliRunner().invoke(main, args)
@@ -207,5 +229,6 @@ def test_every_named_deck_selection_is_checked_and_nothing_is_written(tmp_path, 
             f"{src}:51:13: decks[1].select: deck 'typo': no note has tag 'topic::agent' (did you mean "
             "'topic::agents'?)",
             f"{src}:54:13: decks[2].select: deck 'later': no judgment numbered 3-9; this source has 1-2",
-            "deckgen: 2 error(s) in the sources; nothing was written"]
+            "deckgen: 2 error(s) in the sources; nothing was written",
+        ]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["minimal.yaml"]
