@@ -1,46 +1,86 @@
-"""Errors and located problems.
+"""Errors and located problems: the base of every other module.
 
-The library never prints: every problem it finds is a :class:`Problem` value with a location, and the
-functions that can fail raise a :class:`DeckgenError` subclass carrying all of them at once. The CLI turns
-them into ``file:line:col: path: message`` lines and an exit code.
+The library never prints: every problem it finds is a :class:`Problem` value with a location and a
+:class:`Severity`, and the functions that can fail raise a :class:`DeckgenError` subclass carrying all of
+them at once. The CLI turns them into ``file:line:col: key.path: message`` lines and an exit code.
+
+Imports only the standard library (``difflib`` lazily, in :func:`suggest`).
 """
 
 from __future__ import annotations
 
+import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
+from os import PathLike
+
+
+class Severity(str, enum.Enum):
+    """How bad a problem is: an ``ERROR`` stops the build, a ``WARNING`` does not. Compares equal to its
+    value (``Severity.WARNING == "warning"``)."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Loc:
+    """Where a value was written: the file as the user named it, 1-based line and column, and its key path
+    inside the document (``judgments[3].cards[0]``)."""
+
+    file: str
+    line: int
+    col: int
+    key_path: str
 
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One thing wrong (or worth a warning) in a source, with where it is.
+    """One thing wrong (or worth a warning) in a source or an output, with where it is.
 
     Sorted by file, then line, then column, so a list of problems reads top to bottom.
     """
 
     file: str
-    """Path of the source file as given by the user (or the output path for write problems)."""
+    """Path of the source file as given by the user (or of the output, ledger or record concerned)."""
     line: int
     """1-based line number; 0 when the problem concerns the whole file."""
     col: int
     """1-based column; 0 when unknown."""
-    path: str
+    key_path: str
     """Dotted path to the value inside the document, e.g. ``judgments[3].speakers[0]``; may be empty."""
     message: str
     """What is wrong and, where possible, how to fix it."""
-    severity: str = "error"
-    """``"error"`` (the build cannot go on) or ``"warning"`` (it can)."""
+    severity: Severity = Severity.ERROR
     code: str = ""
     """For a card-quality warning, the lint rule that found it (``"answer-too-long"``, see
     :mod:`deckgen.lint`); empty otherwise."""
+
+    @classmethod
+    def at(cls, loc: Loc, message: str, severity: Severity = Severity.ERROR, code: str = "") -> Problem:
+        """A problem at ``loc`` (file, line, column and key path)."""
+        return cls(loc.file, loc.line, loc.col, loc.key_path, message, severity, code)
+
+    @classmethod
+    def in_file(cls, file: str | PathLike[str], message: str, severity: Severity = Severity.ERROR) -> Problem:
+        """A problem about the whole file ``file`` (a path; line 0)."""
+        return cls(str(file), 0, 0, "", message, severity)
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == Severity.ERROR
 
     def __str__(self) -> str:
         where = self.file
         if self.line:
             where += f":{self.line}:{self.col}" if self.col else f":{self.line}"
-        prefix = "warning: " if self.severity == "warning" else ""
-        path = f"{self.path}: " if self.path else ""
+        prefix = "warning: " if self.severity == Severity.WARNING else ""
+        key_path = f"{self.key_path}: " if self.key_path else ""
         code = f" [{self.code}]" if self.code else ""
-        return f"{where}: {prefix}{path}{self.message}{code}"
+        return f"{where}: {prefix}{key_path}{self.message}{code}"
 
 
 class DeckgenError(Exception):
@@ -48,9 +88,9 @@ class DeckgenError(Exception):
 
 
 class SourceError(DeckgenError):
-    """The sources have one or more errors; ``problems`` lists all of them, sorted."""
+    """The sources have one or more errors; ``problems`` lists all of them (warnings too), sorted."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: Iterable[Problem]):
         self.problems = sorted(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
@@ -60,10 +100,23 @@ class SelectionError(DeckgenError):
 
 
 class OutputError(DeckgenError):
-    """The package or the ledger could not be written; earlier outputs are left untouched."""
+    """The package, the ledger or another output could not be written; earlier outputs are left untouched."""
+
+
+class UsageError(DeckgenError):
+    """Options that cannot be used together (``--deck`` with ``--theme``, ``-o`` for several decks); the CLI
+    reports it as a usage error (exit status 2)."""
 
 
 def clip(value: str, limit: int = 40) -> str:
     """``value`` on one line and at most ``limit`` characters, for quoting source text in a message."""
     one_line = value.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t")
     return one_line if len(one_line) <= limit else one_line[: limit - 1] + "…"
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for the closest of ``choices`` (difflib, ratio at least 0.6), or ``""``."""
+    import difflib
+
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""

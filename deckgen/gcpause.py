@@ -2,26 +2,33 @@
 
 Loading a source, generating its notes and packaging them allocate millions of objects (YAML nodes and
 their marks, notes, genanki notes) that all stay alive until the step ends. The cyclic collector keeps
-re-scanning them as they accumulate, and on a 60,000-note source those scans took longer than the work
-itself, growing faster than the number of notes (measured in ``benchmarks/bench_build.py``). None of these
-structures contains reference cycles, so reference counting frees them either way; pausing the collector
-only skips the useless scans. Anything cyclic made meanwhile is collected once the collector is back on.
+re-scanning them as they accumulate, at a cost that grows faster than the number of notes
+(``benchmarks/README.md`` has the measurements). None of these structures contains reference cycles, so
+reference counting frees them either way; pausing the collector only skips the useless scans. Anything
+cyclic made meanwhile is collected once the collector is back on.
+
+Imports only the standard library.
 """
 
 from __future__ import annotations
 
 import functools
 import gc
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
-def paused_gc(func):
+def paused_gc(func: Callable[P, R]) -> Callable[P, R]:
     """Decorate ``func`` so that it runs with the cyclic collector off, restoring it afterwards.
 
     Nested calls are fine: only the outermost call that found the collector on turns it back on.
     """
 
     @functools.wraps(func)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         if not gc.isenabled():
             return func(*args, **kwargs)
         gc.disable()

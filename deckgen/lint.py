@@ -27,9 +27,10 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 
-from .errors import Problem, clip
-from .generate import CLOZE_RE, Note, cloze_gaps, cloze_numbers
-from .model import CardSpec, Judgment, Loc, Person, Source
+from .cloze import cloze_deletions, cloze_front, cloze_gaps, cloze_numbers
+from .errors import Loc, Problem, Severity, clip
+from .generate import Note
+from .model import CardSpec, ClozeCard, Judgment, ListCard, Person, QACard, Source
 
 MAX_ANSWER_WORDS = 8
 """Longest answer, in English words, that still reads as one fact. On the shipped deck before this lint,
@@ -55,7 +56,7 @@ three tokens, one substituted word would already be a third of the question."""
 
 _MASK = 2**64 - 1
 _QUOTED = 80
-"""Characters of source text a warning quotes at most (see :func:`deckgen.load.clip`)."""
+"""Characters of source text a warning quotes at most (see :func:`deckgen.errors.clip`)."""
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
 _TOKEN = re.compile(rf"[{_HAN}]|[^\W_{_HAN}]+(?:['’.\-][^\W_{_HAN}]+)*")
@@ -151,29 +152,13 @@ def giveaway(question: str, answer: str) -> str | None:
     return None
 
 
-def cloze_deletions(text: str) -> list[tuple[int, str]]:
-    """``(number, answer text)`` of each deletion in a cloze text, hints dropped (``{{c1::Agent::who}}`` →
-    ``(1, "Agent")``)."""
-    return [(int(m.group(1)), m.group(2).split("::")[0]) for m in CLOZE_RE.finditer(text)]
-
-
-def cloze_front(text: str, number: int) -> str:
-    """What card ``c<number>`` shows before the answer: its deletions as ``[...]``, every other deletion
-    revealed (as Anki renders a cloze card)."""
-
-    def show(m: re.Match) -> str:
-        return "[...]" if int(m.group(1)) == number else m.group(2).split("::")[0]
-
-    return CLOZE_RE.sub(show, text)
-
-
 def answer_parts(note: Note) -> list[str]:
     """The separate things a learner must recall for ``note``: a list's items, a cloze's deletions, else
     the answer."""
-    if note.spec.kind == "list":
-        return list(note.spec.data["items"])
-    if note.kind == "cloze":
-        return [answer for _, answer in cloze_deletions(note.spec.data["cloze"])]
+    if isinstance(note.spec, ListCard):
+        return list(note.spec.items)
+    if isinstance(note.spec, ClozeCard):
+        return [answer for _, answer in cloze_deletions(note.spec.cloze)]
     return [note.answer]
 
 
@@ -181,8 +166,10 @@ def answer_parts(note: Note) -> list[str]:
 
 
 def _warn(loc: Loc | None, file: str, code: str, subject: str, what: str, hint: str) -> Problem:
-    line, col, path = (loc.line, loc.col, loc.path) if loc else (0, 0, "")
-    return Problem(loc.file if loc else file, line, col, path, f"{subject}: {what}; {hint}", "warning", code)
+    message = f"{subject}: {what}; {hint}"
+    if loc is None:
+        return Problem(file, 0, 0, "", message, Severity.WARNING, code)
+    return Problem.at(loc, message, Severity.WARNING, code)
 
 
 def _note_warn(note: Note, code: str, what: str, hint: str) -> Problem:
@@ -228,9 +215,9 @@ def list_too_long(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
     review cannot tell which item was forgotten; rule 5 recommends cloze deletion instead.
     """
     for spec, made in _spec_notes(notes).values():
-        if spec.kind == "list":
-            count = len(spec.data["items"])
-        elif spec.kind == "qa":
+        if isinstance(spec, ListCard):
+            count = len(spec.items)
+        elif isinstance(spec, QACard):
             count = len([p for p in _LIST_SEPARATORS.split(made[0].answer) if p])
         else:
             continue
@@ -252,8 +239,8 @@ def answer_in_question(source: Source, notes: Sequence[Note]) -> Iterator[Proble
     contain the answer: a card answered by reading its question trains nothing.
     """
     for note in notes:
-        if note.kind == "cloze":
-            text = note.spec.data["cloze"]
+        if isinstance(note.spec, ClozeCard):
+            text = note.spec.cloze
             for number in sorted(set(cloze_numbers(text))):
                 front = cloze_front(text, number)
                 for n, answer in cloze_deletions(text):
@@ -291,11 +278,10 @@ def duplicate_questions(source: Source, notes: Sequence[Note]) -> Iterator[Probl
     Runs in time linear in the number of notes times question length: each question is filed under its
     normalised text and under its word set with each one word left out (the "symmetric deletion"
     neighbourhood), and two questions are near-duplicates exactly when they share one of those keys; no
-    pair of questions is ever compared unless they do. A word set is filed by its hash only (holding every
-    set took 500 MB at 60,000 notes), and the hash of a set is the sum of its words' hashes, so the hash of
-    each set with one word left out costs one subtraction rather than a copy of the set (copies made a
-    20,000-word question take 72 s and 20 GB); a note found under a hash is checked against the note filing
-    it (:func:`_near`), so a hash collision never makes a report.
+    pair of questions is ever compared unless they do. A word set is filed by its hash only, and the hash of
+    a set is the sum of its words' hashes, so the hash of each set with one word left out costs one
+    subtraction rather than a copy of the set (memory stays linear in question length); a note found under a
+    hash is checked against the note filing it (:func:`_near`), so a hash collision never makes a report.
     """
     exact: dict[str, Note] = {}
     near: dict[int, Note | list[Note]] = {}  # hash of a key → the first note filed under it (a list on collision)
@@ -370,7 +356,7 @@ def not_a_question(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
     hole, the Anki manual's cloze deletion is the form for it.
     """
     for note in notes:
-        if note.kind == "qa" and "?" not in normalize(note.question):
+        if not note.note_type.is_cloze and "?" not in normalize(note.question):
             yield _note_warn(
                 note,
                 "not-a-question",
@@ -409,8 +395,7 @@ def person_never_asked(source: Source, notes: Sequence[Note]) -> Iterator[Proble
     project's content rule that every name in a judgment is asked by some card.
 
     Runs in time linear in the notes and people: every name is filed under its tokens, and each note's
-    answers and question are scanned once for any filed name (comparing every person with every note took
-    minutes on a source of thousands of people).
+    answers and question are scanned once for any filed name, never compared with every person.
     """
     names: dict[tuple[str, ...], set[str]] = {}  # tokens of a name or romanisation → ids of people so called
     for person in source.people:
@@ -467,8 +452,8 @@ def figure_never_asked(source: Source, notes: Sequence[Note]) -> Iterator[Proble
     texts: dict[str, list[str]] = {}
     for note in notes:
         texts.setdefault(note.judgment.id, []).extend([note.question, *answer_parts(note)])
-        if note.kind == "cloze":
-            texts[note.judgment.id].append(note.spec.data["extra"])
+        if isinstance(note.spec, ClozeCard):
+            texts[note.judgment.id].append(note.spec.extra)
     for j in source.judgments:
         cards = normalize(" ".join(texts.get(j.id, [])))
         if j.id not in texts:
@@ -501,9 +486,9 @@ def cloze_numbering(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
     (A cloze without deletions, or with ``c0``, makes no card at all and is an error in generation.)
     """
     for note in notes:
-        if note.kind != "cloze":
+        if not isinstance(note.spec, ClozeCard):
             continue
-        gaps = cloze_gaps(cloze_numbers(note.spec.data["cloze"]))
+        gaps = cloze_gaps(cloze_numbers(note.spec.cloze))
         if gaps:
             yield _note_warn(
                 note,

@@ -1,29 +1,38 @@
-"""Listing notes before an import: records for scripts, CSV, a TSV that Anki's text importer reads, tables.
+"""Listing notes before an import: records for scripts, CSV, a TSV that Anki's text importer reads, and what
+a person can select (themes, people, named decks) with their counts.
 
-:func:`gather` picks the notes of each source with a selection; the other functions take its result,
-``groups`` (one :class:`Selected` per source), and return text or a rich renderable. Nothing prints.
+:func:`list_notes` is what ``deckgen list`` runs for notes, :func:`list_inventory` what it runs for
+``themes``/``people``/``decks``; each returns a value whose ``text(fmt)`` is the listing in a format.
+:func:`gather` picks the notes of each source with a selection (the preview uses it too). Nothing prints;
+the terminal tables are drawn by the CLI (:mod:`deckgen.cli.report`).
 
 The TSV follows Anki's text-import file headers (manual "Importing › Text files › File headers"; parsed in
 rslib ``import_export/text/csv/metadata.rs``): ``#separator:tab``, ``#html:true``, and columns for the note
 type, deck, GUID and tags, so one file carries both of deckgen's note types and Anki matches each row to an
 existing note by GUID like an ``.apkg`` import does. The note types themselves are not in a text file: a
 collection needs deckgen's note types (from any earlier ``.apkg`` import) before it can import the TSV.
+
+``csv`` and ``io`` are imported when a listing is written, so that importing this module stays cheap.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import NamedTuple
 
-from .build import card_count, deck_name_for
-from .errors import Problem
-from .generate import Note, generate
-from .model import Source
+from .build import deck_name_for
+from .errors import Problem, SelectionError
+from .generate import Note, card_count, generate
+from .load import load_sources
+from .model import Selection, Source
 from .notetypes import CLOZE, QA
-from .select import Selection, inventory, select
+from .select import select
+
+INVENTORIES = ("themes", "people", "decks")
+"""What :func:`list_inventory` lists."""
 
 
 class Selected(NamedTuple):
@@ -49,6 +58,29 @@ def gather(sources: Sequence[Source], selection: Selection) -> tuple[list[Select
         warnings.extend([*source.warnings, *problems])
         groups.append(Selected(source, select(source, notes, selection), deck_name_for(source, selection)))
     return groups, sorted(warnings)
+
+
+@dataclass(frozen=True)
+class NoteListing:
+    """The notes ``deckgen list`` shows: one :class:`Selected` per source, and the warnings found."""
+
+    groups: list[Selected]
+    warnings: list[Problem]
+
+    def text(self, fmt: str) -> str:
+        """The listing as ``json`` (:func:`to_json`), ``csv`` (:func:`to_csv`), ``tsv`` (:func:`anki_tsv`) or
+        ``plain`` lines (:func:`plain_lines`). Raises ValueError for another format."""
+        formats = {"json": to_json, "csv": to_csv, "tsv": anki_tsv, "plain": plain_lines}
+        if fmt not in formats:
+            raise ValueError(f"cannot list notes as '{fmt}'; choose one of {', '.join(formats)}")
+        return formats[fmt](self.groups)
+
+
+def list_notes(paths: Sequence[str | Path], selection: Selection | None = None) -> NoteListing:
+    """Load the sources under ``paths`` and select their notes as ``deckgen build`` would (see
+    :func:`gather`, which says what is raised)."""
+    groups, warnings = gather(load_sources(list(paths)), selection or Selection())
+    return NoteListing(groups, warnings)
 
 
 RECORD_FIELDS = (
@@ -96,7 +128,7 @@ def records(groups: Groups) -> list[dict]:
             "deck": source.deck_id,
             "key": note.key,
             "guid": note.guid,
-            "kind": note.spec.kind,
+            "kind": note.spec.KIND,
             "note_type": note.note_type.name,
             "judgment": note.judgment.number,
             "theme": note.judgment.theme,
@@ -118,6 +150,9 @@ def to_json(groups: Groups) -> str:
 
 def to_csv(groups: Groups) -> str:
     """:func:`records` as CSV with a header row; list values (speakers, tags) are joined with spaces."""
+    import csv
+    import io
+
     out = io.StringIO()
     writer = csv.DictWriter(out, RECORD_FIELDS, lineterminator="\n")
     writer.writeheader()
@@ -130,6 +165,9 @@ def anki_tsv(groups: Groups) -> str:
     """A text file for Anki's *File → Import*: headers :data:`TSV_HEADERS` and ``#columns``, then one row
     per note: note type name, deck name, GUID, the note's seven fields as HTML, and its tags separated by
     spaces."""
+    import csv
+    import io
+
     out = io.StringIO()
     for line in TSV_HEADERS:
         out.write(line + "\n")
@@ -159,45 +197,87 @@ def plain_lines(groups: Groups) -> str:
     )
 
 
-def rich_table(group: Selected):
-    """A rich renderable of one source's notes for a terminal: a title line, then a table per theme (the same
-    column widths in each), one row per note."""
-    from rich.console import Group
-    from rich.table import Table
-    from rich.text import Text
+@dataclass(frozen=True)
+class Inventory:
+    """What ``deckgen list themes|people|decks`` shows: ``what`` and one row per item of every source, each
+    starting with the source's ``deck`` id (see :func:`inventory` for the columns)."""
 
-    source, notes, deck = group
-    cards = sum(card_count(n) for n in notes)
-    parts = [Text(f"{deck} — {len(notes)} notes, {cards} cards", style="bold")]
-    themes: dict[str, list[Note]] = {}
-    for note in notes:
-        themes.setdefault(note.judgment.theme, []).append(note)
-    for theme, theme_notes in themes.items():
-        table = Table(title=Text(source.theme_path(theme)), title_justify="left", title_style="bold", expand=True)
-        table.add_column("#", justify="right", width=2)
-        table.add_column("Kind", width=7)
-        table.add_column("Question", ratio=5, overflow="fold")
-        table.add_column("Answer", style="cyan", ratio=3, overflow="fold")
-        table.add_column("Key", style="dim", ratio=2, overflow="fold")
-        for note in theme_notes:
-            # Text objects, not strings: rich would read "[...]" or "[bold]" in a source as markup.
-            table.add_row(
-                str(note.judgment.number), note.spec.kind, Text(note.question), Text(note.answer), Text(note.key)
-            )
-        parts.append(table)
-    return Group(*parts)
+    what: str
+    rows: list[dict[str, object]]
+
+    def text(self, fmt: str) -> str:
+        """The rows as ``json``, ``csv``, ``tsv`` or ``plain`` aligned columns (see :func:`rows_as`)."""
+        return rows_as(self.rows, fmt)
 
 
-def inventory_rows(sources: Sequence[Source], what: str) -> list[dict]:
-    """:func:`deckgen.select.inventory` rows for every source, each with a leading ``deck`` (source deck id)."""
+def list_inventory(paths: Sequence[str | Path], what: str) -> Inventory:
+    """Load the sources under ``paths`` and list their ``what`` (one of :data:`INVENTORIES`) with counts.
+    Raises :class:`deckgen.errors.SourceError` for broken sources and ValueError for another ``what``."""
     rows = []
-    for source in sources:
+    for source in load_sources(list(paths)):
         notes, _ = generate(source)
         rows.extend({"deck": source.deck_id, **row} for row in inventory(source, notes, what))
-    return rows
+    return Inventory(what, rows)
 
 
-def rows_as(rows: list[dict], fmt: str) -> str:
+def inventory(source: Source, notes: Sequence[Note], what: str) -> list[dict[str, object]]:
+    """Rows describing what a person can select, with how many judgments and notes each selects.
+
+    ``what`` is ``"themes"`` (id, name, parent), ``"people"`` (id, name, roman, affiliation) or ``"decks"``
+    (key, name, selection). Counts are what the matching ``--theme``/``--speaker``/``--deck`` build would
+    contain; a theme's count includes its sub-themes. Raises ValueError for another ``what``.
+    """
+
+    def count(chosen: Sequence[Note]) -> dict[str, int]:
+        return {"judgments": len({n.judgment.number for n in chosen}), "notes": len(chosen)}
+
+    def grouped(keys_of: Callable[[Note], Iterable[str | None]]) -> dict[str | None, list[Note]]:
+        """Notes by each key ``keys_of(note)`` gives: one pass, not one pass per theme or person."""
+        out: dict[str | None, list[Note]] = {}
+        for n in notes:
+            for key in set(keys_of(n)):
+                out.setdefault(key, []).append(n)
+        return out
+
+    if what == "themes":
+        parent = {t.id: t.parent for t in source.themes}
+        by_theme = grouped(lambda n: (n.judgment.theme, parent.get(n.judgment.theme)))  # a theme has its subthemes'
+        return [
+            {"id": t.id, "name": t.label, "parent": t.parent or "", **count(by_theme.get(t.id, []))}
+            for t in source.themes
+        ]
+    if what == "people":
+        by_person = grouped(lambda n: n.speakers)
+        return [
+            {
+                "id": p.id,
+                "name": p.name,
+                "roman": p.roman,
+                "affiliation": p.affiliation,
+                **count(by_person.get(p.id, [])),
+            }
+            for p in source.people
+        ]
+    if what == "decks":
+        rows: list[dict[str, object]] = []
+        for d in source.decks:
+            try:
+                chosen = select(source, notes, d.selection)
+            except SelectionError:
+                chosen = []
+            rows.append(
+                {
+                    "key": d.key,
+                    "name": d.name,
+                    "selection": "; ".join(f"{k}: {', '.join(v)}" for k, v in d.selection.options().items()),
+                    **count(chosen),
+                }
+            )
+        return rows
+    raise ValueError(f"cannot list '{what}'; choose themes, people or decks")
+
+
+def rows_as(rows: list[dict[str, object]], fmt: str) -> str:
     """Inventory rows as ``json``, ``csv`` or ``tsv`` text, or ``plain`` columns aligned by display width
     (all but JSON with a header row first)."""
     if fmt == "json":
@@ -205,6 +285,9 @@ def rows_as(rows: list[dict], fmt: str) -> str:
     if not rows:
         return ""
     if fmt in ("csv", "tsv"):
+        import csv
+        import io
+
         out = io.StringIO()
         writer = csv.DictWriter(out, list(rows[0]), lineterminator="\n", delimiter="," if fmt == "csv" else "\t")
         writer.writeheader()
@@ -218,17 +301,3 @@ def rows_as(rows: list[dict], fmt: str) -> str:
         "  ".join(v + " " * (w - cell_len(v)) for v, w in zip(line, widths, strict=True)).rstrip() + "\n"
         for line in table
     )
-
-
-def inventory_table(rows: list[dict], what: str):
-    """A rich table of inventory rows (all columns but ``deck``), titled with ``what``."""
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(title=what, title_justify="left")
-    columns = [k for k in rows[0] if k != "deck"] if rows else []
-    for column in columns:
-        table.add_column(column, justify="right" if column in ("judgments", "notes") else "left")
-    for row in rows:
-        table.add_row(*(Text(str(row[c])) for c in columns))
-    return table

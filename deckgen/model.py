@@ -1,24 +1,49 @@
-"""The source model: what a hand-edited YAML source says, after validation.
+"""The source model: what a hand-edited YAML source says, after validation, and what selects part of it.
 
 Every object is a frozen dataclass. Objects that a person may need to find again (a judgment, a card spec)
-carry a :class:`Loc` pointing into the YAML file they came from, so later stages (generation, identity
-checks, lint) can report problems at the right line.
+carry a :class:`deckgen.errors.Loc` pointing into the YAML file they came from, so later stages
+(generation, identity checks, lint) can report problems at the right line. A card spec is one class per
+kind (:class:`QACard`, :class:`ConceptCard`, :class:`ListCard`, :class:`ClozeCard`), each naming its kind in
+the class attribute ``KIND``.
+
+Imports only the standard library and the base modules (:mod:`deckgen.errors`, :mod:`deckgen.labels`).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import ClassVar
 
+from .errors import Loc, Problem, SelectionError, clip
+from .labels import ARTICLE
 
-@dataclass(frozen=True)
-class Loc:
-    """Where a value was written: file path as given, 1-based line and column, and the document path."""
+__all__ = [
+    "Bilingual",
+    "CardSpec",
+    "ClozeCard",
+    "ConceptCard",
+    "Judgment",
+    "ListCard",
+    "Loc",
+    "NamedDeck",
+    "Person",
+    "QACard",
+    "Selection",
+    "Source",
+    "Theme",
+]
 
-    file: str
-    line: int
-    col: int
-    path: str
+MAX_NUMBER_DIGITS = 9
+"""Most digits in a judgment number (in a source or a selection): far past any real source, and short
+enough that no digit string is ever converted whole (Python refuses ``int()`` on over 4,300 digits)."""
+
+SELECTION_OPTIONS = ("theme", "speaker", "tag", "judgment")
+"""The keys of a named deck's ``select:`` and the CLI's selection options (``--theme`` …), in this order."""
+
+_RANGE = re.compile(r"\s*([0-9]+)\s*(?:-\s*([0-9]+)\s*)?")
+"""A judgment number or range as typed: ASCII digits only (``int`` would also read ``٣`` as 3)."""
 
 
 @dataclass(frozen=True)
@@ -57,34 +82,88 @@ class Person:
 
 
 @dataclass(frozen=True)
-class Text2:
-    """The same statement in Chinese and English."""
+class Bilingual:
+    """The same statement in Chinese (``zh``) and English (``en``)."""
 
     zh: str
     en: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CardSpec:
-    """How (part of) a judgment becomes notes.
+    """How (part of) a judgment becomes notes; the fields every kind of card spec has.
 
-    ``kind`` is one of ``qa`` (``q``/``a``), ``concept`` (``term``/``by``/``means``), ``list``
-    (``of``/``items``) or ``cloze`` (``cloze``/``extra``); ``data`` holds that kind's validated fields as
-    strings (``items`` as a tuple of strings, ``reverse`` as a bool).
+    Subclasses add their kind's validated fields (plain text, as typed) and set ``KIND``.
     """
 
-    kind: str
-    data: dict
+    KIND: ClassVar[str]
+    """``"qa"``, ``"concept"``, ``"list"`` or ``"cloze"``: part of the default key."""
     n: int
     """1-based position among the judgment's specs of the same kind; part of the default key."""
     loc: Loc
     id: str | None = None
-    """Explicit stable key given in the source, else None (the key is then ``<judgment>/<kind>/<n>``)."""
+    """Explicit stable key given in the source, else None (the key is then :meth:`default_key`)."""
     context: str = "claim"
     """``claim`` (the judgment's claim is the card's context) or ``editors`` (the editors' note is)."""
     tags: tuple[str, ...] = ()
     image: str | None = None
     """Path of an image, relative to the source file's folder, shown on the card's back."""
+
+    def default_key(self, judgment_id: str) -> str:
+        """The key of this spec when it has no ``id``: ``<judgment-id>/<kind>/<n>``."""
+        return f"{judgment_id}/{self.KIND}/{self.n}"
+
+    def key(self, judgment_id: str) -> str:
+        """This spec's key: its ``id``, else :meth:`default_key`."""
+        return self.id or self.default_key(judgment_id)
+
+
+@dataclass(frozen=True, kw_only=True)
+class QACard(CardSpec):
+    """An explicit question and answer (``q:``/``a:``): one Q/A note."""
+
+    KIND: ClassVar[str] = "qa"
+    q: str
+    a: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConceptCard(CardSpec):
+    """A named concept (``term:``/``means:``, optional ``by:`` and ``reverse:``): a "What is …?" note, a
+    "Who proposed …?" note when ``by`` names a person, and a reversed note when ``reverse`` is true."""
+
+    KIND: ClassVar[str] = "concept"
+    term: str
+    means: str
+    by: str = ""
+    """Id of the person who proposed the term, or empty."""
+    reverse: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class ListCard(CardSpec):
+    """A list to recall (``of:``/``items:``): one Q/A note whose answer is the items in order."""
+
+    KIND: ClassVar[str] = "list"
+    of: str
+    """What the items are: ``"杨强's {n} agent dimensions"`` (``{n}`` is replaced by the count)."""
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClozeCard(CardSpec):
+    """A cloze text (``cloze:``, optional ``extra:`` shown on the back): one cloze note."""
+
+    KIND: ClassVar[str] = "cloze"
+    cloze: str
+    extra: str = ""
+
+
+CARD_SPEC_TYPES: tuple[type[CardSpec], ...] = (QACard, ConceptCard, ListCard, ClozeCard)
+"""Every kind of card spec, in the order reports list them."""
+
+CARD_KINDS = tuple(t.KIND for t in CARD_SPEC_TYPES)
+"""``("qa", "concept", "list", "cloze")``."""
 
 
 @dataclass(frozen=True)
@@ -95,11 +174,91 @@ class Judgment:
     number: int
     theme: str
     speakers: tuple[str, ...]
-    claim: Text2
+    claim: Bilingual
     cards: tuple[CardSpec, ...]
     loc: Loc
-    editors_note: Text2 | None = None
+    editors_note: Bilingual | None = None
     tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Selection:
+    """A selection as typed: theme ids, person ids, tags, and judgment ranges (``"12-17,25"``).
+
+    Values of one option are alternatives (OR), different options must all hold (AND); see
+    :mod:`deckgen.select` for what matches.
+    """
+
+    themes: tuple[str, ...] = ()
+    speakers: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    judgments: tuple[str, ...] = ()
+
+    @classmethod
+    def from_options(cls, options: dict[str, tuple[str, ...]]) -> Selection:
+        """From a mapping of :data:`SELECTION_OPTIONS` (``theme`` …) to tuples of strings (a named deck's
+        ``select:``)."""
+        return cls(*(tuple(options.get(option, ())) for option in SELECTION_OPTIONS))
+
+    def options(self) -> dict[str, tuple[str, ...]]:
+        """The inverse of :meth:`from_options`: option name → values, for the options that have values."""
+        values = (self.themes, self.speakers, self.tags, self.judgments)
+        return {option: v for option, v in zip(SELECTION_OPTIONS, values, strict=True) if v}
+
+    def __bool__(self) -> bool:
+        return bool(self.themes or self.speakers or self.tags or self.judgments)
+
+    def ranges(self) -> list[tuple[int, int]]:
+        """The judgment numbers named by ``judgments`` as sorted, merged, inclusive ranges
+        (``"12-17,25", "16-18"`` → ``[(12, 18), (25, 25)]``); a range is never expanded into its numbers.
+
+        Raises :class:`SelectionError` for text that is not a number or a range of ASCII digits, a number
+        of more than :data:`MAX_NUMBER_DIGITS` digits, or a range that runs backwards.
+        """
+        parts: list[tuple[int, int]] = []
+        for spec in self.judgments:
+            for part in spec.split(","):
+                m = _RANGE.fullmatch(part)
+                if not m:
+                    raise SelectionError(f"judgment '{clip(part.strip())}' is not a number or a range like 12-17")
+                if any(len(g.lstrip("0")) > MAX_NUMBER_DIGITS for g in m.groups() if g):
+                    raise SelectionError(
+                        f"judgment '{clip(part.strip())}' is too large; judgment numbers have at "
+                        f"most {MAX_NUMBER_DIGITS} digits"
+                    )
+                lo, hi = int(m.group(1)), int(m.group(2) or m.group(1))
+                if hi < lo:
+                    raise SelectionError(f"range '{part.strip()}' runs backwards; write {hi}-{lo}")
+                parts.append((lo, hi))
+        merged: list[tuple[int, int]] = []
+        for lo, hi in sorted(parts):
+            if merged and lo <= merged[-1][1] + 1:
+                merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
+            else:
+                merged.append((lo, hi))
+        return merged
+
+    def label(self, source: Source) -> str:
+        """Human suffix for the deck name: ``"Agent"``, ``"林俊旸 Lin Junyang"``, ``"判断 12-17,25"``, joined by
+        `` · `` (the shipped named decks use the same names, so ``--speaker x`` and ``--deck x`` agree). A tag's
+        ``::`` shows as `` › `` (``"topic › agents"``), since ``::`` in a deck name makes a subdeck in Anki."""
+        parts = []
+        if self.themes:
+            parts.append(" + ".join(source.theme(t).label for t in self.themes))
+        if self.speakers:
+            parts.append(" + ".join(f"{source.person(p).name} {source.person(p).roman}" for p in self.speakers))
+        if self.tags:
+            parts.append(" + ".join(t.replace("::", " › ") for t in self.tags))
+        if self.judgments:
+            parts.append(f"{ARTICLE.judgment} " + ",".join(self.judgments))
+        return " · ".join(parts)
+
+    def slug(self) -> str:
+        """File-name suffix: ``"agent"``, ``"lin-junyang"``, ``"j12-17-25"``, joined by ``-``."""
+        parts = [*self.themes, *self.speakers, *(re.sub(r"[^\w-]+", "-", t).strip("-").lower() for t in self.tags)]
+        if self.judgments:
+            parts.append("j" + re.sub(r"[^0-9-]+", "-", "-".join(self.judgments)).strip("-"))
+        return "-".join(parts)
 
 
 @dataclass(frozen=True)
@@ -109,8 +268,7 @@ class NamedDeck:
     key: str
     name: str
     description: str
-    selection: dict
-    """Option name → tuple of values, the same shape :func:`deckgen.select.Selection.from_options` takes."""
+    selection: Selection
     loc: Loc
     select_loc: Loc
     """Where its ``select:`` mapping is written (problems of the selection are reported there)."""
@@ -121,6 +279,7 @@ class Source:
     """One validated YAML source file: one deck's worth of judgments."""
 
     path: str
+    """The source file, as the user named it."""
     deck_id: str
     """Stable slug (``agi-next-2026``); the namespace of every GUID. Never change it."""
     name: str
@@ -133,9 +292,9 @@ class Source:
     decks: tuple[NamedDeck, ...] = ()
     markup: str = "text"
     """How text fields become HTML: ``text`` (escaped as typed) or ``markdown`` (a sanitised subset, see
-    :func:`deckgen.generate.markdown_html`)."""
-    warnings: tuple = field(default=(), compare=False)
-    """Problems of severity ``warning`` found while loading (tuple of :class:`deckgen.errors.Problem`)."""
+    :func:`deckgen.markup.markdown_html`)."""
+    warnings: tuple[Problem, ...] = field(default=(), compare=False)
+    """Problems of severity ``warning`` found while loading."""
 
     def theme(self, theme_id: str) -> Theme:
         """The theme with this id (KeyError if none)."""

@@ -12,15 +12,21 @@ newer, while a known id whose fields changed becomes a copy named "… +" and it
 
 CSS and templates may change freely: the build ledger gives the note type a newer ``mod`` when they do.
 We never use Anki's built-in "Basic" (its name is localised, e.g. 问答题 in a Chinese Anki).
+
+:func:`card_ords` says which cards Anki makes from a note's fields, so counting cards needs no later stage.
+genanki is imported lazily, in :meth:`NoteType.to_genanki`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-import genanki
+from .cloze import cloze_numbers
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,10 @@ class NoteType:
     def field_names(self) -> tuple[str, ...]:
         return tuple(name for name, _ in self.fields)
 
+    @property
+    def is_cloze(self) -> bool:
+        return self.kind == "cloze"
+
     def content_hash(self) -> str:
         """Hash of everything Anki stores for the type (fields, templates, CSS): the ledger's change test."""
         blob = json.dumps(
@@ -56,15 +66,17 @@ class NoteType:
         """Hash of the fields alone: when it changes Anki needs a new note-type id (see module docstring)."""
         return hashlib.sha256(json.dumps(self.fields).encode()).hexdigest()[:16]
 
-    def to_genanki(self) -> genanki.Model:
-        """The genanki model for this type, fields and template carrying their fixed ids."""
+    def to_genanki(self) -> Any:
+        """The ``genanki.Model`` for this type, fields and template carrying their fixed ids."""
+        import genanki
+
         return genanki.Model(
             self.id,
             self.name,
             fields=[{"name": name, "id": fid} for name, fid in self.fields],
             templates=[{"name": self.template_name, "qfmt": self.front, "afmt": self.back, "id": self.template_id}],
             css=self.css,
-            model_type=genanki.Model.CLOZE if self.kind == "cloze" else genanki.Model.FRONT_BACK,
+            model_type=genanki.Model.CLOZE if self.is_cloze else genanki.Model.FRONT_BACK,
             sort_field_index=0,
         )
 
@@ -164,3 +176,18 @@ CLOZE = NoteType(
 )
 
 NOTE_TYPES = {"qa": QA, "cloze": CLOZE}
+
+
+def card_ords(note_type: NoteType, fields: Sequence[str]) -> list[int]:
+    """The 0-based ordinals of the cards Anki makes from a note with these field values (HTML, in
+    ``note_type.fields`` order): ``[0]`` for Q/A, ``n - 1`` per distinct cloze number ``n``.
+
+    Only the cloze field(s) that the front template names with ``{{cloze:…}}`` count, as in Anki.
+    """
+    if not note_type.is_cloze:
+        return [0]
+    values = dict(zip(note_type.field_names, fields, strict=True))
+    numbers: set[int] = set()
+    for name in re.findall(r"\{\{\s*cloze:([^}]+?)\s*\}\}", note_type.front):
+        numbers.update(cloze_numbers(values[name]))
+    return sorted(n - 1 for n in numbers if n > 0)

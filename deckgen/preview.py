@@ -9,19 +9,26 @@ Self-contained: CSS and the small script are inline and media are embedded as ``
 can be opened, mailed or archived alone. A Content-Security-Policy allows nothing but those inline blocks
 (by hash) and ``data:`` images: the page cannot reach the network, and markup that slipped into a field could
 not run. Every piece of source text on the page is HTML-escaped (fields are escaped when notes are made).
+
+:func:`write_preview` is what ``deckgen preview`` runs; :func:`preview_html` makes the page itself.
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
 import html
-import mimetypes
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from .build import card_count
-from .generate import Note, media_name
-from .listing import Groups
+from .build import build_inputs
+from .errors import Problem
+from .files import refuse_overwriting, write_all_atomic
+from .generate import Note, card_count, media_name
+from .labels import ARTICLE, NOTE_KIND_LABELS
+from .listing import Groups, gather
+from .load import load_sources
+from .model import Selection
 from .render import render_note
 
 _PAGE_CSS = """\
@@ -93,7 +100,30 @@ _SCRIPT = """\
 })();
 """
 
-_KIND = {"qa": "Q/A", "cloze": "Cloze"}
+
+@dataclass(frozen=True)
+class Preview:
+    """A preview page written: where, how many notes and cards it shows, and the warnings found."""
+
+    output: Path
+    notes: int
+    cards: int
+    warnings: list[Problem]
+
+
+def write_preview(paths: Sequence[str | Path], output: Path, selection: Selection | None = None) -> Preview:
+    """Load the sources under ``paths``, select their notes as ``deckgen build`` would and write the preview
+    page of those notes to ``output`` (atomically; see :func:`deckgen.files.write_all_atomic`).
+
+    Raises :class:`deckgen.errors.SourceError` and :class:`deckgen.errors.SelectionError` as
+    :func:`deckgen.listing.gather` does, and :class:`deckgen.errors.OutputError` when ``output`` cannot be
+    written or is an input of a build (the source file, its ledger, a media file).
+    """
+    groups, warnings = gather(load_sources(list(paths)), selection or Selection())
+    refuse_overwriting(output, [i for g in groups for i in build_inputs(g.source, g.notes)])
+    write_all_atomic([(output, preview_html(groups).encode("utf-8"))])
+    notes = [n for g in groups for n in g.notes]
+    return Preview(output, len(notes), sum(card_count(n) for n in notes), warnings)
 
 
 def preview_html(groups: Groups) -> str:
@@ -149,7 +179,7 @@ def preview_html(groups: Groups) -> str:
     return "".join(parts)
 
 
-def _by_theme(notes) -> list[tuple[str, list[Note]]]:
+def _by_theme(notes: Sequence[Note]) -> list[tuple[str, list[Note]]]:
     """Notes grouped by theme id, themes in the order they first appear (the source's order)."""
     groups: dict[str, list[Note]] = {}
     for note in notes:
@@ -162,8 +192,9 @@ def _note_cards(note: Note) -> str:
     cards = render_note(note.note_type, _embedded(note))
     out = []
     for card in cards:
-        which = f"card {card.ord + 1}" if note.kind == "cloze" else ""
-        meta = [f"判断 {note.judgment.number}", _KIND[note.kind], which, f"<code>{e(note.key)}</code>"]
+        which = f"card {card.ord + 1}" if note.note_type.is_cloze else ""
+        kind = NOTE_KIND_LABELS[note.note_type.kind]
+        meta = [f"{ARTICLE.judgment} {note.judgment.number}", kind, which, f"<code>{e(note.key)}</code>"]
         out.append(
             f'<article class="pv-card" data-key="{e(note.key)}">'
             f'<div class="pv-meta">{"".join(f"<span>{m}</span>" for m in meta if m)}</div>'
@@ -176,6 +207,8 @@ def _note_cards(note: Note) -> str:
 
 def _embedded(note: Note) -> tuple[str, ...]:
     """The note's fields with each media reference (``src="<media name>"``) replaced by a ``data:`` URI."""
+    import mimetypes
+
     fields = note.fields
     for path in note.media:
         ref = f'src="{html.escape(media_name(path), quote=True)}"'
@@ -186,4 +219,6 @@ def _embedded(note: Note) -> tuple[str, ...]:
 
 
 def _csp_hash(text: str) -> str:
+    import hashlib
+
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"

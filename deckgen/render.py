@@ -9,12 +9,9 @@ that the renderer does not understand fails loudly instead of previewing wrongly
 * ``{{#Field}}…{{/Field}}`` — the part is kept when the field is not empty; like Anki, a field holding only
   whitespace and ``<br>``/``<div>`` tags counts as empty (rslib ``template.rs``, ``field_is_empty``);
 * ``{{FrontSide}}`` — on the back, the rendered front;
-* ``{{cloze:Field}}`` — cloze deletions as Anki 2.1.50+ writes them (rslib ``cloze.rs``): on card *n*
-  (ordinal ``n - 1``) each ``{{cn::text}}`` becomes ``<span class="cloze" data-ordinal="n">[...]</span>`` on
-  the front (``[hint]`` for ``{{cn::text::hint}}``) and shows ``text`` in that span on the back; every other
-  deletion shows its text in ``<span class="cloze-inactive" data-ordinal="m">``. Anki also writes the
-  hidden answer into a ``data-cloze`` attribute on the front, which only its type-in-the-answer feature
-  reads; the preview leaves it out. Nested deletions are not supported (deckgen's sources make none).
+* ``{{cloze:Field}}`` — cloze deletions as Anki 2.1.50+ writes them, card *n* (ordinal ``n - 1``) showing
+  deletion ``n`` (:func:`deckgen.cloze.cloze_card_html`). Nested deletions are not supported (deckgen's
+  sources make none).
 
 The output is the HTML Anki puts inside the card (``card.question()``/``card.answer()`` without the leading
 ``<style>`` block); the tests compare the two through the real ``anki`` package.
@@ -26,9 +23,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .cloze import cloze_card_html
 from .errors import DeckgenError
-from .generate import CLOZE_RE, Note
-from .notetypes import NoteType
+from .generate import Note
+from .notetypes import NoteType, card_ords
 
 _TAG = re.compile(r"\{\{(.*?)\}\}", re.S)
 _EMPTY_FIELD = re.compile(r"^(?:\s|</?(?:br|div) ?/?>)*$", re.I)
@@ -50,20 +48,6 @@ class Card:
 def field_is_empty(html: str) -> bool:
     """True when ``html`` holds nothing but whitespace and ``<br>``/``<div>`` tags (Anki's rule)."""
     return bool(_EMPTY_FIELD.match(html))
-
-
-def card_ords(note_type: NoteType, fields: Sequence[str]) -> list[int]:
-    """The 0-based ordinals of the cards Anki makes: ``[0]`` for Q/A, ``n - 1`` per distinct cloze ``n``.
-
-    Only the cloze field(s) that the front template names with ``{{cloze:…}}`` count, as in Anki.
-    """
-    if note_type.kind != "cloze":
-        return [0]
-    values = dict(zip(note_type.field_names, fields, strict=True))
-    numbers: set[int] = set()
-    for name in re.findall(r"\{\{\s*cloze:([^}]+?)\s*\}\}", note_type.front):
-        numbers.update(int(m.group(1)) for m in CLOZE_RE.finditer(values[name]))
-    return sorted(n - 1 for n in numbers if n > 0)
 
 
 def render_card(note_type: NoteType, fields: Sequence[str], ord: int) -> Card:
@@ -126,7 +110,7 @@ def _replacement(tag: str, values: dict[str, str], ord: int, *, question: bool, 
         filter_name, _, name = tag.partition(":")
         if filter_name.strip() != "cloze":
             raise TemplateError(f"{{{{{tag}}}}}: the '{filter_name}' filter is not supported by deckgen's renderer")
-        return _cloze(_field(values, name.strip()), ord + 1, question)
+        return cloze_card_html(_field(values, name.strip()), ord + 1, front=question)
     if tag[:1] in "^!=" or not tag:
         raise TemplateError(f"{{{{{tag}}}}}: this template syntax is not supported by deckgen's renderer")
     return _field(values, tag)
@@ -137,17 +121,3 @@ def _field(values: dict[str, str], name: str) -> str:
         return values[name]
     except KeyError:
         raise TemplateError(f"the template names a field '{name}' that the note type does not have") from None
-
-
-def _cloze(text: str, number: int, question: bool) -> str:
-    def deletion(m: re.Match) -> str:
-        n = int(m.group(1))
-        answer, sep, hint = m.group(2).partition("::")
-        if n != number:
-            return f'<span class="cloze-inactive" data-ordinal="{n}">{answer}</span>'
-        shown = (f"[{hint}]" if sep else "[...]") if question else answer
-        return f'<span class="cloze" data-ordinal="{n}">{shown}</span>'
-
-    if number not in {int(m.group(1)) for m in CLOZE_RE.finditer(text)}:
-        return ""
-    return CLOZE_RE.sub(deletion, text)

@@ -5,7 +5,7 @@ an edit (or checking out an older commit) restores the older source *and* the ol
 calls the note unchanged and gives it its old ``mod``, older than the one Anki got from the edit, and Anki
 ("update if newer") keeps the edited text. This record remembers what was packaged *here*; when the ledger
 calls a note unchanged but this machine packaged other content for it at a later ``mod``,
-:func:`deckgen.ledger.plan` counts it as changed and stamps it newer than both. Its limit: it knows only
+:func:`deckgen.changes.compare_with_ledger` counts it as changed and stamps it newer than both. Its limit: it knows only
 this machine's builds. An Anki that imported a package built elsewhere is not covered.
 
 Where: the folder named by the environment variable ``DECKGEN_STATE_DIR``, else platformdirs' user state
@@ -13,6 +13,8 @@ folder for ``deckgen`` (``~/.local/state/deckgen`` on Linux). One file per deck 
 ``<deck-id>.packaged.json``: ``{"deck": id, "format": 1, "notes": {guid: [hash, mod]},
 "note_types": {"<id>": [hash, mod]}}``, mods in epoch seconds. Nothing in it is needed: a missing or
 damaged file only means no revert is detected.
+
+platformdirs is imported lazily, in :func:`state_dir`.
 """
 
 from __future__ import annotations
@@ -24,9 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import OutputError
-from .ledger import Corrupt, check_mod, fields_of, load_json, read_text, type_id_key
-from .package import locked, write_all_atomic
+from .errors import OutputError, Problem, Severity
+from .files import locked, write_all_atomic
+from .records import DamagedRecordError, check_mod, fields_of, load_json, read_text, type_id_key
 
 FORMAT = 1
 ENV = "DECKGEN_STATE_DIR"
@@ -41,9 +43,9 @@ def state_dir() -> Path:
     return Path(platformdirs.user_state_dir("deckgen"))
 
 
-def _pair(value, where: str, now: int) -> tuple[str, int]:
+def _pair(value: object, where: str, now: int) -> tuple[str, int]:
     if not (isinstance(value, list) and len(value) == 2 and type(value[0]) is str):
-        raise Corrupt(f"{where}: not a [hash, mod] pair")
+        raise DamagedRecordError(f"{where}: not a [hash, mod] pair")
     return value[0], check_mod(value[1], where, now)
 
 
@@ -61,32 +63,31 @@ class Packaged:
         return state_dir() / f"{deck_id}.packaged.json"
 
     @classmethod
-    def read(cls, deck_id: str, now: int | None = None) -> tuple[Packaged, str | None]:
-        """This machine's record for ``deck_id`` and a warning text (or None). ``now`` is the clock (epoch s).
+    def read(cls, deck_id: str, now: int | None = None) -> tuple[Packaged, Problem | None]:
+        """This machine's record for ``deck_id`` and a warning located at its file (or None). ``now`` is the
+        clock (epoch s).
 
         A missing file gives an empty record. One that cannot be read, is damaged, or holds a ``mod`` later
-        than ``now`` allows (see :func:`deckgen.ledger.check_mod`) gives an empty record and a warning.
+        than ``now`` allows (see :func:`deckgen.records.check_mod`) gives an empty record and a warning.
         """
         now = int(time.time()) if now is None else now
         path = cls.path_for(deck_id)
         raw, why = read_text(path)
         if raw is None:
-            return cls(
-                deck_id
-            ), why and f"{path}: cannot read this machine's record of packaged notes ({why}); ignoring it"
+            unreadable = f"cannot read this machine's record of packaged notes ({why}); ignoring it"
+            return cls(deck_id), Problem.in_file(path, unreadable, Severity.WARNING) if why else None
         try:
-            data = fields_of(
-                load_json(raw), "the file", {"deck": str, "format": int, "notes": dict, "note_types": dict}
-            )
+            keys = {"deck": str, "format": int, "notes": dict, "note_types": dict}
+            data = fields_of(load_json(raw), "the file", keys)
             if data["format"] != FORMAT or data["deck"] != deck_id:
-                raise Corrupt("written for another format or deck")
+                raise DamagedRecordError("written for another format or deck")
             notes = {guid: _pair(v, "notes", now) for guid, v in data["notes"].items()}
             types = {type_id_key(k, "note_types"): _pair(v, "note_types", now) for k, v in data["note_types"].items()}
-        except Corrupt as err:
-            return cls(deck_id), (
-                f"{path}: this machine's record of packaged notes is damaged ({err}); ignoring "
-                "it (this build rewrites it)"
+        except DamagedRecordError as err:
+            damaged = (
+                f"this machine's record of packaged notes is damaged ({err}); ignoring it (this build rewrites it)"
             )
+            return cls(deck_id), Problem.in_file(path, damaged, Severity.WARNING)
         return cls(deck_id, notes, types), None
 
     def dump(self, fh: BinaryIO) -> None:
@@ -100,11 +101,13 @@ class Packaged:
         fh.write(json.dumps(data, sort_keys=True, separators=(",", ":")).encode())
 
 
-def record(deck_id: str, notes: dict[str, tuple[str, int]], types: dict[int, tuple[str, int]], now: int) -> str | None:
+def record(
+    deck_id: str, notes: dict[str, tuple[str, int]], types: dict[int, tuple[str, int]], now: int
+) -> Problem | None:
     """Add what a build just packaged (GUID / note-type id → (hash, mod)) to this machine's record of
     ``deck_id``. Holds the record's lock while it reads, merges and rewrites it, so builds running at the
-    same time each keep their part. Returns a warning text if the record could not be written (the build
-    itself has succeeded then), else None."""
+    same time each keep their part. Returns a warning located at the record's file if it could not be
+    written (the build itself has succeeded then), else None."""
     path = Packaged.path_for(deck_id)
     try:
         with locked(path.with_name(path.name + ".lock")):
@@ -113,8 +116,9 @@ def record(deck_id: str, notes: dict[str, tuple[str, int]], types: dict[int, tup
             current.types.update(types)
             write_all_atomic([(path, current.dump)])
     except OutputError as err:
-        return (
+        message = (
             f"could not record what this machine packaged ({err}); if you later git-revert these notes, "
             "the build cannot tell that Anki holds a newer version"
         )
+        return Problem.in_file(path, message, Severity.WARNING)
     return None

@@ -1,23 +1,24 @@
 """Deck statistics: how a source's notes spread over themes, speakers and card kinds, and what the lint
-finds. :func:`deck_stats` returns plain data; ``deckgen stats`` prints it."""
+finds. :func:`deck_stats` returns plain data for one source, :func:`collect_stats` for the sources under
+some paths (what ``deckgen stats`` runs and prints)."""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
-from .build import card_count
-from .generate import generate
+from .generate import card_count, generate
+from .labels import ARTICLE
 from .lint import RULES, lint
-from .model import Source
+from .load import load_sources
+from .model import CARD_KINDS, Source
 
-KINDS = ("qa", "concept", "list", "cloze")
-"""Card-spec kinds in the order they are reported (see :class:`deckgen.model.CardSpec`)."""
-
-EDITORS = "拾象注 editors' note"
+EDITORS = ARTICLE.editors_note
 """Row label for notes whose context is the editors' note rather than a speaker's claim."""
 
-NO_SPEAKER = "no speaker (the article)"
+NO_SPEAKER = ARTICLE.no_speaker
 """Row label for notes on judgments that name no speaker."""
 
 
@@ -39,7 +40,8 @@ class DeckStats:
     every speaker of its judgment, so rows may add up to more than ``notes``; a note whose context is the
     editors' note counts only under :data:`EDITORS`."""
     by_kind: tuple[tuple[str, int, int], ...]
-    """One row per card-spec kind (:data:`KINDS`): notes and cards made by specs of that kind."""
+    """One row per card-spec kind (:data:`deckgen.model.CARD_KINDS`): notes and cards made by specs of that
+    kind."""
     lint: tuple[tuple[str, int], ...]
     """One ``(rule code, warnings)`` row per lint rule in :data:`deckgen.lint.RULES`, zeros included."""
     warnings: int
@@ -50,8 +52,8 @@ def deck_stats(source: Source) -> DeckStats:
     """Statistics for ``source``. Raises :class:`deckgen.errors.SourceError` if its notes cannot be made."""
     notes, problems = generate(source)
     found = lint(source, notes)
-    notes_by: dict[str, Counter] = {"theme": Counter(), "speaker": Counter(), "kind": Counter()}
-    cards_by: dict[str, Counter] = {"theme": Counter(), "speaker": Counter(), "kind": Counter()}
+    notes_by: dict[str, Counter[str]] = {"theme": Counter(), "speaker": Counter(), "kind": Counter()}
+    cards_by: dict[str, Counter[str]] = {"theme": Counter(), "speaker": Counter(), "kind": Counter()}
     for note in notes:
         cards = card_count(note)
         j = note.judgment
@@ -61,7 +63,7 @@ def deck_stats(source: Source) -> DeckStats:
             speakers = [source.person(p).label for p in j.speakers] or [NO_SPEAKER]
         parent = source.theme(j.theme).parent
         theme_keys = [j.theme, parent] if parent else [j.theme]
-        for axis, keys in (("theme", theme_keys), ("speaker", speakers), ("kind", [note.spec.kind])):
+        for axis, keys in (("theme", theme_keys), ("speaker", speakers), ("kind", [note.spec.KIND])):
             for key in keys:
                 notes_by[axis][key] += 1
                 cards_by[axis][key] += cards
@@ -80,7 +82,13 @@ def deck_stats(source: Source) -> DeckStats:
         cards=sum(card_count(n) for n in notes),
         by_theme=rows("theme", themes),
         by_speaker=rows("speaker", people),
-        by_kind=rows("kind", [(k, k) for k in KINDS]),
+        by_kind=rows("kind", [(k, k) for k in CARD_KINDS]),
         lint=tuple((code, codes[code]) for code in RULES),
         warnings=len(source.warnings) + len(problems) + len(found),
     )
+
+
+def collect_stats(paths: Sequence[str | Path]) -> list[DeckStats]:
+    """:func:`deck_stats` of every source under ``paths`` (files or folders), in order. Raises
+    :class:`deckgen.errors.SourceError` if a source cannot be loaded or its notes cannot be made."""
+    return [deck_stats(source) for source in load_sources(list(paths))]

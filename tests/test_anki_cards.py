@@ -14,6 +14,7 @@ from deckgen.build import build
 from deckgen.cli import main
 from deckgen.generate import generate
 from deckgen.load import load_file
+from deckgen.model import ConceptCard
 
 IMAGE_KEY = "yang-qiang-agent-quadrants/qa/3"
 
@@ -105,13 +106,13 @@ def test_reversed_concept_cards_only_where_the_spec_says_so(anki, shipped):
         (spec.id or f"{j.id}/concept/{spec.n}", spec)
         for j in source.judgments
         for spec in j.cards
-        if spec.kind == "concept"
+        if isinstance(spec, ConceptCard)
     ]
-    reversed_keys = [base for base, spec in concepts if spec.data["reverse"]]
+    reversed_keys = [base for base, spec in concepts if spec.reverse]
     assert reversed_keys and len(reversed_keys) < len(concepts)
     for base, spec in concepts:
         assert f"{base}/what" in keys
-        assert (f"{base}/term" in keys) == spec.data["reverse"]
+        assert (f"{base}/term" in keys) == spec.reverse
 
     note = anki.note_by_key("intelligence-efficiency/concept/1/term")
     card = note.cards()[0]
@@ -126,7 +127,7 @@ def test_every_card_kind_imports_with_the_cards_the_build_counts(anki, shipped, 
     result = build(source, output=tmp_path / "again.apkg", dry_run=True)
     anki.import_apkg(apkg)
     assert len(anki.col.find_cards("")) == result.cards
-    assert {n.spec.kind for n in notes} == {"qa", "concept", "list", "cloze"}
+    assert {n.spec.KIND for n in notes} == {"qa", "concept", "list", "cloze"}
     listed = anki.note_by_key("open-questions-for-agents/list/1").cards()[0]
     assert listed.answer().count("<li>") == 3
     # a term deleted twice under one number is hidden twice on its card, shown on the other

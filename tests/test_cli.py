@@ -6,9 +6,8 @@ import pytest
 from click.testing import CliRunner
 
 from deckgen import __version__
-from deckgen.build import card_count
 from deckgen.cli import main
-from deckgen.generate import generate
+from deckgen.generate import card_count, generate
 from deckgen.load import load_file
 
 
@@ -32,7 +31,7 @@ def test_build_defaults_to_cards_and_dist(in_project):
     assert "notes" in result.output and "cards" in result.output
     notes, _ = generate(load_file(in_project / "cards" / "agi-next-2026.yaml"))
     divergence = [n for n in notes if n.judgment.theme == "divergence"]
-    cloze = [n for n in notes if n.kind == "cloze"]
+    cloze = [n for n in notes if n.note_type.kind == "cloze"]
     assert f"分化 Divergence {len(divergence)}/{sum(map(card_count, divergence))}" in result.output
     assert f"cloze {len(cloze)}/{sum(map(card_count, cloze))}" in result.output
 

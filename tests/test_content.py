@@ -73,4 +73,4 @@ def test_judgment_19_does_not_list_kinds_of_scaling(deck):
     j19 = [n for n in notes if n.judgment.number == 19]
     assert j19
     for n in j19:
-        assert n.spec.kind != "list" or "Scaling" not in n.question
+        assert n.spec.KIND != "list" or "Scaling" not in n.question

@@ -40,7 +40,7 @@ def test_qa_card(tmp_path):
     notes, _ = make(tmp_path, "- {q: Who split agents into quadrants?, a: 杨强}\n")
     (note,) = notes
     assert note.key == "quadrants/qa/1"
-    assert (note.question, note.answer, note.kind) == ("Who split agents into quadrants?", "杨强", "qa")
+    assert (note.question, note.answer, note.note_type.kind) == ("Who split agents into quadrants?", "杨强", "qa")
     assert note.fields[0] == "Who split agents into quadrants?"
     assert "判断 34" in note.fields[5] and "杨强 (Yang Qiang)" in note.fields[5]
 
@@ -90,7 +90,7 @@ def test_list_card_answer_is_an_ordered_list(tmp_path):
 def test_cloze_card(tmp_path):
     notes, problems = make(tmp_path, '- cloze: "Today {{c1::humans}} set goals and {{c2::humans}} plan."\n')
     (note,) = notes
-    assert note.kind == "cloze" and note.key == "quadrants/cloze/1"
+    assert note.note_type.kind == "cloze" and note.key == "quadrants/cloze/1"
     assert note.fields[0] == "Today {{c1::humans}} set goals and {{c2::humans}} plan."
     assert note.question == "Today [...] set goals and [...] plan."
     assert problems == []
@@ -150,7 +150,7 @@ def test_tags(tmp_path):
 
 
 def test_cloze_numbers_stop_where_anki_does():
-    from deckgen.generate import cloze_error
+    from deckgen.cloze import cloze_error
 
     assert cloze_error("{{c65535::a}}") is None
     assert "too large" in cloze_error("{{c65536::a}}")

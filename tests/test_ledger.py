@@ -20,8 +20,8 @@ from deckgen.build import build
 from deckgen.cli import main
 from deckgen.errors import SourceError
 from deckgen.load import load_file
+from deckgen.model import Selection
 from deckgen.notetypes import QA
-from deckgen.select import Selection
 
 from conftest import Clock
 
@@ -148,8 +148,8 @@ def test_a_damaged_ledger_warns_and_starts_fresh_without_waiting(tiny, tmp_path,
     if edit_answer:
         tiny.edit("a: 人\n", "a: 人物\n")
     second = tiny.run("v2.apkg")
-    assert [w for w in second.warnings if "the ledger is corrupt" in w and "starting a fresh one" in w]
-    assert len(second.plan.added) == len(first.notes) and not second.plan.changed
+    assert [w for w in second.warnings if "the ledger is corrupt" in w.message and "starting a fresh one" in w.message]
+    assert len(second.changes.added) == len(first.notes) and not second.changes.changed
     assert sum(tiny.clock.slept) <= 1  # at most into the next second: v1 was packaged in this one
     assert max(package_mods(second.output, tmp_path)) <= tiny.clock.now
     assert tiny.ledger_data()["format"] == 1  # the fresh ledger is written
@@ -171,7 +171,7 @@ def test_a_ledger_one_second_ahead_is_accepted_and_no_mod_is_in_the_future(tiny,
     tiny.ledger.write_text(json.dumps(data), encoding="utf-8")
     tiny.edit("a: 人\n", "a: 人物\n")
     second = tiny.run("v2.apkg")
-    assert second.warnings == [] and [c.key for c in second.plan.changed] == ["j1/qa/1"]
+    assert second.warnings == [] and [c.key for c in second.changes.changed] == ["j1/qa/1"]
     assert sum(tiny.clock.slept) <= 2
     assert max(package_mods(second.output, tmp_path)) <= tiny.clock.now
 
@@ -185,7 +185,7 @@ def test_a_ledger_without_note_type_ids_is_read(tiny):
     tiny.ledger.write_text(json.dumps(data), encoding="utf-8")
     tiny.clock.now += 5
     again = tiny.run("v2.apkg")
-    assert again.warnings == [] and again.plan.unchanged == 2
+    assert again.warnings == [] and again.changes.unchanged == 2
     assert all("note_type" in e for e in tiny.ledger_data()["notes"].values())
 
 
@@ -197,8 +197,10 @@ def test_a_hand_edited_note_type_schema_warns_and_counts_as_changed(tiny):
     tiny.ledger.write_text(json.dumps(data), encoding="utf-8")
     tiny.edit("a: 人\n", "a: 人物\n")
     second = tiny.run("v2.apkg")
-    assert [w for w in second.warnings if f"note type '{QA.name}' (id {QA.id})" in w and "other fields" in w]
-    assert second.plan.type_mods[QA.id] > first.plan.type_mods[QA.id]
+    assert [
+        w for w in second.warnings if f"note type '{QA.name}' (id {QA.id})" in w.message and "other fields" in w.message
+    ]
+    assert second.changes.type_mods[QA.id] > first.changes.type_mods[QA.id]
     assert _type(tiny.ledger_data())["schema"] == QA.schema_hash()
 
 
@@ -227,17 +229,20 @@ def test_a_card_given_a_new_id_warns_that_it_looks_like_the_removed_note(tiny):
     tiny.run("v1.apkg")
     tiny.edit("      - q: Who?\n", "      - id: who-card\n        q: Who?\n")
     second = tiny.run("v2.apkg")
-    assert [c.key for c in second.plan.added] == ["who-card"] and [c.key for c in second.plan.removed] == ["j1/qa/1"]
+    assert [c.key for c in second.changes.added] == ["who-card"] and [c.key for c in second.changes.removed] == [
+        "j1/qa/1"
+    ]
     (warning,) = second.warnings
-    assert warning.startswith(f"{tiny.src}:15: who-card: same question as the note 'j1/qa/1', which this build removes")
-    assert warning.endswith("set its id to its old key: id: j1/qa/1")
+    assert (warning.file, warning.line, warning.severity) == (str(tiny.src), 15, "warning")
+    assert warning.message.startswith("who-card: same question as the note 'j1/qa/1', which this build removes")
+    assert warning.message.endswith("set its id to its old key: id: j1/qa/1")
 
 
 def test_an_unrelated_card_replacing_a_removed_one_does_not_warn(tiny):
     tiny.run("v1.apkg")
     tiny.edit("      - q: Who?\n        a: 人\n", "      - {id: other, q: Whose idea?, a: 人}\n")
     second = tiny.run("v2.apkg")
-    assert [c.key for c in second.plan.added] == ["other"] and second.warnings == []
+    assert [c.key for c in second.changes.added] == ["other"] and second.warnings == []
 
 
 def test_question_and_answer_both_changed_without_a_match_warns_of_a_reorder(tiny):
@@ -245,8 +250,9 @@ def test_question_and_answer_both_changed_without_a_match_warns_of_a_reorder(tin
     tiny.edit("      - q: Who?\n        a: 人\n", "      - q: Whom?\n        a: 人们\n")
     second = tiny.run("v2.apkg")
     (warning,) = second.warnings
-    assert warning.startswith(f"{tiny.src}:15: j1/qa/1: question and answer both changed")
-    assert "id: j1/qa/1" in warning
+    assert (warning.file, warning.line, warning.severity) == (str(tiny.src), 15, "warning")
+    assert warning.message.startswith("j1/qa/1: question and answer both changed")
+    assert "id: j1/qa/1" in warning.message
 
 
 def test_git_revert_of_an_edit_reaches_anki(tiny, anki):
@@ -263,13 +269,13 @@ def test_git_revert_of_an_edit_reaches_anki(tiny, anki):
     tiny.ledger.write_bytes(v1_ledger)
     tiny.clock.now += 60
     v3 = tiny.run("v3.apkg")
-    assert [c.key for c in v3.plan.changed] == ["j1/qa/1"] and v3.plan.unchanged == 1
-    assert any("j1/qa/1" in line and "git revert" in line for line in v3.plan.notices)
+    assert [c.key for c in v3.changes.changed] == ["j1/qa/1"] and v3.changes.unchanged == 1
+    assert any("j1/qa/1" in line and "git revert" in line for line in v3.changes.notices)
     log = anki.import_apkg(v3.output)
     assert len(log.updated) == 1
     assert anki.note_by_key("j1/qa/1")["Answer"] == "人"
     tiny.clock.now += 60
-    assert tiny.run("v4.apkg").plan.changed == []  # and it is settled: the next build changes nothing
+    assert tiny.run("v4.apkg").changes.changed == []  # and it is settled: the next build changes nothing
 
 
 def test_the_build_report_says_when_a_note_is_restored(tiny):

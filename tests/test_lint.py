@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from deckgen import lint as L
 from deckgen.generate import generate
+from deckgen.lint import NEAR_DUPLICATE_MIN_TOKENS, RULES, _word_set, answer_length, duplicate_questions, lint, tokens
 from deckgen.load import load_file
 
 HEADER = """\
@@ -47,7 +47,7 @@ def lint_yaml(
     path.write_text(text, encoding="utf-8")
     source = load_file(path)
     notes, _ = generate(source)
-    return L.lint(source, notes), text
+    return lint(source, notes), text
 
 
 TANG = "[{id: tang-jie, name: 唐杰, roman: Tang Jie}]"
@@ -206,7 +206,7 @@ def test_rule_fires_on_bad_example_only(tmp_path, code, bad, good, extra):
         assert p.file.endswith("s.yaml") and p.line > 0
         assert str(p).endswith(f"[{code}]")
         assert ";" in p.message  # what is wrong; how to fix it
-        if p.path.startswith("judgments[0].cards["):
+        if p.key_path.startswith("judgments[0].cards["):
             # the line is the card spec's line, and the note key is named
             assert text.splitlines()[p.line - 1].lstrip().startswith("- ")
             assert "note 'j1/" in p.message
@@ -215,8 +215,8 @@ def test_rule_fires_on_bad_example_only(tmp_path, code, bad, good, extra):
 
 
 def test_every_rule_has_a_case_and_a_docstring_citing_its_practice():
-    assert {c[0] for c in CASES} == set(L.RULES)
-    for rule in L.RULES.values():
+    assert {c[0] for c in CASES} == set(RULES)
+    for rule in RULES.values():
         doc = rule.__doc__ or ""
         assert "SuperMemo" in doc or "Anki manual" in doc, rule.__name__
 
@@ -252,7 +252,7 @@ def test_near_duplicates_are_found_in_a_large_deck_without_false_pairs(tmp_path)
     ],
 )
 def test_tokens_normalise_width_case_and_punctuation(text, expected):
-    assert L.tokens(text) == expected
+    assert tokens(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -264,7 +264,7 @@ def test_tokens_normalise_width_case_and_punctuation(text, expected):
     ],
 )
 def test_answer_length_counts_words_and_han_characters(answer, length):
-    assert L.answer_length(answer) == pytest.approx(length)
+    assert answer_length(answer) == pytest.approx(length)
 
 
 def test_shipped_deck_is_lint_clean():
@@ -272,7 +272,7 @@ def test_shipped_deck_is_lint_clean():
 
     source = load_file(SOURCE)
     notes, _ = generate(source)
-    assert [str(p) for p in L.lint(source, notes)] == []
+    assert [str(p) for p in lint(source, notes)] == []
 
 
 def test_duplicate_check_memory_does_not_grow_with_the_square_of_question_length(tmp_path):
@@ -283,7 +283,7 @@ def test_duplicate_check_memory_does_not_grow_with_the_square_of_question_length
     source = load_file(tmp_path / "s.yaml")
     notes, _ = generate(source)
     tracemalloc.start()
-    found = list(L.duplicate_questions(source, notes))
+    found = list(duplicate_questions(source, notes))
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert found == []
@@ -300,8 +300,8 @@ def test_long_questions_differing_in_one_word_are_near_duplicates(tmp_path):
 
 def _key_sets(question: str) -> list[frozenset]:
     """The near-duplicate keys of a question, written out as sets: the definition the rule implements."""
-    words = L._word_set(L.tokens(question))
-    if len(words) < L.NEAR_DUPLICATE_MIN_TOKENS:
+    words = _word_set(tokens(question))
+    if len(words) < NEAR_DUPLICATE_MIN_TOKENS:
         return [words]
     return [words, *(words - {w} for w in words)]
 
@@ -325,7 +325,7 @@ def test_duplicate_reports_match_the_key_set_definition(tmp_path_factory, questi
         int(re.search(r"note 'j1/qa/(\d+)'", p.message).group(1)) - 1 for p in found if p.code == "duplicate-question"
     }
     for i, text in enumerate(texts):  # a question is reported exactly when an earlier one shares a key with it
-        exact = any(L.tokens(t) == L.tokens(text) for t in texts[:i])
+        exact = any(tokens(t) == tokens(text) for t in texts[:i])
         near = any(set(_key_sets(t)) & set(_key_sets(text)) for t in texts[:i])
         assert (i in reported) == (exact or near), (texts, [p.message for p in found])
 

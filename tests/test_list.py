@@ -13,9 +13,8 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from deckgen.build import card_count
 from deckgen.cli import main
-from deckgen.generate import generate, guid_for
+from deckgen.generate import card_count, generate, guid_for
 from deckgen.listing import RECORD_FIELDS
 from deckgen.load import load_file
 
@@ -48,7 +47,7 @@ def test_json_lists_every_note_with_its_identity(in_project, notes):
     assert all(tuple(r) == RECORD_FIELDS for r in records)
     for rec, note in zip(records, all_notes, strict=True):
         assert rec["guid"] == note.guid == guid_for(source.deck_id, rec["key"])
-        assert (rec["kind"], rec["note_type"]) == (note.spec.kind, note.note_type.name)
+        assert (rec["kind"], rec["note_type"]) == (note.spec.KIND, note.note_type.name)
         assert (rec["judgment"], rec["theme"]) == (note.judgment.number, note.judgment.theme)
         assert (rec["question"], rec["answer"], rec["tags"]) == (note.question, note.answer, list(note.tags))
         assert rec["speakers"] == list(note.speakers) and rec["cards"] == card_count(note)

@@ -43,7 +43,7 @@ def test_package_contents(cards_copy, tmp_path):
         assert mid == note.note_type.id
         assert tags.split() == list(note.tags)
         assert flds.split("\x1f") == list(note.fields)
-        assert mod == result.plan.mods[note.guid]
+        assert mod == result.changes.mods[note.guid]
     models = json.loads(conn.execute("SELECT models FROM col").fetchone()[0])
     assert set(models) == {str(QA.id), str(CLOZE.id)}
     assert [f["id"] for f in models[str(QA.id)]["flds"]] == [fid for _, fid in QA.fields]

@@ -21,9 +21,9 @@ from deckgen.cli import main
 from deckgen.generate import media_name
 from deckgen.listing import gather
 from deckgen.load import load_file
+from deckgen.model import Selection
 from deckgen.preview import preview_html
 from deckgen.render import cards
-from deckgen.select import Selection
 
 from conftest import card_text
 

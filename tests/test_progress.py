@@ -23,10 +23,11 @@ from conftest import ROOT
 # was imported at all.
 CLI = """\
 import sys
-import deckgen.cli as cli
+import deckgen.cli.progress_bar as bar
+from deckgen.cli import main
 if sys.argv[1] != "default":
-    cli.PROGRESS_DELAY = float(sys.argv[1])
-cli.main(sys.argv[2:], prog_name="deckgen", standalone_mode=False)
+    bar.PROGRESS_DELAY = float(sys.argv[1])
+main(sys.argv[2:], prog_name="deckgen", standalone_mode=False)
 print("rich.progress imported:", "rich.progress" in sys.modules)
 """
 

@@ -62,8 +62,8 @@ def test_edit_answer_rebuild_same_second_updates_in_place(project, anki):
     edit(src, "        a: DeepSeek\n", "        a: DeepSeek (深度求索)\n")
     second = run("v2.apkg")  # same frozen second as the first build
     assert run.clock.slept and sum(run.clock.slept) <= 1.0  # waited for the next second rather than stamp the future
-    assert [c.key for c in second.plan.changed] == ["zhipu-bets-on-coding/qa/3"]
-    assert second.plan.changed[0].old_answer == "DeepSeek"
+    assert [c.key for c in second.changes.changed] == ["zhipu-bets-on-coding/qa/3"]
+    assert second.changes.changed[0].old_answer == "DeepSeek"
 
     log = anki.import_apkg(second.output)
     assert len(log.updated) == 1 and len(log.new) == 0
@@ -83,7 +83,7 @@ def test_user_edit_in_anki_survives_rebuild_without_source_change(project, anki)
     anki.col.update_note(note)
     run.clock.now += 60
     rebuilt = run("v2.apkg")
-    assert rebuilt.plan.changed == [] and rebuilt.plan.added == []
+    assert rebuilt.changes.changed == [] and rebuilt.changes.added == []
     log = anki.import_apkg(rebuilt.output)
     assert len(log.updated) == 0
     assert anki.note_by_key("zhipu-bets-on-coding/qa/2")["Answer"] == "Coding — my own mnemonic"
@@ -95,7 +95,7 @@ def test_css_change_updates_note_type_in_place(project, anki, monkeypatch):
     qa = NOTE_TYPES["qa"]
     monkeypatch.setitem(NOTE_TYPES, "qa", dataclasses.replace(qa, css=qa.css + "\n.dg-q { color: #a00; }\n"))
     rebuilt = run("v2.apkg")
-    assert any("changed (templates or CSS)" in line for line in rebuilt.plan.type_notes)
+    assert any("changed (templates or CSS)" in line for line in rebuilt.changes.type_notes)
     anki.import_apkg(rebuilt.output)
     model = anki.col.models.get(qa.id)
     assert ".dg-q { color: #a00; }" in model["css"]
@@ -122,15 +122,15 @@ def test_add_then_remove_a_judgment(project, anki):
     anki.import_apkg(first.output)
     src.write_text(src.read_text(encoding="utf-8") + NEW_JUDGMENT, encoding="utf-8")
     added = run("v2.apkg")
-    assert sorted(c.key for c in added.plan.added) == ["extra-judgment/cloze/1", "extra-judgment/qa/1"]
-    assert added.plan.changed == [] and added.plan.unchanged == len(first.notes)
+    assert sorted(c.key for c in added.changes.added) == ["extra-judgment/cloze/1", "extra-judgment/qa/1"]
+    assert added.changes.changed == [] and added.changes.unchanged == len(first.notes)
     log = anki.import_apkg(added.output)
     assert len(log.new) == 2 and len(log.updated) == 0
 
     src.write_text(src.read_text(encoding="utf-8").replace(NEW_JUDGMENT, ""), encoding="utf-8")
     removed = run("v3.apkg")
-    assert sorted(c.key for c in removed.plan.removed) == ["extra-judgment/cloze/1", "extra-judgment/qa/1"]
-    assert "Which added question is this?" in [c.question for c in removed.plan.removed]
+    assert sorted(c.key for c in removed.changes.removed) == ["extra-judgment/cloze/1", "extra-judgment/qa/1"]
+    assert "Which added question is this?" in [c.question for c in removed.changes.removed]
     anki.import_apkg(removed.output)
     assert anki.col.note_count() == len(first.notes) + 2  # an import never deletes
 
@@ -165,11 +165,11 @@ def test_corrupt_ledger_warns_and_recovers(project):
     first = run("a.apkg")
     first.ledger_path.write_text('{"deck": "agi-next-2026", "notes": [oops', encoding="utf-8")
     recovered = run("b.apkg")
-    assert any("ledger is corrupt" in w for w in recovered.warnings)
-    assert len(recovered.plan.added) == len(first.notes)
+    assert any("ledger is corrupt" in w.message for w in recovered.warnings)
+    assert len(recovered.changes.added) == len(first.notes)
     run.clock.now += 5
     again = run("c.apkg")
-    assert again.warnings == [] and again.plan.unchanged == len(first.notes)
+    assert again.warnings == [] and again.changes.unchanged == len(first.notes)
     assert again.output.read_bytes() == recovered.output.read_bytes()
 
 
@@ -187,10 +187,10 @@ def test_field_change_gets_new_note_type_and_says_so(project, anki, monkeypatch)
     qa = NOTE_TYPES["qa"]
     monkeypatch.setitem(NOTE_TYPES, "qa", _with_extra_field(qa, new_id=True))
     second = run("v2.apkg")
-    (message,) = second.plan.type_notes
+    (message,) = second.changes.type_notes
     assert "'deckgen Q/A v2' replaces 'deckgen Q/A v1'" in message and "Change Note Type" in message
     log = anki.import_apkg(second.output)
-    qa_notes = sum(n.kind == "qa" for n in first.notes)
+    qa_notes = sum(n.note_type.kind == "qa" for n in first.notes)
     assert len(log.conflicting) == qa_notes and len(log.new) == 0  # as the message says
     names = [m.name for m in anki.col.models.all_names_and_ids()]
     assert "deckgen Q/A v2" in names and not [n for n in names if n.endswith("+")]
@@ -203,9 +203,9 @@ def test_fields_that_differ_from_the_ledger_under_the_same_id_warn_and_count_as_
     qa = NOTE_TYPES["qa"]
     monkeypatch.setitem(NOTE_TYPES, "qa", _with_extra_field(qa, new_id=False))  # or: the ledger's schema edited
     second = run("v2.apkg")
-    (warning,) = [w for w in second.warnings if "records other fields" in w]
-    assert f"note type '{qa.name}' (id {qa.id})" in warning and "bump SCHEMA_VERSION" in warning
-    assert second.plan.type_mods[qa.id] > first.plan.type_mods[qa.id]
+    (warning,) = [w for w in second.warnings if "records other fields" in w.message]
+    assert f"note type '{qa.name}' (id {qa.id})" in warning.message and "bump SCHEMA_VERSION" in warning.message
+    assert second.changes.type_mods[qa.id] > first.changes.type_mods[qa.id]
 
 
 JUDGMENT_7_CARDS = [
@@ -239,12 +239,12 @@ def test_pinning_default_keys_keeps_notes_when_cards_are_reordered(project, anki
     ]
     src.write_text(text.replace(block, "".join(pinned)), encoding="utf-8")
     same = run("v2.apkg")
-    assert same.plan.added == [] and same.plan.changed == [] and same.plan.unchanged == len(first.notes)
+    assert same.changes.added == [] and same.changes.changed == [] and same.changes.unchanged == len(first.notes)
 
     new = '      - {id: zhipu-timing, q: "Whose arrival settled the chatbot-versus-search battle?", a: DeepSeek}\n'
     src.write_text(text.replace(block, new + "".join(reversed(pinned))), encoding="utf-8")
     reordered = run("v3.apkg")
-    assert [c.key for c in reordered.plan.added] == ["zhipu-timing"]
-    assert reordered.plan.changed == [] and reordered.plan.removed == []
+    assert [c.key for c in reordered.changes.added] == ["zhipu-timing"]
+    assert reordered.changes.changed == [] and reordered.changes.removed == []
     log = anki.import_apkg(reordered.output)
     assert len(log.new) == 1 and anki.col.note_count() == len(first.notes) + 1

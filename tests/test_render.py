@@ -57,7 +57,7 @@ def test_every_card_of_the_shipped_deck_renders_as_in_anki(imported):
         if found:
             problems[note.key] = found
     assert problems == {}
-    kinds = {(n.kind, len(cards(n)) > 1) for n in result.notes}
+    kinds = {(n.note_type.kind, len(cards(n)) > 1) for n in result.notes}
     assert {("qa", False), ("cloze", False), ("cloze", True)} <= kinds  # what was compared
 
 

@@ -8,12 +8,13 @@ from collections import Counter
 import pytest
 from click.testing import CliRunner
 
-from deckgen.build import build, normalize_deck_name
+from deckgen.build import build
 from deckgen.cli import main
 from deckgen.errors import SelectionError
 from deckgen.generate import generate
-from deckgen.load import load_file
-from deckgen.select import Selection, select
+from deckgen.load import load_file, normalize_deck_name
+from deckgen.model import Selection
+from deckgen.select import select
 
 from conftest import SOURCE
 
@@ -142,8 +143,8 @@ def test_filtered_build_keeps_unselected_notes_in_ledger(cards_copy, tmp_path):
     ledger_path = cards_copy / "agi-next-2026.ledger.json"
     before = json.loads(ledger_path.read_text(encoding="utf-8"))["notes"]
     result = build(source, selection=Selection(speakers=("yang-qiang",)), output=tmp_path / "yq.apkg")
-    assert result.plan.removed == []
-    assert result.plan.unchanged == len(result.notes) < len(before)
+    assert result.changes.removed == []
+    assert result.changes.unchanged == len(result.notes) < len(before)
     after = json.loads(ledger_path.read_text(encoding="utf-8"))["notes"]
     assert after == before
 
@@ -167,11 +168,11 @@ def test_shipped_named_decks_cover_themes_and_frequent_speakers(deck):
     source, _ = deck
     selected = [d.selection for d in source.decks]
     for theme in source.themes:
-        assert {"theme": (theme.id,)} in selected, theme.id
+        assert Selection(themes=(theme.id,)) in selected, theme.id
     frequent = Counter(p for j in source.judgments for p in j.speakers)
     for person, count in frequent.items():
         if count >= 3:
-            assert {"speaker": (person,)} in selected, person
+            assert Selection(speakers=(person,)) in selected, person
 
 
 def test_build_all(cards_copy, monkeypatch):

@@ -1,0 +1,305 @@
+"""deckgen's command line: thin Click commands over the library.
+
+Each command parses its options, calls one library function and prints what it returns
+(:mod:`deckgen.cli.report`). Library errors become exit status 1 with one ``file:line:col: key.path:
+message`` line per problem on stderr; usage errors (Click's own, and the library's
+:class:`deckgen.errors.UsageError`) exit 2. genanki, PyYAML and rich are imported only by the library
+calls and tables that need them, so ``deckgen --help`` stays quick.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from .. import __version__
+from ..build import build_decks, check
+from ..errors import DeckgenError, SourceError, UsageError, suggest
+from ..listing import INVENTORIES, list_inventory, list_notes
+from ..model import Selection
+from ..preview import write_preview
+from ..stats import collect_stats
+from .progress_bar import ProgressBar
+from .report import inventory_table, notes_table, print_build, print_builds_table, print_stats, print_warnings
+
+__all__ = ["main", "build", "check_", "list_", "preview", "stats"]
+
+DEFAULT_SOURCE = "cards"
+LISTABLE = ("notes", *INVENTORIES)
+"""What ``deckgen list`` can list, named by its optional first word (default ``notes``)."""
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _Command(click.Command):
+    """A command whose library :class:`UsageError` is reported as Click's usage error (exit 2)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UsageError as err:
+            raise click.UsageError(str(err), ctx) from None
+
+
+class _Group(click.Group):
+    """Click group that turns deckgen's own errors into clean messages and exit status 1."""
+
+    command_class = _Command
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SourceError as err:
+            for problem in err.problems:
+                click.echo(str(problem), err=True)
+            errors = sum(p.is_error for p in err.problems)
+            click.echo(f"deckgen: {errors} error(s) in the sources; nothing was written", err=True)
+            sys.exit(1)
+        except DeckgenError as err:
+            click.echo(f"deckgen: error: {err}", err=True)
+            sys.exit(1)
+
+
+def _selection_options(f: F) -> F:
+    """Add --theme/--speaker/--tag/--judgment to a command (repeatable; OR within, AND across)."""
+    for opt, metavar, help_ in reversed(
+        [
+            ("--theme", "ID", "Only judgments of this theme (sub-themes included). Repeatable."),
+            ("--speaker", "ID", "Only judgments by this person. Repeatable."),
+            ("--tag", "TAG", "Only notes with this tag (or a child tag). Repeatable."),
+            ("--judgment", "N[-M],...", "Only these judgment numbers, e.g. 12-17,25. Repeatable."),
+        ]
+    ):
+        f = click.option(opt, multiple=True, metavar=metavar, help=help_)(f)
+    return f
+
+
+def _paths(sources: tuple[str, ...]) -> list[str]:
+    return list(sources) or [DEFAULT_SOURCE]
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="deckgen")
+def main() -> None:
+    """Turn YAML sources of numbered judgments into Anki decks (.apkg).
+
+    \b
+    Example:
+      deckgen check            # validate cards/
+      deckgen build            # write dist/<deck-id>.apkg
+    """
+
+
+@main.command()
+@click.argument("sources", nargs=-1, type=click.Path())
+@_selection_options
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Output .apkg (default dist/<deck-id>[-<selection>].apkg).",
+)
+@click.option("--name", help="Deck name (default: the source's name, plus the selection).")
+@click.option("--subdecks", is_flag=True, help="Put each theme in its own subdeck (Deck::分化 Divergence).")
+@click.option("--deck", "decks", multiple=True, metavar="KEY", help="Build a deck named in the source's decks:.")
+@click.option("--all", "all_decks", is_flag=True, help="Build the full deck and every named deck.")
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+def build(
+    sources: tuple[str, ...],
+    theme: tuple[str, ...],
+    speaker: tuple[str, ...],
+    tag: tuple[str, ...],
+    judgment: tuple[str, ...],
+    output: Path | None,
+    name: str | None,
+    subdecks: bool,
+    decks: tuple[str, ...],
+    all_decks: bool,
+    dry_run: bool,
+) -> None:
+    """Validate SOURCES (files or folders; default cards/) and write one .apkg per deck.
+
+    \b
+    Examples:
+      deckgen build
+      deckgen build --theme agent
+      deckgen build --speaker lin-junyang -o lin.apkg
+      deckgen build --all
+      deckgen build --dry-run
+    """
+    with ProgressBar("reading sources") as progress:
+        results = build_decks(
+            _paths(sources),
+            decks=decks,
+            all_decks=all_decks,
+            selection=Selection(theme, speaker, tag, judgment),
+            output=output,
+            name=name,
+            subdecks=subdecks,
+            dry_run=dry_run,
+            progress=progress,
+        )
+    for result in results:
+        print_warnings(result.warnings)
+        print_build(result)
+    if len(results) > 1:
+        print_builds_table(results)
+
+
+@main.command(name="check")
+@click.argument("sources", nargs=-1, type=click.Path())
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
+def check_(sources: tuple[str, ...], strict: bool) -> None:
+    """Validate SOURCES (default cards/) without writing anything. Exit 0 if valid, 1 if not.
+
+    Runs every check a build runs: the schema, card generation, the quality lint, and the identity guards
+    against the build ledger (e.g. a card whose question and answer both changed, as after a reorder).
+
+    \b
+    Examples:
+      deckgen check
+      deckgen check --strict cards/agi-next-2026.yaml
+    """
+    result = check(_paths(sources))
+    for checked in result.sources:
+        print_warnings(checked.warnings)
+        click.echo(
+            f"{checked.source.path}: {len(checked.source.judgments)} judgments, {checked.notes} notes, "
+            f"{len(checked.warnings)} warning(s)"
+        )
+    if result.errors:
+        raise SourceError(result.errors)
+    if strict and result.warnings:
+        click.echo(f"deckgen: {result.warnings} warning(s) and --strict is on", err=True)
+        sys.exit(1)
+
+
+@main.command(name="list")
+@click.argument("args", nargs=-1, metavar="[WHAT] [SOURCE]...")
+@_selection_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv", "tsv"]),
+    default="table",
+    show_default=True,
+    help="table: a table in a terminal, one line per note when piped; json/csv: for scripts and "
+    "spreadsheets; tsv: a file Anki's File → Import reads (needs deckgen's note types, which "
+    "any earlier .apkg import brings).",
+)
+def list_(
+    args: tuple[str, ...],
+    theme: tuple[str, ...],
+    speaker: tuple[str, ...],
+    tag: tuple[str, ...],
+    judgment: tuple[str, ...],
+    fmt: str,
+) -> None:
+    """List the notes of SOURCES (default cards/), or their themes, people or named decks.
+
+    WHAT is notes (the default), or themes, people or decks: the ids that --theme, --speaker and --deck
+    accept, with how many judgments and notes each selects. A source folder literally named like a WHAT
+    word is written as ./notes.
+
+    \b
+    Examples:
+      deckgen list
+      deckgen list --theme agent
+      deckgen list themes
+      deckgen list people --format csv
+      deckgen list --format json | jq '.[].question'
+      deckgen list --speaker tang-jie --format tsv > tang-jie.txt
+    """
+    what, sources = (args[0], args[1:]) if args and args[0] in LISTABLE else ("notes", args)
+    looks_like_a_word = args and not Path(args[0]).exists() and "/" not in args[0] and "." not in args[0]
+    if what == "notes" and looks_like_a_word and args[0] not in LISTABLE:
+        raise click.UsageError(
+            f"'{args[0]}' is neither a source file or folder nor something to list"
+            f"{suggest(args[0], LISTABLE)}; WHAT is one of {', '.join(LISTABLE)}"
+        )
+    selection = Selection(theme, speaker, tag, judgment)
+    if what != "notes" and selection:
+        raise click.UsageError(f"selection options apply to listing notes, not {what}")
+    terminal = fmt == "table" and _stdout_is_terminal()
+    if what != "notes":
+        inventory = list_inventory(_paths(sources), what)
+        if terminal:
+            _console().print(inventory_table(inventory))
+        else:
+            click.echo(inventory.text("plain" if fmt == "table" else fmt), nl=False)
+        return
+    listing = list_notes(_paths(sources), selection)
+    print_warnings(listing.warnings)
+    if terminal:
+        for group in listing.groups:
+            _console().print(notes_table(group))
+    else:
+        click.echo(listing.text("plain" if fmt == "table" else fmt), nl=False)
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    return Console()
+
+
+def _stdout_is_terminal() -> bool:
+    """Whether rich would draw to a terminal here (it honours FORCE_COLOR/TTY_COMPATIBLE and Jupyter)."""
+    return bool(_console().is_terminal)
+
+
+@main.command()
+@click.argument("sources", nargs=-1, type=click.Path())
+@_selection_options
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="preview.html",
+    show_default=True,
+    help="The HTML file to write.",
+)
+@click.option("--open", "open_", is_flag=True, help="Open the page in the default web browser.")
+def preview(
+    sources: tuple[str, ...],
+    theme: tuple[str, ...],
+    speaker: tuple[str, ...],
+    tag: tuple[str, ...],
+    judgment: tuple[str, ...],
+    output: Path,
+    open_: bool,
+) -> None:
+    """Write one self-contained HTML page showing every card's front and back as Anki will.
+
+    Same templates and CSS as the package, grouped by theme, with a search box and a night-mode toggle.
+
+    \b
+    Examples:
+      deckgen preview --open
+      deckgen preview --theme agent -o agent.html
+    """
+    page = write_preview(_paths(sources), output, Selection(theme, speaker, tag, judgment))
+    print_warnings(page.warnings)
+    click.echo(f"Wrote {output}  ({page.cards} cards from {page.notes} notes)")
+    if open_:
+        import webbrowser
+
+        if not webbrowser.open(Path(output).resolve().as_uri()):
+            click.echo(f"No web browser found; open {Path(output).resolve()} yourself.", err=True)
+
+
+@main.command()
+@click.argument("sources", nargs=-1, type=click.Path())
+def stats(sources: tuple[str, ...]) -> None:
+    """Show how the notes of SOURCES (default cards/) spread over themes, speakers and card kinds, and
+    what the quality lint finds (run `deckgen check` for the warnings themselves).
+
+    \b
+    Example:
+      deckgen stats
+    """
+    print_stats(collect_stats(_paths(sources)))

@@ -1,0 +1,150 @@
+"""What the commands print: warnings, a build's report, and the terminal tables (rich) of builds, listings
+and statistics. Every function takes the library's values and prints them; none computes anything the
+library does not already return. rich is imported inside the functions that draw tables."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import click
+
+from ..build import BuildResult
+from ..generate import Note, card_count
+from ..listing import Inventory, Selected
+from ..model import CARD_KINDS
+from ..stats import DeckStats
+
+MAX_LISTED = 20
+"""Added notes listed by key in a build report before the rest are only counted."""
+
+
+def print_warnings(warnings: Iterable[object]) -> None:
+    """Each warning (a :class:`deckgen.errors.Problem`, which says ``warning:`` itself) on its line, on stderr."""
+    for warning in warnings:
+        click.echo(str(warning), err=True)
+
+
+def print_build(result: BuildResult) -> None:
+    """The report of one build: file and deck, counts by theme and kind, and the changes since the last."""
+    changes = result.changes
+    verb = "Would write" if not result.written else "Wrote"
+    click.echo(f'{verb} {result.output}  (deck "{result.deck_name}")')
+    click.echo(f"  {len(result.notes)} notes, {result.cards} cards")
+    src = result.source
+    themes = [src.theme_path(n.judgment.theme) for n in result.notes]
+    kinds = [n.spec.KIND for n in result.notes]
+    for label, keys, order in (("by theme", themes, list(dict.fromkeys(themes))), ("by kind ", kinds, CARD_KINDS)):
+        notes, cards = Counter(keys), Counter[str]()
+        for key, n in zip(keys, result.notes, strict=True):
+            cards[key] += card_count(n)
+        counts = " · ".join(f"{g} {notes[g]}/{cards[g]}" for g in order if g in notes)
+        click.echo(f"  {label} (notes/cards): {counts}")
+    click.echo(
+        f"  changes since the last build ({result.ledger_path}): added {len(changes.added)} · "
+        f"changed {len(changes.changed)} · unchanged {changes.unchanged} · removed {len(changes.removed)}"
+    )
+    for c in changes.added[:MAX_LISTED]:
+        click.echo(f"    added {c.key}")
+    if len(changes.added) > MAX_LISTED:
+        click.echo(f"    … and {len(changes.added) - MAX_LISTED} more added")
+    for c in changes.changed:
+        click.echo(f"    changed {c.key}")
+        if c.old_question != c.question:
+            click.echo(f"      Q: {c.old_question}\n      →  {c.question}")
+        if c.old_answer != c.answer:
+            click.echo(f"      A: {c.old_answer}\n      →  {c.answer}")
+    for line in [*changes.type_notes, *changes.notices]:
+        click.echo(f"  {line}")
+    if changes.removed:
+        click.echo("  removed from the source (an .apkg import never deletes notes, so they stay in Anki;")
+        click.echo("  find them there with the search shown and delete them by hand if you want):")
+        for c in changes.removed:
+            click.echo(f'    {c.key}  "{c.question}"  → search: "Key:{c.key}"')
+
+
+def print_builds_table(results: Sequence[BuildResult]) -> None:
+    """A table of several decks built: name, notes, cards, file."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title="Decks built" if results[0].written else "Decks (dry run)", title_justify="left")
+    for column, justify in (("deck", "left"), ("notes", "right"), ("cards", "right"), ("file", "left")):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for r in results:
+        table.add_row(Text(r.deck_name), str(len(r.notes)), str(r.cards), Text(str(r.output)))
+    click.echo("")
+    Console(width=200 if not sys.stdout.isatty() else None).print(table)
+
+
+def notes_table(group: Selected) -> Any:
+    """A rich renderable of one source's notes for a terminal: a title line, then a table per theme (the same
+    column widths in each), one row per note."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    source, notes, deck = group
+    cards = sum(card_count(n) for n in notes)
+    parts: list[Any] = [Text(f"{deck} — {len(notes)} notes, {cards} cards", style="bold")]
+    themes: dict[str, list[Note]] = {}
+    for note in notes:
+        themes.setdefault(note.judgment.theme, []).append(note)
+    for theme, theme_notes in themes.items():
+        table = Table(title=Text(source.theme_path(theme)), title_justify="left", title_style="bold", expand=True)
+        table.add_column("#", justify="right", width=2)
+        table.add_column("Kind", width=7)
+        table.add_column("Question", ratio=5, overflow="fold")
+        table.add_column("Answer", style="cyan", ratio=3, overflow="fold")
+        table.add_column("Key", style="dim", ratio=2, overflow="fold")
+        for note in theme_notes:
+            # Text objects, not strings: rich would read "[...]" or "[bold]" in a source as markup.
+            number = str(note.judgment.number)
+            table.add_row(number, note.spec.KIND, Text(note.question), Text(note.answer), Text(note.key))
+        parts.append(table)
+    return Group(*parts)
+
+
+def inventory_table(inventory: Inventory) -> Any:
+    """A rich table of inventory rows (all columns but ``deck``), titled with what they list."""
+    from rich.table import Table
+    from rich.text import Text
+
+    rows = inventory.rows
+    table = Table(title=inventory.what, title_justify="left")
+    columns = [k for k in rows[0] if k != "deck"] if rows else []
+    for column in columns:
+        table.add_column(column, justify="right" if column in ("judgments", "notes") else "left")
+    for row in rows:
+        table.add_row(*(Text(str(row[c])) for c in columns))
+    return table
+
+
+def print_stats(stats: Sequence[DeckStats]) -> None:
+    """Each source's counts line, then its tables by theme, speaker and kind, and its lint counts."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console()
+    for s in stats:
+        click.echo(
+            f"{s.name}  {s.path}: {s.judgments} judgments, {s.notes} notes, {s.cards} cards, {s.warnings} warning(s)"
+        )
+        for title, rows in (("theme", s.by_theme), ("speaker", s.by_speaker), ("kind", s.by_kind)):
+            table = Table(title=f"by {title}", title_justify="left")
+            table.add_column(title)
+            table.add_column("notes", justify="right")
+            table.add_column("cards", justify="right")
+            for label, notes, cards in rows:
+                table.add_row(Text(label), str(notes), str(cards))
+            console.print(table)
+        table = Table(title="lint", title_justify="left")
+        table.add_column("rule")
+        table.add_column("warnings", justify="right")
+        for code, count in s.lint:
+            table.add_row(code, str(count))
+        console.print(table)

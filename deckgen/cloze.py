@@ -1,0 +1,109 @@
+"""Cloze deletions ``{{c<n>::text}}`` / ``{{c<n>::text::hint}}``: reading them, checking them, and showing one
+card of a cloze text as Anki does. Loading, generation, the lint and the renderer all use this module.
+
+Imports only the standard library.
+"""
+
+from __future__ import annotations
+
+import re
+
+CLOZE_RE = re.compile(r"\{\{c0*([0-9]{1,9})::(.*?)\}\}", re.S)
+"""A cloze deletion ``{{c<n>::text}}`` or ``{{c<n>::text::hint}}``: its number (ASCII digits, as Anki reads
+them; at most nine after leading zeros, so that no digit string is converted whole) and text.
+:func:`cloze_error` refuses longer numbers."""
+_CLOZE_OPEN = re.compile(r"\{\{c[0-9]+::")
+_CLOZE_HUGE = re.compile(r"\{\{c0*([1-9][0-9]{9,})::")
+MAX_CLOZE = 65535
+"""Highest cloze number: a card's template index (number - 1) is 16-bit in Anki, and an import of a larger
+one fails (``IntegralValueOutOfRange``, seen with the ``anki`` package)."""
+HIDDEN = "[...]"
+"""What a card shows in place of a deletion it asks for (without a hint)."""
+
+
+def cloze_numbers(text: str) -> list[int]:
+    """The deletion numbers used in a cloze text, in order of appearance (``{{c2::x}}`` → 2)."""
+    return [int(m.group(1)) for m in CLOZE_RE.finditer(text)]
+
+
+def cloze_deletions(text: str) -> list[tuple[int, str]]:
+    """``(number, answer text)`` of each deletion in a cloze text, hints dropped (``{{c1::Agent::who}}`` →
+    ``(1, "Agent")``)."""
+    return [(int(m.group(1)), m.group(2).split("::")[0]) for m in CLOZE_RE.finditer(text)]
+
+
+def cloze_error(text: str) -> str | None:
+    """Why ``text`` cannot make cloze cards (no deletions, a ``c0``, a number past :data:`MAX_CLOZE`, an empty
+    deletion, a deletion inside another), or None if it can."""
+    huge = _CLOZE_HUGE.search(text)
+    if huge:
+        return f"cloze number c{huge.group(1)[:12]}… is too large; Anki cannot import numbers past c{MAX_CLOZE}"
+    numbers = cloze_numbers(text)
+    if not numbers:
+        return "cloze text has no deletions; mark the key terms like {{c1::智能效率}}"
+    if 0 in numbers:
+        return "cloze numbers start at c1 ({{c0::...}} makes no card)"
+    if max(numbers) > MAX_CLOZE:
+        return f"cloze number c{max(numbers)} is too large; Anki cannot import numbers past c{MAX_CLOZE}"
+    if any(not answer.strip() for _, answer in cloze_deletions(text)):
+        return "a cloze deletion is empty ({{c1::}}); put the hidden words inside it"
+    for m in CLOZE_RE.finditer(text):
+        inner = _CLOZE_OPEN.search(m.group(2))
+        if inner:
+            return (
+                f"cloze deletion {{{{c{m.group(1)}::…}}}} holds another deletion ({inner.group()}…); deckgen "
+                "does not support nested deletions, so write them one after another"
+            )
+    return None
+
+
+def cloze_gaps(numbers: list[int]) -> list[str]:
+    """Numbers missing below the highest one, as ``c2`` or ``c3-c7`` (``[1, 4]`` → ``["c2-c3"]``)."""
+    gaps, previous = [], 0
+    for n in sorted(set(numbers)):
+        if n == previous + 2:
+            gaps.append(f"c{n - 1}")
+        elif n > previous + 2:
+            gaps.append(f"c{previous + 1}-c{n - 1}")
+        previous = n
+    return gaps
+
+
+def cloze_question(text: str) -> str:
+    """The cloze text with every deletion hidden as :data:`HIDDEN`: the note's plain-text question."""
+    return CLOZE_RE.sub(HIDDEN, text)
+
+
+def cloze_answer(text: str) -> str:
+    """The deletions' answers joined by ``"; "``: the note's plain-text answer."""
+    return "; ".join(answer for _, answer in cloze_deletions(text))
+
+
+def cloze_front(text: str, number: int) -> str:
+    """What card ``c<number>`` shows before the answer, as plain text: its deletions as :data:`HIDDEN`, every
+    other deletion revealed (as Anki renders a cloze card)."""
+
+    def show(m: re.Match[str]) -> str:
+        return HIDDEN if int(m.group(1)) == number else m.group(2).split("::")[0]
+
+    return CLOZE_RE.sub(show, text)
+
+
+def cloze_card_html(text: str, number: int, front: bool) -> str:
+    """Card ``c<number>`` of the cloze field HTML ``text``, as Anki 2.1.50+ renders ``{{cloze:Field}}``
+    (rslib ``cloze.rs``): each deletion numbered ``number`` becomes ``<span class="cloze" data-ordinal="n">``
+    holding ``[...]`` (``[hint]`` with a hint) on the ``front`` and its text on the back; every other
+    deletion shows its text in ``<span class="cloze-inactive" data-ordinal="m">``. Empty when no deletion
+    has that number. Anki's ``data-cloze`` attribute (read only by type-in-the-answer) is left out."""
+
+    def deletion(m: re.Match[str]) -> str:
+        n = int(m.group(1))
+        answer, sep, hint = m.group(2).partition("::")
+        if n != number:
+            return f'<span class="cloze-inactive" data-ordinal="{n}">{answer}</span>'
+        shown = (f"[{hint}]" if sep else HIDDEN) if front else answer
+        return f'<span class="cloze" data-ordinal="{n}">{shown}</span>'
+
+    if number not in cloze_numbers(text):
+        return ""
+    return CLOZE_RE.sub(deletion, text)

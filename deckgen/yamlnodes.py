@@ -1,0 +1,317 @@
+"""A safe, located reader of YAML node trees: the generic half of loading, with nothing of deckgen's format.
+
+Safe by construction: a document is only *composed* into a node tree (PyYAML's C parser where present, the
+pure-Python one otherwise) and never *constructed*, so no tag can run code; any tag outside YAML's core
+schema (``!!python/...``, ``!!binary``, custom ``!tags``) is an error, and so is a merge key (``<<``).
+Text is the scalar exactly as typed, so YAML 1.1 surprises (``no``, ``1911``, ``02142``, ``1:10``, dates)
+come out as the text the person wrote, except YAML's null (``~``, ``null``, nothing), which is empty;
+control characters in text are errors. Aliases are followed with a bound on the expanded size, in values
+and in characters of text (keys included), so an alias bomb is refused quickly, and a problem in a node
+reached again through an alias is reported once. A file must be UTF-8 (a UTF-16 one is refused with a
+hint); a syntax error says where and what to check.
+
+:func:`compose` turns a file's bytes into a node tree; a :class:`NodeReader` reads values out of it,
+collecting every problem as a :class:`deckgen.errors.Problem` with ``file:line:col`` and a key path.
+
+PyYAML is imported lazily (on the first file read), so that importing this module stays cheap.
+"""
+
+from __future__ import annotations
+
+import codecs
+import functools
+import re
+from typing import TYPE_CHECKING, Any
+
+from .errors import Loc, Problem, Severity, SourceError, clip, suggest
+
+if TYPE_CHECKING:
+    from yaml import MarkedYAMLError, Node
+    from yaml.error import Mark
+    from yaml.reader import ReaderError
+
+_CORE = "tag:yaml.org,2002:"
+_ALLOWED_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
+_NULL = _CORE + "null"
+_MERGE = _CORE + "merge"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_NODE_BUDGET_PER_BYTE = 4
+_NODE_BUDGET_MIN = 10_000
+_TEXT_BUDGET_PER_BYTE = 4
+_TEXT_BUDGET_MIN = 1_000_000
+"""Characters of text a document may expand to through aliases: four per byte of the file (written out,
+a document has fewer characters than bytes), at least a million."""
+
+
+@functools.cache
+def _loader() -> Any:
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # SafeLoader: PyYAML built without libyaml
+
+
+def compose(raw: bytes, name: str) -> Node | None:
+    """The node tree of the YAML document in ``raw`` (the bytes of the file ``name``), or None for an empty
+    document. Raises :class:`SourceError` with one located problem for a file that is UTF-16, not UTF-8,
+    not valid YAML, holds a character YAML forbids, or holds more than one document."""
+    import yaml
+
+    if _utf16(raw):
+        raise SourceError([Problem(name, 1, 1, "", "the file is UTF-16 text; save the file as UTF-8")])
+    try:
+        raw.decode("utf-8-sig")  # a check only: the parser reads the bytes, so no decoded copy stays in memory
+    except UnicodeDecodeError as err:
+        line = raw.count(b"\n", 0, err.start) + 1
+        col = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
+        message = f"not valid UTF-8 (byte 0x{raw[err.start]:02x}); save the file as UTF-8"
+        raise SourceError([Problem(name, line, col, "", message)]) from None
+    try:
+        root: Node | None = yaml.compose(raw, Loader=_loader())
+    except yaml.MarkedYAMLError as err:
+        raise SourceError([_syntax_problem(name, raw.decode("utf-8-sig"), err)]) from None
+    except yaml.reader.ReaderError as err:
+        raise SourceError([_reader_problem(name, raw.decode("utf-8-sig"), err)]) from None
+    return root
+
+
+def _utf16(raw: bytes) -> bool:
+    """True if ``raw`` looks like UTF-16: it starts with a UTF-16 byte-order mark, or (without one) a zero
+    byte is every other byte of its start often enough, as ASCII letters and YAML's keys are in UTF-16.
+    UTF-8 text has a zero byte only for U+0000, which YAML forbids anyway."""
+    if raw[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return True
+    start = raw[:4096]
+    return any(half.count(0) >= max(1, len(half) // 4) for half in (start[0::2], start[1::2]))
+
+
+def _syntax_problem(name: str, text: str, err: MarkedYAMLError) -> Problem:
+    """A syntax error at the parser's mark, with a hint: where the unfinished construct began, a tab, or
+    the unclosed quote that swallowed the following lines (then located at that quote)."""
+    mark = err.problem_mark or err.context_mark
+    what = err.problem or "invalid YAML"
+    began = err.context_mark
+    if began and "end of stream" in what:  # an unclosed quote or bracket: point at where it opened
+        mark, began = began, None
+    line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+    if err.context:
+        since = f" (begun at line {began.line + 1})" if began and began.line + 1 != line else ""
+        what = f"{err.context}{since}: {what}"
+    lines = text.split("\n")
+    typed = lines[line - 1][:col] if 0 < line <= len(lines) else ""
+    quote = _quote_running_into(text, line - 1) if mark else None
+    if quote is not None:
+        what = (
+            f"the quoted text opened here runs on to line {line}, where the parser stops ({what}); "
+            "is its closing quote missing?"
+        )
+        line, col = quote.line + 1, quote.column + 1
+    elif "tab" in what.lower() or "\t" in typed:
+        what += " (YAML indents with spaces, not tabs; replace the tab)"
+    else:
+        what += " (check quotes, brackets and indentation here and on the lines above)"
+    return Problem(name, line, col, "", f"YAML syntax: {what}")
+
+
+def _quote_running_into(text: str, line: int) -> Mark | None:
+    """Start mark of a quoted scalar that began on an earlier line and ends on 0-based ``line``, else None."""
+    import yaml
+
+    found = None
+    try:
+        for token in yaml.scan(text, Loader=_loader()):
+            if token.start_mark.line > line:
+                break
+            if (
+                isinstance(token, yaml.ScalarToken)
+                and token.style in ('"', "'")
+                and token.start_mark.line < line == token.end_mark.line
+            ):
+                found = token.start_mark
+    except yaml.YAMLError:
+        pass
+    return found
+
+
+def _reader_problem(name: str, text: str, err: ReaderError) -> Problem:
+    """A character YAML does not allow (control characters), located by finding it in ``text``.
+
+    The C and pure-Python readers count ``err.position`` differently (bytes vs. characters), so the
+    location comes from the first occurrence of the offending character instead.
+    """
+    index = text.find(chr(err.character))
+    line = text.count("\n", 0, index) + 1 if index >= 0 else 0
+    col = index - (text.rfind("\n", 0, index) + 1) + 1 if index >= 0 else 0
+    message = f"character U+{err.character:04X} is not allowed in YAML ({err.reason}); remove it"
+    return Problem(name, line, col, "", message)
+
+
+def is_mapping(node: Node) -> bool:
+    return node.id == "mapping"
+
+
+def is_sequence(node: Node) -> bool:
+    return node.id == "sequence"
+
+
+def is_scalar(node: Node) -> bool:
+    return node.id == "scalar"
+
+
+def kind_name(node: Node) -> str:
+    """How a message names what was found: ``a mapping``, ``a list`` or the scalar quoted short."""
+    if is_mapping(node):
+        return "a mapping"
+    if is_sequence(node):
+        return "a list"
+    return f"'{clip(node.value)}'"
+
+
+class NodeReader:
+    """Reads checked values out of one document's node tree, collecting every problem.
+
+    ``file`` names the file in problems; the document may expand (through aliases) to at most
+    ``node_budget`` values and ``text_budget`` characters of text, see :meth:`for_size`. Readers return a
+    neutral value (``None``, ``""``, ``[]``) after recording a problem, so that reading goes on and every
+    problem of a file is found in one pass.
+    """
+
+    def __init__(self, file: str, node_budget: int, text_budget: int):
+        self.file = file
+        self.problems: list[Problem] = []
+        self.budget = node_budget
+        self.text_budget = text_budget
+        """Characters of scalar text (keys included) the document may still expand to."""
+        self.exhausted = False
+        self.reported: set[tuple[int, int, str]] = set()
+
+    @staticmethod
+    def budgets_for(size: int) -> tuple[int, int]:
+        """The node and text budgets for a file of ``size`` bytes."""
+        return max(_NODE_BUDGET_MIN, _NODE_BUDGET_PER_BYTE * size), max(_TEXT_BUDGET_MIN, _TEXT_BUDGET_PER_BYTE * size)
+
+    def loc(self, node: Node, key_path: str) -> Loc:
+        return Loc(self.file, node.start_mark.line + 1, node.start_mark.column + 1, key_path)
+
+    def error(self, node: Node | None, key_path: str, message: str, severity: Severity = Severity.ERROR) -> None:
+        """Record a problem at ``node``; a node reached again through an alias is reported once."""
+        line, col = (node.start_mark.line + 1, node.start_mark.column + 1) if node is not None else (0, 0)
+        if (line, col, message) in self.reported:
+            return
+        self.reported.add((line, col, message))
+        self.problems.append(Problem(self.file, line, col, key_path, message, severity))
+
+    def visit(self, node: Node, key_path: str) -> bool:
+        """Count a node against the size budget and check its tag. False if it must be skipped."""
+        self.budget -= 1
+        if is_scalar(node):
+            self.text_budget -= len(node.value)
+        if self.budget < 0 or self.text_budget < 0:
+            if not self.exhausted:
+                self.exhausted = True
+                what = "too many values" if self.budget < 0 else "too much text"
+                self.error(
+                    node,
+                    key_path,
+                    f"the document expands to {what} (anchors repeated through many aliases, or "
+                    "aliases inside each other?); refusing to expand it",
+                )
+            return False
+        if node.tag == _MERGE:  # a `<<` key, which PyYAML tags itself
+            self.error(node, key_path, "merge keys (<<) are not supported; write the keys out in this mapping")
+            return False
+        if node.tag not in _ALLOWED_TAGS:
+            self.error(
+                node,
+                key_path,
+                f"tag '{node.tag.replace(_CORE, '!!')}' is not allowed; deckgen reads plain "
+                "YAML only and never constructs objects (remove the tag)",
+            )
+            return False
+        return True
+
+    def mapping(self, node: Node, key_path: str, spec: dict[str, bool], what: str = "") -> dict[str, Node] | None:
+        """Check ``node`` is a mapping with only the keys in ``spec`` (key → required); return key → value node.
+        ``what`` follows "expected a mapping" in the message for something else."""
+        if not self.visit(node, key_path):
+            return None
+        if not is_mapping(node):
+            self.error(node, key_path, f"expected a mapping{what}, found {kind_name(node)}")
+            return None
+        out: dict[str, Node] = {}
+        keys: dict[str, Node] = {}
+        for key_node, value_node in node.value:
+            if not self.visit(key_node, key_path):
+                return None
+            if not is_scalar(key_node):
+                self.error(key_node, key_path, "keys must be plain words")
+                continue
+            key = key_node.value
+            sub = f"{key_path}.{clip(key)}" if key_path else clip(key)
+            if key in keys:
+                self.error(
+                    key_node,
+                    sub,
+                    f"duplicate key '{clip(key)}' (first at line {keys[key].start_mark.line + 1}); keep one",
+                )
+                continue
+            keys[key] = key_node
+            if key not in spec:
+                allowed = ", ".join(spec)
+                self.error(key_node, sub, f"unknown key '{clip(key)}'{suggest(key, spec)}; allowed here: {allowed}")
+                continue
+            out[key] = value_node
+        for key, required in spec.items():
+            if required and key not in out and key not in keys:
+                self.error(node, key_path, f"missing required key '{key}'")
+        return out
+
+    def sequence(self, node: Node, key_path: str, example: str) -> list[tuple[str, Node]]:
+        """Check ``node`` is a list; return (key path, item node) pairs."""
+        if not self.visit(node, key_path):
+            return []
+        if not is_sequence(node):
+            self.error(node, key_path, f"expected a list, e.g. {example}; found {kind_name(node)}")
+            return []
+        return [(f"{key_path}[{i}]", item) for i, item in enumerate(node.value)]
+
+    def text(self, node: Node | None, key_path: str, required: bool = True) -> str:
+        """The scalar exactly as typed, stripped; '' (with an error if ``required``) when empty. YAML's null
+        (``~``, ``null``, nothing after the colon) is empty too; a quoted ``"~"`` is the text ``~``."""
+        if node is None:
+            return ""
+        if not self.visit(node, key_path):
+            return ""
+        if not is_scalar(node):
+            self.error(node, key_path, f"expected text, found {kind_name(node)} (quote it if it is meant as text)")
+            return ""
+        value: str = "" if node.tag == _NULL else node.value.strip()
+        if not value and required:
+            self.error(node, key_path, "must not be empty")
+        bad = _CONTROL.search(value)
+        if bad:
+            self.error(
+                node,
+                key_path,
+                f"contains the control character U+{ord(bad.group()):04X}, which Anki cannot show; remove it",
+            )
+            return ""
+        return value
+
+    def choice(self, node: Node | None, key_path: str, choices: tuple[str, ...]) -> str:
+        """One of ``choices`` (the first when absent)."""
+        value = self.text(node, key_path) if node is not None else choices[0]
+        if value and value not in choices:
+            expected = " or ".join(repr(c) for c in choices)
+            self.error(node, key_path, f"expected {expected}, found '{clip(value)}'{suggest(value, choices)}")
+            return choices[0]
+        return value
+
+    def boolean(self, node: Node | None, key_path: str) -> bool:
+        """``true``/``yes``/``on`` or ``false``/``no``/``off`` (any case; absent or empty is false)."""
+        value = self.text(node, key_path, required=False)
+        if value.lower() in ("true", "yes", "on"):
+            return True
+        if value.lower() in ("false", "no", "off", ""):
+            return False
+        self.error(node, key_path, f"expected true or false, found '{clip(value)}'")
+        return False
