@@ -22,12 +22,13 @@ from .gcpause import paused_gc
 from .generate import Note, card_count, generate
 from .ledger import Ledger
 from .lint import lint
-from .load import load_sources, normalize_deck_name
+from .load import load_sources
 from .markup import text_html
 from .model import Selection, Source
 from .package import apkg_writer
 from .progress import Progress
 from .select import named_deck_problems, select
+from .sourcevalues import normalize_deck_name
 from .state import Packaged, record
 
 DEFAULT_OUT_DIR = Path("dist")
@@ -35,7 +36,7 @@ DEFAULT_OUT_DIR = Path("dist")
 
 def deck_name_for(source: Source, selection: Selection, name: str | None = None) -> str:
     """The deck's name in Anki: ``name`` if given, else the source's name plus the selection's label
-    (``"AGI-Next 2026 · Agent"``), tidied by :func:`deckgen.load.normalize_deck_name`.
+    (``"AGI-Next 2026 · Agent"``), tidied by :func:`deckgen.sourcevalues.normalize_deck_name`.
 
     Raises :class:`SelectionError` for a name with an empty ``::`` part.
     """

@@ -18,29 +18,36 @@ The practices behind the rules:
   checks the first field for duplicates, so two notes asking the same thing in different words slip by).
 
 Thresholds, tuned on the shipped deck ``cards/agi-next-2026.yaml`` (see :data:`MAX_ANSWER_WORDS`,
-:data:`HAN_PER_WORD`, :data:`MAX_LIST_ITEMS`).
+:data:`deckgen.wording.HAN_PER_WORD`, :data:`MAX_LIST_ITEMS`).
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 
 from .cloze import cloze_deletions, cloze_front, cloze_gaps, cloze_numbers
 from .errors import Loc, Problem, Severity, clip
 from .generate import Note
 from .model import CardSpec, ClozeCard, Judgment, ListCard, Person, QACard, Source
+from .wording import (
+    HAN_PER_WORD,
+    HAN_RUN,
+    QUOTED,
+    answer_length,
+    are_near,
+    giveaway,
+    near_hashes,
+    normalize,
+    tokens,
+    word_set,
+)
 
 MAX_ANSWER_WORDS = 8
 """Longest answer, in English words, that still reads as one fact. On the shipped deck before this lint,
 answers (and list items and cloze deletions) had a median of 2 words and a 90th percentile of 6; the eight
 answers above 8 words were all clauses ("It can't tell which tasks failed, so must monitor all") that
 could be said in fewer."""
-
-HAN_PER_WORD = 1.5
-"""Chinese characters that count as one English word. Measured on the shipped deck: its 40 Chinese claims
-have 1,695 Han characters against 1,190 words in their English versions, 1.42 per word; rounded up."""
 
 MAX_ANSWER_HAN = int(MAX_ANSWER_WORDS * HAN_PER_WORD)
 """Longest all-Chinese answer, in Han characters (12). A mixed answer counts words + characters / 1.5."""
@@ -50,106 +57,8 @@ MAX_LIST_ITEMS = 4
 magical number 4 in short-term memory", 2001); SuperMemo's rules 9 and 10 say to avoid sets and
 enumerations altogether, so past four a list must become cloze or per-item cards."""
 
-NEAR_DUPLICATE_MIN_TOKENS = 4
-"""Questions with fewer distinct tokens than this are compared only for an exact (normalised) match: with
-three tokens, one substituted word would already be a third of the question."""
-
-_MASK = 2**64 - 1
-_QUOTED = 80
-"""Characters of source text a warning quotes at most (see :func:`deckgen.errors.clip`)."""
-
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
-_TOKEN = re.compile(rf"[{_HAN}]|[^\W_{_HAN}]+(?:['’.\-][^\W_{_HAN}]+)*")
-_HAN_RUN = re.compile(rf"[{_HAN}]{{2,}}")
-_WORD = re.compile(rf"[^\W_{_HAN}]+(?:['’.\-][^\W_{_HAN}]+)*")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_GLOSS = re.compile(r"[(（]([^()（）]*)[)）]")
 _LIST_SEPARATORS = re.compile(r"\s*[,;，；、]\s*")
-
-_FUNCTION_WORDS = frozenset(
-    """
-a an the of to in on at by for with from into onto as than and or nor but so yet is are was were be been being
-am do does did done has have had it its it's this that these those there their they them his her he she we us
-our you your i me my per via vs about over under up out off just only very also both each some any all more
-most much many such own same other another which what who whom whose when where why how can could will would
-shall should may might must not no
-""".split()
-)
-"""English function words: never a content word of an answer (:func:`answer_in_question`)."""
-
-_INTERROGATIVES = frozenset("what which who whom whose when where why how not no".split())
-_FILLER = _FUNCTION_WORDS - _INTERROGATIVES
-"""Words ignored when comparing questions: function words except the ones that change what is asked."""
-
-
-# -- text helpers ---------------------------------------------------------------------------------------
-
-
-def normalize(text: str) -> str:
-    """Text for comparison: Unicode NFKC (full-width ``？`` → ``?``, ``Ａ`` → ``A``), case-folded."""
-    return unicodedata.normalize("NFKC", text).casefold()
-
-
-def tokens(text: str) -> list[str]:
-    """Normalised tokens: each Han character on its own, other letters and digits as words
-    (``"GLM-4.5 写 code"`` → ``["glm-4.5", "写", "code"]``); punctuation and spaces are dropped."""
-    return _TOKEN.findall(normalize(text))
-
-
-def _stem(word: str) -> str:
-    """Crude English stem, enough to match ``models``/``model`` and ``company's``/``company``."""
-    for suffix in ("'s", "’s"):
-        word = word.removesuffix(suffix)
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        word = word[:-1]
-    return word
-
-
-def _contains(haystack: list[str], needle: list[str]) -> bool:
-    """True if the token list ``needle`` occurs contiguously in ``haystack`` (as a string search over the
-    tokens joined by NUL, which no token contains: linear, where comparing slices is quadratic)."""
-    sep = "\0"
-    return bool(needle) and sep + sep.join(needle) + sep in sep + sep.join(haystack) + sep
-
-
-def answer_length(text: str) -> float:
-    """Length of an answer in English-word units: words + Han characters / :data:`HAN_PER_WORD`, measured
-    on the answer without its parenthesised glosses (``"感统 (sensory integration)"`` → 2 characters →
-    1.33), since a gloss restates the same fact in the other language."""
-    main = _GLOSS.sub(" ", text)
-    han = sum(len(run) for run in re.findall(rf"[{_HAN}]+", main))
-    return len(_WORD.findall(main)) + han / HAN_PER_WORD
-
-
-def key_terms(answer: str) -> list[str]:
-    """What would give ``answer`` away if a question showed it: the answer without glosses, each gloss,
-    and each run of two or more Han characters (``"托管式 (hosted) Agent"`` → ``["托管式 Agent", "hosted",
-    "托管式"]``). Terms made only of function words are left out."""
-    main = " ".join(_GLOSS.sub(" ", answer).split())
-    terms = [main, *_GLOSS.findall(answer), *_HAN_RUN.findall(answer)]
-    out = []
-    for term in terms:
-        toks = tokens(term)
-        if toks and any(t not in _FUNCTION_WORDS for t in toks) and term not in out:
-            out.append(term)
-    return out
-
-
-def _content_stems(text: str) -> set[str]:
-    return {_stem(t) for t in tokens(text) if _WORD.fullmatch(t) and t not in _FUNCTION_WORDS and len(t) > 2}
-
-
-def giveaway(question: str, answer: str) -> str | None:
-    """Why ``question`` gives ``answer`` away, or None: a key term of the answer (:func:`key_terms`) occurs
-    in it as whole tokens, or every content word of a multi-word answer does."""
-    qtoks = tokens(question)
-    for term in key_terms(answer):
-        if _contains(qtoks, tokens(term)):
-            return f"'{clip(term, _QUOTED)}' is in the question"
-    content = _content_stems(_GLOSS.sub(" ", answer))
-    if len(content) >= 2 and content <= {_stem(t) for t in qtoks}:
-        return f"every content word of the answer ({clip(', '.join(sorted(content)), _QUOTED)}) is in the question"
-    return None
 
 
 def answer_parts(note: Note) -> list[str]:
@@ -201,7 +110,7 @@ def answer_too_long(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
                 yield _note_warn(
                     note,
                     "answer-too-long",
-                    f"answer '{clip(part, _QUOTED)}' is {length:.0f} words long (limit "
+                    f"answer '{clip(part, QUOTED)}' is {length:.0f} words long (limit "
                     f"{MAX_ANSWER_WORDS} words or {MAX_ANSWER_HAN} Chinese characters)",
                     "keep one fact in the answer and move the rest to another card or the context",
                 )
@@ -222,10 +131,11 @@ def list_too_long(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
         else:
             continue
         if count > MAX_LIST_ITEMS:
+            what = f"asks for {count} items at once (limit {MAX_LIST_ITEMS})"
             yield _note_warn(
                 made[0],
                 "list-too-long",
-                f"asks for {count} items at once (limit {MAX_LIST_ITEMS})",
+                what,
                 "make it a cloze with one deletion number per item, or one card per item",
             )
 
@@ -246,22 +156,19 @@ def answer_in_question(source: Source, notes: Sequence[Note]) -> Iterator[Proble
                 for n, answer in cloze_deletions(text):
                     why = giveaway(front, answer) if n == number else None
                     if why:
+                        what = f"card c{number} shows its answer: {why}"
                         yield _note_warn(
                             note,
                             "answer-in-question",
-                            f"card c{number} shows its answer: {why}",
+                            what,
                             "reword so the deleted term appears only inside the deletion",
                         )
         else:
             for part in answer_parts(note):
                 why = giveaway(note.question, part)
                 if why:
-                    yield _note_warn(
-                        note,
-                        "answer-in-question",
-                        f"the question gives away '{clip(part, _QUOTED)}': {why}",
-                        "reword the question without the answer's words",
-                    )
+                    what = f"the question gives away '{clip(part, QUOTED)}': {why}"
+                    yield _note_warn(note, "answer-in-question", what, "reword the question without the answer's words")
 
 
 def duplicate_questions(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
@@ -281,7 +188,8 @@ def duplicate_questions(source: Source, notes: Sequence[Note]) -> Iterator[Probl
     pair of questions is ever compared unless they do. A word set is filed by its hash only, and the hash of
     a set is the sum of its words' hashes, so the hash of each set with one word left out costs one
     subtraction rather than a copy of the set (memory stays linear in question length); a note found under a
-    hash is checked against the note filing it (:func:`_near`), so a hash collision never makes a report.
+    hash is checked against the note filing it (:func:`deckgen.wording.are_near`), so a hash collision never
+    makes a report.
     """
     exact: dict[str, Note] = {}
     near: dict[int, Note | list[Note]] = {}  # hash of a key → the first note filed under it (a list on collision)
@@ -293,15 +201,15 @@ def duplicate_questions(source: Source, notes: Sequence[Note]) -> Iterator[Probl
             reported.add((first.key, note.key))
             yield _dup(note, first, "the same question as")
             continue
-        words = _word_set(toks)
-        for key in _near_hashes(words):
+        words = word_set(toks)
+        for key in near_hashes(words):
             filed = near.setdefault(key, note)
             if filed is note:
                 continue
             candidates = filed if isinstance(filed, list) else [filed]
             if any((n.key, note.key) in reported for n in candidates):
                 continue
-            other = next((n for n in candidates if _near(_word_set(tokens(n.question)), words)), None)
+            other = next((n for n in candidates if are_near(word_set(tokens(n.question)), words)), None)
             if other is None:
                 near[key] = [*candidates, note]
             else:
@@ -309,40 +217,13 @@ def duplicate_questions(source: Source, notes: Sequence[Note]) -> Iterator[Probl
                 yield _dup(note, other, "nearly the same question as")
 
 
-def _word_set(question_tokens: list[str]) -> frozenset[str]:
-    """A question's words for comparing questions: its tokens, filler dropped, words stemmed."""
-    return frozenset(_stem(t) for t in question_tokens if t not in _FILLER)
-
-
-def _near_hashes(words: frozenset[str]) -> list[int]:
-    """Hashes of a word set's keys: the set and, for a set of at least :data:`NEAR_DUPLICATE_MIN_TOKENS`
-    words, the set with each one word left out. A set's hash is the sum of its words' hashes modulo 2**64."""
-    hashes = [hash(w) for w in words]
-    total = sum(hashes) & _MASK
-    if len(words) < NEAR_DUPLICATE_MIN_TOKENS:
-        return [total]
-    return [total, *((total - h) & _MASK for h in hashes)]
-
-
-def _near(a: frozenset[str], b: frozenset[str]) -> bool:
-    """True if word sets ``a`` and ``b`` share a key of :func:`_near_hashes`: each has at most one word the
-    other lacks, and a set leaves one out only if it has at least :data:`NEAR_DUPLICATE_MIN_TOKENS` words."""
-    only_a, only_b = len(a - b), len(b - a)
-    return (
-        only_a <= 1
-        and only_b <= 1
-        and (not only_a or len(a) >= NEAR_DUPLICATE_MIN_TOKENS)
-        and (not only_b or len(b) >= NEAR_DUPLICATE_MIN_TOKENS)
-    )
-
-
 def _dup(note: Note, other: Note, what: str) -> Problem:
     loc = other.spec.loc
     return _note_warn(
         note,
         "duplicate-question",
-        f"'{clip(note.question, _QUOTED)}' is {what} note '{other.key}' "
-        f"({loc.file}:{loc.line}: '{clip(other.question, _QUOTED)}')",
+        f"'{clip(note.question, QUOTED)}' is {what} note '{other.key}' "
+        f"({loc.file}:{loc.line}: '{clip(other.question, QUOTED)}')",
         "merge the two cards, or reword one so they differ by more than a word "
         "(questions that close get confused in review)",
     )
@@ -357,11 +238,9 @@ def not_a_question(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
     """
     for note in notes:
         if not note.note_type.is_cloze and "?" not in normalize(note.question):
+            what = "the question has no question mark"
             yield _note_warn(
-                note,
-                "not-a-question",
-                "the question has no question mark",
-                "ask a question ending in '?', or write the statement as a cloze",
+                note, "not-a-question", what, "ask a question ending in '?', or write the statement as a cloze"
             )
 
 
@@ -462,14 +341,14 @@ def figure_never_asked(source: Source, notes: Sequence[Note]) -> Iterator[Proble
         for what in _claim_texts(j):
             text = normalize(what)
             missing = [n for n in _NUMBER.findall(text) if n not in numbers]
-            missing += [t for t in _HAN_RUN.findall(text) if t not in cards]
+            missing += [t for t in HAN_RUN.findall(text) if t not in cards]
             for item in dict.fromkeys(missing):
                 yield _warn(
                     j.loc,
                     source.path,
                     "figure-never-asked",
                     f"judgment {j.number} '{j.id}'",
-                    f"'{clip(item, _QUOTED)}' in the claim is on no card",
+                    f"'{clip(item, QUOTED)}' in the claim is on no card",
                     "ask about it (or drop it from the claim)",
                 )
 
@@ -490,11 +369,9 @@ def cloze_numbering(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
             continue
         gaps = cloze_gaps(cloze_numbers(note.spec.cloze))
         if gaps:
+            what = f"cloze numbering has gaps (no {', '.join(gaps)})"
             yield _note_warn(
-                note,
-                "cloze-numbering",
-                f"cloze numbering has gaps (no {', '.join(gaps)})",
-                "renumber the deletions from c1 up; Anki makes one card per number used",
+                note, "cloze-numbering", what, "renumber the deletions from c1 up; Anki makes one card per number used"
             )
 
 

@@ -2,7 +2,8 @@
 
 This module is deckgen's source format (``deck:``, ``themes:``, ``people:``, ``judgments:``, ``decks:``)
 on top of the generic, safe node reader of :mod:`deckgen.yamlnodes`, which says what YAML is accepted and
-how. Ids are slugs; references (a judgment's theme, a speaker, a concept's ``by``) must name something
+how, and of :mod:`deckgen.sourcevalues`, which reads the kinds of value the format has (ids, names, tags,
+images). Ids are slugs; references (a judgment's theme, a speaker, a concept's ``by``) must name something
 defined; card ids are unique and no card id is another card's default key; image paths must name an image
 file inside the source's folder.
 
@@ -12,17 +13,15 @@ Every problem in a file is collected before anything is raised: :func:`load_sour
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .cloze import cloze_error
-from .errors import Problem, Severity, SourceError, clip, suggest
+from .errors import Problem, Severity, SourceError
 from .gcpause import paused_gc
 from .markup import MARKUPS
 from .model import (
     CARD_SPEC_TYPES,
-    MAX_NUMBER_DIGITS,
     SELECTION_OPTIONS,
     Bilingual,
     CardSpec,
@@ -33,19 +32,13 @@ from .model import (
     Source,
     Theme,
 )
-from .yamlnodes import NodeReader, compose, is_mapping, is_scalar, is_sequence, kind_name
+from .sourcevalues import ValueReader
+from .yamlnodes import NodeReader, compose, is_mapping, is_scalar, is_sequence, kind_name, yaml_files
 
 if TYPE_CHECKING:
     from yaml import Node
 
-SOURCE_SUFFIXES = (".yaml", ".yml")
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
-"""File types ``image:`` accepts: the images every Anki client shows in an ``<img>`` (sound would need
-``[sound:…]``, which deckgen does not write)."""
 
-_SLUG = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
-_CARD_ID = re.compile(r"^[a-z0-9]+(?:[-_./][a-z0-9]+)*$")
-"""A card id may also contain ``/``, so that ``id: first/qa/1`` pins the key a card had by default."""
 _KIND_OF_KEY = {"q": "qa", "term": "concept", "of": "list", "cloze": "cloze"}
 """The key that says which kind a card spec is."""
 _SPEC_TYPES = {t.KIND: t for t in CARD_SPEC_TYPES}
@@ -59,33 +52,6 @@ _CARD_KEYS = {
 """Each card kind's own keys (key → required)."""
 
 
-def source_files(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
-    """Expand files and folders into the YAML files to read, sorted within each folder.
-
-    A folder contributes its ``*.yaml`` and ``*.yml`` files (not recursively). A file named twice (``cards
-    cards/x.yaml``) is read once, where it is first named. Returns the files and a problem for each path that
-    does not exist, is not a regular file (``/dev/null``, a pipe) or is a folder without sources.
-    """
-    files: dict[Path, Path] = {}  # resolved path → the path as named
-    problems: list[Problem] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix in SOURCE_SUFFIXES and p.is_file())
-            if not found:
-                problems.append(Problem.in_file(path, "no .yaml or .yml sources in this folder"))
-            for file in found:
-                files.setdefault(file.resolve(), file)
-        elif path.is_file():
-            files.setdefault(path.resolve(), path)
-        elif path.exists():
-            message = "not a regular file (a device or a pipe?); give a YAML source file or a folder of them"
-            problems.append(Problem.in_file(path, message))
-        else:
-            problems.append(Problem.in_file(path, "no such file or folder"))
-    return list(files.values()), problems
-
-
 def load_sources(paths: list[str | Path]) -> list[Source]:
     """Load and validate every source under ``paths`` (files or folders).
 
@@ -93,7 +59,7 @@ def load_sources(paths: list[str | Path]) -> list[Source]:
     problem of every file (sorted by file and line) if any is an error; warnings ride along on
     ``Source.warnings``. Two files declaring the same ``deck.id`` are an error.
     """
-    files, problems = source_files(paths)
+    files, problems = yaml_files(paths)
     sources: list[Source] = []
     for file in files:
         try:
@@ -133,150 +99,15 @@ def load_file(path: str | Path) -> Source:
     return source
 
 
-def normalize_deck_name(name: str) -> str:
-    """Tidy a deck name: parts split on ``::`` are stripped and inner spaces collapsed
-    (``"A :: B"`` → ``"A::B"``). Raises ValueError for an empty name or an empty part (``A::::B``, ``A::``),
-    which Anki would turn into a deck called "blank"."""
-    parts = [" ".join(part.split()) for part in name.split("::")]
-    if not all(parts):
-        raise ValueError(f"deck name '{name}' has an empty part between '::' separators")
-    return "::".join(parts)
-
-
-class _SourceReader(NodeReader):
+class _SourceReader(ValueReader):
     """Reads one source document into model objects (:meth:`source`), collecting problems."""
 
     def __init__(self, file: str, folder: Path, node_budget: int, text_budget: int):
-        super().__init__(file, node_budget, text_budget)
-        self.folder = folder
+        super().__init__(file, folder, node_budget, text_budget)
         self.card_ids: dict[str, tuple[Node, str]] = {}
         """Explicit card id → where it was first given (its node and key path)."""
         self.theme_lines: dict[str, int] = {}
         """Theme id → the line where it is first defined."""
-
-    # -- values of deckgen's format ----------------------------------------------------------------
-
-    def slug(self, node: Node | None, key_path: str, pattern: re.Pattern[str] = _SLUG) -> str:
-        """An id: lowercase letters and digits joined by ``- . _`` (and ``/`` for a card id, see :data:`_CARD_ID`)."""
-        value = self.text(node, key_path)
-        if value and not pattern.match(value):
-            example = "/ (e.g. 'tang-jie' or 'first/qa/1')" if pattern is _CARD_ID else "(e.g. 'tang-jie')"
-            message = f"'{clip(value)}' is not a valid id: use lowercase letters, digits and - . _ {example}"
-            self.error(node, key_path, message)
-            return ""
-        return value
-
-    def deck_name(self, node: Node | None, key_path: str) -> str:
-        """A deck name as typed; ``::`` separates subdecks, so an empty part (``A::::B``, ``A::``) is an error."""
-        value = self.text(node, key_path)
-        if value:
-            try:
-                normalize_deck_name(value)
-            except ValueError:
-                self.error(
-                    node,
-                    key_path,
-                    f"deck name '{clip(value)}' has an empty part between '::' separators "
-                    "(Anki would make a deck called 'blank'); write e.g. 'AGI-Next 2026::Agents'",
-                )
-                return ""
-        return value
-
-    def name_part(self, node: Node | None, key_path: str) -> str:
-        """Text that becomes part of a deck name (a theme's or a person's name), so it must not contain ``::``."""
-        value = self.text(node, key_path)
-        if "::" in value:
-            self.error(
-                node,
-                key_path,
-                f"'{clip(value)}' contains '::', which separates subdecks in Anki deck names; write it without '::'",
-            )
-            return ""
-        return value
-
-    def ref(self, node: Node | None, key_path: str, known: set[str], what: str) -> str:
-        """An id that must be one of ``known`` (ids whose definition is broken are ``''`` and never match)."""
-        value = self.text(node, key_path)
-        if value and value not in known:
-            listed = sorted(k for k in known if k)  # only for the message: sorting on every reference is quadratic
-            hint = f"known: {', '.join(listed)}" if listed else f"no valid {what} is defined"
-            self.error(node, key_path, f"unknown {what} '{clip(value)}'{suggest(value, listed)}; {hint}")
-            return ""
-        return value
-
-    def number(self, node: Node | None, key_path: str) -> int:
-        """A judgment number: ASCII digits, 1 up, at most :data:`MAX_NUMBER_DIGITS` digits (0 when broken)."""
-        value = self.text(node, key_path)
-        if value and not (value.isascii() and value.isdigit() and value.strip("0")):
-            self.error(node, key_path, f"expected a whole number from 1 up, found '{clip(value)}'")
-            return 0
-        if len(value.lstrip("0")) > MAX_NUMBER_DIGITS:
-            self.error(
-                node,
-                key_path,
-                f"number '{clip(value)}' is too large; judgment numbers have at most {MAX_NUMBER_DIGITS} digits",
-            )
-            return 0
-        return int(value) if value else 0
-
-    def tags(self, node: Node | None, key_path: str) -> tuple[str, ...]:
-        if node is None:
-            return ()
-        out = []
-        for sub, item in self.sequence(node, key_path, "[agent, design]"):
-            tag = self.text(item, sub)
-            if not tag:
-                continue
-            if any(ch.isspace() for ch in tag):
-                fixed = "_".join(tag.split())
-                message = f"tag '{clip(tag)}' contains spaces, which separate tags in Anki; using '{fixed}'"
-                self.error(item, sub, message, Severity.WARNING)
-                tag = fixed
-            if any(not part for part in tag.split("::")):
-                self.error(item, sub, f"tag '{clip(tag)}' has an empty '::' part; write e.g. 'topic::agents'")
-                continue
-            out.append(tag)
-        return tuple(out)
-
-    def image(self, node: Node | None, key_path: str) -> str | None:
-        """An image path relative to the source's folder; it must be a file of one of :data:`IMAGE_SUFFIXES`
-        and stay inside that folder, so a source cannot package files from elsewhere on the machine
-        (``../../.ssh/id_rsa``) or files that are no image (``.env``)."""
-        value = self.text(node, key_path) if node is not None else ""
-        if not value:
-            return None
-        target = self.folder / value
-        try:
-            real = target.resolve()  # a symlink is judged by what it points at
-            inside = real.is_relative_to(self.folder.resolve())
-            found = target.is_file()
-            folder = target.is_dir()
-        except (OSError, ValueError):  # a name too long for the file system, say
-            inside = found = folder = False
-        if not inside:
-            self.error(
-                node,
-                key_path,
-                f"image '{clip(value)}' is outside the source file's folder; put images in "
-                "that folder (e.g. figs/) and give the path relative to it",
-            )
-            return None
-        if folder:
-            self.error(node, key_path, f"image '{clip(value)}' is a folder; name an image file in it")
-            return None
-        if Path(value).suffix.lower() not in IMAGE_SUFFIXES or real.suffix.lower() not in IMAGE_SUFFIXES:
-            suffixes = ", ".join(IMAGE_SUFFIXES)
-            self.error(node, key_path, f"image '{clip(value)}' is not an image file; use one of {suffixes}")
-            return None
-        if not found:
-            self.error(
-                node,
-                key_path,
-                f"image '{clip(value)}' not found (looked for {clip(str(target), 80)}); paths "
-                "are relative to the source file's folder",
-            )
-            return None
-        return value
 
     # -- the document ------------------------------------------------------------------------------
 
@@ -354,12 +185,11 @@ class _SourceReader(NodeReader):
             person_id = self.slug(fields.get("id"), f"{sub}.id")
             if person_id and person_id in out:
                 first = out[person_id].loc
-                self.error(
-                    fields["id"],
-                    f"{sub}.id",
+                message = (
                     f"person id '{person_id}' is defined twice (first at line {first.line if first else 0}); "
-                    "give each person their own id",
+                    "give each person their own id"
                 )
+                self.error(fields["id"], f"{sub}.id", message)
             person = Person(
                 person_id,
                 self.name_part(fields.get("name"), f"{sub}.name"),
@@ -431,11 +261,8 @@ class _SourceReader(NodeReader):
             out.append(judgment)
         self.default_key_taken(out)
         if items and without_cards == len(items):
-            self.error(
-                node,
-                "judgments",
-                "no judgment has cards, so there is no note to build; add card specs under a judgment's cards:",
-            )
+            message = "no judgment has cards, so there is no note to build; add card specs under a judgment's cards:"
+            self.error(node, "judgments", message)
         return tuple(out)
 
     def default_key_taken(self, judgments: list[Judgment]) -> None:
@@ -446,13 +273,12 @@ class _SourceReader(NodeReader):
                 key = spec.default_key(j.id)
                 if spec.id is None and j.id and key in self.card_ids:
                     node, key_path = self.card_ids[key]
-                    self.error(
-                        node,
-                        key_path,
+                    message = (
                         f"card id '{key}' is also the key of the card at line {spec.loc.line} "
                         f"({spec.loc.key_path}), which has no id and is keyed by its position; "
-                        "give that card an id too",
+                        "give that card an id too"
                     )
+                    self.error(node, key_path, message)
 
     def cards(self, node: Node | None, key_path: str, people: set[str], has_note: bool) -> tuple[CardSpec, ...]:
         if node is None:
@@ -470,12 +296,11 @@ class _SourceReader(NodeReader):
             kinds = [_KIND_OF_KEY[k] for k in keys if k in _KIND_OF_KEY]
             if len(kinds) != 1:
                 found = "none" if not kinds else " and ".join(k for k in keys if k in _KIND_OF_KEY)
-                self.error(
-                    item,
-                    sub,
+                message = (
                     "a card needs exactly one of q (question/answer), term (concept), of (list) or cloze; "
-                    f"found {found}",
+                    f"found {found}"
                 )
+                self.error(item, sub, message)
                 continue
             kind = kinds[0]
             fields = self.mapping(item, sub, {**_CARD_KEYS[kind], **dict.fromkeys(_COMMON_CARD_KEYS, False)})
@@ -487,15 +312,14 @@ class _SourceReader(NodeReader):
             if context == "editors" and not has_note:
                 message = "context is 'editors' but the judgment has no editors_note; add one"
                 self.error(fields["context"], f"{sub}.context", message)
-            card_id = self.slug(fields["id"], f"{sub}.id", _CARD_ID) if "id" in fields else ""
+            card_id = self.card_id(fields["id"], f"{sub}.id") if "id" in fields else ""
             if card_id in self.card_ids:
                 first, first_path = self.card_ids[card_id]
-                self.error(
-                    fields["id"],
-                    f"{sub}.id",
+                message = (
                     f"card id '{card_id}' is already used at line {first.start_mark.line + 1} ({first_path}); "
-                    "each card needs its own id",
+                    "each card needs its own id"
                 )
+                self.error(fields["id"], f"{sub}.id", message)
             elif card_id:
                 self.card_ids[card_id] = (fields["id"], f"{sub}.id")
             spec = _SPEC_TYPES[kind](
@@ -557,12 +381,11 @@ class _SourceReader(NodeReader):
                     opath = f"{sub}.select.{option}"
                     values = self.sequence(value, opath, "[agent]") if is_sequence(value) else [(opath, value)]
                     if not values:
-                        self.error(
-                            value,
-                            opath,
+                        message = (
                             f"the list is empty, so it would select nothing; name at least one {option} or "
-                            f"remove {option}:",
+                            f"remove {option}:"
                         )
+                        self.error(value, opath, message)
                     options[option] = tuple(
                         self.ref(n, p, *known[option]) if option in known else self.text(n, p) for p, n in values
                     )

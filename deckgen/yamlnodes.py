@@ -10,8 +10,9 @@ and in characters of text (keys included), so an alias bomb is refused quickly, 
 reached again through an alias is reported once. A file must be UTF-8 (a UTF-16 one is refused with a
 hint); a syntax error says where and what to check.
 
-:func:`compose` turns a file's bytes into a node tree; a :class:`NodeReader` reads values out of it,
-collecting every problem as a :class:`deckgen.errors.Problem` with ``file:line:col`` and a key path.
+:func:`yaml_files` finds the files to read, :func:`compose` turns a file's bytes into a node tree, and a
+:class:`NodeReader` reads values out of it, collecting every problem as a :class:`deckgen.errors.Problem`
+with ``file:line:col`` and a key path.
 
 PyYAML is imported lazily (on the first file read), so that importing this module stays cheap.
 """
@@ -21,6 +22,7 @@ from __future__ import annotations
 import codecs
 import functools
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import Loc, Problem, Severity, SourceError, clip, suggest
@@ -30,6 +32,8 @@ if TYPE_CHECKING:
     from yaml.error import Mark
     from yaml.reader import ReaderError
 
+YAML_SUFFIXES = (".yaml", ".yml")
+"""The files a folder contributes (:func:`yaml_files`)."""
 _CORE = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
 _NULL = _CORE + "null"
@@ -41,6 +45,33 @@ _TEXT_BUDGET_PER_BYTE = 4
 _TEXT_BUDGET_MIN = 1_000_000
 """Characters of text a document may expand to through aliases: four per byte of the file (written out,
 a document has fewer characters than bytes), at least a million."""
+
+
+def yaml_files(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
+    """Expand files and folders into the YAML files to read, sorted within each folder.
+
+    A folder contributes its ``*.yaml`` and ``*.yml`` files (not recursively). A file named twice (``cards
+    cards/x.yaml``) is read once, where it is first named. Returns the files and a problem for each path that
+    does not exist, is not a regular file (``/dev/null``, a pipe) or is a folder without sources.
+    """
+    files: dict[Path, Path] = {}  # resolved path → the path as named
+    problems: list[Problem] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file())
+            if not found:
+                problems.append(Problem.in_file(path, "no .yaml or .yml sources in this folder"))
+            for file in found:
+                files.setdefault(file.resolve(), file)
+        elif path.is_file():
+            files.setdefault(path.resolve(), path)
+        elif path.exists():
+            message = "not a regular file (a device or a pipe?); give a YAML source file or a folder of them"
+            problems.append(Problem.in_file(path, message))
+        else:
+            problems.append(Problem.in_file(path, "no such file or folder"))
+    return list(files.values()), problems
 
 
 @functools.cache

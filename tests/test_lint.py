@@ -12,8 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deckgen.generate import generate
-from deckgen.lint import NEAR_DUPLICATE_MIN_TOKENS, RULES, _word_set, answer_length, duplicate_questions, lint, tokens
+from deckgen.lint import RULES, duplicate_questions, lint
 from deckgen.load import load_file
+from deckgen.wording import NEAR_DUPLICATE_MIN_TOKENS, answer_length, tokens, word_set
 
 HEADER = """\
 deck: {{id: t, name: T}}
@@ -300,7 +301,7 @@ def test_long_questions_differing_in_one_word_are_near_duplicates(tmp_path):
 
 def _key_sets(question: str) -> list[frozenset]:
     """The near-duplicate keys of a question, written out as sets: the definition the rule implements."""
-    words = _word_set(tokens(question))
+    words = word_set(tokens(question))
     if len(words) < NEAR_DUPLICATE_MIN_TOKENS:
         return [words]
     return [words, *(words - {w} for w in words)]

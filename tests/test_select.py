@@ -12,9 +12,10 @@ from deckgen.build import build
 from deckgen.cli import main
 from deckgen.errors import SelectionError
 from deckgen.generate import generate
-from deckgen.load import load_file, normalize_deck_name
+from deckgen.load import load_file
 from deckgen.model import Selection
 from deckgen.select import select
+from deckgen.sourcevalues import normalize_deck_name
 
 from conftest import SOURCE
 

@@ -1,0 +1,173 @@
+"""The kinds of value deckgen's source format has: ids, deck names, names that become part of one,
+references to ids defined elsewhere, judgment numbers, tags and image paths.
+
+:class:`ValueReader` adds them to the generic :class:`deckgen.yamlnodes.NodeReader`; :mod:`deckgen.load`
+reads the document's structure with them. Each reader records a located problem and returns a neutral
+value (``""``, ``0``, ``None``) when the value is wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import Severity, clip, suggest
+from .model import MAX_NUMBER_DIGITS
+from .yamlnodes import NodeReader
+
+if TYPE_CHECKING:
+    from yaml import Node
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
+"""File types ``image:`` accepts: the images every Anki client shows in an ``<img>`` (sound would need
+``[sound:…]``, which deckgen does not write)."""
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
+_CARD_ID = re.compile(r"^[a-z0-9]+(?:[-_./][a-z0-9]+)*$")
+"""A card id may also contain ``/``, so that ``id: first/qa/1`` pins the key a card had by default."""
+
+
+def normalize_deck_name(name: str) -> str:
+    """Tidy a deck name: parts split on ``::`` are stripped and inner spaces collapsed
+    (``"A :: B"`` → ``"A::B"``). Raises ValueError for an empty name or an empty part (``A::::B``, ``A::``),
+    which Anki would turn into a deck called "blank"."""
+    parts = [" ".join(part.split()) for part in name.split("::")]
+    if not all(parts):
+        raise ValueError(f"deck name '{name}' has an empty part between '::' separators")
+    return "::".join(parts)
+
+
+class ValueReader(NodeReader):
+    """A :class:`NodeReader` for one source file in ``folder`` (image paths are relative to it) that also
+    reads deckgen's kinds of value."""
+
+    def __init__(self, file: str, folder: Path, node_budget: int, text_budget: int):
+        super().__init__(file, node_budget, text_budget)
+        self.folder = folder
+
+    def card_id(self, node: Node | None, key_path: str) -> str:
+        """A card id: a :meth:`slug` that may also contain ``/`` (see :data:`_CARD_ID`)."""
+        return self.slug(node, key_path, _CARD_ID)
+
+    def slug(self, node: Node | None, key_path: str, pattern: re.Pattern[str] = _SLUG) -> str:
+        """An id: lowercase letters and digits joined by ``- . _``."""
+        value = self.text(node, key_path)
+        if value and not pattern.match(value):
+            example = "/ (e.g. 'tang-jie' or 'first/qa/1')" if pattern is _CARD_ID else "(e.g. 'tang-jie')"
+            message = f"'{clip(value)}' is not a valid id: use lowercase letters, digits and - . _ {example}"
+            self.error(node, key_path, message)
+            return ""
+        return value
+
+    def deck_name(self, node: Node | None, key_path: str) -> str:
+        """A deck name as typed; ``::`` separates subdecks, so an empty part (``A::::B``, ``A::``) is an error."""
+        value = self.text(node, key_path)
+        if value:
+            try:
+                normalize_deck_name(value)
+            except ValueError:
+                self.error(
+                    node,
+                    key_path,
+                    f"deck name '{clip(value)}' has an empty part between '::' separators "
+                    "(Anki would make a deck called 'blank'); write e.g. 'AGI-Next 2026::Agents'",
+                )
+                return ""
+        return value
+
+    def name_part(self, node: Node | None, key_path: str) -> str:
+        """Text that becomes part of a deck name (a theme's or a person's name), so it must not contain ``::``."""
+        value = self.text(node, key_path)
+        if "::" in value:
+            self.error(
+                node,
+                key_path,
+                f"'{clip(value)}' contains '::', which separates subdecks in Anki deck names; write it without '::'",
+            )
+            return ""
+        return value
+
+    def ref(self, node: Node | None, key_path: str, known: set[str], what: str) -> str:
+        """An id that must be one of ``known`` (ids whose definition is broken are ``''`` and never match)."""
+        value = self.text(node, key_path)
+        if value and value not in known:
+            listed = sorted(k for k in known if k)  # only for the message: sorting on every reference is quadratic
+            hint = f"known: {', '.join(listed)}" if listed else f"no valid {what} is defined"
+            self.error(node, key_path, f"unknown {what} '{clip(value)}'{suggest(value, listed)}; {hint}")
+            return ""
+        return value
+
+    def number(self, node: Node | None, key_path: str) -> int:
+        """A judgment number: ASCII digits, 1 up, at most :data:`MAX_NUMBER_DIGITS` digits (0 when broken)."""
+        value = self.text(node, key_path)
+        if value and not (value.isascii() and value.isdigit() and value.strip("0")):
+            self.error(node, key_path, f"expected a whole number from 1 up, found '{clip(value)}'")
+            return 0
+        if len(value.lstrip("0")) > MAX_NUMBER_DIGITS:
+            self.error(
+                node,
+                key_path,
+                f"number '{clip(value)}' is too large; judgment numbers have at most {MAX_NUMBER_DIGITS} digits",
+            )
+            return 0
+        return int(value) if value else 0
+
+    def tags(self, node: Node | None, key_path: str) -> tuple[str, ...]:
+        if node is None:
+            return ()
+        out = []
+        for sub, item in self.sequence(node, key_path, "[agent, design]"):
+            tag = self.text(item, sub)
+            if not tag:
+                continue
+            if any(ch.isspace() for ch in tag):
+                fixed = "_".join(tag.split())
+                message = f"tag '{clip(tag)}' contains spaces, which separate tags in Anki; using '{fixed}'"
+                self.error(item, sub, message, Severity.WARNING)
+                tag = fixed
+            if any(not part for part in tag.split("::")):
+                self.error(item, sub, f"tag '{clip(tag)}' has an empty '::' part; write e.g. 'topic::agents'")
+                continue
+            out.append(tag)
+        return tuple(out)
+
+    def image(self, node: Node | None, key_path: str) -> str | None:
+        """An image path relative to the source's folder; it must be a file of one of :data:`IMAGE_SUFFIXES`
+        and stay inside that folder, so a source cannot package files from elsewhere on the machine
+        (``../../.ssh/id_rsa``) or files that are no image (``.env``)."""
+        value = self.text(node, key_path) if node is not None else ""
+        if not value:
+            return None
+        target = self.folder / value
+        try:
+            real = target.resolve()  # a symlink is judged by what it points at
+            inside = real.is_relative_to(self.folder.resolve())
+            found = target.is_file()
+            folder = target.is_dir()
+        except (OSError, ValueError):  # a name too long for the file system, say
+            inside = found = folder = False
+        if not inside:
+            self.error(
+                node,
+                key_path,
+                f"image '{clip(value)}' is outside the source file's folder; put images in "
+                "that folder (e.g. figs/) and give the path relative to it",
+            )
+            return None
+        if folder:
+            self.error(node, key_path, f"image '{clip(value)}' is a folder; name an image file in it")
+            return None
+        if Path(value).suffix.lower() not in IMAGE_SUFFIXES or real.suffix.lower() not in IMAGE_SUFFIXES:
+            suffixes = ", ".join(IMAGE_SUFFIXES)
+            self.error(node, key_path, f"image '{clip(value)}' is not an image file; use one of {suffixes}")
+            return None
+        if not found:
+            self.error(
+                node,
+                key_path,
+                f"image '{clip(value)}' not found (looked for {clip(str(target), 80)}); paths "
+                "are relative to the source file's folder",
+            )
+            return None
+        return value
