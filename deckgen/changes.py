@@ -259,9 +259,9 @@ def _moved_warnings(arrivals: list[tuple[Note, Entry | None]], removed: list[Ent
     wrong note (and review history) in Anki: say which ``id:`` keeps the old one. Otherwise, a card without
     an explicit id whose question and answer both changed is reported, as after a reorder."""
     gone: dict[str, list[Entry]] = {}
-    for old in [*removed, *(old for _, old in arrivals if old is not None)]:
-        if old.question:
-            gone.setdefault(old.question, []).append(old)
+    for entry in [*removed, *(old for _, old in arrivals if old is not None)]:
+        if entry.question:
+            gone.setdefault(entry.question, []).append(entry)
     out = []
     for note, old in arrivals:
         candidates = [e for e in gone.get(note.question, []) if e.key != note.key]

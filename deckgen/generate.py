@@ -202,7 +202,8 @@ class _Generator:
             self.problem(spec, f"note '{key}' would have an empty question or answer")
             return
         context = j.editors_note if spec.context == "editors" and j.editors_note else j.claim
-        image_html, media = "", ()
+        image_html = ""
+        media: tuple[str, ...] = ()
         if spec.image:
             path = (self.folder / spec.image).resolve()
             image_html = f'<img src="{html.escape(media_name(path), quote=True)}">'

@@ -21,7 +21,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from .build import deck_name_for
 from .errors import Problem, SelectionError
@@ -121,7 +121,7 @@ _TSV_COLUMNS = (
 )
 
 
-def records(groups: Groups) -> list[dict]:
+def records(groups: Groups) -> list[dict[str, Any]]:
     """One dict per note, keys :data:`RECORD_FIELDS`, for JSON and CSV."""
     return [
         {
@@ -213,7 +213,7 @@ class Inventory:
 def list_inventory(paths: Sequence[str | Path], what: str) -> Inventory:
     """Load the sources under ``paths`` and list their ``what`` (one of :data:`INVENTORIES`) with counts.
     Raises :class:`deckgen.errors.SourceError` for broken sources and ValueError for another ``what``."""
-    rows = []
+    rows: list[dict[str, object]] = []
     for source in load_sources(list(paths)):
         notes, _ = generate(source)
         rows.extend({"deck": source.deck_id, **row} for row in inventory(source, notes, what))

@@ -36,7 +36,7 @@ from .sourcevalues import ValueReader
 from .yamlnodes import NodeReader, compose, is_mapping, is_scalar, is_sequence, kind_name, yaml_files
 
 if TYPE_CHECKING:
-    from yaml import Node
+    from .yamlnodes import Node
 
 
 _KIND_OF_KEY = {"q": "qa", "term": "concept", "of": "list", "cloze": "cloze"}

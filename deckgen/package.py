@@ -114,7 +114,7 @@ def apkg_writer(
             conn.commit()
         finally:
             conn.close()
-        entries = [
+        entries: list[tuple[str, bytes | Path]] = [
             ("collection.anki2", db),
             ("media", json.dumps({str(i): media_name(p) for i, p in enumerate(media)}).encode()),
         ]

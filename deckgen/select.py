@@ -108,7 +108,7 @@ _NO_MATCH = (
 )
 
 
-def select(source: Source, notes: list[Note], selection: Selection) -> list[Note]:
+def select(source: Source, notes: Sequence[Note], selection: Selection) -> list[Note]:
     """The notes matching ``selection`` (all of them when it is empty), in source order.
 
     Raises :class:`SelectionError` for unknown values or when nothing matches.

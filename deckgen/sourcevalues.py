@@ -17,7 +17,7 @@ from .model import MAX_NUMBER_DIGITS
 from .yamlnodes import NodeReader
 
 if TYPE_CHECKING:
-    from yaml import Node
+    from .yamlnodes import Node
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
 """File types ``image:`` accepts: the images every Anki client shows in an ``<img>`` (sound would need

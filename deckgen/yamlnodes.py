@@ -23,12 +23,12 @@ import codecs
 import functools
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from .errors import Loc, Problem, Severity, SourceError, clip, suggest
 
 if TYPE_CHECKING:
-    from yaml import MarkedYAMLError, Node
+    from yaml import MarkedYAMLError
     from yaml.error import Mark
     from yaml.reader import ReaderError
 
@@ -74,6 +74,17 @@ def yaml_files(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
     return list(files.values()), problems
 
 
+class Node(Protocol):
+    """What is read of a PyYAML node (``yaml.nodes.Node``). ``id`` names its kind: ``"scalar"``, ``"sequence"``
+    or ``"mapping"`` (a class attribute of PyYAML's node classes that its type stubs leave out); ``value`` is
+    the scalar's text, the list of item nodes, or the list of (key node, value node) pairs."""
+
+    id: str
+    tag: str
+    value: Any
+    start_mark: Mark
+
+
 @functools.cache
 def _loader() -> Any:
     import yaml
@@ -97,7 +108,7 @@ def compose(raw: bytes, name: str) -> Node | None:
         message = f"not valid UTF-8 (byte 0x{raw[err.start]:02x}); save the file as UTF-8"
         raise SourceError([Problem(name, line, col, "", message)]) from None
     try:
-        root: Node | None = yaml.compose(raw, Loader=_loader())
+        root = cast("Node | None", yaml.compose(raw, Loader=_loader()))
     except yaml.MarkedYAMLError as err:
         raise SourceError([_syntax_problem(name, raw.decode("utf-8-sig"), err)]) from None
     except yaml.reader.ReaderError as err:

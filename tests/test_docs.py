@@ -1,10 +1,8 @@
-"""The README is the contract: its commands exist, CI runs its test command verbatim, ruff is clean."""
+"""The README is the contract: its commands exist, CI runs its test command verbatim, its examples are real."""
 
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import pytest
 from click.testing import CliRunner
@@ -33,11 +31,6 @@ def test_every_command_is_documented_with_help(command):
     assert f"deckgen {command}" in README
     result = CliRunner().invoke(main, [command, "--help"])
     assert result.exit_code == 0 and "Example" in result.output
-
-
-def test_ruff_is_clean():
-    proc = subprocess.run([sys.executable, "-m", "ruff", "check", str(ROOT)], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 def readme_block(command: str) -> str:
