@@ -1,0 +1,75 @@
+"""The package's public API: what ``deckgen.__all__`` names is importable and is what it says (a function
+stays a function however the submodules are imported), the version has one source, and the README's
+library example runs."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import inspect
+import re
+import subprocess
+import sys
+import zipfile
+
+import deckgen
+
+from conftest import ROOT
+
+FUNCTIONS = [
+    "build",
+    "build_decks",
+    "check",
+    "collect_stats",
+    "deck_stats",
+    "generate",
+    "lint",
+    "list_inventory",
+    "list_notes",
+    "load_file",
+    "load_sources",
+    "write_preview",
+]
+CLASSES = ["BuildResult", "CheckResult", "Note", "Problem", "Selection", "Severity", "Source"]
+ERRORS = ["DeckgenError", "OutputError", "SelectionError", "SourceError", "UsageError"]
+
+
+def test_all_names_the_public_api_and_each_name_exists():
+    assert sorted(deckgen.__all__) == sorted([*FUNCTIONS, *CLASSES, *ERRORS, "__version__"])
+    namespace: dict[str, object] = {}
+    exec("from deckgen import *", namespace)
+    assert set(deckgen.__all__) <= set(namespace)
+
+
+def test_functions_stay_functions_after_every_submodule_is_imported():
+    for module in ("build", "generate", "lint", "listing", "load", "preview", "stats"):
+        importlib.import_module(f"deckgen.{module}")
+    from deckgen import build, generate, lint
+
+    for function in (build, generate, lint, *(getattr(deckgen, name) for name in FUNCTIONS)):
+        assert inspect.isfunction(function), function
+    assert all(inspect.isclass(getattr(deckgen, name)) for name in CLASSES)
+    assert all(issubclass(getattr(deckgen, name), deckgen.DeckgenError) for name in ERRORS)
+
+
+def test_the_version_has_one_source():
+    assert importlib.metadata.version("deckgen") == deckgen.__version__
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    project = re.search(r"^\[project\]\n(.*?)^\[", pyproject, re.S | re.M).group(1)
+    assert 'dynamic = ["version"]' in project and not re.search(r"^version\s*=", project, re.M)
+
+
+def test_the_readme_library_example_runs(cards_copy):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"## Using deckgen as a library.*?```python\n(.*?)```", readme, re.S).group(1)
+    proc = subprocess.run([sys.executable, "-c", example], cwd=cards_copy.parent, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+
+    source = deckgen.load_file(cards_copy / "agi-next-2026.yaml")
+    notes, _ = deckgen.generate(source)
+    assert lines[0] == f"{source.name}: {len(source.judgments)} judgments, {len(notes)} notes"
+    package = cards_copy.parent / "dist" / "agent.apkg"
+    assert "collection.anki2" in zipfile.ZipFile(package).namelist()
+    assert lines[1].startswith('dist/agent.apkg: deck "AGI-Next 2026 · Agent", ')
+    assert lines[-1].startswith("error: unknown theme 'agnet' (did you mean 'agent'?)")
