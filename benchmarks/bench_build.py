@@ -1,7 +1,8 @@
 """Benchmark: ``deckgen build`` against plain PyYAML + genanki, from 40 to 20,000 judgments.
 
     python benchmarks/bench_build.py            # full run: N = 40, 2,000, 20,000 judgments (~60,000 notes)
-    python benchmarks/bench_build.py --small    # CI: N = 40 and 2,000, fewer repeats
+    python benchmarks/bench_build.py --small    # N = 40 and 2,000, fewer repeats
+    python benchmarks/bench_build.py --small --repeat 1   # once each: that it runs (tests/test_bench.py)
 
 For each N it writes a synthetic source shaped like ``cards/agi-next-2026.yaml`` (themes with sub-themes,
 people, judgments with Chinese and English claims, editors' notes, tags, and q/a, concept, list and cloze
@@ -464,7 +465,11 @@ def report(sizes: list[SizeResult], startup: dict[str, Runs], full: bool) -> str
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--small", action="store_true", help="N = 40 and 2,000 only, fewer repeats (for CI)")
-    parser.add_argument("--repeat", type=int, help="repeats per size (default 5, or 2 with --small)")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        help="repeats per size and of each start-up command (default 5 and 20; 2 and 5 with --small)",
+    )
     parser.add_argument("--sizes", help="comma-separated judgment counts (default 40,2000,20000)")
     parser.add_argument("--keep", type=Path, help="keep the generated sources and decks in this folder")
     args = parser.parse_args()
@@ -476,7 +481,7 @@ def main() -> None:
         results = []
         for n in sizes:
             results.append(bench_size(n, repeats, work))
-        startup = bench_startup(5 if args.small else 20, work)
+        startup = bench_startup(args.repeat or (5 if args.small else 20), work)
         print(report(results, startup, full=not args.small and max(sizes) >= 20000))
     finally:
         if args.keep:

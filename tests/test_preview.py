@@ -188,6 +188,7 @@ def screenshot(page, path) -> tuple[int, int]:
     return struct.unpack(">II", png[16:24])
 
 
+@pytest.mark.slow
 def test_page_in_chromium(chromium, cards_copy, tmp_path):
     page_html, notes = page_for(cards_copy / "agi-next-2026.yaml")
     file = tmp_path / "preview.html"
@@ -219,6 +220,7 @@ def test_page_in_chromium(chromium, cards_copy, tmp_path):
     assert loaded.errors == []
 
 
+@pytest.mark.slow
 def test_hostile_source_stays_text_in_chromium(chromium, hostile_yaml, tmp_path):
     page_html, _ = page_for(hostile_yaml)
     file = tmp_path / "preview.html"

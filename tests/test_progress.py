@@ -104,6 +104,7 @@ def big_source(tmp_path_factory) -> Path:
     return source
 
 
+@pytest.mark.slow
 def test_bar_on_a_terminal(big_source, tmp_path):
     out, err, _ = run_cli(tmp_path, "0", "build", str(big_source), "-o", "big.apkg", terminal=True)
     assert "notes" in err and "━" in err  # a rich bar with one of the build's steps
@@ -112,6 +113,7 @@ def test_bar_on_a_terminal(big_source, tmp_path):
     assert "rich.progress imported: True" in out
 
 
+@pytest.mark.slow
 def test_no_bar_when_stderr_is_not_a_terminal(big_source, tmp_path):
     out, err, _ = run_cli(tmp_path, "0", "build", str(big_source), "-o", "big.apkg", terminal=False)
     assert err == ""
