@@ -13,9 +13,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from deckgen.generate import generate
-from deckgen.lint import duplicate_questions
+from deckgen.lint_rules import duplicate_questions
 from deckgen.load import load_file
+from deckgen.notes import generate
 
 WORDS = "agent model scaling compute market data context memory reward planning goal chip".split()
 

@@ -9,26 +9,47 @@ The library API (nothing here prints or exits; the CLI in :mod:`deckgen.cli` is 
 * :func:`build_decks`, :func:`check`, :func:`list_notes`, :func:`list_inventory`, :func:`write_preview`,
   :func:`collect_stats` — what the commands ``build``, ``check``, ``list``, ``preview`` and ``stats`` run
 
-Every name is imported here eagerly. The modules :mod:`deckgen.build`, :mod:`deckgen.generate` and
-:mod:`deckgen.lint` share their names with the functions they define: ``deckgen.build`` *is* the function,
-so import a module's other contents by name (``from deckgen.lint import RULES``). Importing the package
-loads no heavy dependency: genanki, PyYAML, markdown-it-py, nh3 and platformdirs are imported by the
-functions that need them.
+Every name of :data:`__all__` but the version is listed in ``_API`` with the module that defines it, and is
+imported from there on first use: importing the package costs nothing, so that ``deckgen --help`` starts as fast as
+Click allows (``benchmarks/README.md``). No module is named like a name of the API (the functions
+``generate``, ``build`` and ``lint`` live in :mod:`deckgen.notes`, :mod:`deckgen.builds` and
+:mod:`deckgen.lint_rules`), so importing a module never hides a function of the same name.
 """
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
-from .build import BuildResult, CheckResult, build, build_decks, check
-from .errors import DeckgenError, OutputError, Problem, SelectionError, Severity, SourceError, UsageError
-from .generate import Note, generate
-from .lint import lint
-from .listing import list_inventory, list_notes
-from .load import load_file, load_sources
-from .model import Selection, Source
-from .preview import write_preview
-from .stats import collect_stats, deck_stats
+_API = {
+    "BuildResult": "builds",
+    "CheckResult": "builds",
+    "build": "builds",
+    "build_decks": "builds",
+    "check": "builds",
+    "DeckgenError": "errors",
+    "OutputError": "errors",
+    "Problem": "errors",
+    "SelectionError": "errors",
+    "Severity": "errors",
+    "SourceError": "errors",
+    "UsageError": "errors",
+    "lint": "lint_rules",
+    "list_inventory": "listing",
+    "list_notes": "listing",
+    "load_file": "load",
+    "load_sources": "load",
+    "Selection": "model",
+    "Source": "model",
+    "Note": "notes",
+    "generate": "notes",
+    "write_preview": "preview",
+    "collect_stats": "stats",
+    "deck_stats": "stats",
+}
+"""Each public name → the module of deckgen that defines it."""
 
 __all__ = [
     "BuildResult",
@@ -37,12 +58,12 @@ __all__ = [
     "Note",
     "OutputError",
     "Problem",
+    "Selection",
     "SelectionError",
     "Severity",
     "Source",
     "SourceError",
     "UsageError",
-    "Selection",
     "__version__",
     "build",
     "build_decks",
@@ -57,3 +78,26 @@ __all__ = [
     "load_sources",
     "write_preview",
 ]
+
+if TYPE_CHECKING:
+    from .builds import BuildResult, CheckResult, build, build_decks, check
+    from .errors import DeckgenError, OutputError, Problem, SelectionError, Severity, SourceError, UsageError
+    from .lint_rules import lint
+    from .listing import list_inventory, list_notes
+    from .load import load_file, load_sources
+    from .model import Selection, Source
+    from .notes import Note, generate
+    from .preview import write_preview
+    from .stats import collect_stats, deck_stats
+
+
+def __getattr__(name: str) -> Any:
+    if name in _API:
+        value = getattr(importlib.import_module(f".{_API[name]}", __name__), name)
+        globals()[name] = value  # found directly from now on
+        return value
+    raise AttributeError(f"module 'deckgen' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_API})

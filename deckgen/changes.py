@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from .errors import Problem, Severity, SourceError
-from .generate import Note
 from .labels import NOTE_KIND_WORDS
 from .ledger import Entry, Ledger, TypeEntry
+from .notes import Note
 from .notetypes import NoteType
 
 _LISTED = 10

@@ -57,7 +57,7 @@ class Problem:
     severity: Severity = Severity.ERROR
     code: str = ""
     """For a card-quality warning, the lint rule that found it (``"answer-too-long"``, see
-    :mod:`deckgen.lint`); empty otherwise."""
+    :mod:`deckgen.lint_rules`); empty otherwise."""
 
     @classmethod
     def at(cls, loc: Loc, message: str, severity: Severity = Severity.ERROR, code: str = "") -> Problem:

@@ -23,11 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .build import deck_name_for
+from .builds import deck_name_for
 from .errors import Problem, SelectionError
-from .generate import Note, card_count, generate
 from .load import load_sources
 from .model import Selection, Source
+from .notes import Note, card_count, generate
 from .notetypes import CLOZE, QA
 from .select import select
 

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .generate import Note, media_name
+from .notes import Note, media_name
 from .notetypes import NoteType
 from .progress import Progress, each
 

@@ -21,14 +21,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .build import build_inputs
+from .builds import build_inputs
 from .errors import Problem
 from .files import refuse_overwriting, write_all_atomic
-from .generate import Note, card_count, media_name
 from .labels import ARTICLE, NOTE_KIND_LABELS
 from .listing import Groups, gather
 from .load import load_sources
 from .model import Selection
+from .notes import Note, card_count, media_name
 from .render import render_note
 
 _PAGE_CSS = """\

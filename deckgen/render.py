@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from .cloze import cloze_card_html
 from .errors import DeckgenError
-from .generate import Note
+from .notes import Note
 from .notetypes import NoteType, card_ords
 
 _TAG = re.compile(r"\{\{(.*?)\}\}", re.S)
@@ -70,7 +70,7 @@ def render_note(note_type: NoteType, fields: Sequence[str]) -> list[Card]:
 
 
 def cards(note: Note) -> list[Card]:
-    """Every card of a deckgen :class:`~deckgen.generate.Note`, rendered through its note type."""
+    """Every card of a deckgen :class:`~deckgen.notes.Note`, rendered through its note type."""
     return render_note(note.note_type, note.fields)
 
 

@@ -14,8 +14,8 @@ import bisect
 from collections.abc import Sequence
 
 from .errors import Problem, SelectionError, suggest
-from .generate import Note
 from .model import Selection, Source
+from .notes import Note
 
 _MAX_LISTED_MISSING = 5
 """Missing judgment ranges named in an error before the rest are only counted."""
@@ -127,7 +127,7 @@ def named_deck_problems(source: Source, notes: Sequence[Note]) -> list[Problem]:
     ``select:``: the :func:`selection_problems` of its selection (unknown tags, judgment ranges that are malformed or
     name no judgment), or a selection that matches no note. Themes and speakers are checked when loading.
 
-    :func:`deckgen.build.build` raises them as errors for every build, so ``deckgen check`` reports them
+    :func:`deckgen.builds.build` raises them as errors for every build, so ``deckgen check`` reports them
     and ``build --all`` stops before writing any deck.
     """
     out = []

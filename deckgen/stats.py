@@ -9,11 +9,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .generate import card_count, generate
 from .labels import ARTICLE
-from .lint import RULES, lint
+from .lint_rules import RULES, lint
 from .load import load_sources
 from .model import CARD_KINDS, Source
+from .notes import card_count, generate
 
 EDITORS = ARTICLE.editors_note
 """Row label for notes whose context is the editors' note rather than a speaker's claim."""
@@ -43,7 +43,7 @@ class DeckStats:
     """One row per card-spec kind (:data:`deckgen.model.CARD_KINDS`): notes and cards made by specs of that
     kind."""
     lint: tuple[tuple[str, int], ...]
-    """One ``(rule code, warnings)`` row per lint rule in :data:`deckgen.lint.RULES`, zeros included."""
+    """One ``(rule code, warnings)`` row per lint rule in :data:`deckgen.lint_rules.RULES`, zeros included."""
     warnings: int
     """All warnings: the loader's, generation's and the lint's."""
 

@@ -36,7 +36,7 @@ most much many such own same other another which what who whom whose when where 
 shall should may might must not no
 """.split()
 )
-"""English function words: never a content word of an answer (:func:`deckgen.lint.answer_in_question`)."""
+"""English function words: never a content word of an answer (:func:`deckgen.lint_rules.answer_in_question`)."""
 
 _INTERROGATIVES = frozenset("what which who whom whose when where why how not no".split())
 FILLER = FUNCTION_WORDS - _INTERROGATIVES

@@ -93,7 +93,7 @@ def anki(tmp_path: Path):
 def imported(cards_copy, tmp_path, anki):
     """The shipped source built into a package and imported into a fresh collection:
     ``(build result, import log, AnkiCollection, package path)``."""
-    from deckgen.build import build
+    from deckgen.builds import build
     from deckgen.load import load_file
 
     out = tmp_path / "agi-next-2026.apkg"

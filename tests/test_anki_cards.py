@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from deckgen.build import build
+from deckgen.builds import build
 from deckgen.cli import main
-from deckgen.generate import generate
 from deckgen.load import load_file
 from deckgen.model import ConceptCard
+from deckgen.notes import generate
 
 IMAGE_KEY = "yang-qiang-agent-quadrants/qa/3"
 

@@ -30,16 +30,16 @@ ORDER = [
     "sourcevalues",
     "load",
     "notetypes",
-    "generate",
+    "notes",
     "render",
     "wording",
-    "lint",
+    "lint_rules",
     "select",
     "ledger",
     "changes",
     "state",
     "package",
-    "build",
+    "builds",
     "listing",
     "preview",
     "stats",
@@ -49,7 +49,7 @@ ORDER = [
     "cli",
     "__main__",
 ]
-"""Every module of deckgen (``deckgen/__init__.py``, the public API that imports them all, aside)."""
+"""Every module of deckgen (``deckgen/__init__.py``, the public API that names them all, aside)."""
 
 LAZY = {"genanki", "yaml", "markdown_it", "nh3", "platformdirs", "rich", "anki"}
 """Dependencies a module may import only inside a function (or for type checking)."""
@@ -147,7 +147,7 @@ def test_the_rules_catch_what_they_are_meant_to(tmp_path, monkeypatch):
     """The checks above find a later-stage import, a print and an eager heavy import when there is one."""
     fake = tmp_path / "deckgen"
     fake.mkdir()
-    (fake / "errors.py").write_text("import yaml\nfrom .build import build\n\ndef f():\n    print('x')\n")
+    (fake / "errors.py").write_text("import yaml\nfrom .builds import build\n\ndef f():\n    print('x')\n")
     monkeypatch.setitem(MODULES, "errors", fake / "errors.py")
     with pytest.raises(AssertionError):
         test_no_module_imports_a_later_stage("errors")

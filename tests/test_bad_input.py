@@ -18,8 +18,8 @@ import pytest
 from click.testing import CliRunner
 
 from deckgen.cli import main
-from deckgen.generate import generate
 from deckgen.load import load_file
+from deckgen.notes import generate
 
 DATA = Path(__file__).resolve().parent / "data"
 BAD = DATA / "bad"

@@ -7,8 +7,8 @@ from click.testing import CliRunner
 
 from deckgen import __version__
 from deckgen.cli import main
-from deckgen.generate import card_count, generate
 from deckgen.load import load_file
+from deckgen.notes import card_count, generate
 
 
 @pytest.fixture

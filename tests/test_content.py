@@ -7,8 +7,8 @@ from collections import Counter
 
 import pytest
 
-from deckgen.generate import generate
 from deckgen.load import load_file
+from deckgen.notes import generate
 
 from conftest import SOURCE
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from deckgen.errors import SourceError
-from deckgen.generate import generate, guid_for, list_question
 from deckgen.load import load_file
+from deckgen.notes import generate, guid_for, list_question
 
 MINIMAL = """\
 deck: {id: demo, name: Demo, source: {title: T}}

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from deckgen.build import build
+from deckgen.builds import build
 from deckgen.cli import main
 from deckgen.errors import SourceError
 from deckgen.load import load_file

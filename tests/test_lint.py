@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from deckgen.generate import generate
-from deckgen.lint import RULES, duplicate_questions, lint
+from deckgen.lint_rules import RULES, duplicate_questions, lint
 from deckgen.load import load_file
+from deckgen.notes import generate
 from deckgen.wording import NEAR_DUPLICATE_MIN_TOKENS, answer_length, tokens, word_set
 
 HEADER = """\

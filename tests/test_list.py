@@ -14,9 +14,9 @@ import pytest
 from click.testing import CliRunner
 
 from deckgen.cli import main
-from deckgen.generate import card_count, generate, guid_for
 from deckgen.listing import RECORD_FIELDS
 from deckgen.load import load_file
+from deckgen.notes import card_count, generate, guid_for
 
 # A question with everything a TSV cell can trip on: a leading '#', double quotes, a tab, markup characters.
 TRICKY_Q = '#1 "quoted", a<b & c;\tand a tab?'

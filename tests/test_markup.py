@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deckgen.cloze import CLOZE_RE
-from deckgen.generate import generate
 from deckgen.load import load_file
 from deckgen.markup import MARKDOWN_TAGS, markdown_cloze_html, markdown_html, text_html
+from deckgen.notes import generate
 
 GOOD = Path(__file__).resolve().parent / "data" / "good"
 TAG = re.compile(r"<\s*/?\s*([^\s>/]*)([^>]*)>")

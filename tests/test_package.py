@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from deckgen.build import build
+from deckgen.builds import build
 from deckgen.cli import main
 from deckgen.errors import OutputError
-from deckgen.generate import generate
 from deckgen.load import load_file
+from deckgen.notes import generate
 from deckgen.notetypes import CLOZE, QA
 
 

@@ -18,10 +18,10 @@ import pytest
 from click.testing import CliRunner
 
 from deckgen.cli import main
-from deckgen.generate import media_name
 from deckgen.listing import gather
 from deckgen.load import load_file
 from deckgen.model import Selection
+from deckgen.notes import media_name
 from deckgen.preview import preview_html
 from deckgen.render import cards
 

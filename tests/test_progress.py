@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from deckgen.build import build
+from deckgen.builds import build
 from deckgen.load import load_file
 
 from conftest import ROOT

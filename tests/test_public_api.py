@@ -1,6 +1,6 @@
 """The package's public API: what ``deckgen.__all__`` names is importable and is what it says (a function
-stays a function however the submodules are imported), the version has one source, and the README's
-library example runs."""
+stays a function however the submodules are imported), importing the package loads none of them, the
+version has one source, and the README's library example runs."""
 
 from __future__ import annotations
 
@@ -36,13 +36,14 @@ ERRORS = ["DeckgenError", "OutputError", "SelectionError", "SourceError", "Usage
 
 def test_all_names_the_public_api_and_each_name_exists():
     assert sorted(deckgen.__all__) == sorted([*FUNCTIONS, *CLASSES, *ERRORS, "__version__"])
+    assert set(deckgen.__all__) == {"__version__", *deckgen._API}
     namespace: dict[str, object] = {}
     exec("from deckgen import *", namespace)
     assert set(deckgen.__all__) <= set(namespace)
 
 
 def test_functions_stay_functions_after_every_submodule_is_imported():
-    for module in ("build", "generate", "lint", "listing", "load", "preview", "stats"):
+    for module in ("builds", "notes", "lint_rules", "listing", "load", "preview", "stats"):
         importlib.import_module(f"deckgen.{module}")
     from deckgen import build, generate, lint
 
@@ -50,6 +51,12 @@ def test_functions_stay_functions_after_every_submodule_is_imported():
         assert inspect.isfunction(function), function
     assert all(inspect.isclass(getattr(deckgen, name)) for name in CLASSES)
     assert all(issubclass(getattr(deckgen, name), deckgen.DeckgenError) for name in ERRORS)
+
+
+def test_importing_the_package_loads_no_module_of_it():
+    code = "import sys, deckgen; print(sorted(m for m in sys.modules if m.startswith('deckgen.')))"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.stdout.strip() == "[]", proc.stderr
 
 
 def test_the_version_has_one_source():

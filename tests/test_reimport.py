@@ -10,9 +10,9 @@ import dataclasses
 
 import pytest
 
-from deckgen.build import build
-from deckgen.generate import generate
+from deckgen.builds import build
 from deckgen.load import load_file
+from deckgen.notes import generate
 from deckgen.notetypes import NOTE_TYPES
 
 from conftest import Clock

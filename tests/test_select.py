@@ -8,12 +8,12 @@ from collections import Counter
 import pytest
 from click.testing import CliRunner
 
-from deckgen.build import build
+from deckgen.builds import build
 from deckgen.cli import main
 from deckgen.errors import SelectionError
-from deckgen.generate import generate
 from deckgen.load import load_file
 from deckgen.model import Selection
+from deckgen.notes import generate
 from deckgen.select import select
 from deckgen.sourcevalues import normalize_deck_name
 

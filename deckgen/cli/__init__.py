@@ -3,8 +3,8 @@
 Each command parses its options, calls one library function and prints what it returns
 (:mod:`deckgen.cli.report`). Library errors become exit status 1 with one ``file:line:col: key.path:
 message`` line per problem on stderr; usage errors (Click's own, and the library's
-:class:`deckgen.errors.UsageError`) exit 2. genanki, PyYAML and rich are imported only by the library
-calls and tables that need them, so ``deckgen --help`` stays quick.
+:class:`deckgen.errors.UsageError`) exit 2. The library (and through it genanki, PyYAML and rich) is
+imported inside the commands, so that ``deckgen --help`` loads nothing but Click.
 """
 
 from __future__ import annotations
@@ -17,20 +17,11 @@ from typing import Any, TypeVar
 import click
 
 from .. import __version__
-from ..build import build_decks, check
-from ..errors import DeckgenError, SourceError, UsageError, suggest
-from ..listing import INVENTORIES, list_inventory, list_notes
-from ..model import Selection
-from ..preview import write_preview
-from ..stats import collect_stats
 from .progress_bar import ProgressBar
-from .report import inventory_table, notes_table, print_build, print_builds_table, print_stats, print_warnings
 
 __all__ = ["main", "build", "check_", "list_", "preview", "stats"]
 
 DEFAULT_SOURCE = "cards"
-LISTABLE = ("notes", *INVENTORIES)
-"""What ``deckgen list`` can list, named by its optional first word (default ``notes``)."""
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -39,6 +30,8 @@ class _Command(click.Command):
     """A command whose library :class:`UsageError` is reported as Click's usage error (exit 2)."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        from ..errors import UsageError
+
         try:
             return super().invoke(ctx)
         except UsageError as err:
@@ -51,6 +44,8 @@ class _Group(click.Group):
     command_class = _Command
 
     def invoke(self, ctx: click.Context) -> Any:
+        from ..errors import DeckgenError, SourceError
+
         try:
             return super().invoke(ctx)
         except SourceError as err:
@@ -131,6 +126,10 @@ def build(
       deckgen build --all
       deckgen build --dry-run
     """
+    from ..builds import build_decks
+    from ..model import Selection
+    from .report import print_build, print_builds_table, print_warnings
+
     with ProgressBar("reading sources") as progress:
         results = build_decks(
             _paths(sources),
@@ -164,6 +163,10 @@ def check_(sources: tuple[str, ...], strict: bool) -> None:
       deckgen check
       deckgen check --strict cards/agi-next-2026.yaml
     """
+    from ..builds import check
+    from ..errors import SourceError
+    from .report import print_warnings
+
     result = check(_paths(sources))
     for checked in result.sources:
         print_warnings(checked.warnings)
@@ -214,12 +217,18 @@ def list_(
       deckgen list --format json | jq '.[].question'
       deckgen list --speaker tang-jie --format tsv > tang-jie.txt
     """
-    what, sources = (args[0], args[1:]) if args and args[0] in LISTABLE else ("notes", args)
+    from ..errors import suggest
+    from ..listing import INVENTORIES, list_inventory, list_notes
+    from ..model import Selection
+    from .report import inventory_table, notes_table, print_warnings
+
+    listable = ("notes", *INVENTORIES)
+    what, sources = (args[0], args[1:]) if args and args[0] in listable else ("notes", args)
     looks_like_a_word = args and not Path(args[0]).exists() and "/" not in args[0] and "." not in args[0]
-    if what == "notes" and looks_like_a_word and args[0] not in LISTABLE:
+    if what == "notes" and looks_like_a_word and args[0] not in listable:
         raise click.UsageError(
             f"'{args[0]}' is neither a source file or folder nor something to list"
-            f"{suggest(args[0], LISTABLE)}; WHAT is one of {', '.join(LISTABLE)}"
+            f"{suggest(args[0], listable)}; WHAT is one of {', '.join(listable)}"
         )
     selection = Selection(theme, speaker, tag, judgment)
     if what != "notes" and selection:
@@ -282,6 +291,10 @@ def preview(
       deckgen preview --open
       deckgen preview --theme agent -o agent.html
     """
+    from ..model import Selection
+    from ..preview import write_preview
+    from .report import print_warnings
+
     page = write_preview(_paths(sources), output, Selection(theme, speaker, tag, judgment))
     print_warnings(page.warnings)
     click.echo(f"Wrote {output}  ({page.cards} cards from {page.notes} notes)")
@@ -302,4 +315,7 @@ def stats(sources: tuple[str, ...]) -> None:
     Example:
       deckgen stats
     """
+    from ..stats import collect_stats
+    from .report import print_stats
+
     print_stats(collect_stats(_paths(sources)))

@@ -7,15 +7,17 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..build import BuildResult
-from ..generate import Note, card_count
-from ..listing import Inventory, Selected
 from ..model import CARD_KINDS
-from ..stats import DeckStats
+from ..notes import Note, card_count
+
+if TYPE_CHECKING:
+    from ..builds import BuildResult
+    from ..listing import Inventory, Selected
+    from ..stats import DeckStats
 
 MAX_LISTED = 20
 """Added notes listed by key in a build report before the rest are only counted."""

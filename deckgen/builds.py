@@ -19,12 +19,12 @@ from .changes import Changes, compare_with_ledger, earliest_stamp_time
 from .errors import Problem, SelectionError, SourceError, UsageError, suggest
 from .files import locked, refuse_overwriting, write_all_atomic
 from .gcpause import paused_gc
-from .generate import Note, card_count, generate
 from .ledger import Ledger
-from .lint import lint
+from .lint_rules import lint
 from .load import load_sources
 from .markup import text_html
 from .model import Selection, Source
+from .notes import Note, card_count, generate
 from .package import apkg_writer
 from .progress import Progress
 from .select import named_deck_problems, select

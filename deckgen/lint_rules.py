@@ -1,7 +1,7 @@
 """Card quality lint: the classic flashcard mistakes, found in any source.
 
 Each rule is a small function ``rule(source, notes) -> Iterator[Problem]`` over a loaded
-:class:`deckgen.model.Source` and the notes :func:`deckgen.generate.generate` made from it. Every problem
+:class:`deckgen.model.Source` and the notes :func:`deckgen.notes.generate` made from it. Every problem
 it yields has severity ``warning``, points at the card spec (or judgment, or person) in the YAML file, names
 the note key, says what is wrong and how to fix it, and carries the rule's code (``Problem.code``, printed
 in brackets, e.g. ``[answer-too-long]``). ``deckgen check`` prints them; ``--strict`` turns them into a failure.
@@ -28,8 +28,8 @@ from collections.abc import Callable, Iterator, Sequence
 
 from .cloze import cloze_deletions, cloze_front, cloze_gaps, cloze_numbers
 from .errors import Loc, Problem, Severity, clip
-from .generate import Note
 from .model import CardSpec, ClozeCard, Judgment, ListCard, Person, QACard, Source
+from .notes import Note
 from .wording import (
     HAN_PER_WORD,
     HAN_RUN,
@@ -392,6 +392,6 @@ RULES: dict[str, Rule] = {
 
 
 def lint(source: Source, notes: Sequence[Note]) -> list[Problem]:
-    """Every rule's warnings for ``source`` and its ``notes`` (from :func:`deckgen.generate.generate`),
+    """Every rule's warnings for ``source`` and its ``notes`` (from :func:`deckgen.notes.generate`),
     sorted by file and line. Never raises for content; an empty list means the deck is lint-clean."""
     return sorted(p for rule in RULES.values() for p in rule(source, notes))
