@@ -324,6 +324,7 @@ class CheckResult:
 
     @property
     def warnings(self) -> int:
+        """How many warnings the valid sources have, together."""
         return sum(len(s.warnings) for s in self.sources)
 
 

@@ -71,6 +71,7 @@ class Problem:
 
     @property
     def is_error(self) -> bool:
+        """Whether the build cannot go on."""
         return self.severity == Severity.ERROR
 
     def __str__(self) -> str:

@@ -141,7 +141,7 @@ def list_too_long(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
 
 
 def answer_in_question(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
-    """The question contains its own answer: a key term of the answer (:func:`key_terms`), or all the
+    """The question contains its own answer: a key term of the answer (:func:`deckgen.wording.key_terms`), or all the
     answer's content words. For a cloze, each card's front is checked: a deleted term that stays visible
     elsewhere in the text (in another deletion shown on that card, or written out again) gives it away.
 

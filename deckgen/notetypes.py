@@ -49,10 +49,12 @@ class NoteType:
 
     @property
     def field_names(self) -> tuple[str, ...]:
+        """The fields' names, in order."""
         return tuple(name for name, _ in self.fields)
 
     @property
     def is_cloze(self) -> bool:
+        """Whether this is the cloze type (one card per cloze number) rather than Q/A (one card)."""
         return self.kind == "cloze"
 
     def content_hash(self) -> str:

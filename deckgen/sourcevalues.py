@@ -114,6 +114,8 @@ class ValueReader(NodeReader):
         return int(value) if value else 0
 
     def tags(self, node: Node | None, key_path: str) -> tuple[str, ...]:
+        """A list of Anki tags: a tag with spaces gets ``_`` instead (a warning), an empty ``::`` part is an
+        error."""
         if node is None:
             return ()
         out = []

@@ -188,6 +188,7 @@ def _reader_problem(name: str, text: str, err: ReaderError) -> Problem:
 
 
 def is_mapping(node: Node) -> bool:
+    """Whether ``node`` is a mapping (so are :func:`is_sequence` and :func:`is_scalar` for their kinds)."""
     return node.id == "mapping"
 
 
@@ -212,7 +213,7 @@ class NodeReader:
     """Reads checked values out of one document's node tree, collecting every problem.
 
     ``file`` names the file in problems; the document may expand (through aliases) to at most
-    ``node_budget`` values and ``text_budget`` characters of text, see :meth:`for_size`. Readers return a
+    ``node_budget`` values and ``text_budget`` characters of text, see :meth:`budgets_for`. Readers return a
     neutral value (``None``, ``""``, ``[]``) after recording a problem, so that reading goes on and every
     problem of a file is found in one pass.
     """
@@ -232,6 +233,7 @@ class NodeReader:
         return max(_NODE_BUDGET_MIN, _NODE_BUDGET_PER_BYTE * size), max(_TEXT_BUDGET_MIN, _TEXT_BUDGET_PER_BYTE * size)
 
     def loc(self, node: Node, key_path: str) -> Loc:
+        """Where ``node`` starts, named ``key_path``."""
         return Loc(self.file, node.start_mark.line + 1, node.start_mark.column + 1, key_path)
 
     def error(self, node: Node | None, key_path: str, message: str, severity: Severity = Severity.ERROR) -> None:

@@ -102,15 +102,15 @@ def _type(d):
 
 
 DAMAGE = {
-    # A5: Anki refused the package (JsonError: expected i64), or took true as a mod
+    # a mod of the wrong type: Anki refused such a package (JsonError: expected i64), or took true as a mod
     "note-type mod is a float": lambda d, now: _type(d).update(mod=now - 10.5),
     "note mod is a float": lambda d, now: _note(d).update(mod=now - 10.5),
     "note mod is true": lambda d, now: _note(d).update(mod=True),
-    # B7: TypeError in not_before
+    # a mod of the wrong type: comparing it with the clock raised TypeError
     "note-type mod is a string, hash not hex": lambda d, now: _type(d).update(mod="1", hash="zz"),
-    # B8: OverflowError from sqlite or from sleep
+    # a mod too large for sqlite or for sleep (OverflowError)
     "note mod is 2**70": lambda d, now: _note(d).update(mod=2**70),
-    # C12: a mod in the future made the build sleep until then
+    # a mod in the future: stamping past it would make the build sleep until then
     "note mod in 2100": lambda d, now: _note(d).update(mod=4102444800),
     "note mod 15 s ahead (a teammate's clock)": lambda d, now: _note(d).update(mod=now + 15),
     "note-type mod 15 s ahead": lambda d, now: _type(d).update(mod=now + 15),
@@ -125,9 +125,9 @@ DAMAGE = {
     "unknown top-level key": lambda d, now: d.update(extra=1),
 }
 RAW_DAMAGE = {
-    # B9: RecursionError from json.loads
+    # JSON nested so deep that json.loads raises RecursionError
     "nested 200,000 deep": "[" * 200_000 + "]" * 200_000,
-    # B10's ledger side: an int too long to convert
+    # an int too long for Python to convert
     "a 5,000-digit mod": '{"deck": "t", "format": 1, "note_types": {}, "notes": {"g": {"key": "k", "hash": "h", '
     '"mod": ' + "9" * 5000 + "}}}",
     "not JSON": '{"deck": "t", "notes": [oops',
@@ -190,7 +190,7 @@ def test_a_ledger_without_note_type_ids_is_read(tiny):
 
 
 def test_a_hand_edited_note_type_schema_warns_and_counts_as_changed(tiny):
-    """B6: the ledger's schema for a note type differs, same id: a warning, not a traceback."""
+    """The ledger's schema for a note type differs, same id: a warning, not a traceback."""
     first = tiny.run("v1.apkg")
     data = tiny.ledger_data()
     _type(data)["schema"] = "xx"
@@ -205,7 +205,7 @@ def test_a_hand_edited_note_type_schema_warns_and_counts_as_changed(tiny):
 
 
 def test_a_card_that_turns_from_qa_to_cloze_under_its_id_is_refused_as_anki_would_not_update_it(tiny, anki):
-    """D16: same key, other note type: Anki's import would say conflicting and keep the old note, so the build
+    """Same key, other note type: Anki's import would say conflicting and keep the old note, so the build
     refuses (every time, not just once) and says how to go on; with a new id the cloze is added."""
     tiny.edit("      - q: Who?\n        a: 人\n", "      - {id: k, q: Who?, a: 人}\n")
     first = tiny.run("v1.apkg")
@@ -225,7 +225,7 @@ def test_a_card_that_turns_from_qa_to_cloze_under_its_id_is_refused_as_anki_woul
 
 
 def test_a_card_given_a_new_id_warns_that_it_looks_like_the_removed_note(tiny):
-    """D17: adding `id: who-card` to a keyed-by-position card makes a new note; say how to keep the old one."""
+    """Adding `id: who-card` to a keyed-by-position card makes a new note; say how to keep the old one."""
     tiny.run("v1.apkg")
     tiny.edit("      - q: Who?\n", "      - id: who-card\n        q: Who?\n")
     second = tiny.run("v2.apkg")
@@ -256,7 +256,7 @@ def test_question_and_answer_both_changed_without_a_match_warns_of_a_reorder(tin
 
 
 def test_git_revert_of_an_edit_reaches_anki(tiny, anki):
-    """D18: v1 imported, v2 (edited) imported, then v1's source and ledger restored (as `git revert` does):
+    """v1 imported, v2 (edited) imported, then v1's source and ledger restored (as `git revert` does):
     the rebuild must carry v1's text into Anki again."""
     v1 = tiny.run("v1.apkg")
     anki.import_apkg(v1.output)
@@ -297,7 +297,7 @@ def test_the_build_report_says_when_a_note_is_restored(tiny):
 
 
 def test_concurrent_builds_keep_both_ledger_updates(tiny):
-    """D19: two filtered builds of one source at the same time (each edits a different judgment)."""
+    """Two filtered builds of one source at the same time (each edits a different judgment)."""
     tiny.run("v1.apkg")
     tiny.edit("a: 人\n", "a: 人物\n")
     tiny.edit("a: 这里\n", "a: 那里\n")

@@ -73,7 +73,7 @@ def test_package_is_compressed(cards_copy, tmp_path):
     assert out.stat().st_size < raw / 2
 
 
-# -- outputs that are inputs (A1) -------------------------------------------------------------------------------
+# -- outputs that are inputs -------------------------------------------------------------------------------------------
 
 
 def _inputs(cards: Path, tmp_path: Path) -> dict[str, tuple[Path, str]]:
@@ -112,7 +112,7 @@ def test_the_cli_refuses_to_write_the_package_over_the_ledger(cards_copy):
     assert ledger.read_bytes() == before
 
 
-# -- all or nothing (A3) ----------------------------------------------------------------------------------------
+# -- all or nothing ----------------------------------------------------------------------------------------------------
 
 
 def _fail_renames_onto(monkeypatch, target: Path) -> None:
@@ -149,7 +149,7 @@ def test_a_ledger_that_cannot_be_renamed_leaves_the_package_as_it_was(
     assert {p: p.read_bytes() for p in [*cards_copy.rglob("*"), *out.parent.iterdir()] if p.is_file()} == files
 
 
-# -- deck descriptions (E20) ------------------------------------------------------------------------------------
+# -- deck descriptions -------------------------------------------------------------------------------------------------
 
 
 def test_deck_descriptions_are_escaped_text_with_line_breaks(tmp_path, anki):

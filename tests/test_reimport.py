@@ -1,4 +1,4 @@
-"""Regenerating after edits, imported into real Anki with the import dialog's presets (issue 3).
+"""Regenerating after edits, imported into real Anki with the import dialog's presets.
 
 Each test builds from a private copy of cards/ (so the ledger there is the test's own), imports into a fresh
 collection, changes something, rebuilds and re-imports, then reads the collection back.

@@ -1,4 +1,4 @@
-"""Custom decks: selection rules, named decks, subdecks, and one note per GUID across decks (issue 4)."""
+"""Custom decks: selection rules, named decks, subdecks, and one note per GUID across decks."""
 
 from __future__ import annotations
 

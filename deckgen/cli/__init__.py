@@ -27,7 +27,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class _Command(click.Command):
-    """A command whose library :class:`UsageError` is reported as Click's usage error (exit 2)."""
+    """A command whose library :class:`deckgen.errors.UsageError` is reported as Click's usage error (exit 2)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         from ..errors import UsageError

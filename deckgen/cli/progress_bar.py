@@ -42,6 +42,7 @@ class ProgressBar:
                 self.bar.stop()
 
     def __call__(self, step: str, done: int, total: int) -> None:
+        """The progress callback: ``done`` of ``total`` items of ``step`` are finished."""
         with self.lock:
             new_step = step != self.state[0]
             self.state = (step, done, total)
