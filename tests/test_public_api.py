@@ -16,20 +16,10 @@ import deckgen
 
 from conftest import ROOT
 
-FUNCTIONS = [
-    "build",
-    "build_decks",
-    "check",
-    "collect_stats",
-    "deck_stats",
-    "generate",
-    "lint",
-    "list_inventory",
-    "list_notes",
-    "load_file",
-    "load_sources",
-    "write_preview",
-]
+FUNCTIONS = (
+    "build build_decks check collect_stats deck_stats generate lint list_inventory list_notes load_file load_sources "
+    "write_preview"
+).split()
 CLASSES = ["BuildResult", "CheckResult", "Note", "Problem", "Selection", "Severity", "Source"]
 ERRORS = ["DeckgenError", "OutputError", "SelectionError", "SourceError", "UsageError"]
 

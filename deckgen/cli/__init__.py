@@ -9,21 +9,26 @@ imported inside the commands, so that ``deckgen --help`` loads nothing but Click
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .. import __version__
 from .progress_bar import ProgressBar
 
+if TYPE_CHECKING:
+    from ..model import Selection
+
 __all__ = ["main", "build", "check_", "list_", "preview", "stats"]
 
 DEFAULT_SOURCE = "cards"
 
-F = TypeVar("F", bound=Callable[..., Any])
+Values = tuple[str, ...]
+"""A repeatable option's or a variadic argument's values."""
 
 
 class _Command(click.Command):
@@ -59,8 +64,16 @@ class _Group(click.Group):
             sys.exit(1)
 
 
-def _selection_options(f: F) -> F:
-    """Add --theme/--speaker/--tag/--judgment to a command (repeatable; OR within, AND across)."""
+def _selection_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Add --theme/--speaker/--tag/--judgment to a command (repeatable; OR within, AND across), passed to it
+    as one ``selection`` (a :class:`deckgen.model.Selection`)."""
+
+    @functools.wraps(command)
+    def with_selection(theme: Values, speaker: Values, tag: Values, judgment: Values, **options: Any) -> None:
+        from ..model import Selection
+
+        command(selection=Selection(theme, speaker, tag, judgment), **options)
+
     for opt, metavar, help_ in reversed(
         [
             ("--theme", "ID", "Only judgments of this theme (sub-themes included). Repeatable."),
@@ -69,11 +82,20 @@ def _selection_options(f: F) -> F:
             ("--judgment", "N[-M],...", "Only these judgment numbers, e.g. 12-17,25. Repeatable."),
         ]
     ):
-        f = click.option(opt, multiple=True, metavar=metavar, help=help_)(f)
-    return f
+        with_selection = click.option(opt, multiple=True, metavar=metavar, help=help_)(with_selection)
+    return with_selection
 
 
-def _paths(sources: tuple[str, ...]) -> list[str]:
+_sources = click.argument("sources", nargs=-1, type=click.Path())
+"""The SOURCES argument: files or folders (default cards/)."""
+
+
+def _output(**settings: Any) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """The -o/--output option: a file path, never a folder."""
+    return click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), **settings)
+
+
+def _paths(sources: Values) -> list[str]:
     return list(sources) or [DEFAULT_SOURCE]
 
 
@@ -90,29 +112,21 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("sources", nargs=-1, type=click.Path())
+@_sources
 @_selection_options
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Output .apkg (default dist/<deck-id>[-<selection>].apkg).",
-)
+@_output(help="Output .apkg (default dist/<deck-id>[-<selection>].apkg).")
 @click.option("--name", help="Deck name (default: the source's name, plus the selection).")
 @click.option("--subdecks", is_flag=True, help="Put each theme in its own subdeck (Deck::分化 Divergence).")
 @click.option("--deck", "decks", multiple=True, metavar="KEY", help="Build a deck named in the source's decks:.")
 @click.option("--all", "all_decks", is_flag=True, help="Build the full deck and every named deck.")
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 def build(
-    sources: tuple[str, ...],
-    theme: tuple[str, ...],
-    speaker: tuple[str, ...],
-    tag: tuple[str, ...],
-    judgment: tuple[str, ...],
+    sources: Values,
+    selection: Selection,
     output: Path | None,
     name: str | None,
     subdecks: bool,
-    decks: tuple[str, ...],
+    decks: Values,
     all_decks: bool,
     dry_run: bool,
 ) -> None:
@@ -127,7 +141,6 @@ def build(
       deckgen build --dry-run
     """
     from ..builds import build_decks
-    from ..model import Selection
     from .report import print_build, print_builds_table, print_warnings
 
     with ProgressBar("reading sources") as progress:
@@ -135,7 +148,7 @@ def build(
             _paths(sources),
             decks=decks,
             all_decks=all_decks,
-            selection=Selection(theme, speaker, tag, judgment),
+            selection=selection,
             output=output,
             name=name,
             subdecks=subdecks,
@@ -150,9 +163,9 @@ def build(
 
 
 @main.command(name="check")
-@click.argument("sources", nargs=-1, type=click.Path())
+@_sources
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
-def check_(sources: tuple[str, ...], strict: bool) -> None:
+def check_(sources: Values, strict: bool) -> None:
     """Validate SOURCES (default cards/) without writing anything. Exit 0 if valid, 1 if not.
 
     Runs every check a build runs: the schema, card generation, the quality lint, and the identity guards
@@ -195,11 +208,8 @@ def check_(sources: tuple[str, ...], strict: bool) -> None:
     "any earlier .apkg import brings).",
 )
 def list_(
-    args: tuple[str, ...],
-    theme: tuple[str, ...],
-    speaker: tuple[str, ...],
-    tag: tuple[str, ...],
-    judgment: tuple[str, ...],
+    args: Values,
+    selection: Selection,
     fmt: str,
 ) -> None:
     """List the notes of SOURCES (default cards/), or their themes, people or named decks.
@@ -219,7 +229,6 @@ def list_(
     """
     from ..errors import suggest
     from ..listing import INVENTORIES, list_inventory, list_notes
-    from ..model import Selection
     from .report import inventory_table, notes_table, print_warnings
 
     listable = ("notes", *INVENTORIES)
@@ -230,7 +239,6 @@ def list_(
             f"'{args[0]}' is neither a source file or folder nor something to list"
             f"{suggest(args[0], listable)}; WHAT is one of {', '.join(listable)}"
         )
-    selection = Selection(theme, speaker, tag, judgment)
     if what != "notes" and selection:
         raise click.UsageError(f"selection options apply to listing notes, not {what}")
     terminal = fmt == "table" and _stdout_is_terminal()
@@ -262,23 +270,13 @@ def _stdout_is_terminal() -> bool:
 
 
 @main.command()
-@click.argument("sources", nargs=-1, type=click.Path())
+@_sources
 @_selection_options
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default="preview.html",
-    show_default=True,
-    help="The HTML file to write.",
-)
+@_output(default="preview.html", show_default=True, help="The HTML file to write.")
 @click.option("--open", "open_", is_flag=True, help="Open the page in the default web browser.")
 def preview(
-    sources: tuple[str, ...],
-    theme: tuple[str, ...],
-    speaker: tuple[str, ...],
-    tag: tuple[str, ...],
-    judgment: tuple[str, ...],
+    sources: Values,
+    selection: Selection,
     output: Path,
     open_: bool,
 ) -> None:
@@ -291,11 +289,10 @@ def preview(
       deckgen preview --open
       deckgen preview --theme agent -o agent.html
     """
-    from ..model import Selection
     from ..preview import write_preview
     from .report import print_warnings
 
-    page = write_preview(_paths(sources), output, Selection(theme, speaker, tag, judgment))
+    page = write_preview(_paths(sources), output, selection)
     print_warnings(page.warnings)
     click.echo(f"Wrote {output}  ({page.cards} cards from {page.notes} notes)")
     if open_:
@@ -306,8 +303,8 @@ def preview(
 
 
 @main.command()
-@click.argument("sources", nargs=-1, type=click.Path())
-def stats(sources: tuple[str, ...]) -> None:
+@_sources
+def stats(sources: Values) -> None:
     """Show how the notes of SOURCES (default cards/) spread over themes, speakers and card kinds, and
     what the quality lint finds (run `deckgen check` for the warnings themselves).
 
