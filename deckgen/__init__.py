@@ -18,7 +18,6 @@ Click allows (``benchmarks/README.md``). No module is named like a name of the A
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
@@ -93,7 +92,9 @@ if TYPE_CHECKING:
 
 def __getattr__(name: str) -> Any:
     if name in _API:
-        value = getattr(importlib.import_module(f".{_API[name]}", __name__), name)
+        from importlib import import_module
+
+        value = getattr(import_module(f".{_API[name]}", __name__), name)
         globals()[name] = value  # found directly from now on
         return value
     raise AttributeError(f"module 'deckgen' has no attribute {name!r}")

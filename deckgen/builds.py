@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from .changes import Changes, compare_with_ledger, earliest_stamp_time
 from .errors import Problem, SelectionError, SourceError, UsageError, suggest
@@ -207,8 +207,7 @@ def _deck_for(source: Source, note: Note, deck_name: str, subdecks: bool) -> str
     return normalize_deck_name("::".join([deck_name, *path]))
 
 
-@dataclass(frozen=True)
-class _Job:
+class _Job(NamedTuple):
     """One deck of :func:`build_decks`: :func:`build`'s arguments besides the common ones."""
 
     source: Source
@@ -305,8 +304,7 @@ def _refuse_shared_outputs(jobs: Sequence[_Job]) -> None:
         seen[path] = label
 
 
-@dataclass(frozen=True)
-class SourceCheck:
+class SourceCheck(NamedTuple):
     """What ``deckgen check`` found in one source that builds: its counts and its warnings."""
 
     source: Source
@@ -314,8 +312,7 @@ class SourceCheck:
     warnings: list[Problem]
 
 
-@dataclass(frozen=True)
-class CheckResult:
+class CheckResult(NamedTuple):
     """What ``deckgen check`` reports: each source that builds, and the errors of those that do not."""
 
     sources: list[SourceCheck]

@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from .errors import Problem, Severity, SourceError
 from .labels import NOTE_KIND_WORDS
@@ -42,8 +42,7 @@ class PackagedRecord(Protocol):
     types: dict[int, tuple[str, int]]
 
 
-@dataclass
-class NoteChange:
+class NoteChange(NamedTuple):
     """One note in the change report: its key, and old/new text where it changed."""
 
     key: str

@@ -10,11 +10,10 @@ Imports only the standard library.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class ArticleWords:
+class ArticleWords(NamedTuple):
     """The article's own words, as cards, deck names and reports show them."""
 
     judgment: str = "判断"

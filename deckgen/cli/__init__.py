@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from .. import __version__
-from .progress_bar import ProgressBar
 
 if TYPE_CHECKING:
     from ..model import Selection
@@ -141,6 +140,7 @@ def build(
       deckgen build --dry-run
     """
     from ..builds import build_decks
+    from .progress_bar import ProgressBar
     from .report import print_build, print_builds_table, print_warnings
 
     with ProgressBar("reading sources") as progress:
