@@ -12,7 +12,8 @@ type, deck, GUID and tags, so one file carries both of deckgen's note types and 
 existing note by GUID like an ``.apkg`` import does. The note types themselves are not in a text file: a
 collection needs deckgen's note types (from any earlier ``.apkg`` import) before it can import the TSV.
 
-``csv`` and ``io`` are imported when a listing is written, so that importing this module stays cheap.
+``csv`` and ``io`` (and rich, for the display width of plain columns) are imported when a listing is written,
+so that importing this module stays cheap.
 """
 
 from __future__ import annotations
