@@ -241,32 +241,29 @@ def list_(
         )
     if what != "notes" and selection:
         raise click.UsageError(f"selection options apply to listing notes, not {what}")
-    terminal = fmt == "table" and _stdout_is_terminal()
+    console = _terminal() if fmt == "table" else None
     if what != "notes":
         inventory = list_inventory(_paths(sources), what)
-        if terminal:
-            _console().print(inventory_table(inventory))
+        if console:
+            console.print(inventory_table(inventory))
         else:
             click.echo(inventory.text("plain" if fmt == "table" else fmt), nl=False)
         return
     listing = list_notes(_paths(sources), selection)
     print_warnings(listing.warnings)
-    if terminal:
+    if console:
         for group in listing.groups:
-            _console().print(notes_table(group))
+            console.print(notes_table(group))
     else:
         click.echo(listing.text("plain" if fmt == "table" else fmt), nl=False)
 
 
-def _console() -> Any:
+def _terminal() -> Any:
+    """A rich console on stdout if stdout is a terminal (as rich judges it), else None."""
     from rich.console import Console
 
-    return Console()
-
-
-def _stdout_is_terminal() -> bool:
-    """Whether rich would draw to a terminal here (it honours FORCE_COLOR/TTY_COMPATIBLE and Jupyter)."""
-    return bool(_console().is_terminal)
+    console = Console()
+    return console if console.is_terminal else None
 
 
 @main.command()

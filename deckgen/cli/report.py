@@ -16,6 +16,7 @@ from ..notes import Note, card_count
 
 if TYPE_CHECKING:
     from ..builds import BuildResult
+    from ..errors import Problem
     from ..listing import Inventory, Selected
     from ..stats import DeckStats
 
@@ -23,7 +24,7 @@ MAX_LISTED = 20
 """Added notes listed by key in a build report before the rest are only counted."""
 
 
-def print_warnings(warnings: Iterable[object]) -> None:
+def print_warnings(warnings: Iterable[Problem]) -> None:
     """Each warning (a :class:`deckgen.errors.Problem`, which says ``warning:`` itself) on its line, on stderr."""
     for warning in warnings:
         click.echo(str(warning), err=True)
