@@ -143,6 +143,7 @@ class _Generator:
         self.problems: list[Problem] = []
         self.keys: dict[str, CardSpec] = {}
         self.folder = Path(source.path).parent
+        self.guid = _genanki_guid()  # as guid_for, without looking genanki up again for each note
         self.html, self.cloze_html = field_html(source.markup)
         """Source text → field HTML, and cloze text → field HTML, as the source's ``deck.markup`` says."""
 
@@ -222,7 +223,7 @@ class _Generator:
         note_type = NOTE_TYPES[kind]
         note = Note(
             key=key,
-            guid=guid_for(self.source.deck_id, key),
+            guid=self.guid(self.source.deck_id, key),
             note_type=note_type,
             fields=tuple(values.get(name, "") for name in note_type.field_names),
             tags=self.tags(j, spec),

@@ -21,13 +21,13 @@ have 1,695 Han characters against 1,190 words in their English versions, 1.42 pe
 QUOTED = 80
 """Characters of source text a warning quotes at most (see :func:`deckgen.errors.clip`)."""
 
-_HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2FA1F))
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
 """The code points counted as Han characters: CJK unified ideographs, extension A, compatibility
 ideographs, and the supplementary ideographic plane."""
-_HAN = "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in _HAN_RANGES)
 _TOKEN = re.compile(rf"[{_HAN}]|[^\W_{_HAN}]+(?:['’.\-][^\W_{_HAN}]+)*")
-"""A token: one Han character, or a word of other letters and digits (``GLM-4.5``, ``can't``). Every
-regular expression over Han characters costs milliseconds to compile, so there are only two of them."""
+"""A token: one Han character, or a word of other letters and digits (``GLM-4.5``, ``can't``). A regular
+expression over Han characters takes milliseconds to compile, so words are counted with this one too."""
+_HAN_CHARS = re.compile(rf"[{_HAN}]+")
 HAN_RUN = re.compile(rf"[{_HAN}]{{2,}}")
 GLOSS = re.compile(r"[(（]([^()（）]*)[)）]")
 
@@ -78,14 +78,9 @@ def answer_length(text: str) -> float:
     """Length of an answer in English-word units: words + Han characters / :data:`HAN_PER_WORD`, measured
     on the answer without its parenthesised glosses (``"感统 (sensory integration)"`` → 2 characters →
     1.33), since a gloss restates the same fact in the other language."""
-    found = _TOKEN.findall(GLOSS.sub(" ", text))
-    han = sum(len(t) == 1 and _is_han(t) for t in found)  # a word token never holds a Han character
-    return len(found) - han + han / HAN_PER_WORD
-
-
-def _is_han(char: str) -> bool:
-    code = ord(char)
-    return any(lo <= code <= hi for lo, hi in _HAN_RANGES)
+    main = GLOSS.sub(" ", text)
+    han = sum(map(len, _HAN_CHARS.findall(main)))
+    return len(_TOKEN.findall(main)) - han + han / HAN_PER_WORD  # a token is a word or one Han character
 
 
 def key_terms(answer: str) -> list[str]:

@@ -212,6 +212,9 @@ def kind_name(node: Node) -> str:
 class NodeReader:
     """Reads checked values out of one document's node tree, collecting every problem.
 
+    Its methods test a node's kind by ``node.id`` inline rather than through :func:`is_mapping` and its
+    siblings: they run once per value of the document, where a function call per test adds up.
+
     ``file`` names the file in problems; the document may expand (through aliases) to at most
     ``node_budget`` values and ``text_budget`` characters of text, see :meth:`budgets_for`. Readers return a
     neutral value (``None``, ``""``, ``[]``) after recording a problem, so that reading goes on and every
@@ -247,7 +250,7 @@ class NodeReader:
     def visit(self, node: Node, key_path: str) -> bool:
         """Count a node against the size budget and check its tag. False if it must be skipped."""
         self.budget -= 1
-        if is_scalar(node):
+        if node.id == "scalar":
             self.text_budget -= len(node.value)
         if self.budget < 0 or self.text_budget < 0:
             if not self.exhausted:
@@ -278,7 +281,7 @@ class NodeReader:
         ``what`` follows "expected a mapping" in the message for something else."""
         if not self.visit(node, key_path):
             return None
-        if not is_mapping(node):
+        if node.id != "mapping":
             self.error(node, key_path, f"expected a mapping{what}, found {kind_name(node)}")
             return None
         out: dict[str, Node] = {}
@@ -286,7 +289,7 @@ class NodeReader:
         for key_node, value_node in node.value:
             if not self.visit(key_node, key_path):
                 return None
-            if not is_scalar(key_node):
+            if key_node.id != "scalar":
                 self.error(key_node, key_path, "keys must be plain words")
                 continue
             key = key_node.value
@@ -313,7 +316,7 @@ class NodeReader:
         """Check ``node`` is a list; return (key path, item node) pairs."""
         if not self.visit(node, key_path):
             return []
-        if not is_sequence(node):
+        if node.id != "sequence":
             self.error(node, key_path, f"expected a list, e.g. {example}; found {kind_name(node)}")
             return []
         return [(f"{key_path}[{i}]", item) for i, item in enumerate(node.value)]
@@ -325,7 +328,7 @@ class NodeReader:
             return ""
         if not self.visit(node, key_path):
             return ""
-        if not is_scalar(node):
+        if node.id != "scalar":
             self.error(node, key_path, f"expected text, found {kind_name(node)} (quote it if it is meant as text)")
             return ""
         value: str = "" if node.tag == _NULL else node.value.strip()
