@@ -1,8 +1,21 @@
-"""Source text → the HTML of an Anki field: plain text escaped as typed, or deckgen's Markdown subset.
+"""Source text → the HTML of an Anki field: plain text shown exactly as typed, or deckgen's Markdown subset.
 
 Every piece of source text is escaped (``vector<int>`` stays text), newlines become ``<br>``, and only
 deckgen's own markup is added. With ``deck.markup: markdown`` a small Markdown subset is rendered by
 markdown-it-py and sanitised by nh3; raw HTML stays text even then.
+
+Anki itself reads more than HTML in a field, in three places: rslib when it renders a card (sound and TTS
+tags ``[sound:…]``/``[anki:tts]…``, LaTeX ``[latex]``/``[$]``/``[$$]``, cloze syntax ``{{c1::…}}``, image
+occlusion), aqt's reviewer (``[anki:play:q:0]`` buttons, ``[[type:…]]`` boxes) and the reviewer's MathJax
+(``\\(…\\)``, ``\\[…\\]``). :func:`neutralise` makes all of them literal: every construct rslib and aqt
+match starts with a raw ``[`` (or is cloze syntax with raw braces) and none of their matchers decodes
+character references first (rslib ``card_rendering/parser.rs``, ``latex.rs``, ``cloze.rs``; aqt
+``sound.py``, ``reviewer.py``), so ``[``, ``{`` and ``}`` become ``&#91;``, ``&#123;`` and ``&#125;``.
+MathJax works on the page's text, where references are already decoded, but it ends a text string at
+every element, so each run of backslashes is put in its own ``<span>``: no delimiter can form, whatever
+MathJax's configuration. Anki NFC-normalises a field on import, so text is NFC first, and a U+0338 right
+after a ``>`` (which NFC would compose with the tag's ``>``) is written as ``&#824;``. A browser shows the
+same characters, so the preview shows what the reviewer shows.
 
 Imports markdown-it-py and nh3 lazily (on the first Markdown field), so that importing this module stays
 cheap; otherwise only the standard library and :mod:`deckgen.cloze`.
@@ -13,6 +26,7 @@ from __future__ import annotations
 import functools
 import html
 import re
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -27,10 +41,38 @@ MARKDOWN_ATTRIBUTES = {"ol": {"start"}}
 """The only attribute a Markdown field may contain: where an ordered list starts (``2025. Year?`` is a list
 item numbered 2025, and shows as typed only if the list keeps its ``start``)."""
 
+_TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
+_ANKI_MARKUP = re.compile(r"\\+|[\[{}]")
+_COMBINING_SOLIDUS = "\u0338"
+"""The only character NFC composes with a preceding ``>`` (into U+226F)."""
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+_MARK = "\ue000"
+"""Placeholder character for a cloze deletion while the text around it is rendered (see :func:`_cloze`)."""
+_PLACEHOLDER = re.compile(f"{_MARK}([0-9]*){_MARK}")
+
+
+def _literal(m: re.Match[str]) -> str:
+    s = m.group()
+    return f"<span>{s}</span>" if s[0] == "\\" else f"&#{ord(s)};"
+
+
+def neutralise(field_html: str) -> str:
+    """``field_html`` with every piece of Anki markup in its text made literal (see the module docstring);
+    tags are left as they are. ``field_html`` must be deckgen's own HTML, whose text is escaped (a raw ``<``
+    always opens a tag). A browser shows the same characters as before."""
+    parts = _TAG_OR_TEXT.split(field_html)
+    parts[::2] = [_ANKI_MARKUP.sub(_literal, text) for text in parts[::2]]
+    return "".join(parts).replace(">" + _COMBINING_SOLIDUS, f">&#{ord(_COMBINING_SOLIDUS)};")
+
+
+def _nfc(text: str) -> str:
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+
 
 def text_html(text: str) -> str:
-    """Escape plain source text for an Anki field; newlines become ``<br>``."""
-    return html.escape(text, quote=False).replace("\n", "<br>")
+    """Plain source text as an Anki field that shows exactly that text: NFC, HTML-escaped, line breaks
+    (``\\n``, ``\\r\\n``, ``\\r``) as ``<br>``, Anki's own markup made literal (:func:`neutralise`)."""
+    return neutralise(_LINE_BREAK.sub("<br>", html.escape(_nfc(text), quote=False)))
 
 
 @functools.cache
@@ -41,15 +83,25 @@ def _markdown() -> Any:
     return MarkdownIt("zero", {"breaks": True}).enable(["emphasis", "backticks", "escape", "newline", "list"])
 
 
-def markdown_html(text: str) -> str:
-    """Render deckgen's Markdown subset — ``*emphasis*``, ``**strong**``, ```code```, ``-``/``1.`` lists,
-    line breaks — to HTML for an Anki field, then sanitise it with nh3 down to :data:`MARKDOWN_TAGS` and
-    :data:`MARKDOWN_ATTRIBUTES`. Raw HTML in the text stays text (``<script>`` → ``&lt;script&gt;``); links and
-    images are not part of the subset. A lone paragraph is unwrapped (``*a*`` → ``<em>a</em>``)."""
+def _markdown_block(text: str) -> str:
     rendered: str = _markdown().render(text).strip()
     if rendered.startswith("<p>") and rendered.endswith("</p>") and rendered.count("<p>") == 1:
         rendered = rendered[3:-4]
     return _sanitise(rendered)
+
+
+def _markdown_inline(text: str) -> str:
+    return neutralise(_sanitise(_markdown().renderInline(text)))
+
+
+def markdown_html(text: str) -> str:
+    """Render deckgen's Markdown subset — ``*emphasis*``, ``**strong**``, ```code```, ``-``/``1.`` lists,
+    line breaks — to HTML for an Anki field, then sanitise it with nh3 down to :data:`MARKDOWN_TAGS` and
+    :data:`MARKDOWN_ATTRIBUTES`, and make Anki's own markup literal (:func:`neutralise`, after Markdown's
+    escapes are applied, so ``\\\\[`` is covered too). Raw HTML in the text stays text (``<script>`` →
+    ``&lt;script&gt;``); links and images are not part of the subset. A lone paragraph is unwrapped
+    (``*a*`` → ``<em>a</em>``)."""
+    return neutralise(_markdown_block(_nfc(text)))
 
 
 def _sanitise(rendered: str) -> str:
@@ -58,25 +110,64 @@ def _sanitise(rendered: str) -> str:
     return nh3.clean(rendered, tags=set(MARKDOWN_TAGS), attributes=MARKDOWN_ATTRIBUTES)
 
 
+def text_cloze_html(text: str) -> str:
+    """Plain cloze text as the field HTML of a cloze note: deckgen's deletions stay cloze syntax and the
+    rest shows as typed (:func:`text_html`)."""
+    return _cloze(_nfc(text), text_html, text_html)
+
+
 def markdown_cloze_html(text: str) -> str:
     """:func:`markdown_html` for a cloze text, without letting Markdown cross a deletion's boundary (which
     would nest tags and braces wrongly, ``*a {{c1::b*}}`` → ``<em>a {{c1::b</em>}}``): each deletion's text
     and hint are rendered on their own as inline Markdown, and the text around the deletions with a
     placeholder for each. So ``*{{c1::b}}*`` emphasises the whole deletion, ``{{c1::*b*}}`` its text, and
     markup opened on one side of a boundary and closed on the other stays as typed."""
+    return _cloze(_nfc(text), markdown_html, _markdown_inline)
+
+
+def _hint(part_html: str) -> str:
+    """rslib writes ``[`` + hint + ``]`` on a card's front (``cloze.rs``): the hint's first character is
+    written as a character reference, so that it never continues that ``[`` into a construct
+    (``[sound:…]``, ``[latex]``, ``[anki:play:…]``)."""
+    if part_html and part_html[0] not in "&<":
+        return f"&#{ord(part_html[0])};{part_html[1:]}"
+    return part_html
+
+
+def _deletion_text(part_html: str) -> str:
+    """A deletion's text as rslib must read it: a ``::`` (which Markdown's ``:\\:`` can make) would start a
+    hint, and a text starting ``image-occlusion:`` would be drawn as an occlusion shape (``cloze.rs``)."""
+    part_html = part_html.replace("::", ":&#58;")
+    if part_html.startswith("image-occlusion:"):
+        return "&#105;" + part_html[1:]
+    return part_html
+
+
+def _cloze(text: str, outer: Callable[[str], str], inner: Callable[[str], str]) -> str:
+    """Cloze ``text`` as field HTML: each deletion ``{{c<n>::text::hint}}`` (:data:`CLOZE_RE`) stays cloze
+    syntax around its text and hint rendered by ``inner`` (the hint is what follows the first ``::``, as in
+    rslib); the rest is rendered by ``outer`` with a placeholder ``<mark><index><mark>`` per deletion. A
+    ``<mark>`` already in the text is held as ``<mark><mark>``, so no text is ever taken for a placeholder."""
     deletions: list[re.Match[str]] = []
-    mark = next(chr(c) for c in range(0xE000, 0xF900) if chr(c) not in text)  # a private-use character
 
     def hold(m: re.Match[str]) -> str:
         deletions.append(m)
-        return f"{mark}{len(deletions) - 1}{mark}"
+        return f"{_MARK}{len(deletions) - 1}{_MARK}"
 
     def put_back(m: re.Match[str]) -> str:
+        if not m.group(1):
+            return _MARK
         deletion = deletions[int(m.group(1))]
-        parts = (_sanitise(_markdown().renderInline(part)) for part in deletion.group(2).split("::"))
-        return f"{{{{c{deletion.group(1)}::{'::'.join(parts)}}}}}"
+        answer, sep, hint = deletion.group(2).partition("::")
+        body = _deletion_text(inner(answer)) + ("::" + _hint(inner(hint)) if sep else "")
+        return f"{{{{c{deletion.group(1)}::{body}}}}}"
 
-    return re.sub(f"{mark}([0-9]+){mark}", put_back, markdown_html(CLOZE_RE.sub(hold, text)))
+    held, end = [], 0
+    for m in CLOZE_RE.finditer(text):
+        held += [text[end : m.start()].replace(_MARK, _MARK * 2), hold(m)]
+        end = m.end()
+    held.append(text[end:].replace(_MARK, _MARK * 2))
+    return _PLACEHOLDER.sub(put_back, outer("".join(held)))
 
 
 def field_html(markup: str) -> tuple[Callable[[str], str], Callable[[str], str]]:
@@ -84,4 +175,4 @@ def field_html(markup: str) -> tuple[Callable[[str], str], Callable[[str], str]]
     HTML, and the one for its cloze texts."""
     if markup == "markdown":
         return markdown_html, markdown_cloze_html
-    return text_html, text_html
+    return text_html, text_cloze_html

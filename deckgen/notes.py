@@ -213,7 +213,7 @@ class _Generator:
             "Image": image_html,
             "ClaimZh": self.html(context.zh),
             "ClaimEn": self.html(context.en),
-            "About": html.escape(self.about(j, spec)),
+            "About": text_html(self.about(j, spec)),
             "Key": html.escape(key),
         }
         if kind == "cloze":

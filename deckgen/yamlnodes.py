@@ -22,6 +22,7 @@ from __future__ import annotations
 import codecs
 import functools
 import re
+import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
@@ -322,8 +323,9 @@ class NodeReader:
         return [(f"{key_path}[{i}]", item) for i, item in enumerate(node.value)]
 
     def text(self, node: Node | None, key_path: str, required: bool = True) -> str:
-        """The scalar exactly as typed, stripped; '' (with an error if ``required``) when empty. YAML's null
-        (``~``, ``null``, nothing after the colon) is empty too; a quoted ``"~"`` is the text ``~``."""
+        """The scalar exactly as typed, stripped and in Unicode NFC (as Anki stores it); '' (with an error if
+        ``required``) when empty. YAML's null (``~``, ``null``, nothing after the colon) is empty too; a quoted
+        ``"~"`` is the text ``~``."""
         if node is None:
             return ""
         if not self.visit(node, key_path):
@@ -332,6 +334,8 @@ class NodeReader:
             self.error(node, key_path, f"expected text, found {kind_name(node)} (quote it if it is meant as text)")
             return ""
         value: str = "" if node.tag == _NULL else node.value.strip()
+        if not value.isascii() and not unicodedata.is_normalized("NFC", value):
+            value = unicodedata.normalize("NFC", value)  # what Anki stores (it normalises fields on import)
         if not value and required:
             self.error(node, key_path, "must not be empty")
         bad = _CONTROL.search(value)

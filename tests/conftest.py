@@ -7,6 +7,7 @@ and note types "if newer", no merging, no scheduling — exactly what a person c
 from __future__ import annotations
 
 import html
+import os
 import re
 import shutil
 import time
@@ -106,3 +107,70 @@ def card_text(card_html: str) -> str:
     """What a card says: ``<style>`` blocks and tags removed, entities decoded, whitespace folded."""
     text = re.sub(r"<style>.*?</style>", "", card_html, flags=re.S)
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
+
+
+# ---- a real browser, and Anki's reviewer page in it ----
+
+BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+"""Besides Playwright's own ``--headless``, ``--user-data-dir=<new temp dir>`` and ``--remote-debugging-pipe``.
+The networking flags keep Chromium from calling home on a machine whose network is closed."""
+
+
+def find_browser() -> str | None:
+    """Path of a Chromium-family browser on PATH (Debian: ``chromium``), or None."""
+    for name in BROWSER_NAMES:
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def unavailable(reason: str):
+    """Skip the test for want of a browser or of aqt's files; fail instead where ``DECKGEN_REQUIRE_BROWSER``
+    is set (CI), so that a skip there is never counted as a pass."""
+    if os.environ.get("DECKGEN_REQUIRE_BROWSER"):
+        pytest.fail(reason + " (DECKGEN_REQUIRE_BROWSER is set)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Headless Chromium (Debian's, through Playwright; Playwright's own browser downloads are never used)."""
+    path = find_browser()
+    if path is None:
+        unavailable(
+            f"no Chromium-family browser on PATH (looked for {', '.join(BROWSER_NAMES)}); "
+            "install the Debian package chromium"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def reviewer(chromium, request):
+    """Anki's desktop reviewer page, with its MathJax, in headless Chromium (see ``tests/reviewer.py``).
+    aqt's web files are downloaded from PyPI once and cached in pytest's cache folder."""
+    import subprocess
+
+    from reviewer import Reviewer, aqt_web_dir
+
+    try:
+        web = aqt_web_dir(request.config.cache.mkdir("aqt"))
+    except subprocess.CalledProcessError as err:
+        unavailable(f"cannot download aqt's web files with pip: {err.stderr.strip()[-300:]}")
+    with Reviewer(chromium, web) as page:
+        yield page
+    assert page.refused == [], page.refused  # the page asked for nothing it should not have needed

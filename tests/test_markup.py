@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from deckgen.cloze import CLOZE_RE
 from deckgen.load import load_file
-from deckgen.markup import MARKDOWN_TAGS, markdown_cloze_html, markdown_html, text_html
+from deckgen.markup import MARKDOWN_TAGS, markdown_cloze_html, markdown_html, text_cloze_html, text_html
 from deckgen.notes import generate
 
 GOOD = Path(__file__).resolve().parent / "data" / "good"
@@ -26,7 +26,7 @@ def test_markdown_source_renders_the_subset_and_escapes_the_rest():
     assert qa.fields[1] == (
         "<p><strong>唐杰</strong>, who listed:</p>\n<ul>\n"
         "<li>one &lt;script&gt;alert(1)&lt;/script&gt;</li>\n"
-        "<li>[two](javascript:alert(2)) &lt;img src=x onerror=alert(3)&gt;</li>\n</ul>"
+        "<li>&#91;two](javascript:alert(2)) &lt;img src=x onerror=alert(3)&gt;</li>\n</ul>"
     )
     assert notes["first/cloze/1"].fields[0] == "The first judgment is about {{c1::<em>agents</em>}}."
 
@@ -94,3 +94,13 @@ def test_cloze_deletions_and_markdown_tags_nest_properly(parts, tail):
     assert len(deletions) == len(parts), html
     assert all(balanced(d) for d in deletions), html
     assert balanced(CLOZE_RE.sub("", html)), html
+
+
+@pytest.mark.parametrize("cloze_html", [markdown_cloze_html, text_cloze_html])
+def test_any_private_use_character_in_a_cloze_stays_text(cloze_html):
+    """The placeholder a cloze deletion is held under while the text around it is rendered can never be
+    taken from the text (B11: every character U+E000–U+F8FF in one cloze once raised StopIteration)."""
+    every = "".join(chr(c) for c in range(0xE000, 0xF900))
+    tricky = "\ue000\ue000 \ue0000\ue000 \ue000"
+    html = cloze_html(f"{every} {{{{c1::a{tricky}}}}} {tricky}")
+    assert html == f"{every} {{{{c1::a{tricky}}}}} {tricky}"

@@ -8,9 +8,7 @@ downloads are never used). They skip only when no Chromium binary exists, and fa
 from __future__ import annotations
 
 import base64
-import os
 import re
-import shutil
 import struct
 from pathlib import Path
 
@@ -27,29 +25,7 @@ from deckgen.render import cards
 
 from conftest import card_text
 
-BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-"""Besides Playwright's own ``--headless``, ``--user-data-dir=<new temp dir>`` and ``--remote-debugging-pipe``.
-The networking flags keep Chromium from calling home on a machine whose network is closed."""
-
 HOSTILE = '<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2">'
-
-
-def find_browser() -> str | None:
-    """Path of a Chromium-family browser on PATH (Debian: ``chromium``), or None."""
-    for name in BROWSER_NAMES:
-        path = shutil.which(name)
-        if path:
-            return path
-    return None
 
 
 def page_for(yaml) -> tuple[str, list]:
@@ -142,25 +118,6 @@ def test_preview_command_writes_the_page_and_can_open_it(cards_copy, monkeypatch
 
 
 # ---- in the browser ----
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    path = find_browser()
-    if path is None:
-        reason = (
-            f"no Chromium-family browser on PATH (looked for {', '.join(BROWSER_NAMES)}); "
-            "install the Debian package chromium"
-        )
-        if os.environ.get("DECKGEN_REQUIRE_BROWSER"):
-            pytest.fail(reason + " (DECKGEN_REQUIRE_BROWSER is set)")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 class Loaded:
