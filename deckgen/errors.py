@@ -10,6 +10,7 @@ Imports only the standard library (``difflib`` lazily, in :func:`suggest`).
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from os import PathLike
@@ -75,13 +76,15 @@ class Problem:
         return self.severity == Severity.ERROR
 
     def __str__(self) -> str:
+        """``file:line:col: [warning: ]key.path: message [code]``, on one line and safe for a terminal
+        (:func:`printable`)."""
         where = self.file
         if self.line:
             where += f":{self.line}:{self.col}" if self.col else f":{self.line}"
         prefix = "warning: " if self.severity == Severity.WARNING else ""
         key_path = f"{self.key_path}: " if self.key_path else ""
         code = f" [{self.code}]" if self.code else ""
-        return f"{where}: {prefix}{key_path}{self.message}{code}"
+        return printable(f"{where}: {prefix}{key_path}{self.message}{code}")
 
 
 class DeckgenError(Exception):
@@ -109,9 +112,34 @@ class UsageError(DeckgenError):
     reports it as a usage error (exit status 2)."""
 
 
-def clip(value: str, limit: int = 40) -> str:
-    """``value`` on one line and at most ``limit`` characters, for quoting source text in a message."""
-    one_line = value.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t")
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+"""What a message never shows raw: C0 and C1 control characters (ESC starts the terminal's own commands),
+DEL, the line and paragraph separators, the bidirectional controls (which reorder what a terminal shows),
+and lone surrogates (from file names that are not UTF-8, which a terminal cannot be sent)."""
+_SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(m: re.Match[str]) -> str:
+    ch = m.group()
+    if ch in _SHORT_ESCAPES:
+        return _SHORT_ESCAPES[ch]
+    return f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
+
+
+def printable(text: str) -> str:
+    """``text`` on one line and safe to send to a terminal: each character of :data:`_UNPRINTABLE` written as
+    an escape (``\\n``, ``\\x1b``, ``\\u2028``)."""
+    return _UNPRINTABLE.sub(_escape, text)
+
+
+QUOTED = 80
+"""Characters of source text a message quotes at most (:func:`clip`)."""
+
+
+def clip(value: str, limit: int = QUOTED) -> str:
+    """``value`` on one line (:func:`printable`) and at most ``limit`` characters, for quoting source text in
+    a message."""
+    one_line = printable(value)
     return one_line if len(one_line) <= limit else one_line[: limit - 1] + "…"
 
 

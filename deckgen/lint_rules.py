@@ -27,13 +27,12 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 
 from .cloze import cloze_deletions, cloze_front, cloze_gaps, cloze_numbers
-from .errors import Loc, Problem, Severity, clip
+from .errors import QUOTED, Loc, Problem, Severity, clip
 from .model import CardSpec, ClozeCard, Judgment, ListCard, Person, QACard, Source
 from .notes import Note
 from .wording import (
     HAN_PER_WORD,
     HAN_RUN,
-    QUOTED,
     answer_length,
     are_near,
     giveaway,

@@ -12,14 +12,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .errors import clip
+from .errors import QUOTED, clip
 
 HAN_PER_WORD = 1.5
 """Chinese characters that count as one English word. Measured on the shipped deck: its 40 Chinese claims
 have 1,695 Han characters against 1,190 words in their English versions, 1.42 per word; rounded up."""
-
-QUOTED = 80
-"""Characters of source text a warning quotes at most (see :func:`deckgen.errors.clip`)."""
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
 """The code points counted as Han characters: CJK unified ideographs, extension A, compatibility

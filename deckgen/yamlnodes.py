@@ -108,6 +108,9 @@ def compose(raw: bytes, name: str) -> Node | None:
         col = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
         message = f"not valid UTF-8 (byte 0x{raw[err.start]:02x}); save the file as UTF-8"
         raise SourceError([Problem(name, line, col, "", message)]) from None
+    breaks = _unusual_line_breaks(raw, name)
+    if breaks:
+        raise SourceError(breaks)
     try:
         root = cast("Node | None", yaml.compose(raw, Loader=_loader()))
     except yaml.MarkedYAMLError as err:
@@ -115,6 +118,29 @@ def compose(raw: bytes, name: str) -> Node | None:
     except yaml.reader.ReaderError as err:
         raise SourceError([_reader_problem(name, raw.decode("utf-8-sig"), err)]) from None
     return root
+
+
+_UNUSUAL_BREAKS = {b"\xc2\x85": "NEXT LINE", b"\xe2\x80\xa8": "LINE SEPARATOR", b"\xe2\x80\xa9": "PARAGRAPH SEPARATOR"}
+_UNUSUAL_BREAK = re.compile(b"|".join(map(re.escape, _UNUSUAL_BREAKS)))
+
+
+def _unusual_line_breaks(raw: bytes, name: str) -> list[Problem]:
+    """A problem for each U+0085, U+2028 and U+2029 written as such in the UTF-8 bytes ``raw``, located as an
+    editor counts lines (only ``\\n`` ends one). YAML reads these characters as line breaks, so they would
+    shift every later line number (and, in a comment, make the rest of the line YAML)."""
+    out = []
+    for m in _UNUSUAL_BREAK.finditer(raw):
+        code = ord(m.group().decode())
+        line_start = raw.rfind(b"\n", 0, m.start()) + 1
+        line = raw.count(b"\n", 0, m.start()) + 1
+        col = len(raw[line_start : m.start()].decode("utf-8-sig", "replace")) + 1
+        escape = "" if code == 0x85 else f", or write it as \\u{code:04x} inside double quotes"
+        message = (
+            f"character U+{code:04X} ({_UNUSUAL_BREAKS[m.group()]}) is a line break to YAML but not to most "
+            f"editors, so every later line number would be off; remove it{escape}"
+        )
+        out.append(Problem(name, line, col, "", message))
+    return out
 
 
 def _utf16(raw: bytes) -> bool:

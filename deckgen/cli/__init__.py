@@ -34,12 +34,12 @@ class _Command(click.Command):
     """A command whose library :class:`deckgen.errors.UsageError` is reported as Click's usage error (exit 2)."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        from ..errors import UsageError
+        from ..errors import UsageError, printable
 
         try:
             return super().invoke(ctx)
         except UsageError as err:
-            raise click.UsageError(str(err), ctx) from None
+            raise click.UsageError(printable(str(err)), ctx) from None
 
 
 class _Group(click.Group):
@@ -48,7 +48,7 @@ class _Group(click.Group):
     command_class = _Command
 
     def invoke(self, ctx: click.Context) -> Any:
-        from ..errors import DeckgenError, SourceError
+        from ..errors import DeckgenError, SourceError, printable
 
         try:
             return super().invoke(ctx)
@@ -59,7 +59,7 @@ class _Group(click.Group):
             click.echo(f"deckgen: {errors} error(s) in the sources; nothing was written", err=True)
             sys.exit(1)
         except DeckgenError as err:
-            click.echo(f"deckgen: error: {err}", err=True)
+            click.echo(f"deckgen: error: {printable(str(err))}", err=True)
             sys.exit(1)
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from ..errors import clip, printable
 from ..model import CARD_KINDS
 from ..notes import Note, card_count
 
@@ -34,7 +35,7 @@ def print_build(result: BuildResult) -> None:
     """The report of one build: file and deck, counts by theme and kind, and the changes since the last."""
     changes = result.changes
     verb = "Would write" if not result.written else "Wrote"
-    click.echo(f'{verb} {result.output}  (deck "{result.deck_name}")')
+    click.echo(printable(f'{verb} {result.output}  (deck "{result.deck_name}")'))
     click.echo(f"  {len(result.notes)} notes, {result.cards} cards")
     src = result.source
     themes = [src.theme_path(n.judgment.theme) for n in result.notes]
@@ -44,10 +45,12 @@ def print_build(result: BuildResult) -> None:
         for key, n in zip(keys, result.notes, strict=True):
             cards[key] += card_count(n)
         counts = " · ".join(f"{g} {notes[g]}/{cards[g]}" for g in order if g in notes)
-        click.echo(f"  {label} (notes/cards): {counts}")
+        click.echo(printable(f"  {label} (notes/cards): {counts}"))
     click.echo(
-        f"  changes since the last build ({result.ledger_path}): added {len(changes.added)} · "
-        f"changed {len(changes.changed)} · unchanged {changes.unchanged} · removed {len(changes.removed)}"
+        printable(
+            f"  changes since the last build ({result.ledger_path}): added {len(changes.added)} · "
+            f"changed {len(changes.changed)} · unchanged {changes.unchanged} · removed {len(changes.removed)}"
+        )
     )
     for c in changes.added[:MAX_LISTED]:
         click.echo(f"    added {c.key}")
@@ -56,16 +59,16 @@ def print_build(result: BuildResult) -> None:
     for c in changes.changed:
         click.echo(f"    changed {c.key}")
         if c.old_question != c.question:
-            click.echo(f"      Q: {c.old_question}\n      →  {c.question}")
+            click.echo(f"      Q: {clip(c.old_question)}\n      →  {clip(c.question)}")
         if c.old_answer != c.answer:
-            click.echo(f"      A: {c.old_answer}\n      →  {c.answer}")
+            click.echo(f"      A: {clip(c.old_answer)}\n      →  {clip(c.answer)}")
     for line in [*changes.type_notes, *changes.notices]:
-        click.echo(f"  {line}")
+        click.echo(f"  {printable(line)}")
     if changes.removed:
         click.echo("  removed from the source (an .apkg import never deletes notes, so they stay in Anki;")
         click.echo("  find them there with the search shown and delete them by hand if you want):")
         for c in changes.removed:
-            click.echo(f'    {c.key}  "{c.question}"  → search: "Key:{c.key}"')
+            click.echo(f'    {c.key}  "{clip(c.question)}"  → search: "Key:{c.key}"')
 
 
 def print_builds_table(results: Sequence[BuildResult]) -> None:
@@ -78,7 +81,7 @@ def print_builds_table(results: Sequence[BuildResult]) -> None:
     for column, justify in (("deck", "left"), ("notes", "right"), ("cards", "right"), ("file", "left")):
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
     for r in results:
-        table.add_row(Text(r.deck_name), str(len(r.notes)), str(r.cards), Text(str(r.output)))
+        table.add_row(Text(printable(r.deck_name)), str(len(r.notes)), str(r.cards), Text(printable(str(r.output))))
     click.echo("")
     Console(width=200 if not sys.stdout.isatty() else None).print(table)
 

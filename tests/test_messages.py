@@ -1,0 +1,103 @@
+"""Messages are one line each and safe for a terminal, and they say where a problem is as an editor counts
+lines: whatever a source, a file name or a command line holds, deckgen never sends a control character, a
+line or paragraph separator or a bidirectional control to the terminal raw."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from deckgen.cli import main
+
+MINIMAL = Path(__file__).resolve().parent / "data" / "good" / "minimal.yaml"
+RAW = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""What must never reach the terminal raw (newline aside, which ends each message)."""
+
+
+def run(*args: str):
+    result = CliRunner().invoke(main, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result
+
+
+def with_lines(tmp_path: Path, name: str, replacements: dict[str, str]) -> Path:
+    text = MINIMAL.read_text(encoding="utf-8")
+    for old, new in replacements.items():
+        assert old in text
+        text = text.replace(old, new, 1)
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+HOSTILE = {
+    "osc-key": {"    en: Agents\n": '    en: Agents\n    "\\e]0;PWNED\\a\\e[31mRED": 1\n'},
+    "separators-key": {"    en: Agents\n": '    en: Agents\n    "one\\vtwo\\fthree\\Nfour\\Lfive\\Psix\\u202e": 2\n'},
+    "escape-in-list": {"speakers: [tang-jie]": 'speakers: "\\e[2J\\e[H cleared"'},
+    "escape-in-text": {"en: The first judgment.": 'en: "bell\\a and \\e[2J"'},
+    "escape-in-id": {"id: first": 'id: "\\e[31mfirst"'},
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_quoted_source_text_and_keys_are_escaped_one_problem_per_line(tmp_path, name):
+    path = with_lines(tmp_path, f"{name}.yaml", HOSTILE[name])
+    result = run("check", str(path))
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert RAW.search(result.output) is None, result.output
+    assert all(line.startswith(f"{path}:") for line in lines[:-1]), lines
+    assert lines[-1] == f"deckgen: {len(lines) - 1} error(s) in the sources; nothing was written"
+
+
+def test_a_file_name_with_control_characters_is_escaped(tmp_path):
+    folder = tmp_path / "evil\x1b[2J\nname"
+    folder.mkdir()
+    path = with_lines(folder, "x.yaml", {"speakers: [tang-jie]": "speakers: [nobody]"})
+    result = run("check", str(path))
+    assert result.exit_code == 1
+    assert RAW.search(result.output) is None, result.output
+    assert len(result.output.splitlines()) == 2
+    assert "evil\\x1b[2J\\nname" in result.output
+
+
+def test_command_line_values_are_escaped_in_errors(tmp_path):
+    shutil.copy(MINIMAL, tmp_path / "m.yaml")
+    for args in (["--theme", "\x1b[2Jagent"], ["--name", "A::\x1b]0;x\x07::"], ["--judgment", "1\x1b,2"]):
+        result = run("build", str(tmp_path / "m.yaml"), "--dry-run", *args)
+        assert result.exit_code == 1, result.output
+        assert RAW.search(result.output) is None, result.output
+        assert len(result.output.splitlines()) == 1, result.output
+
+
+@pytest.mark.parametrize(
+    ("raw", "line", "col"),
+    [
+        ('en: "The first\u2028judgment."', 23, 19),  # inside a quoted value
+        ("en: The first judgment. # a comment\u0085 more: [", 23, 40),  # in a comment
+        ("en: The first\u2029judgment.", 23, 18),
+    ],
+)
+def test_line_breaks_that_yaml_counts_and_editors_do_not_are_refused_where_they_are(tmp_path, raw, line, col):
+    path = with_lines(tmp_path, "x.yaml", {"en: The first judgment.": raw})
+    result = run("check", str(path))
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0].startswith(f"{path}:{line}:{col}: character U+"), result.output
+    assert "line break to YAML but not to most editors" in result.output
+    assert RAW.search(result.output) is None
+
+
+def test_the_escaped_forms_work_and_keep_later_line_numbers(tmp_path):
+    """``\\L`` (YAML's escape for U+2028) in double quotes is text; a later problem is on its own line."""
+    path = with_lines(
+        tmp_path,
+        "x.yaml",
+        {"en: The first judgment.": 'en: "The first\\Ljudgment."', "speakers: [yang-qiang]": "speakers: [nobody]"},
+    )
+    result = run("check", str(path))
+    assert result.exit_code == 1
+    assert f"{path}:36:16: judgments[1].speakers[0]: unknown person 'nobody'" in result.output, result.output
