@@ -79,16 +79,6 @@ def cloze_answer(text: str) -> str:
     return "; ".join(answer for _, answer in cloze_deletions(text))
 
 
-def cloze_front(text: str, number: int) -> str:
-    """What card ``c<number>`` shows before the answer, as plain text: its deletions as :data:`HIDDEN`, every
-    other deletion revealed (as Anki renders a cloze card)."""
-
-    def show(m: re.Match[str]) -> str:
-        return HIDDEN if int(m.group(1)) == number else m.group(2).split("::")[0]
-
-    return CLOZE_RE.sub(show, text)
-
-
 def cloze_card_html(text: str, number: int, front: bool) -> str:
     """Card ``c<number>`` of the cloze field HTML ``text``, as Anki 2.1.50+ renders ``{{cloze:Field}}``
     (rslib ``cloze.rs``): each deletion numbered ``number`` becomes ``<span class="cloze" data-ordinal="n">``

@@ -26,13 +26,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 
-from .cloze import cloze_deletions, cloze_front, cloze_gaps, cloze_numbers
+from .cloze import cloze_deletions, cloze_gaps, cloze_numbers
 from .errors import QUOTED, Loc, Problem, Severity, clip
 from .model import CardSpec, ClozeCard, Judgment, ListCard, Person, QACard, Source
 from .notes import Note
 from .wording import (
     HAN_PER_WORD,
     HAN_RUN,
+    ClozeFronts,
+    QuestionFront,
     answer_length,
     are_near,
     giveaway,
@@ -142,18 +144,23 @@ def list_too_long(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
 def answer_in_question(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
     """The question contains its own answer: a key term of the answer (:func:`deckgen.wording.key_terms`), or all the
     answer's content words. For a cloze, each card's front is checked: a deleted term that stays visible
-    elsewhere in the text (in another deletion shown on that card, or written out again) gives it away.
+    elsewhere in the text (in another deletion shown on that card, or written out again) gives it away. The
+    fronts of all cards are read once (:class:`deckgen.wording.ClozeFronts`), so a cloze with thousands of
+    deletions costs time linear in its length, not one copy of the text per card.
 
     SuperMemo rule 11, combat interference, and rule 17, context cues should simplify wording, never
     contain the answer: a card answered by reading its question trains nothing.
     """
     for note in notes:
         if isinstance(note.spec, ClozeCard):
-            text = note.spec.cloze
-            for number in sorted(set(cloze_numbers(text))):
-                front = cloze_front(text, number)
-                for n, answer in cloze_deletions(text):
-                    why = giveaway(front, answer) if n == number else None
+            fronts = ClozeFronts(note.spec.cloze)
+            answers: dict[int, list[str]] = {}
+            for n, answer in cloze_deletions(note.spec.cloze):
+                answers.setdefault(n, []).append(answer)
+            for number in sorted(answers):
+                front = fronts.front(number)
+                for answer in answers[number]:
+                    why = giveaway(front, answer)
                     if why:
                         what = f"card c{number} shows its answer: {why}"
                         yield _note_warn(
@@ -163,8 +170,9 @@ def answer_in_question(source: Source, notes: Sequence[Note]) -> Iterator[Proble
                             "reword so the deleted term appears only inside the deletion",
                         )
         else:
+            question = QuestionFront(note.question)
             for part in answer_parts(note):
-                why = giveaway(note.question, part)
+                why = giveaway(question, part)
                 if why:
                     what = f"the question gives away '{clip(part, QUOTED)}': {why}"
                     yield _note_warn(note, "answer-in-question", what, "reword the question without the answer's words")

@@ -4,14 +4,19 @@ under which near-duplicate questions meet.
 Text is compared after Unicode NFKC and case folding; each Han character is a token, other letters and
 digits form words. :data:`HAN_PER_WORD` converts between Chinese characters and English words.
 
-Imports only the standard library and :mod:`deckgen.errors`.
+Imports only the standard library, :mod:`deckgen.errors` and :mod:`deckgen.cloze`.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
+from collections import Counter
+from collections.abc import Callable
+from typing import Protocol
 
+from .cloze import CLOZE_RE
 from .errors import QUOTED, clip
 
 HAN_PER_WORD = 1.5
@@ -64,13 +69,6 @@ def stem(word: str) -> str:
     return word
 
 
-def _contains(haystack: list[str], needle: list[str]) -> bool:
-    """True if the token list ``needle`` occurs contiguously in ``haystack`` (as a string search over the
-    tokens joined by NUL, which no token contains: linear, where comparing slices is quadratic)."""
-    sep = "\0"
-    return bool(needle) and sep + sep.join(needle) + sep in sep + sep.join(haystack) + sep
-
-
 def answer_length(text: str) -> float:
     """Length of an answer in English-word units: words + Han characters / :data:`HAN_PER_WORD`, measured
     on the answer without its parenthesised glosses (``"感统 (sensory integration)"`` → 2 characters →
@@ -83,15 +81,10 @@ def answer_length(text: str) -> float:
 def key_terms(answer: str) -> list[str]:
     """What would give ``answer`` away if a question showed it: the answer without glosses, each gloss,
     and each run of two or more Han characters (``"托管式 (hosted) Agent"`` → ``["托管式 Agent", "hosted",
-    "托管式"]``). Terms made only of function words are left out."""
+    "托管式"]``), each once. Terms made only of function words are left out."""
     main = " ".join(GLOSS.sub(" ", answer).split())
-    terms = [main, *GLOSS.findall(answer), *HAN_RUN.findall(answer)]
-    out = []
-    for term in terms:
-        toks = tokens(term)
-        if toks and any(t not in FUNCTION_WORDS for t in toks) and term not in out:
-            out.append(term)
-    return out
+    terms = dict.fromkeys([main, *GLOSS.findall(answer), *HAN_RUN.findall(answer)])
+    return [term for term in terms if any(t not in FUNCTION_WORDS for t in tokens(term))]
 
 
 def _content_stems(text: str) -> set[str]:
@@ -99,15 +92,130 @@ def _content_stems(text: str) -> set[str]:
     return {stem(t) for t in tokens(text) if len(t) > 2 and t not in FUNCTION_WORDS}
 
 
-def giveaway(question: str, answer: str) -> str | None:
-    """Why ``question`` gives ``answer`` away, or None: a key term of the answer (:func:`key_terms`) occurs
-    in it as whole tokens, or every content word of a multi-word answer does."""
-    qtoks = tokens(question)
+_HASH_BASE = 1_000_003
+_HASH_MOD = (1 << 61) - 1
+
+
+class TokenIndex:
+    """A token list indexed so that finding a token sequence in it costs about the sequence's own length:
+    a polynomial rolling hash of every window of each length searched for is filed once (time linear in the
+    list per distinct length), and a window found under the sequence's hash is compared token by token, so a
+    hash collision never makes a match."""
+
+    def __init__(self, toks: list[str]):
+        self.toks = toks
+        self.ids: dict[str, int] = {}
+        self.prefix = [0]
+        for tok in toks:
+            self.prefix.append((self.prefix[-1] * _HASH_BASE + self.ids.setdefault(tok, len(self.ids) + 1)) % _HASH_MOD)
+        self.windows: dict[int, dict[int, list[int]]] = {}
+        """Window length → hash → the starts of the windows with that hash."""
+
+    def _hash(self, start: int, length: int, power: int) -> int:
+        return (self.prefix[start + length] - self.prefix[start] * power) % _HASH_MOD
+
+    def find(self, needle: list[str], hidden: Callable[[int, int], bool] | None = None) -> bool:
+        """Whether ``needle`` occurs as consecutive tokens at some ``[start, end)`` for which ``hidden(start,
+        end)`` is not true."""
+        length = len(needle)
+        if not length or length > len(self.toks) or any(tok not in self.ids for tok in needle):
+            return False
+        power = pow(_HASH_BASE, length, _HASH_MOD)
+        if length not in self.windows:
+            table: dict[int, list[int]] = {}
+            for start in range(len(self.toks) - length + 1):
+                table.setdefault(self._hash(start, length, power), []).append(start)
+            self.windows[length] = table
+        h = 0
+        for tok in needle:
+            h = (h * _HASH_BASE + self.ids[tok]) % _HASH_MOD
+        for start in self.windows[length].get(h, ()):
+            if self.toks[start : start + length] == needle and not (hidden and hidden(start, start + length)):
+                return True
+        return False
+
+
+class Front(Protocol):
+    """What a card shows before its answer, as the lint asks about it."""
+
+    def has(self, needle: list[str]) -> bool:
+        """Whether the tokens ``needle`` occur in it, consecutively."""
+
+    def has_stem(self, word_stem: str) -> bool:
+        """Whether a token with this :func:`stem` occurs in it."""
+
+
+class QuestionFront:
+    """A question's text as a :class:`Front`."""
+
+    def __init__(self, question: str):
+        toks = tokens(question)
+        self.index = TokenIndex(toks)
+        self.stems = {stem(t) for t in toks}
+
+    def has(self, needle: list[str]) -> bool:
+        return self.index.find(needle)
+
+    def has_stem(self, word_stem: str) -> bool:
+        return word_stem in self.stems
+
+
+class ClozeFronts:
+    """The fronts of all the cards of a cloze text, read once: card ``c<n>`` shows the text with the deletions
+    numbered ``n`` hidden and every other deletion's answer shown (hints dropped). The text and the answers are
+    tokenised piece by piece, so no token runs across a deletion's edge, and an answer hidden on a card is a
+    barrier that no token sequence runs across either. Built in time linear in the text; :meth:`front` is a
+    view, so looking at every card costs no copy of the text per card."""
+
+    def __init__(self, text: str):
+        toks: list[str] = []
+        self.spans: dict[int, list[tuple[int, int]]] = {}
+        end = 0
+        for m in CLOZE_RE.finditer(text):
+            toks += tokens(text[end : m.start()])
+            answer = tokens(m.group(2).split("::")[0])
+            for n in {int(x) for x in m.group(1).split(",") if x}:
+                self.spans.setdefault(n, []).append((len(toks), len(toks) + len(answer)))
+            toks += answer
+            end = m.end()
+        toks += tokens(text[end:])
+        self.index = TokenIndex(toks)
+        self.stem_counts = Counter(stem(t) for t in toks)
+
+    def front(self, number: int) -> Front:
+        """The front of card ``c<number>``."""
+        return _ClozeFront(self, number)
+
+
+class _ClozeFront:
+    def __init__(self, fronts: ClozeFronts, number: int):
+        self.fronts = fronts
+        self.spans = fronts.spans.get(number, [])
+        self.starts = [start for start, _ in self.spans]
+        toks = fronts.index.toks
+        self.hidden_stems = Counter(stem(t) for start, end in self.spans for t in toks[start:end])
+
+    def hidden(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self.starts, end) - 1
+        return i >= 0 and self.spans[i][1] > start
+
+    def has(self, needle: list[str]) -> bool:
+        return self.fronts.index.find(needle, self.hidden)
+
+    def has_stem(self, word_stem: str) -> bool:
+        return self.fronts.stem_counts[word_stem] > self.hidden_stems[word_stem]
+
+
+def giveaway(front: Front | str, answer: str) -> str | None:
+    """Why ``front`` (a :class:`Front`, or a question's text) gives ``answer`` away, or None: a key term of
+    the answer (:func:`key_terms`) occurs in it as whole tokens, or every content word of a multi-word answer
+    does."""
+    shown = QuestionFront(front) if isinstance(front, str) else front
     for term in key_terms(answer):
-        if _contains(qtoks, tokens(term)):
+        if shown.has(tokens(term)):
             return f"'{clip(term, QUOTED)}' is in the question"
     content = _content_stems(GLOSS.sub(" ", answer))
-    if len(content) >= 2 and content <= {stem(t) for t in qtoks}:
+    if len(content) >= 2 and all(shown.has_stem(s) for s in content):
         return f"every content word of the answer ({clip(', '.join(sorted(content)), QUOTED)}) is in the question"
     return None
 
