@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 from .changes import Changes, compare_with_ledger, earliest_stamp_time
-from .errors import Problem, SelectionError, SourceError, UsageError, suggest
-from .files import locked, refuse_overwriting, write_all_atomic
+from .errors import OutputError, Problem, SelectionError, SourceError, UsageError, suggest
+from .files import STAGING, Data, locked, refuse_overwriting, remove_empty_staging, write_all_atomic
 from .gcpause import paused_gc
 from .ledger import Ledger
 from .lint_rules import lint
@@ -25,11 +25,12 @@ from .load import load_sources
 from .markup import text_html
 from .model import Selection, Source
 from .notes import Note, card_count, generate
+from .notetypes import NoteType
 from .package import apkg_writer
 from .progress import Progress
 from .select import named_deck_problems, select
 from .sourcevalues import normalize_deck_name
-from .state import Packaged, record
+from .state import Packaged, record, state_dir
 
 DEFAULT_OUT_DIR = Path("dist")
 
@@ -68,10 +69,21 @@ class BuildResult:
         return sum(card_count(n) for n in self.notes)
 
 
+_MAX_NAME = 120
+"""Characters of a default output's name before its selection part is shortened (a file name has at most
+255 bytes, and a staged file's name adds to it)."""
+
+
 def default_output(source: Source, selection: Selection, out_dir: Path = DEFAULT_OUT_DIR) -> Path:
-    """``dist/<deck-id>.apkg``, or ``dist/<deck-id>-<selection slug>.apkg`` for a filtered build."""
-    suffix = f"-{selection.slug()}" if selection else ""
-    return out_dir / f"{source.deck_id}{suffix}.apkg"
+    """``dist/<deck-id>.apkg``, or ``dist/<deck-id>-<selection slug>.apkg`` for a filtered build. A name
+    longer than :data:`_MAX_NAME` characters (a long ``--judgment`` list) is cut and ends in a hash of the
+    whole, so that every selection still has its own file."""
+    name = f"{source.deck_id}-{selection.slug()}" if selection else source.deck_id
+    if len(name) > _MAX_NAME:
+        import hashlib
+
+        name = f"{name[: _MAX_NAME - 13].rstrip('-')}-{hashlib.sha1(name.encode()).hexdigest()[:12]}"
+    return out_dir / f"{name}.apkg"
 
 
 def build_inputs(source: Source, notes: Sequence[Note]) -> list[tuple[Path, str]]:
@@ -82,6 +94,66 @@ def build_inputs(source: Source, notes: Sequence[Note]) -> list[tuple[Path, str]
         (Ledger.path_for(source.path, source.deck_id), "the build ledger"),
         *((Path(m), "a media file") for m in sorted({m for n in notes for m in n.media})),
     ]
+
+
+def refuse_deckgen_files(output: Path) -> None:
+    """Raise :class:`OutputError` if ``output`` is a file deckgen keeps for itself: anything in this machine's
+    state folder (its records and lock files), a lock file, any deck's ledger (``*.ledger.json``), or a path
+    inside a staging folder (:data:`deckgen.files.STAGING`)."""
+    path = Path(output)
+    what = None
+    try:
+        resolved = path.resolve()
+        if resolved.is_relative_to(state_dir().resolve()):
+            what = "in this machine's state folder (deckgen's records and locks)"
+    except (OSError, RuntimeError):
+        resolved = path
+    if path.name.endswith(".ledger.json"):
+        what = "a build ledger (*.ledger.json)"
+    elif path.name.endswith(".lock"):
+        what = "a lock file"
+    elif STAGING in resolved.parts or STAGING in path.parts:
+        what = f"inside a staging folder ({STAGING})"
+    if what:
+        raise OutputError(f"{output}: is {what}; writing there would replace it. Choose another output with -o")
+
+
+def lock_path(source: Source) -> Path:
+    """The lock that builds of ``source`` hold: a file in this machine's state folder named after the
+    source's ledger (its folder resolved, and the deck id). It does not depend on the source file itself, so
+    an editor that saves by writing a new file and renaming it over the old one (vim, VS Code) cannot give
+    two builds two different locks."""
+    import hashlib
+
+    ledger = Ledger.path_for(source.path, source.deck_id)
+    try:
+        where = str(ledger.parent.resolve() / ledger.name)
+    except (OSError, RuntimeError):
+        where = str(ledger.absolute())
+    return state_dir() / "locks" / f"{source.deck_id[:40]}-{hashlib.sha256(where.encode()).hexdigest()[:20]}.lock"
+
+
+class _Job(NamedTuple):
+    """One deck of :func:`build_decks`: :func:`build`'s arguments besides the common ones."""
+
+    source: Source
+    selection: Selection
+    name: str | None
+    description: str | None
+    output: Path | None
+
+
+@dataclass
+class _Plan:
+    """A deck read, checked and compared with its ledger, but not written yet."""
+
+    job: _Job
+    notes: list[Note]
+    chosen: list[Note]
+    types: list[NoteType]
+    ledger: Ledger
+    packaged: Packaged
+    result: BuildResult
 
 
 @paused_gc
@@ -109,41 +181,76 @@ def build(
     machine's record of what it packaged (:mod:`deckgen.state`, which notices a ``git revert``); if a
     changed note was last packaged in this very second, the build sleeps until the next second (under
     2 s: :data:`deckgen.records.MAX_AHEAD`) so that no ``mod`` lies in the future. ``clock`` gives epoch
-    seconds and ``sleep`` waits seconds (for tests). A build that writes holds a lock on the source file
-    from reading the ledger to writing it, so builds of the same source at the same time each keep their
-    ledger update. ``progress`` is told what the build is doing and how far it got (see
-    :mod:`deckgen.progress`); the CLI shows it as a progress bar.
+    seconds and ``sleep`` waits seconds (for tests). A build that writes holds :func:`lock_path` from
+    reading the ledger to writing it, so builds of the same source at the same time each keep their
+    ledger update, however the source file was saved. ``progress`` is told what the build is doing and how
+    far it got (see :mod:`deckgen.progress`); the CLI shows it as a progress bar.
 
     Raises :class:`deckgen.errors.SourceError` (broken notes, or a named deck whose selection
     is unknown or matches nothing: :func:`deckgen.select.named_deck_problems`), :class:`SelectionError`
     (bad selection or deck name), :class:`deckgen.errors.OutputError` (cannot write, or ``output`` is the
-    source file, its ledger or one of its media files; nothing is changed then).
+    source file, its ledger, one of its media files or a file deckgen keeps for itself:
+    :func:`refuse_deckgen_files`; nothing is changed then).
     """
-    lock: AbstractContextManager[None] = nullcontext() if dry_run else locked(Path(source.path))
-    with lock:
-        return _build(
-            source, selection or Selection(), output, name, description, subdecks, dry_run, clock, sleep, progress
-        )
+    job = _Job(source, selection or Selection(), name, description, output)
+    return _build_all([job], subdecks, dry_run, clock, sleep, progress)[0]
 
 
-def _build(
-    source: Source,
-    selection: Selection,
-    output: Path | None,
-    name: str | None,
-    description: str | None,
+def _build_all(
+    jobs: Sequence[_Job],
     subdecks: bool,
     dry_run: bool,
     clock: Callable[[], float],
     sleep: Callable[[float], None],
     progress: Progress | None,
-) -> BuildResult:
-    tell = progress or (lambda step, done, total: None)
+) -> list[BuildResult]:
+    """Build every deck of ``jobs`` all or nothing: each is read, checked and compared with its source's
+    ledger, all at one time ``now``, before any file is written; then every package and every ledger is
+    written in one :func:`deckgen.files.write_all_atomic`. Holds the lock of every source meanwhile."""
+    with ExitStack() as stack:
+        if not dry_run:
+            for path in sorted({lock_path(job.source) for job in jobs}):  # one order: no two builds deadlock
+                stack.enter_context(locked(path))
+        now = int(clock())
+        plans = [_plan(job, now, progress) for job in jobs]
+        _refuse_shared_outputs(plans)
+        need = max(earliest_stamp_time(p.chosen, p.types, p.ledger, p.packaged) for p in plans)
+        if need > now and not dry_run:
+            sleep(max(0.0, need - clock()))
+            now = need
+        for p in plans:
+            (progress or _quiet)("comparing with the ledger", 0, 0)
+            p.result.changes = compare_with_ledger(p.chosen, p.notes, p.types, p.ledger, now, p.packaged)
+            p.result.warnings.extend(p.result.changes.warnings)
+        if dry_run:
+            return [p.result for p in plans]
+        _write(plans, subdecks, progress)
+        for p in plans:
+            p.result.written = True
+        for p in plans:
+            new = p.result.changes.ledger
+            failed = record(
+                p.job.source.deck_id,
+                {n.guid: (new.notes[n.guid].hash, new.notes[n.guid].mod) for n in p.chosen},
+                {t.id: (new.types[t.id].hash, new.types[t.id].mod) for t in p.types},
+                now,
+            )
+            if failed:
+                p.result.warnings.append(failed)
+        return [p.result for p in plans]
+
+
+def _quiet(step: str, done: int, total: int) -> None:
+    pass
+
+
+def _plan(job: _Job, now: int, progress: Progress | None) -> _Plan:
+    source, selection = job.source, job.selection
+    tell = progress or _quiet
     tell("reading the ledger", 0, 0)
     # The ledger is read before the notes are made: parsing it briefly needs about as much memory again as
     # it holds, which the notes then reuse instead of piling on top.
     ledger_path = Ledger.path_for(source.path, source.deck_id)
-    now = int(clock())
     ledger, ledger_warning = Ledger.read(ledger_path, source.deck_id, now)
     packaged, record_warning = Packaged.read(source.deck_id, now)
     notes, problems = generate(source, progress)
@@ -152,49 +259,63 @@ def _build(
     if deck_problems := named_deck_problems(source, notes):
         raise SourceError(deck_problems)
     chosen = select(source, notes, selection)
-    deck_name = deck_name_for(source, selection, name)
-    output = Path(output) if output else default_output(source, selection)
+    deck_name = deck_name_for(source, selection, job.name)
+    output = Path(job.output) if job.output else default_output(source, selection)
     refuse_overwriting(output, build_inputs(source, notes))
+    refuse_deckgen_files(output)
     warnings += [w for w in (ledger_warning, record_warning) if w]
-
     types = sorted({n.note_type for n in chosen}, key=lambda t: t.id)
-    now = int(clock())
-    tell("comparing with the ledger", 0, 0)
-    need = earliest_stamp_time(chosen, types, ledger, packaged)
-    if need > now and not dry_run:
-        sleep(max(0.0, need - clock()))
-        now = need
-    changes = compare_with_ledger(chosen, notes, types, ledger, now, packaged)
-    warnings.extend(changes.warnings)
-    result = BuildResult(source, output, ledger_path, deck_name, chosen, changes, warnings)
-    if dry_run:
-        return result
+    result = BuildResult(source, output, ledger_path, deck_name, chosen, Changes(ledger), warnings)
+    return _Plan(job, notes, chosen, types, ledger, packaged, result)
 
-    deck_of = {n.guid: _deck_for(source, n, deck_name, subdecks) for n in chosen}
-    description = text_html(source.description if description is None else description)
-    if source.source_title:
-        credit = f" ({source.source_by})" if source.source_by else ""
-        description += "<br><br>" + text_html(f"Source: {source.source_title}{credit}")
 
-    def write_ledger(fh: BinaryIO) -> None:
-        tell("writing the ledger", 0, 0)
-        changes.ledger.dump(fh)
+def _write(plans: Sequence[_Plan], subdecks: bool, progress: Progress | None) -> None:
+    """Write every plan's package and the ledger of every source in one all-or-nothing step. Decks of one
+    source were compared with the same ledger at the same time, so a note has the same entry in each; the
+    source's new ledger has every deck's entries. Raises :class:`OutputError`, which then says that nothing
+    was written."""
+    try:
+        with ExitStack() as stack:
+            _write_files(plans, subdecks, stack, progress)
+    except OutputError as err:
+        raise OutputError(f"{err}; nothing was written") from None
+    finally:
+        remove_empty_staging(p.result.output for p in plans)
 
-    descriptions = {deck_name: description}
-    with apkg_writer(chosen, deck_of, descriptions, types, changes.mods, changes.type_mods, progress) as package:
-        # all or nothing: if the ledger cannot be renamed into place, the package is put back as it was
-        write_all_atomic([(output, package), (ledger_path, write_ledger)])
-    result.written = True
-    new = changes.ledger
-    failed = record(
-        source.deck_id,
-        {n.guid: (new.notes[n.guid].hash, new.notes[n.guid].mod) for n in chosen},
-        {t.id: (new.types[t.id].hash, new.types[t.id].mod) for t in types},
-        now,
-    )
-    if failed:
-        warnings.append(failed)
-    return result
+
+def _write_files(plans: Sequence[_Plan], subdecks: bool, stack: ExitStack, progress: Progress | None) -> None:
+    files: list[tuple[Path, Data]] = []
+    ledgers: dict[Path, Ledger] = {}
+    for p in plans:
+        source, result, changes = p.job.source, p.result, p.result.changes
+        deck_of = {n.guid: _deck_for(source, n, result.deck_name, subdecks) for n in p.chosen}
+        description = text_html(source.description if p.job.description is None else p.job.description)
+        if source.source_title:
+            credit = f" ({source.source_by})" if source.source_by else ""
+            description += "<br><br>" + text_html(f"Source: {source.source_title}{credit}")
+        writer = apkg_writer(
+            result.output,
+            p.chosen,
+            deck_of,
+            {result.deck_name: description},
+            p.types,
+            changes.mods,
+            changes.type_mods,
+            progress,
+        )
+        files.append((result.output, stack.enter_context(writer)))
+        merged = ledgers.setdefault(result.ledger_path, changes.ledger)
+        if merged is not changes.ledger:
+            merged.notes.update({n.guid: changes.ledger.notes[n.guid] for n in p.chosen})
+            merged.types.update({t.id: changes.ledger.types[t.id] for t in p.types})
+    for path, ledger in ledgers.items():
+
+        def write_ledger(fh: BinaryIO, ledger: Ledger = ledger) -> None:
+            (progress or _quiet)("writing the ledger", 0, 0)
+            ledger.dump(fh)
+
+        files.append((path, write_ledger))
+    write_all_atomic(files)
 
 
 def _deck_for(source: Source, note: Note, deck_name: str, subdecks: bool) -> str:
@@ -205,16 +326,6 @@ def _deck_for(source: Source, note: Note, deck_name: str, subdecks: bool) -> str
     if theme.parent:
         path.insert(0, source.theme(theme.parent).label)
     return normalize_deck_name("::".join([deck_name, *path]))
-
-
-class _Job(NamedTuple):
-    """One deck of :func:`build_decks`: :func:`build`'s arguments besides the common ones."""
-
-    source: Source
-    selection: Selection
-    name: str | None
-    description: str | None
-    output: Path
 
 
 def build_decks(
@@ -233,9 +344,11 @@ def build_decks(
     the ``selection`` of it) or the named decks ``decks`` (keys of the source's ``decks:``), or, with
     ``all_decks``, the full deck and every named deck. Returns one :class:`BuildResult` per deck, in order.
 
-    All or nothing: with several decks every one is first built as a dry run, so that nothing is written
-    unless all of them can be. A named deck is written to ``dist/<deck-id>-<key>.apkg`` with its own name
-    and description; ``output`` may only be given for a single deck.
+    All or nothing: every deck is read, checked and compared with its ledger before any file is written, and
+    then every package and ledger is written in one step (:func:`deckgen.files.write_all_atomic`), so a
+    deck that cannot be written (its file's place is a folder, a full disk) leaves every file as it was. A
+    named deck is written to ``dist/<deck-id>-<key>.apkg`` with its own name and description; ``output``
+    may only be given for a single deck.
 
     Raises :class:`UsageError` for options that cannot be combined (``decks`` with ``all_decks``; named decks
     with ``selection`` or ``name``; an empty ``name``; ``output`` that is no file name, or for several decks;
@@ -243,7 +356,7 @@ def build_decks(
     :func:`load_sources` and :func:`build` raise.
     """
     selection = selection or Selection()
-    if output is not None and (str(output) in ("", ".") or Path(output).is_dir()):
+    if output is not None and (str(output) in ("", ".") or _is_dir(Path(output))):
         raise UsageError(f"-o/--output needs a file name, e.g. -o dist/deck.apkg (got '{output}')")
     if name is not None and not name.strip():
         raise UsageError("--name must not be empty")
@@ -270,35 +383,28 @@ def build_decks(
             jobs.append(_Job(src, d.selection, d.name, d.description or None, out))
     if output and len(jobs) > 1:
         raise UsageError("-o/--output needs exactly one deck to build; drop it to use dist/<deck>.apkg")
-    _refuse_shared_outputs(jobs)
-    if len(jobs) > 1 and not dry_run:  # all or nothing: every deck must build before any file is written
-        for job in jobs:
-            _build_job(job, subdecks, dry_run=True)
-    return [_build_job(job, subdecks, dry_run, progress) for job in jobs]
+    return _build_all(jobs, subdecks, dry_run, time.time, time.sleep, progress)
 
 
-def _build_job(job: _Job, subdecks: bool, dry_run: bool, progress: Progress | None = None) -> BuildResult:
-    return build(
-        job.source,
-        selection=job.selection,
-        output=job.output,
-        name=job.name,
-        description=job.description,
-        subdecks=subdecks,
-        dry_run=dry_run,
-        progress=progress,
-    )
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
 
 
-def _refuse_shared_outputs(jobs: Sequence[_Job]) -> None:
+def _refuse_shared_outputs(plans: Sequence[_Plan]) -> None:
     """:class:`UsageError` if two decks of one call would be written to the same file."""
     seen: dict[Path, str] = {}
-    for job in jobs:
-        path = Path(job.output).resolve()
-        label = job.name or job.source.name
+    for p in plans:
+        try:
+            path = Path(p.result.output).resolve()
+        except (OSError, RuntimeError):
+            path = Path(p.result.output).absolute()
+        label = p.job.name or p.job.source.name
         if path in seen:
             raise UsageError(
-                f"'{seen[path]}' and '{label}' would both be written to {job.output}; "
+                f"'{seen[path]}' and '{label}' would both be written to {p.result.output}; "
                 "give the named deck another key or build them separately with -o"
             )
         seen[path] = label

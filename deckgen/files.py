@@ -1,9 +1,14 @@
 """Writing files so that a failure loses nothing, refusing to overwrite a build's own inputs, and locks.
 
-:func:`write_all_atomic` writes several files all or nothing: each is first written to a temporary file in
-its target's folder, and only when all are written are they renamed into place; a target replaced before a
-later rename fails is put back, so a failure leaves every previous file byte-for-byte intact. The package
-and the ledger of a build, the preview page and this machine's record are all written this way.
+:func:`write_all_atomic` writes several files all or nothing: each is first written to a staged file in the
+hidden folder :data:`STAGING` next to its target, and only when all are written are they renamed into
+place; a target replaced before a later rename fails is put back, so a failure leaves every previous file
+byte-for-byte intact. The packages and ledgers of a build, the preview page and this machine's record are
+all written this way, and the package's scratch collection is made there too (:func:`scratch_file`).
+
+The staging folder holds a ``.gitignore`` of ``*``, so ``git add cards`` never picks up a staged file. A
+live writer holds an ``flock`` on each of its staged files, so the next writer in that folder can tell the
+files a killed build left behind and removes them; a staging folder left empty is removed.
 
 Imports only the standard library (``fcntl`` where it exists; ``shutil`` and ``tempfile`` when writing).
 """
@@ -26,95 +31,207 @@ from .errors import OutputError
 Data = bytes | Callable[[BinaryIO], None]
 """What to write: the bytes, or a function that writes them to the binary file it is given."""
 
+STAGING = ".deckgen-tmp"
+"""The hidden folder, next to each file deckgen writes, that holds its staged files while it is written."""
+_NAME_PART = 80
+"""Characters of a target's name that a staged file's name repeats (a name has at most 255 bytes)."""
+
+
+def _why(err: OSError) -> str:
+    return err.strerror or str(err)
+
+
+def staging_folder(target: Path) -> Path:
+    """The staging folder for ``target`` (created, with its ``.gitignore``), after removing the staged
+    files that no live writer holds (left by a build that was killed). Raises :class:`OutputError`."""
+    folder = Path(target).parent / STAGING
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        ignore = folder / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# staged files of deckgen, never committed\n*\n", encoding="utf-8")
+    except OSError as err:
+        raise OutputError(f"{target}: cannot write in {folder.parent} ({_why(err)})") from None
+    for stale in folder.iterdir():
+        if stale.name != ".gitignore":
+            _remove_if_unheld(stale)
+    return folder
+
+
+def _remove_if_unheld(path: Path) -> None:
+    """Remove the staged file ``path`` unless a live writer holds its lock."""
+    if fcntl is None:
+        return
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass  # held: a build is writing it right now
+    finally:
+        os.close(fd)
+
+
+def remove_empty_staging(targets: Iterable[Path]) -> None:
+    """Remove the staging folder of each target if nothing but its ``.gitignore`` is left in it."""
+    for folder in {Path(t).parent / STAGING for t in targets}:
+        try:
+            if [p.name for p in folder.iterdir()] == [".gitignore"]:
+                (folder / ".gitignore").unlink()
+                folder.rmdir()
+        except OSError:
+            pass  # another writer is using it, or it is gone already
+
+
+class _Staged:
+    """A new file in the staging folder of a target, locked against clean-up until :meth:`close`."""
+
+    def __init__(self, target: Path, suffix: str):
+        import tempfile
+
+        folder = staging_folder(target)
+        try:
+            fd, name = tempfile.mkstemp(prefix=f"{target.name[:_NAME_PART]}.", suffix=suffix, dir=folder)
+        except OSError as err:
+            raise OutputError(f"{target}: cannot write in {folder.parent} ({_why(err)})") from None
+        self.fd, self.path = fd, Path(name)
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+
+    def relock(self) -> None:
+        """Lock the file now at :attr:`path` (after it was replaced by another under the same name)."""
+        fd = os.open(self.path, os.O_RDONLY)
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        os.close(self.fd)
+        self.fd = fd
+
+    def close(self, remove: bool = True) -> None:
+        if remove:
+            self.path.unlink(missing_ok=True)
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
+
+@contextmanager
+def scratch_file(target: Path, suffix: str) -> Iterator[Path]:
+    """An empty scratch file in ``target``'s staging folder for the ``with`` block (the package's collection
+    database: never in the system's temporary folder, where a killed build would leave it). Removed after."""
+    staged = _Staged(target, suffix)
+    try:
+        yield staged.path
+    finally:
+        staged.close()
+
+
+def check_target(path: Path) -> None:
+    """Raise :class:`OutputError` if ``path`` cannot be written as a file: a folder, a device or a pipe, a
+    symbolic link (deckgen renames a new file into place, which would replace the link itself, so it never
+    writes through one), or a name the file system refuses."""
+    try:
+        if path.is_symlink():
+            raise OutputError(
+                f"{path}: is a symbolic link, and writing would replace the link; give the file it points to "
+                f"({os.readlink(path)}) or another name"
+            )
+        if path.is_dir():
+            raise OutputError(f"{path}: is a folder; give a file name (e.g. with -o)")
+        if path.exists() and not path.is_file():
+            raise OutputError(f"{path}: is not a regular file (a device or a pipe?); writing would replace it")
+    except OSError as err:
+        raise OutputError(f"{path}: cannot write there ({_why(err)})") from None
+
 
 def write_all_atomic(files: list[tuple[Path, Data]]) -> None:
-    """Write each ``(path, data)`` via a temporary file in the target's folder, then rename them into place.
-    ``data`` is the bytes to write, or a function that writes them to the binary file it is given.
+    """Write each ``(path, data)`` via a staged file in the target's staging folder (:data:`STAGING`), then
+    rename them into place. ``data`` is the bytes to write, or a function that writes them to the binary file
+    it is given.
 
-    All or nothing: every temporary file is written (and every target checked) before the first rename, so
-    a folder that cannot be created or written, a full disk or a target that is a folder, a device or a
-    pipe changes none of the files; and each target but the last is kept aside (a hard link, else a copy)
-    before it is replaced, so that if a later rename fails (or the build is interrupted) the files already
-    renamed are put back.
-    Renames happen in the order given. Creates missing parent folders. Raises :class:`OutputError` naming
-    the path, and leaves every existing file as it was.
+    All or nothing: every target is checked (:func:`check_target`) and every staged file written before the
+    first rename, so a folder that cannot be created or written, a full disk, or a target that is a folder,
+    a device, a pipe or a symbolic link changes none of the files; and each target but the last is kept
+    aside (a hard link, else a copy) before it is replaced, so that if a later rename fails (or the build is
+    interrupted) the files already renamed are put back. Renames happen in the order given. Creates missing
+    parent folders. Raises :class:`OutputError` naming the path, and leaves every existing file as it was.
     """
     for path, _ in files:
-        if Path(path).exists() and not Path(path).is_file() and not Path(path).is_dir():
-            raise OutputError(
-                f"{path}: is not a regular file (a device or a pipe?); writing would replace it. "
-                "Choose a file name with -o"
-            )
-    staged: list[tuple[str, Path]] = []
-    replaced: list[tuple[Path, str | None]] = []  # renamed targets and where their previous file is kept
+        check_target(Path(path))
+    staged: list[tuple[_Staged, Path]] = []
+    replaced: list[tuple[Path, _Staged | None, bool]] = []  # renamed, its previous file kept aside, existed
     try:
         for path, data in files:
             staged.append((_stage(Path(path), data), Path(path)))
-        for _, path in staged:
-            if path.is_dir():
-                raise OutputError(f"{path}: is a folder; give a file name (e.g. with -o)")
+        last = len(staged) - 1
         for i, (tmp, path) in enumerate(staged):
-            kept = _keep_aside(path) if i < len(staged) - 1 else None
+            existed = os.path.lexists(path)
+            kept = _keep_aside(path) if i < last else None
             try:
-                os.replace(tmp, path)
+                os.replace(tmp.path, path)
             except OSError as err:
                 if kept:
-                    Path(kept).unlink(missing_ok=True)
-                raise OutputError(f"{path}: cannot write ({err.strerror}); no file was changed") from None
-            replaced.append((path, kept))
+                    kept.close()
+                raise OutputError(f"{path}: cannot write ({_why(err)}); no file was changed") from None
+            replaced.append((path, kept, existed))
     except BaseException:
         _put_back(replaced)
         raise
     finally:
         for tmp, _ in staged:
-            Path(tmp).unlink(missing_ok=True)
-        for _, kept in replaced:  # all renamed: the previous files are no longer needed
+            tmp.close()
+        for _, kept, _ in replaced:  # all renamed: the previous files are no longer needed
             if kept:
-                Path(kept).unlink(missing_ok=True)
+                kept.close()
+        remove_empty_staging(Path(path) for path, _ in files)
 
 
-_ABSENT = ""
-"""What :func:`_keep_aside` returns for a target that did not exist: putting it back means removing it."""
-
-
-def _keep_aside(path: Path) -> str:
-    """Keep the current file at ``path`` under a temporary name next to it (a hard link, or a copy where
-    links are not possible) and return that name; :data:`_ABSENT` if there is no file."""
+def _keep_aside(path: Path) -> _Staged | None:
+    """Keep the current file at ``path`` under a new name in its staging folder (a hard link, or a copy where
+    links are not possible), locked like a staged file, and return it; None if there is no file."""
     if not os.path.lexists(path):
-        return _ABSENT
+        return None
     import shutil
-    import tempfile
 
+    kept = _Staged(path, ".old")
     try:
-        fd, kept = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent)
-        os.close(fd)
-        os.unlink(kept)
+        kept.path.unlink()
         try:
-            os.link(path, kept, follow_symlinks=False)
+            os.link(path, kept.path, follow_symlinks=False)
         except (OSError, NotImplementedError):
-            shutil.copy2(path, kept, follow_symlinks=False)
+            shutil.copy2(path, kept.path, follow_symlinks=False)
+        kept.relock()
     except OSError as err:
+        kept.close()
         raise OutputError(
-            f"{path}: cannot keep the previous file while writing ({err.strerror}); no file was changed"
+            f"{path}: cannot keep the previous file while writing ({_why(err)}); no file was changed"
         ) from None
     return kept
 
 
-def _put_back(replaced: list[tuple[Path, str | None]]) -> None:
-    """Undo the renames in ``replaced`` (target, its kept previous file), last first, and empty the list.
-    Raises :class:`OutputError` naming each file that could not be put back and where its previous
-    version is (that copy is then left in place)."""
+def _put_back(replaced: list[tuple[Path, _Staged | None, bool]]) -> None:
+    """Undo the renames in ``replaced`` (target, its kept previous file, whether it existed before), last
+    first, and empty the list. Raises :class:`OutputError` naming each file that could not be put back and
+    where its previous version is (that copy is then left in place)."""
     failed = []
     while replaced:
-        path, kept = replaced.pop()
+        path, kept, existed = replaced.pop()
         try:
-            if kept == _ABSENT:
+            if kept is None and not existed:
                 path.unlink(missing_ok=True)
-            elif kept:
-                os.replace(kept, path)
+            elif kept is None:
+                continue
+            else:
+                os.replace(kept.path, path)
+                kept.close(remove=False)
         except OSError as err:
+            if kept is not None:
+                kept.close(remove=False)
+            where = kept.path if kept else "gone"
             failed.append(
-                f"{path}: was replaced but could not be put back ({err.strerror}); its previous version is {kept}"
+                f"{path}: was replaced but could not be put back ({_why(err)}); its previous version is {where}"
             )
     if failed:
         raise OutputError("; ".join(failed))
@@ -168,21 +285,15 @@ def locked(path: Path) -> Iterator[None]:
         os.close(fd)  # releases the lock
 
 
-def _stage(path: Path, data: Data) -> str:
-    """Write ``data`` (bytes, or a function writing to a file) to a new temporary file next to ``path``
-    (fsynced, mode from the umask); return its name."""
-    import tempfile
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as err:
-        raise OutputError(f"{path}: cannot write here ({err.strerror}); choose another output with -o") from None
+def _stage(path: Path, data: Data) -> _Staged:
+    """Write ``data`` (bytes, or a function writing to a file) to a new staged file for ``path`` (fsynced,
+    mode from the umask); return it, still locked."""
+    staged = _Staged(path, ".tmp")
     try:
         umask = os.umask(0)
         os.umask(umask)
-        os.fchmod(fd, 0o666 & ~umask)
-        with os.fdopen(fd, "wb") as fh:
+        os.fchmod(staged.fd, 0o666 & ~umask)
+        with os.fdopen(os.dup(staged.fd), "wb") as fh:
             if callable(data):
                 data(fh)
             else:
@@ -190,9 +301,9 @@ def _stage(path: Path, data: Data) -> str:
             fh.flush()
             os.fsync(fh.fileno())
     except OSError as err:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"{path}: cannot write ({err.strerror}); the previous file is unchanged") from None
-    except BaseException:  # e.g. Ctrl-C while a large package is written: leave no temporary file behind
-        Path(tmp).unlink(missing_ok=True)
+        staged.close()
+        raise OutputError(f"{path}: cannot write ({_why(err)}); the previous file is unchanged") from None
+    except BaseException:  # e.g. Ctrl-C while a large package is written: leave no staged file behind
+        staged.close()
         raise
-    return tmp
+    return staged

@@ -8,7 +8,7 @@ entry times (1980-01-01), deflate-compressed. Same notes and mods → byte-ident
 :func:`apkg_writer` gives a function that writes the package to a file; :func:`deckgen.files.write_all_atomic`
 calls it, so that the package and the ledger are written all or nothing.
 
-genanki, sqlite3, tempfile and zipfile are imported when a package is made, so that importing this module
+genanki, sqlite3 and zipfile are imported when a package is made, so that importing this module
 stays cheap.
 """
 
@@ -21,6 +21,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from .errors import OutputError
+from .files import scratch_file
 from .notes import Note, media_name
 from .notetypes import NoteType
 from .progress import Progress, each
@@ -39,6 +41,7 @@ def anki_deck_id(name: str) -> int:
 
 @contextmanager
 def apkg_writer(
+    output: Path,
     notes: list[Note],
     deck_of: dict[str, str],
     descriptions: dict[str, str],
@@ -48,17 +51,19 @@ def apkg_writer(
     progress: Progress | None = None,
 ) -> Iterator[Callable[[BinaryIO], None]]:
     """Make the package of ``notes``: yields a function that writes the ``.apkg`` to the binary file it is
-    given (for :func:`deckgen.files.write_all_atomic`), valid inside the ``with`` block.
+    given (for :func:`deckgen.files.write_all_atomic`), valid inside the ``with`` block. ``output`` is where
+    the package will go: its scratch collection database is made in that file's staging folder
+    (:func:`deckgen.files.scratch_file`), never in the system's temporary folder.
 
     ``deck_of`` maps each note's GUID to its deck name (``A::B`` for a subdeck); ``descriptions`` maps deck
     names to descriptions; ``mods`` / ``type_mods`` give each note's and note type's ``mod`` in epoch
     seconds. The package timestamp (collection ``crt``, first note id) is the largest of those mods, so it
-    too depends only on the inputs. The collection database is built in a temporary folder, which the
-    block keeps, and streamed into the zip, so memory never holds a copy of it. ``progress`` hears about
+    too depends only on the inputs. The collection database is built in a scratch file, which the block
+    keeps, and streamed into the zip, so memory never holds a copy of it. Raises :class:`OutputError` when
+    the database cannot be written (a full disk). ``progress`` hears about
     notes prepared and written and about the compression (see :mod:`deckgen.progress`).
     """
     import sqlite3
-    import tempfile
 
     import genanki
 
@@ -88,8 +93,7 @@ def apkg_writer(
     id_gen = itertools.count(timestamp * 1000)
     media = sorted({path for note in notes for path in note.media}, key=media_name)
 
-    with tempfile.TemporaryDirectory(prefix="deckgen-") as tmp:
-        db = Path(tmp) / "collection.anki2"
+    with scratch_file(output, ".anki2") as db:
         conn = sqlite3.connect(db)
         try:
             cur = conn.cursor()
@@ -112,6 +116,8 @@ def apkg_writer(
                 stored[str(tid)]["mod"] = mod
             cur.execute("UPDATE col SET models = ?, mod = ?", (json.dumps(stored, sort_keys=True), timestamp))
             conn.commit()
+        except sqlite3.Error as err:
+            raise OutputError(f"{output}: cannot make the package's collection in {db.parent} ({err})") from None
         finally:
             conn.close()
         entries: list[tuple[str, bytes | Path]] = [

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .builds import build_inputs
+from .builds import build_inputs, refuse_deckgen_files
 from .errors import Problem
 from .files import refuse_overwriting, write_all_atomic
 from .labels import ARTICLE, NOTE_KIND_LABELS
@@ -117,10 +117,12 @@ def write_preview(paths: Sequence[str | Path], output: Path, selection: Selectio
 
     Raises :class:`deckgen.errors.SourceError` and :class:`deckgen.errors.SelectionError` as
     :func:`deckgen.listing.gather` does, and :class:`deckgen.errors.OutputError` when ``output`` cannot be
-    written or is an input of a build (the source file, its ledger, a media file).
+    written or is an input of a build (the source file, its ledger, a media file) or a file deckgen keeps
+    for itself (:func:`deckgen.builds.refuse_deckgen_files`).
     """
     groups, warnings = gather(load_sources(list(paths)), selection or Selection())
     refuse_overwriting(output, [i for g in groups for i in build_inputs(g.source, g.notes)])
+    refuse_deckgen_files(output)
     write_all_atomic([(output, preview_html(groups).encode("utf-8"))])
     notes = [n for g in groups for n in g.notes]
     return Preview(output, len(notes), sum(card_count(n) for n in notes), warnings)

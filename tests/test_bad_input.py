@@ -333,7 +333,7 @@ def test_an_unwritable_output_folder_is_a_clear_error_and_loses_nothing(built, t
     (tmp_path / "blocker").write_text("a file where a folder should be")
     result = run("build", str(src), "-o", str(tmp_path / "blocker" / "minimal.apkg"))
     assert result.exit_code == 1
-    assert "cannot write here" in result.output
+    assert "cannot write in" in result.output and "nothing was written" in result.output
     assert out.read_bytes() == out_bytes and ledger.read_bytes() == ledger_bytes
 
 

@@ -1,0 +1,204 @@
+"""Outputs never replace what they should not: a symbolic link, deckgen's own records, locks and ledgers, or
+the files of decks that could not all be written; staged files are never where ``git add`` finds them, and
+the next build removes those a killed build left behind."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from deckgen.cli import main
+
+MINIMAL = Path(__file__).resolve().parent / "data" / "good" / "minimal.yaml"
+
+
+def run(*args: str):
+    result = CliRunner().invoke(main, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result
+
+
+def snapshot(folder: Path) -> dict[str, bytes | str]:
+    """Every file and link under ``folder``: its bytes, or where a link points."""
+    out: dict[str, bytes | str] = {}
+    for p in sorted(folder.rglob("*")):
+        rel = p.relative_to(folder).as_posix()
+        if p.is_symlink():
+            out[rel] = "-> " + os.readlink(p)
+        elif p.is_file():
+            out[rel] = p.read_bytes()
+    return out
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """A folder with cards/minimal.yaml built once into dist/ (so there are previous outputs to keep)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cards").mkdir()
+    shutil.copy(MINIMAL, tmp_path / "cards" / "minimal.yaml")
+    assert run("build", "cards").exit_code == 0
+    src = tmp_path / "cards" / "minimal.yaml"
+    src.write_text(src.read_text(encoding="utf-8").replace("a: 唐杰", "a: 唐杰 (Tang Jie)"), encoding="utf-8")
+    return tmp_path
+
+
+def test_an_output_through_a_symbolic_link_is_refused_and_the_link_kept(project):
+    (project / "report.txt").write_text("the report")
+    for target in ("/proc/self/fd/1", str(project / "report.txt"), "missing.apkg"):
+        link = project / "out.apkg"
+        link.unlink(missing_ok=True)
+        link.symlink_to(target)
+        before = snapshot(project)
+        result = run("build", "cards", "-o", "out.apkg")
+        assert result.exit_code == 1, result.output
+        assert "out.apkg: is a symbolic link, and writing would replace the link" in result.output
+        assert snapshot(project) == before
+
+
+def test_a_ledger_that_is_a_symbolic_link_is_not_replaced(project):
+    (project / "elsewhere.json").write_text("not deckgen's")
+    ledger = project / "cards" / "minimal.ledger.json"
+    ledger.unlink()
+    ledger.symlink_to(project / "elsewhere.json")
+    before = snapshot(project)
+    result = run("build", "cards")
+    assert result.exit_code == 1
+    assert "minimal.ledger.json: is a symbolic link" in result.output and "nothing was written" in result.output
+    assert snapshot(project) == before
+
+
+def test_outputs_onto_deckgen_s_own_files_are_refused(project, machine_state):
+    from deckgen.builds import lock_path
+    from deckgen.load import load_file
+
+    (project / "cards" / "other.ledger.json").write_text("{}")
+    record = machine_state / "minimal.packaged.json"
+    assert record.is_file()
+    lock = lock_path(load_file(project / "cards" / "minimal.yaml"))
+    for output in (
+        record,
+        lock,
+        "cards/other.ledger.json",
+        "x.lock",
+        "dist/.deckgen-tmp/x.apkg",
+        machine_state / "new.apkg",
+    ):
+        before = {**snapshot(project), **snapshot(machine_state)}
+        for command in (["build", "cards", "-o", str(output)], ["preview", "cards", "-o", str(output)]):
+            result = run(*command)
+            assert result.exit_code == 1, (output, result.output)
+            assert "writing there would replace it" in result.output
+        assert {**snapshot(project), **snapshot(machine_state)} == before
+
+
+def test_build_all_writes_nothing_unless_every_deck_can_be_written(cards_copy, monkeypatch):
+    monkeypatch.chdir(cards_copy.parent)
+    assert run("build", "--all").exit_code == 0
+    yaml = cards_copy / "agi-next-2026.yaml"
+    yaml.write_text(
+        yaml.read_text(encoding="utf-8").replace("a: DeepSeek", "a: DeepSeek (深度求索)", 1), encoding="utf-8"
+    )
+    blocked = cards_copy.parent / "dist" / "agi-next-2026-tang-jie.apkg"
+    blocked.unlink()
+    blocked.mkdir()
+    before = snapshot(cards_copy.parent)
+    result = run("build", "--all")
+    assert result.exit_code == 1
+    assert result.output.startswith(f"deckgen: error: {blocked.relative_to(cards_copy.parent)}: is a folder")
+    assert result.output.rstrip().endswith("nothing was written")
+    assert snapshot(cards_copy.parent) == before
+    blocked.rmdir()
+    result = run("build", "--all")
+    assert result.exit_code == 0
+    assert result.output.count("Wrote dist/") == len(list((cards_copy.parent / "dist").glob("*.apkg")))
+
+
+KILLED_WRITE = """
+import os, signal, sys
+from pathlib import Path
+from deckgen.files import write_all_atomic
+
+def half_then_killed(fh):
+    fh.write(b"half a package")
+    fh.flush()
+    os.kill(os.getpid(), signal.SIGKILL)
+
+write_all_atomic([(Path(sys.argv[1]), b"new ledger"), (Path(sys.argv[2]), half_then_killed)])
+"""
+
+
+def test_staged_files_of_a_killed_build_are_ignored_by_git_and_removed_by_the_next_build(project):
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    ledger, package = project / "cards" / "minimal.ledger.json", project / "dist" / "minimal.apkg"
+    before = snapshot(project)
+    killed = subprocess.run([sys.executable, "-c", KILLED_WRITE, str(ledger), str(package)])
+    assert killed.returncode == -9
+    staged = sorted(p.name for p in (project / "cards" / ".deckgen-tmp").iterdir())
+    assert staged[0] == ".gitignore" and len(staged) == 2  # the ledger's staged file was left behind
+    assert {k: v for k, v in snapshot(project).items() if ".deckgen-tmp" not in k} == before
+
+    subprocess.run(["git", "-C", str(project), "add", "cards"], check=True)
+    added = subprocess.run(
+        ["git", "-C", str(project), "diff", "--cached", "--name-only"], capture_output=True, text=True
+    )
+    assert added.stdout.split() == ["cards/minimal.ledger.json", "cards/minimal.yaml"]
+
+    held = project / "dist" / ".deckgen-tmp" / "live.apkg.x.tmp"  # a staged file a live build holds
+    held.write_bytes(b"in use")
+    fd = os.open(held, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        assert run("build", "cards").exit_code == 0
+    finally:
+        os.close(fd)
+    assert not (project / "cards" / ".deckgen-tmp").exists()
+    assert sorted(p.name for p in (project / "dist" / ".deckgen-tmp").iterdir()) == [".gitignore", "live.apkg.x.tmp"]
+
+
+def test_a_build_writes_nothing_to_the_system_temporary_folder(project, tmp_path, monkeypatch):
+    tmp = tmp_path / "system-tmp"
+    tmp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(tmp))
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    assert run("build", "cards").exit_code == 0
+    assert run("preview", "cards").exit_code == 0
+    assert list(tmp.iterdir()) == []
+    assert not any(".deckgen-tmp" in str(p) for p in project.rglob("*"))
+
+
+def test_builds_of_one_source_serialise_however_the_file_is_saved(project, machine_state):
+    """An editor that saves by writing a new file and renaming it over the old one (vim, VS Code) gives
+    the source a new inode; the build lock does not depend on it (B7)."""
+    import time
+
+    from deckgen.builds import lock_path
+    from deckgen.load import load_file
+
+    src = project / "cards" / "minimal.yaml"
+    lock = lock_path(load_file(src))
+    saved = src.with_name(".minimal.yaml.swp")
+    saved.write_text(src.read_text(encoding="utf-8").replace("a: 唐杰 (Tang Jie)", "a: Tang"), encoding="utf-8")
+    os.replace(saved, src)  # saved by rename: a new inode
+    assert lock_path(load_file(src)) == lock
+    before = snapshot(project)
+    fd = os.open(lock, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)  # a first build is running
+    env = {**os.environ, "DECKGEN_STATE_DIR": str(machine_state)}
+    second = subprocess.Popen([sys.executable, "-m", "deckgen", "build", "cards"], cwd=project, env=env)
+    try:
+        time.sleep(1.5)
+        assert second.poll() is None  # it waits for the lock
+        assert snapshot(project) == before
+    finally:
+        os.close(fd)
+    assert second.wait(timeout=60) == 0
+    assert snapshot(project) != before
