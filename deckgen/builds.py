@@ -31,6 +31,7 @@ from .progress import Progress
 from .select import named_deck_problems, select
 from .sourcevalues import normalize_deck_name
 from .state import Packaged, record, state_dir
+from .yamlnodes import CONTROL
 
 DEFAULT_OUT_DIR = Path("dist")
 
@@ -39,9 +40,12 @@ def deck_name_for(source: Source, selection: Selection, name: str | None = None)
     """The deck's name in Anki: ``name`` if given, else the source's name plus the selection's label
     (``"AGI-Next 2026 · Agent"``), tidied by :func:`deckgen.sourcevalues.normalize_deck_name`.
 
-    Raises :class:`SelectionError` for a name with an empty ``::`` part.
+    Raises :class:`SelectionError` for a name with an empty ``::`` part or a character no text may hold
+    (:data:`deckgen.yamlnodes.CONTROL`).
     """
     label = selection.label(source) if selection else ""
+    if name and (bad := CONTROL.search(name)):
+        raise SelectionError(f"--name: the name holds U+{ord(bad.group()):04X}, which a deck name cannot hold")
     try:
         return normalize_deck_name(name or (f"{source.name} · {label}" if label else source.name))
     except ValueError as err:

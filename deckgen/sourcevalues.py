@@ -23,6 +23,10 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
 """File types ``image:`` accepts: the images every Anki client shows in an ``<img>`` (sound would need
 ``[sound:…]``, which deckgen does not write)."""
 
+MAX_ID = 100
+"""Most characters in an id. Ids name files (``<deck-id>.ledger.json``, ``<deck-id>-<deck key>.apkg``), and a
+file name has at most 255 bytes, so what ``check`` accepts is what ``build`` can write."""
+
 _SLUG = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
 _CARD_ID = re.compile(r"^[a-z0-9]+(?:[-_./][a-z0-9]+)*$")
 """A card id may also contain ``/``, so that ``id: first/qa/1`` pins the key a card had by default."""
@@ -51,11 +55,15 @@ class ValueReader(NodeReader):
         return self.slug(node, key_path, _CARD_ID)
 
     def slug(self, node: Node | None, key_path: str, pattern: re.Pattern[str] = _SLUG) -> str:
-        """An id: lowercase letters and digits joined by ``- . _``."""
+        """An id: lowercase letters and digits joined by ``- . _``, at most :data:`MAX_ID` characters."""
         value = self.text(node, key_path)
         if value and not pattern.match(value):
             example = "/ (e.g. 'tang-jie' or 'first/qa/1')" if pattern is _CARD_ID else "(e.g. 'tang-jie')"
             message = f"'{clip(value)}' is not a valid id: use lowercase letters, digits and - . _ {example}"
+            self.error(node, key_path, message)
+            return ""
+        if len(value) > MAX_ID:
+            message = f"id '{clip(value)}' has {len(value)} characters; ids have at most {MAX_ID}"
             self.error(node, key_path, message)
             return ""
         return value

@@ -39,7 +39,9 @@ _CORE = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
 _NULL = _CORE + "null"
 _MERGE = _CORE + "merge"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+"""Characters no text may hold: control characters (but tab and line breaks) and lone surrogates (which a
+double-quoted ``\\ud800`` makes, and which UTF-8 cannot store)."""
 _NODE_BUDGET_PER_BYTE = 4
 _NODE_BUDGET_MIN = 10_000
 _TEXT_BUDGET_PER_BYTE = 4
@@ -364,7 +366,14 @@ class NodeReader:
             value = unicodedata.normalize("NFC", value)  # what Anki stores (it normalises fields on import)
         if not value and required:
             self.error(node, key_path, "must not be empty")
-        bad = _CONTROL.search(value)
+        bad = CONTROL.search(value)
+        if bad and "\ud800" <= bad.group() <= "\udfff":
+            self.error(
+                node,
+                key_path,
+                f"contains U+{ord(bad.group()):04X}, half of a surrogate pair, which is no character; remove it",
+            )
+            return ""
         if bad:
             self.error(
                 node,

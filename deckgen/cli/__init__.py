@@ -61,6 +61,13 @@ class _Group(click.Group):
         except DeckgenError as err:
             click.echo(f"deckgen: error: {printable(str(err))}", err=True)
             sys.exit(1)
+        except OSError as err:  # the machine's resources (a full disk, a name too long): no traceback
+            where = f"{err.filename}: " if err.filename else ""
+            click.echo(f"deckgen: error: {printable(where + (err.strerror or str(err)))}", err=True)
+            sys.exit(1)
+        except MemoryError:
+            click.echo("deckgen: error: out of memory; nothing was written", err=True)
+            sys.exit(1)
 
 
 def _selection_options(command: Callable[..., None]) -> Callable[..., None]:
