@@ -10,7 +10,9 @@ The TSV follows Anki's text-import file headers (manual "Importing › Text file
 rslib ``import_export/text/csv/metadata.rs``): ``#separator:tab``, ``#html:true``, and columns for the note
 type, deck, GUID and tags, so one file carries both of deckgen's note types and Anki matches each row to an
 existing note by GUID like an ``.apkg`` import does. The note types themselves are not in a text file: a
-collection needs deckgen's note types (from any earlier ``.apkg`` import) before it can import the TSV.
+collection needs deckgen's note types before it can import the TSV, and an ``.apkg`` import brings only the
+note types its notes use (rslib imports no unused note type), so import a package with notes of both kinds
+(the full deck) first.
 
 ``csv`` and ``io`` (and rich, for the display width of plain columns) are imported when a listing is written,
 so that importing this module stays cheap.
@@ -149,8 +151,20 @@ def to_json(groups: Groups) -> str:
     return json.dumps(records(groups), ensure_ascii=False, indent=2) + "\n"
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""How a cell begins that a spreadsheet would run as a formula (OWASP, "CSV Injection")."""
+
+
+def spreadsheet_safe(value: object) -> object:
+    """``value`` for a CSV cell: text that a spreadsheet would run as a formula (``=HYPERLINK(…)``, ``+1``,
+    ``@SUM``) gets a leading ``'``, which spreadsheets read as "this is text" (OWASP's advice for CSV
+    injection); anything else is unchanged."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA_STARTS) else value
+
+
 def to_csv(groups: Groups) -> str:
-    """:func:`records` as CSV with a header row; list values (speakers, tags) are joined with spaces."""
+    """:func:`records` as CSV with a header row; list values (speakers, tags) are joined with spaces, and a
+    cell a spreadsheet would run as a formula is neutralised (:func:`spreadsheet_safe`)."""
     import csv
     import io
 
@@ -158,14 +172,16 @@ def to_csv(groups: Groups) -> str:
     writer = csv.DictWriter(out, RECORD_FIELDS, lineterminator="\n")
     writer.writeheader()
     for rec in records(groups):
-        writer.writerow({k: " ".join(v) if isinstance(v, list) else v for k, v in rec.items()})
+        writer.writerow({k: spreadsheet_safe(" ".join(v) if isinstance(v, list) else v) for k, v in rec.items()})
     return out.getvalue()
 
 
 def anki_tsv(groups: Groups) -> str:
     """A text file for Anki's *File → Import*: headers :data:`TSV_HEADERS` and ``#columns``, then one row
     per note: note type name, deck name, GUID, the note's seven fields as HTML, and its tags separated by
-    spaces."""
+    spaces. Every cell of a row is quoted (Python's csv module would leave a bare carriage return unquoted,
+    and Anki's reader would end the row there), so tabs, quotes, line breaks and a leading ``#`` survive
+    Anki's import."""
     import csv
     import io
 
@@ -175,9 +191,10 @@ def anki_tsv(groups: Groups) -> str:
     writer = csv.writer(out, delimiter="\t", lineterminator="\n")
     out.write("#columns:")
     writer.writerow(_TSV_COLUMNS)
+    rows = csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_ALL)
     for _, notes, deck in groups:
         for note in notes:
-            writer.writerow([note.note_type.name, deck, note.guid, *note.fields, " ".join(note.tags)])
+            rows.writerow([note.note_type.name, deck, note.guid, *note.fields, " ".join(note.tags)])
     return out.getvalue()
 
 
@@ -292,7 +309,7 @@ def rows_as(rows: list[dict[str, object]], fmt: str) -> str:
         out = io.StringIO()
         writer = csv.DictWriter(out, list(rows[0]), lineterminator="\n", delimiter="," if fmt == "csv" else "\t")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({k: spreadsheet_safe(v) for k, v in row.items()} if fmt == "csv" else row for row in rows)
         return out.getvalue()
     from rich.cells import cell_len  # display width: a Chinese character takes two columns
 

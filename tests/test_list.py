@@ -9,6 +9,7 @@ import os
 import pty
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -17,6 +18,8 @@ from deckgen.cli import main
 from deckgen.listing import RECORD_FIELDS
 from deckgen.load import load_file
 from deckgen.notes import card_count, generate, guid_for
+
+DATA_GOOD = Path(__file__).resolve().parent / "data" / "good"
 
 # A question with everything a TSV cell can trip on: a leading '#', double quotes, a tab, markup characters.
 TRICKY_Q = '#1 "quoted", a<b & c;\tand a tab?'
@@ -212,3 +215,78 @@ def test_list_inventory_plain_and_csv(in_project):
 def test_list_inventory_rejects_selection_options(in_project):
     result = CliRunner().invoke(main, ["list", "people", "--theme", "agent"])
     assert result.exit_code == 2
+
+
+UNLUCKY = '#1 "quoted"\ta tab,\rCR, \r\nCRLF and\nnewline; =1+1'
+"""Source text with everything a TSV cell can trip on (typed in YAML as escapes in double quotes)."""
+
+
+@pytest.mark.parametrize("markup", ["text", "markdown"])
+def test_every_cell_survives_anki_s_text_import(tmp_path, anki, markup):
+    """Every field of every note, and the deck name, come back from Anki's own text import exactly as
+    deckgen made them: carriage returns, tabs, quotes, line breaks, a leading '#'."""
+    from anki.collection import ImportCsvRequest
+
+    text = (DATA_GOOD / "minimal.yaml").read_text(encoding="utf-8")
+    typed = json.dumps(UNLUCKY)
+    for old in (
+        "name: Minimal",
+        "en: The first judgment.",
+        "a: 唐杰",
+        'means: "intelligence efficiency"',
+        "en: Agents",
+    ):
+        text = text.replace(old, old.split(":")[0] + ": " + typed, 1)
+    text = text.replace('"The first judgment is about {{c1::agents}}."', json.dumps("{{c1::a\tb}} " + UNLUCKY))
+    text = text.replace("deck:\n", f"deck:\n  markup: {markup}\n", 1)
+    yaml = tmp_path / "unlucky.yaml"
+    yaml.write_text(text, encoding="utf-8")
+    notes = generate(load_file(yaml))[0]
+    assert CliRunner().invoke(main, ["build", str(yaml), "-o", str(tmp_path / "u.apkg")]).exit_code == 0
+    anki.import_apkg(tmp_path / "u.apkg")  # brings the note types
+    decks = {anki.col.decks.name(anki.col.get_card(c).did) for c in anki.col.find_cards("")}
+    anki.col.remove_notes(anki.col.find_notes(""))
+    tsv = tmp_path / "notes.txt"
+    tsv.write_text(run("list", str(yaml), "--format", "tsv"), encoding="utf-8")
+    metadata = anki.col.get_csv_metadata(str(tsv), None)
+    log = anki.col.import_csv(ImportCsvRequest(path=str(tsv), metadata=metadata)).log
+    assert (len(log.new), len(log.missing_notetype)) == (len(notes), 0)
+    for note in notes:
+        got = anki.note_by_key(note.key)
+        assert tuple(got.fields) == note.fields
+        assert {anki.col.decks.name(c.did) for c in got.cards()} == decks  # the same deck as the package's
+
+
+def test_the_tsv_needs_a_package_with_both_note_types_first(cards_copy, tmp_path, anki, in_project):
+    """What the README says: an .apkg import brings only the note types its notes use."""
+    from anki.collection import ImportCsvRequest
+
+    tsv = tmp_path / "notes.txt"
+    tsv.write_text(run("list", "--format", "tsv"), encoding="utf-8")
+    metadata = anki.col.get_csv_metadata(str(tsv), None)
+    cloze_rows = sum(n.note_type.is_cloze for n in generate(load_file(cards_copy / "agi-next-2026.yaml"))[0])
+    run("build", "--judgment", "1", "-o", str(tmp_path / "qa-only.apkg"))
+    anki.import_apkg(tmp_path / "qa-only.apkg")
+    log = anki.col.import_csv(ImportCsvRequest(path=str(tsv), metadata=metadata)).log
+    assert len(log.missing_notetype) == cloze_rows > 0
+    run("build", "-o", str(tmp_path / "full.apkg"))
+    anki.import_apkg(tmp_path / "full.apkg")
+    log = anki.col.import_csv(ImportCsvRequest(path=str(tsv), metadata=metadata)).log
+    assert len(log.missing_notetype) == 0
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_neutralised(in_project, cards_copy):
+    yaml = cards_copy / "agi-next-2026.yaml"
+    formula = '=HYPERLINK("http://x.invalid","click")?'
+    yaml.write_text(
+        yaml.read_text(encoding="utf-8").replace(
+            '"Who argued that most To C users, most of the time, do not need very strong intelligence?"',
+            json.dumps(formula),
+            1,
+        ),
+        encoding="utf-8",
+    )
+    rows = list(csv.DictReader(io.StringIO(run("list", "--format", "csv"))))
+    assert [r["question"] for r in rows if "HYPERLINK" in r["question"]] == ["'" + formula]
+    assert not any(v.startswith(("=", "+", "-", "@", "\t", "\r")) for r in rows for v in r.values())
+    assert formula in [r["question"] for r in json.loads(run("list", "--format", "json"))]  # JSON: as typed

@@ -211,8 +211,8 @@ def check_(sources: Values, strict: bool) -> None:
     default="table",
     show_default=True,
     help="table: a table in a terminal, one line per note when piped; json/csv: for scripts and "
-    "spreadsheets; tsv: a file Anki's File → Import reads (needs deckgen's note types, which "
-    "any earlier .apkg import brings).",
+    "spreadsheets; tsv: a file Anki's File → Import reads (needs deckgen's Q/A and cloze note types "
+    "in the collection: import the full deck's .apkg first).",
 )
 def list_(
     args: Values,
