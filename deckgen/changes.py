@@ -28,7 +28,7 @@ from .errors import Problem, Severity, SourceError
 from .labels import NOTE_KIND_WORDS
 from .ledger import Entry, Ledger, TypeEntry
 from .notes import Note
-from .notetypes import NoteType
+from .notetypes import NoteType, field_search
 
 _LISTED = 10
 """Keys named in a notice before the rest are only counted."""
@@ -240,7 +240,7 @@ def _kind_problem(note: Note, old: Entry, ledger: Ledger) -> list[Problem]:
         f"note '{note.key}' was {was} and is now a {NOTE_KIND_WORDS[note.note_type.kind]} note; Anki cannot "
         "change a note's type on import (it would list the note as conflicting and keep the old one). Give "
         "the card a new id (id: some-new-slug) so that it is added as a new note, and delete the old "
-        f'one in Anki if you no longer want it (search "Key:{note.key}")'
+        f"one in Anki if you no longer want it (search {field_search('Key', note.key)})"
     )
     return [Problem.at(note.spec.loc, message)]
 

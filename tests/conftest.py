@@ -73,7 +73,9 @@ class AnkiCollection:
         return [self.col.get_note(nid) for nid in self.col.find_notes("")]
 
     def note_by_key(self, key: str):
-        (nid,) = self.col.find_notes(f'"Key:{key}"')
+        from deckgen.notetypes import field_search
+
+        (nid,) = self.col.find_notes(field_search("Key", key))
         return self.col.get_note(nid)
 
     def close(self):

@@ -14,6 +14,7 @@ import click
 from ..errors import clip, printable
 from ..model import CARD_KINDS
 from ..notes import Note, card_count
+from ..notetypes import field_search
 
 if TYPE_CHECKING:
     from ..builds import BuildResult
@@ -68,7 +69,7 @@ def print_build(result: BuildResult) -> None:
         click.echo("  removed from the source (an .apkg import never deletes notes, so they stay in Anki;")
         click.echo("  find them there with the search shown and delete them by hand if you want):")
         for c in changes.removed:
-            click.echo(f'    {c.key}  "{clip(c.question)}"  → search: "Key:{c.key}"')
+            click.echo(f'    {c.key}  "{clip(c.question)}"  → search: {field_search("Key", c.key)}')
 
 
 def print_builds_table(results: Sequence[BuildResult]) -> None:
