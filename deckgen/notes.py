@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import html
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,17 +81,30 @@ def guid_for(deck_id: str, key: str) -> str:
     return _genanki_guid()(deck_id, key)
 
 
+_UNSAFE_IN_MEDIA_NAME = re.compile(r"[^\w.-]+")
+
+
 def media_name(path: str | Path) -> str:
-    """Collision-free package name for a media file: ``<stem>-<first 12 hex of its SHA-1>.<ext>``.
+    """Collision-free package name for a media file: ``<stem>-<first 12 hex of its SHA-1>.<ext>``, each run of
+    characters other than letters, digits, ``_``, ``.`` and ``-`` in the stem written as ``_``
+    (``fig#1.svg`` → ``fig_1-….svg``).
 
     Anki keeps media by file name and, on import, renames a file whose name exists with other content
     (rslib ``media.rs``); hashing the content into the name means two different files never share one.
+    Anki stores a field's ``src`` unencoded and percent-encodes only some characters when it shows a card
+    (rslib ``text.rs`` ``encode_iri_paths``: not ``%``), so a name with ``%`` or ``#`` may show nothing;
+    a name of word characters needs no encoding anywhere, and Anki's media check finds it.
     """
     import hashlib
 
     p = Path(path)
     digest = hashlib.sha1(p.read_bytes()).hexdigest()[:12]
-    return f"{p.stem}-{digest}{p.suffix}"
+    return f"{_UNSAFE_IN_MEDIA_NAME.sub('_', p.stem)}-{digest}{_UNSAFE_IN_MEDIA_NAME.sub('_', p.suffix)}"
+
+
+def media_src(path: str | Path) -> str:
+    """The ``src`` attribute's value that shows the media file ``path``: its :func:`media_name`, escaped."""
+    return html.escape(media_name(path), quote=True)
 
 
 def count_word(n: int) -> str:
@@ -207,7 +221,7 @@ class _Generator:
         media: tuple[str, ...] = ()
         if spec.image:
             path = (self.folder / spec.image).resolve()
-            image_html = f'<img src="{html.escape(media_name(path), quote=True)}">'
+            image_html = f'<img src="{media_src(path)}">'
             media = (str(path),)
         values = {
             "Image": image_html,

@@ -31,6 +31,7 @@ import sys
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 ORIGIN = "http://127.0.0.1:40123"
 """The reviewer's media-server origin as aqt writes it; served from memory by Playwright, never listened on."""
@@ -61,10 +62,13 @@ _SHOW = """async ([side, html, bodyclass]) => {
     _queueAction(() => resolve());
   });
   const qa = document.getElementById("qa");
+  const images = Array.from(qa.querySelectorAll("img"));
+  await Promise.all(images.map((img) => img.decode().catch(() => null)));
   const probe = document.getElementById("mj-probe");
   const probeTypeset = probe ? probe.querySelectorAll("mjx-container").length : null;
   if (probe) { probe.remove(); }
-  return {containers: qa.querySelectorAll("mjx-container").length, probe: probeTypeset, text: qa.innerText};
+  return {containers: qa.querySelectorAll("mjx-container").length, probe: probeTypeset, text: qa.innerText,
+          images: images.length, shown: images.filter((img) => img.naturalWidth > 0).length};
 }"""
 
 
@@ -78,6 +82,10 @@ class Shown:
     """``mjx-container`` elements MathJax made of the card (the probe's left out)."""
     text: str
     """``#qa``'s innerText: what a reader sees and copies (the probe's left out)."""
+    images: int = 0
+    """``<img>`` elements in the card."""
+    shown: int = 0
+    """Of those, the ones whose file was found and drawn (from :attr:`Reviewer.media`)."""
 
 
 def anki_version() -> str:
@@ -120,6 +128,9 @@ class Reviewer:
         self.browser = browser
         self.web = Path(web).resolve()
         self.refused: list[str] = []
+        self.media: Path | None = None
+        """A collection's media folder, served at the origin's root as aqt's media server does (the URL's
+        path percent-decoded into a file name), or None."""
 
     def __enter__(self) -> Reviewer:
         self.page = self.browser.new_page()
@@ -141,6 +152,10 @@ class Reviewer:
         if path and path.is_file() and path.is_relative_to(self.web):
             content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             route.fulfill(status=200, body=path.read_bytes(), content_type=content_type)
+        elif self.media and url.startswith(f"{ORIGIN}/") and (self.media / unquote(url[len(ORIGIN) + 1 :])).is_file():
+            name = unquote(url[len(ORIGIN) + 1 :].split("?")[0])
+            content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+            route.fulfill(status=200, body=(self.media / name).read_bytes(), content_type=content_type)
         else:
             self.refused.append(url)
             route.abort()
@@ -151,4 +166,4 @@ class Reviewer:
         r = self.page.evaluate(_SHOW, [side, html + (PROBE if probe else ""), bodyclass])
         if probe and r["probe"] != 1:
             raise MathJaxDidNotRun(f"the probe was typeset into {r['probe']} containers")
-        return Shown(r["containers"], r["text"])
+        return Shown(r["containers"], r["text"], r["images"], r["shown"])

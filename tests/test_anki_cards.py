@@ -139,3 +139,34 @@ def test_every_card_kind_imports_with_the_cards_the_build_counts(anki, shipped, 
 def _visible(card_html: str) -> str:
     """The text a card shows: CSS and tags removed."""
     return re.sub(r"<[^>]+>", "", re.sub(r"<style>.*?</style>", "", card_html, flags=re.S)).strip()
+
+
+@pytest.mark.slow
+def test_media_names_anki_can_show(tmp_path, anki, reviewer):
+    """B14: an image named with '#', '%' or a space is shown in Anki's reviewer, the card's HTML prepared as
+    aqt does (``col.media.escape_media_filenames``), and Anki's media check finds every file referenced."""
+
+    minimal = Path(__file__).resolve().parent / "data" / "good" / "minimal.yaml"
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20"/></svg>'
+    names = ["fig#1.svg", "100%25.svg", "a b.svg", "plain.svg"]
+    (tmp_path / "media").mkdir()
+    for name in names:
+        (tmp_path / "media" / name).write_text(svg.replace("40", str(40 + len(name))))
+    cards = "".join(f'      - {{image: "media/{n}", q: "Image {n}?", a: "it"}}\n' for n in names)
+    src = tmp_path / "m.yaml"
+    src.write_text(minimal.read_text(encoding="utf-8").replace("    cards:\n", "    cards:\n" + cards, 1))
+    assert CliRunner().invoke(main, ["build", str(src), "-o", str(tmp_path / "m.apkg")]).exit_code == 0
+    anki.import_apkg(tmp_path / "m.apkg")
+    check = anki.col.media.check()
+    assert (list(check.missing), list(check.unused)) == ([], [])
+    reviewer.media = Path(anki.col.media.dir())
+    try:
+        for name in names:
+            (nid,) = anki.col.find_notes(f'"Question:Image {name}?"')
+            card = anki.col.get_note(nid).cards()[0]
+            (ref,) = re.findall(r'<img src="([^"]+)"', card.answer())
+            shown = reviewer.show(anki.col.media.escape_media_filenames(card.answer()), side="answer", probe=False)
+            assert (shown.images, shown.shown) == (1, 1), name
+            assert re.fullmatch(r"[\w.-]+", ref), ref
+    finally:
+        reviewer.media = None

@@ -8,6 +8,7 @@ downloads are never used). They skip only when no Chromium binary exists, and fa
 from __future__ import annotations
 
 import base64
+import json
 import re
 import struct
 from pathlib import Path
@@ -19,12 +20,13 @@ from deckgen.cli import main
 from deckgen.listing import gather
 from deckgen.load import load_file
 from deckgen.model import Selection
-from deckgen.notes import media_name
+from deckgen.notes import media_name, media_src
 from deckgen.preview import preview_html
 from deckgen.render import cards
 
 from conftest import card_text
 
+MINIMAL = Path(__file__).resolve().parent / "data" / "good" / "minimal.yaml"
 HOSTILE = '<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2">'
 
 
@@ -54,18 +56,16 @@ def test_page_has_every_card_once_with_anki_wrapping(cards_copy):
     rendered = [c for n in notes for c in cards(n)]
     assert page.count('<article class="pv-card"') == len(rendered)
     assert f'<span id="pv-total">{len(rendered)}</span> cards from {len(notes)} notes' in page
-    media = {
-        f'src="{media_name(p)}"': 'src="data:image/svg+xml;base64,'
-        + base64.b64encode(Path(p).read_bytes()).decode()
-        + '"'
-        for n in notes
-        for p in n.media
-    }
-    assert media  # the shipped deck has a diagram (judgment 34)
+    paths = sorted({p for n in notes for p in n.media})
+    assert paths  # the shipped deck has a diagram (judgment 34)
+    (table,) = re.findall(r'<script type="application/json" id="pv-media">(.*?)</script>', page)
+    assert json.loads(table) == [
+        "data:image/svg+xml;base64," + base64.b64encode(Path(p).read_bytes()).decode() for p in paths
+    ]
     for card in rendered:
         back = card.back
-        for ref, uri in media.items():
-            back = back.replace(ref, uri)
+        for i, p in enumerate(paths):
+            back = back.replace(f'src="{media_src(p)}"', f'data-pv-media="{i}"')
         assert f'<div class="card card{card.ord + 1}">{card.front}</div>' in page
         assert f'<div class="card card{card.ord + 1}">{back}</div>' in page
     source = load_file(cards_copy / "agi-next-2026.yaml")
@@ -99,9 +99,24 @@ def test_images_are_embedded_as_data_uris(cards_copy):
     )
     page, notes = page_for(yaml)
     (with_image,) = [n for n in notes if any(p.endswith("fig.svg") for p in n.media)]
-    assert 'src="data:image/svg+xml;base64,' in page
-    assert media_name(with_image.media[0]) in with_image.fields[2]
+    assert '"data:image/svg+xml;base64,' in page
+    assert media_src(with_image.media[0]) in with_image.fields[2]
     assert media_name(with_image.media[0]) not in page  # the package's media name is not referenced
+
+
+def test_each_media_file_is_embedded_once_however_many_cards_show_it(tmp_path):
+    """B15: 300 cards sharing a 4 MB image made a 1.6 GB page, a data URI per card."""
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><!--' + "x" * 4_000_000 + "--></svg>"
+    (tmp_path / "big.svg").write_text(svg)
+    text = MINIMAL.read_text(encoding="utf-8")
+    cards = "".join(f'      - {{image: big.svg, q: "Question {i}?", a: "answer {i}"}}\n' for i in range(300))
+    (tmp_path / "m.yaml").write_text(text.replace("    cards:\n", "    cards:\n" + cards, 1), encoding="utf-8")
+    page, notes = page_for(tmp_path / "m.yaml")
+    assert sum(len(n.media) for n in notes) == 300
+    encoded = base64.b64encode(svg.encode()).decode()
+    assert page.count(encoded) == 1
+    assert len(page) < 1.2 * len(encoded)
+    assert page.count('data-pv-media="0"') == 300
 
 
 def test_preview_command_writes_the_page_and_can_open_it(cards_copy, monkeypatch):
