@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 from .changes import Changes, compare_with_ledger, earliest_stamp_time
-from .errors import OutputError, Problem, SelectionError, SourceError, UsageError, suggest
+from .errors import OutputError, Problem, SelectionError, SourceError, UsageError, clip_list, suggest
 from .files import STAGING, Data, locked, refuse_overwriting, remove_empty_staging, write_all_atomic
 from .gcpause import paused_gc
 from .ledger import Ledger
@@ -24,7 +24,7 @@ from .lint_rules import lint
 from .load import load_sources
 from .markup import text_html
 from .model import Selection, Source
-from .notes import Note, card_count, generate
+from .notes import Note, card_count, generate, guid_for
 from .notetypes import NoteType
 from .package import apkg_writer
 from .progress import Progress
@@ -258,6 +258,9 @@ def _plan(job: _Job, now: int, progress: Progress | None) -> _Plan:
     ledger, ledger_warning = Ledger.read(ledger_path, source.deck_id, now)
     packaged, record_warning = Packaged.read(source.deck_id, now)
     notes, problems = generate(source, progress)
+    guids = {n.key: n.guid for n in notes}  # the GUIDs just made: no hash computed twice
+    if misfiled := ledger.misfiled(lambda key: guids.get(key) or guid_for(source.deck_id, key)):
+        ledger, ledger_warning = ledger.damaged(misfiled)
     tell("checking cards", 0, 0)
     warnings = sorted([*source.warnings, *problems, *lint(source, notes)])
     if deck_problems := named_deck_problems(source, notes):
@@ -378,7 +381,7 @@ def build_decks(
         if unknown:
             raise SelectionError(
                 f"no deck '{unknown[0]}' in {src.path}{suggest(unknown[0], named)}; "
-                f"decks: {', '.join(named) or 'none defined'}"
+                f"decks: {clip_list(named) or 'none defined'}"
             )
         if all_decks or not decks:
             jobs.append(_Job(src, selection, name, None, output or default_output(src, selection)))

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 
-CLOZE_RE = re.compile(r"\{\{c0*([0-9]{1,9})::(.*?)\}\}", re.S)
+CLOZE_RE = re.compile(r"\{\{c(0*[0-9]{1,9}(?:,0*[0-9]{1,9})*)::(.*?)\}\}", re.S)
 """A cloze deletion ``{{c<n>::text}}`` or ``{{c<n>::text::hint}}``: its number (ASCII digits, as Anki reads
-them; at most nine after leading zeros, so that no digit string is converted whole) and text.
-:func:`cloze_error` refuses longer numbers."""
-_CLOZE_OPEN = re.compile(r"\{\{c[0-9]+::")
-_CLOZE_HUGE = re.compile(r"\{\{c0*([1-9][0-9]{9,})::")
+them; at most nine after leading zeros, so that no digit string is converted whole) and text. Like Anki
+(rslib ``cloze.rs``), a deletion may name several numbers, ``{{c1,2::text}}``: it is hidden on each of those
+cards. :func:`cloze_error` refuses longer numbers; :func:`deletion_numbers` reads the group."""
+_CLOZE_OPEN = re.compile(r"\{\{c[0-9,]+::")
+_CLOZE_HUGE = re.compile(r"\{\{c(?:[0-9]+,)*0*([1-9][0-9]{9,})[0-9,]*::")
 MAX_CLOZE = 65535
 """Highest cloze number: a card's template index (number - 1) is 16-bit in Anki, and an import of a larger
 one fails (``IntegralValueOutOfRange``, seen with the ``anki`` package)."""
@@ -21,15 +22,22 @@ HIDDEN = "[...]"
 """What a card shows in place of a deletion it asks for (without a hint)."""
 
 
+def deletion_numbers(group: str) -> list[int]:
+    """The card numbers of one deletion's number group, sorted, each once (``"2"`` → ``[2]``, ``"3,1,3"`` →
+    ``[1, 3]``), as rslib writes them in ``data-ordinal``."""
+    return sorted({int(n) for n in group.split(",")})
+
+
 def cloze_numbers(text: str) -> list[int]:
-    """The deletion numbers used in a cloze text, in order of appearance (``{{c2::x}}`` → 2)."""
-    return [int(m.group(1)) for m in CLOZE_RE.finditer(text)]
+    """The deletion numbers used in a cloze text, in order of appearance (``{{c2::x}}`` → 2; ``{{c1,2::x}}``
+    → 1 and 2)."""
+    return [n for m in CLOZE_RE.finditer(text) for n in deletion_numbers(m.group(1))]
 
 
 def cloze_deletions(text: str) -> list[tuple[int, str]]:
     """``(number, answer text)`` of each deletion in a cloze text, hints dropped (``{{c1::Agent::who}}`` →
-    ``(1, "Agent")``)."""
-    return [(int(m.group(1)), m.group(2).split("::")[0]) for m in CLOZE_RE.finditer(text)]
+    ``(1, "Agent")``); a deletion with several numbers (``{{c1,2::x}}``) once per number."""
+    return [(n, m.group(2).split("::")[0]) for m in CLOZE_RE.finditer(text) for n in deletion_numbers(m.group(1))]
 
 
 def cloze_error(text: str) -> str | None:
@@ -87,12 +95,13 @@ def cloze_card_html(text: str, number: int, front: bool) -> str:
     has that number. Anki's ``data-cloze`` attribute (read only by type-in-the-answer) is left out."""
 
     def deletion(m: re.Match[str]) -> str:
-        n = int(m.group(1))
+        numbers = deletion_numbers(m.group(1))
+        ordinals = ",".join(map(str, numbers))
         answer, sep, hint = m.group(2).partition("::")
-        if n != number:
-            return f'<span class="cloze-inactive" data-ordinal="{n}">{answer}</span>'
+        if number not in numbers:
+            return f'<span class="cloze-inactive" data-ordinal="{ordinals}">{answer}</span>'
         shown = (f"[{hint}]" if sep else HIDDEN) if front else answer
-        return f'<span class="cloze" data-ordinal="{n}">{shown}</span>'
+        return f'<span class="cloze" data-ordinal="{ordinals}">{shown}</span>'
 
     if number not in cloze_numbers(text):
         return ""

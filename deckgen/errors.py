@@ -143,6 +143,17 @@ def clip(value: str, limit: int = QUOTED) -> str:
     return one_line if len(one_line) <= limit else one_line[: limit - 1] + "…"
 
 
+LISTED = 10
+"""Items a message lists before it only counts the rest (:func:`clip_list`)."""
+
+
+def clip_list(items: Iterable[object], limit: int = LISTED) -> str:
+    """``items`` joined by ``, ``, each clipped, at most ``limit`` of them and then ``… and N more``."""
+    shown = [clip(str(i)) for i in items]
+    more = f" … and {len(shown) - limit} more" if len(shown) > limit else ""
+    return ", ".join(shown[:limit]) + more
+
+
 def suggest(word: str, choices: Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` for the closest of ``choices`` (difflib, ratio at least 0.6), or ``""``."""
     import difflib

@@ -51,7 +51,9 @@ def staging_folder(target: Path) -> Path:
         if not ignore.exists():
             ignore.write_text("# staged files of deckgen, never committed\n*\n", encoding="utf-8")
     except OSError as err:
-        raise OutputError(f"{target}: cannot write in {folder.parent} ({_why(err)})") from None
+        raise OutputError(
+            f"{target}: cannot write in {folder.parent} ({_why(err)}); make that folder writable"
+        ) from None
     for stale in folder.iterdir():
         if stale.name != ".gitignore":
             _remove_if_unheld(stale)
@@ -96,7 +98,9 @@ class _Staged:
         try:
             fd, name = tempfile.mkstemp(prefix=f"{target.name[:_NAME_PART]}.", suffix=suffix, dir=folder)
         except OSError as err:
-            raise OutputError(f"{target}: cannot write in {folder.parent} ({_why(err)})") from None
+            raise OutputError(
+                f"{target}: cannot write in {folder.parent} ({_why(err)}); make that folder writable"
+            ) from None
         self.fd, self.path = fd, Path(name)
         if fcntl is not None:
             fcntl.flock(fd, fcntl.LOCK_EX)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -112,13 +113,7 @@ class Ledger:
         try:
             ledger = cls._parse(load_json(raw), deck_id, now, path)
         except DamagedRecordError as err:
-            damaged = (
-                f"the ledger is corrupt ({err}); starting a fresh one. Every note "
-                "gets a new mod, so the next import updates every note once (keeping its "
-                "reviews, replacing edits made in Anki); restore the ledger from git instead "
-                "if you can"
-            )
-            return cls(deck_id, path=path), Problem.in_file(path, damaged, Severity.WARNING)
+            return cls(deck_id, path=path).damaged(str(err))
         return ledger, None
 
     @classmethod
@@ -143,6 +138,26 @@ class Ledger:
             check_mod(t["mod"], where, now)
             types[type_id_key(tid, where)] = TypeEntry(**t)
         return cls(deck_id, notes, types, path)
+
+    def misfiled(self, guid_of: Callable[[str], str]) -> str | None:
+        """The first entry whose key does not give its GUID (``guid_of(key)``, :func:`deckgen.notes.guid_for`),
+        described for a message, or None. A GUID is a hash of the deck id and the key, so such an entry was
+        edited by hand (two GUIDs swapped, say); the ledger cannot be trusted then."""
+        for guid, entry in self.notes.items():
+            if guid_of(entry.key) != guid:
+                return f"notes.{quote_value(guid)} is filed under the key {quote_value(entry.key)}, whose GUID differs"
+        return None
+
+    def damaged(self, why: str) -> tuple[Ledger, Problem]:
+        """An empty ledger for a fresh start, and the warning that this one is corrupt (``why``)."""
+        message = (
+            f"the ledger is corrupt ({why}); starting a fresh one. Every note "
+            "gets a new mod, so the next import updates every note once (keeping its "
+            "reviews, replacing edits made in Anki); restore the ledger from git instead "
+            "if you can"
+        )
+        where = self.path or f"{self.deck_id}.ledger.json"
+        return Ledger(self.deck_id, path=self.path), Problem.in_file(where, message, Severity.WARNING)
 
     def dump(self, fh: BinaryIO) -> None:
         """Write the ledger to the binary file ``fh`` as UTF-8 JSON: stable, sorted, one line per note and

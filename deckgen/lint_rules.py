@@ -24,11 +24,12 @@ Thresholds, tuned on the shipped deck ``cards/agi-next-2026.yaml`` (see :data:`M
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 
-from .cloze import cloze_deletions, cloze_gaps, cloze_numbers
-from .errors import QUOTED, Loc, Problem, Severity, clip
-from .model import CardSpec, ClozeCard, Judgment, ListCard, Person, QACard, Source
+from .cloze import CLOZE_RE, cloze_deletions, cloze_gaps, cloze_numbers
+from .errors import QUOTED, Loc, Problem, Severity, clip, clip_list
+from .model import CardSpec, ClozeCard, Judgment, ListCard, Person, QACard, Source, fold_tag
 from .notes import Note
 from .wording import (
     HAN_PER_WORD,
@@ -67,8 +68,8 @@ def answer_parts(note: Note) -> list[str]:
     the answer."""
     if isinstance(note.spec, ListCard):
         return list(note.spec.items)
-    if isinstance(note.spec, ClozeCard):
-        return [answer for _, answer in cloze_deletions(note.spec.cloze)]
+    if isinstance(note.spec, ClozeCard):  # a deletion on several cards ({{c1,2::x}}) is one thing to recall
+        return [m.group(2).split("::")[0] for m in CLOZE_RE.finditer(note.spec.cloze)]
     return [note.answer]
 
 
@@ -314,7 +315,7 @@ def person_never_asked(source: Source, notes: Sequence[Note]) -> Iterator[Proble
         if person.id in asked:
             continue
         if person.id in spoken:
-            what = "speaks judgment(s) " + ", ".join(str(j.number) for j in spoken[person.id]) + " but no card asks who"
+            what = f"speaks judgment(s) {clip_list(j.number for j in spoken[person.id])} but no card asks who"
             hint = "add a 'Who …?' card to one of them, or name the person in a question about their claim"
         else:
             what = "speaks no judgment and no card names them"
@@ -376,10 +377,79 @@ def cloze_numbering(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
             continue
         gaps = cloze_gaps(cloze_numbers(note.spec.cloze))
         if gaps:
-            what = f"cloze numbering has gaps (no {', '.join(gaps)})"
+            what = f"cloze numbering has gaps (no {clip_list(gaps)})"
             yield _note_warn(
                 note, "cloze-numbering", what, "renumber the deletions from c1 up; Anki makes one card per number used"
             )
+
+
+def _spec_texts(spec: CardSpec) -> Iterator[tuple[str, str]]:
+    """(key, text) of every piece of text a card spec holds, tags included."""
+    for key in ("q", "a", "term", "means", "of", "cloze", "extra"):
+        value = getattr(spec, key, "")
+        if value:
+            yield key, value
+    for i, item in enumerate(getattr(spec, "items", ())):
+        yield f"items[{i}]", item
+    for i, tag in enumerate(spec.tags):
+        yield f"tags[{i}]", tag
+
+
+def invisible_characters(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
+    """Text holding an invisible character: a Unicode format character (category Cf), such as a zero-width
+    space or joiner, a left-to-right or right-to-left mark or override (U+200E/F, U+202A–U+202E,
+    U+2066–U+2069), a byte-order mark inside the text (U+FEFF) or a soft hyphen (U+00AD).
+
+    Anki manual, "Searching" and "Duplicate checking": Anki compares the text as stored, so a tag, a word or
+    an answer with an invisible character in it is not found by a search for what it looks like, a duplicate
+    with one slips by, and an override reverses what the card shows. SuperMemo rule 4, the minimum
+    information principle: what the learner sees should be all there is.
+    """
+    where: list[tuple[Loc | None, str, str]] = [
+        (None, "deck.name", source.name),
+        (None, "deck.description", source.description),
+    ]
+    where += [(None, f"theme '{t.id}'", text) for t in source.themes for text in (t.zh, t.en)]
+    where += [(p.loc, f"person '{p.id}'", text) for p in source.people for text in (p.name, p.roman, p.title)]
+    for j in source.judgments:
+        texts = [j.claim.zh, j.claim.en, *j.tags, *((j.editors_note.zh, j.editors_note.en) if j.editors_note else ())]
+        where += [(j.loc, f"judgment {j.number} '{j.id}'", text) for text in texts]
+        where += [
+            (spec.loc, f"note '{spec.key(j.id)}': {key}", text) for spec in j.cards for key, text in _spec_texts(spec)
+        ]
+    for loc, subject, text in where:
+        found = next((i for i, ch in enumerate(text) if unicodedata.category(ch) == "Cf"), None)
+        if found is not None:
+            ch = text[found]
+            name = unicodedata.name(ch, "a format character")
+            shown = clip(text.replace(ch, f"\\u{ord(ch):04x}"))
+            what = f"U+{ord(ch):04X} ({name}) at character {found + 1} of '{shown}' is invisible"
+            yield _warn(
+                loc, source.path, "invisible-character", subject, what, "remove it, or write what it stands for"
+            )
+
+
+def tags_differing_in_case(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
+    """Two tags of one deck that differ only in case (``Agent`` and ``agent``).
+
+    Anki manual, "Using decks appropriately"/tags: Anki's tags are case-insensitive; it keeps one spelling of
+    a tag for the whole collection, so the other one is merged into it and the source no longer says what
+    Anki shows (SuperMemo rule 11, combat interference: two names for one thing).
+    """
+    spellings: dict[str, tuple[str, Note]] = {}
+    reported: set[str] = set()
+    for note in notes:
+        for tag in note.tags:
+            first = spellings.setdefault(fold_tag(tag), (tag, note))
+            if first[0] != tag and tag not in reported:
+                reported.add(tag)
+                yield _note_warn(
+                    note,
+                    "tags-differ-in-case",
+                    f"tag '{clip(tag)}' differs only in case from '{clip(first[0])}' (note '{first[1].key}'), "
+                    "and Anki merges the two",
+                    "spell the tag one way everywhere",
+                )
 
 
 Rule = Callable[[Source, Sequence[Note]], Iterator[Problem]]
@@ -394,6 +464,8 @@ RULES: dict[str, Rule] = {
     "person-never-asked": person_never_asked,
     "figure-never-asked": figure_never_asked,
     "cloze-numbering": cloze_numbering,
+    "invisible-character": invisible_characters,
+    "tags-differ-in-case": tags_differing_in_case,
 }
 """Rule code → rule function, in the order their warnings are explained in ``deckgen check``."""
 

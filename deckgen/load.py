@@ -55,9 +55,10 @@ _CARD_KEYS = {
 def load_sources(paths: list[str | Path]) -> list[Source]:
     """Load and validate every source under ``paths`` (files or folders).
 
-    Returns one :class:`Source` per file, in the order given. Raises :class:`SourceError` with every
-    problem of every file (sorted by file and line) if any is an error; warnings ride along on
-    ``Source.warnings``. Two files declaring the same ``deck.id`` are an error.
+        Returns one :class:`Source` per file, in the order given. Raises :class:`SourceError` with every
+        problem of every file (sorted by file and line) if any is an error; warnings ride along on
+        ``Source.warnings``. Two files declaring the same ``deck.id`` are an error, located at the second one's
+    ``deck.id`` and naming the first.
     """
     files, problems = yaml_files(paths)
     sources: list[Source] = []
@@ -69,10 +70,14 @@ def load_sources(paths: list[str | Path]) -> list[Source]:
     seen: dict[str, Source] = {}
     for src in sources:
         if src.deck_id in seen:
+            first = seen[src.deck_id]
+            where = f"{first.path}:{first.deck_id_loc.line}" if first.deck_id_loc else first.path
             message = (
-                f"deck id '{src.deck_id}' is also used by {seen[src.deck_id].path}; each source needs its own deck id"
+                f"deck id '{src.deck_id}' is also used by {where}; each source needs its own deck id (it is the "
+                "namespace of every note's GUID, and names the ledger)"
             )
-            problems.append(Problem(src.path, 0, 0, "deck.id", message))
+            loc = src.deck_id_loc
+            problems.append(Problem.at(loc, message) if loc else Problem(src.path, 0, 0, "deck.id", message))
         seen.setdefault(src.deck_id, src)
     if any(p.is_error for p in problems):
         raise SourceError(problems)
@@ -142,6 +147,7 @@ class _SourceReader(ValueReader):
             decks=decks,
             markup=self.choice(deck.get("markup"), "deck.markup", MARKUPS),
             warnings=tuple(p for p in self.problems if p.severity == Severity.WARNING),
+            deck_id_loc=self.loc(deck["id"], "deck.id") if "id" in deck else None,
         )
 
     def themes(self, node: Node | None) -> tuple[Theme, ...]:

@@ -12,6 +12,7 @@ Imports only the standard library and the base modules (:mod:`deckgen.errors`, :
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import ClassVar
@@ -44,6 +45,17 @@ SELECTION_OPTIONS = ("theme", "speaker", "tag", "judgment")
 
 _RANGE = re.compile(r"\s*([0-9]+)\s*(?:-\s*([0-9]+)\s*)?")
 """A judgment number or range as typed: ASCII digits only (``int`` would also read ``٣`` as 3)."""
+
+
+def fold_tag(tag: str) -> str:
+    """A tag as Anki's tag search compares it: NFC, case-folded (rslib matches tags case-insensitively, and
+    merges tags that differ only in case)."""
+    return unicodedata.normalize("NFC", tag).casefold()
+
+
+def tag_matches(tag: str, wanted: str) -> bool:
+    """Whether the folded ``tag`` is the folded ``wanted`` or a child of it (``topic`` → ``topic::agents``)."""
+    return tag == wanted or tag.startswith(wanted + "::")
 
 
 @dataclass(frozen=True)
@@ -295,6 +307,8 @@ class Source:
     :func:`deckgen.markup.markdown_html`)."""
     warnings: tuple[Problem, ...] = field(default=(), compare=False)
     """Problems of severity ``warning`` found while loading."""
+    deck_id_loc: Loc | None = field(default=None, compare=False)
+    """Where ``deck.id`` is written (None for a source made in code)."""
 
     def theme(self, theme_id: str) -> Theme:
         """The theme with this id (KeyError if none)."""

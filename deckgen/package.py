@@ -24,7 +24,7 @@ from typing import Any, BinaryIO
 from .errors import OutputError
 from .files import scratch_file
 from .notes import Note, media_name
-from .notetypes import NoteType
+from .notetypes import NoteType, card_ords
 from .progress import Progress, each
 
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -77,16 +77,17 @@ def apkg_writer(
             decks[name].add_model(model)
         deck_notes[name] = []
     for note in each(notes, len(notes), "preparing notes", progress):
-        deck_notes[deck_of[note.guid]].append(
-            genanki.Note(
-                model=models[note.note_type.id],
-                fields=list(note.fields),
-                tags=list(note.tags),
-                guid=note.guid,
-                due=note.order,
-                sort_field=note.fields[0],
-            )
+        made = genanki.Note(
+            model=models[note.note_type.id],
+            fields=list(note.fields),
+            tags=list(note.tags),
+            guid=note.guid,
+            due=note.order,
+            sort_field=note.fields[0],
         )
+        # the cards Anki makes of the note (genanki's own cloze reading misses {{c1,2::…}})
+        made.cards = [genanki.Card(ord) for ord in card_ords(note.note_type, note.fields)]
+        deck_notes[deck_of[note.guid]].append(made)
     # genanki's Package.write_to_db, one note at a time so that progress can be told: the schema and the
     # collection row, then for each deck its entry in the collection (note None) followed by its notes.
     rows = ((deck, note) for name, deck in decks.items() for note in [None, *deck_notes[name]])

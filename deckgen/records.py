@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .errors import clip
+from .errors import clip, clip_list
 
 OLDEST_MOD = 946684800
 """2000-01-01 in epoch seconds: a ``mod`` before it cannot come from a deckgen build (the record is damaged)."""
@@ -73,7 +73,7 @@ def fields_of(
     missing = [k for k in required if k not in raw]
     unknown = [k for k in raw if k not in required and k not in optional]
     if missing or unknown:
-        what = [f"missing {', '.join(missing)}"] if missing else []
+        what = [f"missing {clip_list(missing)}"] if missing else []
         what += [f"unknown {quote_value(unknown)}"] if unknown else []
         raise DamagedRecordError(f"{where}: {'; '.join(what)}")
     for k, v in raw.items():

@@ -2,7 +2,8 @@
 
 Rules: values of one option are alternatives (OR); different options must all hold (AND). A theme
 selects its sub-themes too (``new-paradigm`` includes ``self-learning`` and ``multimodal``). A tag selects
-notes carrying it or a child of it (``topic`` matches ``topic::agents``), as Anki's ``tag:`` search does.
+notes carrying it or a child of it (``topic`` matches ``topic::agents``), in any case and Unicode
+normalisation, as Anki's ``tag:`` search does.
 A speaker selects the notes of that person's judgments, except those drawn from an editors' note.
 Unknown values are errors that list the valid ones and suggest the closest; a selection that matches no
 note is an error too, never an empty deck.
@@ -13,8 +14,8 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 
-from .errors import Problem, SelectionError, suggest
-from .model import Selection, Source
+from .errors import Problem, SelectionError, clip, clip_list, suggest
+from .model import Selection, Source, fold_tag, tag_matches
 from .notes import Note
 
 _MAX_LISTED_MISSING = 5
@@ -28,21 +29,22 @@ def selection_problems(source: Source, selection: Selection, notes: Sequence[Not
     out = []
     themes = [t.id for t in source.themes]
     out += [
-        f"unknown theme '{t}'{suggest(t, themes)}; themes: {', '.join(themes)}"
+        f"unknown theme '{t}'{suggest(t, themes)}; themes: {clip_list(themes)}"
         for t in selection.themes
         if t not in themes
     ]
     people = [p.id for p in source.people]
     out += [
-        f"unknown speaker '{p}'{suggest(p, people)}; speakers: {', '.join(people)}"
+        f"unknown speaker '{p}'{suggest(p, people)}; speakers: {clip_list(people)}"
         for p in selection.speakers
         if p not in people
     ]
     known_tags = sorted({tag for n in notes for tag in n.tags})
+    folded = {fold_tag(k) for k in known_tags}
     out += [
-        f"no note has tag '{tag}'{suggest(tag, known_tags)}"
+        f"no note has tag '{clip(tag)}'{suggest(tag, known_tags)}"
         for tag in selection.tags
-        if not any(k == tag or k.startswith(tag + "::") for k in known_tags)
+        if not any(tag_matches(k, fold_tag(tag)) for k in folded)
     ]
     try:
         ranges = selection.ranges()
@@ -89,6 +91,7 @@ def _matching(source: Source, notes: Sequence[Note], selection: Selection) -> li
     themes = set(selection.themes)
     themes |= {t.id for t in source.themes if t.parent in themes}
     speakers = set(selection.speakers)
+    tags = [fold_tag(t) for t in selection.tags]
     numbers = _in_ranges(selection.ranges(), sorted(j.number for j in source.judgments))[0]
 
     def keep(note: Note) -> bool:
@@ -96,7 +99,7 @@ def _matching(source: Source, notes: Sequence[Note], selection: Selection) -> li
         return (
             (not themes or j.theme in themes)
             and (not speakers or bool(speakers & set(note.speakers)))
-            and (not selection.tags or any(t == s or t.startswith(s + "::") for t in note.tags for s in selection.tags))
+            and (not tags or any(tag_matches(fold_tag(t), s) for t in note.tags for s in tags))
             and (not selection.judgments or j.number in numbers)
         )
 

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import Severity, clip, suggest
+from .errors import Severity, clip, clip_list, suggest
 from .model import MAX_NUMBER_DIGITS
 from .yamlnodes import NodeReader
 
@@ -35,10 +35,20 @@ _CARD_ID = re.compile(r"^[a-z0-9]+(?:[-_./][a-z0-9]+)*$")
 def normalize_deck_name(name: str) -> str:
     """Tidy a deck name: parts split on ``::`` are stripped and inner spaces collapsed
     (``"A :: B"`` → ``"A::B"``). Raises ValueError for an empty name or an empty part (``A::::B``, ``A::``),
-    which Anki would turn into a deck called "blank"."""
+    which Anki would turn into a deck called "blank", and for a name whose first part is ``Default`` in any
+    case: Anki's import renames such a deck ``Default_`` (or, for ``Default::X``, puts it inside the user's
+    Default deck), measured with the ``anki`` package."""
     parts = [" ".join(part.split()) for part in name.split("::")]
     if not all(parts):
-        raise ValueError(f"deck name '{name}' has an empty part between '::' separators")
+        raise ValueError(
+            f"deck name '{clip(name)}' has an empty part between '::' separators (Anki would make a deck "
+            "called 'blank'); write e.g. 'AGI-Next 2026::Agents'"
+        )
+    if parts[0].casefold() == "default":
+        raise ValueError(
+            f"deck name '{clip(name)}' is Anki's own deck 'Default' (its id is 1): an import puts the cards in "
+            "a deck 'Default_', or inside your Default deck; choose another name"
+        )
     return "::".join(parts)
 
 
@@ -74,13 +84,8 @@ class ValueReader(NodeReader):
         if value:
             try:
                 normalize_deck_name(value)
-            except ValueError:
-                self.error(
-                    node,
-                    key_path,
-                    f"deck name '{clip(value)}' has an empty part between '::' separators "
-                    "(Anki would make a deck called 'blank'); write e.g. 'AGI-Next 2026::Agents'",
-                )
+            except ValueError as err:
+                self.error(node, key_path, str(err))
                 return ""
         return value
 
@@ -101,7 +106,7 @@ class ValueReader(NodeReader):
         value = self.text(node, key_path)
         if value and value not in known:
             listed = sorted(k for k in known if k)  # only for the message: sorting on every reference is quadratic
-            hint = f"known: {', '.join(listed)}" if listed else f"no valid {what} is defined"
+            hint = f"known: {clip_list(listed)}" if listed else f"no valid {what} is defined"
             self.error(node, key_path, f"unknown {what} '{clip(value)}'{suggest(value, listed)}; {hint}")
             return ""
         return value

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Protocol
 
-from .cloze import CLOZE_RE
+from .cloze import CLOZE_RE, deletion_numbers
 from .errors import QUOTED, clip
 
 HAN_PER_WORD = 1.5
@@ -174,7 +174,7 @@ class ClozeFronts:
         for m in CLOZE_RE.finditer(text):
             toks += tokens(text[end : m.start()])
             answer = tokens(m.group(2).split("::")[0])
-            for n in {int(x) for x in m.group(1).split(",") if x}:
+            for n in deletion_numbers(m.group(1)):
                 self.spans.setdefault(n, []).append((len(toks), len(toks) + len(answer)))
             toks += answer
             end = m.end()

@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import codecs
 import functools
+import os
 import re
 import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
-from .errors import Loc, Problem, Severity, SourceError, clip, suggest
+from .errors import Loc, Problem, Severity, SourceError, clip, clip_list, suggest
 
 if TYPE_CHECKING:
     from yaml import MarkedYAMLError
@@ -53,8 +54,10 @@ a document has fewer characters than bytes), at least a million."""
 def yaml_files(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
     """Expand files and folders into the YAML files to read, sorted within each folder.
 
-    A folder contributes its ``*.yaml`` and ``*.yml`` files (not recursively). A file named twice (``cards
-    cards/x.yaml``) is read once, where it is first named. Returns the files and a problem for each path that
+    A folder contributes its ``*.yaml`` and ``*.yml`` files, in any case (``X.YAML`` too), and those of its
+    sub-folders, sorted by path; hidden files and folders (names starting with ``.``, such as deckgen's own
+    ``.deckgen-tmp``) are skipped. A file named twice (``cards cards/x.yaml``) is read once, where it is
+    first named. Returns the files and a problem for each path that
     does not exist, is not a regular file (``/dev/null``, a pipe) or is a folder without sources.
     """
     files: dict[Path, Path] = {}  # resolved path → the path as named
@@ -62,7 +65,7 @@ def yaml_files(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file())
+            found = _yaml_files_under(path)
             if not found:
                 problems.append(Problem.in_file(path, "no .yaml or .yml sources in this folder"))
             for file in found:
@@ -75,6 +78,18 @@ def yaml_files(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
         else:
             problems.append(Problem.in_file(path, "no such file or folder"))
     return list(files.values()), problems
+
+
+def _yaml_files_under(folder: Path) -> list[Path]:
+    found = []
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found += [
+            Path(root) / n
+            for n in sorted(names)
+            if not n.startswith(".") and Path(n).suffix.lower() in YAML_SUFFIXES and (Path(root) / n).is_file()
+        ]
+    return found
 
 
 class Node(Protocol):
@@ -176,6 +191,8 @@ def _syntax_problem(name: str, text: str, err: MarkedYAMLError) -> Problem:
             "is its closing quote missing?"
         )
         line, col = quote.line + 1, quote.column + 1
+    elif "mapping values are not allowed" in what:
+        what += " (a ': ' inside unquoted text starts a new key; put the text in quotes, e.g. q: \"Note: what is X?\")"
     elif "tab" in what.lower() or "\t" in typed:
         what += " (YAML indents with spaces, not tabs; replace the tab)"
     else:
@@ -332,7 +349,7 @@ class NodeReader:
                 continue
             keys[key] = key_node
             if key not in spec:
-                allowed = ", ".join(spec)
+                allowed = clip_list(spec, 20)
                 self.error(key_node, sub, f"unknown key '{clip(key)}'{suggest(key, spec)}; allowed here: {allowed}")
                 continue
             out[key] = value_node

@@ -186,6 +186,20 @@ CASES = [
         {"claim": '"Tang Jie proposes 智能效率."'},
     ),
     (
+        "invisible-character",
+        '- {q: "What does 智能效率 measure?", a: "Intelligence\u200b per resource"}',
+        '- {q: "What does 智能效率 measure?", a: "Intelligence per resource"}',
+        {},
+    ),
+    (
+        "tags-differ-in-case",
+        '- {q: "What does 智能效率 measure?", a: "Intelligence per resource", tags: [Cost]}\n'
+        '- {q: "Which bottleneck does 智能效率 solve?", a: "Cost", tags: [cost]}',
+        '- {q: "What does 智能效率 measure?", a: "Intelligence per resource", tags: [cost]}\n'
+        '- {q: "Which bottleneck does 智能效率 solve?", a: "Cost", tags: [cost]}',
+        {},
+    ),
+    (
         "cloze-numbering",
         '- cloze: "智能效率 is {{c2::intelligence per resource}}."',
         '- cloze: "智能效率 is {{c1::intelligence}} per {{c2::resource}}."',

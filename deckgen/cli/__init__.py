@@ -3,13 +3,16 @@
 Each command parses its options, calls one library function and prints what it returns
 (:mod:`deckgen.cli.report`). Library errors become exit status 1 with one ``file:line:col: key.path:
 message`` line per problem on stderr; usage errors (Click's own, and the library's
-:class:`deckgen.errors.UsageError`) exit 2. The library (and through it genanki, PyYAML and rich) is
-imported inside the commands, so that ``deckgen --help`` loads nothing but Click.
+:class:`deckgen.errors.UsageError`) exit 2. Ctrl-C exits 130 and says whether anything was already
+written; a closed pipe on stdout (``| head -1``) ends the command quietly with exit 0. The library (and
+through it genanki, PyYAML and rich) is imported inside the commands, so that ``deckgen --help`` loads
+nothing but Click.
 """
 
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -25,6 +28,8 @@ if TYPE_CHECKING:
 __all__ = ["main", "build", "check_", "list_", "preview", "stats"]
 
 DEFAULT_SOURCE = "cards"
+WRITTEN = "deckgen.written"
+"""Key of the Click context's ``meta`` naming what a command has written, for the message on Ctrl-C."""
 
 Values = tuple[str, ...]
 """A repeatable option's or a variadic argument's values."""
@@ -52,6 +57,17 @@ class _Group(click.Group):
 
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:  # `deckgen build | head -1`: the reader has all it wants (Python's SIGPIPE recipe)
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(0)
+        except KeyboardInterrupt:
+            written = ctx.meta.get(WRITTEN)
+            if written:
+                click.echo(f"deckgen: interrupted; {printable(written)} already written", err=True)
+            else:
+                click.echo("deckgen: interrupted; nothing was written", err=True)
+            sys.exit(130)
         except SourceError as err:
             for problem in err.problems:
                 click.echo(str(problem), err=True)
@@ -162,6 +178,9 @@ def build(
             dry_run=dry_run,
             progress=progress,
         )
+    if not dry_run:
+        written = [str(r.output) for r in results] + sorted({str(r.ledger_path) for r in results})
+        click.get_current_context().meta[WRITTEN] = "the package(s) and ledger(s) were: " + ", ".join(written)
     for result in results:
         print_warnings(result.warnings)
         print_build(result)
@@ -297,6 +316,7 @@ def preview(
     from .report import print_warnings
 
     page = write_preview(_paths(sources), output, selection)
+    click.get_current_context().meta[WRITTEN] = f"{output} was"
     print_warnings(page.warnings)
     click.echo(f"Wrote {output}  ({page.cards} cards from {page.notes} notes)")
     if open_:
