@@ -17,6 +17,7 @@ PACKAGE = ROOT / "deckgen"
 ORDER = [
     # the base layer: the standard library and each other, in this order
     "errors",
+    "languages",
     "labels",
     "model",
     "progress",
