@@ -44,6 +44,7 @@ ORDER = [
     "listing",
     "preview",
     "stats",
+    "starter",
     # the command line
     "cli.progress_bar",
     "cli.report",

@@ -22,7 +22,7 @@ from .. import __version__
 if TYPE_CHECKING:
     from ..model import Selection
 
-__all__ = ["main", "build", "check_", "list_", "preview", "stats"]
+__all__ = ["main", "build", "check_", "init", "list_", "preview", "stats"]
 
 DEFAULT_SOURCE = "cards"
 
@@ -297,6 +297,35 @@ def preview(
 
         if not webbrowser.open(Path(output).resolve().as_uri()):
             click.echo(f"No web browser found; open {Path(output).resolve()} yourself.", err=True)
+
+
+@main.command()
+@click.argument("folder", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--name", help="The deck's name in Anki (default: the folder's name).")
+@click.option(
+    "--language",
+    "languages",
+    multiple=True,
+    metavar="TAG",
+    help="A language of the deck's text, a BCP 47 tag (default en); twice, or zh,en, for a deck in two.",
+)
+def init(folder: Path, name: str | None, languages: Values) -> None:
+    """Start a deck of your own in FOLDER (default: here): a small starter source, cards/<name>.yaml, with a
+    fresh deck id, and a .gitignore for dist/. Never overwrites a source.
+
+    \b
+    Examples:
+      deckgen init rust-notes --name "Rust notes"
+      deckgen init --language zh --language en
+    """
+    from ..starter import write_starter
+
+    starter = write_starter(folder, name, languages or ("en",))
+    click.echo(f"Wrote {starter.source}  (deck id {starter.deck_id})")
+    if starter.gitignore_action != "kept":
+        click.echo(f"{'Wrote' if starter.gitignore_action == 'written' else 'Added dist/ to'} {starter.gitignore}")
+    where = "" if Path(folder) == Path(".") else f"cd {folder} && "
+    click.echo(f"Next: {where}deckgen check --strict && deckgen build   # → dist/{starter.deck_id}.apkg")
 
 
 @main.command()
