@@ -7,7 +7,8 @@ The library API (nothing here prints or exits; the CLI in :mod:`deckgen.cli` is 
 * :func:`lint` — a source and its notes → card-quality warnings (:class:`Problem` values)
 * :func:`build` — a source → an ``.apkg`` and its build ledger (:class:`BuildResult`)
 * :func:`build_decks`, :func:`check`, :func:`list_notes`, :func:`list_inventory`, :func:`write_preview`,
-  :func:`collect_stats` — what the commands ``build``, ``check``, ``list``, ``preview`` and ``stats`` run
+  :func:`collect_stats`, :func:`write_starter` — what the commands ``build``, ``check``, ``list``,
+  ``preview``, ``stats`` and ``init`` run
 
 Every name of :data:`__all__` but the version is listed in ``_API`` with the module that defines it, and is
 imported from there on first use: importing the package costs nothing, so that ``deckgen --help`` starts as fast as
@@ -45,6 +46,7 @@ _API = {
     "Note": "notes",
     "generate": "notes",
     "write_preview": "preview",
+    "write_starter": "starter",
     "collect_stats": "stats",
     "deck_stats": "stats",
 }
@@ -76,6 +78,7 @@ __all__ = [
     "load_file",
     "load_sources",
     "write_preview",
+    "write_starter",
 ]
 
 if TYPE_CHECKING:
@@ -87,6 +90,7 @@ if TYPE_CHECKING:
     from .model import Selection, Source
     from .notes import Note, generate
     from .preview import write_preview
+    from .starter import write_starter
     from .stats import collect_stats, deck_stats
 
 

@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 from .cloze import cloze_error
 from .errors import Problem, Severity, SourceError, clip
 from .gcpause import paused_gc
-from .labels import DEFAULTS, Labels, defaults_for, label_problem
 from .languages import in_latin_letters, tag_problem, written_in_latin
 from .markup import MARKUPS
 from .model import (
@@ -136,7 +135,9 @@ class _SourceReader(ValueReader):
         credit = self.mapping(deck["source"], "deck.source", {"title": True, "by": False}) if "source" in deck else {}
         credit = credit or {}
         self.languages = self.language_tags(deck.get("languages"))
-        labels = self.labels(deck.get("labels"), deck.get("languages") or deck.get("labels") or root)
+        self.languages_given = "languages" in deck
+        where = deck.get("languages") or deck.get("labels") or root
+        labels = self.labels(deck.get("labels"), self.languages[-1], where)
         themes = self.themes(top.get("themes"))
         people = self.people(top.get("people"))
         theme_ids, person_ids = {t.id for t in themes}, {p.id for p in people}
@@ -305,62 +306,6 @@ class _SourceReader(ValueReader):
         if tag_problem(key) is None and len(key) <= 8:
             return f"; {key} is not one of deck.languages, {listed}: add it there or remove this text"
         return ""
-
-    def language_tags(self, node: Node | None) -> tuple[str, ...]:
-        """``deck.languages``: one or two distinct, well-formed language tags (see
-        :func:`deckgen.languages.tag_problem`); a single tag may be written without brackets. Without valid
-        ones, :data:`deckgen.model.DEFAULT_LANGUAGES`."""
-        if node is None:
-            return DEFAULT_LANGUAGES
-        self.languages_given = True
-        key_path = "deck.languages"
-        items = self.sequence(node, key_path, "[en] or [zh, en]") if is_sequence(node) else [(key_path, node)]
-        tags: list[str] = []
-        for sub, item in items:
-            tag = self.text(item, sub)
-            problem = tag_problem(tag) if tag else None
-            if problem:
-                self.error(item, sub, problem)
-            elif tag and tag.lower() in (t.lower() for t in tags):
-                self.error(item, sub, f"'{tag}' is listed twice; name each language once")
-            elif tag:
-                tags.append(tag)
-        if is_sequence(node) and not 1 <= len(items) <= 2:
-            message = f"name one language or two (e.g. [en] or [zh, en]), not {len(items)}"
-            self.error(node, "deck.languages", message)
-        return tuple(tags[:2]) or DEFAULT_LANGUAGES
-
-    def labels(self, node: Node | None, where: Node) -> Labels:
-        """``deck.labels`` over deckgen's defaults for the source's last language. When deckgen has none for
-        it and a label is not set, a warning at ``where`` (``deck.languages``) names the labels left in English."""
-        key, defaults = defaults_for(self.languages[-1])
-        given: dict[str, Any] = {}
-        spec = dict.fromkeys(Labels._fields, False)
-        fields = (self.mapping(node, "deck.labels", spec) if node is not None else None) or {}
-        for name, value in fields.items():
-            sub = f"deck.labels.{name}"
-            if name == "count_words":
-                words = [self.text(n, p) for p, n in self.sequence(value, sub, "[zero, one, two, three]")]
-                if is_sequence(value) and not words:
-                    self.error(value, sub, "the list is empty; give the words for zero, one, two, …")
-                elif all(words) and words:
-                    given[name] = tuple(words)
-                continue
-            text = self.text(value, sub)
-            problem = label_problem(name, text) if text else None
-            if problem:
-                self.error(value, sub, problem)
-            elif text:
-                given[name] = text
-        missing = [name for name in Labels._fields if name not in fields]
-        if key is None and missing:
-            have = ", ".join(DEFAULTS)
-            message = (
-                f"deckgen has no labels for '{self.languages[-1]}' (it has {have}), so these are in English: "
-                f"{', '.join(missing)}; set them under deck.labels"
-            )
-            self.error(where, "deck.languages", message, Severity.WARNING)
-        return defaults._replace(**given)
 
     def default_key_taken(self, judgments: list[Judgment]) -> None:
         """Report an explicit card id that is another card's default key (``<judgment-id>/<kind>/<n>``, the key

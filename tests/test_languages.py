@@ -380,3 +380,15 @@ def test_a_label_value_is_put_in_as_text(tmp_path):
     """)
     notes, _ = generate(load_file(write(tmp_path, text)))
     assert notes[-1].question == "Which term does Ann use for: writing {means} literally?"
+
+
+def test_the_readme_examples_of_languages_and_labels_load(tmp_path):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"### Languages.*?```yaml\n(.*?)```", readme, re.S).group(1)
+    source = load_file(write(tmp_path, block))
+    assert source.languages == ("en",) and source.warnings == ()
+    labels = re.search(r"### Labels.*?```yaml\n(.*?)```", readme, re.S).group(1)
+    shipped = load_file(Path(__file__).resolve().parent.parent / "cards" / "agi-next-2026.yaml")
+    for line in labels.splitlines()[1:]:
+        key, _, value = line.split("#")[0].strip().partition(": ")
+        assert getattr(shipped.labels, key) == value
