@@ -28,7 +28,7 @@ from .errors import Problem, Severity, SourceError
 from .gcpause import paused_gc
 from .labels import DEFAULTS, Labels, count_word, fill
 from .markup import field_html, in_language, text_html
-from .model import CardSpec, ClozeCard, ConceptCard, Judgment, ListCard, Person, QACard, Source
+from .model import CardSpec, ClozeCard, ConceptCard, Judgment, ListCard, Person, QACard, Source, Texts
 from .notetypes import NOTE_TYPES, NoteType, card_ords
 from .progress import Progress, each
 
@@ -145,6 +145,8 @@ class _Generator:
         """Source text → field HTML, and cloze text → field HTML, as the source's ``deck.markup`` says."""
         self.labels = source.labels
         self.one_language = source.languages[0] if len(source.languages) == 1 else None
+        self._context: tuple[Texts, tuple[str, str]] | None = None
+        """The last context's fields (see :meth:`context_fields`)."""
         """The source's language when it has only one: then every field is marked as being in it."""
 
     def problem(self, spec: CardSpec, message: str) -> None:
@@ -206,18 +208,14 @@ class _Generator:
             self.problem(spec, f"note '{key}' would have an empty question or answer")
             return
         context = j.editors_note if spec.context == "editors" and j.editors_note else j.claim
+        context1, context2 = self.context_fields(context)
         image_html = ""
         media: tuple[str, ...] = ()
         if spec.image:
             path = (self.folder / spec.image).resolve()
             image_html = f'<img src="{html.escape(media_name(path), quote=True)}">'
             media = (str(path),)
-        languages = self.source.languages
-        values = {
-            "Context1": in_language(self.html(context.values[0]), languages[0]),
-            "Context2": in_language(self.html(context.values[1]), languages[1]) if len(languages) > 1 else "",
-            "About": html.escape(self.about(j, spec)),
-        }
+        values = {"Context1": context1, "Context2": context2, "About": html.escape(self.about(j, spec))}
         if kind == "cloze":
             values.update(Text=text or "", Extra=answer_html)
         else:
@@ -242,6 +240,17 @@ class _Generator:
             media=media,
         )
         self.notes.append(note)
+
+    def context_fields(self, context: Texts) -> tuple[str, str]:
+        """The Context1 and Context2 fields of ``context`` (a claim or an editors' note); made once for the
+        notes of one judgment in a row, which share the strings."""
+        if self._context is not None and self._context[0] is context:
+            return self._context[1]
+        languages = self.source.languages
+        first = in_language(self.html(context.values[0]), languages[0])
+        second = in_language(self.html(context.values[1]), languages[1]) if len(languages) > 1 else ""
+        self._context = (context, (first, second))
+        return first, second
 
     def about(self, j: Judgment, spec: CardSpec) -> str:
         """``Claim 17 · 唐杰 (Tang Jie) · 新范式 New paradigm › 自主学习 Self-learning`` (the first word is the
