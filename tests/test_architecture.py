@@ -43,6 +43,8 @@ ORDER = [
     "listing",
     "preview",
     "stats",
+    # straight into Anki (the optional anki package, imported inside functions)
+    "ankidata",
     # the command line
     "cli.progress_bar",
     "cli.report",
