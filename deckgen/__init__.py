@@ -8,6 +8,7 @@ The library API (nothing here prints or exits; the CLI in :mod:`deckgen.cli` is 
 * :func:`build` — a source → an ``.apkg`` and its build ledger (:class:`BuildResult`)
 * :func:`build_decks`, :func:`check`, :func:`list_notes`, :func:`list_inventory`, :func:`write_preview`,
   :func:`collect_stats` — what the commands ``build``, ``check``, ``list``, ``preview`` and ``stats`` run
+* :func:`install_decks` — what ``deckgen install`` runs (needs the optional ``anki`` package)
 
 Every name of :data:`__all__` but the version is listed in ``_API`` with the module that defines it, and is
 imported from there on first use: importing the package costs nothing, so that ``deckgen --help`` starts as fast as
@@ -35,6 +36,8 @@ _API = {
     "Severity": "errors",
     "SourceError": "errors",
     "UsageError": "errors",
+    "InstallResult": "install",
+    "install_decks": "install",
     "lint": "lint_rules",
     "list_inventory": "listing",
     "list_notes": "listing",
@@ -54,6 +57,7 @@ __all__ = [
     "BuildResult",
     "CheckResult",
     "DeckgenError",
+    "InstallResult",
     "Note",
     "OutputError",
     "Problem",
@@ -70,6 +74,7 @@ __all__ = [
     "collect_stats",
     "deck_stats",
     "generate",
+    "install_decks",
     "lint",
     "list_inventory",
     "list_notes",
@@ -81,6 +86,7 @@ __all__ = [
 if TYPE_CHECKING:
     from .builds import BuildResult, CheckResult, build, build_decks, check
     from .errors import DeckgenError, OutputError, Problem, SelectionError, Severity, SourceError, UsageError
+    from .install import InstallResult, install_decks
     from .lint_rules import lint
     from .listing import list_inventory, list_notes
     from .load import load_file, load_sources

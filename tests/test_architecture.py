@@ -45,6 +45,7 @@ ORDER = [
     "stats",
     # straight into Anki (the optional anki package, imported inside functions)
     "ankidata",
+    "install",
     # the command line
     "cli.progress_bar",
     "cli.report",

@@ -22,7 +22,7 @@ from .. import __version__
 if TYPE_CHECKING:
     from ..model import Selection
 
-__all__ = ["main", "build", "check_", "list_", "preview", "stats"]
+__all__ = ["main", "build", "check_", "list_", "preview", "stats", "install"]
 
 DEFAULT_SOURCE = "cards"
 
@@ -92,6 +92,10 @@ _sources = click.argument("sources", nargs=-1, type=click.Path())
 def _output(**settings: Any) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """The -o/--output option: a file path, never a folder."""
     return click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), **settings)
+
+
+_prune = click.option("--prune", is_flag=True, help="Remove the notes of this deck that the source no longer makes.")
+"""The --prune option of install and sync."""
 
 
 def _paths(sources: Values) -> list[str]:
@@ -313,3 +317,62 @@ def stats(sources: Values) -> None:
     from .report import print_stats
 
     print_stats(collect_stats(_paths(sources)))
+
+
+@main.command()
+@_sources
+@_selection_options
+@click.option(
+    "--collection",
+    metavar="PATH",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The collection file (collection.anki2) to install into.",
+)
+@click.option(
+    "--profile", metavar="NAME", help="An Anki profile name: installs into <Anki data folder>/NAME/collection.anki2."
+)
+@click.option(
+    "--base",
+    metavar="DIR",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Anki's data folder for --profile (default: $ANKI_BASE, else Anki's folder for this platform).",
+)
+@_prune
+@click.option("--dry-run", is_flag=True, help="Show what would be added, updated and removed; change nothing.")
+def install(
+    sources: Values,
+    selection: Selection,
+    collection: Path | None,
+    profile: str | None,
+    base: Path | None,
+    prune: bool,
+    dry_run: bool,
+) -> None:
+    """Build SOURCES (default cards/) and import them into an Anki collection with Anki's own importer.
+
+    The result is what File → Import gives with the default options: changed notes are updated in place
+    with their review history, unchanged ones are left alone. Refused while Anki has the collection open.
+    Anki's own backup is made first, into the profile's backups folder. Needs: pip install 'deckgen[anki]'.
+
+    \b
+    Examples:
+      deckgen install --profile "User 1"
+      deckgen install --collection ~/.local/share/Anki2/User\\ 1/collection.anki2 --prune
+      deckgen install --profile "User 1" --theme agent --dry-run
+    """
+    from ..install import install_decks
+    from .report import print_imports
+
+    result = install_decks(
+        _paths(sources),
+        collection=collection,
+        profile=profile,
+        base=base,
+        selection=selection,
+        prune=prune,
+        dry_run=dry_run,
+    )
+    if result.backup:
+        click.echo(f"Backed up the collection to {result.backup}")
+    print_imports(result.decks, dry_run, prune)
+    click.echo(f"{'Dry run: nothing was changed in' if dry_run else 'Installed into'} {result.collection}")
