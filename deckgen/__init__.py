@@ -8,7 +8,8 @@ The library API (nothing here prints or exits; the CLI in :mod:`deckgen.cli` is 
 * :func:`build` — a source → an ``.apkg`` and its build ledger (:class:`BuildResult`)
 * :func:`build_decks`, :func:`check`, :func:`list_notes`, :func:`list_inventory`, :func:`write_preview`,
   :func:`collect_stats` — what the commands ``build``, ``check``, ``list``, ``preview`` and ``stats`` run
-* :func:`install_decks` — what ``deckgen install`` runs (needs the optional ``anki`` package)
+* :func:`install_decks`, :func:`login`, :func:`logout`, :func:`sync_decks` — what ``deckgen install``,
+  ``login``, ``logout`` and ``sync`` run (they need the optional ``anki`` package)
 
 Every name of :data:`__all__` but the version is listed in ``_API`` with the module that defines it, and is
 imported from there on first use: importing the package costs nothing, so that ``deckgen --help`` starts as fast as
@@ -50,6 +51,10 @@ _API = {
     "write_preview": "preview",
     "collect_stats": "stats",
     "deck_stats": "stats",
+    "SyncResult": "sync",
+    "login": "sync",
+    "logout": "sync",
+    "sync_decks": "sync",
 }
 """Each public name → the module of deckgen that defines it."""
 
@@ -66,6 +71,7 @@ __all__ = [
     "Severity",
     "Source",
     "SourceError",
+    "SyncResult",
     "UsageError",
     "__version__",
     "build",
@@ -80,6 +86,9 @@ __all__ = [
     "list_notes",
     "load_file",
     "load_sources",
+    "login",
+    "logout",
+    "sync_decks",
     "write_preview",
 ]
 
@@ -94,6 +103,7 @@ if TYPE_CHECKING:
     from .notes import Note, generate
     from .preview import write_preview
     from .stats import collect_stats, deck_stats
+    from .sync import SyncResult, login, logout, sync_decks
 
 
 def __getattr__(name: str) -> Any:

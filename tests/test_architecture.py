@@ -46,6 +46,7 @@ ORDER = [
     # straight into Anki (the optional anki package, imported inside functions)
     "ankidata",
     "install",
+    "sync",
     # the command line
     "cli.progress_bar",
     "cli.report",
