@@ -51,7 +51,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
-from .errors import DeckgenError, UsageError
+from .errors import DeckgenError
 from .files import write_all_atomic
 from .install import DeckImport, apply_decks, built, database, open_collection, predict_import, require_anki
 from .load import load_sources
@@ -157,12 +157,10 @@ def login(username: str, password: str, endpoint: str | None = None) -> Login:
     (see :class:`Login`). A login to another account or server than the stored one also removes deckgen's
     copy of the old account.
 
-    Raises :class:`UsageError` for an endpoint that is not such a URL, :class:`deckgen.install.AnkiMissingError`,
-    :class:`LoginError` (wrong user name or password), :class:`SyncError` (the server cannot be reached),
-    :class:`deckgen.errors.OutputError` (the login cannot be stored).
+    Raises :class:`deckgen.install.AnkiMissingError`, :class:`LoginError` (wrong user name or password),
+    :class:`SyncError` (the server cannot be reached), :class:`deckgen.errors.OutputError` (the login
+    cannot be stored).
     """
-    if endpoint is not None and not endpoint.startswith(("http://", "https://")):
-        raise UsageError(f"--endpoint must be an http:// or https:// URL (got '{endpoint}')")
     require_anki()
     from anki._backend import RustBackend
     from anki.errors import BackendError

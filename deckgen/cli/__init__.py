@@ -378,8 +378,20 @@ def install(
     click.echo(f"{'Dry run: nothing was changed in' if dry_run else 'Installed into'} {result.collection}")
 
 
+def _url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An option's value if it is an http:// or https:// URL (or not given); else a usage error."""
+    if value is not None and not value.startswith(("http://", "https://")):
+        raise click.BadParameter(f"must be an http:// or https:// URL (got '{value}')", ctx, param)
+    return value
+
+
 @main.command()
-@click.option("--endpoint", metavar="URL", help="The sync server (default: AnkiWeb), e.g. http://127.0.0.1:8080/.")
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    callback=_url,
+    help="The sync server (default: AnkiWeb), e.g. http://127.0.0.1:8080/.",
+)
 @click.option("--username", required=True, help="The account's user name (AnkiWeb: its email address).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of asking.")
 def login(endpoint: str | None, username: str, password_stdin: bool) -> None:
