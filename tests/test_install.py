@@ -302,6 +302,36 @@ def test_fields_renamed_under_their_ids_are_predicted_as_anki_imports_them(cards
     assert counts == [f"new 0 · updated 1 · unchanged {count - 1} · conflicting 0"] * 2, counts
 
 
+def test_a_starter_in_one_language_installs_and_a_copy_under_its_deck_id_warns(tmp_path):
+    """``deckgen init``'s English starter (Context2 empty) installs as it builds; a copy of it in another file
+    keeps the deck id, and the install's dry run warns before anything reaches the collection."""
+    assert run("init", tmp_path / "mine", "--name", "Rust notes").exit_code == 0
+    source = tmp_path / "mine" / "cards" / "rust-notes.yaml"
+    notes = generate(load_file(source))[0]
+    target = fresh_collection(tmp_path / "profile")
+
+    result = run("install", source, "--collection", target)
+
+    assert result.exit_code == 0, result.output
+    assert f"new {len(notes)} · updated 0 · unchanged 0 · conflicting 0" in result.output
+    assert "warning" not in result.output
+    with Opened(target) as col:
+        installed = [col.get_note(nid) for nid in col.find_notes("")]
+        assert sorted(n.guid for n in installed) == sorted(n.guid for n in notes)
+        assert all(n["Context1"] and not n["Context2"] for n in installed)
+        before = snapshot(col)
+    copy = tmp_path / "copy" / "deck.yaml"
+    copy.parent.mkdir()
+    shutil.copy(source, copy)
+
+    dry = run("install", copy, "--collection", target, "--dry-run")
+
+    assert dry.exit_code == 0, dry.output
+    assert f"was last packaged on this machine from {source.resolve()}" in dry.output
+    with Opened(target) as col:
+        assert snapshot(col) == before
+
+
 def test_install_needs_exactly_one_collection_and_finds_profiles_by_ankis_rule(cards_copy, tmp_path, monkeypatch):
     assert run("install", cards_copy).exit_code == 2
     assert run("install", cards_copy, "--collection", "x", "--profile", "p").exit_code == 2
