@@ -7,7 +7,10 @@ The library API (nothing here prints or exits; the CLI in :mod:`deckgen.cli` is 
 * :func:`lint` — a source and its notes → card-quality warnings (:class:`Problem` values)
 * :func:`build` — a source → an ``.apkg`` and its build ledger (:class:`BuildResult`)
 * :func:`build_decks`, :func:`check`, :func:`list_notes`, :func:`list_inventory`, :func:`write_preview`,
-  :func:`collect_stats` — what the commands ``build``, ``check``, ``list``, ``preview`` and ``stats`` run
+  :func:`collect_stats`, :func:`write_starter` — what the commands ``build``, ``check``, ``list``,
+  ``preview``, ``stats`` and ``init`` run
+* :func:`install_decks`, :func:`login`, :func:`logout`, :func:`sync_decks` — what ``deckgen install``,
+  ``login``, ``logout`` and ``sync`` run (they need the optional ``anki`` package)
 
 Every name of :data:`__all__` but the version is listed in ``_API`` with the module that defines it, and is
 imported from there on first use: importing the package costs nothing, so that ``deckgen --help`` starts as fast as
@@ -35,6 +38,8 @@ _API = {
     "Severity": "errors",
     "SourceError": "errors",
     "UsageError": "errors",
+    "InstallResult": "install",
+    "install_decks": "install",
     "lint": "lint_rules",
     "list_inventory": "listing",
     "list_notes": "listing",
@@ -45,8 +50,13 @@ _API = {
     "Note": "notes",
     "generate": "notes",
     "write_preview": "preview",
+    "write_starter": "starter",
     "collect_stats": "stats",
     "deck_stats": "stats",
+    "SyncResult": "sync",
+    "login": "sync",
+    "logout": "sync",
+    "sync_decks": "sync",
 }
 """Each public name → the module of deckgen that defines it."""
 
@@ -54,6 +64,7 @@ __all__ = [
     "BuildResult",
     "CheckResult",
     "DeckgenError",
+    "InstallResult",
     "Note",
     "OutputError",
     "Problem",
@@ -62,6 +73,7 @@ __all__ = [
     "Severity",
     "Source",
     "SourceError",
+    "SyncResult",
     "UsageError",
     "__version__",
     "build",
@@ -70,24 +82,32 @@ __all__ = [
     "collect_stats",
     "deck_stats",
     "generate",
+    "install_decks",
     "lint",
     "list_inventory",
     "list_notes",
     "load_file",
     "load_sources",
+    "login",
+    "logout",
+    "sync_decks",
     "write_preview",
+    "write_starter",
 ]
 
 if TYPE_CHECKING:
     from .builds import BuildResult, CheckResult, build, build_decks, check
     from .errors import DeckgenError, OutputError, Problem, SelectionError, Severity, SourceError, UsageError
+    from .install import InstallResult, install_decks
     from .lint_rules import lint
     from .listing import list_inventory, list_notes
     from .load import load_file, load_sources
     from .model import Selection, Source
     from .notes import Note, generate
     from .preview import write_preview
+    from .starter import write_starter
     from .stats import collect_stats, deck_stats
+    from .sync import SyncResult, login, logout, sync_decks
 
 
 def __getattr__(name: str) -> Any:

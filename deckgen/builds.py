@@ -30,7 +30,7 @@ from .package import apkg_writer
 from .progress import Progress
 from .select import named_deck_problems, select
 from .sourcevalues import normalize_deck_name
-from .state import Packaged, record, state_dir
+from .state import Packaged, deck_id_reused, record, state_dir
 from .yamlnodes import CONTROL
 
 DEFAULT_OUT_DIR = Path("dist")
@@ -182,7 +182,8 @@ def build(
     description (the source credit is appended either way; both are HTML-escaped, newlines become
     ``<br>``). ``subdecks`` puts each theme in its own subdeck (``AGI-Next 2026::分化 Divergence``). The
     ledger next to the source decides every ``mod`` (see :mod:`deckgen.changes`), together with this
-    machine's record of what it packaged (:mod:`deckgen.state`, which notices a ``git revert``); if a
+    machine's record of what it packaged (:mod:`deckgen.state`, which notices a ``git revert``, and warns
+    when the deck id was last packaged here from another source file); if a
     changed note was last packaged in this very second, the build sleeps until the next second (under
     2 s: :data:`deckgen.records.MAX_AHEAD`) so that no ``mod`` lies in the future. ``clock`` gives epoch
     seconds and ``sleep`` waits seconds (for tests). A build that writes holds :func:`lock_path` from
@@ -238,6 +239,7 @@ def _build_all(
                 {n.guid: (new.notes[n.guid].hash, new.notes[n.guid].mod) for n in p.chosen},
                 {t.id: (new.types[t.id].hash, new.types[t.id].mod) for t in p.types},
                 now,
+                p.job.source.path,
             )
             if failed:
                 p.result.warnings.append(failed)
@@ -270,6 +272,8 @@ def _plan(job: _Job, now: int, progress: Progress | None) -> _Plan:
     output = Path(job.output) if job.output else default_output(source, selection)
     refuse_overwriting(output, build_inputs(source, notes))
     refuse_deckgen_files(output)
+    if reused := deck_id_reused(packaged, source.path, source.id_loc):
+        warnings.insert(0, reused)  # first: it is about what an import of this package overwrites
     warnings += [w for w in (ledger_warning, record_warning) if w]
     types = sorted({n.note_type for n in chosen}, key=lambda t: t.id)
     result = BuildResult(source, output, ledger_path, deck_name, chosen, Changes(ledger), warnings)

@@ -150,10 +150,11 @@ def check_target(path: Path) -> None:
         raise OutputError(f"{path}: cannot write there ({_why(err)})") from None
 
 
-def write_all_atomic(files: list[tuple[Path, Data]]) -> None:
+def write_all_atomic(files: list[tuple[Path, Data]], mode: int | None = None) -> None:
     """Write each ``(path, data)`` via a staged file in the target's staging folder (:data:`STAGING`), then
     rename them into place. ``data`` is the bytes to write, or a function that writes them to the binary file
-    it is given.
+    it is given. ``mode`` (such as ``0o600``, for a file only the user may read) gives the files' permission
+    bits from the moment they are created; by default they get ``0o666`` less the umask.
 
     All or nothing: every target is checked (:func:`check_target`) and every staged file written before the
     first rename, so a folder that cannot be created or written, a full disk, or a target that is a folder,
@@ -168,7 +169,7 @@ def write_all_atomic(files: list[tuple[Path, Data]]) -> None:
     replaced: list[tuple[Path, _Staged | None, bool]] = []  # renamed, its previous file kept aside, existed
     try:
         for path, data in files:
-            staged.append((_stage(Path(path), data), Path(path)))
+            staged.append((_stage(Path(path), data, mode), Path(path)))
         last = len(staged) - 1
         for i, (tmp, path) in enumerate(staged):
             existed = os.path.lexists(path)
@@ -289,14 +290,16 @@ def locked(path: Path) -> Iterator[None]:
         os.close(fd)  # releases the lock
 
 
-def _stage(path: Path, data: Data) -> _Staged:
-    """Write ``data`` (bytes, or a function writing to a file) to a new staged file for ``path`` (fsynced,
-    mode from the umask); return it, still locked."""
+def _stage(path: Path, data: Data, mode: int | None) -> _Staged:
+    """Write ``data`` (bytes, or a function writing to a file) to a new staged file for ``path`` (fsynced;
+    permission bits ``mode``, or from the umask if it is None); return it, still locked."""
     staged = _Staged(path, ".tmp")
     try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.fchmod(staged.fd, 0o666 & ~umask)
+        if mode is None:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.fchmod(staged.fd, mode)
         with os.fdopen(os.dup(staged.fd), "wb") as fh:
             if callable(data):
                 data(fh)

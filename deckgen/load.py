@@ -5,7 +5,10 @@ on top of the generic, safe node reader of :mod:`deckgen.yamlnodes`, which says 
 how, and of :mod:`deckgen.sourcevalues`, which reads the kinds of value the format has (ids, names, tags,
 images). Ids are slugs; references (a judgment's theme, a speaker, a concept's ``by``) must name something
 defined; card ids are unique and no card id is another card's default key; image paths must name an image
-file inside the source's folder.
+file inside the source's folder. A claim, an editors' note and a theme's name are written once per language of
+``deck.languages`` (default :data:`deckgen.model.DEFAULT_LANGUAGES`), each under its language tag; a person's
+``roman`` is required only where a reader needs it (:meth:`_SourceReader.people`). ``deck.labels`` sets
+deckgen's words on the cards (:class:`deckgen.labels.Labels`).
 
 Every problem in a file is collected before anything is raised: :func:`load_sources` raises one
 :class:`deckgen.errors.SourceError` listing all of them.
@@ -17,19 +20,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .cloze import cloze_error
-from .errors import Problem, Severity, SourceError
+from .errors import Problem, Severity, SourceError, clip
 from .gcpause import paused_gc
+from .languages import in_latin_letters, tag_problem, written_in_latin
 from .markup import MARKUPS
 from .model import (
     CARD_SPEC_TYPES,
+    DEFAULT_LANGUAGES,
     SELECTION_OPTIONS,
-    Bilingual,
     CardSpec,
     Judgment,
     NamedDeck,
     Person,
     Selection,
     Source,
+    Texts,
     Theme,
 )
 from .sourcevalues import ValueReader
@@ -71,12 +76,12 @@ def load_sources(paths: list[str | Path]) -> list[Source]:
     for src in sources:
         if src.deck_id in seen:
             first = seen[src.deck_id]
-            where = f"{first.path}:{first.deck_id_loc.line}" if first.deck_id_loc else first.path
+            where = f"{first.path}:{first.id_loc.line}" if first.id_loc else first.path
             message = (
                 f"deck id '{src.deck_id}' is also used by {where}; each source needs its own deck id (it is the "
                 "namespace of every note's GUID, and names the ledger)"
             )
-            loc = src.deck_id_loc
+            loc = src.id_loc
             problems.append(Problem.at(loc, message) if loc else Problem(src.path, 0, 0, "deck.id", message))
         seen.setdefault(src.deck_id, src)
     if any(p.is_error for p in problems):
@@ -113,6 +118,10 @@ class _SourceReader(ValueReader):
         """Explicit card id → where it was first given (its node and key path)."""
         self.theme_lines: dict[str, int] = {}
         """Theme id → the line where it is first defined."""
+        self.languages: tuple[str, ...] = DEFAULT_LANGUAGES
+        """The source's ``deck.languages``, once :meth:`source` has read them."""
+        self.languages_given = False
+        """Whether the source sets ``deck.languages`` (messages then need not explain the default)."""
 
     # -- the document ------------------------------------------------------------------------------
 
@@ -126,9 +135,14 @@ class _SourceReader(ValueReader):
         if top is None:
             return None
         deck_keys = {"id": True, "name": True, "description": False, "source": False, "markup": False}
+        deck_keys.update(languages=False, labels=False)
         deck = (self.mapping(top["deck"], "deck", deck_keys) if "deck" in top else None) or {}
         credit = self.mapping(deck["source"], "deck.source", {"title": True, "by": False}) if "source" in deck else {}
         credit = credit or {}
+        self.languages = self.language_tags(deck.get("languages"))
+        self.languages_given = "languages" in deck
+        where = deck.get("languages") or deck.get("labels") or root
+        labels = self.labels(deck.get("labels"), self.languages[-1], where)
         themes = self.themes(top.get("themes"))
         people = self.people(top.get("people"))
         theme_ids, person_ids = {t.id for t in themes}, {p.id for p in people}
@@ -145,9 +159,11 @@ class _SourceReader(ValueReader):
             people=people,
             judgments=judgments,
             decks=decks,
+            languages=self.languages,
+            labels=labels,
+            id_loc=self.loc(deck["id"], "deck.id") if "id" in deck else None,
             markup=self.choice(deck.get("markup"), "deck.markup", MARKUPS),
             warnings=tuple(p for p in self.problems if p.severity == Severity.WARNING),
-            deck_id_loc=self.loc(deck["id"], "deck.id") if "id" in deck else None,
         )
 
     def themes(self, node: Node | None) -> tuple[Theme, ...]:
@@ -160,11 +176,12 @@ class _SourceReader(ValueReader):
         return tuple(out)
 
     def _themes(self, node: Node, key_path: str, parent: str | None, out: list[Theme]) -> None:
-        for sub, item in self.sequence(node, key_path, "[{id: agent, zh: Agent, en: Agents}]"):
-            keys = {"id": True, "zh": True, "en": True}
+        example = "[{id: agent, " + ", ".join(f"{lang}: ..." for lang in self.languages) + "}]"
+        for sub, item in self.sequence(node, key_path, example):
+            keys = {"id": True, **dict.fromkeys(self.languages, True)}
             if parent is None:
                 keys["subthemes"] = False
-            fields = self.mapping(item, sub, keys)
+            fields = self.mapping(item, sub, keys, about=self.about_language)
             if fields is None:
                 continue
             theme_id = self.slug(fields.get("id"), f"{sub}.id")
@@ -174,8 +191,8 @@ class _SourceReader(ValueReader):
                 self.error(fields["id"], f"{sub}.id", message)
             elif theme_id:
                 self.theme_lines[theme_id] = fields["id"].start_mark.line + 1
-            zh, en = self.name_part(fields.get("zh"), f"{sub}.zh"), self.name_part(fields.get("en"), f"{sub}.en")
-            out.append(Theme(theme_id, zh, en, parent))
+            names = tuple(self.name_part(fields.get(lang), f"{sub}.{lang}") for lang in self.languages)
+            out.append(Theme(theme_id, names, parent))
             if "subthemes" in fields:
                 self._themes(fields["subthemes"], f"{sub}.subthemes", theme_id, out)
 
@@ -183,8 +200,9 @@ class _SourceReader(ValueReader):
         out: dict[str, Person] = {}
         if node is None:
             return ()
-        keys = {"id": True, "name": True, "roman": True, "affiliation": False, "title": False}
-        for sub, item in self.sequence(node, "people", "[{id: tang-jie, name: 唐杰, roman: Tang Jie}]"):
+        keys = {"id": True, "name": True, "roman": False, "affiliation": False, "title": False}
+        latin_reader = next((lang for lang in self.languages if written_in_latin(lang)), None)
+        for sub, item in self.sequence(node, "people", "[{id: jane-doe, name: Jane Doe}]"):
             fields = self.mapping(item, sub, keys)
             if fields is None:
                 continue
@@ -196,10 +214,17 @@ class _SourceReader(ValueReader):
                     "give each person their own id"
                 )
                 self.error(fields["id"], f"{sub}.id", message)
+            name = self.name_part(fields.get("name"), f"{sub}.name")
+            if name and latin_reader and "roman" not in fields and not in_latin_letters(name):
+                message = (
+                    f"missing key 'roman': the name '{clip(name)}' is not in Latin letters and the deck is read in "
+                    f"{latin_reader}; add its romanisation (e.g. roman: Tang Jie for 唐杰)"
+                )
+                self.error(item, sub, message)
             person = Person(
                 person_id,
-                self.name_part(fields.get("name"), f"{sub}.name"),
-                self.text(fields.get("roman"), f"{sub}.roman"),
+                name,
+                self.text(fields.get("roman"), f"{sub}.roman") if "roman" in fields else "",
                 self.text(fields.get("affiliation"), f"{sub}.affiliation", required=False),
                 self.text(fields.get("title"), f"{sub}.title", required=False),
                 self.loc(item, sub),
@@ -211,7 +236,7 @@ class _SourceReader(ValueReader):
         if node is None:
             return ()
         keys = {
-            **{"id": True, "number": True, "theme": True, "speakers": False, "zh": True, "en": True},
+            **{"id": True, "number": True, "theme": True, "speakers": False, **dict.fromkeys(self.languages, True)},
             **{"editors_note": False, "tags": False, "cards": True},
         }
         out: list[Judgment] = []
@@ -222,7 +247,7 @@ class _SourceReader(ValueReader):
             self.error(node, "judgments", "the list is empty; add at least one judgment")
         without_cards = 0  # judgments written with `cards: []`
         for sub, item in items:
-            fields = self.mapping(item, sub, keys)
+            fields = self.mapping(item, sub, keys, about=self.about_language)
             if fields is None:
                 continue
             cards_node = fields.get("cards")
@@ -247,12 +272,14 @@ class _SourceReader(ValueReader):
                         speakers.append(person)
             note = None
             if "editors_note" in fields:
-                nf = self.mapping(fields["editors_note"], f"{sub}.editors_note", {"zh": True, "en": True})
+                note_path = f"{sub}.editors_note"
+                nf = self.mapping(
+                    fields["editors_note"], note_path, dict.fromkeys(self.languages, True), about=self.about_language
+                )
                 if nf is not None:
-                    zh = self.text(nf.get("zh"), f"{sub}.editors_note.zh")
-                    note = Bilingual(zh, self.text(nf.get("en"), f"{sub}.editors_note.en"))
+                    note = self.texts(nf, note_path)
             cards = self.cards(fields.get("cards"), f"{sub}.cards", people, note is not None)
-            claim = Bilingual(self.text(fields.get("zh"), f"{sub}.zh"), self.text(fields.get("en"), f"{sub}.en"))
+            claim = self.texts(fields, sub)
             judgment = Judgment(
                 id=jid,
                 number=number,
@@ -270,6 +297,20 @@ class _SourceReader(ValueReader):
             message = "no judgment has cards, so there is no note to build; add card specs under a judgment's cards:"
             self.error(node, "judgments", message)
         return tuple(out)
+
+    def texts(self, fields: dict[str, Node], key_path: str) -> Texts:
+        """The text under each of the source's language keys of ``fields``."""
+        return Texts(tuple(self.text(fields.get(lang), f"{key_path}.{lang}") for lang in self.languages))
+
+    def about_language(self, key: str) -> str:
+        """What to add to the message of a missing or unknown key that is (or looks like) a language tag."""
+        listed = f"[{', '.join(self.languages)}]"
+        if key in self.languages:
+            how = "" if self.languages_given else " (the default; for a deck in one language set deck.languages: [en])"
+            return f"; text is written in each language of deck.languages, {listed}{how}"
+        if tag_problem(key) is None and len(key) <= 8:
+            return f"; {key} is not one of deck.languages, {listed}: add it there or remove this text"
+        return ""
 
     def default_key_taken(self, judgments: list[Judgment]) -> None:
         """Report an explicit card id that is another card's default key (``<judgment-id>/<kind>/<n>``, the key

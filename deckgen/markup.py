@@ -69,6 +69,13 @@ def _nfc(text: str) -> str:
     return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
+def in_language(field: str, tag: str) -> str:
+    """Field HTML marked as being in the language ``tag`` (a BCP 47 tag): ``<div lang="zh">…</div>``, so that
+    browsers and Anki's reviewer pick fonts, line breaking and speech for it; empty stays empty (a template's
+    ``{{#Field}}`` section then leaves nothing)."""
+    return f'<div lang="{html.escape(tag, quote=True)}">{field}</div>' if field else ""
+
+
 def text_html(text: str) -> str:
     """Plain source text as an Anki field that shows exactly that text: NFC, HTML-escaped, line breaks
     (``\\n``, ``\\r\\n``, ``\\r``) as ``<br>``, Anki's own markup made literal (:func:`neutralise`)."""

@@ -17,6 +17,7 @@ PACKAGE = ROOT / "deckgen"
 ORDER = [
     # the base layer: the standard library and each other, in this order
     "errors",
+    "languages",
     "labels",
     "model",
     "progress",
@@ -43,6 +44,11 @@ ORDER = [
     "listing",
     "preview",
     "stats",
+    "starter",
+    # straight into Anki (the optional anki package, imported inside functions)
+    "ankidata",
+    "install",
+    "sync",
     # the command line
     "cli.progress_bar",
     "cli.report",
