@@ -23,9 +23,10 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
 """File types ``image:`` accepts: the images every Anki client shows in an ``<img>`` (sound would need
 ``[sound:…]``, which deckgen does not write)."""
 
-_SLUG = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
-_CARD_ID = re.compile(r"^[a-z0-9]+(?:[-_./][a-z0-9]+)*$")
-"""A card id may also contain ``/``, so that ``id: first/qa/1`` pins the key a card had by default."""
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
+CARD_ID_PATTERN = re.compile(r"^[a-z0-9]+(?:[-_./][a-z0-9]+)*$")
+"""An id (a slug) is lowercase letters and digits joined by ``- _ .``; a card id may also contain ``/``, so
+that ``id: first/qa/1`` pins the key a card had by default."""
 
 
 def normalize_deck_name(name: str) -> str:
@@ -47,14 +48,14 @@ class ValueReader(NodeReader):
         self.folder = folder
 
     def card_id(self, node: Node | None, key_path: str) -> str:
-        """A card id: a :meth:`slug` that may also contain ``/`` (see :data:`_CARD_ID`)."""
-        return self.slug(node, key_path, _CARD_ID)
+        """A card id: a :meth:`slug` that may also contain ``/`` (see :data:`CARD_ID_PATTERN`)."""
+        return self.slug(node, key_path, CARD_ID_PATTERN)
 
-    def slug(self, node: Node | None, key_path: str, pattern: re.Pattern[str] = _SLUG) -> str:
+    def slug(self, node: Node | None, key_path: str, pattern: re.Pattern[str] = SLUG_PATTERN) -> str:
         """An id: lowercase letters and digits joined by ``- . _``."""
         value = self.text(node, key_path)
         if value and not pattern.match(value):
-            example = "/ (e.g. 'tang-jie' or 'first/qa/1')" if pattern is _CARD_ID else "(e.g. 'tang-jie')"
+            example = "/ (e.g. 'tang-jie' or 'first/qa/1')" if pattern is CARD_ID_PATTERN else "(e.g. 'tang-jie')"
             message = f"'{clip(value)}' is not a valid id: use lowercase letters, digits and - . _ {example}"
             self.error(node, key_path, message)
             return ""

@@ -28,6 +28,7 @@ ORDER = [
     # the pipeline
     "yamlnodes",
     "sourcevalues",
+    "schema",
     "load",
     "notetypes",
     "notes",
