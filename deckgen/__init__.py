@@ -7,7 +7,8 @@ The library API (nothing here prints or exits; the CLI in :mod:`deckgen.cli` is 
 * :func:`lint` — a source and its notes → card-quality warnings (:class:`Problem` values)
 * :func:`build` — a source → an ``.apkg`` and its build ledger (:class:`BuildResult`)
 * :func:`build_decks`, :func:`check`, :func:`list_notes`, :func:`list_inventory`, :func:`write_preview`,
-  :func:`collect_stats` — what the commands ``build``, ``check``, ``list``, ``preview`` and ``stats`` run
+  :func:`collect_stats`, :func:`source_schema` — what the commands ``build``, ``check``, ``list``,
+  ``preview``, ``stats`` and ``schema`` run
 
 Every name of :data:`__all__` but the version is listed in ``_API`` with the module that defines it, and is
 imported from there on first use: importing the package costs nothing, so that ``deckgen --help`` starts as fast as
@@ -44,6 +45,7 @@ _API = {
     "Source": "model",
     "Note": "notes",
     "generate": "notes",
+    "source_schema": "schema",
     "write_preview": "preview",
     "collect_stats": "stats",
     "deck_stats": "stats",
@@ -75,6 +77,7 @@ __all__ = [
     "list_notes",
     "load_file",
     "load_sources",
+    "source_schema",
     "write_preview",
 ]
 
@@ -87,6 +90,7 @@ if TYPE_CHECKING:
     from .model import Selection, Source
     from .notes import Note, generate
     from .preview import write_preview
+    from .schema import source_schema
     from .stats import collect_stats, deck_stats
 
 

@@ -18,7 +18,7 @@ from conftest import ROOT
 
 FUNCTIONS = (
     "build build_decks check collect_stats deck_stats generate lint list_inventory list_notes load_file load_sources "
-    "write_preview"
+    "source_schema write_preview"
 ).split()
 CLASSES = ["BuildResult", "CheckResult", "Note", "Problem", "Selection", "Severity", "Source"]
 ERRORS = ["DeckgenError", "OutputError", "SelectionError", "SourceError", "UsageError"]

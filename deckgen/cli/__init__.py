@@ -22,7 +22,7 @@ from .. import __version__
 if TYPE_CHECKING:
     from ..model import Selection
 
-__all__ = ["main", "build", "check_", "list_", "preview", "stats"]
+__all__ = ["main", "build", "check_", "list_", "preview", "schema_", "stats"]
 
 DEFAULT_SOURCE = "cards"
 
@@ -313,3 +313,24 @@ def stats(sources: Values) -> None:
     from .report import print_stats
 
     print_stats(collect_stats(_paths(sources)))
+
+
+@main.command(name="schema")
+def schema_() -> None:
+    """Print the JSON Schema (draft 2020-12) of the source format, for editors that check YAML as you type.
+
+    Save it next to your source and name it on the source's first line: an editor with the YAML language
+    server (VS Code's YAML extension, and others) then flags unknown or missing keys and completes them. The
+    schema checks the structure only; `deckgen check` stays the full check.
+
+    \b
+    Example:
+      deckgen schema > deckgen.schema.json
+      # then, as the first line of the source:
+      # yaml-language-server: $schema=deckgen.schema.json
+    """
+    import json
+
+    from ..schema import source_schema
+
+    click.echo(json.dumps(source_schema(), indent=2, ensure_ascii=False))
