@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 from .changes import Changes, compare_with_ledger, earliest_stamp_time
-from .errors import Problem, SelectionError, SourceError, UsageError, suggest
+from .errors import Problem, SelectionError, SourceError, UsageError
 from .files import locked, refuse_overwriting, write_all_atomic
 from .gcpause import paused_gc
 from .ledger import Ledger
@@ -27,7 +27,7 @@ from .model import Selection, Source
 from .notes import Note, card_count, generate
 from .package import apkg_writer
 from .progress import Progress
-from .select import named_deck_problems, select
+from .select import named_deck, named_deck_problems, select
 from .sourcevalues import normalize_deck_name
 from .state import Packaged, record
 
@@ -61,6 +61,8 @@ class BuildResult:
     warnings: list[Problem] = field(default_factory=list)
     """Every warning: the source's, the lint's, the ledger's and this machine's record's, identity hints."""
     written: bool = False
+    subdecks: bool = False
+    """Whether each theme has its own subdeck (``<deck name>::<theme>``)."""
 
     @property
     def cards(self) -> int:
@@ -68,10 +70,18 @@ class BuildResult:
         return sum(card_count(n) for n in self.notes)
 
 
-def default_output(source: Source, selection: Selection, out_dir: Path = DEFAULT_OUT_DIR) -> Path:
-    """``dist/<deck-id>.apkg``, or ``dist/<deck-id>-<selection slug>.apkg`` for a filtered build."""
-    suffix = f"-{selection.slug()}" if selection else ""
-    return out_dir / f"{source.deck_id}{suffix}.apkg"
+def default_output(
+    source: Source,
+    selection: Selection,
+    subdecks: bool = False,
+    deck: str | None = None,
+    out_dir: Path = DEFAULT_OUT_DIR,
+) -> Path:
+    """Where a build writes without ``-o``: ``dist/<deck-id>.apkg``; ``dist/<deck-id>-<selection slug>.apkg``
+    for a filtered build, ``dist/<deck-id>-<key>.apkg`` for the named deck ``deck``; and, with ``subdecks``,
+    ``-subdecks`` before ``.apkg``, so that a build with a subdeck per theme never replaces the plain one."""
+    parts = [source.deck_id, deck or (selection.slug() if selection else ""), "subdecks" if subdecks else ""]
+    return out_dir / ("-".join(p for p in parts if p) + ".apkg")
 
 
 def build_inputs(source: Source, notes: Sequence[Note]) -> list[tuple[Path, str]]:
@@ -102,11 +112,12 @@ def build(
 
     ``selection`` filters notes (see :mod:`deckgen.select`); the deck is then named
     ``"<deck name> · <selection label>"`` unless ``name`` is given, and written to
-    :func:`default_output` unless ``output`` is; ``description`` (plain text) replaces the source's deck
-    description (the source credit is appended either way; both are HTML-escaped, newlines become
-    ``<br>``). ``subdecks`` puts each theme in its own subdeck (``AGI-Next 2026::分化 Divergence``). The
-    ledger next to the source decides every ``mod`` (see :mod:`deckgen.changes`), together with this
-    machine's record of what it packaged (:mod:`deckgen.state`, which notices a ``git revert``); if a
+    :func:`default_output` (which ``subdecks`` changes too) unless ``output`` is; ``description`` (plain
+    text) replaces the source's deck description (the source credit is appended either way; both are
+    HTML-escaped, newlines become ``<br>``). ``subdecks`` puts each theme in its own subdeck
+    (``AGI-Next 2026::分化 Divergence``). The ledger next to the source decides every ``mod`` (see
+    :mod:`deckgen.changes`), together with this machine's record of what it packaged
+    (:mod:`deckgen.state`, which notices a ``git revert``); if a
     changed note was last packaged in this very second, the build sleeps until the next second (under
     2 s: :data:`deckgen.records.MAX_AHEAD`) so that no ``mod`` lies in the future. ``clock`` gives epoch
     seconds and ``sleep`` waits seconds (for tests). A build that writes holds a lock on the source file
@@ -153,7 +164,7 @@ def _build(
         raise SourceError(deck_problems)
     chosen = select(source, notes, selection)
     deck_name = deck_name_for(source, selection, name)
-    output = Path(output) if output else default_output(source, selection)
+    output = Path(output) if output else default_output(source, selection, subdecks)
     refuse_overwriting(output, build_inputs(source, notes))
     warnings += [w for w in (ledger_warning, record_warning) if w]
 
@@ -166,7 +177,7 @@ def _build(
         now = need
     changes = compare_with_ledger(chosen, notes, types, ledger, now, packaged)
     warnings.extend(changes.warnings)
-    result = BuildResult(source, output, ledger_path, deck_name, chosen, changes, warnings)
+    result = BuildResult(source, output, ledger_path, deck_name, chosen, changes, warnings, subdecks=subdecks)
     if dry_run:
         return result
 
@@ -235,7 +246,8 @@ def build_decks(
 
     All or nothing: with several decks every one is first built as a dry run, so that nothing is written
     unless all of them can be. A named deck is written to ``dist/<deck-id>-<key>.apkg`` with its own name
-    and description; ``output`` may only be given for a single deck.
+    and description (``-subdecks`` before ``.apkg`` with ``subdecks``: :func:`default_output`); ``output``
+    may only be given for a single deck.
 
     Raises :class:`UsageError` for options that cannot be combined (``decks`` with ``all_decks``; named decks
     with ``selection`` or ``name``; an empty ``name``; ``output`` that is no file name, or for several decks;
@@ -256,17 +268,11 @@ def build_decks(
         )
     jobs = []
     for src in load_sources(list(sources)):
-        named = {d.key: d for d in src.decks}
-        unknown = [key for key in decks if key not in named]
-        if unknown:
-            raise SelectionError(
-                f"no deck '{unknown[0]}' in {src.path}{suggest(unknown[0], named)}; "
-                f"decks: {', '.join(named) or 'none defined'}"
-            )
+        chosen = [named_deck(src, key) for key in decks]
         if all_decks or not decks:
-            jobs.append(_Job(src, selection, name, None, output or default_output(src, selection)))
-        for d in src.decks if all_decks else [named[k] for k in decks]:
-            out = output or DEFAULT_OUT_DIR / f"{src.deck_id}-{d.key}.apkg"
+            jobs.append(_Job(src, selection, name, None, output or default_output(src, selection, subdecks)))
+        for d in src.decks if all_decks else chosen:
+            out = output or default_output(src, d.selection, subdecks, d.key)
             jobs.append(_Job(src, d.selection, d.name, d.description or None, out))
     if output and len(jobs) > 1:
         raise UsageError("-o/--output needs exactly one deck to build; drop it to use dist/<deck>.apkg")

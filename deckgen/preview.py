@@ -111,15 +111,19 @@ class Preview:
     warnings: list[Problem]
 
 
-def write_preview(paths: Sequence[str | Path], output: Path, selection: Selection | None = None) -> Preview:
-    """Load the sources under ``paths``, select their notes as ``deckgen build`` would and write the preview
-    page of those notes to ``output`` (atomically; see :func:`deckgen.files.write_all_atomic`).
+def write_preview(
+    paths: Sequence[str | Path], output: Path, selection: Selection | None = None, deck: str | None = None
+) -> Preview:
+    """Load the sources under ``paths``, select their notes as ``deckgen build`` would (with ``selection``, or
+    as the named deck ``deck``) and write the preview page of those notes to ``output`` (atomically; see
+    :func:`deckgen.files.write_all_atomic`).
 
-    Raises :class:`deckgen.errors.SourceError` and :class:`deckgen.errors.SelectionError` as
-    :func:`deckgen.listing.gather` does, and :class:`deckgen.errors.OutputError` when ``output`` cannot be
-    written or is an input of a build (the source file, its ledger, a media file).
+    Raises :class:`deckgen.errors.SourceError`, :class:`deckgen.errors.SelectionError` and
+    :class:`deckgen.errors.UsageError` as :func:`deckgen.listing.gather` does, and
+    :class:`deckgen.errors.OutputError` when ``output`` cannot be written or is an input of a build (the
+    source file, its ledger, a media file).
     """
-    groups, warnings = gather(load_sources(list(paths)), selection or Selection())
+    groups, warnings = gather(load_sources(list(paths)), selection or Selection(), deck)
     refuse_overwriting(output, [i for g in groups for i in build_inputs(g.source, g.notes)])
     write_all_atomic([(output, preview_html(groups).encode("utf-8"))])
     notes = [n for g in groups for n in g.notes]

@@ -141,6 +141,17 @@ def test_preview_command_writes_the_page_and_can_open_it(cards_copy, monkeypatch
     assert "AGI-Next 2026 · 唐杰" in page
 
 
+def test_preview_deck_shows_a_named_deck_under_its_name(cards_copy, monkeypatch):
+    monkeypatch.chdir(cards_copy.parent)
+    built = CliRunner().invoke(main, ["build", "--deck", "lin-junyang", "--dry-run"])
+    result = CliRunner().invoke(main, ["preview", "--deck", "lin-junyang", "-o", "lin.html"])
+    assert result.exit_code == 0, result.output
+    page = (cards_copy.parent / "lin.html").read_text(encoding="utf-8")
+    n_cards = re.search(r"^  \d+ notes, (\d+) cards$", built.output, re.M).group(1)
+    assert page.count('<article class="pv-card"') == int(n_cards)
+    assert "<h1>AGI-Next 2026 · 林俊旸 Lin Junyang</h1>" in page
+
+
 # ---- in the browser ----
 
 

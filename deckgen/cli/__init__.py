@@ -113,9 +113,13 @@ def main() -> None:
 @main.command()
 @_sources
 @_selection_options
-@_output(help="Output .apkg (default dist/<deck-id>[-<selection>].apkg).")
+@_output(help="Output .apkg (default dist/<deck-id>[-<selection or deck key>][-subdecks].apkg).")
 @click.option("--name", help="Deck name (default: the source's name, plus the selection).")
-@click.option("--subdecks", is_flag=True, help="Put each theme in its own subdeck (Deck::分化 Divergence).")
+@click.option(
+    "--subdecks",
+    is_flag=True,
+    help="Put each theme in its own subdeck (Deck::分化 Divergence), in dist/<deck-id>-subdecks.apkg.",
+)
 @click.option("--deck", "decks", multiple=True, metavar="KEY", help="Build a deck named in the source's decks:.")
 @click.option("--all", "all_decks", is_flag=True, help="Build the full deck and every named deck.")
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
@@ -197,6 +201,7 @@ def check_(sources: Values, strict: bool) -> None:
 @main.command(name="list")
 @click.argument("args", nargs=-1, metavar="[WHAT] [SOURCE]...")
 @_selection_options
+@click.option("--deck", metavar="KEY", help="The notes of a deck named in the source's decks: (not with --theme …).")
 @click.option(
     "--format",
     "fmt",
@@ -210,19 +215,22 @@ def check_(sources: Values, strict: bool) -> None:
 def list_(
     args: Values,
     selection: Selection,
+    deck: str | None,
     fmt: str,
 ) -> None:
-    """List the notes of SOURCES (default cards/), or their themes, people or named decks.
+    """List the notes of SOURCES (default cards/), or their themes, people, tags or named decks.
 
-    WHAT is notes (the default), or themes, people or decks: the ids that --theme, --speaker and --deck
-    accept, with how many judgments and notes each selects. A source folder literally named like a WHAT
-    word is written as ./notes.
+    WHAT is notes (the default), or themes, people, tags or decks: what --theme, --speaker, --tag and
+    --deck accept, with how many judgments and notes each selects. A source folder literally named like a
+    WHAT word is written as ./notes.
 
     \b
     Examples:
       deckgen list
       deckgen list --theme agent
+      deckgen list --deck lin-junyang
       deckgen list themes
+      deckgen list tags
       deckgen list people --format csv
       deckgen list --format json | jq '.[].question'
       deckgen list --speaker tang-jie --format tsv > tang-jie.txt
@@ -239,8 +247,8 @@ def list_(
             f"'{args[0]}' is neither a source file or folder nor something to list"
             f"{suggest(args[0], listable)}; WHAT is one of {', '.join(listable)}"
         )
-    if what != "notes" and selection:
-        raise click.UsageError(f"selection options apply to listing notes, not {what}")
+    if what != "notes" and (selection or deck is not None):
+        raise click.UsageError(f"selection options and --deck apply to listing notes, not {what}")
     console = _terminal() if fmt == "table" else None
     if what != "notes":
         inventory = list_inventory(_paths(sources), what)
@@ -249,7 +257,7 @@ def list_(
         else:
             click.echo(inventory.text("plain" if fmt == "table" else fmt), nl=False)
         return
-    listing = list_notes(_paths(sources), selection)
+    listing = list_notes(_paths(sources), selection, deck)
     print_warnings(listing.warnings)
     if console:
         for group in listing.groups:
@@ -269,11 +277,13 @@ def _terminal() -> Any:
 @main.command()
 @_sources
 @_selection_options
+@click.option("--deck", metavar="KEY", help="The cards of a deck named in the source's decks: (not with --theme …).")
 @_output(default="preview.html", show_default=True, help="The HTML file to write.")
 @click.option("--open", "open_", is_flag=True, help="Open the page in the default web browser.")
 def preview(
     sources: Values,
     selection: Selection,
+    deck: str | None,
     output: Path,
     open_: bool,
 ) -> None:
@@ -285,11 +295,12 @@ def preview(
     Examples:
       deckgen preview --open
       deckgen preview --theme agent -o agent.html
+      deckgen preview --deck lin-junyang
     """
     from ..preview import write_preview
     from .report import print_warnings
 
-    page = write_preview(_paths(sources), output, selection)
+    page = write_preview(_paths(sources), output, selection, deck)
     print_warnings(page.warnings)
     click.echo(f"Wrote {output}  ({page.cards} cards from {page.notes} notes)")
     if open_:

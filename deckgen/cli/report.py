@@ -34,7 +34,8 @@ def print_build(result: BuildResult) -> None:
     """The report of one build: file and deck, counts by theme and kind, and the changes since the last."""
     changes = result.changes
     verb = "Would write" if not result.written else "Wrote"
-    click.echo(f'{verb} {result.output}  (deck "{result.deck_name}")')
+    per_theme = ", a subdeck per theme" if result.subdecks else ""
+    click.echo(f'{verb} {result.output}  (deck "{result.deck_name}"{per_theme})')
     click.echo(f"  {len(result.notes)} notes, {result.cards} cards")
     src = result.source
     themes = [src.theme_path(n.judgment.theme) for n in result.notes]
@@ -86,6 +87,7 @@ def print_builds_table(results: Sequence[BuildResult]) -> None:
 def notes_table(group: Selected) -> Any:
     """A rich renderable of one source's notes for a terminal: a title line, then a table per theme (the same
     column widths in each), one row per note."""
+    from rich.cells import cell_len
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
@@ -96,13 +98,15 @@ def notes_table(group: Selected) -> Any:
     themes: dict[str, list[Note]] = {}
     for note in notes:
         themes.setdefault(note.judgment.theme, []).append(note)
+    key_width = max((cell_len(n.key) for n in notes), default=0)
     for theme, theme_notes in themes.items():
         table = Table(title=Text(source.theme_path(theme)), title_justify="left", title_style="bold", expand=True)
         table.add_column("#", justify="right", width=2)
         table.add_column("Kind", width=7)
         table.add_column("Question", ratio=5, overflow="fold")
         table.add_column("Answer", style="cyan", ratio=3, overflow="fold")
-        table.add_column("Key", style="dim", ratio=2, overflow="fold")
+        # README: copy keys from this table, so a key is never wrapped or cut; the other columns fold instead
+        table.add_column("Key", style="dim", no_wrap=True, min_width=key_width, overflow="fold")
         for note in theme_notes:
             # Text objects, not strings: rich would read "[...]" or "[bold]" in a source as markup.
             number = str(note.judgment.number)
