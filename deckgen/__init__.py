@@ -33,6 +33,7 @@ _API = {
     "OutputError": "errors",
     "Problem": "errors",
     "SelectionError": "errors",
+    "ServeError": "errors",
     "Severity": "errors",
     "SourceError": "errors",
     "UsageError": "errors",
@@ -47,6 +48,7 @@ _API = {
     "generate": "notes",
     "source_schema": "schema",
     "write_preview": "preview",
+    "LivePreview": "live",
     "collect_stats": "stats",
     "deck_stats": "stats",
 }
@@ -56,11 +58,13 @@ __all__ = [
     "BuildResult",
     "CheckResult",
     "DeckgenError",
+    "LivePreview",
     "Note",
     "OutputError",
     "Problem",
     "Selection",
     "SelectionError",
+    "ServeError",
     "Severity",
     "Source",
     "SourceError",
@@ -83,9 +87,19 @@ __all__ = [
 
 if TYPE_CHECKING:
     from .builds import BuildResult, CheckResult, build, build_decks, check
-    from .errors import DeckgenError, OutputError, Problem, SelectionError, Severity, SourceError, UsageError
+    from .errors import (
+        DeckgenError,
+        OutputError,
+        Problem,
+        SelectionError,
+        ServeError,
+        Severity,
+        SourceError,
+        UsageError,
+    )
     from .lint_rules import lint
     from .listing import list_inventory, list_notes
+    from .live import LivePreview
     from .load import load_file, load_sources
     from .model import Selection, Source
     from .notes import Note, generate

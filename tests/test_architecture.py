@@ -43,6 +43,7 @@ ORDER = [
     "builds",
     "listing",
     "preview",
+    "live",
     "stats",
     # the command line
     "cli.progress_bar",
@@ -52,7 +53,7 @@ ORDER = [
 ]
 """Every module of deckgen (``deckgen/__init__.py``, the public API that names them all, aside)."""
 
-LAZY = {"genanki", "yaml", "markdown_it", "nh3", "platformdirs", "rich", "anki"}
+LAZY = {"genanki", "yaml", "markdown_it", "nh3", "platformdirs", "rich", "anki", "watchfiles"}
 """Dependencies a module may import only inside a function (or for type checking)."""
 
 

@@ -20,8 +20,8 @@ FUNCTIONS = (
     "build build_decks check collect_stats deck_stats generate lint list_inventory list_notes load_file load_sources "
     "source_schema write_preview"
 ).split()
-CLASSES = ["BuildResult", "CheckResult", "Note", "Problem", "Selection", "Severity", "Source"]
-ERRORS = ["DeckgenError", "OutputError", "SelectionError", "SourceError", "UsageError"]
+CLASSES = ["BuildResult", "CheckResult", "LivePreview", "Note", "Problem", "Selection", "Severity", "Source"]
+ERRORS = ["DeckgenError", "OutputError", "SelectionError", "ServeError", "SourceError", "UsageError"]
 
 
 def test_all_names_the_public_api_and_each_name_exists():

@@ -280,34 +280,75 @@ def _terminal() -> Any:
 @click.option("--deck", metavar="KEY", help="The cards of a deck named in the source's decks: (not with --theme …).")
 @_output(default="preview.html", show_default=True, help="The HTML file to write.")
 @click.option("--open", "open_", is_flag=True, help="Open the page in the default web browser.")
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Serve the page on 127.0.0.1 instead of writing it, and reload it on each saved change; Ctrl-C stops.",
+)
+@click.option("--port", type=click.IntRange(0, 65535), help="With --watch: the port to serve on (default: a free one).")
+@click.pass_context
 def preview(
+    ctx: click.Context,
     sources: Values,
     selection: Selection,
     deck: str | None,
     output: Path,
     open_: bool,
+    watch: bool,
+    port: int | None,
 ) -> None:
     """Write one self-contained HTML page showing every card's front and back as Anki will.
 
     Same templates and CSS as the package, grouped by theme, with a search box and a night-mode toggle.
+    With --watch the page is served on http://127.0.0.1 instead and reloads within a second of each saved
+    change to a source or image; an edit with errors shows them above the last good cards.
 
     \b
     Examples:
       deckgen preview --open
       deckgen preview --theme agent -o agent.html
       deckgen preview --deck lin-junyang
+      deckgen preview --watch --open
     """
-    from ..preview import write_preview
     from .report import print_warnings
+
+    if watch:
+        if ctx.get_parameter_source("output") is not click.core.ParameterSource.DEFAULT:
+            raise click.UsageError("--watch serves the page and writes no file; drop -o/--output")
+        _watch(_paths(sources), selection, deck, port or 0, open_)
+        return
+    if port is not None:
+        raise click.UsageError("--port is for --watch")
+    from ..preview import write_preview
 
     page = write_preview(_paths(sources), output, selection, deck)
     print_warnings(page.warnings)
     click.echo(f"Wrote {output}  ({page.cards} cards from {page.notes} notes)")
     if open_:
-        import webbrowser
+        _open(Path(output).resolve().as_uri())
 
-        if not webbrowser.open(Path(output).resolve().as_uri()):
-            click.echo(f"No web browser found; open {Path(output).resolve()} yourself.", err=True)
+
+def _watch(paths: list[str], selection: Selection, deck: str | None, port: int, open_: bool) -> None:
+    """``preview --watch``: serve until Ctrl-C, with a line for every rebuild."""
+    from ..live import LivePreview
+    from .report import print_rebuilt
+
+    with LivePreview(paths, selection, deck, port) as live:
+        print_rebuilt(live.first)
+        click.echo(f"Serving {live.url}  (reloads on each saved change; Ctrl-C stops)")
+        if open_:
+            _open(live.url)
+        try:
+            live.serve(on_rebuild=print_rebuilt)
+        except KeyboardInterrupt:
+            click.echo("Stopped.")
+
+
+def _open(url: str) -> None:
+    import webbrowser
+
+    if not webbrowser.open(url):
+        click.echo(f"No web browser found; open {url} yourself.", err=True)
 
 
 @main.command()

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from ..builds import BuildResult
     from ..errors import Problem
     from ..listing import Inventory, Selected
+    from ..live import Rebuilt
     from ..stats import DeckStats
 
 MAX_LISTED = 20
@@ -28,6 +29,19 @@ def print_warnings(warnings: Iterable[Problem]) -> None:
     """Each warning (a :class:`deckgen.errors.Problem`, which says ``warning:`` itself) on its line, on stderr."""
     for warning in warnings:
         click.echo(str(warning), err=True)
+
+
+def print_rebuilt(rebuilt: Rebuilt) -> None:
+    """A live preview's build: its warnings, its errors (on stderr) and a line saying what the page shows."""
+    print_warnings(rebuilt.warnings)
+    for line in rebuilt.errors:
+        click.echo(line, err=True)
+    when = "built" if rebuilt.version == 1 else "rebuilt"
+    shows = f"{rebuilt.cards} cards from {rebuilt.notes} notes"
+    if rebuilt.errors:
+        click.echo(f"Page {when} with {len(rebuilt.errors)} error(s) above the last good cards ({shows})")
+    else:
+        click.echo(f"Page {when}: {shows}")
 
 
 def print_build(result: BuildResult) -> None:
