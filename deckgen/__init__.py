@@ -9,6 +9,8 @@ The library API (nothing here prints or exits; the CLI in :mod:`deckgen.cli` is 
 * :func:`build_decks`, :func:`check`, :func:`list_notes`, :func:`list_inventory`, :func:`write_preview`,
   :func:`collect_stats`, :func:`source_schema` — what the commands ``build``, ``check``, ``list``,
   ``preview``, ``stats`` and ``schema`` run
+* :func:`install_decks`, :func:`login`, :func:`logout`, :func:`sync_decks` — what ``deckgen install``,
+  ``login``, ``logout`` and ``sync`` run (they need the optional ``anki`` package)
 
 Every name of :data:`__all__` but the version is listed in ``_API`` with the module that defines it, and is
 imported from there on first use: importing the package costs nothing, so that ``deckgen --help`` starts as fast as
@@ -37,6 +39,8 @@ _API = {
     "Severity": "errors",
     "SourceError": "errors",
     "UsageError": "errors",
+    "InstallResult": "install",
+    "install_decks": "install",
     "lint": "lint_rules",
     "list_inventory": "listing",
     "list_notes": "listing",
@@ -51,6 +55,10 @@ _API = {
     "LivePreview": "live",
     "collect_stats": "stats",
     "deck_stats": "stats",
+    "SyncResult": "sync",
+    "login": "sync",
+    "logout": "sync",
+    "sync_decks": "sync",
 }
 """Each public name → the module of deckgen that defines it."""
 
@@ -58,6 +66,7 @@ __all__ = [
     "BuildResult",
     "CheckResult",
     "DeckgenError",
+    "InstallResult",
     "LivePreview",
     "Note",
     "OutputError",
@@ -68,6 +77,7 @@ __all__ = [
     "Severity",
     "Source",
     "SourceError",
+    "SyncResult",
     "UsageError",
     "__version__",
     "build",
@@ -76,12 +86,16 @@ __all__ = [
     "collect_stats",
     "deck_stats",
     "generate",
+    "install_decks",
     "lint",
     "list_inventory",
     "list_notes",
     "load_file",
     "load_sources",
+    "login",
+    "logout",
     "source_schema",
+    "sync_decks",
     "write_preview",
 ]
 
@@ -97,6 +111,7 @@ if TYPE_CHECKING:
         SourceError,
         UsageError,
     )
+    from .install import InstallResult, install_decks
     from .lint_rules import lint
     from .listing import list_inventory, list_notes
     from .live import LivePreview
@@ -106,6 +121,7 @@ if TYPE_CHECKING:
     from .preview import write_preview
     from .schema import source_schema
     from .stats import collect_stats, deck_stats
+    from .sync import SyncResult, login, logout, sync_decks
 
 
 def __getattr__(name: str) -> Any:

@@ -27,9 +27,11 @@ Data = bytes | Callable[[BinaryIO], None]
 """What to write: the bytes, or a function that writes them to the binary file it is given."""
 
 
-def write_all_atomic(files: list[tuple[Path, Data]]) -> None:
+def write_all_atomic(files: list[tuple[Path, Data]], mode: int | None = None) -> None:
     """Write each ``(path, data)`` via a temporary file in the target's folder, then rename them into place.
-    ``data`` is the bytes to write, or a function that writes them to the binary file it is given.
+    ``data`` is the bytes to write, or a function that writes them to the binary file it is given. ``mode``
+    (such as ``0o600``, for a file only the user may read) gives the files' permission bits from the moment
+    they are created; by default they get ``0o666`` less the umask.
 
     All or nothing: every temporary file is written (and every target checked) before the first rename, so
     a folder that cannot be created or written, a full disk or a target that is a folder, a device or a
@@ -49,7 +51,7 @@ def write_all_atomic(files: list[tuple[Path, Data]]) -> None:
     replaced: list[tuple[Path, str | None]] = []  # renamed targets and where their previous file is kept
     try:
         for path, data in files:
-            staged.append((_stage(Path(path), data), Path(path)))
+            staged.append((_stage(Path(path), data, mode), Path(path)))
         for _, path in staged:
             if path.is_dir():
                 raise OutputError(f"{path}: is a folder; give a file name (e.g. with -o)")
@@ -168,9 +170,9 @@ def locked(path: Path) -> Iterator[None]:
         os.close(fd)  # releases the lock
 
 
-def _stage(path: Path, data: Data) -> str:
+def _stage(path: Path, data: Data, mode: int | None) -> str:
     """Write ``data`` (bytes, or a function writing to a file) to a new temporary file next to ``path``
-    (fsynced, mode from the umask); return its name."""
+    (fsynced; permission bits ``mode``, or from the umask if it is None); return its name."""
     import tempfile
 
     try:
@@ -179,9 +181,11 @@ def _stage(path: Path, data: Data) -> str:
     except OSError as err:
         raise OutputError(f"{path}: cannot write here ({err.strerror}); choose another output with -o") from None
     try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.fchmod(fd, 0o666 & ~umask)
+        if mode is None:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as fh:
             if callable(data):
                 data(fh)

@@ -102,6 +102,21 @@ def imported(cards_copy, tmp_path, anki):
     return result, log, anki, out
 
 
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace the one occurrence of ``old`` in the text file ``path`` with ``new``."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def remove_judgment(src: Path, judgment_id: str) -> None:
+    """Delete the judgment ``judgment_id`` (its whole block) from the YAML source ``src``."""
+    text = src.read_text(encoding="utf-8")
+    start = text.index(f"\n  - id: {judgment_id}\n")
+    end = text.index("\n  - id: ", start + 1)
+    src.write_text(text[:start] + text[end:], encoding="utf-8")
+
+
 def card_text(card_html: str) -> str:
     """What a card says: ``<style>`` blocks and tags removed, entities decoded, whitespace folded."""
     text = re.sub(r"<style>.*?</style>", "", card_html, flags=re.S)

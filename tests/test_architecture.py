@@ -45,6 +45,10 @@ ORDER = [
     "preview",
     "live",
     "stats",
+    # straight into Anki (the optional anki package, imported inside functions)
+    "ankidata",
+    "install",
+    "sync",
     # the command line
     "cli.progress_bar",
     "cli.report",

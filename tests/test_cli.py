@@ -220,3 +220,10 @@ def test_check_reports_the_errors_of_every_source(in_project):
     assert result.exit_code == 1
     assert "cards/a.yaml:" in result.output and "cards/b.yaml:" in result.output
     assert "2 error(s) in the sources" in result.output
+
+
+def test_login_refuses_an_endpoint_that_is_not_a_url_before_asking_for_the_password(machine_state):
+    result = CliRunner().invoke(main, ["login", "--endpoint", "ftp://127.0.0.1/", "--username", "u"], input="pw\n")
+    assert result.exit_code == 2
+    assert "must be an http:// or https:// URL" in result.output and "Password" not in result.output
+    assert not list(machine_state.iterdir())

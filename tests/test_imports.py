@@ -24,6 +24,8 @@ print(sorted(m for m in ("anki", "genanki", "rich", "yaml") if m in sys.modules)
     [
         (["--help"], "[]"),
         (["build", "--help"], "[]"),
+        (["install", "--help"], "[]"),
+        (["sync", "--help"], "[]"),
         (["check", "{cards}"], "['genanki', 'yaml']"),
         (["build", "{cards}", "-o", "{out}"], "['genanki', 'yaml']"),
         (["build", "{cards}", "--all"], "['genanki', 'rich', 'yaml']"),  # the summary table of several decks

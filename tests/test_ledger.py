@@ -23,7 +23,7 @@ from deckgen.load import load_file
 from deckgen.model import Selection
 from deckgen.notetypes import QA
 
-from conftest import Clock
+from conftest import Clock, edit
 
 TINY = """\
 deck: {id: t, name: T}
@@ -69,9 +69,7 @@ class Tiny:
         return build(load_file(self.src), output=self.out / name, clock=self.clock, sleep=self.clock.sleep, **kwargs)
 
     def edit(self, old: str, new: str) -> None:
-        text = self.src.read_text(encoding="utf-8")
-        assert text.count(old) == 1, old
-        self.src.write_text(text.replace(old, new), encoding="utf-8")
+        edit(self.src, old, new)
 
     def ledger_data(self) -> dict:
         return json.loads(self.ledger.read_text(encoding="utf-8"))

@@ -17,10 +17,21 @@ import deckgen
 from conftest import ROOT
 
 FUNCTIONS = (
-    "build build_decks check collect_stats deck_stats generate lint list_inventory list_notes load_file load_sources "
-    "source_schema write_preview"
+    "build build_decks check collect_stats deck_stats generate install_decks lint list_inventory list_notes load_file "
+    "load_sources login logout source_schema sync_decks write_preview"
 ).split()
-CLASSES = ["BuildResult", "CheckResult", "LivePreview", "Note", "Problem", "Selection", "Severity", "Source"]
+CLASSES = [
+    "BuildResult",
+    "CheckResult",
+    "InstallResult",
+    "LivePreview",
+    "Note",
+    "Problem",
+    "Selection",
+    "Severity",
+    "Source",
+    "SyncResult",
+]
 ERRORS = ["DeckgenError", "OutputError", "SelectionError", "ServeError", "SourceError", "UsageError"]
 
 
@@ -33,7 +44,7 @@ def test_all_names_the_public_api_and_each_name_exists():
 
 
 def test_functions_stay_functions_after_every_submodule_is_imported():
-    for module in ("builds", "notes", "lint_rules", "listing", "load", "preview", "stats"):
+    for module in ("builds", "notes", "lint_rules", "listing", "load", "preview", "stats", "install", "sync"):
         importlib.import_module(f"deckgen.{module}")
     from deckgen import build, generate, lint
 

@@ -15,7 +15,7 @@ from deckgen.load import load_file
 from deckgen.notes import generate
 from deckgen.notetypes import NOTE_TYPES
 
-from conftest import Clock
+from conftest import Clock, edit
 
 DECK = "AGI-Next 2026"
 
@@ -31,12 +31,6 @@ def project(cards_copy, tmp_path):
 
     run.clock = clock
     return src, run
-
-
-def edit(path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, old
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def revlog(anki):

@@ -22,7 +22,7 @@ from .. import __version__
 if TYPE_CHECKING:
     from ..model import Selection
 
-__all__ = ["main", "build", "check_", "list_", "preview", "schema_", "stats"]
+__all__ = ["main", "build", "check_", "list_", "preview", "schema_", "stats", "install", "login", "logout", "sync_"]
 
 DEFAULT_SOURCE = "cards"
 
@@ -92,6 +92,10 @@ _sources = click.argument("sources", nargs=-1, type=click.Path())
 def _output(**settings: Any) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """The -o/--output option: a file path, never a folder."""
     return click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), **settings)
+
+
+_prune = click.option("--prune", is_flag=True, help="Remove the notes of this deck that the source no longer makes.")
+"""The --prune option of install and sync."""
 
 
 def _paths(sources: Values) -> list[str]:
@@ -386,3 +390,137 @@ def schema_() -> None:
     from ..schema import source_schema
 
     click.echo(json.dumps(source_schema(), indent=2, ensure_ascii=False))
+
+
+@main.command()
+@_sources
+@_selection_options
+@click.option(
+    "--collection",
+    metavar="PATH",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The collection file (collection.anki2) to install into.",
+)
+@click.option(
+    "--profile", metavar="NAME", help="An Anki profile name: installs into <Anki data folder>/NAME/collection.anki2."
+)
+@click.option(
+    "--base",
+    metavar="DIR",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Anki's data folder for --profile (default: $ANKI_BASE, else Anki's folder for this platform).",
+)
+@_prune
+@click.option("--dry-run", is_flag=True, help="Show what would be added, updated and removed; change nothing.")
+def install(
+    sources: Values,
+    selection: Selection,
+    collection: Path | None,
+    profile: str | None,
+    base: Path | None,
+    prune: bool,
+    dry_run: bool,
+) -> None:
+    """Build SOURCES (default cards/) and import them into an Anki collection with Anki's own importer.
+
+    The result is what File → Import gives with the default options: changed notes are updated in place
+    with their review history, unchanged ones are left alone. Refused while Anki has the collection open.
+    Anki's own backup is made first, into the profile's backups folder. Needs: pip install 'deckgen[anki]'.
+
+    \b
+    Examples:
+      deckgen install --profile "User 1"
+      deckgen install --collection ~/.local/share/Anki2/User\\ 1/collection.anki2 --prune
+      deckgen install --profile "User 1" --theme agent --dry-run
+    """
+    from ..install import install_decks
+    from .report import print_imports
+
+    result = install_decks(
+        _paths(sources),
+        collection=collection,
+        profile=profile,
+        base=base,
+        selection=selection,
+        prune=prune,
+        dry_run=dry_run,
+    )
+    if result.backup:
+        click.echo(f"Backed up the collection to {result.backup}")
+    print_imports(result.decks, dry_run, prune)
+    click.echo(f"{'Dry run: nothing was changed in' if dry_run else 'Installed into'} {result.collection}")
+
+
+def _url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An option's value if it is an http:// or https:// URL (or not given); else a usage error."""
+    if value is not None and not value.startswith(("http://", "https://")):
+        raise click.BadParameter(f"must be an http:// or https:// URL (got '{value}')", ctx, param)
+    return value
+
+
+@main.command()
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    callback=_url,
+    help="The sync server (default: AnkiWeb), e.g. http://127.0.0.1:8080/.",
+)
+@click.option("--username", required=True, help="The account's user name (AnkiWeb: its email address).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of asking.")
+def login(endpoint: str | None, username: str, password_stdin: bool) -> None:
+    """Log in to AnkiWeb or a self-hosted sync server and store the sync key (never the password).
+
+    The key is stored in deckgen's state folder ($DECKGEN_STATE_DIR, else the user state folder), readable
+    only by you. Needs: pip install 'deckgen[anki]'.
+
+    \b
+    Examples:
+      deckgen login --username me@example.com
+      printf '%s' "$PASS" | deckgen login --endpoint http://127.0.0.1:8080/ --username me --password-stdin
+    """
+    from ..sync import login as sync_login
+
+    password = sys.stdin.read().rstrip("\r\n") if password_stdin else click.prompt("Password", hide_input=True)
+    stored = sync_login(username, password, endpoint)
+    click.echo(f"Logged in to {stored.where} as {stored.username}; the sync key is in {stored.path()}")
+
+
+@main.command()
+def logout() -> None:
+    """Remove the stored sync key and deckgen's copy of the account's collection.
+
+    \b
+    Example:
+      deckgen logout
+    """
+    from ..sync import logout as sync_logout
+
+    old = sync_logout()
+    click.echo(f"Logged out of {old.where} ({old.username})" if old else "Not logged in; nothing to remove")
+
+
+@main.command(name="sync")
+@_sources
+@_selection_options
+@_prune
+@click.option("--dry-run", is_flag=True, help="Show what would be added, updated and removed; send nothing.")
+def sync_(sources: Values, selection: Selection, prune: bool, dry_run: bool) -> None:
+    """Build SOURCES (default cards/) and sync them to your Anki account, like one more Anki device.
+
+    deckgen keeps its own copy of the account's collection: it syncs it down, imports the build with Anki's
+    importer (and with --prune removes notes gone from the source), then syncs it and its media up. Your
+    phone and desktop get the changes at their next sync. Run deckgen login first.
+
+    \b
+    Examples:
+      deckgen sync
+      deckgen sync --prune
+      deckgen sync --theme agent --dry-run
+    """
+    from ..sync import sync_decks
+    from .report import print_imports
+
+    result = sync_decks(_paths(sources), selection=selection, prune=prune, dry_run=dry_run)
+    click.echo(f"{result.login.where} as {result.login.username}: {'; '.join(result.steps)}")
+    print_imports(result.decks, dry_run, prune)
+    click.echo("Dry run: nothing was sent" if dry_run else "Synced; other devices get the changes at their next sync")

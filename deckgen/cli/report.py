@@ -1,6 +1,7 @@
-"""What the commands print: warnings, a build's report, and the terminal tables (rich) of builds, listings
-and statistics. Every function takes the library's values and prints them; none computes anything the
-library does not already return. rich is imported inside the functions that draw tables."""
+"""What the commands print: warnings, a build's report, what an install or a sync did to a collection, and
+the terminal tables (rich) of builds, listings and statistics. Every function takes the library's values
+and prints them; none computes anything the library does not already return. rich is imported inside the
+functions that draw tables."""
 
 from __future__ import annotations
 
@@ -17,12 +18,14 @@ from ..notes import Note, card_count
 if TYPE_CHECKING:
     from ..builds import BuildResult
     from ..errors import Problem
+    from ..install import DeckImport
     from ..listing import Inventory, Selected
     from ..live import Rebuilt
     from ..stats import DeckStats
 
 MAX_LISTED = 20
-"""Added notes listed by key in a build report before the rest are only counted."""
+"""Added (or, in an install's dry run, updated) notes listed by key in a report before the rest are only
+counted."""
 
 
 def print_warnings(warnings: Iterable[Problem]) -> None:
@@ -81,6 +84,38 @@ def print_build(result: BuildResult) -> None:
         click.echo("  find them there with the search shown and delete them by hand if you want):")
         for c in changes.removed:
             click.echo(f'    {c.key}  "{c.question}"  → search: "Key:{c.key}"')
+
+
+def print_imports(decks: Sequence[DeckImport], dry_run: bool, prune: bool) -> None:
+    """Per deck of an install or a sync: its warnings, Anki's counts (or, with ``dry_run``, the predicted
+    ones and the keys that would be added and updated), then the notes no longer in the source, by key."""
+    verb = "would be " if dry_run else ""
+    for d in decks:
+        r = d.deck.result
+        print_warnings(r.warnings)
+        click.echo(f'Deck "{r.deck_name}" ({r.source.deck_id}): {len(r.notes)} notes')
+        click.echo(
+            f"  {'Anki would import' if dry_run else 'Anki imported'}: new {d.new} · updated {d.updated} · "
+            f"unchanged {d.duplicate} · conflicting {d.conflicting}"
+        )
+        for label, keys in (("added", d.new_keys), ("updated", d.updated_keys)):
+            for key in keys[:MAX_LISTED]:
+                click.echo(f"    {verb}{label} {key}")
+            if len(keys) > MAX_LISTED:
+                click.echo(f"    … and {len(keys) - MAX_LISTED} more {verb}{label}")
+        if d.stale:
+            if prune:
+                state = "would be removed" if dry_run else "removed"
+            else:
+                state = "kept; --prune removes them"
+            click.echo(f"  {len(d.stale)} note(s) no longer in the source ({state}):")
+            for s in d.stale:
+                click.echo(f"    {s.key}")
+        if d.conflicting:
+            click.echo(
+                "  conflicting notes keep their old note type and are not updated (see README, Editing and "
+                "re-importing)"
+            )
 
 
 def print_builds_table(results: Sequence[BuildResult]) -> None:

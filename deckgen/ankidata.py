@@ -1,0 +1,74 @@
+"""Where Anki keeps its profiles: the data folder, a profile's collection and its backup folder.
+
+The rule is Anki's own, from ``qt/aqt/profiles.py`` (``ProfileManager.get_created_base_folder``,
+``_default_base``, ``collectionPath``, ``backupFolder``): the data folder is the one given (Anki's ``-b``,
+deckgen's ``--base``), else ``$ANKI_BASE``, else per platform
+
+* Windows: ``%APPDATA%\\Anki2`` (the roaming application-data folder);
+* macOS: ``~/Library/Application Support/Anki2``;
+* elsewhere: ``$XDG_DATA_HOME/Anki2``, with ``XDG_DATA_HOME`` defaulting to ``~/.local/share``.
+
+A profile named ``NAME`` is the folder ``<data folder>/NAME``; its collection is ``collection.anki2`` in it,
+and Anki writes its backups to ``backups/`` there. Nothing here imports Anki or touches a collection.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+from .errors import DeckgenError
+
+COLLECTION_FILE = "collection.anki2"
+BACKUP_FOLDER = "backups"
+
+
+class ProfileError(DeckgenError):
+    """An Anki profile or collection named on the command line does not exist."""
+
+
+def default_base(platform: str = sys.platform, environ: Mapping[str, str] | None = None) -> Path:
+    """Anki's data folder for ``platform`` (``sys.platform`` value) and environment ``environ`` (default
+    ``os.environ``): ``$ANKI_BASE`` if set, else the platform's default (see the module docstring)."""
+    env = os.environ if environ is None else environ
+    if env.get("ANKI_BASE"):
+        return Path(env["ANKI_BASE"])
+    if platform.startswith("win"):
+        return Path(env.get("APPDATA") or Path.home() / "AppData" / "Roaming") / "Anki2"
+    if platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / "Anki2"
+    return Path(env.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "Anki2"
+
+
+def profiles(base: Path) -> list[str]:
+    """The names of the profiles in the data folder ``base`` that have a collection, sorted."""
+    try:
+        return sorted(p.name for p in base.iterdir() if (p / COLLECTION_FILE).is_file())
+    except OSError:
+        return []
+
+
+def profile_collection(name: str, base: Path | None = None) -> Path:
+    """The collection file of the profile ``name`` under ``base`` (default :func:`default_base`).
+
+    Raises :class:`ProfileError` naming the profiles that exist when there is no such collection.
+    """
+    base = default_base() if base is None else base
+    if not name or name in (".", "..") or "/" in name or os.sep in name:
+        raise ProfileError(f"'{name}' is not a profile name")
+    path = base / name / COLLECTION_FILE
+    if not path.is_file():
+        found = profiles(base)
+        known = f"profiles there: {', '.join(found)}" if found else "no profile with a collection is there"
+        raise ProfileError(
+            f"no Anki profile '{name}' in {base} ({known}); give --base DIR for another data folder, "
+            "or --collection PATH"
+        )
+    return path
+
+
+def backup_folder(collection: Path) -> Path:
+    """Where Anki keeps the backups of ``collection``: ``backups/`` next to it (a profile's backup folder)."""
+    return collection.parent / BACKUP_FOLDER

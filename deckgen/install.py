@@ -1,0 +1,346 @@
+"""Straight into a collection: build the sources, then apply the packages through Anki's own importer.
+
+:func:`install_decks` is what ``deckgen install`` runs; :func:`deckgen.sync.sync_decks` uses the same
+steps on deckgen's own copy of a synced collection. Needs the official ``anki`` package
+(``pip install 'deckgen[anki]'``), imported inside the functions that use it; :func:`require_anki` says
+how to get it when it is missing. What happens, and why it is safe (each point checked against rslib and
+by experiment with the ``anki`` package 26.9):
+
+* **The collection is opened with Anki's backend**, which holds an exclusive SQLite lock on it for as long
+  as it is open (rslib ``storage/sqlite.rs``: ``locking_mode = exclusive``, ``busy_timeout`` 0). While Anki
+  has the collection open, opening it fails at once ("Anki already open"); :func:`open_collection` turns
+  that into a :class:`CollectionError` before anything is built or changed.
+* **A backup first**, with Anki's own call (``Collection.create_backup``, rslib ``collection/backup.rs``):
+  a ``backup-<date>-<time>.colpkg`` in the profile's ``backups/`` folder (named to the second, thinned by
+  Anki's own daily/weekly/monthly limits).
+* **The import is Anki's** (``import_anki_package``) with the import dialog's defaults
+  (``get_import_anki_package_presets``), so the result is what *File → Import* gives: notes matched by
+  GUID, updated only when the package's ``mod`` is newer (rslib ``import_export/package/apkg/import/
+  notes.rs``), existing cards, their scheduling and review history untouched.
+* **Pruning** removes, with ``Collection.remove_notes``, exactly the notes of this deck id that the source
+  no longer makes (:func:`stale_notes`); Anki keeps their review log entries, as it does for any deleted note.
+* **One transaction.** The imports and the removals run inside one database transaction
+  (``col.db.transact``: rslib ``backend/dbproxy.rs`` begins it, and Anki's own operations nest inside it as
+  savepoints, ``collection/transact.rs``). A kill at any moment leaves the collection as it was or with every
+  change applied, never half of it (checked by killing ``deckgen install --prune`` at random moments).
+  The one thing outside the transaction is the media folder: the importer copies a package's media files
+  before the commit, so a kill can leave new files there that no note uses yet; Anki's *Check Media* lists
+  them, and the next install uses them.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .ankidata import backup_folder, profile_collection
+from .builds import BuildResult, build
+from .errors import DeckgenError, UsageError
+from .load import load_sources
+from .model import Selection, Source
+from .notes import generate, guid_for
+from .notetypes import NOTE_TYPES, NoteType
+
+if TYPE_CHECKING:
+    from anki.collection import Collection
+    from anki.dbproxy import DBProxy
+
+ANKI_EXTRA = "pip install 'deckgen[anki]'"
+KEY_FIELD = "Key"
+"""The field of deckgen's note types that holds a note's key (see :mod:`deckgen.notetypes`)."""
+IN_USE = "If Anki has it open, close Anki (or switch it to another profile) and try again"
+
+
+class AnkiMissingError(DeckgenError):
+    """The command needs the official ``anki`` package, which is not installed."""
+
+
+class CollectionError(DeckgenError):
+    """A collection cannot be opened (missing, open in Anki, damaged), backed up or changed."""
+
+
+def require_anki() -> None:
+    """Raise :class:`AnkiMissingError` (saying how to install it) unless the ``anki`` package can be imported."""
+    try:
+        import anki.collection  # noqa: F401
+    except ImportError as err:
+        raise AnkiMissingError(
+            f"this command needs the official anki package, which is not installed ({err}); "
+            f"install it with: {ANKI_EXTRA}"
+        ) from None
+
+
+@contextmanager
+def open_collection(path: Path, create: bool = False, in_use: str = IN_USE) -> Iterator[Collection]:
+    """The Anki collection at ``path``, open for the ``with`` block and closed after it. Unless ``create``
+    is true, ``path`` must be an existing collection file. ``in_use`` is the advice given when it cannot be
+    opened (default: close Anki).
+
+    Raises :class:`AnkiMissingError`, or :class:`CollectionError` if there is no collection there or Anki's
+    backend cannot open it, which is what happens while Anki (or another program) has it open.
+    """
+    require_anki()
+    from anki.collection import Collection
+    from anki.errors import BackendError
+
+    path = Path(path)
+    if not create and not path.is_file():
+        raise CollectionError(
+            f"{path}: no Anki collection there (expected a collection.anki2 file); "
+            "give --profile NAME or the path of an existing collection"
+        )
+    try:
+        col = Collection(str(path))
+    except BackendError as err:
+        raise CollectionError(
+            f"{path}: Anki cannot open this collection: {err}. {in_use}; nothing was changed"
+        ) from None
+    try:
+        yield col
+    finally:
+        col.close()
+
+
+def database(col: Collection) -> DBProxy:
+    """``col.db``, Anki's connection to the open collection ``col`` (which Anki types as optional: it is None
+    once the collection is closed). Raises :class:`CollectionError` for a closed collection."""
+    if col.db is None:
+        raise CollectionError(f"{col.path}: the collection is closed")
+    return col.db
+
+
+@dataclass(frozen=True)
+class BuiltDeck:
+    """One deck built for a collection: the build's result, its package (None in a dry run), and the GUIDs
+    of every note the source makes, selected or not (what pruning must keep)."""
+
+    result: BuildResult
+    package: Path | None
+    source_guids: frozenset[str]
+
+
+@contextmanager
+def built(sources: Sequence[Source], selection: Selection, dry_run: bool = False) -> Iterator[list[BuiltDeck]]:
+    """Build each of ``sources`` as ``deckgen build`` does (same ledger, same ``mod`` rules, the ledger is
+    written unless ``dry_run``), its package going to a temporary folder that lasts for the ``with`` block.
+
+    Raises what :func:`deckgen.builds.build` raises.
+    """
+    with tempfile.TemporaryDirectory(prefix="deckgen-install-") as tmp:
+        out = []
+        for i, src in enumerate(sources):
+            package = Path(tmp) / f"{i}-{src.deck_id}.apkg"
+            result = build(src, selection=selection, output=package, dry_run=dry_run)
+            notes = generate(src)[0] if selection else result.notes
+            out.append(BuiltDeck(result, None if dry_run else package, frozenset(n.guid for n in notes)))
+        yield out
+
+
+@dataclass(frozen=True)
+class StaleNote:
+    """A note of the collection that belongs to the deck (by its ``Key`` field and GUID) but that the
+    source no longer makes: its key and Anki's note id."""
+
+    key: str
+    note_id: int
+
+
+@dataclass
+class DeckImport:
+    """What applying one deck did to a collection (or, in a dry run, would do).
+
+    The four counts are Anki's own import log (``new``, ``updated``, ``duplicate`` — unchanged, a note Anki
+    already has at least as new — and ``conflicting``, a note whose note type differs), or in a dry run the
+    same rule applied to the collection as it is (:func:`predict_import`). ``stale`` lists the notes that
+    are no longer in the source, sorted by key; ``pruned`` says whether they were removed.
+    """
+
+    deck: BuiltDeck
+    new: int = 0
+    updated: int = 0
+    duplicate: int = 0
+    conflicting: int = 0
+    stale: list[StaleNote] = field(default_factory=list)
+    pruned: bool = False
+    new_keys: list[str] = field(default_factory=list)
+    """Dry run only: the keys that would be added."""
+    updated_keys: list[str] = field(default_factory=list)
+    """Dry run only: the keys that would be updated."""
+
+
+def _type_ids(deck: BuiltDeck) -> set[int]:
+    """deckgen's note-type ids: the current ones and every one the deck's ledger records."""
+    return {t.id for t in NOTE_TYPES.values()} | set(deck.result.changes.ledger.types)
+
+
+def stale_notes(col: Collection, deck: BuiltDeck) -> list[StaleNote]:
+    """The notes of ``col`` that ``deck``'s deck id made and its source no longer makes, sorted by key.
+
+    A note counts only if all of these hold, so that no other note of the collection is ever picked: its
+    note type is one of deckgen's (the current ids, and those the deck's ledger records), its ``Key`` field
+    holds a key, its GUID is ``guid_for(deck_id, key)`` (so it is this deck id's note for that key), and
+    that GUID is not among the notes the source makes. Only the fields of notes whose GUID the source does
+    not make are read.
+    """
+    from anki.models import NotetypeId
+    from anki.notes import NoteId
+
+    deck_id = deck.result.source.deck_id
+    out = []
+    for mid in sorted(_type_ids(deck)):
+        notetype = col.models.get(NotetypeId(mid))
+        names = [f["name"] for f in notetype["flds"]] if notetype else []
+        if KEY_FIELD not in names:
+            continue
+        index = names.index(KEY_FIELD)
+        others = [
+            nid
+            for nid, guid in database(col).all("SELECT id, guid FROM notes WHERE mid = ?", mid)
+            if guid not in deck.source_guids
+        ]
+        for nid in others:
+            note = col.get_note(NoteId(nid))
+            key = note.fields[index] if index < len(note.fields) else ""
+            if key and note.guid == guid_for(deck_id, key):
+                out.append(StaleNote(key, nid))
+    return sorted(out, key=lambda s: s.key)
+
+
+def make_backup(col: Collection, collection: Path) -> Path | None:
+    """Back ``col`` up with Anki's own backup call into the backup folder next to ``collection``
+    (:func:`deckgen.ankidata.backup_folder`), waiting until it is written. Returns the backup file, or None
+    if Anki made none (it makes none when nothing changed since its last backup in this session).
+
+    Raises :class:`CollectionError` if the backup fails; the collection is unchanged then.
+    """
+    from anki.errors import BackendError
+
+    folder = backup_folder(Path(collection))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        created = col.create_backup(backup_folder=str(folder), force=True, wait_for_completion=True)
+    except (OSError, BackendError) as err:
+        raise CollectionError(
+            f"{collection}: could not make a backup in {folder} ({err}); nothing was changed"
+        ) from None
+    if not created:
+        return None
+    return max(folder.glob("backup-*.colpkg"), key=lambda p: p.stat().st_mtime, default=None)
+
+
+def apply_decks(col: Collection, decks: Sequence[BuiltDeck], prune: bool) -> list[DeckImport]:
+    """Import every package of ``decks`` into ``col`` with the import dialog's defaults and, if ``prune``,
+    remove each deck's :func:`stale_notes`, all in one transaction (see the module docstring).
+
+    Returns one :class:`DeckImport` per deck, with Anki's own counts. Raises :class:`CollectionError` if
+    Anki fails; the transaction is rolled back then and the collection is as before.
+    """
+    from anki.collection import ImportAnkiPackageRequest
+    from anki.errors import BackendError
+    from anki.notes import NoteId
+
+    options = col._backend.get_import_anki_package_presets()
+    out: list[DeckImport] = []
+
+    def changes() -> None:
+        for deck in decks:
+            request = ImportAnkiPackageRequest(package_path=str(deck.package), options=options)
+            log = col.import_anki_package(request).log
+            stale = stale_notes(col, deck)
+            if prune and stale:
+                col.remove_notes([NoteId(s.note_id) for s in stale])
+            counts = len(log.new), len(log.updated), len(log.duplicate), len(log.conflicting)
+            out.append(DeckImport(deck, *counts, stale=stale, pruned=prune and bool(stale)))
+
+    try:
+        database(col).transact(changes)
+    except BackendError as err:
+        raise CollectionError(f"{col.path}: Anki could not apply the packages ({err}); nothing was changed") from None
+    return out
+
+
+def predict_import(col: Collection, decks: Sequence[BuiltDeck]) -> list[DeckImport]:
+    """What :func:`apply_decks` would do to ``col``, by Anki's import rule applied to the collection as it is
+    (rslib ``import_export/package/apkg/import/notes.rs``, ``maybe_update_existing_note``): a GUID the
+    collection lacks is new; a known GUID under another note type, or under a deckgen note type whose
+    fields in the collection differ from deckgen's (Anki then adds a copy "… +"), is conflicting; else it is
+    updated when the collection's ``mod`` is older than the package's, and a duplicate otherwise. Changes
+    nothing."""
+    existing = {guid: (mid, mod) for guid, mid, mod in database(col).all("SELECT guid, mid, mod FROM notes")}
+    other_fields = {t.id for t in NOTE_TYPES.values() if _fields_differ(col, t)}
+    out = []
+    for deck in decks:
+        predicted = DeckImport(deck, stale=stale_notes(col, deck))
+        mods = deck.result.changes.mods
+        for note in deck.result.notes:
+            have = existing.get(note.guid)
+            if have is None:
+                predicted.new += 1
+                predicted.new_keys.append(note.key)
+            elif have[0] != note.note_type.id or note.note_type.id in other_fields:
+                predicted.conflicting += 1
+            elif have[1] < mods[note.guid]:
+                predicted.updated += 1
+                predicted.updated_keys.append(note.key)
+            else:
+                predicted.duplicate += 1
+        out.append(predicted)
+    return out
+
+
+def _fields_differ(col: Collection, note_type: NoteType) -> bool:
+    """True if ``col`` has a note type with ``note_type``'s id whose fields are not deckgen's."""
+    from anki.models import NotetypeId
+
+    existing = col.models.get(NotetypeId(note_type.id))
+    return existing is not None and [f["name"] for f in existing["flds"]] != list(note_type.field_names)
+
+
+@dataclass
+class InstallResult:
+    """What ``deckgen install`` did: the collection file, the backup made before any change (None in a dry
+    run or if Anki made none), and what happened (or, with ``dry_run``, would happen) per deck."""
+
+    collection: Path
+    backup: Path | None
+    decks: list[DeckImport]
+    dry_run: bool = False
+
+
+def install_decks(
+    paths: Sequence[str | Path],
+    *,
+    collection: Path | None = None,
+    profile: str | None = None,
+    base: Path | None = None,
+    selection: Selection | None = None,
+    prune: bool = False,
+    dry_run: bool = False,
+) -> InstallResult:
+    """Build the sources under ``paths`` (files or folders) and apply them to a collection: the file
+    ``collection``, or the collection of the Anki profile ``profile`` in Anki's data folder ``base``
+    (default :func:`deckgen.ankidata.default_base`). It opens the collection (refused while Anki has it
+    open), builds as ``deckgen build`` does, backs the collection up, then :func:`apply_decks` (``prune``
+    also removes the notes the sources no longer make). With ``dry_run`` nothing is written (no ledger, no
+    backup, no change to the collection) and the result says what would happen (:func:`predict_import`).
+
+    Raises :class:`UsageError` unless exactly one of ``collection`` and ``profile`` is given, or for
+    ``base`` without ``profile``; :class:`deckgen.ankidata.ProfileError`, :class:`AnkiMissingError`,
+    :class:`CollectionError`, and what :func:`deckgen.load.load_sources` and :func:`deckgen.builds.build`
+    raise.
+    """
+    if (collection is None) == (profile is None):
+        raise UsageError("give the collection with either --collection PATH or --profile NAME")
+    if base is not None and profile is None:
+        raise UsageError("--base goes with --profile")
+    path = Path(collection) if collection is not None else profile_collection(str(profile), base)
+    sources = load_sources(list(paths))
+    with open_collection(path) as col, built(sources, selection or Selection(), dry_run) as decks:
+        if dry_run:
+            return InstallResult(path, None, predict_import(col, decks), dry_run=True)
+        backup = make_backup(col, path)
+        return InstallResult(path, backup, apply_decks(col, decks, prune))

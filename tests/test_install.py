@@ -1,0 +1,409 @@
+"""``deckgen install``: straight into a real Anki collection (the ``anki`` package), through Anki's importer.
+
+Every test drives the CLI and then reads the collection back with the ``anki`` package.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from deckgen.ankidata import default_base, profile_collection
+from deckgen.cli import main
+from deckgen.load import load_file
+from deckgen.notes import generate, guid_for
+from deckgen.notetypes import QA
+
+from conftest import ROOT, edit, remove_judgment
+
+EDITED = "zhipu-bets-on-coding/qa/3"
+GONE = "imagination-is-the-bottleneck"
+"""A judgment the prune tests delete from the source (three notes; no named deck depends on it)."""
+
+
+def run(*args: str | Path):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def fresh_collection(folder: Path) -> Path:
+    """An empty collection made by Anki, closed again; returns its path."""
+    from anki.collection import Collection
+
+    folder.mkdir(parents=True, exist_ok=True)
+    Collection(str(folder / "collection.anki2")).close()
+    return folder / "collection.anki2"
+
+
+class Opened:
+    """A collection opened with the anki package for the ``with`` block (holding Anki's lock meanwhile)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __enter__(self):
+        from anki.collection import Collection
+
+        self.col = Collection(str(self.path))
+        return self.col
+
+    def __exit__(self, *exc):
+        self.col.close()
+
+
+def snapshot(col) -> dict:
+    """Everything File → Import decides: notes (GUID, note type, fields, tags, mod), cards (note GUID, template,
+    deck, queue, due) and decks; media file names. Ids are left out: Anki assigns them."""
+    notes = sorted(
+        (n.guid, col.models.get(n.mid)["name"], tuple(n.fields), tuple(sorted(n.tags)), n.mod)
+        for n in (col.get_note(nid) for nid in col.find_notes(""))
+    )
+    cards = sorted(
+        col.db.all("SELECT n.guid, c.ord, c.did, c.queue, c.type, c.due FROM cards c JOIN notes n ON n.id = c.nid")
+    )
+    decks = {d.id: d.name for d in col.decks.all_names_and_ids()}
+    return {
+        "notes": notes,
+        "cards": [(g, o, decks[d], q, t, due) for g, o, d, q, t, due in cards],
+        "decks": sorted(decks.values()),
+        "media": sorted(os.listdir(col.media.dir())),
+    }
+
+
+def answer(col, key: str) -> None:
+    """Answer the card of the note with ``key`` with "good", through Anki's scheduler."""
+    (cid,) = col.find_cards(f'"Key:{key}"')
+    card = col.get_card(cid)
+    card.start_timer()
+    col.sched.answerCard(card, 3)
+
+
+def test_install_equals_file_import_of_the_same_package(cards_copy, tmp_path, anki):
+    package = tmp_path / "deck.apkg"
+    assert run("build", cards_copy, "-o", package).exit_code == 0
+    anki.import_apkg(package)  # File → Import with the dialog's defaults
+    target = fresh_collection(tmp_path / "profile")
+
+    result = run("install", cards_copy, "--collection", target)
+
+    assert result.exit_code == 0, result.output
+    notes = generate(load_file(cards_copy / "agi-next-2026.yaml"))[0]
+    assert f"Anki imported: new {len(notes)} · updated 0 · unchanged 0 · conflicting 0" in result.output
+    with Opened(target) as col:
+        installed = snapshot(col)
+    expected = snapshot(anki.col)
+    assert installed == expected
+    assert len(installed["notes"]) == len(notes) and installed["media"]
+
+
+def test_edit_reinstalled_updates_the_note_in_place_with_its_review_history(cards_copy, tmp_path):
+    target = fresh_collection(tmp_path / "profile")
+    assert run("install", cards_copy, "--collection", target).exit_code == 0
+    with Opened(target) as col:
+        answer(col, EDITED)
+        answer(col, "zhipu-bets-on-coding/qa/1")
+        (nid,) = col.find_notes(f'"Key:{EDITED}"')
+        revlog = col.db.all("SELECT id, cid, ease, ivl, type FROM revlog ORDER BY id")
+        cards = col.db.all("SELECT id, nid, ivl, due, queue, type, reps FROM cards ORDER BY id")
+        count = col.note_count()
+    assert len(revlog) == 2
+
+    edit(cards_copy / "agi-next-2026.yaml", "        a: DeepSeek\n", "        a: DeepSeek (深度求索)\n")
+    result = run("install", cards_copy, "--collection", target)
+
+    assert result.exit_code == 0, result.output
+    assert "Anki imported: new 0 · updated 1 · unchanged" in result.output
+    with Opened(target) as col:
+        note = col.get_note(nid)
+        assert note["Answer"] == "DeepSeek (深度求索)"
+        assert col.db.all("SELECT id, cid, ease, ivl, type FROM revlog ORDER BY id") == revlog
+        assert col.db.all("SELECT id, nid, ivl, due, queue, type, reps FROM cards ORDER BY id") == cards
+        assert col.note_count() == count
+
+
+def add_bystanders(col) -> list[int]:
+    """Notes that no prune may touch: a user's Basic note, a deckgen-typed note whose Key is a removed key
+    but whose GUID is not that key's, and one whose GUID is that key's in another deck id."""
+    key = f"{GONE}/qa/1"
+    basic = col.new_note(col.models.by_name("Basic"))
+    basic["Front"], basic["Back"] = "my own note", "kept"
+    copied = col.new_note(col.models.get(QA.id))
+    copied["Question"], copied["Key"] = "copied by hand", key
+    other_deck = col.new_note(col.models.get(QA.id))
+    other_deck["Question"], other_deck["Key"] = "another deck's note", key
+    other_deck.guid = guid_for("some-other-deck", key)
+    for note in (basic, copied, other_deck):
+        col.add_note(note, col.decks.id_for_name("Default"))
+    return [basic.id, copied.id, other_deck.id]
+
+
+def test_prune_removes_exactly_the_notes_removed_from_the_source(cards_copy, tmp_path):
+    src = cards_copy / "agi-next-2026.yaml"
+    target = fresh_collection(tmp_path / "profile")
+    assert run("install", cards_copy, "--collection", target).exit_code == 0
+    before = {n.guid: n.key for n in generate(load_file(src))[0]}
+    with Opened(target) as col:
+        answer(col, f"{GONE}/qa/1")
+        bystanders = add_bystanders(col)
+    remove_judgment(src, GONE)
+    remove_judgment(src, "paradigm-shift-is-gradual")
+    after = {n.guid for n in generate(load_file(src))[0]}
+    removed = {g: k for g, k in before.items() if g not in after}
+    assert len(removed) == 10  # three notes from one judgment, seven from the other
+
+    kept = run("install", cards_copy, "--collection", target)  # without --prune: listed, left in place
+    assert kept.exit_code == 0, kept.output
+    assert f"{len(removed)} note(s) no longer in the source (kept; --prune removes them):" in kept.output
+    assert all(f"    {k}\n" in kept.output for k in removed.values())
+    with Opened(target) as col:
+        assert {col.get_note(n).guid for n in col.find_notes("")} >= set(removed)
+
+    pruned = run("install", cards_copy, "--collection", target, "--prune")
+
+    assert pruned.exit_code == 0, pruned.output
+    assert f"{len(removed)} note(s) no longer in the source (removed):" in pruned.output
+    listed = [line.strip() for line in pruned.output.split("(removed):\n")[1].splitlines()[: len(removed)]]
+    assert listed == sorted(removed.values())
+    with Opened(target) as col:
+        guids = {col.get_note(n).guid for n in col.find_notes("")}
+        assert guids == after | {col.get_note(n).guid for n in bystanders}
+        assert col.db.scalar("SELECT count() FROM revlog") == 1  # Anki keeps the removed card's review log
+    again = run("install", cards_copy, "--collection", target, "--prune")
+    assert again.exit_code == 0 and "no longer in the source" not in again.output
+
+
+def test_a_collection_open_in_anki_is_refused_and_left_alone(cards_copy, tmp_path):
+    target = fresh_collection(tmp_path / "profile")
+    ledger = cards_copy / "agi-next-2026.ledger.json"
+    edit(cards_copy / "agi-next-2026.yaml", "        a: DeepSeek\n", "        a: DeepSeek (深度求索)\n")
+    ledger_before = ledger.read_bytes()
+    with Opened(target):  # Anki's backend holds its exclusive lock, as the desktop program does
+        result = run("install", cards_copy, "--collection", target)
+    assert result.exit_code == 1
+    assert "Anki cannot open this collection" in result.output and "close Anki" in result.output
+    assert "Traceback" not in result.output
+    assert ledger.read_bytes() == ledger_before  # refused before anything was built
+    assert not (target.parent / "backups").exists()
+    with Opened(target) as col:
+        assert col.note_count() == 0
+
+
+def restore(backup: Path, folder: Path):
+    """The note GUIDs of a .colpkg backup, restored with Anki's own import_collection_package."""
+    from anki._backend import RustBackend
+    from anki.collection import Collection
+
+    folder.mkdir()
+    RustBackend().import_collection_package(
+        col_path=str(folder / "c.anki2"),
+        backup_path=str(backup),
+        media_folder=str(folder / "media"),
+        media_db=str(folder / "media.db"),
+    )
+    col = Collection(str(folder / "c.anki2"))
+    try:
+        return {col.get_note(n).guid for n in col.find_notes("")}
+    finally:
+        col.close()
+
+
+def test_each_install_first_makes_an_anki_backup_of_the_collection_as_it_was(cards_copy, tmp_path):
+    target = fresh_collection(tmp_path / "profile")
+    first = run("install", cards_copy, "--collection", target)
+    assert first.exit_code == 0, first.output
+    backups = sorted((target.parent / "backups").glob("backup-*.colpkg"))
+    assert len(backups) == 1 and f"Backed up the collection to {backups[0]}" in first.output
+    assert restore(backups[0], tmp_path / "r1") == set()  # taken before the import
+
+    time.sleep(1.1)  # Anki names backups to the second
+    remove_judgment(cards_copy / "agi-next-2026.yaml", GONE)
+    second = run("install", cards_copy, "--collection", target, "--prune")
+    assert second.exit_code == 0, second.output
+    (newest,) = set((target.parent / "backups").glob("backup-*.colpkg")) - set(backups)
+    with Opened(target) as col:
+        now = {col.get_note(n).guid for n in col.find_notes("")}
+    assert restore(newest, tmp_path / "r2") == now | {
+        guid_for("agi-next-2026", f"{GONE}/qa/1"),
+        guid_for("agi-next-2026", f"{GONE}/qa/2"),
+        guid_for("agi-next-2026", f"{GONE}/list/1"),
+    }
+
+
+def test_dry_run_predicts_anki_and_changes_nothing(cards_copy, tmp_path):
+    src = cards_copy / "agi-next-2026.yaml"
+    target = fresh_collection(tmp_path / "profile")
+    assert run("install", cards_copy, "--collection", target).exit_code == 0
+    edit(src, "        a: DeepSeek\n", "        a: DeepSeek (深度求索)\n")
+    edit(src, '        a: "Chatbots replacing search"\n', '        a: "Chatbots replacing search engines"\n')
+    remove_judgment(src, GONE)
+    edit(
+        src,
+        '      - q: "What did 智谱 (Zhipu) decide to bet on after internal discussion?"\n',
+        '      - q: "What did 智谱 (Zhipu) decide to bet on after internal discussion?"\n        id: bet\n',
+    )
+    with Opened(target) as col:
+        answer(col, "zhipu-bets-on-coding/qa/1")
+        before = snapshot(col)
+    ledger = (cards_copy / "agi-next-2026.ledger.json").read_bytes()
+    backups = sorted((target.parent / "backups").iterdir())
+
+    dry = run("install", cards_copy, "--collection", target, "--prune", "--dry-run")
+
+    assert dry.exit_code == 0, dry.output
+    with Opened(target) as col:
+        assert snapshot(col) == before
+    assert (cards_copy / "agi-next-2026.ledger.json").read_bytes() == ledger
+    assert sorted((target.parent / "backups").iterdir()) == backups
+    assert "    would be added bet\n" in dry.output
+    assert f"    would be updated {EDITED}\n" in dry.output
+    assert "4 note(s) no longer in the source (would be removed):" in dry.output
+    assert f"    {GONE}/qa/1\n" in dry.output and "    zhipu-bets-on-coding/qa/2\n" in dry.output
+
+    real = run("install", cards_copy, "--collection", target, "--prune")
+    assert real.exit_code == 0, real.output
+    counts = [line.split(": ", 1)[1] for line in (dry.output + real.output).splitlines() if line.startswith("  Anki ")]
+    assert len(counts) == 2 and counts[0] == counts[1], counts
+    assert counts[0].startswith("new 1 · updated 2 · ")
+
+
+def test_install_needs_exactly_one_collection_and_finds_profiles_by_ankis_rule(cards_copy, tmp_path, monkeypatch):
+    assert run("install", cards_copy).exit_code == 2
+    assert run("install", cards_copy, "--collection", "x", "--profile", "p").exit_code == 2
+    assert run("install", cards_copy, "--collection", "x", "--base", tmp_path).exit_code == 2
+    missing = run("install", cards_copy, "--collection", tmp_path / "nothing.anki2")
+    assert missing.exit_code == 1 and "no Anki collection there" in missing.output
+    assert not (tmp_path / "nothing.anki2").exists()
+
+    fresh_collection(tmp_path / "Anki2" / "User 1")
+    unknown = run("install", cards_copy, "--profile", "User 2", "--base", tmp_path / "Anki2")
+    assert unknown.exit_code == 1 and "profiles there: User 1" in unknown.output
+    result = run("install", cards_copy, "--profile", "User 1", "--base", tmp_path / "Anki2")
+    assert result.exit_code == 0, result.output
+    assert list((tmp_path / "Anki2" / "User 1" / "backups").glob("backup-*.colpkg"))
+
+    monkeypatch.setenv("ANKI_BASE", str(tmp_path / "Anki2"))
+    assert profile_collection("User 1") == tmp_path / "Anki2" / "User 1" / "collection.anki2"
+
+
+@pytest.mark.parametrize(
+    "platform, env, expected",
+    [
+        ("linux", {"XDG_DATA_HOME": "/x/data"}, Path("/x/data/Anki2")),
+        ("linux", {}, Path.home() / ".local" / "share" / "Anki2"),
+        ("darwin", {}, Path.home() / "Library" / "Application Support" / "Anki2"),
+        ("win32", {"APPDATA": "C:/Users/u/AppData/Roaming"}, Path("C:/Users/u/AppData/Roaming/Anki2")),
+        ("linux", {"ANKI_BASE": "/b", "XDG_DATA_HOME": "/x"}, Path("/b")),
+    ],
+)
+def test_default_anki_data_folder_per_platform(platform, env, expected):
+    assert default_base(platform, env) == expected
+
+
+def test_without_the_anki_package_the_command_says_how_to_get_it(cards_copy, tmp_path, monkeypatch):
+    target = fresh_collection(tmp_path / "profile")
+    for name in [m for m in sys.modules if m == "anki" or m.startswith("anki.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "anki", None)  # what an install without the extra looks like to import
+    result = run("install", cards_copy, "--collection", target)
+    assert result.exit_code == 1
+    assert "pip install 'deckgen[anki]'" in result.output and "Traceback" not in result.output
+
+
+KILLER = """\
+import sys
+from deckgen.cli import main
+main(sys.argv[1:], prog_name="deckgen")
+"""
+
+
+def state_of(path: Path) -> tuple[bool, frozenset]:
+    """Anki's database check on ``path`` (True if it found nothing to fix) and its notes as (GUID, tags,
+    fields). Not their mod: a changed note's mod is the second its build ran, which differs between runs."""
+    from anki.collection import Collection
+
+    col = Collection(str(path))
+    try:
+        notes = frozenset(map(tuple, col.db.all("SELECT guid, tags, flds FROM notes")))
+        problems, ok = col.fix_integrity()
+        return ok, notes
+    finally:
+        col.close()
+
+
+@pytest.mark.slow
+def test_a_kill_at_any_moment_leaves_the_old_or_the_new_collection(tmp_path):
+    """SIGKILL ``deckgen install --prune`` at moments spread over its run: Anki must then open the collection,
+    its check must find nothing to fix, and the notes must be exactly the old ones or exactly the new ones.
+
+    Some kills are aimed inside the transaction: the new version of the source adds an image, which Anki's
+    importer copies into the media folder near the end of the import, before the prune and the commit. A
+    kill that finds the image copied but leaves the old notes landed inside the transaction."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_build import make_source
+
+    project = tmp_path / "project"
+    (project / "media").mkdir(parents=True)
+    shutil.copy(ROOT / "cards" / "media" / "yang-qiang-agent-quadrants.svg", project / "media" / "new.svg")
+    src = project / "bench-400.yaml"
+    src.write_text(make_source(400), encoding="utf-8")
+    base = fresh_collection(tmp_path / "base")
+    env = dict(os.environ, DECKGEN_STATE_DIR=str(tmp_path / "state"))
+    cmd = [sys.executable, "-c", KILLER, "install", str(src), "--prune"]
+    subprocess.run([*cmd, "--collection", str(base)], env=env, check=True, capture_output=True)
+    old = state_of(base)[1]
+    text = src.read_text(encoding="utf-8")
+    for n in range(100, 300):  # remove judgments 100-299 (600 notes), tag judgment 1's notes, add an image
+        start = text.rindex("\n  - id: ", 0, text.index(f"\n    number: {n}\n"))
+        text = text[:start] + text[text.index("\n  - id: ", start + 1) :]
+    text = text.replace("    number: 1\n", "    number: 1\n    tags: [edited]\n", 1)
+    text = text.replace("    cards:\n      - q: ", "    cards:\n      - image: media/new.svg\n        q: ", 1)
+    src.write_text(text, encoding="utf-8")
+    ledger = project / "bench-400.ledger.json"
+    ledger_old = ledger.read_bytes()
+
+    def trial(name: str, kill_after: float | None = None, when_media: bool = False):
+        """Run the install on a copy of the old collection and kill it ``kill_after`` s after its start, or as
+        soon as the new image is in the media folder; with neither, let it finish. Returns (check ok, notes,
+        image copied at the kill, seconds from start to exit)."""
+        folder = tmp_path / name
+        shutil.copytree(base.parent, folder)
+        ledger.write_bytes(ledger_old)
+        start = time.monotonic()
+        proc = subprocess.Popen(
+            [*cmd, "--collection", str(folder / "collection.anki2")],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        media = folder / "collection.media"
+        if kill_after is not None:
+            time.sleep(kill_after)
+        while when_media and proc.poll() is None and not any(media.glob("new-*.svg")):
+            time.sleep(0.001)
+        copied = any(media.glob("new-*.svg"))
+        if kill_after is None and not when_media:
+            proc.wait(timeout=120)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        ok, notes = state_of(folder / "collection.anki2")
+        return ok, notes, copied, time.monotonic() - start
+
+    ok, new, _, took = trial("complete")
+    assert ok and new != old and len(new) == len(old) - 600
+    for fraction in (0.2, 0.4, 0.6, 0.8, 0.95):
+        ok, notes, *_ = trial(f"at-{fraction}", fraction * took)
+        assert ok, f"Anki's check found problems after a kill {fraction:.0%} into the run"
+        assert notes in (old, new), f"a kill {fraction:.0%} into the run left a state between old and new"
+    inside = 0
+    for i in range(3):
+        ok, notes, copied, _ = trial(f"media-{i}", when_media=True)
+        assert ok and notes in (old, new), "a kill inside the transaction left a state between old and new"
+        inside += copied and notes == old
+    assert inside, "no kill landed inside the transaction (image copied, notes old); adjust the kill moments"
