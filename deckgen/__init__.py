@@ -7,8 +7,8 @@ The library API (nothing here prints or exits; the CLI in :mod:`deckgen.cli` is 
 * :func:`lint` — a source and its notes → card-quality warnings (:class:`Problem` values)
 * :func:`build` — a source → an ``.apkg`` and its build ledger (:class:`BuildResult`)
 * :func:`build_decks`, :func:`check`, :func:`list_notes`, :func:`list_inventory`, :func:`write_preview`,
-  :func:`collect_stats`, :func:`source_schema` — what the commands ``build``, ``check``, ``list``,
-  ``preview``, ``stats`` and ``schema`` run
+  :func:`collect_stats`, :func:`source_schema`, :func:`write_starter` — what the commands ``build``,
+  ``check``, ``list``, ``preview``, ``stats``, ``schema`` and ``init`` run
 * :func:`install_decks`, :func:`login`, :func:`logout`, :func:`sync_decks` — what ``deckgen install``,
   ``login``, ``logout`` and ``sync`` run (they need the optional ``anki`` package)
 
@@ -53,6 +53,7 @@ _API = {
     "source_schema": "schema",
     "write_preview": "preview",
     "LivePreview": "live",
+    "write_starter": "starter",
     "collect_stats": "stats",
     "deck_stats": "stats",
     "SyncResult": "sync",
@@ -97,6 +98,7 @@ __all__ = [
     "source_schema",
     "sync_decks",
     "write_preview",
+    "write_starter",
 ]
 
 if TYPE_CHECKING:
@@ -120,6 +122,7 @@ if TYPE_CHECKING:
     from .notes import Note, generate
     from .preview import write_preview
     from .schema import source_schema
+    from .starter import write_starter
     from .stats import collect_stats, deck_stats
     from .sync import SyncResult, login, logout, sync_decks
 

@@ -29,7 +29,7 @@ from .package import apkg_writer
 from .progress import Progress
 from .select import named_deck, named_deck_problems, select
 from .sourcevalues import normalize_deck_name
-from .state import Packaged, record
+from .state import Packaged, deck_id_reused, record
 
 DEFAULT_OUT_DIR = Path("dist")
 
@@ -117,7 +117,8 @@ def build(
     HTML-escaped, newlines become ``<br>``). ``subdecks`` puts each theme in its own subdeck
     (``AGI-Next 2026::分化 Divergence``). The ledger next to the source decides every ``mod`` (see
     :mod:`deckgen.changes`), together with this machine's record of what it packaged
-    (:mod:`deckgen.state`, which notices a ``git revert``); if a
+    (:mod:`deckgen.state`, which notices a ``git revert``, and warns when the deck id was last packaged here
+    from another source file); if a
     changed note was last packaged in this very second, the build sleeps until the next second (under
     2 s: :data:`deckgen.records.MAX_AHEAD`) so that no ``mod`` lies in the future. ``clock`` gives epoch
     seconds and ``sleep`` waits seconds (for tests). A build that writes holds a lock on the source file
@@ -166,6 +167,8 @@ def _build(
     deck_name = deck_name_for(source, selection, name)
     output = Path(output) if output else default_output(source, selection, subdecks)
     refuse_overwriting(output, build_inputs(source, notes))
+    if reused := deck_id_reused(packaged, source.path, source.id_loc):
+        warnings.insert(0, reused)  # first: it is about what an import of this package overwrites
     warnings += [w for w in (ledger_warning, record_warning) if w]
 
     types = sorted({n.note_type for n in chosen}, key=lambda t: t.id)
@@ -202,6 +205,7 @@ def _build(
         {n.guid: (new.notes[n.guid].hash, new.notes[n.guid].mod) for n in chosen},
         {t.id: (new.types[t.id].hash, new.types[t.id].mod) for t in types},
         now,
+        source.path,
     )
     if failed:
         warnings.append(failed)

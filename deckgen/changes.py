@@ -106,7 +106,7 @@ def _note_status(note: Note, h: str, ledger: Ledger, packaged: PackagedRecord | 
 
 def _type_status(t: NoteType, ledger: Ledger, packaged: PackagedRecord | None) -> tuple[str, int]:
     old = ledger.types.get(t.id)
-    same = old is not None and old.hash == t.content_hash() and old.schema == t.schema_hash()
+    same = old is not None and old.hash == t.content_hash() and t.has_schema(old.schema)
     seen = packaged.types.get(t.id) if packaged else None
     return _status(t.content_hash(), old.mod if old else None, same, seen)
 
@@ -212,7 +212,7 @@ def _compare_type(t: NoteType, ledger: Ledger, packaged: PackagedRecord | None, 
                     "(its import log lists them as conflicting; their cards and history are safe). To move "
                     f'them: in the browser search note:"{other.name}", then Notes > Change Note Type'
                 )
-    elif old.schema != t.schema_hash():
+    elif not t.has_schema(old.schema):
         where = ledger.path or f"{ledger.deck_id}.ledger.json"
         message = (
             f"note type '{t.name}' (id {t.id}): the ledger records other fields "
@@ -222,7 +222,7 @@ def _compare_type(t: NoteType, ledger: Ledger, packaged: PackagedRecord | None, 
         )
         out.warnings.append(Problem.in_file(where, message, Severity.WARNING))
     elif status != "unchanged":
-        out.type_notes.append(f"note type '{t.name}' changed (templates or CSS); Anki updates it in place")
+        out.type_notes.append(f"note type '{t.name}' changed (templates, CSS or field names); Anki updates it in place")
     out.type_mods[t.id] = mod
     out.ledger.types[t.id] = TypeEntry(t.kind, t.name, h, t.schema_hash(), mod)
 

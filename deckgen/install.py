@@ -267,11 +267,11 @@ def predict_import(col: Collection, decks: Sequence[BuiltDeck]) -> list[DeckImpo
     """What :func:`apply_decks` would do to ``col``, by Anki's import rule applied to the collection as it is
     (rslib ``import_export/package/apkg/import/notes.rs``, ``maybe_update_existing_note``): a GUID the
     collection lacks is new; a known GUID under another note type, or under a deckgen note type whose
-    fields in the collection differ from deckgen's (Anki then adds a copy "… +"), is conflicting; else it is
-    updated when the collection's ``mod`` is older than the package's, and a duplicate otherwise. Changes
-    nothing."""
+    schema in the collection is not deckgen's (:func:`_schema_differs`: Anki then adds a copy "… +"), is
+    conflicting; else it is updated when the collection's ``mod`` is older than the package's, and a
+    duplicate otherwise. Changes nothing."""
     existing = {guid: (mid, mod) for guid, mid, mod in database(col).all("SELECT guid, mid, mod FROM notes")}
-    other_fields = {t.id for t in NOTE_TYPES.values() if _fields_differ(col, t)}
+    other_schema = {t.id for t in NOTE_TYPES.values() if _schema_differs(col, t)}
     out = []
     for deck in decks:
         predicted = DeckImport(deck, stale=stale_notes(col, deck))
@@ -281,7 +281,7 @@ def predict_import(col: Collection, decks: Sequence[BuiltDeck]) -> list[DeckImpo
             if have is None:
                 predicted.new += 1
                 predicted.new_keys.append(note.key)
-            elif have[0] != note.note_type.id or note.note_type.id in other_fields:
+            elif have[0] != note.note_type.id or note.note_type.id in other_schema:
                 predicted.conflicting += 1
             elif have[1] < mods[note.guid]:
                 predicted.updated += 1
@@ -292,12 +292,29 @@ def predict_import(col: Collection, decks: Sequence[BuiltDeck]) -> list[DeckImpo
     return out
 
 
-def _fields_differ(col: Collection, note_type: NoteType) -> bool:
-    """True if ``col`` has a note type with ``note_type``'s id whose fields are not deckgen's."""
+def _schema_differs(col: Collection, note_type: NoteType) -> bool:
+    """True if ``col`` has a note type with ``note_type``'s id whose fields or templates do not match
+    deckgen's by Anki's rule (rslib ``import_export/package/apkg/import/notes.rs``, ``equal_schema``, with
+    ``notetype/merge.rs``, ``is_match``): as many of each, pairwise of the same id, or of the same name where
+    the collection's has no id. So fields renamed under their ids (``ClaimZh`` → ``Context1``) match: Anki
+    renames them in place."""
     from anki.models import NotetypeId
 
     existing = col.models.get(NotetypeId(note_type.id))
-    return existing is not None and [f["name"] for f in existing["flds"]] != list(note_type.field_names)
+    if existing is None:
+        return False
+    pairs = [
+        (existing["flds"], note_type.fields),
+        (existing["tmpls"], ((note_type.template_name, note_type.template_id),)),
+    ]
+    return any(
+        len(theirs) != len(ours)
+        or any(
+            t["name"] != name if t.get("id") is None else t["id"] != oid
+            for t, (name, oid) in zip(theirs, ours, strict=True)
+        )
+        for theirs, ours in pairs
+    )
 
 
 @dataclass

@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator, Sequence
 
 from .cloze import cloze_deletions, cloze_front, cloze_gaps, cloze_numbers
 from .errors import Loc, Problem, Severity, clip
+from .languages import written_with_han
 from .model import CardSpec, ClozeCard, Judgment, ListCard, Person, QACard, Source
 from .notes import Note
 from .wording import (
@@ -323,8 +324,12 @@ def figure_never_asked(source: Source, notes: Sequence[Note]) -> Iterator[Proble
     """A figure (a number such as ``20%``, ``2025``, ``1–2``) or a Chinese term kept in the English text
     (``托管式``) of a judgment's claim or editors' note that none of the judgment's cards mentions.
 
+    The text read is the one in the source's last language not written with Han characters (``en`` of
+    ``[zh, en]``), where a run of Han characters is an original term kept; when every language of the source
+    is written with them (``[zh]``), its last language's text, for figures only.
+
     These are the named concepts and figures a claim rests on; keeping a Chinese term in the English text
-    is this deck's convention for a named concept. Project content rule: "every name, figure, list and named
+    is the shipped deck's convention for a named concept. Project content rule: "every name, figure, list and named
     concept in a judgment is asked by some card"; SuperMemo rule 13, refer to other memories, is what
     the card-to-figure link gives.
     """
@@ -333,15 +338,18 @@ def figure_never_asked(source: Source, notes: Sequence[Note]) -> Iterator[Proble
         texts.setdefault(note.judgment.id, []).extend([note.question, *answer_parts(note)])
         if isinstance(note.spec, ClozeCard):
             texts[note.judgment.id].append(note.spec.extra)
+    languages = source.languages
+    which = next((i for i in reversed(range(len(languages))) if not written_with_han(languages[i])), -1)
+    kept_terms = not written_with_han(languages[which])
     for j in source.judgments:
         cards = normalize(" ".join(texts.get(j.id, [])))
         if j.id not in texts:
             continue  # judgment_without_cards reports it
         numbers = set(_NUMBER.findall(cards))
-        for what in _claim_texts(j):
+        for what in _claim_texts(j, which):
             text = normalize(what)
             missing = [n for n in _NUMBER.findall(text) if n not in numbers]
-            missing += [t for t in HAN_RUN.findall(text) if t not in cards]
+            missing += [t for t in HAN_RUN.findall(text) if t not in cards] if kept_terms else []
             for item in dict.fromkeys(missing):
                 yield _warn(
                     j.loc,
@@ -353,8 +361,9 @@ def figure_never_asked(source: Source, notes: Sequence[Note]) -> Iterator[Proble
                 )
 
 
-def _claim_texts(j: Judgment) -> list[str]:
-    return [j.claim.en] + ([j.editors_note.en] if j.editors_note else [])
+def _claim_texts(j: Judgment, language: int) -> list[str]:
+    """The claim and editors' note of ``j`` in the source's ``language`` (an index into its languages)."""
+    return [j.claim.values[language]] + ([j.editors_note.values[language]] if j.editors_note else [])
 
 
 def cloze_numbering(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:

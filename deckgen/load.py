@@ -6,7 +6,11 @@ how, and of :mod:`deckgen.sourcevalues`, which reads the kinds of value the form
 images). Each mapping's allowed and required keys come from :mod:`deckgen.schema`, the format's table of
 keys that the published JSON Schema is made from. Ids are slugs; references (a judgment's theme, a speaker,
 a concept's ``by``) must name something defined; card ids are unique and no card id is another card's
-default key; image paths must name an image file inside the source's folder.
+default key; image paths must name an image file inside the source's folder. A claim, an editors' note and a
+theme's name are written once per language of ``deck.languages`` (default
+:data:`deckgen.model.DEFAULT_LANGUAGES`), each under its language tag; a person's ``roman`` is required only
+where a reader needs it (:meth:`_SourceReader.people`). ``deck.labels`` sets deckgen's words on the cards
+(:class:`deckgen.labels.Labels`).
 
 Every problem in a file is collected before anything is raised: :func:`load_sources` raises one
 :class:`deckgen.errors.SourceError` listing all of them.
@@ -18,22 +22,24 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .cloze import cloze_error
-from .errors import Problem, Severity, SourceError
+from .errors import Problem, Severity, SourceError, clip
 from .gcpause import paused_gc
+from .languages import in_latin_letters, tag_problem, written_in_latin
 from .markup import MARKUPS
 from .model import (
     CARD_SPEC_TYPES,
     CONTEXTS,
-    Bilingual,
+    DEFAULT_LANGUAGES,
     CardSpec,
     Judgment,
     NamedDeck,
     Person,
     Selection,
     Source,
+    Texts,
     Theme,
 )
-from .schema import CARD_KEYS, KEYS, KIND_KEYS
+from .schema import CARD_KEYS, KIND_KEYS, keys
 from .sourcevalues import ValueReader
 from .yamlnodes import NodeReader, compose, is_mapping, is_scalar, is_sequence, kind_name, yaml_files
 
@@ -100,16 +106,25 @@ class _SourceReader(ValueReader):
         """Explicit card id → where it was first given (its node and key path)."""
         self.theme_lines: dict[str, int] = {}
         """Theme id → the line where it is first defined."""
+        self.languages: tuple[str, ...] = DEFAULT_LANGUAGES
+        """The source's ``deck.languages``, once :meth:`source` has read them."""
+        self.languages_given = False
+        """Whether the source sets ``deck.languages`` (messages then need not explain the default)."""
 
     # -- the document ------------------------------------------------------------------------------
 
     def source(self, root: Node) -> Source | None:
-        top = self.mapping(root, "", KEYS["source"], " with deck:, themes:, people: and judgments:")
+        top = self.mapping(root, "", keys("source"), " with deck:, themes:, people: and judgments:")
         if top is None:
             return None
-        deck = (self.mapping(top["deck"], "deck", KEYS["deck"]) if "deck" in top else None) or {}
-        credit = self.mapping(deck["source"], "deck.source", KEYS["credit"]) if "source" in deck else {}
+        deck = (self.mapping(top["deck"], "deck", keys("deck")) if "deck" in top else None) or {}
+        credit = self.mapping(deck["source"], "deck.source", keys("credit")) if "source" in deck else {}
         credit = credit or {}
+        self.languages = self.language_tags(deck.get("languages"))
+        self.languages_given = "languages" in deck
+        where = deck.get("languages") or deck.get("labels") or root
+        label_fields = self.mapping(deck["labels"], "deck.labels", keys("labels")) if "labels" in deck else None
+        labels = self.labels(label_fields or {}, self.languages[-1], where)
         themes = self.themes(top.get("themes"))
         people = self.people(top.get("people"))
         theme_ids, person_ids = {t.id for t in themes}, {p.id for p in people}
@@ -126,6 +141,9 @@ class _SourceReader(ValueReader):
             people=people,
             judgments=judgments,
             decks=decks,
+            languages=self.languages,
+            labels=labels,
+            id_loc=self.loc(deck["id"], "deck.id") if "id" in deck else None,
             markup=self.choice(deck.get("markup"), "deck.markup", MARKUPS),
             warnings=tuple(p for p in self.problems if p.severity == Severity.WARNING),
         )
@@ -140,8 +158,10 @@ class _SourceReader(ValueReader):
         return tuple(out)
 
     def _themes(self, node: Node, key_path: str, parent: str | None, out: list[Theme]) -> None:
-        for sub, item in self.sequence(node, key_path, "[{id: agent, zh: Agent, en: Agents}]"):
-            fields = self.mapping(item, sub, KEYS["theme" if parent is None else "subtheme"])
+        example = "[{id: agent, " + ", ".join(f"{lang}: ..." for lang in self.languages) + "}]"
+        for sub, item in self.sequence(node, key_path, example):
+            spec = keys("theme" if parent is None else "subtheme", self.languages)
+            fields = self.mapping(item, sub, spec, about=self.about_language)
             if fields is None:
                 continue
             theme_id = self.slug(fields.get("id"), f"{sub}.id")
@@ -151,8 +171,8 @@ class _SourceReader(ValueReader):
                 self.error(fields["id"], f"{sub}.id", message)
             elif theme_id:
                 self.theme_lines[theme_id] = fields["id"].start_mark.line + 1
-            zh, en = self.name_part(fields.get("zh"), f"{sub}.zh"), self.name_part(fields.get("en"), f"{sub}.en")
-            out.append(Theme(theme_id, zh, en, parent))
+            names = tuple(self.name_part(fields.get(lang), f"{sub}.{lang}") for lang in self.languages)
+            out.append(Theme(theme_id, names, parent))
             if "subthemes" in fields:
                 self._themes(fields["subthemes"], f"{sub}.subthemes", theme_id, out)
 
@@ -160,8 +180,9 @@ class _SourceReader(ValueReader):
         out: dict[str, Person] = {}
         if node is None:
             return ()
-        for sub, item in self.sequence(node, "people", "[{id: tang-jie, name: 唐杰, roman: Tang Jie}]"):
-            fields = self.mapping(item, sub, KEYS["person"])
+        latin_reader = next((lang for lang in self.languages if written_in_latin(lang)), None)
+        for sub, item in self.sequence(node, "people", "[{id: jane-doe, name: Jane Doe}]"):
+            fields = self.mapping(item, sub, keys("person"))
             if fields is None:
                 continue
             person_id = self.slug(fields.get("id"), f"{sub}.id")
@@ -172,10 +193,17 @@ class _SourceReader(ValueReader):
                     "give each person their own id"
                 )
                 self.error(fields["id"], f"{sub}.id", message)
+            name = self.name_part(fields.get("name"), f"{sub}.name")
+            if name and latin_reader and "roman" not in fields and not in_latin_letters(name):
+                message = (
+                    f"missing key 'roman': the name '{clip(name)}' is not in Latin letters and the deck is read in "
+                    f"{latin_reader}; add its romanisation (e.g. roman: Tang Jie for 唐杰)"
+                )
+                self.error(item, sub, message)
             person = Person(
                 person_id,
-                self.name_part(fields.get("name"), f"{sub}.name"),
-                self.text(fields.get("roman"), f"{sub}.roman"),
+                name,
+                self.text(fields.get("roman"), f"{sub}.roman") if "roman" in fields else "",
                 self.text(fields.get("affiliation"), f"{sub}.affiliation", required=False),
                 self.text(fields.get("title"), f"{sub}.title", required=False),
                 self.loc(item, sub),
@@ -186,6 +214,7 @@ class _SourceReader(ValueReader):
     def judgments(self, node: Node | None, themes: set[str], people: set[str]) -> tuple[Judgment, ...]:
         if node is None:
             return ()
+        spec = keys("judgment", self.languages)
         out: list[Judgment] = []
         ids: dict[str, str] = {}
         numbers: dict[int, str] = {}
@@ -194,7 +223,7 @@ class _SourceReader(ValueReader):
             self.error(node, "judgments", "the list is empty; add at least one judgment")
         without_cards = 0  # judgments written with `cards: []`
         for sub, item in items:
-            fields = self.mapping(item, sub, KEYS["judgment"])
+            fields = self.mapping(item, sub, spec, about=self.about_language)
             if fields is None:
                 continue
             cards_node = fields.get("cards")
@@ -219,12 +248,14 @@ class _SourceReader(ValueReader):
                         speakers.append(person)
             note = None
             if "editors_note" in fields:
-                nf = self.mapping(fields["editors_note"], f"{sub}.editors_note", KEYS["editors_note"])
+                note_path = f"{sub}.editors_note"
+                nf = self.mapping(
+                    fields["editors_note"], note_path, keys("editors_note", self.languages), about=self.about_language
+                )
                 if nf is not None:
-                    zh = self.text(nf.get("zh"), f"{sub}.editors_note.zh")
-                    note = Bilingual(zh, self.text(nf.get("en"), f"{sub}.editors_note.en"))
+                    note = self.texts(nf, note_path)
             cards = self.cards(fields.get("cards"), f"{sub}.cards", people, note is not None)
-            claim = Bilingual(self.text(fields.get("zh"), f"{sub}.zh"), self.text(fields.get("en"), f"{sub}.en"))
+            claim = self.texts(fields, sub)
             judgment = Judgment(
                 id=jid,
                 number=number,
@@ -242,6 +273,20 @@ class _SourceReader(ValueReader):
             message = "no judgment has cards, so there is no note to build; add card specs under a judgment's cards:"
             self.error(node, "judgments", message)
         return tuple(out)
+
+    def texts(self, fields: dict[str, Node], key_path: str) -> Texts:
+        """The text under each of the source's language keys of ``fields``."""
+        return Texts(tuple(self.text(fields.get(lang), f"{key_path}.{lang}") for lang in self.languages))
+
+    def about_language(self, key: str) -> str:
+        """What to add to the message of a missing or unknown key that is (or looks like) a language tag."""
+        listed = f"[{', '.join(self.languages)}]"
+        if key in self.languages:
+            how = "" if self.languages_given else " (the default; for a deck in one language set deck.languages: [en])"
+            return f"; text is written in each language of deck.languages, {listed}{how}"
+        if tag_problem(key) is None and len(key) <= 8:
+            return f"; {key} is not one of deck.languages, {listed}: add it there or remove this text"
+        return ""
 
     def default_key_taken(self, judgments: list[Judgment]) -> None:
         """Report an explicit card id that is another card's default key (``<judgment-id>/<kind>/<n>``, the key
@@ -270,10 +315,10 @@ class _SourceReader(ValueReader):
                     found = kind_name(item)
                     self.error(item, sub, f"expected a card (a mapping such as {{q: ..., a: ...}}), found {found}")
                 continue
-            keys = [k.value for k, _ in item.value if is_scalar(k)]
-            kinds = [KIND_KEYS[k] for k in keys if k in KIND_KEYS]
+            names = [k.value for k, _ in item.value if is_scalar(k)]
+            kinds = [KIND_KEYS[k] for k in names if k in KIND_KEYS]
             if len(kinds) != 1:
-                found = "none" if not kinds else " and ".join(k for k in keys if k in KIND_KEYS)
+                found = "none" if not kinds else " and ".join(k for k in names if k in KIND_KEYS)
                 message = (
                     "a card needs exactly one of q (question/answer), term (concept), of (list) or cloze; "
                     f"found {found}"
@@ -313,9 +358,9 @@ class _SourceReader(ValueReader):
         return tuple(out)
 
     def card_fields(self, kind: str, fields: dict[str, Node], key_path: str, people: set[str]) -> dict[str, Any]:
-        """The validated values of a card kind's own keys (:data:`deckgen.schema.KEYS` of the kind), by key."""
+        """The validated values of a card kind's own keys (:func:`deckgen.schema.keys` of the kind), by key."""
         out: dict[str, Any] = {}
-        for key, required in KEYS[kind].items():
+        for key, required in keys(kind).items():
             sub = f"{key_path}.{key}"
             if key == "items":
                 items = (
@@ -343,7 +388,7 @@ class _SourceReader(ValueReader):
         out: dict[str, NamedDeck] = {}
         known = {"theme": (themes, "theme"), "speaker": (people, "person")}
         for sub, item in self.sequence(node, "decks", "[{key: agent, name: ..., select: {theme: [agent]}}]"):
-            fields = self.mapping(item, sub, KEYS["named_deck"])
+            fields = self.mapping(item, sub, keys("named_deck"))
             if fields is None:
                 continue
             key = self.slug(fields.get("key"), f"{sub}.key")
@@ -353,7 +398,7 @@ class _SourceReader(ValueReader):
                 self.error(fields["key"], f"{sub}.key", message)
             options: dict[str, tuple[str, ...]] = {}
             if "select" in fields:
-                sel = self.mapping(fields["select"], f"{sub}.select", KEYS["select"]) or {}
+                sel = self.mapping(fields["select"], f"{sub}.select", keys("select")) or {}
                 for option, value in sel.items():
                     opath = f"{sub}.select.{option}"
                     values = self.sequence(value, opath, "[agent]") if is_sequence(value) else [(opath, value)]
@@ -367,7 +412,7 @@ class _SourceReader(ValueReader):
                         self.ref(n, p, *known[option]) if option in known else self.text(n, p) for p, n in values
                     )
                 if not options:
-                    choices = ", ".join(KEYS["select"])
+                    choices = ", ".join(keys("select"))
                     self.error(fields["select"], f"{sub}.select", f"select at least one of {choices}")
             deck = NamedDeck(
                 key,

@@ -28,6 +28,13 @@ MARKDOWN_ATTRIBUTES = {"ol": {"start"}}
 item numbered 2025, and shows as typed only if the list keeps its ``start``)."""
 
 
+def in_language(field: str, tag: str) -> str:
+    """Field HTML marked as being in the language ``tag`` (a BCP 47 tag): ``<div lang="zh">…</div>``, so that
+    browsers and Anki's reviewer pick fonts, line breaking and speech for it; empty stays empty (a template's
+    ``{{#Field}}`` section then leaves nothing)."""
+    return f'<div lang="{html.escape(tag, quote=True)}">{field}</div>' if field else ""
+
+
 def text_html(text: str) -> str:
     """Escape plain source text for an Anki field; newlines become ``<br>``."""
     return html.escape(text, quote=False).replace("\n", "<br>")

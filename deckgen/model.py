@@ -7,6 +7,9 @@ kind (:class:`QACard`, :class:`ConceptCard`, :class:`ListCard`, :class:`ClozeCar
 the class attribute ``KIND``.
 
 Imports only the standard library and the base modules (:mod:`deckgen.errors`, :mod:`deckgen.labels`).
+
+Text in the source's languages (a claim, an editors' note, a theme's names) is one value per language, in
+the order of :attr:`Source.languages` (:class:`Texts`, :attr:`Theme.names`).
 """
 
 from __future__ import annotations
@@ -17,10 +20,9 @@ from functools import cached_property
 from typing import ClassVar
 
 from .errors import Loc, Problem, SelectionError, clip
-from .labels import ARTICLE
+from .labels import DEFAULTS, Labels
 
 __all__ = [
-    "Bilingual",
     "CardSpec",
     "ClozeCard",
     "ConceptCard",
@@ -32,8 +34,13 @@ __all__ = [
     "QACard",
     "Selection",
     "Source",
+    "Texts",
     "Theme",
 ]
+
+DEFAULT_LANGUAGES = ("zh", "en")
+"""The languages of a source without ``deck.languages``: those of the first source, which was written before
+sources could say."""
 
 MAX_NUMBER_DIGITS = 9
 """Most digits in a judgment number (in a source or a selection): far past any real source, and short
@@ -54,24 +61,26 @@ class Theme:
     """A section of the source (``divergence`` / 分化), possibly a sub-theme of another."""
 
     id: str
-    zh: str
-    en: str
+    names: tuple[str, ...]
+    """The theme's name in each of the source's languages: ``("分化", "Divergence")``."""
     parent: str | None = None
     """Id of the parent theme for a sub-theme (``self-learning`` → ``new-paradigm``), else None."""
 
     @property
     def label(self) -> str:
-        """``"分化 Divergence"``; just one name when both are the same."""
-        return self.zh if self.zh == self.en else f"{self.zh} {self.en}"
+        """``"分化 Divergence"``: the names joined by a space, a name said twice only once (``"Agent"``)."""
+        return " ".join(dict.fromkeys(self.names))
 
 
 @dataclass(frozen=True)
 class Person:
-    """A speaker: ``name`` as the article writes it (唐杰), ``roman`` its romanisation (Tang Jie)."""
+    """A speaker: ``name`` as the source writes it (唐杰), ``roman`` its romanisation (Tang Jie) or empty."""
 
     id: str
     name: str
-    roman: str
+    roman: str = ""
+    """Required by the loader only when the name is not in Latin letters and one of the source's languages is
+    written in Latin script (:func:`deckgen.languages.written_in_latin`)."""
     affiliation: str = ""
     """Only what the article states; empty when it states none."""
     title: str = ""
@@ -80,16 +89,20 @@ class Person:
 
     @property
     def label(self) -> str:
-        """``"唐杰 (Tang Jie)"``."""
-        return f"{self.name} ({self.roman})"
+        """``"唐杰 (Tang Jie)"``; just the name without a romanisation (``"Jane Doe"``)."""
+        return f"{self.name} ({self.roman})" if self.roman else self.name
+
+    @property
+    def spoken(self) -> str:
+        """The name and romanisation side by side, as a deck name shows them: ``"唐杰 Tang Jie"``."""
+        return f"{self.name} {self.roman}" if self.roman else self.name
 
 
 @dataclass(frozen=True)
-class Bilingual:
-    """The same statement in Chinese (``zh``) and English (``en``)."""
+class Texts:
+    """The same statement in each of the source's languages, in the order of :attr:`Source.languages`."""
 
-    zh: str
-    en: str
+    values: tuple[str, ...]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -177,10 +190,10 @@ class Judgment:
     number: int
     theme: str
     speakers: tuple[str, ...]
-    claim: Bilingual
+    claim: Texts
     cards: tuple[CardSpec, ...]
     loc: Loc
-    editors_note: Bilingual | None = None
+    editors_note: Texts | None = None
     tags: tuple[str, ...] = ()
 
 
@@ -242,18 +255,19 @@ class Selection:
         return merged
 
     def label(self, source: Source) -> str:
-        """Human suffix for the deck name: ``"Agent"``, ``"林俊旸 Lin Junyang"``, ``"判断 12-17,25"``, joined by
+        """Human suffix for the deck name: ``"Agent"``, ``"林俊旸 Lin Junyang"``, ``"Claim 12-17,25"`` (the word is
+        the source's ``judgment`` label), joined by
         `` · `` (the shipped named decks use the same names, so ``--speaker x`` and ``--deck x`` agree). A tag's
         ``::`` shows as `` › `` (``"topic › agents"``), since ``::`` in a deck name makes a subdeck in Anki."""
         parts = []
         if self.themes:
             parts.append(" + ".join(source.theme(t).label for t in self.themes))
         if self.speakers:
-            parts.append(" + ".join(f"{source.person(p).name} {source.person(p).roman}" for p in self.speakers))
+            parts.append(" + ".join(source.person(p).spoken for p in self.speakers))
         if self.tags:
             parts.append(" + ".join(t.replace("::", " › ") for t in self.tags))
         if self.judgments:
-            parts.append(f"{ARTICLE.judgment} " + ",".join(self.judgments))
+            parts.append(f"{source.labels.judgment} " + ",".join(self.judgments))
         return " · ".join(parts)
 
     def slug(self) -> str:
@@ -293,6 +307,13 @@ class Source:
     people: tuple[Person, ...]
     judgments: tuple[Judgment, ...]
     decks: tuple[NamedDeck, ...] = ()
+    languages: tuple[str, ...] = DEFAULT_LANGUAGES
+    """The BCP 47 tags of the languages the source's text is in (one or two), in the order cards show them."""
+    labels: Labels = DEFAULTS["en"]
+    """deckgen's words on this source's cards: the source's ``deck.labels``, the rest deckgen's defaults for its
+    last language (:func:`deckgen.labels.defaults_for`)."""
+    id_loc: Loc | None = field(default=None, compare=False)
+    """Where ``deck.id`` is written (None for a source made in code)."""
     markup: str = "text"
     """How text fields become HTML: ``text`` (escaped as typed) or ``markdown`` (a sanitised subset, see
     :func:`deckgen.markup.markdown_html`)."""

@@ -7,7 +7,10 @@ deck id and the key only, never on the text, so editing a question or answer upd
 Anki (Anki matches notes by GUID alone: rslib ``import_export/package/apkg/import/notes.rs``).
 
 Field values are HTML made by :mod:`deckgen.markup`: every piece of source text is escaped, and only
-deckgen's own markup (lists, ``<img>``) is added.
+deckgen's own markup (lists, ``<img>``, ``<div lang>``) is added. The two context fields hold the claim (or
+editors' note) in the source's first and second language, each marked with its ``lang``; in a source of one
+language every field is marked with it. The generated questions and the About line use the source's
+:class:`deckgen.labels.Labels`.
 
 genanki is imported lazily (for :func:`guid_for`), so that importing this module stays cheap.
 """
@@ -23,16 +26,11 @@ from pathlib import Path
 from .cloze import cloze_answer, cloze_error, cloze_question
 from .errors import Problem, Severity, SourceError
 from .gcpause import paused_gc
-from .labels import ARTICLE
-from .markup import field_html, text_html
-from .model import CardSpec, ClozeCard, ConceptCard, Judgment, ListCard, Person, QACard, Source
+from .labels import DEFAULTS, Labels, count_word, fill
+from .markup import field_html, in_language, text_html
+from .model import CardSpec, ClozeCard, ConceptCard, Judgment, ListCard, Person, QACard, Source, Texts
 from .notetypes import NOTE_TYPES, NoteType, card_ords
 from .progress import Progress, each
-
-_COUNT_WORDS = (
-    *("zero", "one", "two", "three", "four", "five", "six"),
-    *("seven", "eight", "nine", "ten", "eleven", "twelve"),
-)
 
 
 @dataclass(frozen=True)
@@ -93,30 +91,29 @@ def media_name(path: str | Path) -> str:
     return f"{p.stem}-{digest}{p.suffix}"
 
 
-def count_word(n: int) -> str:
-    """English count word for small numbers (``2`` → ``two``), digits above twelve."""
-    return _COUNT_WORDS[n] if n < len(_COUNT_WORDS) else str(n)
+def list_question(of: str, n: int, labels: Labels = DEFAULTS["en"]) -> str:
+    """A list card's question for ``n`` items, in the words of ``labels`` (English by default):
+    ``"杨强's {n} agent dimensions"`` → ``"What are 杨强's two agent dimensions?"``.
 
-
-def list_question(of: str, n: int) -> str:
-    """``"杨强's {n} agent dimensions"`` → ``"What are 杨强's two agent dimensions?"``.
-
-    Without a ``{n}`` placeholder the count goes first: ``"What are the two <of>?"``.
+    Without a ``{n}`` placeholder the count goes first, as ``labels.list_count`` says: ``"What are the two
+    <of>?"``.
     """
+    count = count_word(n, labels)
     if "{n}" in of:
-        return f"What are {of.replace('{n}', count_word(n))}?"
-    return f"What are the {count_word(n)} {of}?"
+        return fill(labels.list_question, of=of.replace("{n}", count))
+    return fill(labels.list_question, of=fill(labels.list_count, n=count, of=of))
 
 
-def reverse_question(means: str, person: Person | None = None) -> str:
+def reverse_question(means: str, person: Person | None = None, labels: Labels = DEFAULTS["en"]) -> str:
     """The question of a concept's reversed card, which shows the meaning and asks for the term:
     ``"Which term names: Intelligence gained per unit of resources invested?"``, or, naming the person the
-    spec's ``by`` gives, ``"Which term does 唐杰 use for: …?"``. A full stop or question mark ending
-    ``means`` is dropped so the question ends in exactly one ``?``."""
+    spec's ``by`` gives, ``"Which term does 唐杰 use for: …?"`` (``labels.which_term`` and
+    ``labels.which_term_by``). A full stop or question mark ending ``means`` is dropped so the question ends
+    in exactly one."""
     means = means.rstrip().rstrip(".。?？")
     if person:
-        return f"Which term does {person.name} use for: {means}?"
-    return f"Which term names: {means}?"
+        return fill(labels.which_term_by, person=person.name, means=means)
+    return fill(labels.which_term, means=means)
 
 
 @paused_gc
@@ -146,6 +143,11 @@ class _Generator:
         self.guid = _genanki_guid()  # as guid_for, without looking genanki up again for each note
         self.html, self.cloze_html = field_html(source.markup)
         """Source text → field HTML, and cloze text → field HTML, as the source's ``deck.markup`` says."""
+        self.labels = source.labels
+        self.one_language = source.languages[0] if len(source.languages) == 1 else None
+        self._context: tuple[Texts, tuple[str, str]] | None = None
+        """The last context's fields (see :meth:`context_fields`)."""
+        """The source's language when it has only one: then every field is marked as being in it."""
 
     def problem(self, spec: CardSpec, message: str) -> None:
         self.problems.append(Problem.at(spec.loc, message, Severity.ERROR))
@@ -157,14 +159,17 @@ class _Generator:
         elif isinstance(spec, ConceptCard):
             term = spec.term
             person = self.source.person(spec.by) if spec.by else None
+            labels = self.labels
             if person:
-                self.add(j, spec, f"{base}/who", "qa", f"Who proposed {term}?", person.label, text_html(person.label))
-            self.add(j, spec, f"{base}/what", "qa", f"What is {term}?", spec.means, self.html(spec.means))
+                who = fill(labels.who_proposed, term=term)
+                self.add(j, spec, f"{base}/who", "qa", who, person.label, text_html(person.label))
+            self.add(j, spec, f"{base}/what", "qa", fill(labels.what_is, term=term), spec.means, self.html(spec.means))
             if spec.reverse:
-                self.add(j, spec, f"{base}/term", "qa", reverse_question(spec.means, person), term, self.html(term))
+                question = reverse_question(spec.means, person, labels)
+                self.add(j, spec, f"{base}/term", "qa", question, term, self.html(term))
         elif isinstance(spec, ListCard):
             answer_html = "<ol>" + "".join(f"<li>{self.html(i)}</li>" for i in spec.items) + "</ol>"
-            question = list_question(spec.of, len(spec.items))
+            question = list_question(spec.of, len(spec.items), self.labels)
             self.add(j, spec, base, "qa", question, "; ".join(spec.items), answer_html)
         elif isinstance(spec, ClozeCard):
             error = cloze_error(spec.cloze)
@@ -203,23 +208,23 @@ class _Generator:
             self.problem(spec, f"note '{key}' would have an empty question or answer")
             return
         context = j.editors_note if spec.context == "editors" and j.editors_note else j.claim
+        context1, context2 = self.context_fields(context)
         image_html = ""
         media: tuple[str, ...] = ()
         if spec.image:
             path = (self.folder / spec.image).resolve()
             image_html = f'<img src="{html.escape(media_name(path), quote=True)}">'
             media = (str(path),)
-        values = {
-            "Image": image_html,
-            "ClaimZh": self.html(context.zh),
-            "ClaimEn": self.html(context.en),
-            "About": html.escape(self.about(j, spec)),
-            "Key": html.escape(key),
-        }
+        values = {"Context1": context1, "Context2": context2, "About": html.escape(self.about(j, spec))}
         if kind == "cloze":
             values.update(Text=text or "", Extra=answer_html)
         else:
             values.update(Question=self.html(question), Answer=answer_html)
+        if self.one_language:
+            for name in ("Question", "Answer", "Text", "Extra", "About"):
+                if name in values:
+                    values[name] = in_language(values[name], self.one_language)
+        values.update(Image=image_html, Key=html.escape(key))
         note_type = NOTE_TYPES[kind]
         note = Note(
             key=key,
@@ -236,14 +241,26 @@ class _Generator:
         )
         self.notes.append(note)
 
+    def context_fields(self, context: Texts) -> tuple[str, str]:
+        """The Context1 and Context2 fields of ``context`` (a claim or an editors' note); made once for the
+        notes of one judgment in a row, which share the strings."""
+        if self._context is not None and self._context[0] is context:
+            return self._context[1]
+        languages = self.source.languages
+        first = in_language(self.html(context.values[0]), languages[0])
+        second = in_language(self.html(context.values[1]), languages[1]) if len(languages) > 1 else ""
+        self._context = (context, (first, second))
+        return first, second
+
     def about(self, j: Judgment, spec: CardSpec) -> str:
-        """``判断 17 · 唐杰 (Tang Jie) · 新范式 New paradigm › 自主学习 Self-learning``."""
+        """``Claim 17 · 唐杰 (Tang Jie) · 新范式 New paradigm › 自主学习 Self-learning`` (the first word is the
+        source's ``judgment`` label, the editors' ``editors_note`` label stands for the speakers)."""
         where = self.source.theme_path(j.theme)
         if spec.context == "editors":
-            who = ARTICLE.editors_note
+            who = self.labels.editors_note
         else:
             who = ", ".join(self.source.person(p).label for p in j.speakers)
-        parts = [f"{ARTICLE.judgment} {j.number}", who, where]
+        parts = [f"{self.labels.judgment} {j.number}", who, where]
         return " · ".join(p for p in parts if p)
 
     def tags(self, j: Judgment, spec: CardSpec) -> tuple[str, ...]:

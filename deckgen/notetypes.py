@@ -5,10 +5,17 @@ known id with the same fields and templates is updated in place when the package
 newer, while a known id whose fields changed becomes a copy named "… +" and its notes conflict. So:
 
 * the ids below are fixed constants, never derived from the clock;
-* every field and template carries a fixed ``id`` too (Anki pairs fields by id when present, which is what
-  the Anki manual asks deck authors to do), so that a rename is applied in place;
+* every field and template carries a fixed ``id`` too: Anki pairs fields and templates by id when both
+  have one (rslib ``notetype/merge.rs``, ``is_match``, used by ``equal_schema`` in the import code), which
+  is what the Anki manual asks deck authors to do, so that a rename is applied in place (``ClaimZh`` and
+  ``ClaimEn`` became ``Context1`` and ``Context2`` that way);
 * ``SCHEMA_VERSION`` is part of each type's name and id: change it (and the id) whenever fields are added,
   removed or reordered, and deckgen's build report tells the user what that means on import.
+
+The templates are shared by every source, whatever its languages: ``Context1`` and ``Context2`` hold the
+card's context (the claim or the editors' note) in the source's first and second language, and the field
+HTML itself says its language (``<div lang="zh">``, :func:`deckgen.markup.in_language`); an empty field
+leaves nothing on the card (``{{#Field}}`` sections). The CSS picks CJK fonts by ``lang``.
 
 CSS and templates may change freely: the build ledger gives the note type a newer ``mod`` when they do.
 We never use Anki's built-in "Basic" (its name is localised, e.g. 问答题 in a Chinese Anki).
@@ -65,8 +72,15 @@ class NoteType:
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
     def schema_hash(self) -> str:
-        """Hash of the fields alone: when it changes Anki needs a new note-type id (see module docstring)."""
-        return hashlib.sha256(json.dumps(self.fields).encode()).hexdigest()[:16]
+        """Hash of the fields' ids in order, which is what Anki compares (a rename keeps it): when it changes
+        Anki needs a new note-type id (see module docstring)."""
+        return hashlib.sha256(json.dumps([fid for _, fid in self.fields]).encode()).hexdigest()[:16]
+
+    def has_schema(self, recorded: str) -> bool:
+        """Whether a ledger's recorded schema hash is this type's: :meth:`schema_hash`, or the hash deckgen
+        0.1.0 recorded, of the fields' names (as named then, :data:`FORMER_FIELD_NAMES`) and ids."""
+        named = [[FORMER_FIELD_NAMES.get(fid, name), fid] for name, fid in self.fields]
+        return recorded in (self.schema_hash(), hashlib.sha256(json.dumps(named).encode()).hexdigest()[:16])
 
     def to_genanki(self) -> Any:
         """The ``genanki.Model`` for this type, fields and template carrying their fixed ids."""
@@ -84,6 +98,12 @@ class NoteType:
 
 
 SCHEMA_VERSION = 1
+
+FORMER_FIELD_NAMES = {
+    **{1716100765784: "ClaimZh", 1716100765785: "ClaimEn"},
+    **{1863916459220: "ClaimZh", 1863916459221: "ClaimEn"},
+}
+"""Field id → the field's name in deckgen 0.1.0, for the fields renamed since (renamed in place by Anki)."""
 
 CSS = """\
 .card {
@@ -110,14 +130,28 @@ CSS = """\
 hr#answer { border: 0; border-top: 1px solid #d9d9d4; margin: .9em 0; }
 .dg-ctx { margin-top: 1.1em; padding-top: .7em; border-top: 1px dashed #d0d0ca; font-size: .78em; color: #55554f; }
 hr#answer + .dg-ctx { margin-top: 0; padding-top: 0; border-top: 0; }
-.dg-ctx p { margin: .25em 0; }
-.dg-zh { font-size: 1.05em; letter-spacing: .02em; }
-.dg-en { color: #66665f; }
+.dg-ctx > div { margin: .25em 0; }
+.dg-c1 { font-size: 1.05em; }
+.dg-c2 { color: #66665f; }
+.dg-ctx :lang(zh), .dg-ctx :lang(ja), .dg-ctx :lang(ko) { letter-spacing: .02em; }
 .dg-about { margin-top: .5em; font-size: .9em; color: #77776f; }
+:lang(zh-Hant), :lang(zh-TW), :lang(zh-HK), :lang(zh-MO), :lang(yue) {
+  font-family: -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
+    "PingFang TC", "Microsoft JhengHei", "Noto Sans CJK TC", "Noto Sans TC", "Source Han Sans TC", sans-serif;
+}
+:lang(ja) {
+  font-family: -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
+    "Hiragino Sans", "Hiragino Kaku Gothic ProN", "Yu Gothic", "Meiryo", "Noto Sans CJK JP", "Noto Sans JP",
+    "Source Han Sans JP", sans-serif;
+}
+:lang(ko) {
+  font-family: -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
+    "Apple SD Gothic Neo", "Malgun Gothic", "Noto Sans CJK KR", "Noto Sans KR", "Source Han Sans KR", sans-serif;
+}
 .card.nightMode, .night_mode .card { color: #e6e6e1; background-color: #1f1f22; }
 .nightMode .dg-a, .night_mode .dg-a, .nightMode .cloze, .night_mode .cloze { color: #7cb8ff; }
 .nightMode .dg-ctx, .night_mode .dg-ctx { color: #b5b5ad; border-top-color: #46464a; }
-.nightMode .dg-en, .night_mode .dg-en { color: #a8a8a0; }
+.nightMode .dg-c2, .night_mode .dg-c2 { color: #a8a8a0; }
 .nightMode .dg-about, .night_mode .dg-about { color: #9a9a92; }
 .nightMode .dg-img img, .night_mode .dg-img img { filter: brightness(.88); }
 .nightMode hr#answer, .night_mode hr#answer { border-top-color: #46464a; }
@@ -130,9 +164,9 @@ hr#answer + .dg-ctx { margin-top: 0; padding-top: 0; border-top: 0; }
 _CONTEXT = """\
 {{#Image}}<div class="dg-img">{{Image}}</div>{{/Image}}
 <div class="dg-ctx">
-<p class="dg-zh" lang="zh-Hans">{{ClaimZh}}</p>
-<p class="dg-en" lang="en">{{ClaimEn}}</p>
-<p class="dg-about">{{About}}</p>
+{{#Context1}}<div class="dg-c1">{{Context1}}</div>
+{{/Context1}}{{#Context2}}<div class="dg-c2">{{Context2}}</div>
+{{/Context2}}<div class="dg-about">{{About}}</div>
 </div>"""
 
 QA = NoteType(
@@ -143,8 +177,8 @@ QA = NoteType(
         ("Question", 1716100765781),
         ("Answer", 1716100765782),
         ("Image", 1716100765783),
-        ("ClaimZh", 1716100765784),
-        ("ClaimEn", 1716100765785),
+        ("Context1", 1716100765784),
+        ("Context2", 1716100765785),
         ("About", 1716100765786),
         ("Key", 1716100765787),
     ),
@@ -164,8 +198,8 @@ CLOZE = NoteType(
         ("Text", 1863916459217),
         ("Extra", 1863916459218),
         ("Image", 1863916459219),
-        ("ClaimZh", 1863916459220),
-        ("ClaimEn", 1863916459221),
+        ("Context1", 1863916459220),
+        ("Context2", 1863916459221),
         ("About", 1863916459222),
         ("Key", 1863916459223),
     ),

@@ -25,7 +25,7 @@ from typing import NamedTuple
 from .builds import build_inputs
 from .errors import Problem
 from .files import refuse_overwriting, write_all_atomic
-from .labels import ARTICLE, NOTE_KIND_LABELS
+from .labels import NOTE_KIND_LABELS, Labels
 from .listing import Groups, gather
 from .load import load_sources
 from .model import Selection
@@ -191,7 +191,7 @@ def page_cards(groups: Groups) -> PageCards:
                 f'<section class="pv-theme">\n<h3>{e(group.source.theme_path(theme))}'
                 f'<span class="pv-n">{count} card{"s" if count != 1 else ""}</span></h3>\n'
             )
-            parts.extend(_note_cards(note) for note in theme_notes)
+            parts.extend(_note_cards(note, group.source.labels) for note in theme_notes)
             parts.append("</section>\n")
         parts.append("</section>\n")
     return PageCards(
@@ -278,14 +278,14 @@ def _by_theme(notes: Sequence[Note]) -> list[tuple[str, list[Note]]]:
     return list(groups.items())
 
 
-def _note_cards(note: Note) -> str:
+def _note_cards(note: Note, labels: Labels) -> str:
     e = html.escape
     cards = render_note(note.note_type, _embedded(note))
     out = []
     for card in cards:
         which = f"card {card.ord + 1}" if note.note_type.is_cloze else ""
         kind = NOTE_KIND_LABELS[note.note_type.kind]
-        meta = [f"{ARTICLE.judgment} {note.judgment.number}", kind, which, f"<code>{e(note.key)}</code>"]
+        meta = [e(f"{labels.judgment} {note.judgment.number}"), kind, which, f"<code>{e(note.key)}</code>"]
         out.append(
             f'<article class="pv-card" data-key="{e(note.key)}">'
             f'<div class="pv-meta">{"".join(f"<span>{m}</span>" for m in meta if m)}</div>'

@@ -2,18 +2,24 @@
 required, the JSON Schema of each key's value, and what each key means and where it shows on a card.
 
 This table is the format's one list of keys. :mod:`deckgen.load` takes each mapping's allowed and required
-keys from :data:`KEYS` and :data:`CARD_KEYS`, so an unknown or missing key is reported against the same
-keys the schema names. :func:`source_schema` turns the table into a JSON Schema (draft 2020-12), which
+keys from :func:`keys` and :data:`CARD_KEYS`, so an unknown or missing key is reported against the same
+keys the schema names. Text in the source's languages (a claim, an editors' note, a theme's name) is one key
+per language of ``deck.languages``: the table has :data:`LANGUAGE_KEY` in its place, which :func:`keys`
+replaces by the source's language tags and the schema matches by pattern (any well-formed tag but ``id``,
+:data:`LANGUAGE_TAG`). :func:`source_schema` turns the table into a JSON Schema (draft 2020-12), which
 ``deckgen schema`` prints and ``schema/deckgen-source.schema.json`` holds, so that an editor (the YAML
 language server in VS Code and others) can validate and complete a source as it is typed. The README's
 key reference is checked against that schema (``tests/test_schema.py``).
 
 The schema checks structure: the keys of every mapping (none unknown, every required one present), lists
 and mappings where they belong, exactly one card kind per card, list lengths, the fixed choices, ids and
-numbers in their form, and non-empty text. It knows nothing beyond one value at a time: references (a
-theme or person that exists), uniqueness, cloze syntax, image files, ``::`` in names and the other checks
-across values are the loader's alone. The loader checks everything the schema does and stays the authority,
-with ``file:line:col`` messages; the schema is for editors.
+numbers in their form, non-empty text, language tags in their form and labels with their placeholders. It
+knows nothing beyond one value at a time: references (a theme or person that exists), uniqueness, cloze
+syntax, image files, ``::`` in names, which language keys a source has (those of its ``deck.languages``;
+only a source without it, whose languages are the default ``[zh, en]``, has them required by the schema),
+whether a person needs ``roman`` and the other checks across values are the loader's alone. The loader
+checks everything the schema does and stays the authority, with ``file:line:col`` messages; the schema is
+for editors.
 
 Text is any YAML scalar (``type: [string, number, boolean]``): the loader reads a scalar exactly as typed,
 so ``no``, ``1911`` and ``1:10`` are text, while an editor's YAML parser may call them a boolean or a number.
@@ -23,10 +29,15 @@ Imports only the standard library and the modules before it.
 
 from __future__ import annotations
 
+import functools
+import json
+import re
 from typing import Any, NamedTuple
 
+from .labels import DEFAULTS, PLACEHOLDERS, Labels
+from .languages import LANGTAG, RESERVED
 from .markup import MARKUPS
-from .model import CONTEXTS, MAX_NUMBER_DIGITS, SELECTION_OPTIONS
+from .model import CONTEXTS, DEFAULT_LANGUAGES, MAX_NUMBER_DIGITS, SELECTION_OPTIONS
 from .sourcevalues import CARD_ID_PATTERN, IMAGE_SUFFIXES, SLUG_PATTERN
 from .yamlnodes import FALSE_WORDS, TRUE_WORDS
 
@@ -88,6 +99,48 @@ BOOLEAN: JSON = {
 """``true`` or ``false`` (or YAML 1.1's ``yes``/``no``/``on``/``off``), as :meth:`NodeReader.boolean` reads."""
 
 
+def _ecma(pattern: re.Pattern[str]) -> str:
+    """A verbose Python pattern (``re.X``) as a JSON Schema pattern (ECMA-262, which Python's ``re`` reads too):
+    without its spaces and comments, its named groups plain."""
+    return re.sub(r"\(\?P<\w+>", "(?:", re.sub(r"#[^\n]*|\s+", "", pattern.pattern))
+
+
+LANGUAGE_TAG_PATTERN = rf"^(?!(?:{_any_case(tuple(RESERVED))})$)(?:{_ecma(LANGTAG)})$"
+"""A well-formed BCP 47 tag that may be a key (:func:`deckgen.languages.tag_problem` finds nothing wrong)."""
+LANGUAGE_TAG: JSON = {"type": "string", "pattern": LANGUAGE_TAG_PATTERN}
+
+LANGUAGE_KEY = "<language>"
+"""In a section's keys, the place of one key per language of ``deck.languages``: ``zh:`` and ``en:`` of a
+claim. Required (each language has its text); the schema matches it by :data:`LANGUAGE_TAG_PATTERN`."""
+
+
+def _label(name: str) -> JSON:
+    """A label's value: text holding each of its placeholders (:data:`deckgen.labels.PLACEHOLDERS`) once and
+    no other ``{…}``, as :func:`deckgen.labels.label_problem` wants."""
+    wanted = PLACEHOLDERS.get(name, ())
+    known = f"(?!(?:{'|'.join(wanted)})\\}})" if wanted else ""
+    patterns = [rf"^(?![\s\S]*\{{{known}[^{{}}]*\}})"]
+    for placeholder in wanted:
+        once = re.escape(f"{{{placeholder}}}")
+        patterns.append(rf"^(?![\s\S]*{once}[\s\S]*{once})[\s\S]*{once}")
+    return {**TEXT, "allOf": [{"pattern": p} for p in patterns]}
+
+
+def _holds(placeholders: tuple[str, ...]) -> str:
+    """What a label's description says of its placeholders: `` Holds `{person}` and `{means}`, each once.``"""
+    if not placeholders:
+        return ""
+    names = [f"`{{{p}}}`" for p in placeholders]
+    return f" Holds {names[0]} once." if len(names) == 1 else f" Holds {' and '.join(names)}, each once."
+
+
+def _show(value: str | tuple[str, ...]) -> str:
+    """A label's default as YAML shows it: the text, or a list of its first three words and its last."""
+    if isinstance(value, str):
+        return value
+    return f"[{', '.join(value[:3])}, …, {value[-1]}]"
+
+
 def _choice(choices: tuple[str, ...]) -> JSON:
     return {"enum": list(choices)}
 
@@ -143,6 +196,45 @@ SECTIONS: dict[str, Section] = {
                 _choice(MARKUPS),
                 "How text becomes a field: `text` (the default; escaped as typed) or `markdown` (a small subset).",
             ),
+            "languages": Key(
+                False,
+                {"anyOf": [LANGUAGE_TAG, {**_list(LANGUAGE_TAG, 1), "maxItems": 2, "uniqueItems": True}]},
+                "The languages of the text, one or two BCP 47 tags (`[en]`, `[zh-Hant, en]`; default "
+                f"`[{', '.join(DEFAULT_LANGUAGES)}]`): claims, editors' notes and theme names have a key for each, "
+                "and cards show them in this order.",
+            ),
+            "labels": Key(
+                False,
+                _ref("labels"),
+                "deckgen's own words on the cards; those not set are deckgen's defaults for the last language.",
+            ),
+        },
+    ),
+    "labels": Section(
+        "deckgen's words on the cards, each optional. A `{…}` placeholder is replaced by a value, as text.",
+        {
+            name: Key(
+                False,
+                _list(TEXT, 1) if name == "count_words" else _label(name),
+                about + _holds(PLACEHOLDERS.get(name, ())) + f" English: `{_show(getattr(DEFAULTS['en'], name))}`.",
+            )
+            for name, about in zip(
+                Labels._fields,
+                (
+                    "Before a judgment's number: on a card's About line, in the preview, in a deck name such as "
+                    "`… · Claim 12-17`.",
+                    "On the About line of a card drawn from an editors' note, and as a row of `deckgen stats`.",
+                    "The `deckgen stats` row of judgments that name nobody.",
+                    'A concept\'s "who" question.',
+                    'A concept\'s "what" question.',
+                    "A reversed concept's question.",
+                    "A reversed concept's question when `by:` names a person.",
+                    "A list card's question; `{of}` is the `of:` text, its `{n}` replaced by the count word.",
+                    "How an `of:` without `{n}` takes the count.",
+                    "The words for zero, one, two, …; larger counts are written in digits.",
+                ),
+                strict=True,
+            )
         },
     ),
     "credit": Section(
@@ -160,12 +252,12 @@ SECTIONS: dict[str, Section] = {
                 ID,
                 "A slug that judgments, `--theme` and `select: {theme: …}` name; tag `theme::<id>` on its notes.",
             ),
-            "zh": Key(
+            LANGUAGE_KEY: Key(
                 True,
                 TEXT,
-                "Its Chinese name: on the back's last line, in `--subdecks` deck names and in `--theme` deck names.",
+                "Its name in each language of `deck.languages` (`zh: 分化`, `en: Divergence`), one after the other: "
+                "on the back's last line, in `--subdecks` deck names and in `--theme` deck names.",
             ),
-            "en": Key(True, TEXT, "Its English name, after the Chinese one wherever that shows."),
             "subthemes": Key(
                 False,
                 _list(_ref("subtheme")),
@@ -186,7 +278,12 @@ SECTIONS: dict[str, Section] = {
                 TEXT,
                 "The name as the source writes it: on the back's last line and in the answer of `Who proposed …?`.",
             ),
-            "roman": Key(True, TEXT, "Its romanisation, in parentheses after the name: `唐杰 (Tang Jie)`."),
+            "roman": Key(
+                False,
+                TEXT,
+                "Its romanisation, in parentheses after the name: `唐杰 (Tang Jie)`. Required when the name is not "
+                "in Latin letters and one of `deck.languages` is written in Latin script.",
+            ),
             "affiliation": Key(False, OPTIONAL_TEXT, "Where the person works; `deckgen list people` shows it."),
             "title": Key(False, OPTIONAL_TEXT, "The person's title or role; not shown on cards."),
         },
@@ -212,12 +309,12 @@ SECTIONS: dict[str, Section] = {
                 _list(TEXT),
                 "The ids of the people it is attributed to: on the back's last line, tags `speaker::<id>`.",
             ),
-            "zh": Key(
+            LANGUAGE_KEY: Key(
                 True,
                 TEXT,
-                "The claim in Chinese: on the back of its cards, under the answer (unless `context: editors`).",
+                "The claim in each language of `deck.languages`: on the back of its cards, under the answer "
+                "(unless `context: editors`), one language after the other.",
             ),
-            "en": Key(True, TEXT, "The claim in English, under the Chinese one."),
             "editors_note": Key(
                 False,
                 _ref("editors_note"),
@@ -234,8 +331,12 @@ SECTIONS: dict[str, Section] = {
     "editors_note": Section(
         "The editors' comment on a judgment.",
         {
-            "zh": Key(True, TEXT, "In Chinese: on the back of cards with `context: editors`, in the claim's place."),
-            "en": Key(True, TEXT, "In English, under the Chinese."),
+            LANGUAGE_KEY: Key(
+                True,
+                TEXT,
+                "In each language of `deck.languages`: on the back of cards with `context: editors`, in the "
+                "claim's place.",
+            ),
         },
     ),
     "card": Section(
@@ -286,7 +387,8 @@ SECTIONS: dict[str, Section] = {
             "of": Key(
                 True,
                 TEXT,
-                "What the items are, in the question `What are <of>?`; `{n}` is replaced by the count in words.",
+                "What the items are, in the question `What are <of>?` (`deck.labels.list_question`); `{n}` is "
+                "replaced by the count in words.",
             ),
             "items": Key(True, _list(TEXT, 2), "The items, at least two: the answer, as a numbered list."),
         },
@@ -333,25 +435,45 @@ SECTIONS: dict[str, Section] = {
 }
 """Every section of the format, by name (the ``$defs`` of :func:`source_schema`)."""
 
-KEYS: dict[str, dict[str, bool]] = {
-    name: {key: k.required for key, k in section.keys.items()} for name, section in SECTIONS.items()
-}
-"""Each section's keys → whether each is required, as :meth:`deckgen.yamlnodes.NodeReader.mapping` takes them;
-``subtheme`` is ``theme`` without ``subthemes``."""
-KEYS["subtheme"] = {key: required for key, required in KEYS["theme"].items() if key != "subthemes"}
 
-CARD_KEYS = {kind: {**KEYS[kind], **dict.fromkeys(KEYS["card"], False)} for kind in KIND_KEYS.values()}
+@functools.cache
+def keys(section: str, languages: tuple[str, ...] = ()) -> dict[str, bool]:
+    """A section's keys → whether each is required, as :meth:`deckgen.yamlnodes.NodeReader.mapping` takes them,
+    :data:`LANGUAGE_KEY` replaced by ``languages`` (each required) where the section has it; ``subtheme`` is
+    ``theme`` without ``subthemes``. The same dict for the same arguments: not to be changed."""
+    name = "theme" if section == "subtheme" else section
+    out: dict[str, bool] = {}
+    for key, k in SECTIONS[name].keys.items():
+        if key == LANGUAGE_KEY:
+            out.update(dict.fromkeys(languages, True))
+        elif not (section == "subtheme" and key == "subthemes"):
+            out[key] = k.required
+    return out
+
+
+CARD_KEYS = {kind: {**keys(kind), **dict.fromkeys(keys("card"), False)} for kind in KIND_KEYS.values()}
 """Each card kind's keys: its own, then those every card spec may have."""
 
 
-def _object(section: Section, keys: dict[str, Key] | None = None) -> JSON:
-    keys = section.keys if keys is None else keys
+def _object(section: Section, fields: dict[str, Key] | None = None) -> JSON:
+    fields = section.keys if fields is None else fields
+    named = {name: key for name, key in fields.items() if name != LANGUAGE_KEY}
+    language = fields.get(LANGUAGE_KEY)
     return {
         "type": "object",
         **({"title": section.title} if section.title else {}),
         "description": section.about,
-        "properties": {name: {**key.value, "description": key.about} for name, key in keys.items()},
-        "required": [name for name, key in keys.items() if key.required],
+        "properties": {name: {**key.value, "description": key.about} for name, key in named.items()},
+        **(
+            {
+                "patternProperties": {
+                    LANGUAGE_TAG_PATTERN: {**language.value, "title": LANGUAGE_KEY, "description": language.about}
+                }
+            }
+            if language
+            else {}
+        ),
+        "required": [name for name, key in named.items() if key.required],
         **({"minProperties": section.min_keys} if section.min_keys else {}),
         "additionalProperties": False,
     }
@@ -365,10 +487,38 @@ def source_schema() -> JSON:
     kinds = {kind: {**SECTIONS[kind].keys, **SECTIONS["card"].keys} for kind in KIND_KEYS.values()}
     defs = {name: _object(section) for name, section in SECTIONS.items() if name not in ("source", "card", *kinds)}
     defs["subtheme"] = _object(theme, {k: v for k, v in theme.keys.items() if k != "subthemes"})
-    defs.update({kind: _object(SECTIONS[kind], keys) for kind, keys in kinds.items()})
+    defs.update({kind: _object(SECTIONS[kind], fields) for kind, fields in kinds.items()})
     return {
         "$schema": JSON_SCHEMA_DIALECT,
         "title": "deckgen source",
         **_object(SECTIONS["source"]),
+        "if": {"properties": {"deck": {"not": {"required": ["languages"]}}}},
+        "then": _requiring(DEFAULT_LANGUAGES, "source"),
         "$defs": defs,
     }
+
+
+def _requiring(languages: tuple[str, ...], section: str) -> JSON:
+    """A schema that requires the keys ``languages`` wherever ``section`` and the sections inside it have
+    :data:`LANGUAGE_KEY` (the default languages' keys of a source without ``deck.languages``); ``{}`` where
+    none has."""
+    out: JSON = {}
+    fields = SECTIONS["theme" if section == "subtheme" else section].keys
+    if LANGUAGE_KEY in fields:
+        out["required"] = list(languages)
+    inner: JSON = {}
+    for name, key in fields.items():
+        ref = key.value.get("$ref") or key.value.get("items", {}).get("$ref")
+        if ref and not (section == "subtheme" and name == "subthemes"):
+            below = _requiring(languages, ref.rsplit("/", 1)[1])
+            if below:
+                inner[name] = {"items": below} if "items" in key.value else below
+    if inner:
+        out["properties"] = inner
+    return out
+
+
+def schema_text() -> str:
+    """:func:`source_schema` as the text ``deckgen schema`` prints and the schema file holds: JSON indented
+    by two spaces, non-ASCII characters as they are, a newline at the end."""
+    return json.dumps(source_schema(), indent=2, ensure_ascii=False) + "\n"

@@ -1,5 +1,5 @@
 """The kinds of value deckgen's source format has: ids, deck names, names that become part of one,
-references to ids defined elsewhere, judgment numbers, tags and image paths.
+references to ids defined elsewhere, judgment numbers, tags, image paths, language tags and labels.
 
 :class:`ValueReader` adds them to the generic :class:`deckgen.yamlnodes.NodeReader`; :mod:`deckgen.load`
 reads the document's structure with them. Each reader records a located problem and returns a neutral
@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import Severity, clip, suggest
-from .model import MAX_NUMBER_DIGITS
-from .yamlnodes import NodeReader
+from .labels import DEFAULTS, Labels, defaults_for, label_problem
+from .languages import tag_problem
+from .model import DEFAULT_LANGUAGES, MAX_NUMBER_DIGITS
+from .yamlnodes import NodeReader, is_sequence
 
 if TYPE_CHECKING:
     from .yamlnodes import Node
@@ -174,3 +176,58 @@ class ValueReader(NodeReader):
             )
             return None
         return value
+
+    def language_tags(self, node: Node | None) -> tuple[str, ...]:
+        """``deck.languages``: one or two distinct, well-formed language tags (see
+        :func:`deckgen.languages.tag_problem`); a single tag may be written without brackets. Without valid
+        ones, :data:`deckgen.model.DEFAULT_LANGUAGES`."""
+        if node is None:
+            return DEFAULT_LANGUAGES
+        key_path = "deck.languages"
+        items = self.sequence(node, key_path, "[en] or [zh, en]") if is_sequence(node) else [(key_path, node)]
+        tags: list[str] = []
+        for sub, item in items:
+            tag = self.text(item, sub)
+            problem = tag_problem(tag) if tag else None
+            if problem:
+                self.error(item, sub, problem)
+            elif tag and tag.lower() in (t.lower() for t in tags):
+                self.error(item, sub, f"'{tag}' is listed twice; name each language once")
+            elif tag:
+                tags.append(tag)
+        if is_sequence(node) and not 1 <= len(items) <= 2:
+            message = f"name one language or two (e.g. [en] or [zh, en]), not {len(items)}"
+            self.error(node, "deck.languages", message)
+        return tuple(tags[:2]) or DEFAULT_LANGUAGES
+
+    def labels(self, fields: dict[str, Node], language: str, where: Node) -> Labels:
+        """``deck.labels`` (its keys' values, read by :meth:`mapping` with the keys of
+        :func:`deckgen.schema.keys`) over deckgen's defaults for ``language`` (the source's last). When deckgen
+        has none for it and a label is not set, a warning at ``where`` (``deck.languages``) names the labels
+        left in English."""
+        key, defaults = defaults_for(language)
+        given: dict[str, Any] = {}
+        for name, value in fields.items():
+            sub = f"deck.labels.{name}"
+            if name == "count_words":
+                words = [self.text(n, p) for p, n in self.sequence(value, sub, "[zero, one, two, three]")]
+                if is_sequence(value) and not words:
+                    self.error(value, sub, "the list is empty; give the words for zero, one, two, …")
+                elif all(words) and words:
+                    given[name] = tuple(words)
+                continue
+            text = self.text(value, sub)
+            problem = label_problem(name, text) if text else None
+            if problem:
+                self.error(value, sub, problem)
+            elif text:
+                given[name] = text
+        missing = [name for name in Labels._fields if name not in fields]
+        if key is None and missing:
+            have = ", ".join(DEFAULTS)
+            message = (
+                f"deckgen has no labels for '{language}' (it has {have}), so these are in English: "
+                f"{', '.join(missing)}; set them under deck.labels"
+            )
+            self.error(where, "deck.languages", message, Severity.WARNING)
+        return defaults._replace(**given)

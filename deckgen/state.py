@@ -8,10 +8,15 @@ calls a note unchanged but this machine packaged other content for it at a later
 :func:`deckgen.changes.compare_with_ledger` counts it as changed and stamps it newer than both. Its limit: it knows only
 this machine's builds. An Anki that imported a package built elsewhere is not covered.
 
+The record also names the source file its deck id was last packaged from (the resolved path), so that a build
+from another file under the same deck id (a copied source, an example that kept its id) can warn before its
+package reaches an Anki that holds the other source's notes (:func:`deck_id_reused`).
+
 Where: the folder named by the environment variable ``DECKGEN_STATE_DIR``, else platformdirs' user state
 folder for ``deckgen`` (``~/.local/state/deckgen`` on Linux). One file per deck id,
 ``<deck-id>.packaged.json``: ``{"deck": id, "format": 1, "notes": {guid: [hash, mod]},
-"note_types": {"<id>": [hash, mod]}}``, mods in epoch seconds. Nothing in it is needed: a missing or
+"note_types": {"<id>": [hash, mod]}, "source": path}``, mods in epoch seconds; ``source`` is optional (records
+written before it existed lack it). Nothing in it is needed: a missing or
 damaged file only means no revert is detected.
 
 platformdirs is imported lazily, in :func:`state_dir`.
@@ -26,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import OutputError, Problem, Severity
+from .errors import Loc, OutputError, Problem, Severity
 from .files import locked, write_all_atomic
 from .records import DamagedRecordError, check_mod, fields_of, load_json, read_text, type_id_key
 
@@ -56,6 +61,8 @@ class Packaged:
     deck_id: str
     notes: dict[str, tuple[str, int]] = field(default_factory=dict)
     types: dict[int, tuple[str, int]] = field(default_factory=dict)
+    source: str | None = None
+    """The resolved path of the source file the deck id was last packaged from, if recorded."""
 
     @staticmethod
     def path_for(deck_id: str) -> Path:
@@ -78,7 +85,7 @@ class Packaged:
             return cls(deck_id), Problem.in_file(path, unreadable, Severity.WARNING) if why else None
         try:
             keys = {"deck": str, "format": int, "notes": dict, "note_types": dict}
-            data = fields_of(load_json(raw), "the file", keys)
+            data = fields_of(load_json(raw), "the file", keys, {"source": str})
             if data["format"] != FORMAT or data["deck"] != deck_id:
                 raise DamagedRecordError("written for another format or deck")
             notes = {guid: _pair(v, "notes", now) for guid, v in data["notes"].items()}
@@ -88,7 +95,7 @@ class Packaged:
                 f"this machine's record of packaged notes is damaged ({err}); ignoring it (this build rewrites it)"
             )
             return cls(deck_id), Problem.in_file(path, damaged, Severity.WARNING)
-        return cls(deck_id, notes, types), None
+        return cls(deck_id, notes, types, data.get("source")), None
 
     def dump(self, fh: BinaryIO) -> None:
         """Write the record to the binary file ``fh`` as UTF-8 JSON."""
@@ -97,15 +104,43 @@ class Packaged:
             "format": FORMAT,
             "notes": self.notes,
             "note_types": {str(k): v for k, v in self.types.items()},
+            **({"source": self.source} if self.source else {}),
         }
         fh.write(json.dumps(data, sort_keys=True, separators=(",", ":")).encode())
 
 
+def source_key(path: str | os.PathLike[str]) -> str:
+    """How the record names a source file: its resolved path (``cards/x.yaml`` and ``./cards/x.yaml`` agree)."""
+    return str(Path(path).resolve())
+
+
+def deck_id_reused(packaged: Packaged, source_path: str, where: Loc | None) -> Problem | None:
+    """A warning (at ``where``, the source's ``deck.id``, else its file) when this machine last packaged
+    ``packaged.deck_id`` from another source file than ``source_path``, else None. Importing such a build
+    updates, in an Anki that imported the other file's package, every note both make under the same key."""
+    if packaged.source is None or packaged.source == source_key(source_path):
+        return None
+    message = (
+        f"deck id '{packaged.deck_id}' was last packaged on this machine from {packaged.source}; an Anki that "
+        "imported that package will have its notes overwritten by this one wherever the keys match. If this "
+        "is another deck, give it its own deck.id (deckgen init makes a fresh one); if the source moved, "
+        "ignore this"
+    )
+    if where is None:
+        return Problem.in_file(source_path, message, Severity.WARNING)
+    return Problem.at(where, message, Severity.WARNING)
+
+
 def record(
-    deck_id: str, notes: dict[str, tuple[str, int]], types: dict[int, tuple[str, int]], now: int
+    deck_id: str,
+    notes: dict[str, tuple[str, int]],
+    types: dict[int, tuple[str, int]],
+    now: int,
+    source: str | None = None,
 ) -> Problem | None:
     """Add what a build just packaged (GUID / note-type id → (hash, mod)) to this machine's record of
-    ``deck_id``. Holds the record's lock while it reads, merges and rewrites it, so builds running at the
+    ``deck_id``, packaged from the source file ``source`` (recorded by :func:`source_key`; None keeps the
+    recorded one). Holds the record's lock while it reads, merges and rewrites it, so builds running at the
     same time each keep their part. Returns a warning located at the record's file if it could not be
     written (the build itself has succeeded then), else None."""
     path = Packaged.path_for(deck_id)
@@ -114,6 +149,7 @@ def record(
             current, _ = Packaged.read(deck_id, now)
             current.notes.update(notes)
             current.types.update(types)
+            current.source = source_key(source) if source else current.source
             write_all_atomic([(path, current.dump)])
     except OutputError as err:
         message = (

@@ -9,17 +9,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .labels import ARTICLE
 from .lint_rules import RULES, lint
 from .load import load_sources
 from .model import CARD_KINDS, Source
 from .notes import card_count, generate
-
-EDITORS = ARTICLE.editors_note
-"""Row label for notes whose context is the editors' note rather than a speaker's claim."""
-
-NO_SPEAKER = ARTICLE.no_speaker
-"""Row label for notes on judgments that name no speaker."""
 
 
 @dataclass(frozen=True)
@@ -36,9 +29,10 @@ class DeckStats:
     """One row per theme in source order, a sub-theme labelled ``› child`` after its parent. A parent's row
     includes its sub-themes' notes, so a note is counted under its own theme and that theme's parent."""
     by_speaker: tuple[tuple[str, int, int], ...]
-    """One row per person in source order, then :data:`EDITORS` and :data:`NO_SPEAKER`. A note counts for
-    every speaker of its judgment, so rows may add up to more than ``notes``; a note whose context is the
-    editors' note counts only under :data:`EDITORS`."""
+    """One row per person in source order, then the editors' and the notes without a speaker, labelled with
+    the source's ``editors_note`` and ``no_speaker`` labels (:class:`deckgen.labels.Labels`). A note counts
+    for every speaker of its judgment, so rows may add up to more than ``notes``; a note whose context is the
+    editors' note counts only under the editors' row."""
     by_kind: tuple[tuple[str, int, int], ...]
     """One row per card-spec kind (:data:`deckgen.model.CARD_KINDS`): notes and cards made by specs of that
     kind."""
@@ -52,15 +46,16 @@ def deck_stats(source: Source) -> DeckStats:
     """Statistics for ``source``. Raises :class:`deckgen.errors.SourceError` if its notes cannot be made."""
     notes, problems = generate(source)
     found = lint(source, notes)
+    editors, no_speaker = source.labels.editors_note, source.labels.no_speaker
     notes_by: dict[str, Counter[str]] = {"theme": Counter(), "speaker": Counter(), "kind": Counter()}
     cards_by: dict[str, Counter[str]] = {"theme": Counter(), "speaker": Counter(), "kind": Counter()}
     for note in notes:
         cards = card_count(note)
         j = note.judgment
         if note.spec.context == "editors":
-            speakers = [EDITORS]
+            speakers = [editors]
         else:
-            speakers = [source.person(p).label for p in j.speakers] or [NO_SPEAKER]
+            speakers = [source.person(p).label for p in j.speakers] or [no_speaker]
         parent = source.theme(j.theme).parent
         theme_keys = [j.theme, parent] if parent else [j.theme]
         for axis, keys in (("theme", theme_keys), ("speaker", speakers), ("kind", [note.spec.KIND])):
@@ -72,7 +67,7 @@ def deck_stats(source: Source) -> DeckStats:
         return tuple((label, notes_by[axis][key], cards_by[axis][key]) for key, label in keys)
 
     themes = [(t.id, f"› {t.label}" if t.parent else t.label) for t in source.themes]
-    people = [(p.label, p.label) for p in source.people] + [(EDITORS, EDITORS), (NO_SPEAKER, NO_SPEAKER)]
+    people = [(p.label, p.label) for p in source.people] + [(editors, editors), (no_speaker, no_speaker)]
     codes = Counter(p.code for p in found)
     return DeckStats(
         path=source.path,

@@ -22,6 +22,7 @@ from __future__ import annotations
 import codecs
 import functools
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
@@ -279,9 +280,18 @@ class NodeReader:
             return False
         return True
 
-    def mapping(self, node: Node, key_path: str, spec: dict[str, bool], what: str = "") -> dict[str, Node] | None:
+    def mapping(
+        self,
+        node: Node,
+        key_path: str,
+        spec: dict[str, bool],
+        what: str = "",
+        about: Callable[[str], str] | None = None,
+    ) -> dict[str, Node] | None:
         """Check ``node`` is a mapping with only the keys in ``spec`` (key → required); return key → value node.
-        ``what`` follows "expected a mapping" in the message for something else."""
+        ``what`` follows "expected a mapping" in the message for something else; ``about(key)``, if given, is
+        added to the message for a missing or unknown ``key`` (``"; deck.languages is [en]"``)."""
+        more = about or (lambda key: "")
         if not self.visit(node, key_path):
             return None
         if node.id != "mapping":
@@ -307,12 +317,13 @@ class NodeReader:
             keys[key] = key_node
             if key not in spec:
                 allowed = ", ".join(spec)
-                self.error(key_node, sub, f"unknown key '{clip(key)}'{suggest(key, spec)}; allowed here: {allowed}")
+                message = f"unknown key '{clip(key)}'{suggest(key, spec)}; allowed here: {allowed}{more(key)}"
+                self.error(key_node, sub, message)
                 continue
             out[key] = value_node
         for key, required in spec.items():
             if required and key not in out and key not in keys:
-                self.error(node, key_path, f"missing required key '{key}'")
+                self.error(node, key_path, f"missing required key '{key}'{more(key)}")
         return out
 
     def sequence(self, node: Node, key_path: str, example: str) -> list[tuple[str, Node]]:

@@ -17,6 +17,7 @@ PACKAGE = ROOT / "deckgen"
 ORDER = [
     # the base layer: the standard library and each other, in this order
     "errors",
+    "languages",
     "labels",
     "model",
     "progress",
@@ -45,6 +46,7 @@ ORDER = [
     "preview",
     "live",
     "stats",
+    "starter",
     # straight into Anki (the optional anki package, imported inside functions)
     "ankidata",
     "install",

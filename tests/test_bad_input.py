@@ -238,7 +238,7 @@ def test_tags_with_spaces_are_normalised_and_unicode_tags_kept():
 
 HTML_QUESTION = "In C++, what is vector&lt;int&gt; and is a&lt;b &amp; c?"
 HTML_ANSWER = "&lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(2)&gt;"
-HTML_CONTEXT = "Fish &amp; chips &lt;b&gt;bold&lt;/b&gt;"
+HTML_CONTEXT = '<div lang="en">Fish &amp; chips &lt;b&gt;bold&lt;/b&gt;</div>'  # the claim's second language
 
 
 def test_html_in_text_is_escaped_in_the_note_fields():

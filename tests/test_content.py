@@ -40,7 +40,7 @@ def test_no_two_cards_share_a_question(deck):
 
 def test_themes_and_people_as_specified(deck):
     source, _, _ = deck
-    assert {(t.id, t.zh, t.parent) for t in source.themes} == {
+    assert {(t.id, t.names[0], t.parent) for t in source.themes} == {
         ("divergence", "分化", None),
         ("new-paradigm", "新范式", None),
         ("self-learning", "自主学习", "new-paradigm"),

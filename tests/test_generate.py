@@ -42,7 +42,8 @@ def test_qa_card(tmp_path):
     assert note.key == "quadrants/qa/1"
     assert (note.question, note.answer, note.note_type.kind) == ("Who split agents into quadrants?", "杨强", "qa")
     assert note.fields[0] == "Who split agents into quadrants?"
-    assert "判断 34" in note.fields[5] and "杨强 (Yang Qiang)" in note.fields[5]
+    # the About line: deckgen's English word for a judgment (the source sets no labels), speaker, theme
+    assert note.fields[5] == "Claim 34 · 杨强 (Yang Qiang) · Agent"
 
 
 def test_concept_card_makes_who_and_what(tmp_path):

@@ -20,7 +20,7 @@ from deckgen.ankidata import default_base, profile_collection
 from deckgen.cli import main
 from deckgen.load import load_file
 from deckgen.notes import generate, guid_for
-from deckgen.notetypes import QA
+from deckgen.notetypes import NOTE_TYPES, QA
 
 from conftest import ROOT, edit, remove_judgment
 
@@ -75,6 +75,11 @@ def snapshot(col) -> dict:
         "decks": sorted(decks.values()),
         "media": sorted(os.listdir(col.media.dir())),
     }
+
+
+def anki_counts(output: str) -> list[str]:
+    """The counts of each "Anki imported" (or "Anki would import") line of a command's output, in order."""
+    return [line.split(": ", 1)[1] for line in output.splitlines() if line.startswith("  Anki ")]
 
 
 def answer(col, key: str) -> None:
@@ -268,9 +273,63 @@ def test_dry_run_predicts_anki_and_changes_nothing(cards_copy, tmp_path):
 
     real = run("install", cards_copy, "--collection", target, "--prune")
     assert real.exit_code == 0, real.output
-    counts = [line.split(": ", 1)[1] for line in (dry.output + real.output).splitlines() if line.startswith("  Anki ")]
+    counts = anki_counts(dry.output + real.output)
     assert len(counts) == 2 and counts[0] == counts[1], counts
     assert counts[0].startswith("new 1 · updated 2 · ")
+
+
+def test_fields_renamed_under_their_ids_are_predicted_as_anki_imports_them(cards_copy, tmp_path):
+    """A collection whose deckgen note types call the context fields ClaimZh/ClaimEn, as deckgen 0.1.0 named
+    them under the same field ids: Anki pairs fields by id, so a changed note is updated, not conflicting, and
+    the dry run predicts what the install then does."""
+    target = fresh_collection(tmp_path / "profile")
+    assert run("install", cards_copy, "--collection", target).exit_code == 0
+    with Opened(target) as col:
+        for note_type in NOTE_TYPES.values():
+            notetype = col.models.get(note_type.id)
+            for old, field in zip(("ClaimZh", "ClaimEn"), notetype["flds"][3:5], strict=True):
+                col.models.rename_field(notetype, field, old)
+            col.models.update_dict(notetype)
+        assert [f["name"] for f in col.models.get(QA.id)["flds"]][3:5] == ["ClaimZh", "ClaimEn"]
+        count = col.note_count()
+    edit(cards_copy / "agi-next-2026.yaml", "        a: DeepSeek\n", "        a: DeepSeek (深度求索)\n")
+
+    dry = run("install", cards_copy, "--collection", target, "--dry-run")
+    real = run("install", cards_copy, "--collection", target)
+
+    assert dry.exit_code == 0 and real.exit_code == 0, dry.output + real.output
+    counts = anki_counts(dry.output + real.output)
+    assert counts == [f"new 0 · updated 1 · unchanged {count - 1} · conflicting 0"] * 2, counts
+
+
+def test_a_starter_in_one_language_installs_and_a_copy_under_its_deck_id_warns(tmp_path):
+    """``deckgen init``'s English starter (Context2 empty) installs as it builds; a copy of it in another file
+    keeps the deck id, and the install's dry run warns before anything reaches the collection."""
+    assert run("init", tmp_path / "mine", "--name", "Rust notes").exit_code == 0
+    source = tmp_path / "mine" / "cards" / "rust-notes.yaml"
+    notes = generate(load_file(source))[0]
+    target = fresh_collection(tmp_path / "profile")
+
+    result = run("install", source, "--collection", target)
+
+    assert result.exit_code == 0, result.output
+    assert f"new {len(notes)} · updated 0 · unchanged 0 · conflicting 0" in result.output
+    assert "warning" not in result.output
+    with Opened(target) as col:
+        installed = [col.get_note(nid) for nid in col.find_notes("")]
+        assert sorted(n.guid for n in installed) == sorted(n.guid for n in notes)
+        assert all(n["Context1"] and not n["Context2"] for n in installed)
+        before = snapshot(col)
+    copy = tmp_path / "copy" / "deck.yaml"
+    copy.parent.mkdir()
+    shutil.copy(source, copy)
+
+    dry = run("install", copy, "--collection", target, "--dry-run")
+
+    assert dry.exit_code == 0, dry.output
+    assert f"was last packaged on this machine from {source.resolve()}" in dry.output
+    with Opened(target) as col:
+        assert snapshot(col) == before
 
 
 def test_install_needs_exactly_one_collection_and_finds_profiles_by_ankis_rule(cards_copy, tmp_path, monkeypatch):

@@ -18,7 +18,7 @@ from conftest import ROOT
 
 FUNCTIONS = (
     "build build_decks check collect_stats deck_stats generate install_decks lint list_inventory list_notes load_file "
-    "load_sources login logout source_schema sync_decks write_preview"
+    "load_sources login logout source_schema sync_decks write_preview write_starter"
 ).split()
 CLASSES = [
     "BuildResult",
@@ -44,7 +44,8 @@ def test_all_names_the_public_api_and_each_name_exists():
 
 
 def test_functions_stay_functions_after_every_submodule_is_imported():
-    for module in ("builds", "notes", "lint_rules", "listing", "load", "preview", "stats", "install", "sync"):
+    modules = ("builds", "notes", "lint_rules", "listing", "load", "preview", "stats", "starter", "install", "sync")
+    for module in modules:
         importlib.import_module(f"deckgen.{module}")
     from deckgen import build, generate, lint
 

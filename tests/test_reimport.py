@@ -7,10 +7,15 @@ collection, changes something, rebuilds and re-imports, then reads the collectio
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
+import re
 
 import pytest
 
+import deckgen.builds
 from deckgen.builds import build
+from deckgen.ledger import Ledger
 from deckgen.load import load_file
 from deckgen.notes import generate
 from deckgen.notetypes import NOTE_TYPES
@@ -89,7 +94,7 @@ def test_css_change_updates_note_type_in_place(project, anki, monkeypatch):
     qa = NOTE_TYPES["qa"]
     monkeypatch.setitem(NOTE_TYPES, "qa", dataclasses.replace(qa, css=qa.css + "\n.dg-q { color: #a00; }\n"))
     rebuilt = run("v2.apkg")
-    assert any("changed (templates or CSS)" in line for line in rebuilt.changes.type_notes)
+    assert any("changed (templates, CSS or field names)" in line for line in rebuilt.changes.type_notes)
     anki.import_apkg(rebuilt.output)
     model = anki.col.models.get(qa.id)
     assert ".dg-q { color: #a00; }" in model["css"]
@@ -189,6 +194,74 @@ def test_field_change_gets_new_note_type_and_says_so(project, anki, monkeypatch)
     names = [m.name for m in anki.col.models.all_names_and_ids()]
     assert "deckgen Q/A v2" in names and not [n for n in names if n.endswith("+")]
     assert anki.col.note_count() == len(first.notes)
+
+
+OLD_NAMES = {"Context1": "ClaimZh", "Context2": "ClaimEn"}
+"""The context fields as deckgen 0.1.0 named them (same field ids)."""
+
+
+def _as_in_0_1_0(note_type):
+    """``note_type`` with the 0.1.0 names of the context fields, and templates that name them so."""
+    back = note_type.back
+    for new, old in OLD_NAMES.items():
+        back = back.replace(new, old)
+    fields = tuple((OLD_NAMES.get(name, name), fid) for name, fid in note_type.fields)
+    return dataclasses.replace(note_type, fields=fields, back=back)
+
+
+def test_the_renamed_context_fields_are_renamed_in_place_by_anki(project, anki, monkeypatch):
+    """Anki pairs fields by id (rslib notetype/merge.rs ``is_match``, used by ``equal_schema`` on import): a
+    package whose note types call the context fields ClaimZh/ClaimEn (and hold them without ``lang``), then one
+    with Context1/Context2 under the same ids, updates the note types and every note in place."""
+    _, run = project
+    old_types = {t.id: _as_in_0_1_0(t) for t in NOTE_TYPES.values()}
+
+    def generate_as_in_0_1_0(source, progress=None):
+        notes, problems = generate(source, progress)
+        unwrapped = [
+            dataclasses.replace(
+                n,
+                note_type=old_types[n.note_type.id],
+                fields=tuple(re.sub(r'^<div lang="[^"]+">(.*)</div>$', r"\1", f, flags=re.S) for f in n.fields),
+            )
+            for n in notes
+        ]
+        return unwrapped, problems
+
+    monkeypatch.setattr(deckgen.builds, "generate", generate_as_in_0_1_0)
+    first = run("v1.apkg")
+    anki.import_apkg(first.output)
+    note = anki.note_by_key("zhipu-bets-on-coding/qa/3")
+    assert '<div lang="zh">' not in note["ClaimZh"] and note["ClaimZh"]
+    monkeypatch.undo()
+
+    run.clock.now += 60
+    second = run("v2.apkg")
+    log = anki.import_apkg(second.output)
+    assert len(log.updated) == len(first.notes) and not log.conflicting and not log.new
+    anki.col.models._clear_cache()  # the Python side caches note types that the import replaced
+    names = [m.name for m in anki.col.models.all_names_and_ids()]
+    assert not [n for n in names if n.endswith("+")] and names.count("deckgen Q/A v1") == 1
+    for t in NOTE_TYPES.values():
+        assert [f["name"] for f in anki.col.models.get(t.id)["flds"]] == list(t.field_names)
+    after = anki.note_by_key("zhipu-bets-on-coding/qa/3")
+    assert after.id == note.id and after["Context1"] == f'<div lang="zh">{note["ClaimZh"]}</div>'
+    assert '<div class="dg-c1"><div lang="zh">' in after.cards()[0].answer()
+
+
+def test_a_ledger_of_deckgen_0_1_0_records_the_same_fields(project):
+    """0.1.0 hashed the fields' names and ids; a ledger from then calls deckgen's fields its own."""
+    src, run = project
+    ledger_path = src.parent / "agi-next-2026.ledger.json"
+    data = json.loads(ledger_path.read_text(encoding="utf-8"))
+    for type_id, entry in data["note_types"].items():
+        (t,) = [t for t in NOTE_TYPES.values() if str(t.id) == type_id]
+        named = [[OLD_NAMES.get(name, name), fid] for name, fid in t.fields]
+        entry["schema"] = hashlib.sha256(json.dumps(named).encode()).hexdigest()[:16]
+    ledger_path.write_text(json.dumps(data), encoding="utf-8")
+    assert Ledger.read(ledger_path, "agi-next-2026", int(run.clock()))[1] is None
+    result = run("v1.apkg", dry_run=True)
+    assert not [w for w in result.warnings if "records other fields" in w.message]
 
 
 def test_fields_that_differ_from_the_ledger_under_the_same_id_warn_and_count_as_changed(project, monkeypatch):

@@ -88,12 +88,17 @@ EDGE_CASES = [
             Question="vector&lt;int&gt; and a&lt;b?",
             Answer="<ol><li>1</li></ol>",
             Image='<img src="fig-0123.svg">',
-            ClaimZh="中",
-            ClaimEn="en",
-            About="判断 1",
+            Context1='<div lang="zh">中</div>',
+            Context2='<div lang="en">en</div>',
+            About="Claim 1",
             Key="k",
         ),
         id="qa-with-image",
+    ),
+    pytest.param(
+        QA,
+        fields_of(QA, Question="q", Answer="a", Context1='<div lang="en">One language</div>', About="x", Key="k"),
+        id="qa-one-language",
     ),
     pytest.param(QA, fields_of(QA, Question="q", Answer="a", Image="   ", Key="k"), id="qa-blank-image"),
 ]
@@ -122,7 +127,7 @@ maybe_empty = st.sampled_from(["", " ", "<br>", "<div></div>", "x", "<b>y</b>"])
 @given(text=cloze_text, extra=maybe_empty, image=maybe_empty)
 def test_any_cloze_renders_as_in_anki(imported, text, extra, image):
     _, _, anki, _ = imported
-    fields = fields_of(CLOZE, Text=text, Extra=extra, Image=image, ClaimZh="z", Key="k")
+    fields = fields_of(CLOZE, Text=text, Extra=extra, Image=image, Context1="z", Key="k")
     assert mismatches(add_note(anki, CLOZE, fields), render_note(CLOZE, fields)) == []
 
 

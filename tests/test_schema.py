@@ -1,7 +1,8 @@
 """The published JSON Schema of the source format (``deckgen schema``, ``schema/deckgen-source.schema.json``):
-it is a valid draft 2020-12 schema, it accepts every source deckgen accepts among the fixtures, it rejects the
-fixtures whose fault is structural, the committed file is what the command prints, the shipped source names
-it, and the README's key reference is made from it.
+it is a valid draft 2020-12 schema, it accepts every source deckgen accepts among the fixtures and the README's
+examples, it rejects the fixtures whose fault is structural, its patterns for language tags and labels agree
+with the loader's checks, the committed file is what the command prints, the shipped source names it, and the
+README's key reference is made from it.
 
 Sources are read with ``yaml.safe_load`` and validated by the ``jsonschema`` package. safe_load turns a date
 (``2026-01-10``) into a ``datetime.date`` and ``!!binary`` into bytes, neither of which JSON has; they are
@@ -21,8 +22,11 @@ from click.testing import CliRunner
 
 from deckgen.cli import main
 from deckgen.errors import SourceError
+from deckgen.labels import PLACEHOLDERS, label_problem
+from deckgen.languages import tag_problem
 from deckgen.load import load_file
-from deckgen.schema import source_schema
+from deckgen.schema import LANGUAGE_TAG_PATTERN, SECTIONS, source_schema
+from deckgen.starter import write_starter
 
 from conftest import CARDS, ROOT, SOURCE
 
@@ -186,11 +190,72 @@ def test_the_schema_accepts_every_good_source(validator, path):
     assert errors(validator, document(path)) == []
 
 
-def test_the_schema_accepts_the_readmes_example(validator):
+def test_the_schema_accepts_the_readmes_examples(validator):
     example = readme_yaml("## Source format")
     named = readme_yaml("Named decks live in the source:")
     assert set(named) == {"decks"}
     assert errors(validator, {**example, **named}) == []
+    english = readme_yaml("### Languages")
+    assert english["deck"]["languages"] == ["en"]
+    assert errors(validator, english) == []
+
+
+TAGS = [
+    "en",
+    "zh",
+    "zh-Hant",
+    "pt-BR",
+    "sr-Latn",
+    "es-419",
+    "de-CH-1901",
+    "en-u-nu-latn",
+    "x",
+    "english",
+    "zh_CN",
+    "id",
+    "ID",
+    "id-ID",
+    "en-",
+    "a1",
+    "cmn-Hans-CN",
+    "en-x-mine",
+    "e",
+    "toolong-tag",
+]
+
+
+@pytest.mark.parametrize("tag", TAGS)
+def test_the_schemas_language_tags_are_the_loaders(tag):
+    assert bool(re.search(LANGUAGE_TAG_PATTERN, tag)) == (tag_problem(tag) is None)
+
+
+LABEL_TEXTS = [
+    "What is {term}?",
+    "{term}?",
+    "What is {term} {term}?",
+    "What is it?",
+    "What is {means}?",
+    "{person} and {means}",
+    "{means} by {person}",
+    "{person} only",
+    "{n} {of}",
+    "{of}",
+    "the {n}",
+    "Claim",
+    "Claim {n}",
+    "a { b } {term}",
+    "{{term}}",
+    "{term",
+    "x {} {term}",
+]
+
+
+@pytest.mark.parametrize("name", sorted(SECTIONS["labels"].keys.keys() - {"count_words"}))
+def test_the_schemas_labels_want_the_loaders_placeholders(validator, name):
+    assert set(PLACEHOLDERS) <= set(SECTIONS["labels"].keys)
+    label = jsonschema.Draft202012Validator(source_schema()["$defs"]["labels"]["properties"][name])
+    for text in LABEL_TEXTS:
+        assert label.is_valid(text) == (label_problem(name, text) is None), text
 
 
 @pytest.mark.parametrize("name", sorted(STRUCTURAL))
@@ -209,6 +274,37 @@ def test_faults_beyond_the_schema_are_left_to_deckgen(validator, name):
 def test_what_safe_load_refuses(name):
     with pytest.raises((yaml.YAMLError, ValueError)):
         yaml.safe_load((BAD / f"{name}.yaml").read_bytes())
+
+
+LANGUAGE_FAULTS = {
+    "a tag that is no BCP 47 tag": lambda d: d["deck"].update(languages=["english"]),
+    "three languages": lambda d: d["deck"].update(languages=["en", "de", "fr"]),
+    "no language": lambda d: d["deck"].update(languages=[]),
+    "a tag twice": lambda d: d["deck"].update(languages=["en", "en"]),
+    "the reserved tag id": lambda d: d["deck"].update(languages=["id"]),
+    "a label without its placeholder": lambda d: d["deck"].update(labels={"what_is": "What is it?"}),
+    "a label with another's placeholder": lambda d: d["deck"].update(labels={"judgment": "Claim {term}"}),
+    "an unknown label": lambda d: d["deck"].update(labels={"judgement": "Claim"}),
+    "no count words": lambda d: d["deck"].update(labels={"count_words": []}),
+    "a claim under no language tag": lambda d: d["judgments"][0].update({"english_text": "x"}),
+    "an empty claim": lambda d: d["judgments"][0].update(en=""),
+    "a default-language deck without zh": lambda d: (d["deck"].pop("languages"), d["themes"][0].update(zh="记忆")),
+}
+"""Structural faults of languages and labels, made in an English starter: the schema and the loader both
+reject each. (The last: without ``deck.languages`` a source is ``[zh, en]``, and its judgments have no zh.)"""
+
+
+@pytest.mark.parametrize("fault", LANGUAGE_FAULTS)
+def test_the_schema_rejects_faults_of_languages_and_labels(validator, tmp_path, fault):
+    starter = write_starter(tmp_path, "My deck", ["en"])
+    doc = document(starter.source)
+    assert errors(validator, doc) == []
+    LANGUAGE_FAULTS[fault](doc)
+    assert errors(validator, doc), fault
+    assert not jsonschema.Draft7Validator(source_schema()).is_valid(doc), fault
+    starter.source.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(SourceError):
+        load_file(starter.source)
 
 
 def test_draft_7_validators_agree():
@@ -239,13 +335,18 @@ def test_the_shipped_source_names_the_schema_on_its_first_line():
 
 def key_reference(schema: dict) -> str:
     """The README's table of every key, made from the schema: one row per key path, whether it is required
-    (in which card kind, for a kind's own keys) and its description."""
+    (in which card kind, for a kind's own keys; ``each language`` for the text under each language tag) and
+    its description."""
     defs = schema["$defs"]
     rows: list[tuple[str, str, str]] = []
 
     def walk(node: dict, path: str) -> list[tuple[str, str, str]]:
         node = defs[node["$ref"].rsplit("/", 1)[1]] if "$ref" in node else node
-        out = []
+        # text in each language of deck.languages: one key per language tag, which the schema matches by pattern
+        out = [
+            (f"{path}{v['title']}", "each language", v["description"])
+            for v in node.get("patternProperties", {}).values()
+        ]
         for name, value in node["properties"].items():
             required = "required" if name in node["required"] else "optional"
             out.append((f"{path}{name}", required, value["description"]))

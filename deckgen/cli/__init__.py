@@ -22,7 +22,20 @@ from .. import __version__
 if TYPE_CHECKING:
     from ..model import Selection
 
-__all__ = ["main", "build", "check_", "list_", "preview", "schema_", "stats", "install", "login", "logout", "sync_"]
+__all__ = [
+    "main",
+    "build",
+    "check_",
+    "init",
+    "list_",
+    "preview",
+    "schema_",
+    "stats",
+    "install",
+    "login",
+    "logout",
+    "sync_",
+]
 
 DEFAULT_SOURCE = "cards"
 
@@ -356,6 +369,35 @@ def _open(url: str) -> None:
 
 
 @main.command()
+@click.argument("folder", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--name", help="The deck's name in Anki (default: the folder's name).")
+@click.option(
+    "--language",
+    "languages",
+    multiple=True,
+    metavar="TAG",
+    help="A language of the deck's text, a BCP 47 tag (default en); twice, or zh,en, for a deck in two.",
+)
+def init(folder: Path, name: str | None, languages: Values) -> None:
+    """Start a deck of your own in FOLDER (default: here): a small starter source, cards/<name>.yaml, with a
+    fresh deck id, and a .gitignore for dist/. Never overwrites a source.
+
+    \b
+    Examples:
+      deckgen init rust-notes --name "Rust notes"
+      deckgen init --language zh --language en
+    """
+    from ..starter import write_starter
+
+    starter = write_starter(folder, name, languages or ("en",))
+    click.echo(f"Wrote {starter.source}  (deck id {starter.deck_id})")
+    if starter.gitignore_action != "kept":
+        click.echo(f"{'Wrote' if starter.gitignore_action == 'written' else 'Added dist/ to'} {starter.gitignore}")
+    where = "" if Path(folder) == Path(".") else f"cd {folder} && "
+    click.echo(f"Next: {where}deckgen check --strict && deckgen build   # → dist/{starter.deck_id}.apkg")
+
+
+@main.command()
 @_sources
 def stats(sources: Values) -> None:
     """Show how the notes of SOURCES (default cards/) spread over themes, speakers and card kinds, and
@@ -375,21 +417,19 @@ def stats(sources: Values) -> None:
 def schema_() -> None:
     """Print the JSON Schema (draft 2020-12) of the source format, for editors that check YAML as you type.
 
-    Save it next to your source and name it on the source's first line: an editor with the YAML language
-    server (VS Code's YAML extension, and others) then flags unknown or missing keys and completes them. The
-    schema checks the structure only; `deckgen check` stays the full check.
+    Save it in your deck's folder and name it on the source's first line: an editor
+    with the YAML language server (VS Code's YAML extension, and others) then flags unknown or missing keys
+    and completes them. The schema checks the structure only; `deckgen check` stays the full check.
 
     \b
-    Example:
-      deckgen schema > deckgen.schema.json
-      # then, as the first line of the source:
-      # yaml-language-server: $schema=deckgen.schema.json
+    Example (a source in cards/):
+      deckgen schema > schema/deckgen-source.schema.json
+      # then, as the first line of cards/<name>.yaml:
+      # yaml-language-server: $schema=../schema/deckgen-source.schema.json
     """
-    import json
+    from ..schema import schema_text
 
-    from ..schema import source_schema
-
-    click.echo(json.dumps(source_schema(), indent=2, ensure_ascii=False))
+    click.echo(schema_text(), nl=False)
 
 
 @main.command()

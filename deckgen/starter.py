@@ -1,0 +1,215 @@
+"""``deckgen init``: a small starter source with a fresh deck id, for a deck of one's own.
+
+:func:`write_starter` writes ``cards/<name>.yaml`` into a folder: one theme, one person, two judgments and one
+card of each kind (Q/A, concept, list, cloze), valid and lint-clean in the languages asked for, and a
+``.gitignore`` that keeps ``dist/`` (where ``deckgen build`` writes packages) out of git. Its deck id is a slug
+of the deck's name plus a random suffix (``my-deck-3f9c2a1b``), so two starters never share one and none takes
+an existing deck's id: every note's GUID is derived from the deck id, and two sources with one id overwrite
+each other's notes in Anki.
+
+The sample text is in English, and in Chinese under a ``zh`` key; a key of another language gets the English
+text to replace. When deckgen has no labels for the deck's last language, the starter sets every label, in
+English, for the user to translate (so that ``deckgen check --strict`` passes).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import OutputError, UsageError
+from .files import write_all_atomic
+from .labels import defaults_for
+from .languages import tag_problem
+from .sourcevalues import normalize_deck_name
+from .state import Packaged
+
+_SAMPLE: dict[str, dict[str, str]] = {
+    "description": {
+        "en": "A starter deck made by deckgen init: replace its sample cards with your own.",
+        "zh": "deckgen init 生成的起步卡组：把示例卡片换成你自己的。",
+    },
+    "theme": {"en": "Memory", "zh": "记忆"},
+    "curve": {
+        "en": "Hermann Ebbinghaus measured how memories fade: quickly at first, then more and more slowly.",
+        "zh": "艾宾浩斯测量了记忆如何消退：起初很快，之后越来越慢。",
+    },
+    "spacing": {
+        "en": "Reviews spread out over days are remembered longer than the same reviews crammed into one sitting.",
+        "zh": "分散在几天里的复习，比挤在一次里的同样复习记得更久。",
+    },
+    "term": {"en": "the forgetting curve", "zh": "遗忘曲线"},
+    "means": {"en": "How fast memories fade without review", "zh": "不复习时记忆消退的速度"},
+    "q": {"en": "How do memories fade, in Ebbinghaus's measurements?", "zh": "按艾宾浩斯的测量，记忆如何消退？"},
+    "a": {"en": "Quickly at first, then slowly", "zh": "先快后慢"},
+    "of": {"en": "the {n} steps of a review", "zh": "复习的{n}个步骤"},
+    "cloze": {
+        "en": "Spreading reviews out over time is called the {{c1::spacing effect}}.",
+        "zh": "把复习分散到不同时间，叫作{{c1::间隔效应}}。",
+    },
+}
+"""The starter's sample text in the languages it is written in."""
+
+_ITEMS = {"en": ("Recall the answer", "Check it against the card"), "zh": ("回想答案", "对照卡片检查")}
+"""The sample list card's items."""
+
+
+@dataclass(frozen=True)
+class Starter:
+    """What :func:`write_starter` wrote: the source file, its deck id, and what it did to ``.gitignore``
+    (``"written"``, ``"added dist/"`` to an existing one, or ``"kept"`` one that ignores ``dist/`` already)."""
+
+    source: Path
+    deck_id: str
+    gitignore: Path
+    gitignore_action: str
+
+
+def slug(name: str) -> str:
+    """A deck id's readable part: ``"Rust Notes 2!"`` → ``rust-notes-2``; accents folded, other letters
+    dropped (``"我的卡组"`` → ``deck``); at most 40 characters."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:40].strip("-") or "deck"
+
+
+def fresh_deck_id(name: str, token: Callable[[int], str] = secrets.token_hex) -> str:
+    """``<slug of name>-<8 random hex digits>``, drawn again while this machine already has a record of a
+    deck with that id (:mod:`deckgen.state`). ``token(n)`` gives ``2n`` random hex digits (for tests)."""
+    for _ in range(100):
+        deck_id = f"{slug(name)}-{token(4)}"
+        if not Packaged.path_for(deck_id).exists():
+            return deck_id
+    raise OutputError("could not find a deck id that this machine has not used; is the random source broken?")
+
+
+def check_languages(languages: Sequence[str]) -> tuple[str, ...]:
+    """The languages of ``--language`` (each may be a comma-separated list): one or two distinct,
+    well-formed tags. Raises :class:`UsageError` otherwise."""
+    tags = [t.strip() for value in languages for t in value.split(",") if t.strip()] or ["en"]
+    for tag in tags:
+        if problem := tag_problem(tag):
+            raise UsageError(f"--language: {problem}")
+    if len({t.lower() for t in tags}) != len(tags) or len(tags) > 2:
+        raise UsageError(f"--language: name one language or two, each once (got {', '.join(tags)})")
+    return tuple(tags)
+
+
+def write_starter(
+    folder: str | Path,
+    name: str | None = None,
+    languages: Sequence[str] = ("en",),
+    token: Callable[[int], str] = secrets.token_hex,
+) -> Starter:
+    """Write a starter source for a deck called ``name`` (default: the folder's name) in ``languages`` (one or
+    two BCP 47 tags, see :func:`check_languages`) to ``<folder>/cards/<slug>.yaml``, and make sure
+    ``<folder>/.gitignore`` ignores ``dist/`` (written, or ``dist/`` added to an existing one). The folder is
+    made if missing. Both files are written all or nothing.
+
+    Raises :class:`UsageError` for a bad language or an empty or malformed name, and
+    :class:`deckgen.errors.OutputError` when the source file exists already (it is never overwritten) or a
+    file cannot be written.
+    """
+    folder = Path(folder)
+    languages = check_languages(languages)
+    deck_name = name if name is not None else (folder.resolve().name or "My deck")
+    try:
+        deck_name = normalize_deck_name(deck_name)
+    except ValueError as err:
+        raise UsageError(f"--name: {err}") from None
+    source = folder / "cards" / f"{slug(deck_name)}.yaml"
+    if source.exists() or source.is_symlink():
+        raise OutputError(f"{source} exists already; nothing was written (give another --name, or another folder)")
+    deck_id = fresh_deck_id(deck_name, token)
+    gitignore = folder / ".gitignore"
+    ignored = gitignore.read_text(encoding="utf-8") if gitignore.is_file() else None
+    files: list[tuple[Path, bytes]] = [(source, starter_yaml(deck_id, deck_name, languages).encode("utf-8"))]
+    if ignored is None:
+        action = "written"
+        files.append((gitignore, b"dist/\n"))
+    elif any(line.strip().strip("/") == "dist" for line in ignored.splitlines()):
+        action = "kept"
+    else:
+        action = "added dist/"
+        separator = "\n" if ignored and not ignored.endswith("\n") else ""
+        files.append((gitignore, f"{ignored}{separator}dist/\n".encode()))
+    try:
+        source.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise OutputError(f"cannot make the folder {source.parent}: {err.strerror}") from None
+    write_all_atomic(list(files))
+    return Starter(source, deck_id, gitignore, action)
+
+
+def labels_yaml(language: str) -> str:
+    """The starter's ``labels:``: commented out when deckgen has labels for ``language``, else every label in
+    English, to translate."""
+    key, labels = defaults_for(language)
+    if key is not None:
+        return (
+            "  # labels:               # deckgen's own words on the cards; the defaults follow the last language\n"
+            f"  #   judgment: {labels.judgment}    # the word before a judgment's number on each card\n"
+        )
+    lines = [f"  labels:    # deckgen has no words for {language}: translate these\n"]
+    for field, value in labels._asdict().items():
+        shown = json.dumps(list(value) if isinstance(value, tuple) else value, ensure_ascii=False)
+        lines.append(f"    {field}: {shown}\n")
+    return "".join(lines)
+
+
+def starter_yaml(deck_id: str, name: str, languages: Sequence[str]) -> str:
+    """The starter source's text: valid, and lint-clean (``deckgen check --strict``), in ``languages``. Its
+    cards are in the last language, whose words deckgen's generated questions use."""
+
+    def text(key: str, language: str) -> str:
+        return json.dumps(_SAMPLE[key].get(language.lower(), _SAMPLE[key]["en"]), ensure_ascii=False)
+
+    def texts(key: str, indent: str) -> str:
+        return "".join(f"{indent}{language}: {text(key, language)}\n" for language in languages)
+
+    card = languages[-1]
+    others = [lang for lang in languages if lang.lower() not in ("en", "zh")]
+    note = f"# Replace the sample text under {', '.join(others)} with your own.\n" if others else ""
+    sample_items = _ITEMS.get(card.lower(), _ITEMS["en"])
+    items = ", ".join(json.dumps(item, ensure_ascii=False) for item in sample_items)
+    return f"""\
+# A deckgen source: one deck. Check it with `deckgen check --strict`, build it with `deckgen build`.
+# The README's "Source format" section describes every key.
+{note}deck:
+  id: {deck_id}    # the namespace of every note's GUID: keep it, and never give another deck the same id
+  name: {json.dumps(name, ensure_ascii=False)}
+  description: {text("description", card)}
+  languages: [{", ".join(languages)}]    # claims, editors' notes and theme names are written in each
+{labels_yaml(card)}
+themes:
+  - id: memory
+{texts("theme", "    ")}
+people:
+  - id: hermann-ebbinghaus
+    name: Hermann Ebbinghaus    # as the source writes it; add roman: when a reader needs it spelled in Latin
+
+judgments:
+  - id: forgetting-curve    # a stable id: never reuse it for another judgment
+    number: 1
+    theme: memory
+    speakers: [hermann-ebbinghaus]
+{texts("curve", "    ")}    cards:
+      - term: {text("term", card)}    # a concept: "Who proposed …?" and "What is …?"
+        by: hermann-ebbinghaus
+        means: {text("means", card)}
+      - q: {text("q", card)}
+        a: {text("a", card)}
+
+  - id: spacing-effect
+    number: 2
+    theme: memory
+    speakers: []
+{texts("spacing", "    ")}    cards:
+      - of: {text("of", card)}    # a list: "What are …?"
+        items: [{items}]
+      - cloze: {text("cloze", card)}
+"""

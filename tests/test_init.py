@@ -1,0 +1,130 @@
+"""``deckgen init``: a valid, lint-clean starter source with a fresh deck id, built and imported into real
+Anki next to the shipped deck."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from deckgen.builds import build, check
+from deckgen.cli import main
+from deckgen.load import load_file
+from deckgen.starter import fresh_deck_id, slug, write_starter
+from deckgen.state import Packaged
+
+from conftest import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def invoke(*args: str):
+    result = CliRunner().invoke(main, list(args))
+    assert "Traceback" not in result.output, result.output
+    return result
+
+
+def test_init_in_an_empty_folder_then_build_and_import_a_deck_of_its_own(tmp_path, monkeypatch, anki, cards_copy):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    made = invoke("init", "--name", "Rust notes")
+    assert made.exit_code == 0, made.output
+    (source,) = (folder / "cards").glob("*.yaml")
+    assert source.name == "rust-notes.yaml" and (folder / ".gitignore").read_text() == "dist/\n"
+    deck_id = load_file(source).deck_id
+    assert re.fullmatch(r"rust-notes-[0-9a-f]{8}", deck_id) and f"deck id {deck_id}" in made.output
+
+    checked = invoke("check", "--strict")
+    assert checked.exit_code == 0 and "2 judgments, 5 notes, 0 warning(s)" in checked.output
+    built = invoke("build")
+    assert built.exit_code == 0, built.output
+    package = folder / "dist" / f"{deck_id}.apkg"
+    assert package.exists() and "warning" not in built.output
+
+    # one card of each kind; into an Anki that holds the shipped deck, it only adds
+    starter = build(load_file(source), dry_run=True)
+    assert {n.spec.KIND for n in starter.notes} == {"qa", "concept", "list", "cloze"}
+    shipped = build(load_file(cards_copy / "agi-next-2026.yaml"), output=tmp_path / "shipped.apkg")
+    anki.import_apkg(shipped.output)
+    log = anki.import_apkg(package)
+    assert len(log.new) == len(starter.notes) == 5 and not log.updated and not log.duplicate
+    assert deck_id != shipped.source.deck_id
+    assert not {n.guid for n in starter.notes} & {n.guid for n in shipped.notes}
+    assert anki.col.note_count() == len(shipped.notes) + 5
+    assert anki.col.decks.id_for_name("Rust notes")
+
+
+def test_two_inits_never_share_a_deck_id(tmp_path):
+    ids = {write_starter(tmp_path / f"d{i}", name="Same name").deck_id for i in range(20)}
+    assert len(ids) == 20 and all(i.startswith("same-name-") for i in ids)
+
+
+def test_a_deck_id_this_machine_has_a_record_of_is_drawn_again(tmp_path):
+    tokens = iter(["00000000", "00000000", "1234abcd"])
+    Packaged.path_for("x-00000000").parent.mkdir(parents=True, exist_ok=True)
+    Packaged.path_for("x-00000000").write_text("{}")
+    assert fresh_deck_id("x", lambda n: next(tokens)) == "x-1234abcd"
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [("Rust Notes 2!", "rust-notes-2"), ("Café crème", "cafe-creme"), ("我的卡组", "deck"), ("a" * 60, "a" * 40)],
+)
+def test_slug(name, expected):
+    assert slug(name) == expected
+
+
+@pytest.mark.parametrize("languages", [["en"], ["zh"], ["zh,en"], ["en", "zh"], ["de"], ["zh-Hant", "en"], ["ja"]])
+def test_the_starter_is_valid_and_lint_clean_in_any_language(tmp_path, languages):
+    starter = write_starter(tmp_path, name="Deck", languages=languages)
+    result = check([starter.source])
+    assert result.errors == [] and result.warnings == 0
+    (checked,) = result.sources
+    source = checked.source
+    assert ",".join(source.languages) == ",".join(languages) and checked.notes == 5
+
+
+def test_init_never_overwrites_a_source(tmp_path):
+    first = invoke("init", str(tmp_path), "--name", "Deck")
+    assert first.exit_code == 0
+    (source,) = (tmp_path / "cards").glob("*.yaml")
+    before = source.read_bytes()
+    again = invoke("init", str(tmp_path), "--name", "Deck")
+    assert again.exit_code == 1
+    assert (
+        again.output
+        == f"deckgen: error: {source} exists already; nothing was written (give another --name, or another folder)\n"
+    )
+    assert source.read_bytes() == before and (tmp_path / ".gitignore").read_text() == "dist/\n"
+
+
+@pytest.mark.parametrize(
+    "existing, after, said",
+    [
+        ("node_modules/", "node_modules/\ndist/\n", "Added dist/ to"),
+        ("*.pyc\ndist/\n", "*.pyc\ndist/\n", None),
+        ("/dist\n", "/dist\n", None),
+    ],
+)
+def test_init_adds_dist_to_an_existing_gitignore(tmp_path, existing, after, said):
+    (tmp_path / ".gitignore").write_text(existing)
+    result = invoke("init", str(tmp_path))
+    assert result.exit_code == 0 and (tmp_path / ".gitignore").read_text() == after
+    assert (said in result.output) if said else ".gitignore" not in result.output
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--language", "english"], "--language: 'english' is not a BCP 47 language tag"),
+        (["--language", "en,de,fr"], "name one language or two"),
+        (["--language", "en", "--language", "EN"], "each once"),
+        (["--name", "A::::B"], "--name: deck name 'A::::B' has an empty part"),
+    ],
+)
+def test_init_usage_errors(tmp_path, args, message):
+    result = invoke("init", str(tmp_path), *args)
+    assert result.exit_code == 2 and message in result.output
+    assert not (tmp_path / "cards").exists()

@@ -1,0 +1,394 @@
+"""A source's languages (``deck.languages``) and labels (``deck.labels``): what they accept and refuse, and what
+the cards say, read back from real Anki (``card.question()``/``card.answer()``)."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from deckgen.builds import build
+from deckgen.cli import main
+from deckgen.errors import SourceError
+from deckgen.languages import in_latin_letters, script, tag_problem, written_with_han
+from deckgen.lint_rules import lint
+from deckgen.load import load_file
+from deckgen.notes import generate, list_question
+
+from conftest import card_text
+
+CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
+
+ENGLISH = """\
+deck:
+  id: rust-notes-test
+  name: Rust notes
+  languages: [en]
+  labels:
+    judgment: Thesis
+    editors_note: Reviewer's note
+    who_proposed: Who coined {term}?
+    what_is: What does {term} mean?
+    which_term_by: "What does {person} call this: {means}?"
+    list_question: Which are {of}?
+    count_words: [none, one, both]
+themes:
+  - {id: ownership, en: Ownership}
+people:
+  - {id: jane-doe, name: Jane Doe}
+judgments:
+  - id: one-owner
+    number: 1
+    theme: ownership
+    speakers: [jane-doe]
+    en: Every value in Rust has exactly one owner at a time.
+    editors_note: {en: Borrowing lets code use a value without owning it.}
+    cards:
+      - {q: How many owners does a Rust value have at a time?, a: Exactly one}
+      - {term: the borrow checker, by: jane-doe, means: The compiler pass that enforces ownership, reverse: true}
+      - {of: "{n} kinds of reference", items: [shared, mutable]}
+      - {cloze: "Code can {{c1::borrow}} a value without owning it.", context: editors}
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "deck.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+class _EmptyBlocks(HTMLParser):
+    """Finds block elements that show nothing: no text and no image inside."""
+
+    BLOCKS = {"div", "p", "li", "ol", "ul"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[list] = []  # [tag, attributes, shows something]
+        self.empty: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img" and self.stack:
+            for open_ in self.stack:
+                open_[2] = True
+        elif tag not in ("br", "hr", "img"):
+            self.stack.append([tag, attrs, False])
+
+    def handle_endtag(self, tag):
+        while self.stack:
+            open_tag, attrs, shows = self.stack.pop()
+            if open_tag in self.BLOCKS and not shows:
+                self.empty.append(f"<{open_tag} {attrs}>")
+            if open_tag == tag:
+                break
+
+    def handle_data(self, data):
+        if data.strip():
+            for open_ in self.stack:
+                open_[2] = True
+
+
+def empty_blocks(card_html: str) -> list[str]:
+    parser = _EmptyBlocks()
+    parser.feed(re.sub(r"<style>.*?</style>", "", card_html, flags=re.S))
+    return parser.empty
+
+
+def test_an_english_deck_with_its_own_labels_has_no_chinese_and_no_empty_line(tmp_path, anki):
+    src = write(tmp_path, ENGLISH)
+    result = build(load_file(src), output=tmp_path / "rust.apkg")
+    assert result.warnings == []  # valid and lint-clean
+    log = anki.import_apkg(result.output)
+    assert len(log.new) == len(result.notes) == 6
+
+    faces = {}
+    for cid in anki.col.find_cards(""):
+        card = anki.col.get_card(cid)
+        faces[f"{card.note()['Key']}#{card.ord}"] = (card.question(), card.answer())
+    assert len(faces) == 6
+    for key, (front, back) in faces.items():
+        for face in (front, back):
+            assert not CJK.search(re.sub(r"<style>.*?</style>", "", face, flags=re.S)), key
+            assert empty_blocks(face) == [], key
+            assert 'lang="zh' not in face
+        assert 'lang="en"' in back  # every field says its language
+    texts = {key: (card_text(f), card_text(b)) for key, (f, b) in faces.items()}
+    about = "Thesis 1 · Jane Doe · Ownership"
+    assert texts["one-owner/qa/1#0"][1].endswith(f"Every value in Rust has exactly one owner at a time. {about}")
+    assert texts["one-owner/concept/1/who#0"][0] == "Who coined the borrow checker?"
+    assert texts["one-owner/concept/1/what#0"][0] == "What does the borrow checker mean?"
+    assert texts["one-owner/concept/1/term#0"][0] == (
+        "What does Jane Doe call this: The compiler pass that enforces ownership?"
+    )
+    assert texts["one-owner/list/1#0"][0] == "Which are both kinds of reference?"
+    assert texts["one-owner/cloze/1#0"][1].endswith(
+        "Borrowing lets code use a value without owning it. Thesis 1 · Reviewer's note · Ownership"
+    )
+
+
+def test_the_english_deck_in_preview_list_and_stats_uses_its_labels(tmp_path):
+    src = write(tmp_path, ENGLISH)
+    page = tmp_path / "p.html"
+    assert CliRunner().invoke(main, ["preview", str(src), "-o", str(page)]).exit_code == 0
+    html = page.read_text(encoding="utf-8")
+    assert "<span>Thesis 1</span>" in html and not CJK.search(html)
+    stats = CliRunner().invoke(main, ["stats", str(src)])
+    assert "Reviewer's note" in stats.output and "no speaker" in stats.output
+    assert not CJK.search(stats.output)
+    built = CliRunner().invoke(main, ["build", str(src), "--judgment", "1", "--dry-run"])
+    assert 'deck "Rust notes · Thesis 1"' in built.output
+
+
+def test_a_two_language_source_marks_each_context_with_its_language(tmp_path, anki):
+    text = ENGLISH.replace("languages: [en]", "languages: [de, en]").replace(
+        "{id: ownership, en: Ownership}", "{id: ownership, de: Besitz, en: Ownership}"
+    )
+    text = text.replace("    en: Every value", "    de: Jeder Wert hat genau einen Besitzer.\n    en: Every value")
+    text = text.replace("{en: Borrowing", "{de: Ausleihen geht ohne Besitz., en: Borrowing")
+    result = build(load_file(write(tmp_path, text)), output=tmp_path / "de.apkg")
+    anki.import_apkg(result.output)
+    card = anki.note_by_key("one-owner/qa/1").cards()[0]
+    assert '<div class="dg-c1"><div lang="de">Jeder Wert hat genau einen Besitzer.</div></div>' in card.answer()
+    assert '<div class="dg-c2"><div lang="en">Every value in Rust' in card.answer()
+    assert "lang=" not in card.question()  # the question's language is not declared in a source of two
+    assert "Thesis 1 · Jane Doe · Besitz Ownership" in card_text(card.answer())
+
+
+def test_the_shipped_deck_keeps_its_words_and_marks_its_languages(imported):
+    result, _, anki, _ = imported
+    note = next(n for n in result.notes if n.spec.context == "editors")
+    card = anki.note_by_key(note.key).cards()[0]
+    back = card.answer()
+    assert '<div class="dg-c1"><div lang="zh">' in back and '<div class="dg-c2"><div lang="en">' in back
+    assert "拾象注 editors' note" in card_text(back) and f"判断 {note.judgment.number} ·" in card_text(back)
+    assert empty_blocks(back) == [] and empty_blocks(card.question()) == []
+
+
+def test_a_chinese_deck_gets_chinese_words_and_no_romanisation_is_needed(tmp_path):
+    text = """\
+deck: {id: zh-test, name: 中文, languages: [zh]}
+themes: [{id: t, zh: 主题}]
+people: [{id: tang-jie, name: 唐杰}]
+judgments:
+  - id: j
+    number: 3
+    theme: t
+    speakers: [tang-jie]
+    zh: 唐杰提出智能效率，分两步。
+    cards:
+      - {term: 智能效率, by: tang-jie, means: 单位资源换来的智能, reverse: true}
+      - {of: "智能效率的{n}个步骤", items: [投入, 产出]}
+"""
+    source = load_file(write(tmp_path, text))
+    notes, _ = generate(source)
+    assert [n.question for n in notes] == [
+        "谁提出了智能效率？",
+        "什么是智能效率？",
+        "唐杰用哪个术语指：单位资源换来的智能？",
+        "智能效率的两个步骤分别是什么？",
+    ]
+    assert notes[0].fields[5] == '<div lang="zh">论断 3 · 唐杰 · 主题</div>'
+    # the figure rule reads no Han run of a Chinese text as a kept original term
+    assert [p.code for p in lint(source, notes)] == []
+
+
+@pytest.mark.parametrize(
+    "of, n, language, expected",
+    [
+        ("杨强's {n} agent dimensions", 2, "en", "What are 杨强's two agent dimensions?"),
+        ("capabilities where humans lead", 3, "en", "What are the three capabilities where humans lead?"),
+        ("things", 15, "en", "What are the 15 things?"),
+        ("Schritte", 2, "de", "Was sind die zwei Schritte?"),
+        ("步骤", 2, "zh-Hant", "兩個步骤分別是什麼？"),
+    ],
+)
+def test_list_questions_follow_the_labels(of, n, language, expected):
+    from deckgen.labels import defaults_for
+
+    assert list_question(of, n, defaults_for(language)[1]) == expected
+
+
+SOURCE = """\
+deck: {{id: x, name: X{deck}}}
+themes: [{{id: t, {theme}}}]
+people: [{people}]
+judgments:
+  - id: j
+    number: 1
+    theme: t
+    {claim}
+    cards: [{{q: "Who?", a: "Someone"}}]
+"""
+
+
+def problems(tmp_path, deck="", theme="zh: 主题, en: Theme", people="", claim="zh: 一。\n    en: One."):
+    text = SOURCE.format(deck=deck, theme=theme, people=people, claim=claim)
+    try:
+        source = load_file(write(tmp_path, text))
+    except SourceError as err:
+        return [f"{p.key_path}: {p.message}" for p in err.problems]
+    return [f"warning {p.key_path}: {p.message}" for p in source.warnings]
+
+
+@pytest.mark.parametrize(
+    "kwargs, expected",
+    [
+        (
+            {"deck": ", languages: [english]", "theme": "english: T", "claim": "english: One."},
+            "deck.languages[0]: 'english' is not a BCP 47 language tag",
+        ),
+        (
+            {"deck": ", languages: [en, EN]", "theme": "en: T", "claim": "en: One."},
+            "deck.languages[1]: 'EN' is listed twice",
+        ),
+        ({"deck": ", languages: [en, de, fr]"}, "deck.languages: name one language or two"),
+        ({"deck": ", languages: [id]"}, "deck.languages[0]: 'id' cannot be a language key"),
+        (
+            {"deck": ", languages: en", "theme": "en: T", "claim": "en: One.\n    zh: 一。"},
+            "judgments[0].zh: unknown key 'zh'; allowed here: id, number, theme, speakers, en, editors_note, tags, "
+            "cards; zh is not one of deck.languages, [en]: add it there or remove this text",
+        ),
+        (
+            {"claim": "en: One."},
+            "judgments[0]: missing required key 'zh'; text is written in each language of deck.languages, [zh, en] "
+            "(the default; for a deck in one language set deck.languages: [en])",
+        ),
+        (
+            {"deck": ", languages: [en]", "theme": "en: T", "claim": "en: One.", "people": "{id: p, name: 唐杰}"},
+            "people[0]: missing key 'roman': the name '唐杰' is not in Latin letters and the deck is read in en",
+        ),
+        (
+            {"deck": ", labels: {what_is: 'What is {thing}?'}"},
+            "deck.labels.what_is: {thing} is not a placeholder of what_is, which takes only {term}",
+        ),
+        (
+            {"deck": ", labels: {who_proposed: Who proposed it?}"},
+            "deck.labels.who_proposed: who_proposed must hold {term} where the value goes",
+        ),
+        (
+            {"deck": ", labels: {judgment: 'No {n}'}"},
+            "deck.labels.judgment: {n} is not a placeholder of judgment, which takes no placeholders",
+        ),
+        ({"deck": ", labels: {count_words: []}"}, "deck.labels.count_words: the list is empty"),
+        ({"deck": ", labels: {claim: Claim}"}, "deck.labels.claim: unknown key 'claim'"),
+        (
+            {"deck": ", languages: [ja]", "theme": "ja: 主題", "claim": "ja: 一つ。"},
+            "warning deck.languages: deckgen has no labels for 'ja' (it has en, zh, zh-Hant, de, fr, es), so these "
+            "are in English: judgment, editors_note,",
+        ),
+    ],
+)
+def test_languages_and_labels_are_checked(tmp_path, kwargs, expected):
+    found = problems(tmp_path, **kwargs)
+    assert any(p.startswith(expected) for p in found), found
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"deck": ", languages: [en]", "theme": "en: T", "claim": "en: One.", "people": "{id: p, name: Jane Doe}"},
+        {"deck": ", languages: [de]", "theme": "de: T", "claim": "de: Eins.", "people": "{id: p, name: Jürgen Groß}"},
+        {"deck": ", languages: [zh]", "theme": "zh: 主题", "claim": "zh: 一。", "people": "{id: p, name: 唐杰}"},
+        {
+            "deck": ", languages: [ja, zh]",
+            "theme": "zh: 主题, ja: 主題",
+            "claim": "zh: 一。\n    ja: 一。",
+            "people": "{id: p, name: 唐杰}",
+        },
+        {
+            "deck": ", languages: [zh-Hant, en]",
+            "theme": "zh-Hant: 主題, en: T",
+            "claim": "zh-Hant: 一。\n    en: One.",
+            "people": "{id: p, name: 唐杰, roman: Tang Jie}",
+        },
+        {
+            "deck": ", languages: [ja], labels: {judgment: 主張, editors_note: 編集部注, no_speaker: 発言者なし, "
+            "who_proposed: '{term}を提唱したのは誰？', what_is: '{term}とは？', "
+            "which_term: '「{means}」を指す用語は？', "
+            "which_term_by: '{person}は「{means}」を何と呼ぶ？', list_question: '{of}は？', list_count: '{n}つの{of}', "
+            "count_words: [〇, 一, 二, 三]}",
+            "theme": "ja: 主題",
+            "claim": "ja: 一つ。",
+        },
+    ],
+    ids=["en", "de", "zh", "ja-zh", "zh-Hant-en", "ja-with-labels"],
+)
+def test_sources_in_other_languages_load_without_a_problem(tmp_path, kwargs):
+    assert problems(tmp_path, **kwargs) == []
+
+
+@pytest.mark.parametrize(
+    "tag, problem",
+    [
+        ("en", None),
+        ("zh-Hant", None),
+        ("pt-BR", None),
+        ("sr-Latn-RS", None),
+        ("de-CH-1901", None),
+        ("es-419", None),
+        ("en-x-mine", None),
+        ("zh_CN", "not a BCP 47"),
+        ("e", "not a BCP 47"),
+        ("en-", "not a BCP 47"),
+        ("english1", "not a BCP 47"),
+        ("id", "cannot be a language key"),
+    ],
+)
+def test_language_tags(tag, problem):
+    found = tag_problem(tag)
+    assert (found is None) if problem is None else (problem in found)
+
+
+@pytest.mark.parametrize(
+    "tag, expected, han",
+    [
+        ("en", "Latn", False),
+        ("zh", "Hans", True),
+        ("zh-TW", "Hant", True),
+        ("zh-Latn", "Latn", False),
+        ("ja", "Jpan", True),
+        ("ko", "Kore", False),
+        ("sr", "Cyrl", False),
+        ("sr-latn", "Latn", False),
+    ],
+)
+def test_scripts(tag, expected, han):
+    assert script(tag) == expected and written_with_han(tag) is han
+
+
+def test_latin_letters():
+    assert in_latin_letters("Jürgen Groß-Müller, Jr.") and in_latin_letters("Øyvind")
+    assert not in_latin_letters("唐杰") and not in_latin_letters("Ἀριστοτέλης") and not in_latin_letters("Tang 杰")
+
+
+def test_a_label_value_is_put_in_as_text(tmp_path):
+    """A ``{means}`` inside a concept's meaning is not a placeholder of the label it is put into."""
+    text = textwrap.dedent("""\
+        deck: {id: x, name: X, languages: [en]}
+        themes: [{id: t, en: T}]
+        people: [{id: p, name: Ann}]
+        judgments:
+          - id: j
+            number: 1
+            theme: t
+            en: One.
+            cards: [{term: braces, by: p, means: "writing {means} literally", reverse: true}]
+    """)
+    notes, _ = generate(load_file(write(tmp_path, text)))
+    assert notes[-1].question == "Which term does Ann use for: writing {means} literally?"
+
+
+def test_the_readme_examples_of_languages_and_labels_load(tmp_path):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"### Languages.*?```yaml\n(.*?)```", readme, re.S).group(1)
+    source = load_file(write(tmp_path, block))
+    assert source.languages == ("en",) and source.warnings == ()
+    labels = re.search(r"### Labels.*?```yaml\n(.*?)```", readme, re.S).group(1)
+    shipped = load_file(Path(__file__).resolve().parent.parent / "cards" / "agi-next-2026.yaml")
+    for line in labels.splitlines()[1:]:
+        key, _, value = line.split("#")[0].strip().partition(": ")
+        assert getattr(shipped.labels, key) == value
