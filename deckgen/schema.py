@@ -44,6 +44,13 @@ from .yamlnodes import FALSE_WORDS, TRUE_WORDS
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 """The ``$schema`` of :func:`source_schema`."""
 
+SCHEMA_FILE = "schema/deckgen-source.schema.json"
+"""Where a deck's folder keeps the schema, relative to the folder: this repository's copy, and the one
+``deckgen init`` writes next to its starter."""
+MODELINE = f"# yaml-language-server: $schema=../{SCHEMA_FILE}"
+"""The first line of a source in the folder's ``cards/``: it names :data:`SCHEMA_FILE` to the YAML language
+server, relative to the source, so that it works in any clone and in any folder ``deckgen init`` made."""
+
 JSON = dict[str, Any]
 
 
@@ -519,6 +526,6 @@ def _requiring(languages: tuple[str, ...], section: str) -> JSON:
 
 
 def schema_text() -> str:
-    """:func:`source_schema` as the text ``deckgen schema`` prints and the schema file holds: JSON indented
+    """:func:`source_schema` as the text ``deckgen schema`` prints and :data:`SCHEMA_FILE` holds: JSON indented
     by two spaces, non-ASCII characters as they are, a newline at the end."""
     return json.dumps(source_schema(), indent=2, ensure_ascii=False) + "\n"

@@ -1,8 +1,8 @@
 """The published JSON Schema of the source format (``deckgen schema``, ``schema/deckgen-source.schema.json``):
-it is a valid draft 2020-12 schema, it accepts every source deckgen accepts among the fixtures and the README's
-examples, it rejects the fixtures whose fault is structural, its patterns for language tags and labels agree
-with the loader's checks, the committed file is what the command prints, the shipped source names it, and the
-README's key reference is made from it.
+it is a valid draft 2020-12 schema, it accepts every source deckgen accepts among the fixtures, the README's
+examples and ``deckgen init``'s starters, it rejects the fixtures whose fault is structural, its patterns for
+language tags and labels agree with the loader's checks, the committed file is what the command prints, the
+shipped source and the starters name it, and the README's key reference is made from it.
 
 Sources are read with ``yaml.safe_load`` and validated by the ``jsonschema`` package. safe_load turns a date
 (``2026-01-10``) into a ``datetime.date`` and ``!!binary`` into bytes, neither of which JSON has; they are
@@ -22,10 +22,10 @@ from click.testing import CliRunner
 
 from deckgen.cli import main
 from deckgen.errors import SourceError
-from deckgen.labels import PLACEHOLDERS, label_problem
+from deckgen.labels import DEFAULTS, PLACEHOLDERS, label_problem
 from deckgen.languages import tag_problem
 from deckgen.load import load_file
-from deckgen.schema import LANGUAGE_TAG_PATTERN, SECTIONS, source_schema
+from deckgen.schema import LANGUAGE_TAG_PATTERN, MODELINE, SECTIONS, source_schema
 from deckgen.starter import write_starter
 
 from conftest import CARDS, ROOT, SOURCE
@@ -200,6 +200,40 @@ def test_the_schema_accepts_the_readmes_examples(validator):
     assert errors(validator, english) == []
 
 
+STARTER_LANGUAGES = [
+    *([tag] for tag in DEFAULTS),
+    ["zh", "en"],
+    ["en", "zh"],
+    ["zh-Hant", "en"],
+    ["de", "fr"],
+    ["ja"],  # no labels of its own: the starter sets every label, in English
+    ["pt-BR", "en"],
+]
+"""Every language deckgen has labels for, alone, some pairs, and languages it has none for."""
+
+
+@pytest.mark.parametrize("languages", STARTER_LANGUAGES, ids=",".join)
+def test_the_schema_accepts_every_starter_and_init_writes_the_schema_it_names(validator, tmp_path, languages):
+    starter = write_starter(tmp_path, "My deck", languages)
+    load_file(starter.source)  # deckgen accepts it
+    assert errors(validator, document(starter.source)) == []
+    first = starter.source.read_text(encoding="utf-8").splitlines()[0]
+    assert first == MODELINE == SOURCE.read_text(encoding="utf-8").splitlines()[0]
+    named = (starter.source.parent / first.partition("$schema=")[2]).resolve()
+    assert named == starter.schema.resolve() and starter.schema_action == "written"
+    assert starter.schema.read_text(encoding="utf-8") == SCHEMA_FILE.read_text(encoding="utf-8")
+
+
+def test_init_keeps_the_schema_file_when_it_is_current_and_replaces_a_stale_one(tmp_path):
+    first = write_starter(tmp_path, "One")
+    assert write_starter(tmp_path, "Two").schema_action == "kept"
+    first.schema.write_text('{"title": "an older deckgen\'s schema"}\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["init", str(tmp_path), "--name", "Three"])
+    assert result.exit_code == 0, result.output
+    assert f"Updated {first.schema}" in result.output
+    assert first.schema.read_text(encoding="utf-8") == SCHEMA_FILE.read_text(encoding="utf-8")
+
+
 TAGS = [
     "en",
     "zh",
@@ -329,7 +363,7 @@ def test_the_committed_schema_is_what_the_command_prints():
 def test_the_shipped_source_names_the_schema_on_its_first_line():
     first = SOURCE.read_text(encoding="utf-8").splitlines()[0]
     match = re.fullmatch(r"# yaml-language-server: \$schema=(\S+)", first)
-    assert match, first
+    assert match and first == MODELINE, first
     assert (SOURCE.parent / match.group(1)).resolve() == SCHEMA_FILE
 
 

@@ -380,7 +380,8 @@ def _open(url: str) -> None:
 )
 def init(folder: Path, name: str | None, languages: Values) -> None:
     """Start a deck of your own in FOLDER (default: here): a small starter source, cards/<name>.yaml, with a
-    fresh deck id, and a .gitignore for dist/. Never overwrites a source.
+    fresh deck id, a .gitignore for dist/, and schema/deckgen-source.schema.json, which the source's first
+    line names so that editors check its keys. Never overwrites a source.
 
     \b
     Examples:
@@ -393,6 +394,9 @@ def init(folder: Path, name: str | None, languages: Values) -> None:
     click.echo(f"Wrote {starter.source}  (deck id {starter.deck_id})")
     if starter.gitignore_action != "kept":
         click.echo(f"{'Wrote' if starter.gitignore_action == 'written' else 'Added dist/ to'} {starter.gitignore}")
+    if starter.schema_action != "kept":
+        done = "Wrote" if starter.schema_action == "written" else "Updated"
+        click.echo(f"{done} {starter.schema}  (the JSON Schema the source's first line names, for editors)")
     where = "" if Path(folder) == Path(".") else f"cd {folder} && "
     click.echo(f"Next: {where}deckgen check --strict && deckgen build   # → dist/{starter.deck_id}.apkg")
 
@@ -417,12 +421,12 @@ def stats(sources: Values) -> None:
 def schema_() -> None:
     """Print the JSON Schema (draft 2020-12) of the source format, for editors that check YAML as you type.
 
-    Save it in your deck's folder and name it on the source's first line: an editor
+    Save it in your deck's folder and name it on the source's first line, as `deckgen init` does: an editor
     with the YAML language server (VS Code's YAML extension, and others) then flags unknown or missing keys
     and completes them. The schema checks the structure only; `deckgen check` stays the full check.
 
     \b
-    Example (a source in cards/):
+    Example (a source in cards/, as deckgen init writes it):
       deckgen schema > schema/deckgen-source.schema.json
       # then, as the first line of cards/<name>.yaml:
       # yaml-language-server: $schema=../schema/deckgen-source.schema.json
