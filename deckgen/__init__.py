@@ -7,8 +7,8 @@ The library API (nothing here prints or exits; the CLI in :mod:`deckgen.cli` is 
 * :func:`lint` — a source and its notes → card-quality warnings (:class:`Problem` values)
 * :func:`build` — a source → an ``.apkg`` and its build ledger (:class:`BuildResult`)
 * :func:`build_decks`, :func:`check`, :func:`list_notes`, :func:`list_inventory`, :func:`write_preview`,
-  :func:`collect_stats`, :func:`write_starter` — what the commands ``build``, ``check``, ``list``,
-  ``preview``, ``stats`` and ``init`` run
+  :func:`collect_stats`, :func:`source_schema`, :func:`write_starter` — what the commands ``build``,
+  ``check``, ``list``, ``preview``, ``stats``, ``schema`` and ``init`` run
 * :func:`install_decks`, :func:`login`, :func:`logout`, :func:`sync_decks` — what ``deckgen install``,
   ``login``, ``logout`` and ``sync`` run (they need the optional ``anki`` package)
 
@@ -35,6 +35,7 @@ _API = {
     "OutputError": "errors",
     "Problem": "errors",
     "SelectionError": "errors",
+    "ServeError": "errors",
     "Severity": "errors",
     "SourceError": "errors",
     "UsageError": "errors",
@@ -49,7 +50,9 @@ _API = {
     "Source": "model",
     "Note": "notes",
     "generate": "notes",
+    "source_schema": "schema",
     "write_preview": "preview",
+    "LivePreview": "live",
     "write_starter": "starter",
     "collect_stats": "stats",
     "deck_stats": "stats",
@@ -65,11 +68,13 @@ __all__ = [
     "CheckResult",
     "DeckgenError",
     "InstallResult",
+    "LivePreview",
     "Note",
     "OutputError",
     "Problem",
     "Selection",
     "SelectionError",
+    "ServeError",
     "Severity",
     "Source",
     "SourceError",
@@ -90,6 +95,7 @@ __all__ = [
     "load_sources",
     "login",
     "logout",
+    "source_schema",
     "sync_decks",
     "write_preview",
     "write_starter",
@@ -97,14 +103,25 @@ __all__ = [
 
 if TYPE_CHECKING:
     from .builds import BuildResult, CheckResult, build, build_decks, check
-    from .errors import DeckgenError, OutputError, Problem, SelectionError, Severity, SourceError, UsageError
+    from .errors import (
+        DeckgenError,
+        OutputError,
+        Problem,
+        SelectionError,
+        ServeError,
+        Severity,
+        SourceError,
+        UsageError,
+    )
     from .install import InstallResult, install_decks
     from .lint_rules import lint
     from .listing import list_inventory, list_notes
+    from .live import LivePreview
     from .load import load_file, load_sources
     from .model import Selection, Source
     from .notes import Note, generate
     from .preview import write_preview
+    from .schema import source_schema
     from .starter import write_starter
     from .stats import collect_stats, deck_stats
     from .sync import SyncResult, login, logout, sync_decks

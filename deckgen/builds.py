@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 from .changes import Changes, compare_with_ledger, earliest_stamp_time
-from .errors import OutputError, Problem, SelectionError, SourceError, UsageError, clip_list, suggest
+from .errors import OutputError, Problem, SelectionError, SourceError, UsageError
 from .files import STAGING, Data, locked, refuse_overwriting, remove_empty_staging, write_all_atomic
 from .gcpause import paused_gc
 from .ledger import Ledger
@@ -28,7 +28,7 @@ from .notes import Note, card_count, generate, guid_for
 from .notetypes import NoteType
 from .package import apkg_writer
 from .progress import Progress
-from .select import named_deck_problems, select
+from .select import named_deck, named_deck_problems, select
 from .sourcevalues import normalize_deck_name
 from .state import Packaged, deck_id_reused, record, state_dir
 from .yamlnodes import CONTROL
@@ -66,6 +66,8 @@ class BuildResult:
     warnings: list[Problem] = field(default_factory=list)
     """Every warning: the source's, the lint's, the ledger's and this machine's record's, identity hints."""
     written: bool = False
+    subdecks: bool = False
+    """Whether each theme has its own subdeck (``<deck name>::<theme>``)."""
 
     @property
     def cards(self) -> int:
@@ -78,11 +80,20 @@ _MAX_NAME = 120
 255 bytes, and a staged file's name adds to it)."""
 
 
-def default_output(source: Source, selection: Selection, out_dir: Path = DEFAULT_OUT_DIR) -> Path:
-    """``dist/<deck-id>.apkg``, or ``dist/<deck-id>-<selection slug>.apkg`` for a filtered build. A name
-    longer than :data:`_MAX_NAME` characters (a long ``--judgment`` list) is cut and ends in a hash of the
-    whole, so that every selection still has its own file."""
-    name = f"{source.deck_id}-{selection.slug()}" if selection else source.deck_id
+def default_output(
+    source: Source,
+    selection: Selection,
+    subdecks: bool = False,
+    deck: str | None = None,
+    out_dir: Path = DEFAULT_OUT_DIR,
+) -> Path:
+    """Where a build writes without ``-o``: ``dist/<deck-id>.apkg``; ``dist/<deck-id>-<selection slug>.apkg``
+    for a filtered build, ``dist/<deck-id>-<key>.apkg`` for the named deck ``deck``; and, with ``subdecks``,
+    ``-subdecks`` before ``.apkg``, so that a build with a subdeck per theme never replaces the plain one. A
+    name longer than :data:`_MAX_NAME` characters (a long ``--judgment`` list) is cut and ends in a hash of
+    the whole, so that every selection still has its own file."""
+    parts = [source.deck_id, deck or (selection.slug() if selection else ""), "subdecks" if subdecks else ""]
+    name = "-".join(p for p in parts if p)
     if len(name) > _MAX_NAME:
         import hashlib
 
@@ -178,12 +189,13 @@ def build(
 
     ``selection`` filters notes (see :mod:`deckgen.select`); the deck is then named
     ``"<deck name> · <selection label>"`` unless ``name`` is given, and written to
-    :func:`default_output` unless ``output`` is; ``description`` (plain text) replaces the source's deck
-    description (the source credit is appended either way; both are HTML-escaped, newlines become
-    ``<br>``). ``subdecks`` puts each theme in its own subdeck (``AGI-Next 2026::分化 Divergence``). The
-    ledger next to the source decides every ``mod`` (see :mod:`deckgen.changes`), together with this
-    machine's record of what it packaged (:mod:`deckgen.state`, which notices a ``git revert``, and warns
-    when the deck id was last packaged here from another source file); if a
+    :func:`default_output` (which ``subdecks`` changes too) unless ``output`` is; ``description`` (plain
+    text) replaces the source's deck description (the source credit is appended either way; both are
+    HTML-escaped, newlines become ``<br>``). ``subdecks`` puts each theme in its own subdeck
+    (``AGI-Next 2026::分化 Divergence``). The ledger next to the source decides every ``mod`` (see
+    :mod:`deckgen.changes`), together with this machine's record of what it packaged
+    (:mod:`deckgen.state`, which notices a ``git revert``, and warns when the deck id was last packaged here
+    from another source file); if a
     changed note was last packaged in this very second, the build sleeps until the next second (under
     2 s: :data:`deckgen.records.MAX_AHEAD`) so that no ``mod`` lies in the future. ``clock`` gives epoch
     seconds and ``sleep`` waits seconds (for tests). A build that writes holds :func:`lock_path` from
@@ -217,7 +229,7 @@ def _build_all(
             for path in sorted({lock_path(job.source) for job in jobs}):  # one order: no two builds deadlock
                 stack.enter_context(locked(path))
         now = int(clock())
-        plans = [_plan(job, now, progress) for job in jobs]
+        plans = [_plan(job, subdecks, now, progress) for job in jobs]
         _refuse_shared_outputs(plans)
         need = max(earliest_stamp_time(p.chosen, p.types, p.ledger, p.packaged) for p in plans)
         if need > now and not dry_run:
@@ -250,7 +262,7 @@ def _quiet(step: str, done: int, total: int) -> None:
     pass
 
 
-def _plan(job: _Job, now: int, progress: Progress | None) -> _Plan:
+def _plan(job: _Job, subdecks: bool, now: int, progress: Progress | None) -> _Plan:
     source, selection = job.source, job.selection
     tell = progress or _quiet
     tell("reading the ledger", 0, 0)
@@ -269,14 +281,14 @@ def _plan(job: _Job, now: int, progress: Progress | None) -> _Plan:
         raise SourceError(deck_problems)
     chosen = select(source, notes, selection)
     deck_name = deck_name_for(source, selection, job.name)
-    output = Path(job.output) if job.output else default_output(source, selection)
+    output = Path(job.output) if job.output else default_output(source, selection, subdecks)
     refuse_overwriting(output, build_inputs(source, notes))
     refuse_deckgen_files(output)
     if reused := deck_id_reused(packaged, source.path, source.id_loc):
         warnings.insert(0, reused)  # first: it is about what an import of this package overwrites
     warnings += [w for w in (ledger_warning, record_warning) if w]
     types = sorted({n.note_type for n in chosen}, key=lambda t: t.id)
-    result = BuildResult(source, output, ledger_path, deck_name, chosen, Changes(ledger), warnings)
+    result = BuildResult(source, output, ledger_path, deck_name, chosen, Changes(ledger), warnings, subdecks=subdecks)
     return _Plan(job, notes, chosen, types, ledger, packaged, result)
 
 
@@ -358,7 +370,8 @@ def build_decks(
     All or nothing: every deck is read, checked and compared with its ledger before any file is written, and
     then every package and ledger is written in one step (:func:`deckgen.files.write_all_atomic`), so a
     deck that cannot be written (its file's place is a folder, a full disk) leaves every file as it was. A
-    named deck is written to ``dist/<deck-id>-<key>.apkg`` with its own name and description; ``output``
+    named deck is written to ``dist/<deck-id>-<key>.apkg`` with its own name and description (``-subdecks``
+    before ``.apkg`` with ``subdecks``: :func:`default_output`); ``output``
     may only be given for a single deck.
 
     Raises :class:`UsageError` for options that cannot be combined (``decks`` with ``all_decks``; named decks
@@ -380,17 +393,11 @@ def build_decks(
         )
     jobs = []
     for src in load_sources(list(sources)):
-        named = {d.key: d for d in src.decks}
-        unknown = [key for key in decks if key not in named]
-        if unknown:
-            raise SelectionError(
-                f"no deck '{unknown[0]}' in {src.path}{suggest(unknown[0], named)}; "
-                f"decks: {clip_list(named) or 'none defined'}"
-            )
+        chosen = [named_deck(src, key) for key in decks]
         if all_decks or not decks:
-            jobs.append(_Job(src, selection, name, None, output or default_output(src, selection)))
-        for d in src.decks if all_decks else [named[k] for k in decks]:
-            out = output or DEFAULT_OUT_DIR / f"{src.deck_id}-{d.key}.apkg"
+            jobs.append(_Job(src, selection, name, None, output or default_output(src, selection, subdecks)))
+        for d in src.decks if all_decks else chosen:
+            out = output or default_output(src, d.selection, subdecks, d.key)
             jobs.append(_Job(src, d.selection, d.name, d.description or None, out))
     if output and len(jobs) > 1:
         raise UsageError("-o/--output needs exactly one deck to build; drop it to use dist/<deck>.apkg")

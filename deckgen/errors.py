@@ -107,6 +107,10 @@ class OutputError(DeckgenError):
     """The package, the ledger or another output could not be written; earlier outputs are left untouched."""
 
 
+class ServeError(DeckgenError):
+    """A live preview cannot be served: its port is in use or not allowed."""
+
+
 class UsageError(DeckgenError):
     """Options that cannot be used together (``--deck`` with ``--theme``, ``-o`` for several decks); the CLI
     reports it as a usage error (exit status 2)."""

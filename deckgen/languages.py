@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_LANGTAG = re.compile(
+LANGTAG = re.compile(
     r"""
     (?P<language>[A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3})                 # language, extended language subtags
     (?:-(?P<script>[A-Za-z]{4}))?                                    # script: Hant, Latn
@@ -33,6 +33,7 @@ _LANGTAG = re.compile(
     """,
     re.X,
 )
+"""A well-formed language tag (``fullmatch``); the source format's JSON Schema uses the same pattern."""
 
 RESERVED = {"id": "judgments and themes already have an id: key; write a region with it, e.g. id-ID"}
 """Tags that cannot be keys of a source because the key means something else there (``id`` is Indonesian)."""
@@ -64,7 +65,7 @@ def tag_problem(tag: str) -> str | None:
     (``english``, ``zh_CN``), or one of :data:`RESERVED`."""
     if tag.lower() in RESERVED:
         return f"'{tag}' cannot be a language key: {RESERVED[tag.lower()]}"
-    if not _LANGTAG.fullmatch(tag):
+    if not LANGTAG.fullmatch(tag):
         return f"'{tag}' is not a BCP 47 language tag; write e.g. en, zh, zh-Hant, pt-BR (a hyphen, not '_')"
     return None
 
@@ -72,7 +73,7 @@ def tag_problem(tag: str) -> str | None:
 def script(tag: str) -> str:
     """The script of a well-formed tag: its script subtag (``sr-Latn`` → ``Latn``), else the language's usual
     script (:data:`USUAL_SCRIPTS`, ``Latn`` when not listed); ``zh-TW``/``zh-HK``/``zh-MO`` are ``Hant``."""
-    m = _LANGTAG.fullmatch(tag)
+    m = LANGTAG.fullmatch(tag)
     if m and m.group("script"):
         return m.group("script").title()
     primary, _, rest = tag.lower().partition("-")

@@ -1,10 +1,10 @@
 """Listing notes before an import: records for scripts, CSV, a TSV that Anki's text importer reads, and what
-a person can select (themes, people, named decks) with their counts.
+a person can select (themes, people, tags, named decks) with their counts.
 
 :func:`list_notes` is what ``deckgen list`` runs for notes, :func:`list_inventory` what it runs for
-``themes``/``people``/``decks``; each returns a value whose ``text(fmt)`` is the listing in a format.
-:func:`gather` picks the notes of each source with a selection (the preview uses it too). Nothing prints;
-the terminal tables are drawn by the CLI (:mod:`deckgen.cli.report`).
+``themes``/``people``/``tags``/``decks``; each returns a value whose ``text(fmt)`` is the listing in a format.
+:func:`gather` picks the notes of each source with a selection or a named deck (the preview uses it too).
+Nothing prints; the terminal tables are drawn by the CLI (:mod:`deckgen.cli.report`).
 
 The TSV follows Anki's text-import file headers (manual "Importing › Text files › File headers"; parsed in
 rslib ``import_export/text/csv/metadata.rs``): ``#separator:tab``, ``#html:true``, and columns for the note
@@ -27,14 +27,14 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .builds import deck_name_for
-from .errors import Problem, SelectionError
+from .errors import Problem, SelectionError, UsageError
 from .load import load_sources
 from .model import Selection, Source
 from .notes import Note, card_count, generate
 from .notetypes import CLOZE, QA
-from .select import select
+from .select import named_deck, select
 
-INVENTORIES = ("themes", "people", "decks")
+INVENTORIES = ("themes", "people", "tags", "decks")
 """What :func:`list_inventory` lists."""
 
 
@@ -49,17 +49,26 @@ class Selected(NamedTuple):
 Groups = Sequence[Selected]
 
 
-def gather(sources: Sequence[Source], selection: Selection) -> tuple[list[Selected], list[Problem]]:
-    """Generate every source's notes and select from them, as ``deckgen build`` would for one deck each.
+def gather(
+    sources: Sequence[Source], selection: Selection, deck: str | None = None
+) -> tuple[list[Selected], list[Problem]]:
+    """Generate every source's notes and select from them, as ``deckgen build`` would for one deck each: with
+    ``selection``, or as the named deck ``deck`` (a key of each source's ``decks:``, with its selection and
+    name).
 
     Returns the selections and all warnings (sorted). Raises :class:`deckgen.errors.SourceError` for broken
-    notes and :class:`deckgen.errors.SelectionError` for a selection that is unknown or matches nothing.
+    notes, :class:`deckgen.errors.SelectionError` for a selection that is unknown or matches nothing or a
+    deck key a source lacks, and :class:`deckgen.errors.UsageError` for ``deck`` with a ``selection``.
     """
+    if deck is not None and selection:
+        raise UsageError("a named deck (--deck) brings its own selection; drop --theme/--speaker/--tag/--judgment")
     groups, warnings = [], []
     for source in sources:
+        named = named_deck(source, deck) if deck is not None else None
         notes, problems = generate(source)
         warnings.extend([*source.warnings, *problems])
-        groups.append(Selected(source, select(source, notes, selection), deck_name_for(source, selection)))
+        picked = select(source, notes, named.selection if named else selection)  # checks the selection first
+        groups.append(Selected(source, picked, named.name if named else deck_name_for(source, selection)))
     return groups, sorted(warnings)
 
 
@@ -79,10 +88,10 @@ class NoteListing:
         return formats[fmt](self.groups)
 
 
-def list_notes(paths: Sequence[str | Path], selection: Selection | None = None) -> NoteListing:
-    """Load the sources under ``paths`` and select their notes as ``deckgen build`` would (see
-    :func:`gather`, which says what is raised)."""
-    groups, warnings = gather(load_sources(list(paths)), selection or Selection())
+def list_notes(paths: Sequence[str | Path], selection: Selection | None = None, deck: str | None = None) -> NoteListing:
+    """Load the sources under ``paths`` and select their notes as ``deckgen build`` would, with ``selection``
+    or as the named deck ``deck`` (see :func:`gather`, which says what is raised)."""
+    groups, warnings = gather(load_sources(list(paths)), selection or Selection(), deck)
     return NoteListing(groups, warnings)
 
 
@@ -217,7 +226,7 @@ def plain_lines(groups: Groups) -> str:
 
 @dataclass(frozen=True)
 class Inventory:
-    """What ``deckgen list themes|people|decks`` shows: ``what`` and one row per item of every source, each
+    """What ``deckgen list themes|people|tags|decks`` shows: ``what`` and one row per item of every source, each
     starting with the source's ``deck`` id (see :func:`inventory` for the columns)."""
 
     what: str
@@ -241,9 +250,10 @@ def list_inventory(paths: Sequence[str | Path], what: str) -> Inventory:
 def inventory(source: Source, notes: Sequence[Note], what: str) -> list[dict[str, object]]:
     """Rows describing what a person can select, with how many judgments and notes each selects.
 
-    ``what`` is ``"themes"`` (id, name, parent), ``"people"`` (id, name, roman, affiliation) or ``"decks"``
-    (key, name, selection). Counts are what the matching ``--theme``/``--speaker``/``--deck`` build would
-    contain; a theme's count includes its sub-themes. Raises ValueError for another ``what``.
+    ``what`` is ``"themes"`` (id, name, parent), ``"people"`` (id, name, roman, affiliation), ``"tags"``
+    (tag; every tag a note has, sorted) or ``"decks"`` (key, name, selection). Counts are what the matching
+    ``--theme``/``--speaker``/``--tag``/``--deck`` build would contain; a theme's count includes its
+    sub-themes, a tag's the notes of its child tags. Raises ValueError for another ``what``.
     """
 
     def count(chosen: Sequence[Note]) -> dict[str, int]:
@@ -276,6 +286,18 @@ def inventory(source: Source, notes: Sequence[Note], what: str) -> list[dict[str
             }
             for p in source.people
         ]
+    if what == "tags":
+        known = {tag for n in notes for tag in n.tags}
+
+        def listed_ancestors(note: Note) -> Iterable[str]:
+            """The note's tags and each of their parents that is a tag too (``a`` of ``a::b``), as --tag
+            ``a`` selects ``a::b``."""
+            for tag in note.tags:
+                parts = tag.split("::")
+                yield from (p for p in ("::".join(parts[:i]) for i in range(1, len(parts) + 1)) if p in known)
+
+        by_tag = grouped(listed_ancestors)
+        return [{"tag": tag, **count(by_tag[tag])} for tag in sorted(known)]
     if what == "decks":
         rows: list[dict[str, object]] = []
         for d in source.decks:
@@ -292,7 +314,7 @@ def inventory(source: Source, notes: Sequence[Note], what: str) -> list[dict[str
                 }
             )
         return rows
-    raise ValueError(f"cannot list '{what}'; choose themes, people or decks")
+    raise ValueError(f"cannot list '{what}'; choose one of {', '.join(INVENTORIES)}")
 
 
 def rows_as(rows: list[dict[str, object]], fmt: str) -> str:

@@ -3,12 +3,14 @@
 This module is deckgen's source format (``deck:``, ``themes:``, ``people:``, ``judgments:``, ``decks:``)
 on top of the generic, safe node reader of :mod:`deckgen.yamlnodes`, which says what YAML is accepted and
 how, and of :mod:`deckgen.sourcevalues`, which reads the kinds of value the format has (ids, names, tags,
-images). Ids are slugs; references (a judgment's theme, a speaker, a concept's ``by``) must name something
-defined; card ids are unique and no card id is another card's default key; image paths must name an image
-file inside the source's folder. A claim, an editors' note and a theme's name are written once per language of
-``deck.languages`` (default :data:`deckgen.model.DEFAULT_LANGUAGES`), each under its language tag; a person's
-``roman`` is required only where a reader needs it (:meth:`_SourceReader.people`). ``deck.labels`` sets
-deckgen's words on the cards (:class:`deckgen.labels.Labels`).
+images). Each mapping's allowed and required keys come from :mod:`deckgen.schema`, the format's table of
+keys that the published JSON Schema is made from. Ids are slugs; references (a judgment's theme, a speaker,
+a concept's ``by``) must name something defined; card ids are unique and no card id is another card's
+default key; image paths must name an image file inside the source's folder. A claim, an editors' note and a
+theme's name are written once per language of ``deck.languages`` (default
+:data:`deckgen.model.DEFAULT_LANGUAGES`), each under its language tag; a person's ``roman`` is required only
+where a reader needs it (:meth:`_SourceReader.people`). ``deck.labels`` sets deckgen's words on the cards
+(:class:`deckgen.labels.Labels`).
 
 Every problem in a file is collected before anything is raised: :func:`load_sources` raises one
 :class:`deckgen.errors.SourceError` listing all of them.
@@ -26,8 +28,8 @@ from .languages import in_latin_letters, tag_problem, written_in_latin
 from .markup import MARKUPS
 from .model import (
     CARD_SPEC_TYPES,
+    CONTEXTS,
     DEFAULT_LANGUAGES,
-    SELECTION_OPTIONS,
     CardSpec,
     Judgment,
     NamedDeck,
@@ -37,6 +39,7 @@ from .model import (
     Texts,
     Theme,
 )
+from .schema import CARD_KEYS, KIND_KEYS, keys
 from .sourcevalues import ValueReader
 from .yamlnodes import NodeReader, compose, is_mapping, is_scalar, is_sequence, kind_name, yaml_files
 
@@ -44,17 +47,7 @@ if TYPE_CHECKING:
     from .yamlnodes import Node
 
 
-_KIND_OF_KEY = {"q": "qa", "term": "concept", "of": "list", "cloze": "cloze"}
-"""The key that says which kind a card spec is."""
 _SPEC_TYPES = {t.KIND: t for t in CARD_SPEC_TYPES}
-_COMMON_CARD_KEYS = ("id", "context", "tags", "image")
-_CARD_KEYS = {
-    "qa": {"q": True, "a": True},
-    "concept": {"term": True, "means": True, "by": False, "reverse": False},
-    "list": {"of": True, "items": True},
-    "cloze": {"cloze": True, "extra": False},
-}
-"""Each card kind's own keys (key → required)."""
 
 
 def load_sources(paths: list[str | Path]) -> list[Source]:
@@ -126,23 +119,17 @@ class _SourceReader(ValueReader):
     # -- the document ------------------------------------------------------------------------------
 
     def source(self, root: Node) -> Source | None:
-        top = self.mapping(
-            root,
-            "",
-            {"deck": True, "themes": True, "people": True, "judgments": True, "decks": False},
-            " with deck:, themes:, people: and judgments:",
-        )
+        top = self.mapping(root, "", keys("source"), " with deck:, themes:, people: and judgments:")
         if top is None:
             return None
-        deck_keys = {"id": True, "name": True, "description": False, "source": False, "markup": False}
-        deck_keys.update(languages=False, labels=False)
-        deck = (self.mapping(top["deck"], "deck", deck_keys) if "deck" in top else None) or {}
-        credit = self.mapping(deck["source"], "deck.source", {"title": True, "by": False}) if "source" in deck else {}
+        deck = (self.mapping(top["deck"], "deck", keys("deck")) if "deck" in top else None) or {}
+        credit = self.mapping(deck["source"], "deck.source", keys("credit")) if "source" in deck else {}
         credit = credit or {}
         self.languages = self.language_tags(deck.get("languages"))
         self.languages_given = "languages" in deck
         where = deck.get("languages") or deck.get("labels") or root
-        labels = self.labels(deck.get("labels"), self.languages[-1], where)
+        label_fields = self.mapping(deck["labels"], "deck.labels", keys("labels")) if "labels" in deck else None
+        labels = self.labels(label_fields or {}, self.languages[-1], where)
         themes = self.themes(top.get("themes"))
         people = self.people(top.get("people"))
         theme_ids, person_ids = {t.id for t in themes}, {p.id for p in people}
@@ -178,10 +165,8 @@ class _SourceReader(ValueReader):
     def _themes(self, node: Node, key_path: str, parent: str | None, out: list[Theme]) -> None:
         example = "[{id: agent, " + ", ".join(f"{lang}: ..." for lang in self.languages) + "}]"
         for sub, item in self.sequence(node, key_path, example):
-            keys = {"id": True, **dict.fromkeys(self.languages, True)}
-            if parent is None:
-                keys["subthemes"] = False
-            fields = self.mapping(item, sub, keys, about=self.about_language)
+            spec = keys("theme" if parent is None else "subtheme", self.languages)
+            fields = self.mapping(item, sub, spec, about=self.about_language)
             if fields is None:
                 continue
             theme_id = self.slug(fields.get("id"), f"{sub}.id")
@@ -200,10 +185,9 @@ class _SourceReader(ValueReader):
         out: dict[str, Person] = {}
         if node is None:
             return ()
-        keys = {"id": True, "name": True, "roman": False, "affiliation": False, "title": False}
         latin_reader = next((lang for lang in self.languages if written_in_latin(lang)), None)
         for sub, item in self.sequence(node, "people", "[{id: jane-doe, name: Jane Doe}]"):
-            fields = self.mapping(item, sub, keys)
+            fields = self.mapping(item, sub, keys("person"))
             if fields is None:
                 continue
             person_id = self.slug(fields.get("id"), f"{sub}.id")
@@ -235,10 +219,7 @@ class _SourceReader(ValueReader):
     def judgments(self, node: Node | None, themes: set[str], people: set[str]) -> tuple[Judgment, ...]:
         if node is None:
             return ()
-        keys = {
-            **{"id": True, "number": True, "theme": True, "speakers": False, **dict.fromkeys(self.languages, True)},
-            **{"editors_note": False, "tags": False, "cards": True},
-        }
+        spec = keys("judgment", self.languages)
         out: list[Judgment] = []
         ids: dict[str, str] = {}
         numbers: dict[int, str] = {}
@@ -247,7 +228,7 @@ class _SourceReader(ValueReader):
             self.error(node, "judgments", "the list is empty; add at least one judgment")
         without_cards = 0  # judgments written with `cards: []`
         for sub, item in items:
-            fields = self.mapping(item, sub, keys, about=self.about_language)
+            fields = self.mapping(item, sub, spec, about=self.about_language)
             if fields is None:
                 continue
             cards_node = fields.get("cards")
@@ -274,7 +255,7 @@ class _SourceReader(ValueReader):
             if "editors_note" in fields:
                 note_path = f"{sub}.editors_note"
                 nf = self.mapping(
-                    fields["editors_note"], note_path, dict.fromkeys(self.languages, True), about=self.about_language
+                    fields["editors_note"], note_path, keys("editors_note", self.languages), about=self.about_language
                 )
                 if nf is not None:
                     note = self.texts(nf, note_path)
@@ -339,10 +320,10 @@ class _SourceReader(ValueReader):
                     found = kind_name(item)
                     self.error(item, sub, f"expected a card (a mapping such as {{q: ..., a: ...}}), found {found}")
                 continue
-            keys = [k.value for k, _ in item.value if is_scalar(k)]
-            kinds = [_KIND_OF_KEY[k] for k in keys if k in _KIND_OF_KEY]
+            names = [k.value for k, _ in item.value if is_scalar(k)]
+            kinds = [KIND_KEYS[k] for k in names if k in KIND_KEYS]
             if len(kinds) != 1:
-                found = "none" if not kinds else " and ".join(k for k in keys if k in _KIND_OF_KEY)
+                found = "none" if not kinds else " and ".join(k for k in names if k in KIND_KEYS)
                 message = (
                     "a card needs exactly one of q (question/answer), term (concept), of (list) or cloze; "
                     f"found {found}"
@@ -350,12 +331,12 @@ class _SourceReader(ValueReader):
                 self.error(item, sub, message)
                 continue
             kind = kinds[0]
-            fields = self.mapping(item, sub, {**_CARD_KEYS[kind], **dict.fromkeys(_COMMON_CARD_KEYS, False)})
+            fields = self.mapping(item, sub, CARD_KEYS[kind])
             if fields is None:
                 continue
             counts[kind] = counts.get(kind, 0) + 1
             own = self.card_fields(kind, fields, sub, people)
-            context = self.choice(fields.get("context"), f"{sub}.context", ("claim", "editors"))
+            context = self.choice(fields.get("context"), f"{sub}.context", CONTEXTS)
             if context == "editors" and not has_note:
                 message = "context is 'editors' but the judgment has no editors_note; add one"
                 self.error(fields["context"], f"{sub}.context", message)
@@ -382,9 +363,9 @@ class _SourceReader(ValueReader):
         return tuple(out)
 
     def card_fields(self, kind: str, fields: dict[str, Node], key_path: str, people: set[str]) -> dict[str, Any]:
-        """The validated values of a card kind's own keys (:data:`_CARD_KEYS`), by key."""
+        """The validated values of a card kind's own keys (:func:`deckgen.schema.keys` of the kind), by key."""
         out: dict[str, Any] = {}
-        for key, required in _CARD_KEYS[kind].items():
+        for key, required in keys(kind).items():
             sub = f"{key_path}.{key}"
             if key == "items":
                 items = (
@@ -410,10 +391,9 @@ class _SourceReader(ValueReader):
         if node is None:
             return ()
         out: dict[str, NamedDeck] = {}
-        keys = {"key": True, "name": True, "description": False, "select": True}
         known = {"theme": (themes, "theme"), "speaker": (people, "person")}
         for sub, item in self.sequence(node, "decks", "[{key: agent, name: ..., select: {theme: [agent]}}]"):
-            fields = self.mapping(item, sub, keys)
+            fields = self.mapping(item, sub, keys("named_deck"))
             if fields is None:
                 continue
             key = self.slug(fields.get("key"), f"{sub}.key")
@@ -423,7 +403,7 @@ class _SourceReader(ValueReader):
                 self.error(fields["key"], f"{sub}.key", message)
             options: dict[str, tuple[str, ...]] = {}
             if "select" in fields:
-                sel = self.mapping(fields["select"], f"{sub}.select", dict.fromkeys(SELECTION_OPTIONS, False)) or {}
+                sel = self.mapping(fields["select"], f"{sub}.select", keys("select")) or {}
                 for option, value in sel.items():
                     opath = f"{sub}.select.{option}"
                     values = self.sequence(value, opath, "[agent]") if is_sequence(value) else [(opath, value)]
@@ -437,7 +417,7 @@ class _SourceReader(ValueReader):
                         self.ref(n, p, *known[option]) if option in known else self.text(n, p) for p, n in values
                     )
                 if not options:
-                    choices = ", ".join(SELECTION_OPTIONS)
+                    choices = ", ".join(keys("select"))
                     self.error(fields["select"], f"{sub}.select", f"select at least one of {choices}")
             deck = NamedDeck(
                 key,

@@ -47,6 +47,9 @@ MAX_NUMBER_DIGITS = 9
 """Most digits in a judgment number (in a source or a selection): far past any real source, and short
 enough that no digit string is ever converted whole (Python refuses ``int()`` on over 4,300 digits)."""
 
+CONTEXTS = ("claim", "editors")
+"""What a card spec's ``context:`` may be (:attr:`CardSpec.context`); the first is the default."""
+
 SELECTION_OPTIONS = ("theme", "speaker", "tag", "judgment")
 """The keys of a named deck's ``select:`` and the CLI's selection options (``--theme`` …), in this order."""
 

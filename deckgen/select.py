@@ -12,14 +12,17 @@ note is an error too, never an empty deck.
 from __future__ import annotations
 
 import bisect
+from collections import Counter
 from collections.abc import Sequence
 
 from .errors import Problem, SelectionError, clip, clip_list, suggest
-from .model import Selection, Source, fold_tag, tag_matches
+from .model import NamedDeck, Selection, Source, fold_tag, tag_matches
 from .notes import Note
 
 _MAX_LISTED_MISSING = 5
 """Missing judgment ranges named in an error before the rest are only counted."""
+MAX_LISTED_TAGS = 20
+"""Tags an unknown tag's error names before the rest are only counted."""
 
 
 def selection_problems(source: Source, selection: Selection, notes: Sequence[Note]) -> list[str]:
@@ -39,13 +42,19 @@ def selection_problems(source: Source, selection: Selection, notes: Sequence[Not
         for p in selection.speakers
         if p not in people
     ]
-    known_tags = sorted({tag for n in notes for tag in n.tags})
-    folded = {fold_tag(k) for k in known_tags}
-    out += [
-        f"no note has tag '{clip(tag)}'{suggest(tag, known_tags)}"
-        for tag in selection.tags
-        if not any(tag_matches(k, fold_tag(tag)) for k in folded)
-    ]
+    if selection.tags:
+        uses = Counter(tag for n in notes for tag in n.tags)
+        known_tags = sorted(uses, key=lambda t: (-uses[t], t))  # the most used first
+        folded = {fold_tag(k) for k in known_tags}
+        more = len(known_tags) - MAX_LISTED_TAGS
+        listed = ", ".join(known_tags[:MAX_LISTED_TAGS]) + (
+            f" and {more} more; deckgen list tags lists all" if more > 0 else ""
+        )
+        out += [
+            f"no note has tag '{clip(tag)}'{suggest(tag, known_tags)}; tags, most used first: {listed or 'none'}"
+            for tag in selection.tags
+            if not any(tag_matches(k, fold_tag(tag)) for k in folded)
+        ]
     try:
         ranges = selection.ranges()
     except SelectionError as err:
@@ -77,6 +86,17 @@ def _in_ranges(ranges: list[tuple[int, int]], numbers: list[int]) -> tuple[set[i
         if start <= hi:
             missing.append((start, hi))
     return inside, missing
+
+
+def named_deck(source: Source, key: str) -> NamedDeck:
+    """The deck named ``key`` in ``source``'s ``decks:``. Raises :class:`SelectionError` naming the keys it
+    has (and the closest one) when there is none."""
+    named = {d.key: d for d in source.decks}
+    if key not in named:
+        raise SelectionError(
+            f"no deck '{key}' in {source.path}{suggest(key, named)}; decks: {', '.join(named) or 'none defined'}"
+        )
+    return named[key]
 
 
 def check_selection(source: Source, selection: Selection, notes: Sequence[Note]) -> None:

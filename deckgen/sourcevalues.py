@@ -29,9 +29,10 @@ MAX_ID = 100
 """Most characters in an id. Ids name files (``<deck-id>.ledger.json``, ``<deck-id>-<deck key>.apkg``), and a
 file name has at most 255 bytes, so what ``check`` accepts is what ``build`` can write."""
 
-_SLUG = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
-_CARD_ID = re.compile(r"^[a-z0-9]+(?:[-_./][a-z0-9]+)*$")
-"""A card id may also contain ``/``, so that ``id: first/qa/1`` pins the key a card had by default."""
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
+CARD_ID_PATTERN = re.compile(r"^[a-z0-9]+(?:[-_./][a-z0-9]+)*$")
+"""An id (a slug) is lowercase letters and digits joined by ``- _ .``; a card id may also contain ``/``, so
+that ``id: first/qa/1`` pins the key a card had by default."""
 
 
 def normalize_deck_name(name: str) -> str:
@@ -63,14 +64,14 @@ class ValueReader(NodeReader):
         self.folder = folder
 
     def card_id(self, node: Node | None, key_path: str) -> str:
-        """A card id: a :meth:`slug` that may also contain ``/`` (see :data:`_CARD_ID`)."""
-        return self.slug(node, key_path, _CARD_ID)
+        """A card id: a :meth:`slug` that may also contain ``/`` (see :data:`CARD_ID_PATTERN`)."""
+        return self.slug(node, key_path, CARD_ID_PATTERN)
 
-    def slug(self, node: Node | None, key_path: str, pattern: re.Pattern[str] = _SLUG) -> str:
+    def slug(self, node: Node | None, key_path: str, pattern: re.Pattern[str] = SLUG_PATTERN) -> str:
         """An id: lowercase letters and digits joined by ``- . _``, at most :data:`MAX_ID` characters."""
         value = self.text(node, key_path)
         if value and not pattern.match(value):
-            example = "/ (e.g. 'tang-jie' or 'first/qa/1')" if pattern is _CARD_ID else "(e.g. 'tang-jie')"
+            example = "/ (e.g. 'tang-jie' or 'first/qa/1')" if pattern is CARD_ID_PATTERN else "(e.g. 'tang-jie')"
             message = f"'{clip(value)}' is not a valid id: use lowercase letters, digits and - . _ {example}"
             self.error(node, key_path, message)
             return ""
@@ -212,14 +213,13 @@ class ValueReader(NodeReader):
             self.error(node, "deck.languages", message)
         return tuple(tags[:2]) or DEFAULT_LANGUAGES
 
-    def labels(self, node: Node | None, language: str, where: Node) -> Labels:
-        """``deck.labels`` over deckgen's defaults for ``language`` (the source's last). When deckgen has none
-        for it and a label is not set, a warning at ``where`` (``deck.languages``) names the labels left in
-        English."""
+    def labels(self, fields: dict[str, Node], language: str, where: Node) -> Labels:
+        """``deck.labels`` (its keys' values, read by :meth:`mapping` with the keys of
+        :func:`deckgen.schema.keys`) over deckgen's defaults for ``language`` (the source's last). When deckgen
+        has none for it and a label is not set, a warning at ``where`` (``deck.languages``) names the labels
+        left in English."""
         key, defaults = defaults_for(language)
         given: dict[str, Any] = {}
-        spec = dict.fromkeys(Labels._fields, False)
-        fields = (self.mapping(node, "deck.labels", spec) if node is not None else None) or {}
         for name, value in fields.items():
             sub = f"deck.labels.{name}"
             if name == "count_words":

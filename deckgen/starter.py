@@ -2,10 +2,14 @@
 
 :func:`write_starter` writes ``cards/<name>.yaml`` into a folder: one theme, one person, two judgments and one
 card of each kind (Q/A, concept, list, cloze), valid and lint-clean in the languages asked for, and a
-``.gitignore`` that keeps ``dist/`` (where ``deckgen build`` writes packages) out of git. Its deck id is a slug
-of the deck's name plus a random suffix (``my-deck-3f9c2a1b``), so two starters never share one and none takes
-an existing deck's id: every note's GUID is derived from the deck id, and two sources with one id overwrite
-each other's notes in Anki.
+``.gitignore`` that keeps ``dist/`` (where ``deckgen build`` writes packages) out of git. The source's first
+line names the source format's JSON Schema for editors (:data:`deckgen.schema.MODELINE`, the shipped source's
+line too), and the schema is written where that line points, ``schema/deckgen-source.schema.json`` in the
+folder, so that an editor with the YAML language server checks and completes the keys without a network.
+
+Its deck id is a slug of the deck's name plus a random suffix (``my-deck-3f9c2a1b``), so two starters never
+share one and none takes an existing deck's id: every note's GUID is derived from the deck id, and two
+sources with one id overwrite each other's notes in Anki.
 
 The sample text is in English, and in Chinese under a ``zh`` key; a key of another language gets the English
 text to replace. When deckgen has no labels for the deck's last language, the starter sets every label, in
@@ -26,6 +30,7 @@ from .errors import OutputError, UsageError
 from .files import write_all_atomic
 from .labels import defaults_for
 from .languages import tag_problem
+from .schema import MODELINE, SCHEMA_FILE, schema_text
 from .sourcevalues import normalize_deck_name
 from .state import Packaged
 
@@ -61,13 +66,16 @@ _ITEMS = {"en": ("Recall the answer", "Check it against the card"), "zh": ("å›žæ
 
 @dataclass(frozen=True)
 class Starter:
-    """What :func:`write_starter` wrote: the source file, its deck id, and what it did to ``.gitignore``
-    (``"written"``, ``"added dist/"`` to an existing one, or ``"kept"`` one that ignores ``dist/`` already)."""
+    """What :func:`write_starter` wrote: the source file, its deck id, what it did to ``.gitignore``
+    (``"written"``, ``"added dist/"`` to an existing one, or ``"kept"`` one that ignores ``dist/`` already),
+    and to the schema file (``"written"``, ``"updated"`` from another deckgen's, or ``"kept"`` as it is)."""
 
     source: Path
     deck_id: str
     gitignore: Path
     gitignore_action: str
+    schema: Path
+    schema_action: str
 
 
 def slug(name: str) -> str:
@@ -107,8 +115,10 @@ def write_starter(
 ) -> Starter:
     """Write a starter source for a deck called ``name`` (default: the folder's name) in ``languages`` (one or
     two BCP 47 tags, see :func:`check_languages`) to ``<folder>/cards/<slug>.yaml``, and make sure
-    ``<folder>/.gitignore`` ignores ``dist/`` (written, or ``dist/`` added to an existing one). The folder is
-    made if missing. Both files are written all or nothing.
+    ``<folder>/.gitignore`` ignores ``dist/`` (written, or ``dist/`` added to an existing one) and that
+    ``<folder>/schema/deckgen-source.schema.json`` (:data:`deckgen.schema.SCHEMA_FILE`), which the source's
+    first line names, is this deckgen's schema (written, or replaced when it differs). The folder is made if
+    missing. The files are written all or nothing.
 
     Raises :class:`UsageError` for a bad language or an empty or malformed name, and
     :class:`deckgen.errors.OutputError` when the source file exists already (it is never overwritten) or a
@@ -137,12 +147,19 @@ def write_starter(
         action = "added dist/"
         separator = "\n" if ignored and not ignored.endswith("\n") else ""
         files.append((gitignore, f"{ignored}{separator}dist/\n".encode()))
-    try:
-        source.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise OutputError(f"cannot make the folder {source.parent}: {err.strerror}") from None
+    schema = folder / SCHEMA_FILE
+    text = schema_text().encode("utf-8")
+    old = schema.read_bytes() if schema.is_file() else None
+    schema_action = "kept" if old == text else "written" if old is None else "updated"
+    if old != text:
+        files.append((schema, text))
+    for made in sorted({path.parent for path, _ in files}):
+        try:
+            made.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise OutputError(f"cannot make the folder {made}: {err.strerror}") from None
     write_all_atomic(list(files))
-    return Starter(source, deck_id, gitignore, action)
+    return Starter(source, deck_id, gitignore, action, schema, schema_action)
 
 
 def labels_yaml(language: str) -> str:
@@ -177,6 +194,7 @@ def starter_yaml(deck_id: str, name: str, languages: Sequence[str]) -> str:
     sample_items = _ITEMS.get(card.lower(), _ITEMS["en"])
     items = ", ".join(json.dumps(item, ensure_ascii=False) for item in sample_items)
     return f"""\
+{MODELINE}
 # A deckgen source: one deck. Check it with `deckgen check --strict`, build it with `deckgen build`.
 # The README's "Source format" section describes every key.
 {note}deck:

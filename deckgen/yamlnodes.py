@@ -50,6 +50,9 @@ _TEXT_BUDGET_PER_BYTE = 4
 _TEXT_BUDGET_MIN = 1_000_000
 """Characters of text a document may expand to through aliases: four per byte of the file (written out,
 a document has fewer characters than bytes), at least a million."""
+TRUE_WORDS = ("true", "yes", "on")
+FALSE_WORDS = ("false", "no", "off")
+"""The words :meth:`NodeReader.boolean` reads as true and as false, in any case (YAML 1.1's booleans)."""
 
 
 def yaml_files(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
@@ -421,11 +424,11 @@ class NodeReader:
         return value
 
     def boolean(self, node: Node | None, key_path: str) -> bool:
-        """``true``/``yes``/``on`` or ``false``/``no``/``off`` (any case; absent or empty is false)."""
+        """One of :data:`TRUE_WORDS` or :data:`FALSE_WORDS` (any case; absent or empty is false)."""
         value = self.text(node, key_path, required=False)
-        if value.lower() in ("true", "yes", "on"):
+        if value.lower() in TRUE_WORDS:
             return True
-        if value.lower() in ("false", "no", "off", ""):
+        if value.lower() in (*FALSE_WORDS, ""):
             return False
         self.error(node, key_path, f"expected true or false, found '{clip(value)}'")
         return False

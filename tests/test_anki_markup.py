@@ -104,9 +104,11 @@ def preview_texts(chromium, page_file) -> dict[tuple[str, int], tuple[str, str]]
     """(note key, n-th card of the note) → the preview page's (front text, back text), as a browser shows them."""
     page = chromium.new_page()
     page.goto(page_file.as_uri())
-    faces = page.evaluate(
-        """() => Array.from(document.querySelectorAll(".pv-card")).map(c => [c.dataset.key,
-             Array.from(c.querySelectorAll(".pv-face > .card")).map(f => f.innerText)])"""
+    faces = page.evaluate(  # every card laid out (the page skips rendering cards off screen), then read
+        """() => Array.from(document.querySelectorAll(".pv-card")).map(c => {
+             c.style.contentVisibility = "visible";
+             return [c.dataset.key, Array.from(c.querySelectorAll(".pv-face > .card")).map(f => f.innerText)];
+           })"""
     )
     page.close()
     out: dict[tuple[str, int], tuple[str, str]] = {}

@@ -29,6 +29,7 @@ ORDER = [
     # the pipeline
     "yamlnodes",
     "sourcevalues",
+    "schema",
     "load",
     "notetypes",
     "notes",
@@ -43,6 +44,7 @@ ORDER = [
     "builds",
     "listing",
     "preview",
+    "live",
     "stats",
     "starter",
     # straight into Anki (the optional anki package, imported inside functions)
@@ -57,7 +59,7 @@ ORDER = [
 ]
 """Every module of deckgen (``deckgen/__init__.py``, the public API that names them all, aside)."""
 
-LAZY = {"genanki", "yaml", "markdown_it", "nh3", "platformdirs", "rich", "anki"}
+LAZY = {"genanki", "yaml", "markdown_it", "nh3", "platformdirs", "rich", "anki", "watchfiles"}
 """Dependencies a module may import only inside a function (or for type checking)."""
 
 

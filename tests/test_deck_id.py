@@ -46,7 +46,7 @@ def test_a_build_from_a_copied_source_warns_before_anything_reaches_anki(cards_c
     assert result.exit_code == 0
     first_line = result.output.splitlines()[0]
     assert first_line.startswith(
-        f"{copy}:2:7: warning: deck.id: deck id 'agi-next-2026' was last packaged on this "
+        f"{copy}:3:7: warning: deck.id: deck id 'agi-next-2026' was last packaged on this "
         f"machine from {original.resolve()}; an Anki that imported that package"
     )
     assert "deckgen init makes a fresh one" in first_line

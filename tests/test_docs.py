@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -12,6 +17,8 @@ from deckgen.cli import main
 from conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+BIN = Path(sys.executable).parent
+"""Where the venv's ``deckgen`` script is."""
 
 
 def setup_commands() -> list[str]:
@@ -61,3 +68,48 @@ def test_readme_error_example_is_real_output(cards_copy, monkeypatch):
     result = CliRunner().invoke(main, ["check"])
     assert result.exit_code == 1
     assert result.output == example
+
+
+def readme_sh_lines(heading: str) -> list[str]:
+    block = re.search(rf"{re.escape(heading)}.*?```sh\n(.*?)```", README, re.S).group(1)
+    return [line.split("  #")[0].strip() for line in block.splitlines() if line.strip()]
+
+
+def test_readme_activation_step_names_the_venv_the_setup_makes():
+    activate, pipx = readme_sh_lines("The first command installs deckgen")
+    assert activate == ". .venv/bin/activate" and ".venv" in setup_commands()[0]
+    assert pipx == "pipx install ."
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_readme_completion_lines_produce_a_completion_script(shell):
+    (line,) = [line for line in readme_sh_lines("### Shell completion") if f"={shell}_source" in line]
+    variable = re.search(r"_DECKGEN_COMPLETE=(\w+) deckgen", line).group(1)
+    env = {**os.environ, "_DECKGEN_COMPLETE": variable}
+    proc = subprocess.run([str(BIN / "deckgen")], capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert "_deckgen_completion" in proc.stdout and f"_DECKGEN_COMPLETE={shell}_complete" in proc.stdout
+
+
+def test_completion_completes_commands():
+    """What the scripts ask for as you type `deckgen li<TAB>`: Click answers with the command."""
+    env = {**os.environ, "_DECKGEN_COMPLETE": "bash_complete", "COMP_WORDS": "deckgen li", "COMP_CWORD": "1"}
+    proc = subprocess.run([str(BIN / "deckgen")], capture_output=True, text=True, env=env)
+    assert proc.stdout.splitlines() == ["plain,list"]
+
+
+def test_readme_live_preview_example_is_real_output(cards_copy):
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "deckgen", "preview", "--watch"],
+        cwd=cards_copy.parent,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        printed = [proc.stdout.readline(), proc.stdout.readline()]
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=10)
+    port = re.search(r"127\.0\.0\.1:(\d+)/", printed[1]).group(1)
+    example = readme_block("deckgen preview --watch --open").replace("127.0.0.1:40511", f"127.0.0.1:{port}")
+    assert "".join(printed) == example

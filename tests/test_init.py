@@ -35,6 +35,9 @@ def test_init_in_an_empty_folder_then_build_and_import_a_deck_of_its_own(tmp_pat
     assert source.name == "rust-notes.yaml" and (folder / ".gitignore").read_text() == "dist/\n"
     deck_id = load_file(source).deck_id
     assert re.fullmatch(r"rust-notes-[0-9a-f]{8}", deck_id) and f"deck id {deck_id}" in made.output
+    schema = folder / "schema" / "deckgen-source.schema.json"
+    assert sorted(p.name for p in folder.iterdir()) == [".gitignore", "cards", "schema"]
+    assert "Wrote schema/deckgen-source.schema.json" in made.output and schema.read_text() == invoke("schema").output
 
     checked = invoke("check", "--strict")
     assert checked.exit_code == 0 and "2 judgments, 5 notes, 0 warning(s)" in checked.output

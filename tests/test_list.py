@@ -7,8 +7,10 @@ import io
 import json
 import os
 import pty
+import re
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,9 @@ from click.testing import CliRunner
 from deckgen.cli import main
 from deckgen.listing import RECORD_FIELDS
 from deckgen.load import load_file
+from deckgen.model import Selection
 from deckgen.notes import card_count, generate, guid_for
+from deckgen.select import MAX_LISTED_TAGS, select
 
 DATA_GOOD = Path(__file__).resolve().parent / "data" / "good"
 
@@ -91,17 +95,14 @@ def test_piped_table_is_one_plain_line_per_note(in_project, notes):
     assert not any(ch in "".join(lines) for ch in "┃│━─\x1b")  # no box drawing, no colour codes
 
 
-def test_table_in_a_terminal_is_a_rich_table(cards_copy):
-    """Run the real command with its stdout on a pseudo-terminal, as a person typing it would."""
+def on_a_terminal(folder, *args: str, columns: int = 150) -> str:
+    """Run the real command with its stdout on a pseudo-terminal ``columns`` wide, as a person typing it
+    would; return what it drew, colour codes removed."""
     master, slave = pty.openpty()
-    env = {**os.environ, "COLUMNS": "150", "LINES": "50", "TERM": "xterm-256color"}
+    env = {**os.environ, "COLUMNS": str(columns), "LINES": "50", "TERM": "xterm-256color"}
     env.pop("NO_COLOR", None)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "deckgen", "list", "--theme", "agent"],
-        cwd=cards_copy.parent,
-        stdout=slave,
-        stderr=subprocess.PIPE,
-        env=env,
+        [sys.executable, "-m", "deckgen", *args], cwd=folder, stdout=slave, stderr=subprocess.PIPE, env=env
     )
     os.close(slave)
     chunks = []
@@ -115,12 +116,27 @@ def test_table_in_a_terminal_is_a_rich_table(cards_copy):
         chunks.append(chunk)
     os.close(master)
     assert proc.wait(timeout=60) == 0, proc.stderr.read()
-    screen = b"".join(chunks).decode("utf-8")
+    return re.sub(r"\x1b\[[0-9;]*m", "", b"".join(chunks).decode("utf-8"))
+
+
+def test_table_in_a_terminal_is_a_rich_table(cards_copy):
+    screen = on_a_terminal(cards_copy.parent, "list", "--theme", "agent")
     source = load_file(cards_copy / "agi-next-2026.yaml")
     agent = [n for n in generate(source)[0] if n.judgment.theme == "agent"]
     assert f"AGI-Next 2026 · Agent — {len(agent)} notes, {sum(map(card_count, agent))} cards" in screen
     assert "┃" in screen or "│" in screen  # box drawing: a table, not the piped lines
     assert "Question" in screen and "Answer" in screen
+
+
+@pytest.mark.parametrize("columns", [100, 160])
+def test_the_key_column_never_wraps_a_key(cards_copy, notes, columns):
+    """The README says to copy keys from this table: each key stays whole on one line, the other columns
+    fold instead."""
+    screen = on_a_terminal(cards_copy.parent, "list", columns=columns)
+    cells = {cell.strip() for line in screen.splitlines() for cell in re.split("[│┃]", line)}
+    _, all_notes = notes
+    assert [n.key for n in all_notes if n.key not in cells] == []
+    assert max(len(line) for line in screen.splitlines()) <= columns
 
 
 def test_tsv_imports_into_anki_with_guids_fields_tags_and_decks(cards_copy, imported, tmp_path):
@@ -290,3 +306,64 @@ def test_csv_cells_a_spreadsheet_would_run_are_neutralised(in_project, cards_cop
     assert [r["question"] for r in rows if "HYPERLINK" in r["question"]] == ["'" + formula]
     assert not any(v.startswith(("=", "+", "-", "@", "\t", "\r")) for r in rows for v in r.values())
     assert formula in [r["question"] for r in json.loads(run("list", "--format", "json"))]  # JSON: as typed
+
+
+def test_list_tags_counts_what_each_tag_selects(in_project, notes):
+    source, all_notes = notes
+    rows = json.loads(run("list", "tags", "--format", "json"))
+    assert [r["tag"] for r in rows] == sorted({t for n in all_notes for t in n.tags})
+    for row in rows:
+        chosen = select(source, all_notes, Selection(tags=(row["tag"],)))
+        assert (row["notes"], row["judgments"]) == (len(chosen), len({n.judgment.number for n in chosen})), row
+    assert {"deck": "agi-next-2026", "tag": "agi-next-2026", "judgments": 40, "notes": len(all_notes)} in rows
+
+
+def test_a_tags_count_includes_its_child_tags(in_project):
+    source = in_project / "cards" / "agi-next-2026.yaml"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(
+        text.replace("    cards:\n", "    tags: [topic, topic::agents]\n    cards:\n", 1), encoding="utf-8"
+    )
+    rows = {r["tag"]: r for r in json.loads(run("list", "tags", "--format", "json"))}
+    assert rows["topic"]["notes"] == rows["topic::agents"]["notes"] > 0
+    source.write_text(text.replace("    cards:\n", "    tags: [topic::agents]\n    cards:\n", 1), encoding="utf-8")
+    rows = {r["tag"]: r for r in json.loads(run("list", "tags", "--format", "json"))}
+    assert "topic" not in rows  # only tags a note has; --tag topic still selects topic::agents
+
+
+def test_list_deck_lists_a_named_decks_notes_under_its_name(in_project, notes):
+    source, all_notes = notes
+    deck = next(d for d in source.decks if d.key == "lin-junyang")
+    records = json.loads(run("list", "--deck", "lin-junyang", "--format", "json"))
+    assert [r["key"] for r in records] == [n.key for n in select(source, all_notes, deck.selection)]
+    tsv = run("list", "--deck", "lin-junyang", "--format", "tsv").split("\n", 7)[7]
+    rows = list(csv.reader(io.StringIO(tsv), delimiter="\t"))
+    assert rows and {row[1] for row in rows} == {deck.name}
+
+
+@pytest.mark.parametrize(
+    "args, code, message",
+    [
+        (["list", "--deck", "agnet"], 1, "no deck 'agnet' in cards/agi-next-2026.yaml (did you mean 'agent'?)"),
+        (["list", "--deck", "agent", "--theme", "agent"], 2, "a named deck (--deck) brings its own selection"),
+        (["list", "themes", "--deck", "agent"], 2, "apply to listing notes, not themes"),
+        (["preview", "--deck", "agnet"], 1, "no deck 'agnet'"),
+        (["preview", "--deck", "agent", "--speaker", "tang-jie"], 2, "brings its own selection"),
+    ],
+)
+def test_deck_option_errors(in_project, args, code, message):
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == code
+    assert message in result.output
+    assert not (in_project / "preview.html").exists()
+
+
+def test_an_unknown_tag_lists_the_known_ones_most_used_first(in_project, notes):
+    _, all_notes = notes
+    uses = Counter(t for n in all_notes for t in n.tags)
+    result = CliRunner().invoke(main, ["list", "--tag", "cost"])
+    assert result.exit_code == 1
+    listed = re.search(r"tags, most used first: (.*) and (\d+) more; deckgen list tags lists all", result.output)
+    shown = listed.group(1).split(", ")
+    assert len(shown) == MAX_LISTED_TAGS and int(listed.group(2)) == len(uses) - MAX_LISTED_TAGS
+    assert shown[0] == "agi-next-2026" and [uses[t] for t in shown] == sorted((uses[t] for t in shown), reverse=True)

@@ -1,4 +1,5 @@
-"""`deckgen preview`: the page's content and escaping, and the page itself in real headless Chromium.
+"""`deckgen preview`: the page's content and escaping, the page itself in real headless Chromium, and the
+live preview (`--watch`): its server, its watcher and the page reloading in Chromium.
 
 The browser tests drive Debian's Chromium through Playwright (``executable_path``; Playwright's own browser
 downloads are never used). They skip only when no Chromium binary exists, and fail instead where
@@ -8,9 +9,20 @@ downloads are never used). They skip only when no Chromium binary exists, and fa
 from __future__ import annotations
 
 import base64
+import html
+import http.client
 import json
+import os
+import queue
 import re
+import signal
+import socket
 import struct
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -18,10 +30,11 @@ from click.testing import CliRunner
 
 from deckgen.cli import main
 from deckgen.listing import gather
+from deckgen.live import LivePreview
 from deckgen.load import load_file
 from deckgen.model import Selection
 from deckgen.notes import media_name, media_src
-from deckgen.preview import preview_html
+from deckgen.preview import page_cards, page_html, preview_html
 from deckgen.render import cards
 
 from conftest import card_text
@@ -132,6 +145,17 @@ def test_preview_command_writes_the_page_and_can_open_it(cards_copy, monkeypatch
     assert "AGI-Next 2026 · 唐杰" in page
 
 
+def test_preview_deck_shows_a_named_deck_under_its_name(cards_copy, monkeypatch):
+    monkeypatch.chdir(cards_copy.parent)
+    built = CliRunner().invoke(main, ["build", "--deck", "lin-junyang", "--dry-run"])
+    result = CliRunner().invoke(main, ["preview", "--deck", "lin-junyang", "-o", "lin.html"])
+    assert result.exit_code == 0, result.output
+    page = (cards_copy.parent / "lin.html").read_text(encoding="utf-8")
+    n_cards = re.search(r"^  \d+ notes, (\d+) cards$", built.output, re.M).group(1)
+    assert page.count('<article class="pv-card"') == int(n_cards)
+    assert "<h1>AGI-Next 2026 · 林俊旸 Lin Junyang</h1>" in page
+
+
 # ---- in the browser ----
 
 
@@ -202,3 +226,198 @@ def test_hostile_source_stays_text_in_chromium(chromium, hostile_yaml, tmp_path)
     assert loaded.page.locator("img:not([src^='data:'])").count() == 0
     assert HOSTILE in loaded.page.text_content("h1")
     assert loaded.errors == []
+
+
+# ---- the live preview (deckgen preview --watch) ----
+
+QUESTION = '"Who argued that most To C users, most of the time, do not need very strong intelligence?"'
+
+
+def bind_again(port: int) -> None:
+    """Listen on ``port`` as a server starting there would (``SO_REUSEADDR``, as Python's HTTP servers set
+    it, so that connections still closing do not count); fails while anything else listens on it."""
+    with socket.socket() as again:
+        again.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        again.bind(("127.0.0.1", port))
+        again.listen()
+
+
+def save_by_rename(path: Path, text: str) -> float:
+    """Save ``text`` to ``path`` as vim and VS Code do: write a new file, then rename it over the old one.
+    Returns the time of the rename (epoch seconds, the clock the browser's ``performance.timeOrigin`` uses)."""
+    new = path.with_name(path.name + ".new~")
+    new.write_text(text, encoding="utf-8")
+    os.replace(new, path)
+    return time.time()
+
+
+EDIT = "in this live edit"
+
+SHOWN_AT = """(() => {
+  window.shownAt = null;
+  new MutationObserver((changes, observer) => {
+    if (document.documentElement.textContent.includes(EDIT)) {
+      observer.disconnect();
+      requestAnimationFrame(() => requestAnimationFrame(() => {
+        window.shownAt = performance.timeOrigin + performance.now();
+      }));
+    }
+  }).observe(document, {childList: true, subtree: true, characterData: true});
+})();""".replace("EDIT", json.dumps(EDIT))
+"""Run at the start of every page load (Playwright's init scripts are not subject to the page's CSP): when
+the edited text enters the page, note the time (epoch ms) once the next frame has been drawn, which is when
+it shows, free of the delay with which Playwright polls for it."""
+
+
+def test_static_page_connects_nowhere_and_live_page_only_to_itself(cards_copy):
+    groups, _ = gather([load_file(cards_copy / "agi-next-2026.yaml")], Selection())
+    static = preview_html(groups)
+    live = page_html(page_cards(groups), events="/events?v=1")
+    assert "connect-src" not in static and "EventSource" not in static and "data-events" not in static
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', live).group(1)
+    assert "default-src 'none';" in csp and " connect-src 'self';" in csp
+    assert '<body data-events="/events?v=1">' in live and "EventSource" in live
+
+
+def test_an_edit_with_errors_keeps_the_last_good_cards(cards_copy, monkeypatch):
+    monkeypatch.chdir(cards_copy.parent)
+    source = cards_copy / "agi-next-2026.yaml"
+    text = source.read_text(encoding="utf-8")
+    with LivePreview(["cards"]) as live:
+        first = live.first
+        assert (first.version, first.errors) == (1, []) and first.cards > 0
+        source.write_text(text.replace("speakers: [yao-shunyu]", "speakers: ['<b>yao</b>']", 1), encoding="utf-8")
+        broken = live.rebuild()
+        check = CliRunner().invoke(main, ["check"])
+        assert broken.errors == check.output.splitlines()[:-1] and len(broken.errors) == 1
+        assert (broken.version, broken.cards, broken.notes) == (2, first.cards, first.notes)
+        page = live.page.decode("utf-8")
+        assert html.escape(broken.errors[0]) in page and "<b>yao" not in page
+        assert "the cards below are from its last version that loaded" in page
+        assert page.count('<article class="pv-card"') == first.cards
+        source.write_text(text, encoding="utf-8")
+        assert live.rebuild().errors == [] and 'id="pv-problems"' not in live.page.decode("utf-8")
+
+
+def get(url: str, host: str | None = None) -> tuple[int, bytes]:
+    parts = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    connection.request("GET", parts.path or "/", headers={"Host": host} if host else {})
+    response = connection.getresponse()
+    return response.status, response.read()
+
+
+def test_the_server_answers_only_its_own_address_and_paths(cards_copy, monkeypatch):
+    monkeypatch.chdir(cards_copy.parent)
+    with LivePreview(["cards"]) as live:
+        threading.Thread(target=live.serve, kwargs={"stop": threading.Event()}, daemon=True).start()
+        assert live.url.startswith("http://127.0.0.1:")
+        status, body = get(live.url)
+        assert status == 200 and body == live.page
+        assert get(live.url, host=f"evil.example:{live.port}")[0] == 403
+        assert get(live.url + "cards/agi-next-2026.yaml")[0] == 404
+
+
+def test_a_saved_edit_reaches_an_open_event_stream(cards_copy, monkeypatch):
+    """Without a browser: a write-then-rename save is seen by the watcher, rebuilt, and announced."""
+    monkeypatch.chdir(cards_copy.parent)
+    source = cards_copy / "agi-next-2026.yaml"
+    rebuilt, stop = queue.Queue(), threading.Event()
+    with LivePreview(["cards"]) as live:
+        thread = threading.Thread(target=live.serve, args=(rebuilt.put, stop), daemon=True)
+        thread.start()
+        parts = urllib.parse.urlsplit(live.url)
+        stream = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+        stream.request("GET", "/events?v=1")
+        response = stream.getresponse()
+        assert response.getheader("Content-Type") == "text/event-stream"
+        time.sleep(0.3)  # the watcher is set up
+        save_by_rename(source, source.read_text(encoding="utf-8").replace(QUESTION, '"Who said so, live?"', 1))
+        assert rebuilt.get(timeout=10).errors == []
+        assert response.readline() == b"data: 2\n"
+        assert "Who said so, live?" in live.page.decode("utf-8")
+        stop.set()
+        thread.join(timeout=10)
+        assert not thread.is_alive()
+    bind_again(live.port)
+
+
+def test_a_port_in_use_is_a_clear_error(cards_copy, monkeypatch):
+    monkeypatch.chdir(cards_copy.parent)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(main, ["preview", "--watch", "--port", str(port)])
+        with pytest.raises(OSError):
+            bind_again(port)  # the check can fail
+    assert result.exit_code == 1
+    assert f"deckgen: error: cannot serve on 127.0.0.1:{port} (" in result.output
+    assert "choose another --port, or leave it out for a free one" in result.output
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--watch", "-o", "x.html"], "--watch serves the page and writes no file"),
+        (["--port", "8000"], "--port is for --watch"),
+        (["--watch", "--deck", "agent", "--theme", "agent"], "brings its own selection"),
+    ],
+)
+def test_watch_usage_errors(cards_copy, monkeypatch, args, message):
+    monkeypatch.chdir(cards_copy.parent)
+    result = CliRunner().invoke(main, ["preview", *args])
+    assert result.exit_code == 2 and message in result.output
+
+
+@pytest.mark.slow
+def test_live_preview_in_chromium(chromium, cards_copy, monkeypatch):
+    """The issue's promise, end to end: `deckgen preview --watch` as a person runs it, the page in Chromium,
+    an edit saved by rename shows within a second, a broken edit shows its located error above the last good
+    cards, and Ctrl-C (SIGINT) stops the command and frees the port."""
+    folder, source = cards_copy.parent, cards_copy / "agi-next-2026.yaml"
+    monkeypatch.chdir(folder)
+    text = source.read_text(encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "deckgen", "preview", "--watch"],
+        cwd=folder,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout.readline().startswith("Page built: ")
+        url = re.fullmatch(r"Serving (http://127\.0\.0\.1:(\d+)/)  \(.*\)\n", proc.stdout.readline())
+        page = chromium.new_page()
+        problems: list[str] = []
+        page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
+        page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+        page.on("request", lambda r: r.url.startswith((url.group(1), "data:")) or problems.append(r.url))
+        page.add_init_script(SHOWN_AT)
+        page.goto(url.group(1))
+        cards = page.locator(".pv-card").count()
+        assert cards == int(page.text_content("#pv-total")) > 0
+        page.locator(".pv-card", has_text="Who argued that most To C users").first.wait_for()
+
+        edited = text.replace(QUESTION, f'"Who argued, {EDIT}, that most users need no strong model?"', 1)
+        saved = save_by_rename(source, edited)
+        page.locator(".pv-card", has_text=EDIT).first.wait_for(timeout=5000)
+        page.wait_for_function("window.shownAt !== null", timeout=5000)
+        seconds = page.evaluate("window.shownAt") / 1000 - saved
+        print(f"\nlive preview: the edit showed {seconds * 1000:.0f} ms after its rename")
+        assert 0 < seconds <= 1.0, f"the edit took {seconds:.2f} s to show"
+
+        save_by_rename(source, edited.replace("speakers: [yao-shunyu]", "speakers: [yao-shunyo]", 1))
+        page.locator("#pv-problems").wait_for(timeout=5000)
+        located = CliRunner().invoke(main, ["check"]).output.splitlines()[0]
+        assert re.match(r"cards/agi-next-2026\.yaml:\d+:\d+: judgments\[0\]\.speakers\[0\]: unknown person", located)
+        assert page.text_content(".pv-errors") == located
+        assert page.locator(".pv-card").count() == cards  # the last good cards stay, edit included
+        assert page.locator(".pv-card", has_text=EDIT).count() == 1
+        assert problems == []
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=10)
+    assert proc.returncode == 0, err
+    assert out.rstrip().endswith("Stopped.") and "Traceback" not in err
+    bind_again(int(url.group(2)))

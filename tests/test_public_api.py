@@ -18,12 +18,13 @@ from conftest import ROOT
 
 FUNCTIONS = (
     "build build_decks check collect_stats deck_stats generate install_decks lint list_inventory list_notes load_file "
-    "load_sources login logout sync_decks write_preview write_starter"
+    "load_sources login logout source_schema sync_decks write_preview write_starter"
 ).split()
 CLASSES = [
     "BuildResult",
     "CheckResult",
     "InstallResult",
+    "LivePreview",
     "Note",
     "Problem",
     "Selection",
@@ -31,7 +32,7 @@ CLASSES = [
     "Source",
     "SyncResult",
 ]
-ERRORS = ["DeckgenError", "OutputError", "SelectionError", "SourceError", "UsageError"]
+ERRORS = ["DeckgenError", "OutputError", "SelectionError", "ServeError", "SourceError", "UsageError"]
 
 
 def test_all_names_the_public_api_and_each_name_exists():

@@ -186,6 +186,30 @@ def test_build_all(cards_copy, monkeypatch):
     assert "AGI-Next 2026 · 林俊旸 Lin Junyang" in result.output
 
 
+def test_subdecks_get_their_own_file_and_the_build_says_so(cards_copy, monkeypatch):
+    monkeypatch.chdir(cards_copy.parent)
+    dist = cards_copy.parent / "dist"
+    for args, file in [
+        ([], "agi-next-2026.apkg"),
+        (["--subdecks"], "agi-next-2026-subdecks.apkg"),
+        (["--subdecks", "--theme", "agent"], "agi-next-2026-agent-subdecks.apkg"),
+        (["--subdecks", "--deck", "lin-junyang"], "agi-next-2026-lin-junyang-subdecks.apkg"),
+    ]:
+        result = CliRunner().invoke(main, ["build", *args])
+        assert result.exit_code == 0, result.output
+        first = result.output.splitlines()[0]
+        assert first.startswith(f"Wrote dist/{file}  (deck ")
+        assert first.endswith(", a subdeck per theme)") == ("--subdecks" in args)
+    assert sorted(p.name for p in dist.iterdir()) == sorted(
+        [
+            "agi-next-2026.apkg",
+            "agi-next-2026-subdecks.apkg",
+            "agi-next-2026-agent-subdecks.apkg",
+            "agi-next-2026-lin-junyang-subdecks.apkg",
+        ]
+    )
+
+
 @pytest.mark.parametrize(
     "args, message",
     [
@@ -229,7 +253,8 @@ def test_every_named_deck_selection_is_checked_and_nothing_is_written(tmp_path, 
         assert result.exit_code == 1, result.output
         assert result.output.splitlines() == [
             f"{src}:51:13: decks[1].select: deck 'typo': no note has tag 'topic::agent' (did you mean "
-            "'topic::agents'?)",
+            "'topic::agents'?); tags, most used first: minimal, theme::agent, judgment::02, speaker::yang-qiang, "
+            "judgment::01, topic::agents, editors-note, speaker::tang-jie",
             f"{src}:54:13: decks[2].select: deck 'later': no judgment numbered 3-9; this source has 1-2",
             "deckgen: 2 error(s) in the sources; nothing was written",
         ]

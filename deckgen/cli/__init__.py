@@ -25,7 +25,20 @@ from .. import __version__
 if TYPE_CHECKING:
     from ..model import Selection
 
-__all__ = ["main", "build", "check_", "init", "list_", "preview", "stats", "install", "login", "logout", "sync_"]
+__all__ = [
+    "main",
+    "build",
+    "check_",
+    "init",
+    "list_",
+    "preview",
+    "schema_",
+    "stats",
+    "install",
+    "login",
+    "logout",
+    "sync_",
+]
 
 DEFAULT_SOURCE = "cards"
 WRITTEN = "deckgen.written"
@@ -140,9 +153,13 @@ def main() -> None:
 @main.command()
 @_sources
 @_selection_options
-@_output(help="Output .apkg (default dist/<deck-id>[-<selection>].apkg).")
+@_output(help="Output .apkg (default dist/<deck-id>[-<selection or deck key>][-subdecks].apkg).")
 @click.option("--name", help="Deck name (default: the source's name, plus the selection).")
-@click.option("--subdecks", is_flag=True, help="Put each theme in its own subdeck (Deck::分化 Divergence).")
+@click.option(
+    "--subdecks",
+    is_flag=True,
+    help="Put each theme in its own subdeck (Deck::分化 Divergence), in dist/<deck-id>-subdecks.apkg.",
+)
 @click.option("--deck", "decks", multiple=True, metavar="KEY", help="Build a deck named in the source's decks:.")
 @click.option("--all", "all_decks", is_flag=True, help="Build the full deck and every named deck.")
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
@@ -227,6 +244,7 @@ def check_(sources: Values, strict: bool) -> None:
 @main.command(name="list")
 @click.argument("args", nargs=-1, metavar="[WHAT] [SOURCE]...")
 @_selection_options
+@click.option("--deck", metavar="KEY", help="The notes of a deck named in the source's decks: (not with --theme …).")
 @click.option(
     "--format",
     "fmt",
@@ -240,19 +258,22 @@ def check_(sources: Values, strict: bool) -> None:
 def list_(
     args: Values,
     selection: Selection,
+    deck: str | None,
     fmt: str,
 ) -> None:
-    """List the notes of SOURCES (default cards/), or their themes, people or named decks.
+    """List the notes of SOURCES (default cards/), or their themes, people, tags or named decks.
 
-    WHAT is notes (the default), or themes, people or decks: the ids that --theme, --speaker and --deck
-    accept, with how many judgments and notes each selects. A source folder literally named like a WHAT
-    word is written as ./notes.
+    WHAT is notes (the default), or themes, people, tags or decks: what --theme, --speaker, --tag and
+    --deck accept, with how many judgments and notes each selects. A source folder literally named like a
+    WHAT word is written as ./notes.
 
     \b
     Examples:
       deckgen list
       deckgen list --theme agent
+      deckgen list --deck lin-junyang
       deckgen list themes
+      deckgen list tags
       deckgen list people --format csv
       deckgen list --format json | jq '.[].question'
       deckgen list --speaker tang-jie --format tsv > tang-jie.txt
@@ -269,8 +290,8 @@ def list_(
             f"'{args[0]}' is neither a source file or folder nor something to list"
             f"{suggest(args[0], listable)}; WHAT is one of {', '.join(listable)}"
         )
-    if what != "notes" and selection:
-        raise click.UsageError(f"selection options apply to listing notes, not {what}")
+    if what != "notes" and (selection or deck is not None):
+        raise click.UsageError(f"selection options and --deck apply to listing notes, not {what}")
     console = _terminal() if fmt == "table" else None
     if what != "notes":
         inventory = list_inventory(_paths(sources), what)
@@ -279,7 +300,7 @@ def list_(
         else:
             click.echo(inventory.text("plain" if fmt == "table" else fmt), nl=False)
         return
-    listing = list_notes(_paths(sources), selection)
+    listing = list_notes(_paths(sources), selection, deck)
     print_warnings(listing.warnings)
     if console:
         for group in listing.groups:
@@ -299,35 +320,79 @@ def _terminal() -> Any:
 @main.command()
 @_sources
 @_selection_options
+@click.option("--deck", metavar="KEY", help="The cards of a deck named in the source's decks: (not with --theme …).")
 @_output(default="preview.html", show_default=True, help="The HTML file to write.")
 @click.option("--open", "open_", is_flag=True, help="Open the page in the default web browser.")
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Serve the page on 127.0.0.1 instead of writing it, and reload it on each saved change; Ctrl-C stops.",
+)
+@click.option("--port", type=click.IntRange(0, 65535), help="With --watch: the port to serve on (default: a free one).")
+@click.pass_context
 def preview(
+    ctx: click.Context,
     sources: Values,
     selection: Selection,
+    deck: str | None,
     output: Path,
     open_: bool,
+    watch: bool,
+    port: int | None,
 ) -> None:
     """Write one self-contained HTML page showing every card's front and back as Anki will.
 
     Same templates and CSS as the package, grouped by theme, with a search box and a night-mode toggle.
+    With --watch the page is served on http://127.0.0.1 instead and reloads within a second of each saved
+    change to a source or image; an edit with errors shows them above the last good cards.
 
     \b
     Examples:
       deckgen preview --open
       deckgen preview --theme agent -o agent.html
+      deckgen preview --deck lin-junyang
+      deckgen preview --watch --open
     """
-    from ..preview import write_preview
     from .report import print_warnings
 
-    page = write_preview(_paths(sources), output, selection)
+    if watch:
+        if ctx.get_parameter_source("output") is not click.core.ParameterSource.DEFAULT:
+            raise click.UsageError("--watch serves the page and writes no file; drop -o/--output")
+        _watch(_paths(sources), selection, deck, port or 0, open_)
+        return
+    if port is not None:
+        raise click.UsageError("--port is for --watch")
+    from ..preview import write_preview
+
+    page = write_preview(_paths(sources), output, selection, deck)
     click.get_current_context().meta[WRITTEN] = f"{output} was"
     print_warnings(page.warnings)
     click.echo(f"Wrote {output}  ({page.cards} cards from {page.notes} notes)")
     if open_:
-        import webbrowser
+        _open(Path(output).resolve().as_uri())
 
-        if not webbrowser.open(Path(output).resolve().as_uri()):
-            click.echo(f"No web browser found; open {Path(output).resolve()} yourself.", err=True)
+
+def _watch(paths: list[str], selection: Selection, deck: str | None, port: int, open_: bool) -> None:
+    """``preview --watch``: serve until Ctrl-C, with a line for every rebuild."""
+    from ..live import LivePreview
+    from .report import print_rebuilt
+
+    with LivePreview(paths, selection, deck, port) as live:
+        print_rebuilt(live.first)
+        click.echo(f"Serving {live.url}  (reloads on each saved change; Ctrl-C stops)")
+        if open_:
+            _open(live.url)
+        try:
+            live.serve(on_rebuild=print_rebuilt)
+        except KeyboardInterrupt:
+            click.echo("Stopped.")
+
+
+def _open(url: str) -> None:
+    import webbrowser
+
+    if not webbrowser.open(url):
+        click.echo(f"No web browser found; open {url} yourself.", err=True)
 
 
 @main.command()
@@ -342,7 +407,8 @@ def preview(
 )
 def init(folder: Path, name: str | None, languages: Values) -> None:
     """Start a deck of your own in FOLDER (default: here): a small starter source, cards/<name>.yaml, with a
-    fresh deck id, and a .gitignore for dist/. Never overwrites a source.
+    fresh deck id, a .gitignore for dist/, and schema/deckgen-source.schema.json, which the source's first
+    line names so that editors check its keys. Never overwrites a source.
 
     \b
     Examples:
@@ -355,6 +421,9 @@ def init(folder: Path, name: str | None, languages: Values) -> None:
     click.echo(f"Wrote {starter.source}  (deck id {starter.deck_id})")
     if starter.gitignore_action != "kept":
         click.echo(f"{'Wrote' if starter.gitignore_action == 'written' else 'Added dist/ to'} {starter.gitignore}")
+    if starter.schema_action != "kept":
+        done = "Wrote" if starter.schema_action == "written" else "Updated"
+        click.echo(f"{done} {starter.schema}  (the JSON Schema the source's first line names, for editors)")
     where = "" if Path(folder) == Path(".") else f"cd {folder} && "
     click.echo(f"Next: {where}deckgen check --strict && deckgen build   # → dist/{starter.deck_id}.apkg")
 
@@ -373,6 +442,25 @@ def stats(sources: Values) -> None:
     from .report import print_stats
 
     print_stats(collect_stats(_paths(sources)))
+
+
+@main.command(name="schema")
+def schema_() -> None:
+    """Print the JSON Schema (draft 2020-12) of the source format, for editors that check YAML as you type.
+
+    Save it in your deck's folder and name it on the source's first line, as `deckgen init` does: an editor
+    with the YAML language server (VS Code's YAML extension, and others) then flags unknown or missing keys
+    and completes them. The schema checks the structure only; `deckgen check` stays the full check.
+
+    \b
+    Example (a source in cards/, as deckgen init writes it):
+      deckgen schema > schema/deckgen-source.schema.json
+      # then, as the first line of cards/<name>.yaml:
+      # yaml-language-server: $schema=../schema/deckgen-source.schema.json
+    """
+    from ..schema import schema_text
+
+    click.echo(schema_text(), nl=False)
 
 
 @main.command()

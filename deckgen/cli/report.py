@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from ..errors import Problem
     from ..install import DeckImport
     from ..listing import Inventory, Selected
+    from ..live import Rebuilt
     from ..stats import DeckStats
 
 MAX_LISTED = 20
@@ -35,11 +36,25 @@ def print_warnings(warnings: Iterable[Problem]) -> None:
         click.echo(str(warning), err=True)
 
 
+def print_rebuilt(rebuilt: Rebuilt) -> None:
+    """A live preview's build: its warnings, its errors (on stderr) and a line saying what the page shows."""
+    print_warnings(rebuilt.warnings)
+    for line in rebuilt.errors:
+        click.echo(line, err=True)
+    when = "built" if rebuilt.version == 1 else "rebuilt"
+    shows = f"{rebuilt.cards} cards from {rebuilt.notes} notes"
+    if rebuilt.errors:
+        click.echo(f"Page {when} with {len(rebuilt.errors)} error(s) above the last good cards ({shows})")
+    else:
+        click.echo(f"Page {when}: {shows}")
+
+
 def print_build(result: BuildResult) -> None:
     """The report of one build: file and deck, counts by theme and kind, and the changes since the last."""
     changes = result.changes
     verb = "Would write" if not result.written else "Wrote"
-    click.echo(printable(f'{verb} {result.output}  (deck "{result.deck_name}")'))
+    per_theme = ", a subdeck per theme" if result.subdecks else ""
+    click.echo(printable(f'{verb} {result.output}  (deck "{result.deck_name}"{per_theme})'))
     click.echo(f"  {len(result.notes)} notes, {result.cards} cards")
     src = result.source
     themes = [src.theme_path(n.judgment.theme) for n in result.notes]
@@ -125,6 +140,7 @@ def print_builds_table(results: Sequence[BuildResult]) -> None:
 def notes_table(group: Selected) -> Any:
     """A rich renderable of one source's notes for a terminal: a title line, then a table per theme (the same
     column widths in each), one row per note."""
+    from rich.cells import cell_len
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
@@ -135,13 +151,15 @@ def notes_table(group: Selected) -> Any:
     themes: dict[str, list[Note]] = {}
     for note in notes:
         themes.setdefault(note.judgment.theme, []).append(note)
+    key_width = max((cell_len(n.key) for n in notes), default=0)
     for theme, theme_notes in themes.items():
         table = Table(title=Text(source.theme_path(theme)), title_justify="left", title_style="bold", expand=True)
         table.add_column("#", justify="right", width=2)
         table.add_column("Kind", width=7)
         table.add_column("Question", ratio=5, overflow="fold")
         table.add_column("Answer", style="cyan", ratio=3, overflow="fold")
-        table.add_column("Key", style="dim", ratio=2, overflow="fold")
+        # README: copy keys from this table, so a key is never wrapped or cut; the other columns fold instead
+        table.add_column("Key", style="dim", no_wrap=True, min_width=key_width, overflow="fold")
         for note in theme_notes:
             # Text objects, not strings: rich would read "[...]" or "[bold]" in a source as markup.
             number = str(note.judgment.number)
