@@ -3,7 +3,7 @@
     python benchmarks/bench_install.py            # 20,000 judgments (60,000 notes), 5 repeats
     python benchmarks/bench_install.py --small    # 2,000 judgments, 2 repeats (tests/test_bench_install.py)
 
-The source is ``bench_build.make_source`` (the synthetic source of ``bench_build.py``). Two folders hold a
+The source is ``sources.make_source`` (the synthetic source of ``bench_build.py``). Two folders hold a
 copy each, so that each side keeps its own ledger; a warm-up run of each side writes it, so every timed
 build is a rebuild, the usual case. Then, side by side and in alternating order, each in fresh subprocesses:
 
@@ -26,7 +26,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench_build import ENV, Runs, deckgen_command, machine, make_source, run
+from bench_build import ENV, Runs, deckgen_command, machine, run
+from sources import make_source
 
 IMPORT = """\
 import sys

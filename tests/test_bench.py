@@ -1,5 +1,5 @@
-"""The benchmark's small mode runs (CI), each command once: it must finish and print its table. Times are not
-asserted here; the targets are checked by reading the full run's ratios (benchmarks/README.md)."""
+"""The benchmark's small mode runs (CI), each command once: it must finish and print its tables. Times are not
+asserted here; the targets are checked by reading the full run's verdicts (benchmarks/README.md)."""
 
 from __future__ import annotations
 
@@ -21,11 +21,21 @@ def test_bench_small_runs_and_prints_the_table():
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     lines = proc.stdout.splitlines()
-    rows = [line for line in lines if line.startswith("| 40 |") or line.startswith("| 2,000 |")]
-    assert len(rows) == 2, proc.stdout
-    assert rows[0].split("|")[2].strip() == "120" and rows[1].split("|")[2].strip() == "6,000"
+    rows = {}  # (source kind, judgments) → notes, from the main table (twelve columns)
+    for line in lines:
+        cells = [c.strip() for c in line.split("|")]
+        if len(cells) == 14 and cells[1] in ("synthetic", "realistic"):
+            rows[cells[1], cells[2]] = int(cells[3].replace(",", ""))
+    assert rows.keys() == {("synthetic", "40"), ("synthetic", "400"), ("realistic", "40"), ("realistic", "120")}
+    assert rows["synthetic", "40"] == 120 and rows["synthetic", "400"] == 1200
+    # three copies of the shipped deck, each with fresh ids, make three times its notes
+    assert rows["realistic", "120"] == 3 * rows["realistic", "40"] > 0
+    assert len([line for line in lines if line.startswith(("| synthetic |", "| realistic |"))]) == 8  # + CPU table
     assert any(line.startswith("| deckgen --help |") for line in lines)
+    assert any(line.startswith("| deckgen build (shipped deck) |") for line in lines)
     assert any(line.startswith("machine: ") for line in lines)
+    verdicts = [line for line in lines if line.startswith(("PASS  ", "FAIL  "))]
+    assert any("--help" in v for v in verdicts) and any("shipped deck" in v for v in verdicts)
 
 
 @pytest.mark.slow

@@ -405,7 +405,7 @@ def test_a_kill_at_any_moment_leaves_the_old_or_the_new_collection(tmp_path):
     importer copies into the media folder near the end of the import, before the prune and the commit. A
     kill that finds the image copied but leaves the old notes landed inside the transaction."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
-    from bench_build import make_source
+    from sources import make_source
 
     project = tmp_path / "project"
     (project / "media").mkdir(parents=True)

@@ -98,7 +98,7 @@ def run_cli(tmp_path: Path, delay: str, *args: str, terminal: bool) -> tuple[str
 @pytest.fixture(scope="module")
 def big_source(tmp_path_factory) -> Path:
     """A synthetic source of 1,000 judgments, made by the benchmark's generator."""
-    make_source = runpy.run_path(str(ROOT / "benchmarks" / "bench_build.py"))["make_source"]
+    make_source = runpy.run_path(str(ROOT / "benchmarks" / "sources.py"))["make_source"]
     source = tmp_path_factory.mktemp("big") / "bench-1000.yaml"
     source.write_text(make_source(1000), encoding="utf-8")
     return source

@@ -239,7 +239,7 @@ def test_a_phone_sees_every_change_and_its_own_edits_survive(server, cards_copy,
 
 def test_a_server_stopped_mid_sync_gives_a_clear_error_and_the_next_run_completes(server, tmp_path):
     sys.path.insert(0, str(ROOT / "benchmarks"))
-    from bench_build import make_source
+    from sources import make_source
 
     src = tmp_path / "bench-1000.yaml"
     src.write_text(make_source(1000), encoding="utf-8")
