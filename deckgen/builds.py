@@ -351,6 +351,7 @@ def _deck_for(source: Source, note: Note, deck_name: str, subdecks: bool) -> str
     return normalize_deck_name("::".join([deck_name, *path]))
 
 
+@paused_gc
 def build_decks(
     sources: Sequence[str | Path],
     *,
@@ -449,6 +450,7 @@ class CheckResult(NamedTuple):
         return sum(len(s.warnings) for s in self.sources)
 
 
+@paused_gc
 def check(paths: Sequence[str | Path]) -> CheckResult:
     """Run every check a build runs — the schema, card generation, the quality lint, named decks'
     selections and the identity guards against the build ledger — on the sources under ``paths``, writing

@@ -5,7 +5,11 @@ their marks, notes, genanki notes) that all stay alive until the step ends. The 
 re-scanning them as they accumulate, at a cost that grows faster than the number of notes
 (``benchmarks/README.md`` has the measurements). None of these structures contains reference cycles, so
 reference counting frees them either way; pausing the collector only skips the useless scans. Anything
-cyclic made meanwhile is collected once the collector is back on.
+cyclic made meanwhile is collected once the collector is back on. :func:`deckgen.builds.build_decks`,
+:func:`deckgen.builds.check` and the CLI's commands that load sources (``build``, ``check``, ``list``,
+``stats``) keep it paused from loading to their last line of output: between the steps, and while the report
+is printed, the loaded source and its notes are all still alive, and a full collection then scans all of
+them again.
 
 Imports only the standard library.
 """

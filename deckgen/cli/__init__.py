@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from .. import __version__
+from ..gcpause import paused_gc
 
 if TYPE_CHECKING:
     from ..model import Selection
@@ -163,6 +164,7 @@ def main() -> None:
 @click.option("--deck", "decks", multiple=True, metavar="KEY", help="Build a deck named in the source's decks:.")
 @click.option("--all", "all_decks", is_flag=True, help="Build the full deck and every named deck.")
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@paused_gc
 def build(
     sources: Values,
     selection: Selection,
@@ -212,6 +214,7 @@ def build(
 @main.command(name="check")
 @_sources
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
+@paused_gc
 def check_(sources: Values, strict: bool) -> None:
     """Validate SOURCES (default cards/) without writing anything. Exit 0 if valid, 1 if not.
 
@@ -255,6 +258,7 @@ def check_(sources: Values, strict: bool) -> None:
     "spreadsheets; tsv: a file Anki's File → Import reads (needs deckgen's Q/A and cloze note types "
     "in the collection: import the full deck's .apkg first).",
 )
+@paused_gc
 def list_(
     args: Values,
     selection: Selection,
@@ -430,6 +434,7 @@ def init(folder: Path, name: str | None, languages: Values) -> None:
 
 @main.command()
 @_sources
+@paused_gc
 def stats(sources: Values) -> None:
     """Show how the notes of SOURCES (default cards/) spread over themes, speakers and card kinds, and
     what the quality lint finds (run `deckgen check` for the warnings themselves).
