@@ -420,22 +420,38 @@ def invisible_characters(source: Source, notes: Sequence[Note]) -> Iterator[Prob
     ]
     where += [(None, f"theme '{t.id}'", text) for t in source.themes for text in t.names]
     where += [(p.loc, f"person '{p.id}'", text) for p in source.people for text in (p.name, p.roman, p.title)]
-    for j in source.judgments:
-        texts = [*j.claim.values, *j.tags, *(j.editors_note.values if j.editors_note else ())]
-        where += [(j.loc, f"judgment {j.number} '{j.id}'", text) for text in texts]
-        where += [
-            (spec.loc, f"note '{spec.key(j.id)}': {key}", text) for spec in j.cards for key, text in _spec_texts(spec)
-        ]
     for loc, subject, text in where:
-        found = next((i for i, ch in enumerate(text) if unicodedata.category(ch) == "Cf"), None)
-        if found is not None:
-            ch = text[found]
-            name = unicodedata.name(ch, "a format character")
-            shown = clip(text.replace(ch, f"\\u{ord(ch):04x}"))
-            what = f"U+{ord(ch):04X} ({name}) at character {found + 1} of '{shown}' is invisible"
-            yield _warn(
-                loc, source.path, "invisible-character", subject, what, "remove it, or write what it stands for"
-            )
+        if found := _invisible(loc, source.path, subject, text):
+            yield found
+    # a judgment's and its cards' texts, the bulk: each text is checked before its subject is worded
+    for j in source.judgments:
+        for text in (*j.claim.values, *j.tags, *(j.editors_note.values if j.editors_note else ())):
+            if not text.isprintable() and (
+                found := _invisible(j.loc, source.path, f"judgment {j.number} '{j.id}'", text)
+            ):
+                yield found
+        for spec in j.cards:
+            for key, text in _spec_texts(spec):
+                if not text.isprintable() and (
+                    found := _invisible(spec.loc, source.path, f"note '{spec.key(j.id)}': {key}", text)
+                ):
+                    yield found
+
+
+def _invisible(loc: Loc | None, file: str, subject: str, text: str) -> Problem | None:
+    """The invisible-character warning for ``text`` (of ``subject``), or None. A text that Python calls
+    printable (``str.isprintable``: no character of a category Other or Separator but the space) holds no
+    format character, so most texts are passed over without a look at each character."""
+    if text.isprintable():
+        return None
+    found = next((i for i, ch in enumerate(text) if unicodedata.category(ch) == "Cf"), None)
+    if found is None:
+        return None
+    ch = text[found]
+    name = unicodedata.name(ch, "a format character")
+    shown = clip(text.replace(ch, f"\\u{ord(ch):04x}"))
+    what = f"U+{ord(ch):04X} ({name}) at character {found + 1} of '{shown}' is invisible"
+    return _warn(loc, file, "invisible-character", subject, what, "remove it, or write what it stands for")
 
 
 def tags_differing_in_case(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
