@@ -62,6 +62,8 @@ def tokens(text: str) -> list[str]:
 
 def stem(word: str) -> str:
     """Crude English stem, enough to match ``models``/``model`` and ``company's``/``company``."""
+    if not word.endswith("s"):  # most words: no suffix to strip
+        return word
     for suffix in ("'s", "’s"):
         word = word.removesuffix(suffix)
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
@@ -78,18 +80,16 @@ def answer_length(text: str) -> float:
     return len(_TOKEN.findall(main)) - han + han / HAN_PER_WORD  # a token is a word or one Han character
 
 
-def key_terms(answer: str) -> list[str]:
+def key_terms(answer: str) -> dict[str, list[str]]:
     """What would give ``answer`` away if a question showed it: the answer without glosses, each gloss,
     and each run of two or more Han characters (``"托管式 (hosted) Agent"`` → ``["托管式 Agent", "hosted",
-    "托管式"]``), each once. Terms made only of function words are left out."""
+    "托管式"]``), each once, with its :func:`tokens`. Terms made only of function words are left out."""
     main = " ".join(GLOSS.sub(" ", answer).split())
-    terms = dict.fromkeys([main, *GLOSS.findall(answer), *HAN_RUN.findall(answer)])
-    return [term for term in terms if any(t not in FUNCTION_WORDS for t in tokens(term))]
-
-
-def _content_stems(text: str) -> set[str]:
-    # a token of three or more characters is a word: a Han token is one character
-    return {stem(t) for t in tokens(text) if len(t) > 2 and t not in FUNCTION_WORDS}
+    terms: dict[str, list[str]] = {}
+    for term in (main, *GLOSS.findall(answer), *HAN_RUN.findall(answer)):
+        if term not in terms and not FUNCTION_WORDS.issuperset(toks := tokens(term)):
+            terms[term] = toks
+    return terms
 
 
 _HASH_BASE = 1_000_003
@@ -145,19 +145,46 @@ class Front(Protocol):
         """Whether a token with this :func:`stem` occurs in it."""
 
 
+SHORT_FRONT = 2000
+"""Characters of a front's tokens joined (:func:`_joined`) up to which a token sequence is looked for by a
+substring search of that text, which costs at most this much per search and nothing to set up; a longer
+front is searched through a :class:`TokenIndex`, whose set-up is linear in the front and whose searches cost
+about the sequence's own length, however many there are."""
+
+
+def _joined(toks: list[str]) -> str:
+    """Tokens as one text, each between NULs, which no token contains: ``needle`` occurs consecutively in
+    ``toks`` exactly when ``_joined(needle)`` is a substring of ``_joined(toks)``."""
+    return "\0" + "\0".join(toks) + "\0"
+
+
 class QuestionFront:
-    """A question's text as a :class:`Front`."""
+    """A question's text as a :class:`Front`. Its search index and stems are made on first use."""
 
     def __init__(self, question: str):
-        toks = tokens(question)
-        self.index = TokenIndex(toks)
-        self.stems = {stem(t) for t in toks}
+        self.toks = tokens(question)
+        self.joined = _joined(self.toks)
+        self._index: TokenIndex | None = None
+        self._stems: set[str] | None = None
 
     def has(self, needle: list[str]) -> bool:
-        return self.index.find(needle)
+        if not needle:
+            return False
+        if len(self.joined) <= SHORT_FRONT:
+            return _joined(needle) in self.joined
+        if self._index is None:
+            self._index = TokenIndex(self.toks)
+        return self._index.find(needle)
 
     def has_stem(self, word_stem: str) -> bool:
-        return word_stem in self.stems
+        if self._stems is None:
+            self._stems = {stem(t) for t in self.toks}
+        return word_stem in self._stems
+
+
+_BARRIER = "\x01"
+"""A token in the place of an answer hidden on a card (no token of :func:`tokens` is one), so that no token
+sequence is found across it."""
 
 
 class ClozeFronts:
@@ -165,7 +192,9 @@ class ClozeFronts:
     numbered ``n`` hidden and every other deletion's answer shown (hints dropped). The text and the answers are
     tokenised piece by piece, so no token runs across a deletion's edge, and an answer hidden on a card is a
     barrier that no token sequence runs across either. Built in time linear in the text; :meth:`front` is a
-    view, so looking at every card costs no copy of the text per card."""
+    view. A text longer than :data:`SHORT_FRONT` is searched through one :class:`TokenIndex` for all its
+    cards, so looking at every card costs no copy of the text per card; a shorter one through each card's
+    tokens joined, made on first use."""
 
     def __init__(self, text: str):
         toks: list[str] = []
@@ -179,8 +208,22 @@ class ClozeFronts:
             toks += answer
             end = m.end()
         toks += tokens(text[end:])
-        self.index = TokenIndex(toks)
-        self.stem_counts = Counter(stem(t) for t in toks)
+        self.toks = toks
+        self.short = sum(map(len, toks)) + len(toks) + 1 <= SHORT_FRONT
+        self._index: TokenIndex | None = None
+        self._stem_counts: Counter[str] | None = None
+
+    @property
+    def index(self) -> TokenIndex:
+        if self._index is None:
+            self._index = TokenIndex(self.toks)
+        return self._index
+
+    @property
+    def stem_counts(self) -> Counter[str]:
+        if self._stem_counts is None:
+            self._stem_counts = Counter(stem(t) for t in self.toks)
+        return self._stem_counts
 
     def front(self, number: int) -> Front:
         """The front of card ``c<number>``."""
@@ -192,18 +235,31 @@ class _ClozeFront:
         self.fronts = fronts
         self.spans = fronts.spans.get(number, [])
         self.starts = [start for start, _ in self.spans]
-        toks = fronts.index.toks
-        self.hidden_stems = Counter(stem(t) for start, end in self.spans for t in toks[start:end])
+        self._joined: str | None = None
+        self._hidden_stems: Counter[str] | None = None
 
     def hidden(self, start: int, end: int) -> bool:
         i = bisect.bisect_left(self.starts, end) - 1
         return i >= 0 and self.spans[i][1] > start
 
     def has(self, needle: list[str]) -> bool:
-        return self.fronts.index.find(needle, self.hidden)
+        if not needle:
+            return False
+        if not self.fronts.short:
+            return self.fronts.index.find(needle, self.hidden)
+        if self._joined is None:
+            toks, shown, end = self.fronts.toks, [], 0
+            for start, stop in self.spans:
+                shown += [*toks[end:start], _BARRIER]
+                end = stop
+            self._joined = _joined([*shown, *toks[end:]])
+        return _joined(needle) in self._joined
 
     def has_stem(self, word_stem: str) -> bool:
-        return self.fronts.stem_counts[word_stem] > self.hidden_stems[word_stem]
+        if self._hidden_stems is None:
+            toks = self.fronts.toks
+            self._hidden_stems = Counter(stem(t) for start, end in self.spans for t in toks[start:end])
+        return self.fronts.stem_counts[word_stem] > self._hidden_stems[word_stem]
 
 
 def giveaway(front: Front | str, answer: str) -> str | None:
@@ -211,10 +267,14 @@ def giveaway(front: Front | str, answer: str) -> str | None:
     the answer (:func:`key_terms`) occurs in it as whole tokens, or every content word of a multi-word answer
     does."""
     shown = QuestionFront(front) if isinstance(front, str) else front
-    for term in key_terms(answer):
-        if shown.has(tokens(term)):
+    terms = key_terms(answer)
+    for term, toks in terms.items():
+        if shown.has(toks):
             return f"'{clip(term, QUOTED)}' is in the question"
-    content = _content_stems(GLOSS.sub(" ", answer))
+    # the content words: the answer's words without its glosses, of three or more characters (a Han token is
+    # one), other than function words; the answer without glosses is the first key term unless it has none
+    main = " ".join(GLOSS.sub(" ", answer).split())
+    content = {stem(t) for t in terms.get(main, ()) if len(t) > 2 and t not in FUNCTION_WORDS}
     if len(content) >= 2 and all(shown.has_stem(s) for s in content):
         return f"every content word of the answer ({clip(', '.join(sorted(content)), QUOTED)}) is in the question"
     return None
