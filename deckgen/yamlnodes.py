@@ -107,11 +107,35 @@ class Node(Protocol):
     start_mark: Mark
 
 
+_IMPLICIT = {**dict.fromkeys(("", "~", "null", "Null", "NULL"), _NULL), "<<": _MERGE, "=": _CORE + "value"}
+"""The plain scalars whose implicit tag the reader looks at: PyYAML's resolvers for null, merge and value."""
+
+
 @functools.cache
 def _loader() -> Any:
+    """PyYAML's safe loader (its C parser where present), resolving implicit tags only as far as the reader
+    looks at them: a plain null, ``<<`` and ``=`` get their core-schema tags (``!!null``, ``!!merge``,
+    ``!!value``), every other untagged scalar ``!!str``. The reader takes scalars as typed, so it never
+    needs ints, floats, bools and timestamps told apart, and PyYAML's resolver would match every plain
+    scalar against their patterns; every tag the reader accepts or refuses is the same as with it."""
     import yaml
 
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # SafeLoader: PyYAML built without libyaml
+    safe = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # SafeLoader: PyYAML built without libyaml
+    scalar, sequence, string = yaml.ScalarNode, yaml.SequenceNode, _CORE + "str"
+
+    class Loader(safe):  # type: ignore[misc, valid-type]
+        def resolve(self, kind: type, value: str | None, implicit: tuple[bool, bool]) -> str:
+            if kind is scalar:
+                return _IMPLICIT.get(value, string) if implicit[0] else string  # type: ignore[arg-type]
+            return _CORE + "seq" if kind is sequence else _CORE + "map"
+
+        def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+            pass  # no path resolvers: nothing to track
+
+        def ascend_resolver(self) -> None:
+            pass
+
+    return Loader
 
 
 def compose(raw: bytes, name: str) -> Node | None:
@@ -313,18 +337,18 @@ class NodeReader:
                     "aliases inside each other?); refusing to expand it",
                 )
             return False
+        if node.tag in _ALLOWED_TAGS:
+            return True
         if node.tag == _MERGE:  # a `<<` key, which PyYAML tags itself
             self.error(node, key_path, "merge keys (<<) are not supported; write the keys out in this mapping")
             return False
-        if node.tag not in _ALLOWED_TAGS:
-            self.error(
-                node,
-                key_path,
-                f"tag '{node.tag.replace(_CORE, '!!')}' is not allowed; deckgen reads plain "
-                "YAML only and never constructs objects (remove the tag)",
-            )
-            return False
-        return True
+        self.error(
+            node,
+            key_path,
+            f"tag '{node.tag.replace(_CORE, '!!')}' is not allowed; deckgen reads plain "
+            "YAML only and never constructs objects (remove the tag)",
+        )
+        return False
 
     def mapping(
         self,
