@@ -376,6 +376,10 @@ class NodeReader:
                 self.error(key_node, key_path, "keys must be plain words")
                 continue
             key = key_node.value
+            if key in spec and key not in keys:  # the usual case; the key's path is only needed for a message
+                keys[key] = key_node
+                out[key] = value_node
+                continue
             sub = f"{key_path}.{clip(key)}" if key_path else clip(key)
             if key in keys:
                 self.error(
