@@ -76,10 +76,17 @@ def in_language(field: str, tag: str) -> str:
     return f'<div lang="{html.escape(tag, quote=True)}">{field}</div>' if field else ""
 
 
+_NEEDS_WORK = re.compile(r"[&<>\r\n\\\[{}]")
+"""The characters :func:`text_html` changes (after NFC): a text without any of them is its own field HTML."""
+
+
 def text_html(text: str) -> str:
     """Plain source text as an Anki field that shows exactly that text: NFC, HTML-escaped, line breaks
     (``\\n``, ``\\r\\n``, ``\\r``) as ``<br>``, Anki's own markup made literal (:func:`neutralise`)."""
-    return neutralise(_LINE_BREAK.sub("<br>", html.escape(_nfc(text), quote=False)))
+    text = _nfc(text)
+    if not _NEEDS_WORK.search(text):  # most texts: nothing to escape, break or neutralise
+        return text
+    return neutralise(_LINE_BREAK.sub("<br>", html.escape(text, quote=False)))
 
 
 @functools.cache
