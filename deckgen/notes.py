@@ -159,9 +159,12 @@ class _Generator:
         """Source text → field HTML, and cloze text → field HTML, as the source's ``deck.markup`` says."""
         self.labels = source.labels
         self.one_language = source.languages[0] if len(source.languages) == 1 else None
+        """The source's language when it has only one: then every field is marked as being in it."""
         self._context: tuple[Texts, tuple[str, str]] | None = None
         """The last context's fields (see :meth:`context_fields`)."""
-        """The source's language when it has only one: then every field is marked as being in it."""
+        self._shared: tuple[Judgment | None, dict[bool, tuple[str, tuple[str, ...]]]] = (None, {})
+        """The judgment last made notes of, and what its notes share (see :meth:`shared`)."""
+        self.field_names = {kind: t.field_names for kind, t in NOTE_TYPES.items()}
 
     def problem(self, spec: CardSpec, message: str) -> None:
         self.problems.append(Problem.at(spec.loc, message, Severity.ERROR))
@@ -229,23 +232,25 @@ class _Generator:
             path = (self.folder / spec.image).resolve()
             image_html = f'<img src="{media_src(path)}">'
             media = (str(path),)
-        values = {"Context1": context1, "Context2": context2, "About": text_html(self.about(j, spec))}
+        about, tags = self.shared(j, spec.context == "editors")
+        values = {"Context1": context1, "Context2": context2, "About": about}
         if kind == "cloze":
             values.update(Text=text or "", Extra=answer_html)
         else:
             values.update(Question=self.html(question), Answer=answer_html)
         if self.one_language:
-            for name in ("Question", "Answer", "Text", "Extra", "About"):
+            for name in ("Question", "Answer", "Text", "Extra"):
                 if name in values:
                     values[name] = in_language(values[name], self.one_language)
         values.update(Image=image_html, Key=html.escape(key))
-        note_type = NOTE_TYPES[kind]
+        if spec.tags:
+            tags = tuple(dict.fromkeys([*tags, *spec.tags]))
         note = Note(
             key=key,
             guid=self.guid(self.source.deck_id, key),
-            note_type=note_type,
-            fields=tuple(values.get(name, "") for name in note_type.field_names),
-            tags=self.tags(j, spec),
+            note_type=NOTE_TYPES[kind],
+            fields=tuple([values.get(name, "") for name in self.field_names[kind]]),
+            tags=tags,
             question=question,
             answer=answer,
             judgment=j,
@@ -266,27 +271,42 @@ class _Generator:
         self._context = (context, (first, second))
         return first, second
 
-    def about(self, j: Judgment, spec: CardSpec) -> str:
+    def shared(self, j: Judgment, editors: bool) -> tuple[str, tuple[str, ...]]:
+        """What every note of ``j`` with this context (its editors' note, else its claim) shares: the About
+        field's HTML and the tags before the card spec's own; made once per judgment and context."""
+        last, made = self._shared
+        if last is not j:
+            made = {}
+            self._shared = (j, made)
+        if editors not in made:
+            about = text_html(self.about(j, editors))
+            made[editors] = (
+                in_language(about, self.one_language) if self.one_language else about,
+                self.tags(j, editors),
+            )
+        return made[editors]
+
+    def about(self, j: Judgment, editors: bool) -> str:
         """``Claim 17 · 唐杰 (Tang Jie) · 新范式 New paradigm › 自主学习 Self-learning`` (the first word is the
         source's ``judgment`` label, the editors' ``editors_note`` label stands for the speakers)."""
         where = self.source.theme_path(j.theme)
-        if spec.context == "editors":
+        if editors:
             who = self.labels.editors_note
         else:
             who = ", ".join(self.source.person(p).label for p in j.speakers)
         parts = [f"{self.labels.judgment} {j.number}", who, where]
         return " · ".join(p for p in parts if p)
 
-    def tags(self, j: Judgment, spec: CardSpec) -> tuple[str, ...]:
+    def tags(self, j: Judgment, editors: bool) -> tuple[str, ...]:
+        """The tags of ``j``'s notes with this context, before a card spec's own."""
         theme = self.source.theme(j.theme)
         tags = [self.source.deck_id, f"judgment::{j.number:02d}"]
         if theme.parent:
             tags.append(f"theme::{theme.parent}")
         tags.append(f"theme::{theme.id}")
-        if spec.context == "editors":
+        if editors:
             tags.append("editors-note")
         else:
             tags.extend(f"speaker::{p}" for p in j.speakers)
         tags.extend(j.tags)
-        tags.extend(spec.tags)
         return tuple(dict.fromkeys(tags))
