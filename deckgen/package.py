@@ -1,9 +1,10 @@
 """Notes → a deterministic ``.apkg`` file.
 
-The collection database is written by genanki (``Package.write_to_db``); deckgen then sets each note's and
-card's ``mod`` and each note type's ``mod`` from the build plan (genanki stamps one timestamp on all of
-them, which defeats Anki's "update if newer" rule), and zips the result itself: entries sorted, fixed
-entry times (1980-01-01), deflate-compressed. Same notes and mods → byte-identical package.
+The collection database is written by genanki (``Package.write_to_db``), each note and its cards with the
+note's own ``mod`` from the build plan, and each note type's ``mod`` set from the plan afterwards
+(``Package.write_to_file`` stamps one timestamp on all of them, which defeats Anki's "update if newer"
+rule); deckgen zips the result itself: entries sorted, fixed entry times (1980-01-01), deflate-compressed.
+Same notes and mods → byte-identical package.
 
 :func:`apkg_writer` gives a function that writes the package to a file; :func:`deckgen.files.write_all_atomic`
 calls it, so that the package and the ledger are written all or nothing.
@@ -105,12 +106,8 @@ def apkg_writer(
             for deck, note in each(rows, len(decks) + len(notes), "writing notes", progress):
                 if note is None:
                     deck.write_to_db(cur, timestamp, id_gen)
-                else:
-                    note.write_to_db(cur, timestamp, deck.deck_id, id_gen)
-            # notes has no index on guid: update by the primary key, or this step is quadratic
-            ids = dict(cur.execute("SELECT guid, id FROM notes"))
-            cur.executemany("UPDATE notes SET mod = ? WHERE id = ?", [(m, ids[g]) for g, m in mods.items()])
-            cur.execute("UPDATE cards SET mod = (SELECT mod FROM notes WHERE notes.id = cards.nid)")
+                else:  # genanki stamps a note and its cards with the time it is given: the note's own mod
+                    note.write_to_db(cur, mods[note.guid], deck.deck_id, id_gen)
             (models_json,) = cur.execute("SELECT models FROM col").fetchone()
             stored = json.loads(models_json)
             for tid, mod in type_mods.items():
