@@ -227,3 +227,33 @@ def test_login_refuses_an_endpoint_that_is_not_a_url_before_asking_for_the_passw
     assert result.exit_code == 2
     assert "must be an http:// or https:// URL" in result.output and "Password" not in result.output
     assert not list(machine_state.iterdir())
+
+
+def test_build_bounds_its_warnings_per_rule_and_check_lists_them_all(tmp_path):
+    """A source with 25 copies of one question: build prints the first WARNINGS_PER_RULE duplicate-question
+    warnings, in the file's order, and counts the rest; check prints every one."""
+    from deckgen.cli.report import WARNINGS_PER_RULE
+
+    copies = WARNINGS_PER_RULE + 5
+    judgments = "".join(
+        f"  - {{id: j{i}, number: {i}, theme: t, zh: 判断, en: A claim, cards: "
+        f"[{{q: 'Which region leads the race?', a: 'Region {i}'}}]}}\n"
+        for i in range(1, copies + 1)
+    )
+    source = tmp_path / "dup.yaml"
+    source.write_text(
+        "deck: {id: dup, name: Dup}\nthemes: [{id: t, zh: 主题, en: Theme}]\npeople: []\njudgments:\n" + judgments,
+        encoding="utf-8",
+    )
+    built = run("build", str(source), "-o", str(tmp_path / "dup.apkg"))
+    assert built.exit_code == 0, built.output
+    shown = [line for line in built.stderr.splitlines() if line.endswith("[duplicate-question]")]
+    # judgments 2 to 21 (lines 6 to 25) repeat judgment 1's question
+    assert [int(line.split(":")[1]) for line in shown] == list(range(6, 6 + WARNINGS_PER_RULE))
+    more = copies - 1 - WARNINGS_PER_RULE
+    assert f"… and {more} more [duplicate-question]; run `deckgen check` to list them all" in built.stderr.splitlines()
+    checked = run("check", str(source))
+    assert checked.exit_code == 0, checked.output
+    listed = [line for line in checked.stderr.splitlines() if line.endswith("[duplicate-question]")]
+    assert len(listed) == copies - 1
+    assert "more [duplicate-question]" not in checked.output

@@ -187,7 +187,7 @@ def build(
     """
     from ..builds import build_decks
     from .progress_bar import ProgressBar
-    from .report import print_build, print_builds_table, print_warnings
+    from .report import print_bounded, print_build, print_builds_table
 
     with ProgressBar("reading sources") as progress:
         results = build_decks(
@@ -205,7 +205,7 @@ def build(
         written = [str(r.output) for r in results] + sorted({str(r.ledger_path) for r in results})
         click.get_current_context().meta[WRITTEN] = "the package(s) and ledger(s) were: " + ", ".join(written)
     for result in results:
-        print_warnings(result.warnings)
+        print_bounded(result.warnings)
         print_build(result)
     if len(results) > 1:
         print_builds_table(results)

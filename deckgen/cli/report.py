@@ -36,6 +36,30 @@ def print_warnings(warnings: Iterable[Problem]) -> None:
         click.echo(str(warning), err=True)
 
 
+WARNINGS_PER_RULE = 20
+"""Warnings of one card-quality rule that ``build`` prints; the rest are counted, and ``deckgen check`` lists
+them all."""
+
+
+def print_bounded(warnings: Iterable[Problem]) -> None:
+    """Print ``warnings`` in their order as :func:`print_warnings` does, but at most :data:`WARNINGS_PER_RULE`
+    of each lint rule (a warning with a ``code``), then one line per rule counting the rest: ``… and N more
+    [rule]; run `deckgen check` to list them all``. Warnings without a rule (the source's, the ledger's) are
+    all printed. Only the printed ones are made into text, so the report of a source with tens of thousands
+    of warnings costs what a screenful does."""
+    seen: Counter[str] = Counter()
+    for warning in warnings:
+        if code := warning.code:
+            seen[code] += 1
+            if seen[code] > WARNINGS_PER_RULE:
+                continue
+        click.echo(str(warning), err=True)
+    for code, count in seen.items():
+        if count > WARNINGS_PER_RULE:
+            more = count - WARNINGS_PER_RULE
+            click.echo(f"… and {more} more [{code}]; run `deckgen check` to list them all", err=True)
+
+
 def print_rebuilt(rebuilt: Rebuilt) -> None:
     """A live preview's build: its warnings, its errors (on stderr) and a line saying what the page shows."""
     print_warnings(rebuilt.warnings)
