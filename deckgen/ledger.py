@@ -22,8 +22,10 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring as _json_str  # what json.dumps uses with ensure_ascii=False
+from json.encoder import encode_basestring_ascii as _json_ascii  # ... and with its default, ensure_ascii=True
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from .errors import Problem, Severity
 from .records import (
@@ -40,10 +42,10 @@ from .records import (
 FORMAT = 1
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """What the ledger remembers of one note: its key, content hash, mod (epoch s), plain text, whether its
-    key was an explicit ``id:``, and its note-type id (None in ledgers written before it was recorded)."""
+    key was an explicit ``id:``, and its note-type id (None in ledgers written before it was recorded). A
+    named tuple: there is one per note in the ledger read and in the one written."""
 
     key: str
     hash: str
@@ -53,12 +55,16 @@ class Entry:
     explicit_id: bool = False
     note_type: int | None = None
 
-    def as_json(self) -> dict[str, object]:
-        """The ledger line's object: every field, ``note_type`` only when known."""
-        out = dict(self.__dict__)
-        if self.note_type is None:
-            del out["note_type"]
-        return out
+    def json_line(self) -> str:
+        """The ledger line's JSON object: every field, ``note_type`` only when known; the text exactly as
+        ``json.dumps(..., ensure_ascii=False, sort_keys=True)`` writes it (the fields have their types: they
+        are checked when read), without building a dict for it."""
+        note_type = f'"note_type": {self.note_type}, ' if self.note_type is not None else ""
+        explicit = "true" if self.explicit_id else "false"
+        return (
+            f'{{"answer": {_json_str(self.answer)}, "explicit_id": {explicit}, "hash": {_json_str(self.hash)}, '
+            f'"key": {_json_str(self.key)}, "mod": {self.mod}, {note_type}"question": {_json_str(self.question)}}}'
+        )
 
 
 _ENTRY = {"key": str, "hash": str, "mod": int}
@@ -125,11 +131,13 @@ class Ledger:
             raise DamagedRecordError(f"it belongs to deck {quote_value(data['deck'])}")
         notes = {}
         for guid, e in data["notes"].items():
-            where = f"notes.{quote_value(guid)}"
-            e = fields_of(e, where, _ENTRY, _ENTRY_OPTIONAL)
-            check_mod(e["mod"], where, now)
-            if "note_type" in e:
-                check_type_id(e["note_type"], f"{where}.note_type")
+            try:  # each check names only what is below the note; the note's place is added to a failure
+                e = fields_of(e, "", _ENTRY, _ENTRY_OPTIONAL)
+                check_mod(e["mod"], "", now)
+                if "note_type" in e:
+                    check_type_id(e["note_type"], ".note_type")
+            except DamagedRecordError as err:
+                raise DamagedRecordError(f"notes.{quote_value(guid)}{err}") from None
             notes[guid] = Entry(**e)
         types = {}
         for tid, t in data["note_types"].items():
@@ -171,7 +179,5 @@ class Ledger:
         notes = sorted(self.notes.items(), key=lambda kv: (kv[1].key, kv[0]))
         for i, (guid, e) in enumerate(notes):
             comma = "," if i < len(notes) - 1 else ""
-            fh.write(
-                f"  {json.dumps(guid)}: {json.dumps(e.as_json(), ensure_ascii=False, sort_keys=True)}{comma}\n".encode()
-            )
+            fh.write(f"  {_json_ascii(guid)}: {e.json_line()}{comma}\n".encode())
         fh.write(b"}\n}\n")

@@ -69,6 +69,18 @@ def fields_of(
     value of the type given (``int`` excludes bools); raises :class:`DamagedRecordError` naming ``where`` otherwise."""
     if not isinstance(raw, dict):
         raise DamagedRecordError(f"{where}: not a JSON object")
+    required_seen = 0  # the usual case first, in one pass; a failure is explained by the checks below
+    for k, v in raw.items():
+        kind = required.get(k)
+        if kind is not None:
+            required_seen += 1
+        elif optional is not None:
+            kind = optional.get(k)
+        if type(v) is not kind:
+            break
+    else:
+        if required_seen == len(required):
+            return raw
     optional = optional or {}
     missing = [k for k in required if k not in raw]
     unknown = [k for k in raw if k not in required and k not in optional]

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from deckgen.builds import build
 from deckgen.cli import main
@@ -327,3 +329,23 @@ def test_concurrent_builds_keep_both_ledger_updates(tiny):
     assert errors == []
     answers = {e["key"]: e["answer"] for e in tiny.ledger_data()["notes"].values()}
     assert answers == {"j1/qa/1": "人物", "j2/qa/1": "那里"}
+
+
+@given(
+    key=st.text(),
+    question=st.text(),
+    answer=st.text(),
+    mod=st.integers(min_value=0, max_value=2**40),
+    explicit_id=st.booleans(),
+    note_type=st.none() | st.integers(min_value=1, max_value=2**63 - 1),
+)
+def test_a_ledger_line_is_what_json_dumps_writes(key, question, answer, mod, explicit_id, note_type):
+    """Entry.json_line writes the line itself; it must be exactly json.dumps(..., ensure_ascii=False,
+    sort_keys=True) of the entry's fields (note_type left out when unknown), for any text."""
+    from deckgen.ledger import Entry
+
+    entry = Entry(key, "0123456789abcdef", mod, question, answer, explicit_id, note_type)
+    fields = entry._asdict()
+    if note_type is None:
+        del fields["note_type"]
+    assert entry.json_line() == json.dumps(fields, ensure_ascii=False, sort_keys=True)
