@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
-from .changes import Changes, compare_with_ledger, earliest_stamp_time
+from .changes import Changes, compare_with_ledger, earliest_stamp_time, note_hashes
 from .errors import OutputError, Problem, SelectionError, SourceError, UsageError
 from .files import STAGING, Data, locked, refuse_overwriting, remove_empty_staging, write_all_atomic
 from .gcpause import paused_gc
@@ -169,6 +169,8 @@ class _Plan:
     ledger: Ledger
     packaged: Packaged
     result: BuildResult
+    hashes: dict[str, str]
+    """GUID → content hash of each chosen note (:func:`deckgen.changes.note_hashes`)."""
 
 
 @paused_gc
@@ -231,13 +233,13 @@ def _build_all(
         now = int(clock())
         plans = [_plan(job, subdecks, now, progress) for job in jobs]
         _refuse_shared_outputs(plans)
-        need = max(earliest_stamp_time(p.chosen, p.types, p.ledger, p.packaged) for p in plans)
+        need = max(earliest_stamp_time(p.chosen, p.types, p.ledger, p.packaged, p.hashes) for p in plans)
         if need > now and not dry_run:
             sleep(max(0.0, need - clock()))
             now = need
         for p in plans:
             (progress or _quiet)("comparing with the ledger", 0, 0)
-            p.result.changes = compare_with_ledger(p.chosen, p.notes, p.types, p.ledger, now, p.packaged)
+            p.result.changes = compare_with_ledger(p.chosen, p.notes, p.types, p.ledger, now, p.packaged, p.hashes)
             p.result.warnings.extend(p.result.changes.warnings)
         if dry_run:
             return [p.result for p in plans]
@@ -289,7 +291,7 @@ def _plan(job: _Job, subdecks: bool, now: int, progress: Progress | None) -> _Pl
     warnings += [w for w in (ledger_warning, record_warning) if w]
     types = sorted({n.note_type for n in chosen}, key=lambda t: t.id)
     result = BuildResult(source, output, ledger_path, deck_name, chosen, Changes(ledger), warnings, subdecks=subdecks)
-    return _Plan(job, notes, chosen, types, ledger, packaged, result)
+    return _Plan(job, notes, chosen, types, ledger, packaged, result, note_hashes(chosen))
 
 
 def _write(plans: Sequence[_Plan], subdecks: bool, progress: Progress | None) -> None:

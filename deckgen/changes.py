@@ -81,6 +81,12 @@ def note_hash(note: Note) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
+def note_hashes(notes: Iterable[Note]) -> dict[str, str]:
+    """GUID → :func:`note_hash` of each of ``notes``: made once per build, for :func:`earliest_stamp_time` and
+    :func:`compare_with_ledger`."""
+    return {note.guid: note_hash(note) for note in notes}
+
+
 def _status(h: str, old_mod: int | None, same: bool, seen: tuple[str, int] | None) -> tuple[str, int]:
     """How an item with content hash ``h`` compares with its ledger record (``old_mod``, None if it has none;
     ``same`` if the ledger records this very content) and with what this machine last packaged under its id
@@ -112,7 +118,11 @@ def _type_status(t: NoteType, ledger: Ledger, packaged: PackagedRecord | None) -
 
 
 def earliest_stamp_time(
-    notes: Iterable[Note], types: Iterable[NoteType], ledger: Ledger, packaged: PackagedRecord | None = None
+    notes: Iterable[Note],
+    types: Iterable[NoteType],
+    ledger: Ledger,
+    packaged: PackagedRecord | None = None,
+    hashes: dict[str, str] | None = None,
 ) -> int:
     """The earliest ``now`` (epoch s) at which :func:`compare_with_ledger` can stamp every changed item without
     a future time.
@@ -120,11 +130,13 @@ def earliest_stamp_time(
     A changed note needs ``previous + 1``; if the previous build was in this same second the build must
     wait for the next one instead of writing a ``mod`` in the future. Every recorded ``mod`` is at most
     :data:`deckgen.records.MAX_AHEAD` seconds ahead of the clock (:meth:`Ledger.read` rejects later ones), so
-    the wait is under ``MAX_AHEAD + 1`` seconds. ``packaged`` is this machine's record.
+    the wait is under ``MAX_AHEAD + 1`` seconds. ``packaged`` is this machine's record; ``hashes`` the notes'
+    :func:`note_hashes`, if already made.
     """
     need = 0
     for note in notes:
-        need = max(need, _note_status(note, note_hash(note), ledger, packaged)[1])
+        h = hashes[note.guid] if hashes is not None else note_hash(note)
+        need = max(need, _note_status(note, h, ledger, packaged)[1])
     for t in types:
         need = max(need, _type_status(t, ledger, packaged)[1])
     return need
@@ -137,6 +149,7 @@ def compare_with_ledger(
     ledger: Ledger,
     now: int,
     packaged: PackagedRecord | None = None,
+    hashes: dict[str, str] | None = None,
 ) -> Changes:
     """Compare ``selected`` notes (those going into this package) with ``ledger`` at time ``now`` (epoch s).
 
@@ -148,14 +161,15 @@ def compare_with_ledger(
     :class:`deckgen.errors.SourceError` for a note whose note type (Q/A or cloze) changed under the same
     key, which Anki cannot apply. Warnings name the card's place when a change will not do what the author
     likely means: a card that looks like a removed note under a new key, a question and answer both
-    changed (a reorder), a note type whose recorded fields differ although its id is the same.
+    changed (a reorder), a note type whose recorded fields differ although its id is the same. ``hashes``
+    are the selected notes' :func:`note_hashes`, if already made.
     """
     out = Changes(Ledger(ledger.deck_id, dict(ledger.notes), dict(ledger.types), ledger.path))
     restored: list[str] = []
     arrivals: list[tuple[Note, Entry | None]] = []  # notes whose question is new under their key
     kind_problems: list[Problem] = []
     for note in selected:
-        h = note_hash(note)
+        h = hashes[note.guid] if hashes is not None else note_hash(note)
         old = ledger.notes.get(note.guid)
         status, floor = _note_status(note, h, ledger, packaged)
         if status == "unchanged" and old is not None:
@@ -176,15 +190,16 @@ def compare_with_ledger(
                     arrivals.append((note, old))
         out.mods[note.guid] = mod
         entry = Entry(note.key, h, mod, note.question, note.answer, bool(note.spec.id), note.note_type.id)
-        out.ledger.notes[note.guid] = entry
+        if entry != old:  # else the new ledger keeps the old entry, which is the same
+            out.ledger.notes[note.guid] = entry
     if kind_problems:
         raise SourceError(kind_problems)
     present = {n.guid for n in all_notes}
-    for guid, old in sorted(ledger.notes.items(), key=lambda kv: kv[1].key):
-        if guid not in present:
-            out.removed.append(NoteChange(old.key, old.question))
-            del out.ledger.notes[guid]
-    out.warnings.extend(_moved_warnings(arrivals, [ledger.notes[g] for g in ledger.notes if g not in present]))
+    gone = [(guid, old) for guid, old in ledger.notes.items() if guid not in present]
+    for guid, old in sorted(gone, key=lambda kv: kv[1].key):
+        out.removed.append(NoteChange(old.key, old.question))
+        del out.ledger.notes[guid]
+    out.warnings.extend(_moved_warnings(arrivals, [old for _, old in gone]))
     if restored:
         more = f" and {len(restored) - _LISTED} more" if len(restored) > _LISTED else ""
         out.notices.append(
