@@ -171,6 +171,8 @@ class _Plan:
     result: BuildResult
     hashes: dict[str, str]
     """GUID → content hash of each chosen note (:func:`deckgen.changes.note_hashes`)."""
+    ledger_intact: bool
+    """Whether ``ledger`` is the ledger file as it is: it exists and was read without a warning."""
 
 
 @paused_gc
@@ -289,9 +291,10 @@ def _plan(job: _Job, subdecks: bool, now: int, progress: Progress | None) -> _Pl
     if reused := deck_id_reused(packaged, source.path, source.id_loc):
         warnings.insert(0, reused)  # first: it is about what an import of this package overwrites
     warnings += [w for w in (ledger_warning, record_warning) if w]
+    intact = ledger_warning is None and ledger_path.is_file()
     types = sorted({n.note_type for n in chosen}, key=lambda t: t.id)
     result = BuildResult(source, output, ledger_path, deck_name, chosen, Changes(ledger), warnings, subdecks=subdecks)
-    return _Plan(job, notes, chosen, types, ledger, packaged, result, note_hashes(chosen))
+    return _Plan(job, notes, chosen, types, ledger, packaged, result, note_hashes(chosen), intact)
 
 
 def _write(plans: Sequence[_Plan], subdecks: bool, progress: Progress | None) -> None:
@@ -311,6 +314,7 @@ def _write(plans: Sequence[_Plan], subdecks: bool, progress: Progress | None) ->
 def _write_files(plans: Sequence[_Plan], subdecks: bool, stack: ExitStack, progress: Progress | None) -> None:
     files: list[tuple[Path, Data]] = []
     ledgers: dict[Path, Ledger] = {}
+    unchanged: dict[Path, bool] = {}  # whether a source's ledger file already says what its new ledger would
     for p in plans:
         source, result, changes = p.job.source, p.result, p.result.changes
         deck_of = {n.guid: _deck_for(source, n, result.deck_name, subdecks) for n in p.chosen}
@@ -333,7 +337,11 @@ def _write_files(plans: Sequence[_Plan], subdecks: bool, stack: ExitStack, progr
         if merged is not changes.ledger:
             merged.notes.update({n.guid: changes.ledger.notes[n.guid] for n in p.chosen})
             merged.types.update({t.id: changes.ledger.types[t.id] for t in p.types})
+        unchanged[result.ledger_path] = unchanged.get(result.ledger_path, True) and p.ledger_intact
     for path, ledger in ledgers.items():
+        old = next(p.ledger for p in plans if p.result.ledger_path == path)
+        if unchanged[path] and ledger.notes == old.notes and ledger.types == old.types:
+            continue  # a rebuild that changes nothing in the ledger leaves its file as it is
 
         def write_ledger(fh: BinaryIO, ledger: Ledger = ledger) -> None:
             (progress or _quiet)("writing the ledger", 0, 0)

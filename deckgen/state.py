@@ -29,7 +29,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 from .errors import Loc, OutputError, Problem, Severity
 from .files import locked, write_all_atomic
@@ -147,9 +147,12 @@ def record(
     try:
         with locked(path.with_name(path.name + ".lock")):
             current, _ = Packaged.read(deck_id, now)
+            new_source = source_key(source) if source else current.source
+            if new_source == current.source and _holds(current.notes, notes) and _holds(current.types, types):
+                return None  # a rebuild of unchanged notes: the record already says so
             current.notes.update(notes)
             current.types.update(types)
-            current.source = source_key(source) if source else current.source
+            current.source = new_source
             write_all_atomic([(path, current.dump)])
     except OutputError as err:
         message = (
@@ -158,3 +161,11 @@ def record(
         )
         return Problem.in_file(path, message, Severity.WARNING)
     return None
+
+
+_K = TypeVar("_K", str, int)
+
+
+def _holds(recorded: dict[_K, tuple[str, int]], items: dict[_K, tuple[str, int]]) -> bool:
+    """Whether ``recorded`` already has every entry of ``items``, with the same value."""
+    return len(items) <= len(recorded) and all(recorded.get(k) == v for k, v in items.items())

@@ -349,3 +349,22 @@ def test_a_ledger_line_is_what_json_dumps_writes(key, question, answer, mod, exp
     if note_type is None:
         del fields["note_type"]
     assert entry.json_line() == json.dumps(fields, ensure_ascii=False, sort_keys=True)
+
+
+def test_a_rebuild_that_changes_nothing_leaves_the_ledger_and_the_record_alone(tiny):
+    """An unchanged rebuild writes the package but neither the ledger nor this machine's record (same bytes,
+    same file: not replaced); a changed note then reaches both."""
+    from deckgen.state import Packaged
+
+    tiny.run()
+    record = Packaged.path_for("t")
+    before = {p: (p.read_bytes(), p.stat().st_ino) for p in (tiny.ledger, record)}
+    tiny.clock.now += 60
+    tiny.run()
+    assert {p: (p.read_bytes(), p.stat().st_ino) for p in before} == before
+    tiny.clock.now += 60
+    tiny.edit("a: 人", "a: 人们")
+    tiny.run()
+    assert _note(tiny.ledger_data())["mod"] == int(tiny.clock.now)
+    recorded = json.loads(record.read_text(encoding="utf-8"))["notes"]
+    assert int(tiny.clock.now) in [mod for _, mod in recorded.values()]
