@@ -159,9 +159,9 @@ class _Generator:
         """Source text → field HTML, and cloze text → field HTML, as the source's ``deck.markup`` says."""
         self.labels = source.labels
         self.one_language = source.languages[0] if len(source.languages) == 1 else None
+        """The source's language when it has only one: then every field is marked as being in it."""
         self._context: tuple[Texts, tuple[str, str]] | None = None
         """The last context's fields (see :meth:`context_fields`)."""
-        """The source's language when it has only one: then every field is marked as being in it."""
 
     def problem(self, spec: CardSpec, message: str) -> None:
         self.problems.append(Problem.at(spec.loc, message, Severity.ERROR))
@@ -169,7 +169,7 @@ class _Generator:
     def spec(self, j: Judgment, spec: CardSpec) -> None:
         base = spec.key(j.id)
         if isinstance(spec, QACard):
-            self.add(j, spec, base, "qa", spec.q, spec.a, self.html(spec.a))
+            self.add(j, spec, base, "qa", spec.q, spec.a, self.html(spec.a) + self.extra_html(spec.extra))
         elif isinstance(spec, ConceptCard):
             term = spec.term
             person = self.source.person(spec.by) if spec.by else None
@@ -183,6 +183,7 @@ class _Generator:
                 self.add(j, spec, f"{base}/term", "qa", question, term, self.html(term))
         elif isinstance(spec, ListCard):
             answer_html = "<ol>" + "".join(f"<li>{self.html(i)}</li>" for i in spec.items) + "</ol>"
+            answer_html += self.extra_html(spec.extra)
             question = list_question(spec.of, len(spec.items), self.labels)
             self.add(j, spec, base, "qa", question, "; ".join(spec.items), answer_html)
         elif isinstance(spec, ClozeCard):
@@ -195,6 +196,19 @@ class _Generator:
             self.add(j, spec, base, "cloze", question, answer, extra_html, text=self.cloze_html(spec.cloze))
         else:
             raise TypeError(f"no notes are made from a {type(spec).__name__}")
+
+    def extra_html(self, extra: str) -> str:
+        """A Q/A or list spec's ``extra`` text as HTML to follow its answer in the Answer field (empty if none).
+
+        It goes into the Answer field, not a field of its own: a new field would change the note type's
+        schema, and Anki would then import a copy of the note type and stop updating the existing notes
+        (see :mod:`deckgen.notetypes`). The ``dg-extra`` class sets it off as supporting text."""
+        return f'<div class="dg-extra">{self.html(extra)}</div>' if extra else ""
+
+    def context(self, j: Judgment, spec: CardSpec) -> Texts:
+        """What a card of ``spec`` shows as its context: the editors' note for ``context: editors``, else the
+        claim."""
+        return j.editors_note if spec.context == "editors" and j.editors_note else j.claim
 
     def add(
         self,
@@ -221,8 +235,7 @@ class _Generator:
         if not question.strip() or kind == "qa" and not answer.strip():
             self.problem(spec, f"note '{key}' would have an empty question or answer")
             return
-        context = j.editors_note if spec.context == "editors" and j.editors_note else j.claim
-        context1, context2 = self.context_fields(context)
+        context1, context2 = self.context_fields(self.context(j, spec))
         image_html = ""
         media: tuple[str, ...] = ()
         if spec.image:

@@ -170,3 +170,29 @@ def test_media_names_anki_can_show(tmp_path, anki, reviewer):
             assert re.fullmatch(r"[\w.-]+", ref), ref
     finally:
         reviewer.media = None
+
+
+def test_extra_text_shows_below_the_answer_in_anki_with_the_same_note_type(anki, tmp_path):
+    from deckgen.notetypes import QA
+
+    from conftest import card_text
+
+    source = tmp_path / "x.yaml"
+    source.write_text(
+        """\
+deck: {id: x, name: X}
+themes: [{id: t, zh: 主题, en: Theme}]
+people: []
+judgments:
+  - {id: j, number: 1, theme: t, zh: 杨强分四象限。, en: Four quadrants.,
+     cards: [{q: "How many quadrants?", a: Four, extra: "Goal and plan, each by a human or AI"}]}
+""",
+        encoding="utf-8",
+    )
+    out = tmp_path / "x.apkg"
+    build(load_file(source), output=out, sleep=lambda s: None)
+    anki.import_apkg(out)
+    note = anki.note_by_key("j/qa/1")
+    assert note.note_type()["id"] == QA.id and len(note.keys()) == len(QA.fields)
+    back = card_text(note.cards()[0].answer())
+    assert back.index("Four") < back.index("Goal and plan, each by a human or AI") < back.index("Four quadrants.")

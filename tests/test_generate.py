@@ -155,3 +155,23 @@ def test_cloze_numbers_stop_where_anki_does():
 
     assert cloze_error("{{c65535::a}}") is None
     assert "too large" in cloze_error("{{c65536::a}}")
+
+
+def test_qa_and_list_extra_follow_the_answer_in_the_answer_field(tmp_path):
+    notes, _ = make(
+        tmp_path,
+        """\
+    - {q: Who split agents into quadrants?, a: 杨强, extra: "By goal & plan <2> [sound:x.mp3]"}
+    - of: "杨强's {n} agent dimensions"
+      items: [goal, plan]
+      extra: Who defines each
+    - {q: Who else?, a: 唐杰}
+    """,
+    )
+    qa, listed, plain = notes
+    # escaped, and Anki's own markup made literal, as every field is (deckgen.markup)
+    assert qa.fields[1] == '杨强<div class="dg-extra">By goal &amp; plan &lt;2&gt; &#91;sound:x.mp3]</div>'
+    assert listed.fields[1] == '<ol><li>goal</li><li>plan</li></ol><div class="dg-extra">Who defines each</div>'
+    assert plain.fields[1] == "唐杰"  # no extra, no empty div
+    assert (qa.answer, listed.answer) == ("杨强", "goal; plan")  # reports and lint see the answer alone
+    assert len(qa.fields) == len(plain.fields)  # the same note type: no field was added for it
