@@ -116,7 +116,7 @@ def test_reversed_concept_cards_only_where_the_spec_says_so(anki, shipped):
 
     note = anki.note_by_key("intelligence-efficiency/concept/1/term")
     card = note.cards()[0]
-    assert "Which term does 唐杰 use for: Intelligence gained per unit of resources invested?" in card.question()
+    assert "Which term does 唐杰 use for: intelligence gained per unit of resources invested?" in card.question()
     assert "智能效率 (Intelligence Efficiency)" in card.answer()
     plain = anki.note_by_key("poverty-breeds-change/concept/1/term")
     assert plain["Question"] == "Which term names: Scarcity forces change and innovation?"

@@ -122,7 +122,7 @@ def test_an_english_deck_with_its_own_labels_has_no_chinese_and_no_empty_line(tm
     assert texts["one-owner/concept/1/who#0"][0] == "Who coined the borrow checker?"
     assert texts["one-owner/concept/1/what#0"][0] == "What does the borrow checker mean?"
     assert texts["one-owner/concept/1/term#0"][0] == (
-        "What does Jane Doe call this: The compiler pass that enforces ownership?"
+        "What does Jane Doe call this: the compiler pass that enforces ownership?"
     )
     assert texts["one-owner/list/1#0"][0] == "Which are both kinds of reference?"
     assert texts["one-owner/cloze/1#0"][1].endswith(
