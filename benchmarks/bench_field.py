@@ -4,7 +4,9 @@
     python benchmarks/bench_field.py --quick    # two sizes each: that it runs (tests/test_bench.py)
 
 For each shape of one large field in an otherwise small source (a cloze with thousands of deletions; a
-long answer, question, claim, cloze Extra or list of items, in English, Chinese and mixed text), it writes
+long answer, question, claim, cloze Extra or list of items, in English, Chinese and mixed text; two cards
+whose long fronts and answers the lint compares with each other and with a long claim, ``siblings``; a long
+run of Chinese glossed at its end next to an answer of many glossed terms, ``glossed``), it writes
 the source, then times in fresh subprocesses ``deckgen check`` (load, generation, every lint rule) and
 ``deckgen build --dry-run`` after a first build and an edit of the field (the change report quoting it).
 It prints one row per shape and size with the time, and the ratio to the row before: about 2 when the size
@@ -46,6 +48,12 @@ def cloze(deletions: int, rng: random.Random) -> str:
     return " ".join(f"{text(20, 'mixed', rng)} {{{{c{i}::{text(8, 'mixed', rng)}}}}}" for i in range(1, deletions + 1))
 
 
+def glossed(size: int, rng: random.Random) -> str:
+    """About ``size`` characters of short Chinese terms, each glossed in brackets (``的一是 (gloss7)``)."""
+    terms = [f"{''.join(rng.choice(_HAN) for _ in range(3))} (gloss{i})" for i in range(size // 12)]
+    return " ".join(terms)
+
+
 def source(field: str, size: int, edit: int) -> dict:
     """A small source whose one judgment has one large ``field`` of about ``size`` (characters, or deletions
     for ``cloze``); ``edit`` changes that field a little (for the change report)."""
@@ -68,11 +76,20 @@ def source(field: str, size: int, edit: int) -> dict:
         card = {"of": f"the {{n}} items v{edit}", "items": items}
     elif field == "cloze":
         card = {"cloze": big}
+    elif field == "glossed":  # a run of Chinese as long as the field, then its gloss; many glossed terms
+        claim = {"zh": "".join(rng.choice(_HAN) for _ in range(size)) + f" (gloss v{edit})", "en": "The judgment."}
+        card = {"q": "Which terms does the judgment gloss?", "a": glossed(size, rng)}
+    cards = [card]
+    if field == "siblings":  # English fronts against the other card's mixed answer, the answers against the claim
+        fronts = [f"{text(size, 'en', rng)} v{edit}?", f"{text(size, 'en', rng)}?"]
+        answers = [text(size, "mixed", rng) for _ in fronts]
+        cards = [{"q": q, "a": a} for q, a in zip(fronts, answers, strict=True)]
+        claim = {"zh": " ".join(answers), "en": "The judgment."}
     return {
         "deck": {"id": "big-field", "name": "Big field"},
         "themes": [{"id": "t", "zh": "主题", "en": "Theme"}],
         "people": [{"id": "p", "name": "某人", "roman": "Mou Ren"}],
-        "judgments": [{"id": "j", "number": 1, "theme": "t", "speakers": ["p"], **claim, "cards": [card]}],
+        "judgments": [{"id": "j", "number": 1, "theme": "t", "speakers": ["p"], **claim, "cards": cards}],
     }
 
 
@@ -95,6 +112,8 @@ SHAPES = {
     "claim": (250_000, "chars"),
     "extra": (250_000, "chars"),
     "list": (100_000, "chars"),
+    "siblings": (100_000, "chars"),
+    "glossed": (100_000, "chars"),
 }
 
 

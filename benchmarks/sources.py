@@ -122,6 +122,8 @@ class _Text:
 
     def __init__(self, seed: int):
         self.rng = random.Random(seed)
+        self.terms: set[str] = set()
+        self.glosses: set[frozenset[str]] = set()
 
     def zh(self, lo: int, hi: int) -> str:
         """A Chinese sentence of one to three clauses of ``lo`` to ``hi`` characters, maybe quoting English."""
@@ -144,13 +146,22 @@ class _Text:
             words.append("vector<int> & a<b")
         return " ".join(words).capitalize()
 
-    def names(self, lo: int, hi: int) -> str:
-        """An English answer: ``lo`` to ``hi`` names."""
-        return " ".join(self.rng.choice(_NAMES) for _ in range(self.rng.randint(lo, hi)))
+    def names(self, lo: int, hi: int, avoid: str = "") -> str:
+        """An English answer: ``lo`` to ``hi`` names, none of them in ``avoid`` (a sibling card's front)."""
+        pool = [name for name in _NAMES if name not in avoid]
+        return " ".join(self.rng.choice(pool) for _ in range(self.rng.randint(lo, hi)))
 
-    def term(self) -> str:
-        """A named concept: Chinese with an English gloss, ``院直马 (Heron Wren Lark)``."""
-        return f"{self.han(3, 5)} ({self.names(3, 3)})"
+    def term(self, avoid: str = "") -> str:
+        """A named concept: Chinese with an English gloss, ``院直马 (Heron Wren Lark Ibis)``, whose names are not
+        in ``avoid``. Each term and each gloss (as a set of names) is made once, as the ``inconsistent-gloss``
+        lint asks of a real deck."""
+        while True:
+            han, gloss = self.han(3, 5), self.names(4, 4, avoid)
+            names = frozenset(gloss.split())
+            if han not in self.terms and names not in self.glosses:
+                self.terms.add(han)
+                self.glosses.add(names)
+                return f"{han} ({gloss})"
 
 
 def make_source(n: int, seed: int = 8) -> str:
@@ -181,43 +192,60 @@ def make_source(n: int, seed: int = 8) -> str:
         if pattern == 1:
             by = people[next(proposers) % len(people)]
             speakers = [by, *(p for p in speakers if p != by)]
+        editors = i % 5 == 0
+        cards: list[str] = []
+        zh_more: list[str] = []  # answers the claim states, so that each card's back backs its answer
+        en_more: list[str] = []
+        if pattern == 0:  # q/a, q/a, cloze
+            for _ in range(2):
+                zh_more.append(answer := t.han(2, 8))
+                cards.append(f"      - q: {_q(t.en(6, 14) + '?')}\n        a: {_q(answer)}\n")
+            cards.append(f"      - cloze: {_q(t.en(4, 8) + ' {{c1::' + t.term() + '}} ' + t.en(3, 8))}\n")
+        elif pattern == 1:  # concept by one of the speakers (who + what), list
+            term = t.term()
+            en_more.append(means := t.en(3, 6))
+            cards.append(f"      - term: {_q(term)}\n        by: {by}\n        means: {_q(means)}\n")
+            cards.append(
+                f"      - of: {_q(t.han(4, 6) + ' {n} ' + r.choice(_WORDS) + ' ' + r.choice(_WORDS) + 's')}\n"
+                "        items:\n"
+            )
+            items = [t.names(1, 3, avoid=term) for _ in range(r.randint(2, 4))]
+            en_more.extend(items)
+            cards.extend(f"          - {_q(item)}\n" for item in items)
+        elif pattern == 2:  # q/a with tags, list, cloze (from the editors' note when there is one)
+            first = t.term()
+            second = t.term(avoid=first)
+            en_more.append(answer := t.names(1, 3, avoid=first + second))
+            cards.append(
+                f"      - q: {_q(t.en(6, 14) + '?')}\n        a: {_q(answer)}\n        tags: [{r.choice(_WORDS)}]\n"
+            )
+            cards.append(f"      - of: {_q(t.en(5, 8).lower() + ' steps')}\n        items:\n")
+            items = [t.han(3, 6) for _ in range(r.randint(2, 4))]
+            zh_more.extend(items)
+            cards.extend(f"          - {_q(item)}\n" for item in items)
+            cloze = f"{t.han(6, 12)}{{{{c1::{first}}}}}{t.han(2, 6)}，{{{{c2::{second}}}}}。"
+            cards.append(
+                f"      - cloze: {_q(cloze)}\n"
+                f"        extra: {_q(t.en(3, 8))}\n" + ("        context: editors\n" if editors else "")
+            )
+        else:  # concept with its reverse (what + term), q/a
+            zh_more.append(term := t.term())
+            en_more.append(means := t.en(6, 6))
+            cards.append(f"      - term: {_q(term)}\n        means: {_q(means)}\n        reverse: true\n")
+            zh_more.append(answer := t.han(2, 8))
+            cards.append(f"      - q: {_q(t.en(6, 14) + '?')}\n        a: {_q(answer)}\n")
         out.append(
             f"  - id: {r.choice(_WORDS)}-{r.choice(_WORDS)}-{i}\n    number: {i}\n"
             f"    theme: {r.choice(_THEME_IDS)}\n    speakers: [{', '.join(speakers)}]\n"
-            f"    zh: {_q(t.zh(8, 30))}\n    en: {_q(t.en(15, 35, code=True))}\n"
+            f"    zh: {_q(t.zh(8, 30) + '、'.join(zh_more))}\n"
+            f"    en: {_q(' '.join([t.en(15, 35, code=True), *en_more]))}\n"
         )
-        editors = i % 5 == 0
         if editors:
             out.append(f"    editors_note:\n      zh: {_q(t.zh(10, 30))}\n      en: {_q(t.en(15, 30, code=True))}\n")
         if i % 3 == 0:
             out.append(f"    tags: [topic::{r.choice(_WORDS)}, {r.choice(_WORDS)}]\n")
         out.append("    cards:\n")
-        if pattern == 0:  # q/a, q/a, cloze
-            for _ in range(2):
-                out.append(f"      - q: {_q(t.en(6, 14) + '?')}\n        a: {_q(t.han(2, 8))}\n")
-            out.append(f"      - cloze: {_q(t.en(4, 8) + ' {{c1::' + t.term() + '}} ' + t.en(3, 8))}\n")
-        elif pattern == 1:  # concept by one of the speakers (who + what), list
-            out.append(f"      - term: {_q(t.term())}\n        by: {by}\n        means: {_q(t.en(3, 6))}\n")
-            out.append(
-                f"      - of: {_q(t.han(4, 6) + ' {n} ' + r.choice(_WORDS) + ' ' + r.choice(_WORDS) + 's')}\n"
-                "        items:\n"
-            )
-            out.extend(f"          - {_q(t.names(1, 3))}\n" for _ in range(r.randint(2, 4)))
-        elif pattern == 2:  # q/a with tags, list, cloze (from the editors' note when there is one)
-            out.append(
-                f"      - q: {_q(t.en(6, 14) + '?')}\n        a: {_q(t.names(1, 3))}\n"
-                f"        tags: [{r.choice(_WORDS)}]\n"
-            )
-            out.append(f"      - of: {_q(t.en(5, 8).lower() + ' steps')}\n        items:\n")
-            out.extend(f"          - {_q(t.han(2, 6))}\n" for _ in range(r.randint(2, 4)))
-            cloze = f"{t.han(6, 12)}{{{{c1::{t.term()}}}}}{t.han(2, 6)}，{{{{c2::{t.term()}}}}}。"
-            out.append(
-                f"      - cloze: {_q(cloze)}\n"
-                f"        extra: {_q(t.en(3, 8))}\n" + ("        context: editors\n" if editors else "")
-            )
-        else:  # concept with its reverse (what + term), q/a
-            out.append(f"      - term: {_q(t.term())}\n        means: {_q(t.en(6, 6))}\n        reverse: true\n")
-            out.append(f"      - q: {_q(t.en(6, 14) + '?')}\n        a: {_q(t.han(2, 8))}\n")
+        out.extend(cards)
     return "".join(out)
 
 

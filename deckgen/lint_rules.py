@@ -17,167 +17,110 @@ The practices behind the rules:
   cloze *number*) and "Duplicate checking" / sort field (https://docs.ankiweb.net/editing.html — Anki only
   checks the first field for duplicates, so two notes asking the same thing in different words slip by).
 
-Thresholds, tuned on the shipped deck ``cards/agi-next-2026.yaml`` (see :data:`MAX_ANSWER_WORDS`,
-:data:`deckgen.wording.HAN_PER_WORD`, :data:`MAX_LIST_ITEMS`).
+The rules about each card and the cards of its judgment live in :mod:`deckgen.lint_cards`; this module holds
+the rules about the deck as a whole (duplicates, coverage, glosses, characters and tags), :data:`RULES`
+and :func:`lint`.
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 
-from .cloze import CLOZE_RE, cloze_deletions, cloze_gaps, cloze_numbers
-from .errors import QUOTED, Loc, Problem, Severity, clip, clip_list
+from .errors import QUOTED, Loc, Problem, clip, clip_list
 from .languages import written_with_han
+from .lint_cards import (
+    answer_in_question,
+    answer_parts,
+    answer_too_long,
+    by_judgment,
+    cloze_numbering,
+    list_too_long,
+    not_a_question,
+    note_warn,
+    sibling_giveaway,
+    unsupported_answer,
+    vague_cue,
+    warn,
+)
 from .model import CardSpec, ClozeCard, Judgment, ListCard, Person, QACard, Source, fold_tag
 from .notes import Note
-from .wording import (
-    HAN_PER_WORD,
-    HAN_RUN,
-    ClozeFronts,
-    QuestionFront,
-    answer_length,
-    are_near,
-    giveaway,
-    near_hashes,
-    normalize,
-    tokens,
-    word_set,
-)
-
-MAX_ANSWER_WORDS = 8
-"""Longest answer, in English words, that still reads as one fact. On the shipped deck before this lint,
-answers (and list items and cloze deletions) had a median of 2 words and a 90th percentile of 6; the eight
-answers above 8 words were all clauses ("It can't tell which tasks failed, so must monitor all") that
-could be said in fewer."""
-
-MAX_ANSWER_HAN = int(MAX_ANSWER_WORDS * HAN_PER_WORD)
-"""Longest all-Chinese answer, in Han characters (12). A mixed answer counts words + characters / 1.5."""
-
-MAX_LIST_ITEMS = 4
-"""Most items a list card may ask at once. Working memory holds about four chunks (N. Cowan, "The
-magical number 4 in short-term memory", 2001); SuperMemo's rules 9 and 10 say to avoid sets and
-enumerations altogether, so past four a list must become cloze or per-item cards."""
-
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_LIST_SEPARATORS = re.compile(r"\s*[,;，；、]\s*")
-
-
-def answer_parts(note: Note) -> list[str]:
-    """The separate things a learner must recall for ``note``: a list's items, a cloze's deletions, else
-    the answer."""
-    if isinstance(note.spec, ListCard):
-        return list(note.spec.items)
-    if isinstance(note.spec, ClozeCard):  # a deletion on several cards ({{c1,2::x}}) is one thing to recall
-        return [m.group(2).split("::")[0] for m in CLOZE_RE.finditer(note.spec.cloze)]
-    return [note.answer]
-
-
-# -- problem helpers --------------------------------------------------------------------------------------
-
-
-def _warn(loc: Loc | None, file: str, code: str, subject: str, what: str, hint: str) -> Problem:
-    message = f"{subject}: {what}; {hint}"
-    if loc is None:
-        return Problem(file, 0, 0, "", message, Severity.WARNING, code)
-    return Problem.at(loc, message, Severity.WARNING, code)
-
-
-def _note_warn(note: Note, code: str, what: str, hint: str) -> Problem:
-    return _warn(note.spec.loc, note.spec.loc.file, code, f"note '{note.key}'", what, hint)
-
-
-def _spec_notes(notes: Sequence[Note]) -> dict[int, tuple[CardSpec, list[Note]]]:
-    """Notes grouped by the card spec that made them (keyed by ``id`` of the spec), in source order."""
-    out: dict[int, tuple[CardSpec, list[Note]]] = {}
-    for note in notes:
-        out.setdefault(id(note.spec), (note.spec, []))[1].append(note)
-    return out
-
+from .wording import HAN_RUN, NUMBER, are_near, gloss_key, glosses, near_hashes, normalize, tokens, word_set
 
 # -- the rules --------------------------------------------------------------------------------------------
 
 
-def answer_too_long(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
-    """An answer (a list item, a cloze deletion) longer than :data:`MAX_ANSWER_WORDS` English words or
-    :data:`MAX_ANSWER_HAN` Chinese characters (see :func:`answer_length`) is more than one fact.
-
-    SuperMemo rule 4, the minimum information principle: "the material you learn must be formulated in as
-    simple a way as it is only possible"; a long answer is recalled in part and graded as a whole.
-    """
-    for note in notes:
-        for part in answer_parts(note):
-            length = answer_length(part)
-            if length > MAX_ANSWER_WORDS:
-                yield _note_warn(
-                    note,
-                    "answer-too-long",
-                    f"answer '{clip(part, QUOTED)}' is {length:.0f} words long (limit "
-                    f"{MAX_ANSWER_WORDS} words or {MAX_ANSWER_HAN} Chinese characters)",
-                    "keep one fact in the answer and move the rest to another card or the context",
-                )
-
-
-def list_too_long(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
-    """A list card with more than :data:`MAX_LIST_ITEMS` items, or a Q/A answer that enumerates more than
-    that many comma- or semicolon-separated things.
-
-    SuperMemo rules 9 and 10, avoid sets and enumerations: a long list is recalled incompletely and a
-    review cannot tell which item was forgotten; rule 5 recommends cloze deletion instead.
-    """
-    for spec, made in _spec_notes(notes).values():
-        if isinstance(spec, ListCard):
-            count = len(spec.items)
-        elif isinstance(spec, QACard):
-            count = len([p for p in _LIST_SEPARATORS.split(made[0].answer) if p])
-        else:
-            continue
-        if count > MAX_LIST_ITEMS:
-            what = f"asks for {count} items at once (limit {MAX_LIST_ITEMS})"
-            yield _note_warn(
-                made[0],
-                "list-too-long",
-                what,
-                "make it a cloze with one deletion number per item, or one card per item",
-            )
-
-
-def answer_in_question(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
-    """The question contains its own answer: a key term of the answer (:func:`deckgen.wording.key_terms`), or all the
-    answer's content words. For a cloze, each card's front is checked: a deleted term that stays visible
-    elsewhere in the text (in another deletion shown on that card, or written out again) gives it away. The
-    fronts of all cards are read once (:class:`deckgen.wording.ClozeFronts`), so a cloze with thousands of
-    deletions costs time linear in its length, not one copy of the text per card.
-
-    SuperMemo rule 11, combat interference, and rule 17, context cues should simplify wording, never
-    contain the answer: a card answered by reading its question trains nothing.
-    """
-    for note in notes:
-        if isinstance(note.spec, ClozeCard):
-            fronts = ClozeFronts(note.spec.cloze)
-            answers: dict[int, list[str]] = {}
-            for n, answer in cloze_deletions(note.spec.cloze):
-                answers.setdefault(n, []).append(answer)
-            for number in sorted(answers):
-                front = fronts.front(number)
-                for answer in answers[number]:
-                    why = giveaway(front, answer)
-                    if why:
-                        what = f"card c{number} shows its answer: {why}"
-                        yield _note_warn(
-                            note,
-                            "answer-in-question",
-                            what,
-                            "reword so the deleted term appears only inside the deletion",
-                        )
-        else:
-            question = QuestionFront(note.question)
+def _glossed_texts(source: Source, notes: Sequence[Note]) -> Iterator[tuple[str, bool, Loc, str]]:
+    """Every text a learner reads, in source order, as ``(text, whole, loc, subject)``: each judgment's claim
+    and editors' note in each of the source's languages, then its notes' questions (a cloze's front),
+    answers (list items, deletions) and extra texts; ``whole`` marks an answer."""
+    grouped = by_judgment(notes)
+    for j in source.judgments:
+        subject = f"judgment {j.number} '{j.id}'"
+        for text in (*j.claim.values, *(j.editors_note.values if j.editors_note else ())):
+            yield text, False, j.loc, subject
+        for note in grouped.get(j.id, []):
+            subject = f"note '{note.key}'"
+            yield note.question, False, note.spec.loc, subject
             for part in answer_parts(note):
-                why = giveaway(question, part)
-                if why:
-                    what = f"the question gives away '{clip(part, QUOTED)}': {why}"
-                    yield _note_warn(note, "answer-in-question", what, "reword the question without the answer's words")
+                yield part, True, note.spec.loc, subject
+            extra = note.spec.extra if isinstance(note.spec, (QACard, ListCard, ClozeCard)) else ""
+            if extra:
+                yield extra, False, note.spec.loc, subject
+
+
+def inconsistent_gloss(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
+    """One Chinese term glossed in two ways (``自主学习 (self-learning)`` on one card, ``自主学习 (autonomous
+    learning)`` on another), or one gloss given to two Chinese terms (``自主学习 (self-learning)`` and ``自学习
+    (self-learning)``), anywhere a learner reads: claims and editors' notes in each of the source's languages,
+    questions, answers and extra texts (:func:`deckgen.wording.glosses` finds the pairs). Two glosses of a term
+    agree when the words of one are among the words of the other ("goal definition" and "goal definition: by
+    humans or AI"); two terms may share a gloss when one contains the other (金融 and 做金融 as "Finance").
+    Reported once per pair, where the second one is.
+
+    SuperMemo rule 11, combat interference: a learner who meets one term under two translations, or two
+    terms under one, learns two things where there is one or one where there are two, and the cards asking
+    them interfere; rule 4 (minimum information) asks one name per idea.
+
+    Time linear in the text: glosses are filed in dictionaries by term and by gloss.
+    """
+    seen_terms: dict[str, dict[frozenset[str], tuple[str, str]]] = {}  # term → gloss key → (gloss, where)
+    seen_glosses: dict[frozenset[str], dict[str, str]] = {}  # gloss key → term → where
+    reported: set[tuple[str, frozenset[str]]] = set()
+    for text, whole, loc, subject in _glossed_texts(source, notes):
+        where = f"{loc.file}:{loc.line}"
+        for term, gloss in glosses(text, whole):
+            key = gloss_key(gloss)
+            if not key or (term, key) in reported:
+                continue
+            terms_glosses = seen_terms.setdefault(term, {})
+            gloss_terms = seen_glosses.setdefault(key, {})
+            clashes = []
+            if key not in terms_glosses:
+                other = next((g for k, g in terms_glosses.items() if not (k <= key or key <= k)), None)
+                if other:
+                    clashes.append(
+                        (
+                            f"'{clip(term, QUOTED)}' is glossed '{clip(gloss, QUOTED)}' here but "
+                            f"'{clip(other[0], QUOTED)}' at {other[1]}",
+                            "give one Chinese term one English gloss throughout the deck",
+                        )
+                    )
+                terms_glosses[key] = (gloss, where)
+            if term not in gloss_terms:
+                twin = next(((t, w) for t, w in gloss_terms.items() if t not in term and term not in t), None)
+                if twin:
+                    clashes.append(
+                        (
+                            f"'{clip(gloss, QUOTED)}' glosses '{clip(term, QUOTED)}' here and "
+                            f"'{clip(twin[0], QUOTED)}' at {twin[1]}",
+                            "give each of two Chinese terms its own English gloss, so they are not learned as one",
+                        )
+                    )
+                gloss_terms[term] = where
+            for what, hint in clashes:
+                reported.add((term, key))
+                yield warn(loc, source.path, "inconsistent-gloss", subject, what, hint)
 
 
 def duplicate_questions(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
@@ -228,7 +171,7 @@ def duplicate_questions(source: Source, notes: Sequence[Note]) -> Iterator[Probl
 
 def _dup(note: Note, other: Note, what: str) -> Problem:
     loc = other.spec.loc
-    return _note_warn(
+    return note_warn(
         note,
         "duplicate-question",
         f"'{clip(note.question, QUOTED)}' is {what} note '{other.key}' "
@@ -236,21 +179,6 @@ def _dup(note: Note, other: Note, what: str) -> Problem:
         "merge the two cards, or reword one so they differ by more than a word "
         "(questions that close get confused in review)",
     )
-
-
-def not_a_question(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
-    """A Q/A note whose question has no question mark (``?`` or ``？``). Cloze notes are exempt.
-
-    SuperMemo rule 4 (minimum information) and rule 17 (context cues): a statement on the front does not
-    say what is wanted, so the learner recalls whatever comes to mind; if the card is a statement with a
-    hole, the Anki manual's cloze deletion is the form for it.
-    """
-    for note in notes:
-        if not note.note_type.is_cloze and "?" not in normalize(note.question):
-            what = "the question has no question mark"
-            yield _note_warn(
-                note, "not-a-question", what, "ask a question ending in '?', or write the statement as a cloze"
-            )
 
 
 def judgment_without_cards(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
@@ -262,7 +190,7 @@ def judgment_without_cards(source: Source, notes: Sequence[Note]) -> Iterator[Pr
     with_notes = {note.judgment.id for note in notes}
     for j in source.judgments:
         if j.id not in with_notes:
-            yield _warn(
+            yield warn(
                 j.loc,
                 source.path,
                 "judgment-without-cards",
@@ -325,7 +253,7 @@ def person_never_asked(source: Source, notes: Sequence[Note]) -> Iterator[Proble
 
 
 def _person_warn(source: Source, person: Person, what: str, hint: str) -> Problem:
-    return _warn(person.loc, source.path, "person-never-asked", f"person '{person.id}' ({person.label})", what, hint)
+    return warn(person.loc, source.path, "person-never-asked", f"person '{person.id}' ({person.label})", what, hint)
 
 
 def figure_never_asked(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
@@ -353,13 +281,13 @@ def figure_never_asked(source: Source, notes: Sequence[Note]) -> Iterator[Proble
         cards = normalize(" ".join(texts.get(j.id, [])))
         if j.id not in texts:
             continue  # judgment_without_cards reports it
-        numbers = set(_NUMBER.findall(cards))
+        numbers = set(NUMBER.findall(cards))
         for what in _claim_texts(j, which):
             text = normalize(what)
-            missing = [n for n in _NUMBER.findall(text) if n not in numbers]
+            missing = [n for n in NUMBER.findall(text) if n not in numbers]
             missing += [t for t in HAN_RUN.findall(text) if t not in cards] if kept_terms else []
             for item in dict.fromkeys(missing):
-                yield _warn(
+                yield warn(
                     j.loc,
                     source.path,
                     "figure-never-asked",
@@ -372,24 +300,6 @@ def figure_never_asked(source: Source, notes: Sequence[Note]) -> Iterator[Proble
 def _claim_texts(j: Judgment, language: int) -> list[str]:
     """The claim and editors' note of ``j`` in the source's ``language`` (an index into its languages)."""
     return [j.claim.values[language]] + ([j.editors_note.values[language]] if j.editors_note else [])
-
-
-def cloze_numbering(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
-    """A cloze whose deletion numbers skip one (``{{c2::x}}`` with no ``c1``).
-
-    Anki manual, cloze deletion: Anki makes one card per number used, so a gap is not a missing card but
-    usually a typo or a deletion removed while editing, and the numbers no longer say which card is which.
-    (A cloze without deletions, or with ``c0``, makes no card at all and is an error in generation.)
-    """
-    for note in notes:
-        if not isinstance(note.spec, ClozeCard):
-            continue
-        gaps = cloze_gaps(cloze_numbers(note.spec.cloze))
-        if gaps:
-            what = f"cloze numbering has gaps (no {clip_list(gaps)})"
-            yield _note_warn(
-                note, "cloze-numbering", what, "renumber the deletions from c1 up; Anki makes one card per number used"
-            )
 
 
 def _spec_texts(spec: CardSpec) -> Iterator[tuple[str, str]]:
@@ -451,7 +361,7 @@ def _invisible(loc: Loc | None, file: str, subject: str, text: str) -> Problem |
     name = unicodedata.name(ch, "a format character")
     shown = clip(text.replace(ch, f"\\u{ord(ch):04x}"))
     what = f"U+{ord(ch):04X} ({name}) at character {found + 1} of '{shown}' is invisible"
-    return _warn(loc, file, "invisible-character", subject, what, "remove it, or write what it stands for")
+    return warn(loc, file, "invisible-character", subject, what, "remove it, or write what it stands for")
 
 
 def tags_differing_in_case(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
@@ -468,7 +378,7 @@ def tags_differing_in_case(source: Source, notes: Sequence[Note]) -> Iterator[Pr
             first = spellings.setdefault(fold_tag(tag), (tag, note))
             if first[0] != tag and tag not in reported:
                 reported.add(tag)
-                yield _note_warn(
+                yield note_warn(
                     note,
                     "tags-differ-in-case",
                     f"tag '{clip(tag)}' differs only in case from '{clip(first[0])}' (note '{first[1].key}'), "
@@ -483,6 +393,10 @@ RULES: dict[str, Rule] = {
     "answer-too-long": answer_too_long,
     "list-too-long": list_too_long,
     "answer-in-question": answer_in_question,
+    "sibling-giveaway": sibling_giveaway,
+    "unsupported-answer": unsupported_answer,
+    "vague-cue": vague_cue,
+    "inconsistent-gloss": inconsistent_gloss,
     "duplicate-question": duplicate_questions,
     "not-a-question": not_a_question,
     "judgment-without-cards": judgment_without_cards,

@@ -148,11 +148,13 @@ class CardSpec:
 
 @dataclass(frozen=True, kw_only=True)
 class QACard(CardSpec):
-    """An explicit question and answer (``q:``/``a:``): one Q/A note."""
+    """An explicit question and answer (``q:``/``a:``, optional ``extra:``): one Q/A note."""
 
     KIND: ClassVar[str] = "qa"
     q: str
     a: str
+    extra: str = ""
+    """Supporting text shown on the back below the answer, inside the Answer field; empty if none."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -170,12 +172,15 @@ class ConceptCard(CardSpec):
 
 @dataclass(frozen=True, kw_only=True)
 class ListCard(CardSpec):
-    """A list to recall (``of:``/``items:``): one Q/A note whose answer is the items in order."""
+    """A list to recall (``of:``/``items:``, optional ``extra:``): one Q/A note whose answer is the items in
+    order."""
 
     KIND: ClassVar[str] = "list"
     of: str
     """What the items are: ``"杨强's {n} agent dimensions"`` (``{n}`` is replaced by the count)."""
     items: tuple[str, ...]
+    extra: str = ""
+    """Supporting text shown on the back below the items, inside the Answer field; empty if none."""
 
 
 @dataclass(frozen=True, kw_only=True)

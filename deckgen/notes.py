@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,16 +118,61 @@ def list_question(of: str, n: int, labels: Labels = DEFAULTS["en"]) -> str:
     return fill(labels.list_question, of=fill(labels.list_count, n=count, of=of))
 
 
-def reverse_question(means: str, person: Person | None = None, labels: Labels = DEFAULTS["en"]) -> str:
+_CLOSED_CLASS = frozenset(
+    """
+a an the this that these those some any each every all both no its their his her our my your one two three
+of to in on at by for with from into onto over under about after before between through without against
+and or nor but so if when while whether because although who which what whose how
+""".split()
+)
+"""English words of closed classes (articles, determiners, prepositions, conjunctions, question words): never
+a name, so a capital on one at the start of a meaning is only the sentence's (:func:`clause_case`)."""
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def clause_case(means: str, shown: Sequence[str] = (), english: bool = True) -> str:
+    """``means`` as it reads inside a sentence: a capital that only marks the start of the meaning is
+    lowercased (``"An agent that …"`` → ``"an agent that …"``), a name or acronym keeps its case.
+
+    The first word is lowercased only when it is an ordinary word written with a sentence-initial capital:
+    one capital followed by lowercase letters (so ``AI``, ``GLM-4.7``, ``DeepSeek`` and ``iPhone`` are never
+    touched), and either, when ``english`` (the source has English among its languages), an English
+    closed-class word (``A``, ``The``, ``Which``; :data:`_CLOSED_CLASS`), or a word that the rest of ``means``
+    or one of the texts ``shown`` (what the card shows next to it: its claim in each language) writes in
+    lowercase (``Intelligence`` where the claim says "intelligence"). A name such as ``Anthropic`` or ``Qwen``
+    is never written in lowercase, so it keeps its capital; an ordinary word that no text shows in lowercase
+    keeps its capital too, which is the safe way to be wrong. Time linear in the texts.
+    """
+    first = _LETTERS.match(means)
+    word = first.group() if first else ""
+    if not word or not word[0].isupper() or word[1:] != word[1:].lower():
+        return means
+    lower, rest = word.lower(), means[len(word) :]
+    if (english and lower in _CLOSED_CLASS) or any(w == lower for w in _LETTERS.findall(" ".join([rest, *shown]))):
+        return lower + rest
+    return means
+
+
+def reverse_question(
+    means: str,
+    person: Person | None = None,
+    labels: Labels = DEFAULTS["en"],
+    shown: Sequence[str] = (),
+    english: bool = True,
+) -> str:
     """The question of a concept's reversed card, which shows the meaning and asks for the term:
-    ``"Which term names: Intelligence gained per unit of resources invested?"``, or, naming the person the
+    ``"Which term names: intelligence gained per unit of resources invested?"``, or, naming the person the
     spec's ``by`` gives, ``"Which term does 唐杰 use for: …?"`` (``labels.which_term`` and
-    ``labels.which_term_by``). A full stop or question mark ending ``means`` is dropped so the question ends
-    in exactly one."""
+    ``labels.which_term_by``). Where the label has words before ``{means}``, the meaning keeps its own case
+    inside the question (:func:`clause_case`, which ``shown`` and ``english`` inform). A full stop or question
+    mark ending ``means`` is dropped so the question ends in exactly one."""
     means = means.rstrip().rstrip(".。?？")
+    label = labels.which_term_by if person else labels.which_term
+    if label.partition("{means}")[0].strip():
+        means = clause_case(means, shown, english)
     if person:
-        return fill(labels.which_term_by, person=person.name, means=means)
-    return fill(labels.which_term, means=means)
+        return fill(label, person=person.name, means=means)
+    return fill(label, means=means)
 
 
 @paused_gc
@@ -160,6 +205,8 @@ class _Generator:
         self.labels = source.labels
         self.one_language = source.languages[0] if len(source.languages) == 1 else None
         """The source's language when it has only one: then every field is marked as being in it."""
+        self.english = any(tag.lower().partition("-")[0] == "en" for tag in source.languages)
+        """Whether English is one of the source's languages (:func:`clause_case`)."""
         self._context: tuple[Texts, tuple[str, str]] | None = None
         """The last context's fields (see :meth:`context_fields`)."""
         self._shared: tuple[Judgment | None, dict[bool, tuple[str, tuple[str, ...]]]] = (None, {})
@@ -172,7 +219,7 @@ class _Generator:
     def spec(self, j: Judgment, spec: CardSpec) -> None:
         base = spec.key(j.id)
         if isinstance(spec, QACard):
-            self.add(j, spec, base, "qa", spec.q, spec.a, self.html(spec.a))
+            self.add(j, spec, base, "qa", spec.q, spec.a, self.html(spec.a) + self.extra_html(spec.extra))
         elif isinstance(spec, ConceptCard):
             term = spec.term
             person = self.source.person(spec.by) if spec.by else None
@@ -182,10 +229,12 @@ class _Generator:
                 self.add(j, spec, f"{base}/who", "qa", who, person.label, text_html(person.label))
             self.add(j, spec, f"{base}/what", "qa", fill(labels.what_is, term=term), spec.means, self.html(spec.means))
             if spec.reverse:
-                question = reverse_question(spec.means, person, labels)
+                shown = self.context(j, spec).values
+                question = reverse_question(spec.means, person, labels, shown, self.english)
                 self.add(j, spec, f"{base}/term", "qa", question, term, self.html(term))
         elif isinstance(spec, ListCard):
             answer_html = "<ol>" + "".join(f"<li>{self.html(i)}</li>" for i in spec.items) + "</ol>"
+            answer_html += self.extra_html(spec.extra)
             question = list_question(spec.of, len(spec.items), self.labels)
             self.add(j, spec, base, "qa", question, "; ".join(spec.items), answer_html)
         elif isinstance(spec, ClozeCard):
@@ -198,6 +247,19 @@ class _Generator:
             self.add(j, spec, base, "cloze", question, answer, extra_html, text=self.cloze_html(spec.cloze))
         else:
             raise TypeError(f"no notes are made from a {type(spec).__name__}")
+
+    def extra_html(self, extra: str) -> str:
+        """A Q/A or list spec's ``extra`` text as HTML to follow its answer in the Answer field (empty if none).
+
+        It goes into the Answer field, not a field of its own: a new field would change the note type's
+        schema, and Anki would then import a copy of the note type and stop updating the existing notes
+        (see :mod:`deckgen.notetypes`). The ``dg-extra`` class sets it off as supporting text."""
+        return f'<div class="dg-extra">{self.html(extra)}</div>' if extra else ""
+
+    def context(self, j: Judgment, spec: CardSpec) -> Texts:
+        """What a card of ``spec`` shows as its context: the editors' note for ``context: editors``, else the
+        claim."""
+        return j.editors_note if spec.context == "editors" and j.editors_note else j.claim
 
     def add(
         self,
@@ -224,8 +286,7 @@ class _Generator:
         if not question.strip() or kind == "qa" and not answer.strip():
             self.problem(spec, f"note '{key}' would have an empty question or answer")
             return
-        context = j.editors_note if spec.context == "editors" and j.editors_note else j.claim
-        context1, context2 = self.context_fields(context)
+        context1, context2 = self.context_fields(self.context(j, spec))
         image_html = ""
         media: tuple[str, ...] = ()
         if spec.image:

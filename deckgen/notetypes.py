@@ -125,6 +125,7 @@ CSS = """\
 .dg-a li { margin: .15em 0; }
 .cloze { font-weight: 700; color: #0b5cad; }
 .dg-extra { margin-top: .6em; }
+.dg-a .dg-extra { margin-top: .45em; font-size: .75em; color: #55554f; }
 .dg-img { margin-top: .8em; text-align: center; }
 .dg-img img { width: auto; height: auto; max-width: 100%; max-height: 60vh; }
 hr#answer { border: 0; border-top: 1px solid #d9d9d4; margin: .9em 0; }
@@ -151,6 +152,7 @@ hr#answer + .dg-ctx { margin-top: 0; padding-top: 0; border-top: 0; }
 .card.nightMode, .night_mode .card { color: #e6e6e1; background-color: #1f1f22; }
 .nightMode .dg-a, .night_mode .dg-a, .nightMode .cloze, .night_mode .cloze { color: #7cb8ff; }
 .nightMode .dg-ctx, .night_mode .dg-ctx { color: #b5b5ad; border-top-color: #46464a; }
+.nightMode .dg-a .dg-extra, .night_mode .dg-a .dg-extra { color: #b5b5ad; }
 .nightMode .dg-c2, .night_mode .dg-c2 { color: #a8a8a0; }
 .nightMode .dg-about, .night_mode .dg-about { color: #9a9a92; }
 .nightMode .dg-img img, .night_mode .dg-img img { filter: brightness(.88); }

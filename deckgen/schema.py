@@ -160,6 +160,11 @@ def _list(items: JSON, min_items: int = 0) -> JSON:
     return {"type": "array", "items": items, **({"minItems": min_items} if min_items else {})}
 
 
+_ANSWER_EXTRA = (
+    "Supporting text on the back, below the answer in smaller type (inside the Answer field, so the note type "
+    "keeps its fields): the detail that lets the learner check the answer when the claim does not say it."
+)
+
 KIND_KEYS = {"q": "qa", "term": "concept", "of": "list", "cloze": "cloze"}
 """The key that says which kind a card spec is → that kind."""
 
@@ -374,6 +379,7 @@ SECTIONS: dict[str, Section] = {
         {
             "q": Key(True, TEXT, "The question, on the front (and the top of the back)."),
             "a": Key(True, TEXT, "The answer, on the back."),
+            "extra": Key(False, OPTIONAL_TEXT, _ANSWER_EXTRA),
         },
         title="Q/A card",
     ),
@@ -398,6 +404,7 @@ SECTIONS: dict[str, Section] = {
                 "replaced by the count in words.",
             ),
             "items": Key(True, _list(TEXT, 2), "The items, at least two: the answer, as a numbered list."),
+            "extra": Key(False, OPTIONAL_TEXT, _ANSWER_EXTRA),
         },
         title="list card",
     ),

@@ -41,8 +41,8 @@ _SAMPLE: dict[str, dict[str, str]] = {
     },
     "theme": {"en": "Memory", "zh": "记忆"},
     "curve": {
-        "en": "Hermann Ebbinghaus measured how memories fade: quickly at first, then more and more slowly.",
-        "zh": "艾宾浩斯测量了记忆如何消退：起初很快，之后越来越慢。",
+        "en": "Hermann Ebbinghaus measured how fast memories fade without review: quickly at first, then slowly.",
+        "zh": "艾宾浩斯测量了不复习时记忆消退的速度：先快后慢。",
     },
     "spacing": {
         "en": "Reviews spread out over days are remembered longer than the same reviews crammed into one sitting.",
@@ -53,6 +53,10 @@ _SAMPLE: dict[str, dict[str, str]] = {
     "q": {"en": "How do memories fade, in Ebbinghaus's measurements?", "zh": "按艾宾浩斯的测量，记忆如何消退？"},
     "a": {"en": "Quickly at first, then slowly", "zh": "先快后慢"},
     "of": {"en": "the {n} steps of a review", "zh": "复习的{n}个步骤"},
+    "extra": {
+        "en": "First recall the answer, then check it against the card's back.",
+        "zh": "先回想答案，再对照卡片背面检查。",
+    },
     "cloze": {
         "en": "Spreading reviews out over time is called the {{c1::spacing effect}}.",
         "zh": "把复习分散到不同时间，叫作{{c1::间隔效应}}。",
@@ -229,5 +233,6 @@ judgments:
 {texts("spacing", "    ")}    cards:
       - of: {text("of", card)}    # a list: "What are …?"
         items: [{items}]
+        extra: {text("extra", card)}    # optional: shown below the answer
       - cloze: {text("cloze", card)}
 """

@@ -1,5 +1,6 @@
-"""Measuring the wording of cards for the lint: tokens, answer length, key terms, giveaways, and the keys
-under which near-duplicate questions meet.
+"""Measuring the wording of cards for the lint: tokens, answer length, key terms, giveaways, what a text
+states (its substance), the glosses it gives Chinese terms, and the keys under which near-duplicate questions
+meet.
 
 Text is compared after Unicode NFKC and case folding; each Han character is a token, other letters and
 digits form words. :data:`HAN_PER_WORD` converts between Chinese characters and English words.
@@ -32,6 +33,9 @@ expression over Han characters takes milliseconds to compile, so words are count
 _HAN_CHARS = re.compile(rf"[{_HAN}]+")
 HAN_RUN = re.compile(rf"[{_HAN}]{{2,}}")
 GLOSS = re.compile(r"[(（]([^()（）]*)[)）]")
+"""A bracketed part of a text (half- or full-width brackets); its group is what the brackets hold."""
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+"""A number as the lint reads one: ``20``, ``4.5`` (``8-9`` is two)."""
 
 FUNCTION_WORDS = frozenset(
     """
@@ -42,7 +46,7 @@ most much many such own same other another which what who whom whose when where 
 shall should may might must not no
 """.split()
 )
-"""English function words: never a content word of an answer (:func:`deckgen.lint_rules.answer_in_question`)."""
+"""English function words: never a content word of an answer (:func:`deckgen.lint_cards.answer_in_question`)."""
 
 _INTERROGATIVES = frozenset("what which who whom whose when where why how not no".split())
 FILLER = FUNCTION_WORDS - _INTERROGATIVES
@@ -262,22 +266,134 @@ class _ClozeFront:
         return self.fronts.stem_counts[word_stem] > self._hidden_stems[word_stem]
 
 
-def giveaway(front: Front | str, answer: str) -> str | None:
-    """Why ``front`` (a :class:`Front`, or a question's text) gives ``answer`` away, or None: a key term of
-    the answer (:func:`key_terms`) occurs in it as whole tokens, or every content word of a multi-word answer
-    does."""
+class AnswerTerms:
+    """What of an answer would give it away if a front showed it, read once: each key term
+    (:func:`key_terms`) with its tokens, and the content-word stems of a multi-word answer (none for an answer
+    of fewer than two), so that testing it against many fronts does not read it again for each."""
+
+    def __init__(self, answer: str):
+        terms = key_terms(answer)
+        self.terms = list(terms.items())
+        # the content words: the answer's words without its glosses, of three or more characters (a Han token
+        # is one), other than function words; the answer without glosses is its first key term unless it is
+        # only function words (then it has none)
+        main = " ".join(GLOSS.sub(" ", answer).split())
+        content = {stem(t) for t in terms.get(main, ()) if len(t) > 2 and t not in FUNCTION_WORDS}
+        self.content = sorted(content) if len(content) >= 2 else []
+
+
+def giveaway(front: Front | str, answer: AnswerTerms | str) -> str | None:
+    """Why ``front`` (a :class:`Front`, or a question's text) gives ``answer`` (its :class:`AnswerTerms`, or
+    its text) away, or None: a key term of the answer (:func:`key_terms`) occurs in it as whole tokens, or
+    every content word of a multi-word answer does."""
     shown = QuestionFront(front) if isinstance(front, str) else front
-    terms = key_terms(answer)
-    for term, toks in terms.items():
-        if shown.has(toks):
+    terms = AnswerTerms(answer) if isinstance(answer, str) else answer
+    for term, needle in terms.terms:
+        if shown.has(needle):
             return f"'{clip(term, QUOTED)}' is in the question"
-    # the content words: the answer's words without its glosses, of three or more characters (a Han token is
-    # one), other than function words; the answer without glosses is the first key term unless it has none
-    main = " ".join(GLOSS.sub(" ", answer).split())
-    content = {stem(t) for t in terms.get(main, ()) if len(t) > 2 and t not in FUNCTION_WORDS}
-    if len(content) >= 2 and all(shown.has_stem(s) for s in content):
-        return f"every content word of the answer ({clip(', '.join(sorted(content)), QUOTED)}) is in the question"
+    if terms.content and all(shown.has_stem(s) for s in terms.content):
+        return f"every content word of the answer ({clip(', '.join(terms.content), QUOTED)}) is in the question"
     return None
+
+
+def _is_word(token: str) -> bool:
+    """Whether a token (:func:`tokens`) is a word rather than one Han character."""
+    return not _HAN_CHARS.fullmatch(token)
+
+
+_ROOT_SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "ed", "es", "ly", "ments", "ment")
+ROOT_LENGTH = 6
+"""Letters of a word kept as its root (after one common English suffix is dropped), so that "replicating"
+and "replicate", "efficiently" and "efficiency", "deployment" and "deploy" match (:func:`substance`)."""
+
+
+def _root(word: str) -> str:
+    """A crude English root: :func:`stem`, then one suffix of :data:`_ROOT_SUFFIXES` off (and a doubled
+    consonant it leaves undoubled: "planning" → "plan"), cut to :data:`ROOT_LENGTH` letters."""
+    word = stem(word)
+    for suffix in _ROOT_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            if word[-1] == word[-2] and word[-1] not in "aeioulsz":
+                word = word[:-1]
+            break
+    return word[:ROOT_LENGTH]
+
+
+def substance(text: str) -> tuple[set[str], set[str]]:
+    """What a text says, as ``(numbers, units)``: its numbers (``8-9`` → ``8``, ``9``; ``GLM-4.5`` → ``4.5``),
+    and as units the roots (:func:`_root`) of its content words (function words, negations such as ``can't``
+    and parts with digits left out; hyphenated words count part by part) and the character pairs of its runs
+    of Han characters (a lone character counts itself: ``偷懒`` → ``偷懒``, ``姚顺雨`` → ``姚顺``, ``顺雨``).
+    Time linear in the text."""
+    numbers = set(NUMBER.findall(normalize(text)))
+    units: set[str] = set()
+    for tok in tokens(text):
+        if not _is_word(tok) or tok.endswith(("n't", "n’t")):
+            continue
+        for part in stem(tok).split("-"):
+            if part and part not in FUNCTION_WORDS and not any(c.isdigit() for c in part):
+                units.add(_root(part))
+    for run in _HAN_CHARS.findall(text):
+        units.update({run} if len(run) == 1 else {run[i : i + 2] for i in range(len(run) - 1)})
+    return numbers, units
+
+
+_TONE_MARK = re.compile("[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]")
+"""A vowel with a tone mark: a part of a gloss that has one is a romanisation (``gǎntǒng``), not a meaning."""
+_GLOSS_PARTS = re.compile(r"[,;:，；：]")
+
+
+def _han_before(text: str, end: int) -> str:
+    """The run of Han characters that ends ``text[:end]``, past spaces and one closing quote (``「偷懒」 (`` →
+    偷懒). A scan back from ``end``, so that finding the term before every bracket of a text takes linear time
+    (a regular expression for "Chinese, then a bracket" retries each start inside a long run of Chinese)."""
+    i = end
+    while i and text[i - 1].isspace():
+        i -= 1
+    if i and text[i - 1] in "」』":
+        i -= 1
+    j = i
+    while j and _HAN_CHARS.match(text[j - 1]):
+        j -= 1
+    return text[j:i]
+
+
+def glosses(text: str, whole: bool = False) -> list[tuple[str, str]]:
+    """``(term, gloss)`` pairs in ``text``: each run of Han characters followed by a bracketed gloss without
+    Han characters (``"自反思 (self-reflection)"`` → ``("自反思", "self-reflection")``), and, when ``whole``
+    (``text`` is an answer, a list item or a cloze deletion), the whole text read as ``gloss (term)``
+    (``"Self-evolution (自我进化)"``). A gloss loses its parts with tone marks (``感统 (gǎntǒng, sensory
+    integration)`` → ``sensory integration``); one with no word left is no gloss. In running text the words
+    before a bracketed term are not read as its gloss: where they start is a guess. Time linear in the
+    length of ``text``."""
+    out = []
+    for m in GLOSS.finditer(text):
+        inner = m.group(1)
+        if _HAN_CHARS.search(inner):
+            continue
+        term = _han_before(text, m.start())
+        gloss = " ".join(p for p in (p.strip() for p in _GLOSS_PARTS.split(inner)) if p and not _TONE_MARK.search(p))
+        if term and any(_is_word(t) for t in tokens(gloss)):
+            out.append((term, gloss))
+    stripped = text.strip()
+    last = GLOSS.search(stripped) if whole else None
+    if last and last.end() == len(stripped):
+        term, meaning = last.group(1).strip(), stripped[: last.start()].strip(" 「」『』")
+        if (
+            _HAN_CHARS.fullmatch(term)
+            and any(_is_word(t) for t in tokens(meaning))
+            and not _HAN_CHARS.search(meaning)
+            and not re.search(r"[()（）]", meaning)
+        ):
+            out.append((term, meaning))
+    return out
+
+
+def gloss_key(gloss: str) -> frozenset[str]:
+    """A gloss for comparison: the stems (:func:`stem`) of its words other than function words, so that
+    "the compute-poor" and "Compute-poor", "paths" and "path" are one gloss."""
+    return frozenset(stem(t) for t in tokens(gloss) if t not in FUNCTION_WORDS)
 
 
 NEAR_DUPLICATE_MIN_TOKENS = 4

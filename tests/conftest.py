@@ -18,6 +18,18 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 CARDS = ROOT / "cards"
 SOURCE = CARDS / "agi-next-2026.yaml"
+SHIPPED_Q = '"Who proposed 智能效率 (Intelligence Efficiency)?"'
+"""A Q/A card's question, quoted as the shipped source writes it; tests replace it with text of their own."""
+JUDGMENT_28_QA = [  # judgment 28's Q/A cards as the shipped source writes them, keyed by their position (no id)
+    (
+        '      - q: "Even if models stopped improving today, what return could today\'s models bring companies?"\n'
+        '        a: "10x, even 100x"\n'
+    ),
+    (
+        '      - q: "At the AGI-Next 2026 conference, how large was AI\'s effect on GDP said to be so far?"\n'
+        '        a: "Far below 1% (远不到 1%)"\n'
+    ),
+]
 
 
 class Clock:
@@ -105,11 +117,15 @@ def imported(cards_copy, tmp_path, anki):
     return result, log, anki, out
 
 
+def replace_once(text: str, old: str, new: str) -> str:
+    """``text`` with its one occurrence of ``old`` replaced by ``new``; fails the test unless there is exactly one."""
+    assert text.count(old) == 1, old
+    return text.replace(old, new)
+
+
 def edit(path: Path, old: str, new: str) -> None:
     """Replace the one occurrence of ``old`` in the text file ``path`` with ``new``."""
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, old
-    path.write_text(text.replace(old, new), encoding="utf-8")
+    path.write_text(replace_once(path.read_text(encoding="utf-8"), old, new), encoding="utf-8")
 
 
 def remove_judgment(src: Path, judgment_id: str) -> None:

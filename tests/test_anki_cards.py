@@ -13,10 +13,9 @@ from click.testing import CliRunner
 from deckgen.builds import build
 from deckgen.cli import main
 from deckgen.load import load_file
-from deckgen.model import ConceptCard
 from deckgen.notes import generate
 
-IMAGE_KEY = "yang-qiang-agent-quadrants/qa/3"
+from conftest import card_text
 
 
 @pytest.fixture
@@ -32,7 +31,8 @@ def shipped(cards_copy: Path, tmp_path: Path):
 def test_image_card_renders_with_its_image_in_the_media_folder(anki, shipped, cards_copy):
     source, notes, apkg = shipped
     anki.import_apkg(apkg)
-    card = anki.note_by_key(IMAGE_KEY).cards()[0]
+    (with_image,) = [n for n in notes if n.spec.image]
+    card = anki.note_by_key(with_image.key).cards()[0]
     assert "<img" not in card.question()  # the diagram is on the back only
     (src,) = re.findall(r'<img src="([^"]+)"', card.answer())
     stored = Path(anki.col.media.dir()) / src
@@ -40,7 +40,7 @@ def test_image_card_renders_with_its_image_in_the_media_folder(anki, shipped, ca
     assert stored.read_bytes() == original.read_bytes()
     assert src == f"yang-qiang-agent-quadrants-{hashlib.sha1(original.read_bytes()).hexdigest()[:12]}.svg"
     assert anki.col.media.check().missing == []
-    assert "which quadrant are we in today?" in card.answer()
+    assert with_image.question in card_text(card.answer())
 
 
 def test_svg_keeps_cjk_fonts_and_its_own_background(cards_copy):
@@ -98,28 +98,45 @@ def test_new_cards_are_queued_in_source_order(anki, shipped):
     assert later == sorted(later) and later
 
 
-def test_reversed_concept_cards_only_where_the_spec_says_so(anki, shipped):
-    source, notes, apkg = shipped
-    anki.import_apkg(apkg)
-    keys = {n.key for n in notes}
-    concepts = [
-        (spec.id or f"{j.id}/concept/{spec.n}", spec)
-        for j in source.judgments
-        for spec in j.cards
-        if isinstance(spec, ConceptCard)
-    ]
-    reversed_keys = [base for base, spec in concepts if spec.reverse]
-    assert reversed_keys and len(reversed_keys) < len(concepts)
-    for base, spec in concepts:
-        assert f"{base}/what" in keys
-        assert (f"{base}/term" in keys) == spec.reverse
+CONCEPTS = """\
+deck: {id: c, name: C}
+themes: [{id: t, zh: 主题, en: Theme}]
+people: [{id: tang-jie, name: 唐杰, roman: Tang Jie}]
+judgments:
+  - id: j
+    number: 1
+    theme: t
+    speakers: [tang-jie]
+    zh: 唐杰提出智能效率；穷则生变；托管式。
+    en: "Tang Jie proposes 智能效率, the intelligence gained per unit of resources; 穷则生变; 托管式."
+    cards:
+      - {term: 智能效率, by: tang-jie, means: Intelligence gained per unit of resources, reverse: true}
+      - {term: 穷则生变, means: Scarcity forces change, reverse: true}
+      - {term: 托管式, means: An agent that works unattended}
+"""
 
-    note = anki.note_by_key("intelligence-efficiency/concept/1/term")
-    card = note.cards()[0]
-    assert "Which term does 唐杰 use for: Intelligence gained per unit of resources invested?" in card.question()
-    assert "智能效率 (Intelligence Efficiency)" in card.answer()
-    plain = anki.note_by_key("poverty-breeds-change/concept/1/term")
-    assert plain["Question"] == "Which term names: Scarcity forces change and innovation?"
+
+def test_reversed_concept_cards_only_where_the_spec_says_so(anki, tmp_path):
+    source = tmp_path / "concepts.yaml"
+    source.write_text(CONCEPTS, encoding="utf-8")
+    out = tmp_path / "concepts.apkg"
+    build(load_file(source), output=out, sleep=lambda s: None)
+    anki.import_apkg(out)
+    keys = {n["Key"] for n in anki.notes()}
+    assert keys == {
+        "j/concept/1/who",
+        "j/concept/1/what",
+        "j/concept/1/term",
+        "j/concept/2/what",
+        "j/concept/2/term",
+        "j/concept/3/what",
+    }
+    card = anki.note_by_key("j/concept/1/term").cards()[0]
+    # the meaning keeps its own case: "intelligence" is an ordinary word, as the claim's lowercase shows
+    assert "Which term does 唐杰 use for: intelligence gained per unit of resources?" in card.question()
+    assert "智能效率" in card.answer()
+    # "Scarcity" is written nowhere in lowercase, so its capital stays (it might be a name)
+    assert anki.note_by_key("j/concept/2/term")["Question"] == "Which term names: Scarcity forces change?"
 
 
 def test_every_card_kind_imports_with_the_cards_the_build_counts(anki, shipped, tmp_path):
@@ -130,10 +147,14 @@ def test_every_card_kind_imports_with_the_cards_the_build_counts(anki, shipped, 
     assert {n.spec.KIND for n in notes} == {"qa", "concept", "list", "cloze"}
     listed = anki.note_by_key("open-questions-for-agents/list/1").cards()[0]
     assert listed.answer().count("<li>") == 3
-    # a term deleted twice under one number is hidden twice on its card, shown on the other
-    c1, c2 = sorted(anki.note_by_key("the-model-is-the-product/cloze/1").cards(), key=lambda c: c.ord)
-    assert _visible(c1.question()) == "模型即 [...]，[...] 即 产品。"
-    assert _visible(c2.question()) == "模型即 Agent，Agent 即 [...]。"
+    # a term deleted twice under one number is hidden twice on its one card
+    (c1,) = anki.note_by_key("the-model-is-the-product/cloze/1").cards()
+    assert _visible(c1.question()) == "模型即 [...]，[...] 即产品。"
+    # a two-number cloze makes two cards, each hiding its own deletion and showing the other
+    cards = sorted(anki.note_by_key("where-humans-still-lead/cloze/1").cards(), key=lambda c: c.ord)
+    assert [_visible(c.question()).count("[...]") for c in cards] == [1, 1]
+    assert "in [...] and in reflection and self-awareness" in _visible(cards[0].question())
+    assert "in memory and continual learning and in [...]," in _visible(cards[1].question())
 
 
 def _visible(card_html: str) -> str:
@@ -170,3 +191,27 @@ def test_media_names_anki_can_show(tmp_path, anki, reviewer):
             assert re.fullmatch(r"[\w.-]+", ref), ref
     finally:
         reviewer.media = None
+
+
+def test_extra_text_shows_below_the_answer_in_anki_with_the_same_note_type(anki, tmp_path):
+    from deckgen.notetypes import QA
+
+    source = tmp_path / "x.yaml"
+    source.write_text(
+        """\
+deck: {id: x, name: X}
+themes: [{id: t, zh: 主题, en: Theme}]
+people: []
+judgments:
+  - {id: j, number: 1, theme: t, zh: 杨强分四象限。, en: Four quadrants.,
+     cards: [{q: "How many quadrants?", a: Four, extra: "Goal and plan, each by a human or AI"}]}
+""",
+        encoding="utf-8",
+    )
+    out = tmp_path / "x.apkg"
+    build(load_file(source), output=out, sleep=lambda s: None)
+    anki.import_apkg(out)
+    note = anki.note_by_key("j/qa/1")
+    assert note.note_type()["id"] == QA.id and len(note.keys()) == len(QA.fields)
+    back = card_text(note.cards()[0].answer())
+    assert back.index("Four") < back.index("Goal and plan, each by a human or AI") < back.index("Four quadrants.")

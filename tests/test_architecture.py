@@ -35,6 +35,7 @@ ORDER = [
     "notes",
     "render",
     "wording",
+    "lint_cards",
     "lint_rules",
     "select",
     "ledger",

@@ -30,13 +30,13 @@ judgments:
     en: "One."
     editors_note: {zh: "注。", en: "Note."}
     cards:
-      - {q: "Who said one?", a: "唐杰 and 林俊旸"}
+      - {q: "Who spoke first?", a: "唐杰 and 林俊旸"}
       - {cloze: "{{c1::One}} and {{c2::two}}.", context: editors}
   - id: j2
     number: 2
     theme: b
-    zh: "二。"
-    en: "Two."
+    zh: "二：唐杰的智能效率。"
+    en: "Two: Tang Jie's 智能效率 is intelligence per resource, the answer."
     cards:
       - {term: 智能效率, means: "Intelligence per resource", by: tang-jie, reverse: true}
       - {q: "What does the ANSWER say", a: "Answer"}
@@ -60,15 +60,17 @@ def test_shipped_cards_pass_check_strict():
 def test_lint_warnings_fail_only_under_strict(small, args, code):
     result = CliRunner().invoke(main, [*args, str(small)])
     assert result.exit_code == code, result.output
-    # "What does the ANSWER say" is no question and gives its answer away
+    # "What does the ANSWER say" is no question and gives its answer away; the reverse card of a concept
+    # with by: names the person its "Who proposed …?" card asks for
     assert "warning: judgments[1].cards[1]: note 'j2/qa/1'" in result.output
     assert "[not-a-question]" in result.output and "[answer-in-question]" in result.output
-    assert "small.yaml: 2 judgments, 6 notes, 2 warning(s)" in result.output
+    assert "note 'j2/concept/1/term': its front gives away the answer '唐杰 (Tang Jie)'" in result.output
+    assert "small.yaml: 2 judgments, 6 notes, 3 warning(s)" in result.output
 
 
 def test_deck_stats_counts(small):
     s = deck_stats(load_file(small))
-    assert (s.judgments, s.notes, s.cards, s.warnings) == (2, 6, 7, 2)
+    assert (s.judgments, s.notes, s.cards, s.warnings) == (2, 6, 7, 3)
     # j1: a Q/A note (1 card) and a two-card cloze under sub-theme a1, counted again under its parent a
     assert s.by_theme == (("甲 A", 2, 3), ("› 甲一 A one", 2, 3), ("乙 B", 4, 4))
     # the editors' cloze counts under the editors, not under j1's speakers; j2 has no speakers (the rows are
@@ -81,7 +83,12 @@ def test_deck_stats_counts(small):
     )
     # the concept makes /who, /what and (reverse) /term
     assert s.by_kind == (("qa", 2, 2), ("concept", 3, 3), ("list", 0, 0), ("cloze", 1, 2))
-    assert dict(s.lint) == {**{code: 0 for code, _ in s.lint}, "not-a-question": 1, "answer-in-question": 1}
+    assert dict(s.lint) == {
+        **{code: 0 for code, _ in s.lint},
+        "not-a-question": 1,
+        "answer-in-question": 1,
+        "sibling-giveaway": 1,
+    }
 
 
 def test_stats_command_prints_tables(small):

@@ -10,6 +10,8 @@ from deckgen.cli import main
 from deckgen.load import load_file
 from deckgen.notes import card_count, generate
 
+from conftest import JUDGMENT_28_QA
+
 
 @pytest.fixture
 def in_project(cards_copy, monkeypatch):
@@ -116,30 +118,31 @@ def test_conflicting_or_unknown_options_are_usage_errors(in_project, args):
 def test_check_warns_when_a_card_without_id_changes_question_and_answer(in_project):
     source = in_project / "cards" / "agi-next-2026.yaml"
     text = source.read_text(encoding="utf-8")
-    removed = '      - q: "What did 智谱 (Zhipu) decide to bet on after internal discussion?"\n        a: Coding\n'
-    assert removed in text
-    source.write_text(text.replace(removed, ""), encoding="utf-8")  # later cards of judgment 7 shift up
+    first, second = JUDGMENT_28_QA
+    assert first + second in text
+    source.write_text(text.replace(first + second, second + first), encoding="utf-8")  # judgment 28's two swap
     result = run("check", "--strict")
     assert result.exit_code == 1
     assert (
-        "zhipu-bets-on-coding/qa/2: same question as the note 'zhipu-bets-on-coding/qa/3', which now has "
+        "deployment-unlocks-value/qa/1: same question as the note 'deployment-unlocks-value/qa/2', which now has "
         "another question"
     ) in result.output
-    assert "set its id to its old key: id: zhipu-bets-on-coding/qa/3" in result.output
-    assert "set its id to its old key: id: zhipu-bets-on-coding/qa/4" in result.output
+    assert "set its id to its old key: id: deployment-unlocks-value/qa/2" in result.output
+    assert "set its id to its old key: id: deployment-unlocks-value/qa/1" in result.output
 
 
 def test_build_report_names_added_notes(in_project):
     source = in_project / "cards" / "agi-next-2026.yaml"
+    last = JUDGMENT_28_QA[-1]  # judgment 28's last Q/A card, keyed by its position
     source.write_text(
         source.read_text(encoding="utf-8").replace(
-            "        a: Coding\n", '        a: Coding\n      - {q: "Which added question is this?", a: New}\n', 1
+            last, last + '      - {q: "Which added question is this?", a: New}\n', 1
         ),
         encoding="utf-8",
     )
     result = run("build")
     assert result.exit_code == 0, result.output
-    assert "added 1 ·" in result.output and "    added zhipu-bets-on-coding/qa/5" in result.output
+    assert "added 1 ·" in result.output and "    added deployment-unlocks-value/qa/3" in result.output
 
 
 @pytest.mark.parametrize(

@@ -155,3 +155,74 @@ def test_cloze_numbers_stop_where_anki_does():
 
     assert cloze_error("{{c65535::a}}") is None
     assert "too large" in cloze_error("{{c65536::a}}")
+
+
+def test_qa_and_list_extra_follow_the_answer_in_the_answer_field(tmp_path):
+    notes, _ = make(
+        tmp_path,
+        """\
+    - {q: Who split agents into quadrants?, a: 杨强, extra: "By goal & plan <2> [sound:x.mp3]"}
+    - of: "杨强's {n} agent dimensions"
+      items: [goal, plan]
+      extra: Who defines each
+    - {q: Who else?, a: 唐杰}
+    """,
+    )
+    qa, listed, plain = notes
+    # escaped, and Anki's own markup made literal, as every field is (deckgen.markup)
+    assert qa.fields[1] == '杨强<div class="dg-extra">By goal &amp; plan &lt;2&gt; &#91;sound:x.mp3]</div>'
+    assert listed.fields[1] == '<ol><li>goal</li><li>plan</li></ol><div class="dg-extra">Who defines each</div>'
+    assert plain.fields[1] == "唐杰"  # no extra, no empty div
+    assert (qa.answer, listed.answer) == ("杨强", "goal; plan")  # reports and lint see the answer alone
+    assert len(qa.fields) == len(plain.fields)  # the same note type: no field was added for it
+
+
+@pytest.mark.parametrize(
+    "means, shown, expected",
+    [
+        ("An agent that works unattended", "", "an agent that works unattended"),  # closed-class word
+        ("A team short of compute", "", "a team short of compute"),
+        ("Intelligence gained per unit", "how much extra intelligence it buys", "intelligence gained per unit"),
+        ("Intelligence gained per unit", "", "Intelligence gained per unit"),  # nothing shows it is ordinary
+        ("Scarcity forces change", "Scarcity breeds change.", "Scarcity forces change"),  # capitalised only
+        ("Seeking a paradigm by seeking", "", "seeking a paradigm by seeking"),  # the meaning itself shows it
+        ("Anthropic's way of selling", "Anthropic sells to firms, a way of selling", "Anthropic's way of selling"),
+        ("AI that acts", "an ai", "AI that acts"),  # acronyms, mixed case and digits are never touched
+        ("DeepSeek moment", "", "DeepSeek moment"),
+        ("GLM-4.7 level", "", "GLM-4.7 level"),
+        ("Qwen style", "", "Qwen style"),
+        ("智能效率 per unit", "", "智能效率 per unit"),
+    ],
+)
+def test_reverse_question_keeps_the_meanings_own_case(means, shown, expected):
+    from deckgen.model import Person
+    from deckgen.notes import reverse_question
+
+    assert reverse_question(means + ".", None, shown=(shown,)) == f"Which term names: {expected}?"
+    tang = Person("tang-jie", "唐杰", "Tang Jie")
+    assert reverse_question(means, tang, shown=("唐杰说", shown)) == f"Which term does 唐杰 use for: {expected}?"
+
+
+def test_reverse_question_case_follows_the_label_and_the_sources_languages():
+    from deckgen.labels import DEFAULTS
+    from deckgen.notes import reverse_question
+
+    first = DEFAULTS["en"]._replace(which_term="{means}: which term?")
+    assert reverse_question("The gap", labels=first) == "The gap: which term?"  # starts the sentence: kept
+    german = DEFAULTS["de"]
+    # English closed-class words count only in a source with English; German's "All" is a noun
+    assert reverse_question("All der Modelle", labels=german, english=False) == (
+        "Welcher Begriff bezeichnet: All der Modelle?"
+    )
+    assert reverse_question("Die Lücke", labels=german, shown=("die Lücke",), english=False) == (
+        "Welcher Begriff bezeichnet: die Lücke?"
+    )
+
+
+def test_a_reverse_question_reads_its_case_from_the_claim_in_every_language(tmp_path):
+    notes, _ = make(
+        tmp_path,
+        "- {term: 四象限, means: Quadrants of agents, reverse: true}\n",
+    )
+    # "quadrants" is written in lowercase in the English claim, so the capital is only the sentence's
+    assert notes[-1].question == "Which term names: quadrants of agents?"

@@ -22,11 +22,19 @@ from deckgen.load import load_file
 from deckgen.notes import generate, guid_for
 from deckgen.notetypes import NOTE_TYPES, QA
 
-from conftest import ROOT, edit, remove_judgment
+from conftest import JUDGMENT_28_QA, ROOT, edit, remove_judgment
 
 EDITED = "zhipu-bets-on-coding/qa/3"
+"""A note whose answer the tests edit (``a: DeepSeek``)."""
+ANSWERED = "zhipu-bets-on-coding/qa/2"
+"""A note the tests review, which no edit touches."""
 GONE = "imagination-is-the-bottleneck"
-"""A judgment the prune tests delete from the source (three notes; no named deck depends on it)."""
+"""A judgment the prune tests delete from the source (no named deck depends on it)."""
+
+
+def keys_of(src: Path, *judgments: str) -> dict[str, str]:
+    """GUID → key of the notes that the source ``src`` makes from ``judgments``."""
+    return {n.guid: n.key for n in generate(load_file(src))[0] if n.judgment.id in judgments}
 
 
 def run(*args: str | Path):
@@ -113,7 +121,7 @@ def test_edit_reinstalled_updates_the_note_in_place_with_its_review_history(card
     assert run("install", cards_copy, "--collection", target).exit_code == 0
     with Opened(target) as col:
         answer(col, EDITED)
-        answer(col, "zhipu-bets-on-coding/qa/1")
+        answer(col, ANSWERED)
         (nid,) = col.find_notes(f'"Key:{EDITED}"')
         revlog = col.db.all("SELECT id, cid, ease, ivl, type FROM revlog ORDER BY id")
         cards = col.db.all("SELECT id, nid, ivl, due, queue, type, reps FROM cards ORDER BY id")
@@ -157,11 +165,12 @@ def test_prune_removes_exactly_the_notes_removed_from_the_source(cards_copy, tmp
     with Opened(target) as col:
         answer(col, f"{GONE}/qa/1")
         bystanders = add_bystanders(col)
+    expected = keys_of(src, GONE, "paradigm-shift-is-gradual")  # the notes of the two judgments
     remove_judgment(src, GONE)
     remove_judgment(src, "paradigm-shift-is-gradual")
     after = {n.guid for n in generate(load_file(src))[0]}
     removed = {g: k for g, k in before.items() if g not in after}
-    assert len(removed) == 10  # three notes from one judgment, seven from the other
+    assert removed == expected and len(removed) > 2
 
     kept = run("install", cards_copy, "--collection", target)  # without --prune: listed, left in place
     assert kept.exit_code == 0, kept.output
@@ -228,17 +237,14 @@ def test_each_install_first_makes_an_anki_backup_of_the_collection_as_it_was(car
     assert restore(backups[0], tmp_path / "r1") == set()  # taken before the import
 
     time.sleep(1.1)  # Anki names backups to the second
+    gone = keys_of(cards_copy / "agi-next-2026.yaml", GONE)
     remove_judgment(cards_copy / "agi-next-2026.yaml", GONE)
     second = run("install", cards_copy, "--collection", target, "--prune")
     assert second.exit_code == 0, second.output
     (newest,) = set((target.parent / "backups").glob("backup-*.colpkg")) - set(backups)
     with Opened(target) as col:
         now = {col.get_note(n).guid for n in col.find_notes("")}
-    assert restore(newest, tmp_path / "r2") == now | {
-        guid_for("agi-next-2026", f"{GONE}/qa/1"),
-        guid_for("agi-next-2026", f"{GONE}/qa/2"),
-        guid_for("agi-next-2026", f"{GONE}/list/1"),
-    }
+    assert gone and restore(newest, tmp_path / "r2") == now | set(gone)
 
 
 def test_dry_run_predicts_anki_and_changes_nothing(cards_copy, tmp_path):
@@ -246,15 +252,13 @@ def test_dry_run_predicts_anki_and_changes_nothing(cards_copy, tmp_path):
     target = fresh_collection(tmp_path / "profile")
     assert run("install", cards_copy, "--collection", target).exit_code == 0
     edit(src, "        a: DeepSeek\n", "        a: DeepSeek (深度求索)\n")
-    edit(src, '        a: "Chatbots replacing search"\n', '        a: "Chatbots replacing search engines"\n')
+    edit(src, '(chatbots replacing search)"\n', '(chatbots replacing search engines)"\n')
+    gone = keys_of(src, GONE)
     remove_judgment(src, GONE)
-    edit(
-        src,
-        '      - q: "What did 智谱 (Zhipu) decide to bet on after internal discussion?"\n',
-        '      - q: "What did 智谱 (Zhipu) decide to bet on after internal discussion?"\n        id: bet\n',
-    )
+    positional = JUDGMENT_28_QA[0]  # keyed deployment-unlocks-value/qa/1 by its position: an id makes it new
+    edit(src, positional, positional.replace("      - q:", "      - id: bet\n        q:"))
     with Opened(target) as col:
-        answer(col, "zhipu-bets-on-coding/qa/1")
+        answer(col, ANSWERED)
         before = snapshot(col)
     ledger = (cards_copy / "agi-next-2026.ledger.json").read_bytes()
     backups = sorted((target.parent / "backups").iterdir())
@@ -268,8 +272,9 @@ def test_dry_run_predicts_anki_and_changes_nothing(cards_copy, tmp_path):
     assert sorted((target.parent / "backups").iterdir()) == backups
     assert "    would be added bet\n" in dry.output
     assert f"    would be updated {EDITED}\n" in dry.output
-    assert "4 note(s) no longer in the source (would be removed):" in dry.output
-    assert f"    {GONE}/qa/1\n" in dry.output and "    zhipu-bets-on-coding/qa/2\n" in dry.output
+    assert f"{len(gone) + 1} note(s) no longer in the source (would be removed):" in dry.output
+    assert all(f"    {key}\n" in dry.output for key in gone.values())
+    assert "    deployment-unlocks-value/qa/1\n" in dry.output
 
     real = run("install", cards_copy, "--collection", target, "--prune")
     assert real.exit_code == 0, real.output

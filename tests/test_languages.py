@@ -45,13 +45,15 @@ judgments:
     number: 1
     theme: ownership
     speakers: [jane-doe]
-    en: Every value in Rust has exactly one owner at a time.
+    en: >-
+      Every value in Rust has exactly one owner at a time. The borrow checker, the compiler pass that enforces
+      ownership, checks shared and mutable references.
     editors_note: {en: Borrowing lets code use a value without owning it.}
     cards:
       - {q: How many owners does a Rust value have at a time?, a: Exactly one}
       - {term: the borrow checker, by: jane-doe, means: The compiler pass that enforces ownership, reverse: true}
       - {of: "{n} kinds of reference", items: [shared, mutable]}
-      - {cloze: "Code can {{c1::borrow}} a value without owning it.", context: editors}
+      - {cloze: "{{c1::Borrowing}} lets code use a value without owning it.", context: editors}
 """
 
 
@@ -101,7 +103,9 @@ def empty_blocks(card_html: str) -> list[str]:
 def test_an_english_deck_with_its_own_labels_has_no_chinese_and_no_empty_line(tmp_path, anki):
     src = write(tmp_path, ENGLISH)
     result = build(load_file(src), output=tmp_path / "rust.apkg")
-    assert result.warnings == []  # valid and lint-clean
+    # valid and lint-clean, but for the reverse card that names Jane Doe, the answer of "Who coined …?"
+    assert [p.message.split(":")[0] for p in result.warnings] == ["note 'one-owner/concept/1/term'"]
+    assert [p.code for p in result.warnings] == ["sibling-giveaway"]
     log = anki.import_apkg(result.output)
     assert len(log.new) == len(result.notes) == 6
 
@@ -118,11 +122,11 @@ def test_an_english_deck_with_its_own_labels_has_no_chinese_and_no_empty_line(tm
         assert 'lang="en"' in back  # every field says its language
     texts = {key: (card_text(f), card_text(b)) for key, (f, b) in faces.items()}
     about = "Thesis 1 · Jane Doe · Ownership"
-    assert texts["one-owner/qa/1#0"][1].endswith(f"Every value in Rust has exactly one owner at a time. {about}")
+    assert texts["one-owner/qa/1#0"][1].endswith(f"checks shared and mutable references. {about}")
     assert texts["one-owner/concept/1/who#0"][0] == "Who coined the borrow checker?"
     assert texts["one-owner/concept/1/what#0"][0] == "What does the borrow checker mean?"
     assert texts["one-owner/concept/1/term#0"][0] == (
-        "What does Jane Doe call this: The compiler pass that enforces ownership?"
+        "What does Jane Doe call this: the compiler pass that enforces ownership?"
     )
     assert texts["one-owner/list/1#0"][0] == "Which are both kinds of reference?"
     assert texts["one-owner/cloze/1#0"][1].endswith(
@@ -147,7 +151,9 @@ def test_a_two_language_source_marks_each_context_with_its_language(tmp_path, an
     text = ENGLISH.replace("languages: [en]", "languages: [de, en]").replace(
         "{id: ownership, en: Ownership}", "{id: ownership, de: Besitz, en: Ownership}"
     )
-    text = text.replace("    en: Every value", "    de: Jeder Wert hat genau einen Besitzer.\n    en: Every value")
+    text = text.replace(
+        "    en: >-\n      Every value", "    de: Jeder Wert hat genau einen Besitzer.\n    en: >-\n      Every value"
+    )
     text = text.replace("{en: Borrowing", "{de: Ausleihen geht ohne Besitz., en: Borrowing")
     result = build(load_file(write(tmp_path, text)), output=tmp_path / "de.apkg")
     anki.import_apkg(result.output)
@@ -178,10 +184,10 @@ judgments:
     number: 3
     theme: t
     speakers: [tang-jie]
-    zh: 唐杰提出智能效率，分两步。
+    zh: 唐杰提出智能效率，即单位资源换来的智能，分投入、产出两步。
     cards:
       - {term: 智能效率, by: tang-jie, means: 单位资源换来的智能, reverse: true}
-      - {of: "智能效率的{n}个步骤", items: [投入, 产出]}
+      - {of: "换来智能的{n}个步骤", items: [投入, 产出]}
 """
     source = load_file(write(tmp_path, text))
     notes, _ = generate(source)
@@ -189,11 +195,12 @@ judgments:
         "谁提出了智能效率？",
         "什么是智能效率？",
         "唐杰用哪个术语指：单位资源换来的智能？",
-        "智能效率的两个步骤分别是什么？",
+        "换来智能的两个步骤分别是什么？",
     ]
     assert notes[0].fields[5] == '<div lang="zh">论断 3 · 唐杰 · 主题</div>'
-    # the figure rule reads no Han run of a Chinese text as a kept original term
-    assert [p.code for p in lint(source, notes)] == []
+    # the figure rule reads no Han run of a Chinese text as a kept original term; the reverse card names
+    # 唐杰, the answer of the "who" card
+    assert [p.code for p in lint(source, notes)] == ["sibling-giveaway"]
 
 
 @pytest.mark.parametrize(

@@ -39,7 +39,7 @@ judgments:
     number: 1
     theme: a
     speakers: [p]
-    zh: 中文
+    zh: 中文：人物、人们
     en: English
     cards:
       - q: Who?
@@ -48,7 +48,7 @@ judgments:
     number: 2
     theme: b
     speakers: [p]
-    zh: 第二
+    zh: 第二：这里、那里
     en: Second
     cards:
       - q: Where?

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from deckgen.lint_rules import RULES, duplicate_questions, lint
 from deckgen.load import load_file
 from deckgen.notes import generate
-from deckgen.wording import NEAR_DUPLICATE_MIN_TOKENS, answer_length, tokens, word_set
+from deckgen.wording import NEAR_DUPLICATE_MIN_TOKENS, answer_length, glosses, substance, tokens, word_set
 
 HEADER = """\
 deck: {{id: t, name: T}}
@@ -25,10 +25,15 @@ judgments:
     number: 1
     theme: th
     speakers: {speakers}
-    zh: "唐杰提出智能效率。"
+    zh: {zh}
     en: {claim}
     cards:
 """
+
+
+CLAIM = '"Tang Jie proposes Intelligence Efficiency at AGI-Next: how much intelligence each unit of resources buys."'
+"""The default claim: it backs the answers of most cases (see unsupported-answer)."""
+CLAIM_ZH = '"唐杰提出智能效率：每单位资源换来的智能增量。"'
 
 
 def lint_yaml(
@@ -37,11 +42,12 @@ def lint_yaml(
     *,
     people: str = "[]",
     speakers: str = "[]",
-    claim: str = '"Tang Jie proposes Intelligence Efficiency."',
+    claim: str = CLAIM,
+    zh: str = CLAIM_ZH,
     more: str = "",
 ):
     """Lint a one-theme source whose judgment 1 has the card specs ``cards`` (YAML list items)."""
-    text = HEADER.format(people=people, speakers=speakers, claim=claim)
+    text = HEADER.format(people=people, speakers=speakers, claim=claim, zh=zh)
     text += textwrap.indent(textwrap.dedent(cards).strip("\n"), " " * 6) + "\n"
     text += textwrap.indent(textwrap.dedent(more), " " * 2)
     path = tmp_path / "s.yaml"
@@ -52,6 +58,7 @@ def lint_yaml(
 
 
 TANG = "[{id: tang-jie, name: 唐杰, roman: Tang Jie}]"
+LIN = "[{id: lin-junyang, name: 林俊旸, roman: Lin Junyang}]"
 
 CASES = [
     # (rule, bad card specs, good card specs, extra keyword arguments for both)
@@ -73,7 +80,10 @@ CASES = [
         'a: "感统, the brain fusing sight, sound and touch into a single perception"}',
         '- {q: "Which human ability does native multimodality resemble?", '
         'a: "感统 (the brain fusing sight, sound and touch into a single perception)"}',
-        {},
+        {
+            "claim": '"Native multimodality resembles 感统: the brain fuses sight, sound and touch into a single '
+            'perception."'
+        },
     ),
     (
         "answer-too-long",  # a cloze deletion is an answer too
@@ -85,13 +95,13 @@ CASES = [
         "list-too-long",
         '- of: "the {n} abstract tasks LLMs moved into"\n  items: [Compression, Reasoning, Maths, Coding, Vision]',
         '- of: "the {n} abstract tasks LLMs moved into"\n  items: [Compression, Reasoning, Maths, Coding]',
-        {},
+        {"claim": '"LLMs moved into compression, reasoning, maths, coding and vision."'},
     ),
     (
         "list-too-long",  # a Q/A answer that is an enumeration
         '- {q: "Which tasks have LLMs moved into?", a: "Compression, reasoning, maths, coding, vision"}',
         '- {q: "Which tasks have LLMs moved into?", a: "Compression, reasoning, maths and coding"}',
-        {},
+        {"claim": '"LLMs moved into compression, reasoning, maths, coding and vision."'},
     ),
     (
         "answer-in-question",  # a key term of the answer in the question
@@ -104,13 +114,112 @@ CASES = [
         '- {q: "If model, agent and product are one, what is building a base model really doing?", '
         'a: "Building the product"}',
         '- {q: "What is building a base model, in effect, also building?", a: "The product (模型即产品)"}',
-        {},
+        {"claim": '"If model, agent and product are one, building a base model is building the product."'},
     ),
     (
         "answer-in-question",  # a cloze card that shows its deleted term elsewhere
         '- cloze: "模型即 {{c1::Agent}}，Agent 即 {{c2::产品}}。"',
         '- cloze: "模型即 {{c1::Agent}}，{{c1::Agent}} 即 {{c2::产品}}。"',
         {},
+    ),
+    (
+        "sibling-giveaway",  # another card's front names the answer of the "Who …?" card
+        '- {q: "Who says model divergence grows out of customer contact?", a: 林俊旸}\n'
+        '- {q: "In 林俊旸\'s view, which vertical did Anthropic find that way?", a: Finance}',
+        '- {q: "Who says model divergence grows out of customer contact?", a: 林俊旸}\n'
+        '- {q: "Which vertical did Anthropic find through customer contact?", a: Finance}',
+        {
+            "people": LIN,
+            "speakers": "[lin-junyang]",
+            "claim": '"Lin Junyang: divergence grows out of customer contact, as Anthropic found Finance."',
+        },
+    ),
+    (
+        "sibling-giveaway",  # a "besides" pair gives each other away; one list card does not
+        '- {q: "Besides RLVR, what did 智谱 add to training?", a: "Real programming environments"}\n'
+        '- {q: "Besides real programming environments, which method did 智谱 add?", a: RLVR}',
+        '- of: "the {n} things 智谱 added to training"\n  items: [RLVR, Real programming environments]',
+        {"claim": '"Zhipu added RLVR and real programming environments to training."'},
+    ),
+    (
+        "sibling-giveaway",  # a cloze card shows another note's answer; the cards of one cloze note may
+        '- cloze: "模型即 {{c1::Agent}}，{{c1::Agent}} 即 {{c2::产品}}。"\n'
+        '- {q: "What is building a base model also building?", a: "产品 (the product)"}',
+        '- cloze: "模型即 {{c1::Agent}}，{{c1::Agent}} 即 {{c2::产品}}。"',
+        {"zh": '"模型即 Agent，Agent 即产品。"', "claim": '"The model is the agent, the agent is the product."'},
+    ),
+    (
+        "sibling-giveaway",  # a reverse card naming the person gives away the concept's "Who proposed …?"
+        "- {term: 托管式 Agent, by: lin-junyang, means: An agent that works unattended until done, reverse: true}",
+        "- {term: 托管式 Agent, means: An agent that works unattended until done, reverse: true}",
+        {
+            "people": {"bad": LIN, "good": "[]"},
+            "claim": '"Lin Junyang: agents will be 托管式, working unattended until done."',
+        },
+    ),
+    (
+        "unsupported-answer",  # a figure the back never states; the extra text can state it
+        '- {q: "How many of 10 tasks does Opus 4.5 get right?", a: "8-9"}',
+        '- {q: "How many of 10 tasks does Opus 4.5 get right?", a: "8-9", extra: "Opus 4.5: 8-9 of 10; weaker: 5-6"}',
+        {"claim": '"Enterprises pay a premium for the strongest model."'},
+    ),
+    (
+        "unsupported-answer",  # every number of an answer must be on the back, however many words are
+        '- {q: "How many of 10 tasks does Opus 4.5 get right?", a: "8-9"}',
+        '- {q: "How many of 10 tasks does Opus 4.5 get right?", a: "8-9"}',
+        {"claim": {"bad": '"Opus 4.5 gets 8 of 10 tasks right."', "good": '"Opus 4.5 gets 8-9 of 10 tasks right."'}},
+    ),
+    (
+        "unsupported-answer",  # a gloss backed by the claim in another language counts
+        '- {q: "What does 唐杰 call scaling the known path?", a: "偷懒 (a lazy approach)"}',
+        '- {q: "What does 唐杰 call scaling the known path?", a: "偷懒 (a lazy approach)"}',
+        {
+            "zh": '"唐杰：沿已知路径 Scaling。"',
+            "claim": {"bad": '"Tang Jie: scaling known paths."', "good": '"Tang Jie: scaling known paths is lazy."'},
+        },
+    ),
+    (
+        "unsupported-answer",  # every list item must be backed
+        '- of: "the {n} parts of 智谱\'s diagram"\n  items: [A fast system, A slow system, Self-learning]',
+        '- of: "the {n} parts of 智谱\'s diagram"\n  items: [A fast system, A slow system]',
+        {"claim": '"Zhipu drew a diagram with a fast system and a slow system."'},
+    ),
+    (
+        "vague-cue",
+        '- {q: "What does the article call the new paradigm\'s biggest bottleneck?", a: Imagination}',
+        '- {q: "What is the biggest bottleneck of the new AI paradigm?", a: Imagination}',
+        {"claim": '"The new paradigm\'s biggest bottleneck is imagination."'},
+    ),
+    (
+        "vague-cue",  # a named example is a cue; "the example" is not
+        '- {q: "In the example, which two things does the model not know?", a: "Mood and weather"}',
+        '- {q: "In the 「今天吃什么」 example, which two things does the model not know?", a: "Mood and weather"}',
+        {"claim": '"The model does not know the user\'s mood or the weather."'},
+    ),
+    ("vague-cue", '- {q: "文中提到谁提出了智能效率？", a: 唐杰}', '- {q: "谁提出了智能效率？", a: 唐杰}', {}),
+    (
+        "inconsistent-gloss",  # one term, two glosses; word order, case and function words do not count
+        '- {q: "Who proposed 智能效率 (Intelligence Efficiency)?", a: 唐杰}\n'
+        '- {q: "Which bottleneck does 智能效率 (intelligence yield) remove?", a: Cost, extra: "The cost bottleneck."}',
+        '- {q: "Who proposed 智能效率 (Intelligence Efficiency)?", a: 唐杰}\n'
+        '- {q: "Which bottleneck does 智能效率 (the efficiency of intelligence) remove?", a: Cost, '
+        'extra: "The cost bottleneck."}',
+        {},
+    ),
+    (
+        "inconsistent-gloss",  # one gloss for two terms
+        '- {q: "Which ability does 自主学习 (self-learning) aim at?", a: Self-reflection, extra: "Self-reflection."}\n'
+        '- {q: "Which module of the diagram is 自学习 (self-learning)?", a: The third, extra: "The third module."}',
+        '- {q: "Which ability does 自主学习 (self-learning) aim at?", a: Self-reflection, extra: "Self-reflection."}\n'
+        '- {q: "Which module of the diagram is 自学习 (learning by itself)?", a: The third, '
+        'extra: "The third module."}',
+        {},
+    ),
+    (
+        "inconsistent-gloss",  # an answer read as "English (中文)" against the claim; a romanisation is no gloss
+        '- {q: "Which human capacity do native multimodal models resemble?", a: "Sensory fusion (感统)"}',
+        '- {q: "Which human capacity do native multimodal models resemble?", a: "感统 (gǎntǒng, sensory integration)"}',
+        {"claim": '"Native multimodal models resemble human 感统 (sensory integration): the brain pools the senses."'},
     ),
     (
         "duplicate-question",  # same after case, punctuation and full/half width
@@ -121,18 +230,18 @@ CASES = [
     ),
     (
         "duplicate-question",  # one word substituted
-        '- {q: "Which bottleneck does 智能效率 remove, per the article?", a: "Cost"}\n'
-        '- {q: "Which bottleneck does 智能效率 solve, per the article?", a: "The cost bottleneck"}',
-        '- {q: "Which bottleneck does 智能效率 remove, per the article?", a: "Cost"}\n'
-        '- {q: "What must replace plain Scaling, per the article?", a: "Efficiency"}',
-        {},
+        '- {q: "Which bottleneck does 智能效率 remove, per 唐杰?", a: "Cost"}\n'
+        '- {q: "Which bottleneck does 智能效率 solve, per 唐杰?", a: "The cost bottleneck"}',
+        '- {q: "Which bottleneck does 智能效率 remove, per 唐杰?", a: "Cost"}\n'
+        '- {q: "What must replace plain Scaling, per 唐杰?", a: "Efficiency"}',
+        {"claim": '"Tang Jie: not plain Scaling but Intelligence Efficiency, the key to the cost bottleneck."'},
     ),
     (
         "duplicate-question",  # reordered words
         '- {q: "Who proposed 智能效率 at AGI-Next?", a: "唐杰"}\n'
         '- {q: "At AGI-Next, who proposed 智能效率?", a: "Tang Jie"}',
         '- {q: "Who proposed 智能效率 at AGI-Next?", a: "唐杰"}\n'
-        '- {q: "Where did 唐杰 propose 智能效率?", a: "AGI-Next"}',
+        '- {q: "What does 智能效率 measure?", a: "Intelligence per resource"}',
         {},
     ),
     ("not-a-question", '- {q: "智能效率 was proposed by", a: "唐杰"}', '- {q: "谁提出了智能效率？", a: "唐杰"}', {}),
@@ -155,7 +264,7 @@ CASES = [
          number: 2
          theme: th
          zh: "二。"
-         en: "Two."
+         en: "Two is a number."
          cards: [{q: "What is two?", a: "A number"}]
      """,
             }
@@ -177,13 +286,13 @@ CASES = [
         "figure-never-asked",
         '- {q: "What is 智能效率?", a: "Intelligence per resource"}',
         '- {q: "By how much does 智能效率 cut cost?", a: "20%"}',
-        {"claim": '"Tang Jie says 智能效率 cuts cost by 20%."'},
+        {"claim": '"Tang Jie says 智能效率, intelligence per resource, cuts cost by 20%."'},
     ),
     (
         "figure-never-asked",  # a Chinese term kept in the English claim
         '- {q: "What is Intelligence Efficiency?", a: "Intelligence per resource"}',
         '- {q: "What is 智能效率?", a: "Intelligence per resource"}',
-        {"claim": '"Tang Jie proposes 智能效率."'},
+        {"claim": '"Tang Jie proposes 智能效率, intelligence per resource."'},
     ),
     (
         "invisible-character",
@@ -197,7 +306,10 @@ CASES = [
         '- {q: "Which bottleneck does 智能效率 solve?", a: "Cost", tags: [cost]}',
         '- {q: "What does 智能效率 measure?", a: "Intelligence per resource", tags: [cost]}\n'
         '- {q: "Which bottleneck does 智能效率 solve?", a: "Cost", tags: [cost]}',
-        {},
+        {
+            "claim": '"Tang Jie proposes Intelligence Efficiency, intelligence per resource, against the cost '
+            'bottleneck."'
+        },
     ),
     (
         "cloze-numbering",
@@ -250,10 +362,11 @@ def test_duplicate_names_both_places(tmp_path):
 def test_near_duplicates_are_found_in_a_large_deck_without_false_pairs(tmp_path):
     # 300 distinct questions plus one near copy: exactly one pair is reported
     cards = "\n".join(
-        f'- {{q: "Which figure does report number {i} give for region {1000 + i}?", a: "Level {i}"}}'
+        f'- {{q: "Which figure does report number {i} give for region {1000 + i}?", a: "Level {i}", '
+        f'extra: "Report {i} gives level {i}."}}'
         for i in range(300)
     )
-    cards += '\n- {q: "Which figure does report number 5 state for region 1005?", a: "Level 5"}'
+    cards += '\n- {q: "Which figure does report number 5 state for region 1005?", a: "Level 5", extra: "Level 5."}'
     found, _ = lint_yaml(tmp_path, cards)
     assert [p.code for p in found] == ["duplicate-question"]
     assert "j1/qa/301" in found[0].message and "j1/qa/6" in found[0].message
@@ -268,6 +381,96 @@ def test_near_duplicates_are_found_in_a_large_deck_without_false_pairs(tmp_path)
 )
 def test_tokens_normalise_width_case_and_punctuation(text, expected):
     assert tokens(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, numbers, units",
+    [
+        ("GLM-4.5 can't write 植物大战僵尸", {"4.5"}, {"glm", "write", "植物", "物大", "大战", "战僵", "僵尸"}),
+        ("Replicating efficiently, planning deployments", set(), {"replic", "effici", "plan", "deploy"}),
+        ("8-9 of 10 (偷懒)", {"8", "9", "10"}, {"偷懒"}),
+        ("the 懒 of it", set(), {"懒"}),
+    ],
+)
+def test_substance_is_numbers_word_roots_and_han_character_pairs(text, numbers, units):
+    assert substance(text) == (numbers, units)
+
+
+@pytest.mark.parametrize(
+    "text, whole, expected",
+    [
+        (
+            "自反思 (self-reflection) and 自学习 (learning by itself)",
+            False,
+            [("自反思", "self-reflection"), ("自学习", "learning by itself")],
+        ),
+        ("A 「偷懒」 (lazy) approach", False, [("偷懒", "lazy")]),
+        ("感统 (gǎntǒng, sensory integration)", True, [("感统", "sensory integration")]),
+        ("Self-evolution (自我进化)", True, [("自我进化", "Self-evolution")]),
+        ("the self-evolution (自我进化) of agents", True, []),  # in running text the English has no clear start
+        ("Interprets health data (To C 基因)", True, []),  # a bracket mixing the languages is no gloss
+        ("a 托管式 (tuōguǎn shì) Agent", False, []),  # a romanisation only
+    ],
+)
+def test_glosses_are_found_after_a_term_or_around_a_whole_answer(text, whole, expected):
+    assert glosses(text, whole) == expected
+
+
+def test_a_term_inside_another_may_share_its_gloss(tmp_path):
+    found, _ = lint_yaml(
+        tmp_path,
+        '- {q: "Which vertical did Anthropic find through its customers?", a: "Finance (金融)"}',
+        claim='"Anthropic found Finance through its customers."',
+        zh='"Anthropic 做金融（Finance）。"',
+    )
+    assert found == [], [str(p) for p in found]
+
+
+def test_glosses_are_read_in_every_language_of_the_source(tmp_path):
+    """The claim in each of ``deck.languages`` is read, not a fixed zh and en: here the second language's
+    text glosses 智能效率 another way than the card does."""
+    text = """\
+deck: {id: t, name: T, languages: [zh-Hant, de]}
+themes: [{id: th, zh-Hant: 主題, de: Thema}]
+people: []
+judgments:
+  - id: j1
+    number: 1
+    theme: th
+    zh-Hant: "唐傑提出智能效率。"
+    de: "Tang Jie schlägt 智能效率 (Intelligenzertrag) vor: wie viel Intelligenz je Ressource."
+    cards:
+      - {q: "Wer schlägt 智能效率 (Intelligenzeffizienz) vor?", a: "Tang Jie"}
+"""
+    path = tmp_path / "s.yaml"
+    path.write_text(text, encoding="utf-8")
+    source = load_file(path)
+    notes, _ = generate(source)
+    found = lint(source, notes)
+    assert [p.code for p in found] == ["inconsistent-gloss"], [str(p) for p in found]
+    assert "'智能效率' is glossed 'Intelligenzeffizienz' here but 'Intelligenzertrag'" in found[0].message
+
+
+def test_an_answer_backed_only_by_a_claim_in_the_sources_other_language_is_backed(tmp_path):
+    text = """\
+deck: {id: t, name: T, languages: [de, fr]}
+themes: [{id: th, de: Thema, fr: Thème}]
+people: []
+judgments:
+  - id: j1
+    number: 1
+    theme: th
+    de: "Der Engpass ist die Vorstellungskraft."
+    fr: "Le goulot d'étranglement est l'imagination."
+    cards:
+      - {q: "Quel est le goulot d'étranglement ?", a: "L'imagination"}
+      - {q: "Quel est le coût ?", a: "Trois euros"}
+"""
+    path = tmp_path / "s.yaml"
+    path.write_text(text, encoding="utf-8")
+    source = load_file(path)
+    notes, _ = generate(source)
+    assert [(p.code, "j1/qa/2" in p.message) for p in lint(source, notes)] == [("unsupported-answer", True)]
 
 
 @pytest.mark.parametrize(
@@ -308,7 +511,9 @@ def test_duplicate_check_memory_does_not_grow_with_the_square_of_question_length
 def test_long_questions_differing_in_one_word_are_near_duplicates(tmp_path):
     words = " ".join(f"word{i}" for i in range(300))
     found, _ = lint_yaml(
-        tmp_path, f'- {{q: "Which {words}?", a: "A"}}\n- {{q: "Which {words.replace("word7 ", "other ")}?", a: "B"}}'
+        tmp_path,
+        f'- {{q: "Which {words}?", a: "Intelligence"}}\n'
+        f'- {{q: "Which {words.replace("word7 ", "other ")}?", a: "Resources"}}',
     )
     assert [p.code for p in found] == ["duplicate-question"]
 
@@ -350,7 +555,13 @@ def test_long_text_is_clipped_in_warnings(tmp_path):
     found, _ = lint_yaml(
         tmp_path, f'- {{q: "Is it {long_answer}?", a: "{long_answer}"}}\n- {{q: "Is it {long_answer} ?", a: "B"}}'
     )
-    assert {p.code for p in found} == {"answer-too-long", "answer-in-question", "duplicate-question"}
+    assert {p.code for p in found} == {
+        "answer-too-long",
+        "answer-in-question",
+        "duplicate-question",
+        "sibling-giveaway",
+        "unsupported-answer",
+    }
     assert all(len(str(p)) < 800 for p in found), [len(str(p)) for p in found]  # unclipped: 20,000 and more
 
 
@@ -365,3 +576,16 @@ def test_a_cloze_with_thousands_of_deletions_is_checked_card_by_card(tmp_path):
     assert len(found) == 3, found
     assert "card c1234 shows its answer: 'term1234' is in the question" in found[0]
     assert all("'shared' is in the question" in m for m in found[1:])
+
+
+def test_a_long_front_still_gives_a_siblings_answer_away(tmp_path):
+    """A front of thousands of tokens is searched through its token index (deckgen.wording.TokenIndex),
+    as a short one is."""
+    words = " ".join(f"word{i}" for i in range(3000))
+    found, _ = lint_yaml(
+        tmp_path,
+        f'- {{q: "Which {words} did 唐杰 name?", a: "Intelligence Efficiency", extra: "{words}"}}\n'
+        '- {q: "Who proposed 智能效率?", a: 唐杰}',
+    )
+    assert [p.code for p in found] == ["sibling-giveaway"]
+    assert "of note 'j1/qa/2'" in found[0].message

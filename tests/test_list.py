@@ -23,6 +23,8 @@ from deckgen.model import Selection
 from deckgen.notes import card_count, generate, guid_for
 from deckgen.select import MAX_LISTED_TAGS, select
 
+from conftest import SHIPPED_Q, edit
+
 DATA_GOOD = Path(__file__).resolve().parent / "data" / "good"
 
 # A question with everything a TSV cell can trip on: a leading '#', double quotes, a tab, markup characters.
@@ -148,14 +150,7 @@ def test_tsv_imports_into_anki_with_guids_fields_tags_and_decks(cards_copy, impo
     from anki.collection import ImportCsvRequest
 
     yaml = cards_copy / "agi-next-2026.yaml"
-    yaml.write_text(
-        yaml.read_text(encoding="utf-8").replace(
-            '"Who argued that most To C users, most of the time, do not need very strong intelligence?"',
-            json.dumps(TRICKY_Q, ensure_ascii=False),
-            1,
-        ),
-        encoding="utf-8",
-    )
+    edit(yaml, SHIPPED_Q, json.dumps(TRICKY_Q, ensure_ascii=False))
     source = load_file(yaml)
     all_notes = generate(source)[0]
     assert any(n.question == TRICKY_Q for n in all_notes)
@@ -294,14 +289,7 @@ def test_the_tsv_needs_a_package_with_both_note_types_first(cards_copy, tmp_path
 def test_csv_cells_a_spreadsheet_would_run_are_neutralised(in_project, cards_copy):
     yaml = cards_copy / "agi-next-2026.yaml"
     formula = '=HYPERLINK("http://x.invalid","click")?'
-    yaml.write_text(
-        yaml.read_text(encoding="utf-8").replace(
-            '"Who argued that most To C users, most of the time, do not need very strong intelligence?"',
-            json.dumps(formula),
-            1,
-        ),
-        encoding="utf-8",
-    )
+    edit(yaml, SHIPPED_Q, json.dumps(formula))
     rows = list(csv.DictReader(io.StringIO(run("list", "--format", "csv"))))
     assert [r["question"] for r in rows if "HYPERLINK" in r["question"]] == ["'" + formula]
     assert not any(v.startswith(("=", "+", "-", "@", "\t", "\r")) for r in rows for v in r.values())

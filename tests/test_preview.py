@@ -37,7 +37,7 @@ from deckgen.notes import media_name, media_src
 from deckgen.preview import page_cards, page_html, preview_html
 from deckgen.render import cards
 
-from conftest import card_text
+from conftest import SHIPPED_Q, card_text, edit, replace_once
 
 MINIMAL = Path(__file__).resolve().parent / "data" / "good" / "minimal.yaml"
 HOSTILE = '<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2">'
@@ -55,11 +55,7 @@ def hostile_yaml(cards_copy):
     text = yaml.read_text(encoding="utf-8")
     text = text.replace("name: AGI-Next 2026", f"name: 'AGI-Next {HOSTILE}'", 1)
     text = text.replace("en: Divergence", f"en: '{HOSTILE}'", 1)
-    text = text.replace(
-        '"Who argued that most To C users, most of the time, do not need very strong intelligence?"',
-        f"'Who said {HOSTILE}?'",
-        1,
-    )
+    text = replace_once(text, SHIPPED_Q, f"'Who said {HOSTILE}?'")
     yaml.write_text(text, encoding="utf-8")
     return yaml
 
@@ -102,14 +98,7 @@ def test_source_markup_is_text_on_the_page(hostile_yaml):
 def test_images_are_embedded_as_data_uris(cards_copy):
     yaml = cards_copy / "agi-next-2026.yaml"
     (cards_copy / "fig.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>')
-    yaml.write_text(
-        yaml.read_text(encoding="utf-8").replace(
-            '      - q: "Who argued that most To C users',
-            '      - image: fig.svg\n        q: "Who argued that most To C users',
-            1,
-        ),
-        encoding="utf-8",
-    )
+    edit(yaml, f"        q: {SHIPPED_Q}", f"        image: fig.svg\n        q: {SHIPPED_Q}")
     page, notes = page_for(yaml)
     (with_image,) = [n for n in notes if any(p.endswith("fig.svg") for p in n.media)]
     assert '"data:image/svg+xml;base64,' in page
@@ -230,8 +219,6 @@ def test_hostile_source_stays_text_in_chromium(chromium, hostile_yaml, tmp_path)
 
 # ---- the live preview (deckgen preview --watch) ----
 
-QUESTION = '"Who argued that most To C users, most of the time, do not need very strong intelligence?"'
-
 
 def bind_again(port: int) -> None:
     """Listen on ``port`` as a server starting there would (``SO_REUSEADDR``, as Python's HTTP servers set
@@ -332,7 +319,7 @@ def test_a_saved_edit_reaches_an_open_event_stream(cards_copy, monkeypatch):
         response = stream.getresponse()
         assert response.getheader("Content-Type") == "text/event-stream"
         time.sleep(0.3)  # the watcher is set up
-        save_by_rename(source, source.read_text(encoding="utf-8").replace(QUESTION, '"Who said so, live?"', 1))
+        save_by_rename(source, replace_once(source.read_text(encoding="utf-8"), SHIPPED_Q, '"Who said so, live?"'))
         assert rebuilt.get(timeout=10).errors == []
         assert response.readline() == b"data: 2\n"
         assert "Who said so, live?" in live.page.decode("utf-8")
@@ -397,9 +384,9 @@ def test_live_preview_in_chromium(chromium, cards_copy, monkeypatch):
         page.goto(url.group(1))
         cards = page.locator(".pv-card").count()
         assert cards == int(page.text_content("#pv-total")) > 0
-        page.locator(".pv-card", has_text="Who argued that most To C users").first.wait_for()
+        page.locator(".pv-card", has_text=json.loads(SHIPPED_Q)).first.wait_for()
 
-        edited = text.replace(QUESTION, f'"Who argued, {EDIT}, that most users need no strong model?"', 1)
+        edited = replace_once(text, SHIPPED_Q, f'"Who proposed, {EDIT}, Intelligence Efficiency?"')
         saved = save_by_rename(source, edited)
         page.locator(".pv-card", has_text=EDIT).first.wait_for(timeout=5000)
         page.wait_for_function("window.shownAt !== null", timeout=5000)

@@ -20,7 +20,7 @@ from deckgen.load import load_file
 from deckgen.notes import generate
 from deckgen.notetypes import NOTE_TYPES
 
-from conftest import Clock, edit
+from conftest import JUDGMENT_28_QA, Clock, edit
 
 DECK = "AGI-Next 2026"
 
@@ -275,43 +275,26 @@ def test_fields_that_differ_from_the_ledger_under_the_same_id_warn_and_count_as_
     assert second.changes.type_mods[qa.id] > first.changes.type_mods[qa.id]
 
 
-JUDGMENT_7_CARDS = [
-    (
-        '      - q: "Who explained 智谱\'s strategic bet as a judgment about the timing of model competition?"\n'
-        "        a: 唐杰\n"
-    ),
-    '      - q: "What did 智谱 (Zhipu) decide to bet on after internal discussion?"\n        a: Coding\n',
-    (
-        '      - q: "After which model\'s arrival did 智谱 judge one major battle essentially over?"\n'
-        "        a: DeepSeek\n"
-    ),
-    (
-        '      - q: "Which battle did 唐杰\'s team consider basically over once DeepSeek appeared?"\n'
-        '        a: "Chatbots replacing search"\n'
-    ),
-]
-
-
 def test_pinning_default_keys_keeps_notes_when_cards_are_reordered(project, anki):
     # README, "Keep ids stable": an explicit id may be the key a card has by default, so the note keeps its GUID
     src, run = project
     first = run("v1.apkg")
     anki.import_apkg(first.output)
     text = src.read_text(encoding="utf-8")
-    block = "".join(JUDGMENT_7_CARDS)
+    block = "".join(JUDGMENT_28_QA)
     assert text.count(block) == 1
     pinned = [
-        f"      - id: zhipu-bets-on-coding/qa/{i}\n" + card.replace("      - q:", "        q:")
-        for i, card in enumerate(JUDGMENT_7_CARDS, 1)
+        f"      - id: deployment-unlocks-value/qa/{i}\n" + card.replace("      - q:", "        q:")
+        for i, card in enumerate(JUDGMENT_28_QA, 1)
     ]
     src.write_text(text.replace(block, "".join(pinned)), encoding="utf-8")
     same = run("v2.apkg")
     assert same.changes.added == [] and same.changes.changed == [] and same.changes.unchanged == len(first.notes)
 
-    new = '      - {id: zhipu-timing, q: "Whose arrival settled the chatbot-versus-search battle?", a: DeepSeek}\n'
+    new = '      - {id: deployment-returns, q: "What could deploying today\'s models bring companies?", a: "10-100x"}\n'
     src.write_text(text.replace(block, new + "".join(reversed(pinned))), encoding="utf-8")
     reordered = run("v3.apkg")
-    assert [c.key for c in reordered.changes.added] == ["zhipu-timing"]
+    assert [c.key for c in reordered.changes.added] == ["deployment-returns"]
     assert reordered.changes.changed == [] and reordered.changes.removed == []
     log = anki.import_apkg(reordered.output)
     assert len(log.new) == 1 and anki.col.note_count() == len(first.notes) + 1

@@ -47,7 +47,7 @@ def test_note_types_are_deckgens_own(imported):
     "question_part, answer",
     [
         ("Who proposed 智能效率 (Intelligence Efficiency)?", "唐杰"),
-        ("What are 杨强's two agent dimensions?", "目标定义"),
+        ("What are the two dimensions of the four agent quadrants?", "目标定义"),
     ],
 )
 def test_example_questions(imported, question_part, answer):

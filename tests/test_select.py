@@ -160,7 +160,7 @@ def test_subdecks(cards_copy, tmp_path, anki):
         "AGI-Next 2026::新范式 New paradigm::自主学习 Self-learning",
         "AGI-Next 2026::Agent",
     } <= names
-    (nid,) = anki.col.find_notes('"Key:zhipu-bets-on-coding/qa/1"')
+    (nid,) = anki.col.find_notes('"Key:zhipu-bets-on-coding/qa/2"')  # judgment 7, theme divergence
     card = anki.col.get_note(nid).cards()[0]
     assert anki.col.decks.name(card.did) == "AGI-Next 2026::分化 Divergence"
 
