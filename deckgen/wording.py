@@ -11,10 +11,12 @@ Imports only the standard library, :mod:`deckgen.errors` and :mod:`deckgen.cloze
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable
+from itertools import chain
 from typing import Protocol
 
 from .cloze import CLOZE_RE, deletion_numbers
@@ -326,17 +328,30 @@ def substance(text: str) -> tuple[set[str], set[str]]:
     and parts with digits left out; hyphenated words count part by part) and the character pairs of its runs
     of Han characters (a lone character counts itself: ``偷懒`` → ``偷懒``, ``姚顺雨`` → ``姚顺``, ``顺雨``).
     Time linear in the text."""
-    numbers = set(NUMBER.findall(normalize(text)))
-    units: set[str] = set()
-    for tok in tokens(text):
-        if not _is_word(tok) or tok.endswith(("n't", "n’t")):
-            continue
-        for part in stem(tok).split("-"):
-            if part and part not in FUNCTION_WORDS and not any(c.isdigit() for c in part):
-                units.add(_root(part))
+    if not text:
+        return set(), set()
+    folded = normalize(text)
+    numbers = set(NUMBER.findall(folded))
+    # each distinct token looked at once (tokens(text))
+    units = set(chain.from_iterable(map(_word_units, set(_TOKEN.findall(folded)))))
     for run in _HAN_CHARS.findall(text):
-        units.update({run} if len(run) == 1 else {run[i : i + 2] for i in range(len(run) - 1)})
+        if len(run) == 1:
+            units.add(run)
+        else:
+            units.update([run[i : i + 2] for i in range(len(run) - 1)])
     return numbers, units
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _word_units(tok: str) -> tuple[str, ...]:
+    """The units a token (:func:`tokens`) adds to a text's :func:`substance`: none for a Han character (its
+    run's pairs count instead) or a negation, else the root of each part that is not a function word and
+    has no digit. A pure function of the token, kept for the most recent tokens: a deck's words repeat from
+    card to card."""
+    if not _is_word(tok) or tok.endswith(("n't", "n’t")):
+        return ()
+    parts = stem(tok).split("-")
+    return tuple(_root(p) for p in parts if p and p not in FUNCTION_WORDS and not any(c.isdigit() for c in p))
 
 
 _TONE_MARK = re.compile("[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]")
