@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from .errors import Problem, SelectionError, clip, clip_list, suggest
 from .model import NamedDeck, Selection, Source, fold_tag, tag_matches
@@ -108,6 +108,11 @@ def check_selection(source: Source, selection: Selection, notes: Sequence[Note])
 
 def _matching(source: Source, notes: Sequence[Note], selection: Selection) -> list[Note]:
     """The notes matching a selection already checked by :func:`selection_problems`, in source order."""
+    return list(filter(_matches(source, selection), notes))
+
+
+def _matches(source: Source, selection: Selection) -> Callable[[Note], bool]:
+    """Whether a note matches a selection already checked by :func:`selection_problems`."""
     themes = set(selection.themes)
     themes |= {t.id for t in source.themes if t.parent in themes}
     speakers = set(selection.speakers)
@@ -123,7 +128,7 @@ def _matching(source: Source, notes: Sequence[Note], selection: Selection) -> li
             and (not selection.judgments or j.number in numbers)
         )
 
-    return [n for n in notes if keep(n)]
+    return keep
 
 
 _NO_MATCH = (
@@ -156,7 +161,8 @@ def named_deck_problems(source: Source, notes: Sequence[Note]) -> list[Problem]:
     out = []
     for deck in source.decks:
         found = selection_problems(source, deck.selection, notes)
-        if not found and not _matching(source, notes, deck.selection):  # checked first: ranges() may raise
+        # checked first: ranges() may raise; then the first matching note will do
+        if not found and not any(map(_matches(source, deck.selection), notes)):
             found = [_NO_MATCH]
         out += [Problem.at(deck.select_loc, f"deck '{deck.key}': {m}") for m in found]
     return out
