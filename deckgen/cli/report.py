@@ -79,14 +79,15 @@ def print_build(result: BuildResult) -> None:
     verb = "Would write" if not result.written else "Wrote"
     per_theme = ", a subdeck per theme" if result.subdecks else ""
     click.echo(printable(f'{verb} {result.output}  (deck "{result.deck_name}"{per_theme})'))
-    click.echo(f"  {len(result.notes)} notes, {result.cards} cards")
+    per_note = [card_count(n) for n in result.notes]  # each note's cards, counted once for every line
+    click.echo(f"  {len(result.notes)} notes, {sum(per_note)} cards")
     src = result.source
     themes = [src.theme_path(n.judgment.theme) for n in result.notes]
     kinds = [n.spec.KIND for n in result.notes]
     for label, keys, order in (("by theme", themes, list(dict.fromkeys(themes))), ("by kind ", kinds, CARD_KINDS)):
         notes, cards = Counter(keys), Counter[str]()
-        for key, n in zip(keys, result.notes, strict=True):
-            cards[key] += card_count(n)
+        for key, count in zip(keys, per_note, strict=True):
+            cards[key] += count
         counts = " · ".join(f"{g} {notes[g]}/{cards[g]}" for g in order if g in notes)
         click.echo(printable(f"  {label} (notes/cards): {counts}"))
     click.echo(
