@@ -382,6 +382,8 @@ def glosses(text: str, whole: bool = False) -> list[tuple[str, str]]:
     integration)`` → ``sensory integration``); one with no word left is no gloss. In running text the words
     before a bracketed term are not read as its gloss: where they start is a guess. Time linear in the
     length of ``text``."""
+    if "(" not in text and "（" not in text:  # most texts: no bracket, so no gloss
+        return []
     out = []
     for m in GLOSS.finditer(text):
         inner = m.group(1)
