@@ -98,6 +98,32 @@ def test_a_full_disk_is_one_line_and_a_full_system_temp_folder_does_not_matter(b
     assert sorted(p.name for p in tiny_tmpfs.iterdir()) == ["deck.apkg", "filler"]
 
 
+def test_a_full_standard_output_is_one_line_that_says_what_was_written(tmp_path, machine_state):
+    shutil.copy(MINIMAL, tmp_path / "m.yaml")
+    for args in (["--version"], ["--help"], ["schema"], ["list", "m.yaml"]):
+        with open("/dev/full", "wb") as full:
+            proc = subprocess.run(
+                [sys.executable, "-m", "deckgen", *args], cwd=tmp_path, stdout=full, stderr=subprocess.PIPE
+            )
+        assert proc.returncode == 1 and proc.stderr.decode().splitlines() == [
+            "deckgen: error: cannot write the output: No space left on device"
+        ], (args, proc.stderr)
+    for args, written in [
+        (["build", "m.yaml", "-o", "m.apkg"], "the package(s) and ledger(s) were: m.apkg, minimal.ledger.json"),
+        (["preview", "m.yaml", "-o", "m.html"], "m.html was"),
+    ]:
+        with open("/dev/full", "wb") as full:
+            proc = subprocess.run(
+                [sys.executable, "-m", "deckgen", *args], cwd=tmp_path, stdout=full, stderr=subprocess.PIPE
+            )
+        err = proc.stderr.decode()
+        assert proc.returncode == 1 and "Traceback" not in err, err
+        assert err.splitlines()[-1] == (
+            f"deckgen: error: cannot print the report (No space left on device); {written} already written"
+        ), err
+        assert (tmp_path / args[-1]).stat().st_size > 0
+
+
 def test_names_too_long_for_the_file_system(tmp_path, machine_state):
     shutil.copy(MINIMAL, tmp_path / "m.yaml")
     proc = deckgen("build", "m.yaml", "-o", "x" * 300 + ".apkg", cwd=tmp_path)
