@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from typing import NamedTuple
 
 from .cloze import CLOZE_RE, cloze_deletions, cloze_gaps, cloze_numbers
 from .errors import QUOTED, Loc, Problem, Severity, clip, clip_list
@@ -138,48 +139,57 @@ def answer_in_question(source: Source, notes: Sequence[Note]) -> Iterator[Proble
     SuperMemo rule 11, combat interference, and rule 17, context cues should simplify wording, never
     contain the answer: a card answered by reading its question trains nothing.
     """
-    for note in notes:
-        if isinstance(note.spec, ClozeCard):
-            fronts = ClozeFronts(note.spec.cloze)
-            answers: dict[int, list[str]] = {}
-            for n, answer in cloze_deletions(note.spec.cloze):
-                answers.setdefault(n, []).append(answer)
-            for number in sorted(answers):
-                front = fronts.front(number)
-                for answer in answers[number]:
-                    why = giveaway(front, answer)
-                    if why:
-                        what = f"card c{number} shows its answer: {why}"
-                        yield note_warn(
-                            note,
-                            "answer-in-question",
-                            what,
-                            "reword so the deleted term appears only inside the deletion",
-                        )
-        else:
-            question = QuestionFront(note.question)
-            for part in answer_parts(note):
-                why = giveaway(question, part)
-                if why:
-                    what = f"the question gives away '{clip(part, QUOTED)}': {why}"
-                    yield note_warn(note, "answer-in-question", what, "reword the question without the answer's words")
+    for group in by_judgment(notes).values():
+        yield from _own_giveaways(group, [_CardView.of(n) for n in group])
 
 
-def _fronts(note: Note) -> list[Front]:
-    """What the learner sees before answering each card of ``note``: the question, or each cloze card's
-    front (:class:`deckgen.wording.ClozeFronts`, read once for all of them)."""
-    if not isinstance(note.spec, ClozeCard):
-        return [QuestionFront(note.question)]
-    fronts = ClozeFronts(note.spec.cloze)
-    return [fronts.front(number) for number in sorted(set(cloze_numbers(note.spec.cloze)))]
+def _own_giveaways(group: list[Note], views: list[_CardView]) -> Iterator[Problem]:
+    """:func:`answer_in_question` for the notes of one judgment, read into ``views``."""
+    for note, view in zip(group, views, strict=True):
+        for number, card, part, terms in view.answers:
+            why = giveaway(view.fronts[number], terms)
+            if not why:
+                continue
+            if card:
+                what = f"card{card} shows its answer: {why}"
+                yield note_warn(
+                    note, "answer-in-question", what, "reword so the deleted term appears only inside the deletion"
+                )
+            else:
+                what = f"the question gives away '{clip(part, QUOTED)}': {why}"
+                yield note_warn(note, "answer-in-question", what, "reword the question without the answer's words")
 
 
-def _answers(note: Note) -> list[tuple[str, str, AnswerTerms]]:
-    """``(card, answer, its terms)`` for each thing a learner recalls on ``note`` (:func:`answer_parts`),
-    where ``card`` names the cloze card that asks it (``" c2"``) or is empty."""
-    if isinstance(note.spec, ClozeCard):
-        return [(f" c{n}", answer, AnswerTerms(answer)) for n, answer in cloze_deletions(note.spec.cloze)]
-    return [("", part, AnswerTerms(part)) for part in answer_parts(note)]
+class _CardView(NamedTuple):
+    """What the learner sees and recalls on a note's cards, each read once for the rules about fronts
+    (:func:`answer_in_question`, :func:`sibling_giveaway`)."""
+
+    fronts: dict[int, Front]
+    """Card number → what the learner sees before answering it: the question (number 0), or each cloze
+    card's front (:class:`deckgen.wording.ClozeFronts`, read once for all of them), by number."""
+    answers: list[tuple[int, str, str, AnswerTerms]]
+    """``(number, card, answer, its terms)`` for each thing a learner recalls on the note
+    (:func:`answer_parts`): the card that asks it (0 for a Q/A note's card) and its name (``" c2"``, or
+    empty), in the order of the text."""
+
+    @classmethod
+    def of(cls, note: Note) -> _CardView:
+        if not isinstance(note.spec, ClozeCard):
+            parts = answer_parts(note)
+            return cls({0: QuestionFront(note.question)}, [(0, "", part, AnswerTerms(part)) for part in parts])
+        fronts = ClozeFronts(note.spec.cloze)
+        deletions = cloze_deletions(note.spec.cloze)
+        by_number: dict[int, Front] = {n: fronts.front(n) for n in sorted({n for n, _ in deletions})}
+        return cls(by_number, [(n, f" c{n}", answer, AnswerTerms(answer)) for n, answer in deletions])
+
+
+def card_fronts(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
+    """The warnings of :func:`answer_in_question` and :func:`sibling_giveaway` together, each note's fronts
+    and answers read once for both (:func:`deckgen.lint_rules.lint` runs this instead of the two)."""
+    for group in by_judgment(notes).values():
+        views = [_CardView.of(n) for n in group]
+        yield from _own_giveaways(group, views)
+        yield from _sibling_giveaways(group, views)
 
 
 def _same_concept(giver: Note, asked: Note) -> bool:
@@ -215,34 +225,36 @@ def sibling_giveaway(source: Source, notes: Sequence[Note]) -> Iterator[Problem]
     length of the text, quadratic only in the number of notes of one judgment (a handful).
     """
     for group in by_judgment(notes).values():
-        if len(group) < 2:
-            continue
-        fronts = [_fronts(n) for n in group]
-        answers = [_answers(n) for n in group]
-        for g, giver in enumerate(group):
-            for a, asked in enumerate(group):
-                if a == g or _same_concept(giver, asked):
-                    continue
-                found = next(
-                    (
-                        (card, part, why)
-                        for card, part, terms in answers[a]
-                        for front in fronts[g]
-                        if (why := giveaway(front, terms))
-                    ),
-                    None,
+        if len(group) >= 2:
+            yield from _sibling_giveaways(group, [_CardView.of(n) for n in group])
+
+
+def _sibling_giveaways(group: list[Note], views: list[_CardView]) -> Iterator[Problem]:
+    """:func:`sibling_giveaway` for the notes of one judgment, read into ``views``."""
+    for g, giver in enumerate(group):
+        for a, asked in enumerate(group):
+            if a == g or _same_concept(giver, asked):
+                continue
+            found = next(
+                (
+                    (card, part, why)
+                    for _, card, part, terms in views[a].answers
+                    for front in views[g].fronts.values()
+                    if (why := giveaway(front, terms))
+                ),
+                None,
+            )
+            if found:
+                card, part, why = found
+                loc = asked.spec.loc
+                yield note_warn(
+                    giver,
+                    "sibling-giveaway",
+                    f"its front gives away the answer '{clip(part, QUOTED)}' of note '{asked.key}'{card} "
+                    f"({loc.file}:{loc.line}): {why}",
+                    "drop the redundant card, merge the pair into one list card, or reword this front "
+                    "without the other card's answer",
                 )
-                if found:
-                    card, part, why = found
-                    loc = asked.spec.loc
-                    yield note_warn(
-                        giver,
-                        "sibling-giveaway",
-                        f"its front gives away the answer '{clip(part, QUOTED)}' of note '{asked.key}'{card} "
-                        f"({loc.file}:{loc.line}): {why}",
-                        "drop the redundant card, merge the pair into one list card, or reword this front "
-                        "without the other card's answer",
-                    )
 
 
 def _supported(reading: str, shown: Sequence[tuple[set[str], set[str]]]) -> bool | None:

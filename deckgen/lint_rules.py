@@ -34,6 +34,7 @@ from .lint_cards import (
     answer_parts,
     answer_too_long,
     by_judgment,
+    card_fronts,
     cloze_numbering,
     list_too_long,
     not_a_question,
@@ -412,4 +413,11 @@ RULES: dict[str, Rule] = {
 def lint(source: Source, notes: Sequence[Note]) -> list[Problem]:
     """Every rule's warnings for ``source`` and its ``notes`` (from :func:`deckgen.notes.generate`),
     sorted by file and line. Never raises for content; an empty list means the deck is lint-clean."""
-    return sorted(p for rule in RULES.values() for p in rule(source, notes))
+    return sorted(p for rule in _PASSES for p in rule(source, notes))
+
+
+_PASSES = [
+    card_fronts if rule is answer_in_question else rule
+    for rule in RULES.values()
+    if rule is not sibling_giveaway  # card_fronts runs both, reading each note's fronts and answers once
+]

@@ -341,6 +341,18 @@ def test_rule_fires_on_bad_example_only(tmp_path, code, bad, good, extra):
     assert good_found == [], [str(p) for p in good_found]
 
 
+@pytest.mark.parametrize("code, bad, good, extra", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_lint_finds_what_the_rules_find_one_by_one(tmp_path, code, bad, good, extra):
+    """lint() runs answer-in-question and sibling-giveaway as one pass (card_fronts) that reads each note's
+    fronts and answers once; its warnings are those of every rule of RULES run on its own."""
+    from deckgen.lint_rules import RULES
+
+    found, _ = lint_yaml(tmp_path, bad, **_kwargs(extra, "bad"))
+    source = load_file(tmp_path / "s.yaml")
+    notes, _ = generate(source)
+    assert found == sorted(p for rule in RULES.values() for p in rule(source, notes))
+
+
 def test_every_rule_has_a_case_and_a_docstring_citing_its_practice():
     assert {c[0] for c in CASES} == set(RULES)
     for rule in RULES.values():
