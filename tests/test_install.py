@@ -193,6 +193,59 @@ def test_prune_removes_exactly_the_notes_removed_from_the_source(cards_copy, tmp
     assert again.exit_code == 0 and "no longer in the source" not in again.output
 
 
+def test_a_named_deck_with_subdecks_installs_as_file_import_of_its_build(cards_copy, tmp_path, anki):
+    package = tmp_path / "lin.apkg"
+    built = run("build", cards_copy, "--deck", "lin-junyang", "--subdecks", "-o", package)
+    assert built.exit_code == 0, built.output
+    anki.import_apkg(package)
+    target = fresh_collection(tmp_path / "profile")
+
+    result = run("install", cards_copy, "--collection", target, "--deck", "lin-junyang", "--subdecks")
+
+    assert result.exit_code == 0, result.output
+    assert 'Deck "AGI-Next 2026 · 林俊旸 Lin Junyang" (agi-next-2026)' in result.output
+    with Opened(target) as col:
+        installed = snapshot(col)
+    assert installed == snapshot(anki.col)
+    every = generate(load_file(cards_copy / "agi-next-2026.yaml"))[0]
+    assert 0 < len(installed["notes"]) < len(every)
+    assert {d for d in installed["decks"] if "::" in d} >= {"AGI-Next 2026 · 林俊旸 Lin Junyang::分化 Divergence"}
+
+
+def test_install_name_and_deck_options_are_builds(cards_copy, tmp_path):
+    target = fresh_collection(tmp_path / "profile")
+    named = run("install", cards_copy, "--collection", target, "--theme", "agent", "--name", "My agents")
+    assert named.exit_code == 0, named.output
+    with Opened(target) as col:
+        decks = {d.name for d in col.decks.all_names_and_ids()}
+        assert "My agents" in decks and col.note_count() == len(col.find_notes('"deck:My agents"')) > 0
+    mixed = run("install", cards_copy, "--collection", target, "--deck", "agent", "--theme", "agent")
+    assert mixed.exit_code == 2 and "bring their own selection and name" in mixed.output
+    unknown = run("install", cards_copy, "--collection", target, "--deck", "agnet")
+    assert unknown.exit_code == 1 and "did you mean 'agent'?" in unknown.output
+    assert run("install", cards_copy, "--collection", target, "--all").exit_code == 2  # see README: no --all
+
+
+def test_prune_with_a_named_deck_removes_only_notes_the_whole_source_no_longer_makes(cards_copy, tmp_path):
+    src = cards_copy / "agi-next-2026.yaml"
+    target = fresh_collection(tmp_path / "profile")
+    assert run("install", cards_copy, "--collection", target).exit_code == 0
+    gone = keys_of(src, GONE)
+    remove_judgment(src, GONE)
+    every = {n.guid for n in generate(load_file(src))[0]}
+    deck = {n.guid for n in generate(load_file(src))[0] if "lin-junyang" in n.speakers}
+    assert gone and deck and every - deck  # notes outside the deck, that the source still makes
+
+    dry = run("install", cards_copy, "--collection", target, "--deck", "lin-junyang", "--prune", "--dry-run")
+    pruned = run("install", cards_copy, "--collection", target, "--deck", "lin-junyang", "--prune")
+
+    assert dry.exit_code == 0 and pruned.exit_code == 0, dry.output + pruned.output
+    assert f"{len(gone)} note(s) no longer in the source (would be removed):" in dry.output
+    assert f"{len(gone)} note(s) no longer in the source (removed):" in pruned.output
+    with Opened(target) as col:
+        assert {col.get_note(n).guid for n in col.find_notes("")} == every
+
+
 def test_a_collection_open_in_anki_is_refused_and_left_alone(cards_copy, tmp_path):
     target = fresh_collection(tmp_path / "profile")
     ledger = cards_copy / "agi-next-2026.ledger.json"

@@ -23,6 +23,7 @@ FUNCTIONS = (
 CLASSES = [
     "BuildResult",
     "CheckResult",
+    "DeckChoice",
     "InstallResult",
     "LivePreview",
     "Note",

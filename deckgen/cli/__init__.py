@@ -23,6 +23,7 @@ import click
 from .. import __version__
 
 if TYPE_CHECKING:
+    from ..builds import DeckChoice
     from ..model import Selection
 
 __all__ = [
@@ -134,6 +135,29 @@ _prune = click.option("--prune", is_flag=True, help="Remove the notes of this de
 """The --prune option of install and sync."""
 
 
+_name = click.option("--name", help="Deck name (default: the source's name, plus the selection).")
+"""The --name option of build, install and sync."""
+_subdecks = click.option("--subdecks", is_flag=True, help="Put each theme in its own subdeck (Deck::分化 Divergence).")
+"""The --subdecks option of build, install and sync."""
+_decks = click.option(
+    "--deck", "decks", multiple=True, metavar="KEY", help="A deck named in the source's decks:. Repeatable."
+)
+"""The --deck option of build, install and sync (list and preview take one deck)."""
+
+
+def _deck_choice(command: Callable[..., None]) -> Callable[..., None]:
+    """Add build's deck options but --all (the selection options, --name, --subdecks, --deck) to install and
+    sync, passed to the command as one ``choice`` (a :class:`deckgen.builds.DeckChoice`)."""
+
+    @functools.wraps(command)
+    def with_choice(selection: Selection, name: str | None, subdecks: bool, decks: Values, **options: Any) -> None:
+        from ..builds import DeckChoice
+
+        command(choice=DeckChoice(selection, decks, False, name, subdecks), **options)
+
+    return _selection_options(_name(_subdecks(_decks(with_choice))))
+
+
 def _paths(sources: Values) -> list[str]:
     return list(sources) or [DEFAULT_SOURCE]
 
@@ -154,13 +178,9 @@ def main() -> None:
 @_sources
 @_selection_options
 @_output(help="Output .apkg (default dist/<deck-id>[-<selection or deck key>][-subdecks].apkg).")
-@click.option("--name", help="Deck name (default: the source's name, plus the selection).")
-@click.option(
-    "--subdecks",
-    is_flag=True,
-    help="Put each theme in its own subdeck (Deck::分化 Divergence), in dist/<deck-id>-subdecks.apkg.",
-)
-@click.option("--deck", "decks", multiple=True, metavar="KEY", help="Build a deck named in the source's decks:.")
+@_name
+@_subdecks
+@_decks
 @click.option("--all", "all_decks", is_flag=True, help="Build the full deck and every named deck.")
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 def build(
@@ -465,7 +485,7 @@ def schema_() -> None:
 
 @main.command()
 @_sources
-@_selection_options
+@_deck_choice
 @click.option(
     "--collection",
     metavar="PATH",
@@ -485,7 +505,7 @@ def schema_() -> None:
 @click.option("--dry-run", is_flag=True, help="Show what would be added, updated and removed; change nothing.")
 def install(
     sources: Values,
-    selection: Selection,
+    choice: DeckChoice,
     collection: Path | None,
     profile: str | None,
     base: Path | None,
@@ -496,13 +516,16 @@ def install(
 
     The result is what File → Import gives with the default options: changed notes are updated in place
     with their review history, unchanged ones are left alone. Refused while Anki has the collection open.
-    Anki's own backup is made first, into the profile's backups folder. Needs: pip install 'deckgen[anki]'.
+    Anki's own backup is made first, into the profile's backups folder. --deck, --subdecks and --name
+    install what build would package; --prune only removes notes the whole source no longer makes. Needs:
+    pip install 'deckgen[anki]'.
 
     \b
     Examples:
       deckgen install --profile "User 1"
       deckgen install --collection ~/.local/share/Anki2/User\\ 1/collection.anki2 --prune
       deckgen install --profile "User 1" --theme agent --dry-run
+      deckgen install --profile "User 1" --deck lin-junyang --subdecks
     """
     from ..install import install_decks
     from .report import print_imports
@@ -512,7 +535,7 @@ def install(
         collection=collection,
         profile=profile,
         base=base,
-        selection=selection,
+        choice=choice,
         prune=prune,
         dry_run=dry_run,
     )
@@ -572,10 +595,10 @@ def logout() -> None:
 
 @main.command(name="sync")
 @_sources
-@_selection_options
+@_deck_choice
 @_prune
 @click.option("--dry-run", is_flag=True, help="Show what would be added, updated and removed; send nothing.")
-def sync_(sources: Values, selection: Selection, prune: bool, dry_run: bool) -> None:
+def sync_(sources: Values, choice: DeckChoice, prune: bool, dry_run: bool) -> None:
     """Build SOURCES (default cards/) and sync them to your Anki account, like one more Anki device.
 
     deckgen keeps its own copy of the account's collection: it syncs it down, imports the build with Anki's
@@ -587,11 +610,12 @@ def sync_(sources: Values, selection: Selection, prune: bool, dry_run: bool) -> 
       deckgen sync
       deckgen sync --prune
       deckgen sync --theme agent --dry-run
+      deckgen sync --deck lin-junyang
     """
     from ..sync import sync_decks
     from .report import print_imports
 
-    result = sync_decks(_paths(sources), selection=selection, prune=prune, dry_run=dry_run)
+    result = sync_decks(_paths(sources), choice=choice, prune=prune, dry_run=dry_run)
     click.echo(f"{result.login.where} as {result.login.username}: {'; '.join(result.steps)}")
     print_imports(result.decks, dry_run, prune)
     click.echo("Dry run: nothing was sent" if dry_run else "Synced; other devices get the changes at their next sync")
