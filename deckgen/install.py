@@ -90,8 +90,9 @@ def open_collection(path: Path, create: bool = False, in_use: str = IN_USE) -> I
     path = Path(path)
     if not create and not path.is_file():
         raise CollectionError(
-            f"{path}: no Anki collection there (expected a collection.anki2 file); "
-            "give --profile NAME or the path of an existing collection"
+            f"{path}: no Anki collection there (expected a collection.anki2 file), and deckgen creates none, so "
+            "that a mistyped path makes no stray collection. To get one, open the profile in Anki once (Anki "
+            "makes its collection.anki2 then), and give --profile NAME or the path of that file"
         )
     try:
         col = Collection(str(path))

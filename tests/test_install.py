@@ -396,6 +396,7 @@ def test_install_needs_exactly_one_collection_and_finds_profiles_by_ankis_rule(c
     assert run("install", cards_copy, "--collection", "x", "--base", tmp_path).exit_code == 2
     missing = run("install", cards_copy, "--collection", tmp_path / "nothing.anki2")
     assert missing.exit_code == 1 and "no Anki collection there" in missing.output
+    assert "open the profile in Anki once" in missing.output and "--profile NAME" in missing.output
     assert not (tmp_path / "nothing.anki2").exists()
 
     fresh_collection(tmp_path / "Anki2" / "User 1")
