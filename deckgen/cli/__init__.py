@@ -4,7 +4,8 @@ Each command parses its options, calls one library function and prints what it r
 (:mod:`deckgen.cli.report`). Library errors become exit status 1 with one ``file:line:col: key.path:
 message`` line per problem on stderr; usage errors (Click's own, and the library's
 :class:`deckgen.errors.UsageError`) exit 2. Ctrl-C exits 130 and says whether anything was already
-written; a closed pipe on stdout (``| head -1``) ends the command quietly with exit 0. The library (and
+written, except in ``preview --watch``, a server that Ctrl-C ends: it exits 0, as ``python -m http.server``
+does; a closed pipe on stdout (``| head -1``) ends the command quietly with exit 0. The library (and
 through it genanki, PyYAML and rich) is imported inside the commands, so that ``deckgen --help`` loads
 nothing but Click.
 """
@@ -393,16 +394,18 @@ def preview(
 
 
 def _watch(paths: list[str], selection: Selection, deck: str | None, port: int, open_: bool) -> None:
-    """``preview --watch``: serve until Ctrl-C, with a line for every rebuild."""
+    """``preview --watch``: serve until Ctrl-C, with a line for every rebuild. Ctrl-C ends it with exit 0
+    (it is how a server is stopped, as with ``python -m http.server``); only during the first build is it an
+    interruption (exit 130)."""
     from ..live import LivePreview
     from .report import print_rebuilt
 
     with LivePreview(paths, selection, deck, port) as live:
         print_rebuilt(live.first)
-        click.echo(f"Serving {live.url}  (reloads on each saved change; Ctrl-C stops)")
-        if open_:
-            _open(live.url)
-        try:
+        try:  # the port is bound: from here on, Ctrl-C (even one while this line is printed) stops the server
+            click.echo(f"Serving {live.url}  (reloads on each saved change; Ctrl-C stops)")
+            if open_:
+                _open(live.url)
             live.serve(on_rebuild=print_rebuilt)
         except KeyboardInterrupt:
             click.echo("Stopped.")
