@@ -430,8 +430,8 @@ def _open(url: str) -> None:
 )
 def init(folder: Path, name: str | None, languages: Values) -> None:
     """Start a deck of your own in FOLDER (default: here): a small starter source, cards/<name>.yaml, with a
-    fresh deck id, a .gitignore for dist/, and schema/deckgen-source.schema.json, which the source's first
-    line names so that editors check its keys. Never overwrites a source.
+    fresh deck id, a .gitignore for dist/ and preview.html, and schema/deckgen-source.schema.json, which the
+    source's first line names so that editors check its keys. Never overwrites a source.
 
     \b
     Examples:
@@ -442,8 +442,10 @@ def init(folder: Path, name: str | None, languages: Values) -> None:
 
     starter = write_starter(folder, name, languages or ("en",))
     click.echo(f"Wrote {starter.source}  (deck id {starter.deck_id})")
-    if starter.gitignore_action != "kept":
-        click.echo(f"{'Wrote' if starter.gitignore_action == 'written' else 'Added dist/ to'} {starter.gitignore}")
+    if starter.gitignore_action == "written":
+        click.echo(f"Wrote {starter.gitignore}")
+    elif starter.gitignore_action == "added":
+        click.echo(f"Added {', '.join(starter.gitignore_added)} to {starter.gitignore}")
     if starter.schema_action != "kept":
         done = "Wrote" if starter.schema_action == "written" else "Updated"
         click.echo(f"{done} {starter.schema}  (the JSON Schema the source's first line names, for editors)")
