@@ -97,8 +97,9 @@ def open_collection(path: Path, create: bool = False, in_use: str = IN_USE) -> I
     try:
         col = Collection(str(path))
     except BackendError as err:
+        why = str(err).rstrip(". ")  # Anki's own message ends with a period already
         raise CollectionError(
-            f"{path}: Anki cannot open this collection: {err}. {in_use}; nothing was changed"
+            f"{path}: Anki cannot open this collection: {why}. {in_use}; nothing was changed"
         ) from None
     try:
         yield col

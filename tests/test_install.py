@@ -255,6 +255,7 @@ def test_a_collection_open_in_anki_is_refused_and_left_alone(cards_copy, tmp_pat
         result = run("install", cards_copy, "--collection", target)
     assert result.exit_code == 1
     assert "Anki cannot open this collection" in result.output and "close Anki" in result.output
+    assert "syncing. If Anki has it open" in result.output and ".." not in result.output  # one period
     assert "Traceback" not in result.output
     assert ledger.read_bytes() == ledger_before  # refused before anything was built
     assert not (target.parent / "backups").exists()
