@@ -8,7 +8,8 @@ a self-hosted server (``python -m anki.syncserver``).
 **Login** (:func:`login`) asks the server for a sync key (Anki's ``hkey``, rslib ``sync/login.rs``) and
 stores the key, the user name and the endpoint — never the password — in ``<state folder>/sync-login.json``
 (:func:`deckgen.state.state_dir`, so ``DECKGEN_STATE_DIR`` is respected), a file only the user can read
-(mode 0600). :func:`logout` removes it and deckgen's copy of the collection.
+(mode 0600). :func:`logout` removes it and deckgen's copy of the collection (and the ``sync/`` folder, when
+that leaves it empty).
 
 **The copy.** deckgen keeps its own copy of the account's collection, with its media folder, in
 ``<state folder>/sync/<account>/``. :func:`sync_decks` runs, in order:
@@ -42,6 +43,7 @@ and changes the copy could not send stay in it until the next run sends them. Wr
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import shutil
@@ -179,7 +181,7 @@ def login(username: str, password: str, endpoint: str | None = None) -> Login:
     new = Login(username, endpoint, auth.hkey, folder)
     new.write()
     if old is not None and old.folder != folder:
-        shutil.rmtree(old.collection.parent, ignore_errors=True)
+        _remove_copy(old)
     return new
 
 
@@ -192,8 +194,17 @@ def logout() -> Login | None:
         old = None
     Login.path().unlink(missing_ok=True)
     if old is not None:
-        shutil.rmtree(old.collection.parent, ignore_errors=True)
+        _remove_copy(old)
     return old
+
+
+def _remove_copy(login: Login) -> None:
+    """Remove deckgen's copy of ``login``'s collection (its folder), and ``<state folder>/sync/`` too once it
+    is empty, so that no empty folder is left behind."""
+    folder = login.collection.parent
+    shutil.rmtree(folder, ignore_errors=True)
+    with contextlib.suppress(OSError):  # not empty: another account's copy is there
+        folder.parent.rmdir()
 
 
 @dataclass

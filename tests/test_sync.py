@@ -157,6 +157,7 @@ def test_login_stores_the_sync_key_only_for_the_user_and_logout_removes_it(serve
 
     assert run("logout").exit_code == 0
     assert not stored.exists() and not copy.parent.exists()
+    assert not (machine_state / "sync").exists()  # no empty folder left behind
     assert run("logout").output == "Not logged in; nothing to remove\n"
 
 
