@@ -141,4 +141,6 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_API})
+    """The public namespace: :data:`__all__` and the module's dunders, not the helpers of this file (``Any``,
+    ``TYPE_CHECKING``, ``annotations``, ``_API``) nor the submodules imported so far."""
+    return sorted({*__all__, *(name for name in globals() if name.startswith("__") and name.endswith("__"))})
