@@ -17,7 +17,15 @@ from typing import BinaryIO, NamedTuple
 
 from .changes import Changes, compare_with_ledger, earliest_stamp_time
 from .errors import OutputError, Problem, SelectionError, SourceError, UsageError
-from .files import STAGING, Data, locked, refuse_overwriting, remove_empty_staging, write_all_atomic
+from .files import (
+    STAGING,
+    Data,
+    locked,
+    refuse_overwriting,
+    refuse_replacing_other_files,
+    remove_empty_staging,
+    write_all_atomic,
+)
 from .gcpause import paused_gc
 from .ledger import Ledger
 from .lint_rules import lint
@@ -109,6 +117,10 @@ def build_inputs(source: Source, notes: Sequence[Note]) -> list[tuple[Path, str]
         (Ledger.path_for(source.path, source.deck_id), "the build ledger"),
         *((Path(m), "a media file") for m in sorted({m for n in notes for m in n.media})),
     ]
+
+
+ZIP_SIGNATURE = b"PK\x03\x04"
+"""The first bytes of a zip file (PKWARE APPNOTE 4.3.7, local file header), which an .apkg is."""
 
 
 def refuse_deckgen_files(output: Path) -> None:
@@ -207,7 +219,8 @@ def build(
     is unknown or matches nothing: :func:`deckgen.select.named_deck_problems`), :class:`SelectionError`
     (bad selection or deck name), :class:`deckgen.errors.OutputError` (cannot write, or ``output`` is the
     source file, its ledger, one of its media files or a file deckgen keeps for itself:
-    :func:`refuse_deckgen_files`; nothing is changed then).
+    :func:`refuse_deckgen_files`; or an existing file that is not an Anki package:
+    :func:`deckgen.files.refuse_replacing_other_files`; nothing is changed then).
     """
     job = _Job(source, selection or Selection(), name, description, output)
     return _build_all([job], subdecks, dry_run, clock, sleep, progress)[0]
@@ -284,6 +297,7 @@ def _plan(job: _Job, subdecks: bool, now: int, progress: Progress | None) -> _Pl
     output = Path(job.output) if job.output else default_output(source, selection, subdecks)
     refuse_overwriting(output, build_inputs(source, notes))
     refuse_deckgen_files(output)
+    refuse_replacing_other_files(output, ZIP_SIGNATURE, "an Anki package (a zip file)")
     if reused := deck_id_reused(packaged, source.path, source.id_loc):
         warnings.insert(0, reused)  # first: it is about what an import of this package overwrites
     warnings += [w for w in (ledger_warning, record_warning) if w]

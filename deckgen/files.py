@@ -256,6 +256,26 @@ def refuse_overwriting(output: Path, inputs: Iterable[tuple[Path, str]]) -> None
             )
 
 
+def refuse_replacing_other_files(output: Path, starts: bytes, what: str) -> None:
+    """Raise :class:`OutputError` if ``output`` is an existing, non-empty file whose first bytes are not
+    ``starts`` (compared ignoring ASCII case): the signature of what the command writes there, ``what``
+    (``"an Anki package"``). So ``-o`` replaces an earlier package or page of its own kind, never a source, a
+    README or another command's output given by mistake. A folder, a link or a device is left to
+    :func:`check_target`."""
+    try:
+        if output.is_symlink() or not output.is_file():
+            return
+        with output.open("rb") as f:
+            head = f.read(len(starts))
+    except OSError:
+        return  # check_target and the write itself say what is wrong with the path
+    if head and head.lower() != starts.lower():
+        raise OutputError(
+            f"{output}: exists and is not {what}; writing there would replace it. Remove it first, or choose "
+            "another output with -o"
+        )
+
+
 def _file_id(path: Path) -> tuple[int, int] | None:
     """(device, inode) of an existing file, else None."""
     try:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from .errors import clip
+
 
 class Labels(NamedTuple):
     """deckgen's words on a source's cards. A ``{name}`` in a label is replaced by a value (see
@@ -150,9 +152,17 @@ def defaults_for(tag: str) -> tuple[str | None, Labels]:
     return None, _EN
 
 
+IN_DECK_NAMES = ("judgment",)
+"""Labels that become part of a deck name (:meth:`deckgen.model.Selection.label`: ``… · Claim 12-17``)."""
+
+
 def label_problem(key: str, text: str) -> str | None:
     """What is wrong with ``text`` as the label ``key``, or None: a placeholder it must hold is missing or
-    repeated, or it holds one that label has no value for (see :data:`PLACEHOLDERS`)."""
+    repeated, or it holds one that label has no value for (see :data:`PLACEHOLDERS`); or, for ``judgment``,
+    which is part of the name of a deck selected by judgment number (``Deck · Claim 12-17``), it holds
+    ``::``, which separates subdecks in Anki deck names (as theme and person names may not)."""
+    if key in IN_DECK_NAMES and "::" in text:
+        return f"'{clip(text)}' contains '::', which separates subdecks in Anki deck names; write it without '::'"
     wanted = PLACEHOLDERS.get(key, ())
     found = _PLACEHOLDER.findall(text)
     unknown = [f"{{{name}}}" for name in found if name not in wanted]

@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 from .builds import build_inputs, refuse_deckgen_files
 from .errors import Problem
-from .files import refuse_overwriting, write_all_atomic
+from .files import refuse_overwriting, refuse_replacing_other_files, write_all_atomic
 from .labels import NOTE_KIND_LABELS, Labels
 from .listing import Groups, gather
 from .load import load_sources
@@ -138,6 +138,10 @@ class Preview:
     warnings: list[Problem]
 
 
+PAGE_START = b"<!DOCTYPE html>"
+"""How a preview page begins: ``-o`` replaces an existing file only if it begins so (ignoring case)."""
+
+
 def write_preview(
     paths: Sequence[str | Path], output: Path, selection: Selection | None = None, deck: str | None = None
 ) -> Preview:
@@ -148,12 +152,14 @@ def write_preview(
     Raises :class:`deckgen.errors.SourceError`, :class:`deckgen.errors.SelectionError` and
     :class:`deckgen.errors.UsageError` as :func:`deckgen.listing.gather` does, and
     :class:`deckgen.errors.OutputError` when ``output`` cannot be written or is an input of a build (the
-    source file, its ledger, a media file) or a file deckgen keeps for itself
-    (:func:`deckgen.builds.refuse_deckgen_files`).
+    source file, its ledger, a media file), a file deckgen keeps for itself
+    (:func:`deckgen.builds.refuse_deckgen_files`) or an existing file that is not an HTML page
+    (:func:`deckgen.files.refuse_replacing_other_files`).
     """
     groups, warnings = gather(load_sources(list(paths)), selection or Selection(), deck)
     refuse_overwriting(output, [i for g in groups for i in build_inputs(g.source, g.notes)])
     refuse_deckgen_files(output)
+    refuse_replacing_other_files(output, PAGE_START, "an HTML page")
     write_all_atomic([(output, preview_html(groups).encode("utf-8"))])
     notes = [n for g in groups for n in g.notes]
     return Preview(output, len(notes), sum(card_count(n) for n in notes), warnings)
@@ -238,7 +244,7 @@ def page_html(
     events_attribute = f' data-events="{e(events)}"' if events else ""
     return "".join(
         [
-            '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n',
+            f'{PAGE_START.decode()}\n<html lang="en">\n<head>\n<meta charset="utf-8">\n',
             f'<meta http-equiv="Content-Security-Policy" content="{csp}">\n',
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n',
             f"<title>{e('deckgen preview · ' + names if names else 'deckgen preview')}</title>\n",

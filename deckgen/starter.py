@@ -27,13 +27,14 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
 
-from .errors import OutputError, UsageError
+from .errors import OutputError, UsageError, clip
 from .files import write_all_atomic
 from .labels import defaults_for
 from .languages import tag_problem
 from .schema import MODELINE, SCHEMA_FILE, schema_text
 from .sourcevalues import normalize_deck_name
 from .state import Packaged
+from .yamlnodes import CONTROL
 
 _SAMPLE: dict[str, dict[str, str]] = {
     "description": {
@@ -144,6 +145,12 @@ def write_starter(
         deck_name = normalize_deck_name(deck_name)
     except ValueError as err:
         raise UsageError(f"--name: {err}") from None
+    if unseen := next((ch for ch in deck_name if CONTROL.match(ch) or unicodedata.category(ch) == "Cf"), None):
+        # what `deckgen check --strict` would refuse in the starter: a control or an invisible character
+        raise UsageError(
+            f"--name: deck name '{clip(deck_name)}' contains U+{ord(unseen):04X}, a control or invisible "
+            "character, which Anki cannot show; remove it"
+        )
     source = folder / "cards" / f"{slug(deck_name)}.yaml"
     if source.exists() or source.is_symlink():
         raise OutputError(f"{source} exists already; nothing was written (give another --name, or another folder)")

@@ -116,12 +116,12 @@ def _loader() -> Any:
 
 def compose(raw: bytes, name: str) -> Node | None:
     """The node tree of the YAML document in ``raw`` (the bytes of the file ``name``), or None for an empty
-    document. Raises :class:`SourceError` with one located problem for a file that is UTF-16, not UTF-8,
+    document. Raises :class:`SourceError` with one located problem for a file that is UTF-16 or UTF-32, not UTF-8,
     not valid YAML, holds a character YAML forbids, or holds more than one document."""
     import yaml
 
-    if _utf16(raw):
-        raise SourceError([Problem(name, 1, 1, "", "the file is UTF-16 text; save the file as UTF-8")])
+    if wide := _wide_encoding(raw):
+        raise SourceError([Problem(name, 1, 1, "", f"the file is {wide} text; save the file as UTF-8")])
     try:
         raw.decode("utf-8-sig")  # a check only: the parser reads the bytes, so no decoded copy stays in memory
     except UnicodeDecodeError as err:
@@ -164,14 +164,17 @@ def _unusual_line_breaks(raw: bytes, name: str) -> list[Problem]:
     return out
 
 
-def _utf16(raw: bytes) -> bool:
-    """True if ``raw`` looks like UTF-16: it starts with a UTF-16 byte-order mark, or (without one) a zero
-    byte is every other byte of its start often enough, as ASCII letters and YAML's keys are in UTF-16.
-    UTF-8 text has a zero byte only for U+0000, which YAML forbids anyway."""
+def _wide_encoding(raw: bytes) -> str | None:
+    """``"UTF-32"`` if ``raw`` starts with a UTF-32 byte-order mark (whose first two bytes are UTF-16's, so it
+    is tested first), ``"UTF-16"`` if it looks like UTF-16: it starts with a UTF-16 byte-order mark, or
+    (without one) a zero byte is every other byte of its start often enough, as ASCII letters and YAML's
+    keys are in UTF-16; else None. UTF-8 text has a zero byte only for U+0000, which YAML forbids anyway."""
+    if raw[:4] in (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE):
+        return "UTF-32"
     if raw[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-        return True
+        return "UTF-16"
     start = raw[:4096]
-    return any(half.count(0) >= max(1, len(half) // 4) for half in (start[0::2], start[1::2]))
+    return "UTF-16" if any(half.count(0) >= max(1, len(half) // 4) for half in (start[0::2], start[1::2])) else None
 
 
 def _syntax_problem(name: str, text: str, err: MarkedYAMLError) -> Problem:

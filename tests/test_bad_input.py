@@ -170,6 +170,16 @@ def test_a_file_named_twice_is_read_once(tmp_path):
     assert result.output.count("2 judgments, 5 notes") == 1
 
 
+@pytest.mark.parametrize(("encoding", "named"), [("utf-32", "UTF-32"), ("utf-16", "UTF-16")])
+def test_a_file_in_a_wide_encoding_is_named_by_its_encoding(tmp_path, encoding, named):
+    """A UTF-32 byte-order mark starts with UTF-16's (FF FE), so it is told apart first."""
+    path = tmp_path / "wide.yaml"
+    path.write_bytes((BAD.parent / "good" / "minimal.yaml").read_text(encoding="utf-8").encode(encoding))
+    result = run("check", str(path))
+    assert result.exit_code == 1
+    assert problem_lines(result.output, path) == [(1, 1, f"the file is {named} text; save the file as UTF-8")]
+
+
 def test_a_path_that_is_not_a_regular_file_is_named_as_such(tmp_path):
     import os
 

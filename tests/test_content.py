@@ -74,3 +74,18 @@ def test_judgment_19_does_not_list_kinds_of_scaling(deck):
     assert j19
     for n in j19:
         assert n.spec.KIND != "list" or "Scaling" not in n.question
+
+
+def test_the_committed_ledger_is_the_shipped_source_s(cards_copy, tmp_path):
+    """A fresh clone's first build changes nothing: the ledger committed next to the source records every
+    note as the source now makes it (the README says to commit the two together)."""
+    from deckgen.builds import build
+
+    result = build(load_file(cards_copy / SOURCE.name), output=tmp_path / "deck.apkg", dry_run=True)
+    changes = result.changes
+    assert ([c.key for c in changes.added], [c.key for c in changes.changed], [c.key for c in changes.removed]) == (
+        [],
+        [],
+        [],
+    )
+    assert changes.unchanged == len(result.notes) > 0

@@ -79,6 +79,17 @@ def test_a_closed_pipe_ends_the_command_quietly_with_exit_0(tmp_path):
     assert shell.stdout.startswith(b"Wrote ") and (tmp_path / "x.apkg").exists()
 
 
+@pytest.mark.parametrize("args", [["--version"], ["--help"], ["build", "--help"]])
+def test_a_closed_pipe_ends_help_and_version_quietly_with_exit_0(tmp_path, args):
+    """--help and --version print while Click parses the options, before the command runs."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "deckgen", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path
+    )
+    proc.stdout.close()
+    assert proc.wait(timeout=60) == 0
+    assert proc.stderr.read() == b""
+
+
 def test_a_colon_space_in_plain_text_says_to_quote_it(tmp_path):
     src = source(tmp_path, **{'q: "Who made the first judgment?"': "q: Note: who made the first judgment?"})
     result = run("check", str(src))

@@ -25,7 +25,7 @@ from deckgen.cli import main
 from conftest import CARDS, SOURCE
 
 ORIGINAL = yaml.safe_load(SOURCE.read_text(encoding="utf-8"))
-PREVIOUS = b"the previous package"
+PREVIOUS = b"PK\x03\x04 the previous package"  # begins as a zip does: -o replaces only a package
 
 SYNTAX = ":-[]{}#&*!|>'\"%@`,?\t\n "
 printable = st.characters(codec="utf-8", exclude_categories=("Cc", "Cs"))

@@ -126,6 +126,10 @@ def test_init_adds_dist_to_an_existing_gitignore(tmp_path, existing, after, said
         (["--language", "en,de,fr"], "name one language or two"),
         (["--language", "en", "--language", "EN"], "each once"),
         (["--name", "A::::B"], "--name: deck name 'A::::B' has an empty part"),
+        (["--name", "\x1b[31mred"], "--name: deck name '\\x1b[31mred' contains U+001B, a control or invisible"),
+        (["--name", "a\x7fb"], "contains U+007F"),
+        (["--name", "zero\u200bwidth"], "contains U+200B"),
+        (["--name", "a\u202eb"], "contains U+202E"),
     ],
 )
 def test_init_usage_errors(tmp_path, args, message):
@@ -158,3 +162,13 @@ def test_what_build_and_a_default_preview_write_after_init_is_ignored_by_git(tmp
         "cards/birds.yaml",
         "schema/deckgen-source.schema.json",
     ]
+
+
+@pytest.mark.parametrize(
+    "name", ["a\tb", "two\nlines", "no\u00a0break", "line\u2028separator", "  padded  ", "Ünïcödé ✓"]
+)
+def test_whatever_name_init_accepts_gives_a_starter_that_passes_check_strict(tmp_path, monkeypatch, name):
+    assert invoke("init", str(tmp_path), "--name", name).exit_code == 0
+    monkeypatch.chdir(tmp_path)
+    checked = invoke("check", "--strict")
+    assert checked.exit_code == 0, checked.output

@@ -282,6 +282,10 @@ def problems(tmp_path, deck="", theme="zh: 主题, en: Theme", people="", claim=
             "deck.labels.judgment: {n} is not a placeholder of judgment, which takes no placeholders",
         ),
         ({"deck": ", labels: {count_words: []}"}, "deck.labels.count_words: the list is empty"),
+        (
+            {"deck": ", labels: {judgment: 'Claim::Part'}"},
+            "deck.labels.judgment: 'Claim::Part' contains '::', which separates subdecks in Anki deck names",
+        ),
         ({"deck": ", labels: {claim: Claim}"}, "deck.labels.claim: unknown key 'claim'"),
         (
             {"deck": ", languages: [ja]", "theme": "ja: 主題", "claim": "ja: 一つ。"},
@@ -293,6 +297,18 @@ def problems(tmp_path, deck="", theme="zh: 主题, en: Theme", people="", claim=
 def test_languages_and_labels_are_checked(tmp_path, kwargs, expected):
     found = problems(tmp_path, **kwargs)
     assert any(p.startswith(expected) for p in found), found
+
+
+def test_a_judgment_label_with_subdeck_separator_is_refused_before_it_names_a_deck(tmp_path):
+    """The judgment label is part of a deck name (``Rust notes · Thesis::Part 1``), where ``::`` would make
+    Anki put the cards in a subdeck ``Part 1`` of a deck ``Rust notes · Thesis``."""
+    src = write(tmp_path, ENGLISH.replace("judgment: Thesis", "judgment: 'Thesis::Part'"))
+    result = CliRunner().invoke(main, ["build", str(src), "--judgment", "1", "-o", str(tmp_path / "x.apkg")])
+    assert result.exit_code == 1, result.output
+    assert re.match(
+        rf"{re.escape(str(src))}:\d+:\d+: deck\.labels\.judgment: 'Thesis::Part' contains '::'", result.output
+    )
+    assert not (tmp_path / "x.apkg").exists()
 
 
 @pytest.mark.parametrize(

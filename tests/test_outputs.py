@@ -98,6 +98,41 @@ def test_outputs_onto_deckgen_s_own_files_are_refused(project, machine_state):
         assert {**snapshot(project), **snapshot(machine_state)} == before
 
 
+def test_an_output_replaces_only_a_file_of_its_own_kind(project):
+    """-o onto another deck's source, a README or the other command's output is refused; an earlier package
+    or page of the command's own kind is replaced."""
+    (project / "other").mkdir()
+    shutil.copy(MINIMAL, project / "other" / "other.yaml")
+    (project / "README.md").write_text("# notes\n")
+    (project / "empty.apkg").write_bytes(b"")
+    assert run("preview", "cards", "-o", "page.html").exit_code == 0
+    for command, output in [
+        (["build", "cards", "-o"], "other/other.yaml"),
+        (["build", "cards", "-o"], "README.md"),
+        (["build", "cards", "-o"], "page.html"),
+        (["preview", "cards", "-o"], "other/other.yaml"),
+        (["preview", "cards", "-o"], "README.md"),
+        (["preview", "cards", "-o"], "dist/minimal.apkg"),
+    ]:
+        before = snapshot(project)
+        result = run(*command, output)
+        assert result.exit_code == 1, (command, output, result.output)
+        assert result.output.startswith(f"deckgen: error: {output}: exists and is not an"), result.output
+        assert snapshot(project) == before
+    src = project / "cards" / "minimal.yaml"
+    edited = src.read_text(encoding="utf-8").replace("唐杰 (Tang Jie)", "唐杰 (Professor Tang)")
+    src.write_text(edited, encoding="utf-8")
+    for command, output in [
+        (["build", "cards", "-o"], "dist/minimal.apkg"),
+        (["build", "cards", "-o"], "empty.apkg"),
+        (["preview", "cards", "-o"], "page.html"),
+    ]:
+        assert run(*command, output).exit_code == 0, (command, output)
+    assert (project / "dist" / "minimal.apkg").read_bytes()[:4] == b"PK\x03\x04"
+    assert (project / "empty.apkg").read_bytes()[:4] == b"PK\x03\x04"
+    assert "Professor Tang" in (project / "page.html").read_text(encoding="utf-8")
+
+
 def test_build_all_writes_nothing_unless_every_deck_can_be_written(cards_copy, monkeypatch):
     monkeypatch.chdir(cards_copy.parent)
     assert run("build", "--all").exit_code == 0

@@ -89,13 +89,39 @@ def test_a_full_disk_is_one_line_and_a_full_system_temp_folder_does_not_matter(b
     assert ok.returncode == 0, ok.stderr
     (built / "dist" / "other.apkg").unlink()
     (built / "cards" / "agi-next-2026.ledger.json").write_bytes(before["cards/agi-next-2026.ledger.json"])
-    (tiny_tmpfs / "deck.apkg").write_bytes(b"the previous package")
+    (tiny_tmpfs / "deck.apkg").write_bytes(b"PK\x03\x04 the previous package")
     before = snapshot(built)
     proc = deckgen("build", "-o", str(tiny_tmpfs / "deck.apkg"), cwd=built)
     one_error_line(proc, "No space left on device")
     assert snapshot(built) == before
-    assert (tiny_tmpfs / "deck.apkg").read_bytes() == b"the previous package"
+    assert (tiny_tmpfs / "deck.apkg").read_bytes() == b"PK\x03\x04 the previous package"
     assert sorted(p.name for p in tiny_tmpfs.iterdir()) == ["deck.apkg", "filler"]
+
+
+def test_a_full_standard_output_is_one_line_that_says_what_was_written(tmp_path, machine_state):
+    shutil.copy(MINIMAL, tmp_path / "m.yaml")
+    for args in (["--version"], ["--help"], ["schema"], ["list", "m.yaml"]):
+        with open("/dev/full", "wb") as full:
+            proc = subprocess.run(
+                [sys.executable, "-m", "deckgen", *args], cwd=tmp_path, stdout=full, stderr=subprocess.PIPE
+            )
+        assert proc.returncode == 1 and proc.stderr.decode().splitlines() == [
+            "deckgen: error: cannot write the output: No space left on device"
+        ], (args, proc.stderr)
+    for args, written in [
+        (["build", "m.yaml", "-o", "m.apkg"], "the package(s) and ledger(s) were: m.apkg, minimal.ledger.json"),
+        (["preview", "m.yaml", "-o", "m.html"], "m.html was"),
+    ]:
+        with open("/dev/full", "wb") as full:
+            proc = subprocess.run(
+                [sys.executable, "-m", "deckgen", *args], cwd=tmp_path, stdout=full, stderr=subprocess.PIPE
+            )
+        err = proc.stderr.decode()
+        assert proc.returncode == 1 and "Traceback" not in err, err
+        assert err.splitlines()[-1] == (
+            f"deckgen: error: cannot print the report (No space left on device); {written} already written"
+        ), err
+        assert (tmp_path / args[-1]).stat().st_size > 0
 
 
 def test_names_too_long_for_the_file_system(tmp_path, machine_state):

@@ -50,6 +50,13 @@ Values = tuple[str, ...]
 """A repeatable option's or a variadic argument's values."""
 
 
+def _quiet_stdout() -> None:
+    """Point standard output at the null device, so that flushing it at exit raises no second error (Python's
+    SIGPIPE recipe, "Note on SIGPIPE" in the signal module's documentation)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
 class _Command(click.Command):
     """A command whose library :class:`deckgen.errors.UsageError` is reported as Click's usage error (exit 2)."""
 
@@ -67,14 +74,28 @@ class _Group(click.Group):
 
     command_class = _Command
 
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
+    ) -> click.Context:
+        """Click's, but ``--help`` and ``--version``, which print while the options are parsed (before
+        :meth:`invoke`), end as :meth:`invoke` ends a command: exit 0 when the reader has gone away
+        (``deckgen --help | head -1``), one line and exit 1 when standard output cannot be written."""
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except BrokenPipeError:
+            _quiet_stdout()
+            sys.exit(0)
+        except OSError as err:
+            click.echo(f"deckgen: error: cannot write the output: {err.strerror or err}", err=True)
+            sys.exit(1)
+
     def invoke(self, ctx: click.Context) -> Any:
         from ..errors import DeckgenError, SourceError, printable
 
         try:
             return super().invoke(ctx)
-        except BrokenPipeError:  # `deckgen build | head -1`: the reader has all it wants (Python's SIGPIPE recipe)
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
+        except BrokenPipeError:  # `deckgen build | head -1`: the reader has all it wants
+            _quiet_stdout()
             sys.exit(0)
         except KeyboardInterrupt:
             written = ctx.meta.get(WRITTEN)
@@ -93,8 +114,14 @@ class _Group(click.Group):
             click.echo(f"deckgen: error: {printable(str(err))}", err=True)
             sys.exit(1)
         except OSError as err:  # the machine's resources (a full disk, a name too long): no traceback
-            where = f"{err.filename}: " if err.filename else ""
-            click.echo(f"deckgen: error: {printable(where + (err.strerror or str(err)))}", err=True)
+            why, written = err.strerror or str(err), ctx.meta.get(WRITTEN)
+            if err.filename:
+                message = f"{err.filename}: {why}"
+            elif written:  # only the report was left to print, to standard output
+                message = f"cannot print the report ({why}); {written} already written"
+            else:
+                message = f"cannot write the output: {why}"
+            click.echo(f"deckgen: error: {printable(message)}", err=True)
             sys.exit(1)
         except MemoryError:
             click.echo("deckgen: error: out of memory; nothing was written", err=True)
