@@ -39,11 +39,12 @@ from typing import TYPE_CHECKING
 
 from .ankidata import backup_folder, profile_collection
 from .builds import BuildResult, DeckChoice, build_sources
-from .errors import DeckgenError, UsageError
+from .errors import DeckgenError, Severity, SourceError, UsageError
 from .load import load_sources
 from .model import Source
 from .notes import generate, guid_for
 from .notetypes import NOTE_TYPES, NoteType
+from .state import Packaged, deck_id_reused
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -125,15 +126,34 @@ class BuiltDeck:
     source_guids: frozenset[str]
 
 
+def refuse_reused_deck_ids(sources: Sequence[Source]) -> None:
+    """Raise :class:`SourceError`, before anything is built or imported, for each source whose deck id this
+    machine last packaged from another source file (:func:`deckgen.state.deck_id_reused`): installing it
+    would overwrite, under the same keys, the notes that the other file put into the collection. A build
+    only warns about this; an install or sync imports at once, so there is no later moment to stop."""
+    problems = [
+        reused
+        for source in sources
+        if (reused := deck_id_reused(Packaged.read(source.deck_id)[0], source.path, source.id_loc, Severity.ERROR))
+    ]
+    if problems:
+        raise SourceError(problems)
+
+
 @contextmanager
-def built(sources: Sequence[Source], choice: DeckChoice, dry_run: bool = False) -> Iterator[list[BuiltDeck]]:
+def built(
+    sources: Sequence[Source], choice: DeckChoice, dry_run: bool = False, source_moved: bool = False
+) -> Iterator[list[BuiltDeck]]:
     """Build the decks ``choice`` names from each of ``sources`` as ``deckgen build`` does (same ledger, same
     ``mod`` rules, the ledger is written unless ``dry_run``), their packages going to a temporary folder
     that lasts for the ``with`` block. Every deck carries the GUIDs of all the notes its source makes, so
-    that a prune never removes a note the selection merely leaves out.
+    that a prune never removes a note the selection merely leaves out. Unless ``source_moved``, a source
+    whose deck id was last packaged here from another file is refused first (:func:`refuse_reused_deck_ids`).
 
-    Raises what :func:`deckgen.builds.build_sources` raises.
+    Raises :class:`SourceError` for such a source, and what :func:`deckgen.builds.build_sources` raises.
     """
+    if not source_moved:
+        refuse_reused_deck_ids(sources)
     with tempfile.TemporaryDirectory(prefix="deckgen-install-") as tmp:
         results = build_sources(sources, choice, dry_run=dry_run, out_dir=Path(tmp))
         guids: dict[str, frozenset[str]] = {}
@@ -356,6 +376,7 @@ def install_decks(
     choice: DeckChoice | None = None,
     prune: bool = False,
     dry_run: bool = False,
+    source_moved: bool = False,
 ) -> InstallResult:
     """Build the sources under ``paths`` (files or folders) and apply them to a collection: the file
     ``collection``, or the collection of the Anki profile ``profile`` in Anki's data folder ``base``
@@ -364,7 +385,8 @@ def install_decks(
     collection up, then :func:`apply_decks` (``prune`` also removes the notes the sources no longer make; a
     note that the selection or a named deck leaves out but its source still makes is kept). With
     ``dry_run`` nothing is written (no ledger, no backup, no change to the collection) and the result says
-    what would happen (:func:`predict_import`).
+    what would happen (:func:`predict_import`). A source whose deck id this machine last packaged from
+    another file is refused before anything is built, unless ``source_moved`` (see :func:`built`).
 
     Raises :class:`UsageError` unless exactly one of ``collection`` and ``profile`` is given, for ``base``
     without ``profile``, or for deck options that cannot be combined (:meth:`deckgen.builds.DeckChoice.check`);
@@ -379,7 +401,7 @@ def install_decks(
     choice.check()
     path = Path(collection) if collection is not None else profile_collection(str(profile), base)
     sources = load_sources(list(paths))
-    with open_collection(path) as col, built(sources, choice, dry_run) as packages:
+    with open_collection(path) as col, built(sources, choice, dry_run, source_moved) as packages:
         if dry_run:
             return InstallResult(path, None, predict_import(col, packages), dry_run=True)
         backup = make_backup(col, path)

@@ -299,13 +299,14 @@ def sync_decks(
     choice: DeckChoice | None = None,
     prune: bool = False,
     dry_run: bool = False,
+    source_moved: bool = False,
 ) -> SyncResult:
     """Build the decks ``choice`` names (default: the full deck) from the sources under ``paths`` (files or
     folders) as :func:`deckgen.install.install_decks` does, bring deckgen's copy of the account's collection
     up to date, apply the packages (and with ``prune`` remove the notes the sources no longer make), and
     sync the result and its media up; see the module docstring for each step.
     With ``dry_run`` nothing is sent and no ledger written: the copy is only brought up to date (downloads
-    only) and the result says what would change.
+    only) and the result says what would change. ``source_moved`` as for :func:`deckgen.install.install_decks`.
 
     Raises :class:`deckgen.errors.UsageError` for deck options that cannot be combined, :class:`LoginError`,
     :class:`SyncError`, :class:`deckgen.install.AnkiMissingError`,
@@ -322,7 +323,7 @@ def sync_decks(
     in_use = "Another deckgen sync may be using deckgen's copy of the collection; wait for it and try again"
     with (
         open_collection(stored.collection, True, in_use) as col,
-        built(sources, choice, dry_run) as packages,
+        built(sources, choice, dry_run, source_moved) as packages,
     ):
         client = _Client(col, stored, result.steps)
         client.bring_up_to_date(dry_run)

@@ -361,9 +361,10 @@ def test_fields_renamed_under_their_ids_are_predicted_as_anki_imports_them(cards
     assert counts == [f"new 0 · updated 1 · unchanged {count - 1} · conflicting 0"] * 2, counts
 
 
-def test_a_starter_in_one_language_installs_and_a_copy_under_its_deck_id_warns(tmp_path):
+def test_a_starter_in_one_language_installs_and_a_copy_under_its_deck_id_is_refused(tmp_path):
     """``deckgen init``'s English starter (Context2 empty) installs as it builds; a copy of it in another file
-    keeps the deck id, and the install's dry run warns before anything reaches the collection."""
+    keeps the deck id, so installing the copy (or its dry run) is refused before anything is built or backed
+    up, until --source-moved says the source moved."""
     assert run("init", tmp_path / "mine", "--name", "Rust notes").exit_code == 0
     source = tmp_path / "mine" / "cards" / "rust-notes.yaml"
     notes = generate(load_file(source))[0]
@@ -383,12 +384,28 @@ def test_a_starter_in_one_language_installs_and_a_copy_under_its_deck_id_warns(t
     copy.parent.mkdir()
     shutil.copy(source, copy)
 
-    dry = run("install", copy, "--collection", target, "--dry-run")
+    backups = sorted((target.parent / "backups").iterdir())
+    ledger = copy.with_name("deck.ledger.json")
+    id_line = next(
+        n for n, line in enumerate(copy.read_text(encoding="utf-8").splitlines(), 1) if line.startswith("  id: ")
+    )
 
-    assert dry.exit_code == 0, dry.output
-    assert f"was last packaged on this machine from {source.resolve()}" in dry.output
+    for refused in (
+        run("install", copy, "--collection", target, "--dry-run"),
+        run("install", copy, "--collection", target),
+    ):
+        assert refused.exit_code == 1, refused.output
+        assert refused.output.startswith(f"{copy}:{id_line}:7: deck.id: deck id 'rust-notes-"), refused.output
+        assert f"was last packaged on this machine from {source.resolve()}" in refused.output
+        assert "if the source moved, run again with --source-moved" in refused.output
     with Opened(target) as col:
         assert snapshot(col) == before
+    assert sorted((target.parent / "backups").iterdir()) == backups and not ledger.exists()
+
+    moved = run("install", copy, "--collection", target, "--source-moved")
+    assert moved.exit_code == 0, moved.output
+    assert f"new 0 · updated 0 · unchanged {len(notes)} · conflicting 0" in moved.output
+    assert run("install", copy, "--collection", target).exit_code == 0  # the record now names the copy
 
 
 def test_install_needs_exactly_one_collection_and_finds_profiles_by_ankis_rule(cards_copy, tmp_path, monkeypatch):

@@ -161,6 +161,12 @@ def _output(**settings: Any) -> Callable[[Callable[..., None]], Callable[..., No
 
 _prune = click.option("--prune", is_flag=True, help="Remove the notes of this deck that the source no longer makes.")
 """The --prune option of install and sync."""
+_source_moved = click.option(
+    "--source-moved",
+    is_flag=True,
+    help="Install although this deck id was last packaged here from another source file (it moved).",
+)
+"""The --source-moved option of install and sync."""
 
 
 _name = click.option("--name", help="Deck name (default: the source's name, plus the selection).")
@@ -534,6 +540,7 @@ def schema_() -> None:
     help="Anki's data folder for --profile (default: $ANKI_BASE, else Anki's folder for this platform).",
 )
 @_prune
+@_source_moved
 @click.option("--dry-run", is_flag=True, help="Show what would be added, updated and removed; change nothing.")
 def install(
     sources: Values,
@@ -542,6 +549,7 @@ def install(
     profile: str | None,
     base: Path | None,
     prune: bool,
+    source_moved: bool,
     dry_run: bool,
 ) -> None:
     """Build SOURCES (default cards/) and import them into an Anki collection with Anki's own importer.
@@ -570,6 +578,7 @@ def install(
         choice=choice,
         prune=prune,
         dry_run=dry_run,
+        source_moved=source_moved,
     )
     if result.backup:
         click.echo(f"Backed up the collection to {result.backup}")
@@ -629,8 +638,9 @@ def logout() -> None:
 @_sources
 @_deck_choice
 @_prune
+@_source_moved
 @click.option("--dry-run", is_flag=True, help="Show what would be added, updated and removed; send nothing.")
-def sync_(sources: Values, choice: DeckChoice, prune: bool, dry_run: bool) -> None:
+def sync_(sources: Values, choice: DeckChoice, prune: bool, source_moved: bool, dry_run: bool) -> None:
     """Build SOURCES (default cards/) and sync them to your Anki account, like one more Anki device.
 
     deckgen keeps its own copy of the account's collection: it syncs it down, imports the build with Anki's
@@ -647,7 +657,7 @@ def sync_(sources: Values, choice: DeckChoice, prune: bool, dry_run: bool) -> No
     from ..sync import sync_decks
     from .report import print_imports
 
-    result = sync_decks(_paths(sources), choice=choice, prune=prune, dry_run=dry_run)
+    result = sync_decks(_paths(sources), choice=choice, prune=prune, dry_run=dry_run, source_moved=source_moved)
     click.echo(f"{result.login.where} as {result.login.username}: {'; '.join(result.steps)}")
     print_imports(result.decks, dry_run, prune)
     click.echo("Dry run: nothing was sent" if dry_run else "Synced; other devices get the changes at their next sync")
