@@ -65,11 +65,13 @@ def bench(n: int, repeats: int, work: Path) -> dict[str, tuple[Runs, Runs, Runs,
         sources[side] = work / side / f"bench-{n}.yaml"
         sources[side].write_text(text, encoding="utf-8")
     deckgen = deckgen_command()
+    # the two sides are copies of one source under one state folder: each install says the source moved
+    install_cmd = [*deckgen, "install", str(sources["install"]), "--source-moved", "--collection"]
     package = work / "baseline.apkg"
     empty = empty_collection(work / "empty")
     # warm-up (page cache, .pyc files, each side's ledger); leaves a template that already has the deck
     run([*deckgen, "build", str(sources["baseline"]), "-o", str(package)])
-    run([*deckgen, "install", str(sources["install"]), "--collection", str(fresh_copy(empty, work / "full"))])
+    run([*install_cmd, str(fresh_copy(empty, work / "full"))])
     templates = {"fresh collection": empty, "already has the deck": work / "full"}
     results = {case: (Runs(), Runs(), Runs(), Runs()) for case in templates}
     for i in range(repeats):
@@ -79,7 +81,7 @@ def bench(n: int, repeats: int, work: Path) -> dict[str, tuple[Runs, Runs, Runs,
             for side in sides:
                 col = fresh_copy(template, work / "target")
                 if side == "install":
-                    run([*deckgen, "install", str(sources["install"]), "--collection", str(col)], install)
+                    run([*install_cmd, str(col)], install)
                 else:
                     run([*deckgen, "build", str(sources["baseline"]), "-o", str(package)], build)
                     run([sys.executable, "-c", IMPORT, str(package), str(col)], imp)

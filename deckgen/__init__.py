@@ -10,7 +10,8 @@ The library API (nothing here prints or exits; the CLI in :mod:`deckgen.cli` is 
   :func:`collect_stats`, :func:`source_schema`, :func:`write_starter` — what the commands ``build``,
   ``check``, ``list``, ``preview``, ``stats``, ``schema`` and ``init`` run
 * :func:`install_decks`, :func:`login`, :func:`logout`, :func:`sync_decks` — what ``deckgen install``,
-  ``login``, ``logout`` and ``sync`` run (they need the optional ``anki`` package)
+  ``login``, ``logout`` and ``sync`` run (they need the optional ``anki`` package); :class:`DeckChoice`
+  names the decks ``install`` and ``sync`` build
 
 Every name of :data:`__all__` but the version is listed in ``_API`` with the module that defines it, and is
 imported from there on first use: importing the package costs nothing, so that ``deckgen --help`` starts as fast as
@@ -28,6 +29,7 @@ __version__ = "0.1.0"
 _API = {
     "BuildResult": "builds",
     "CheckResult": "builds",
+    "DeckChoice": "builds",
     "build": "builds",
     "build_decks": "builds",
     "check": "builds",
@@ -66,6 +68,7 @@ _API = {
 __all__ = [
     "BuildResult",
     "CheckResult",
+    "DeckChoice",
     "DeckgenError",
     "InstallResult",
     "LivePreview",
@@ -102,7 +105,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from .builds import BuildResult, CheckResult, build, build_decks, check
+    from .builds import BuildResult, CheckResult, DeckChoice, build, build_decks, check
     from .errors import (
         DeckgenError,
         OutputError,
@@ -138,4 +141,6 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_API})
+    """The public namespace: :data:`__all__` and the module's dunders, not the helpers of this file (``Any``,
+    ``TYPE_CHECKING``, ``annotations``, ``_API``) nor the submodules imported so far."""
+    return sorted({*__all__, *(name for name in globals() if name.startswith("__") and name.endswith("__"))})

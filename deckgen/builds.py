@@ -375,6 +375,39 @@ def _deck_for(source: Source, note: Note, deck_name: str, subdecks: bool) -> str
     return normalize_deck_name("::".join([deck_name, *path]))
 
 
+@dataclass(frozen=True)
+class DeckChoice:
+    """Which decks to build from each source, as ``deckgen build``'s options choose them: the full deck (or
+    its ``selection``, named ``name`` if given), or the named decks ``decks`` (keys of the source's
+    ``decks:``), or with ``all_decks`` the full deck and every named deck; ``subdecks`` gives each theme its
+    own subdeck. ``deckgen install`` and ``sync`` take the same choice; their command line has no ``--all``
+    (Anki's import never moves a card, so the named decks imported after the full deck would stay empty)."""
+
+    selection: Selection = field(default_factory=Selection)
+    decks: tuple[str, ...] = ()
+    all_decks: bool = False
+    name: str | None = None
+    subdecks: bool = False
+
+    def check(self) -> None:
+        """Raise :class:`UsageError` for options that cannot be combined: ``decks`` with ``all_decks``, named
+        decks with ``selection`` or ``name``, an empty ``name``."""
+        if self.name is not None and not self.name.strip():
+            raise UsageError("--name must not be empty")
+        if self.decks and self.all_decks:
+            raise UsageError("--deck and --all both choose decks; use one of them")
+        if (self.decks or self.all_decks) and (self.selection or self.name):
+            raise UsageError(
+                "named decks (--deck, --all) bring their own selection and name; drop "
+                "--theme/--speaker/--tag/--judgment/--name, or build without --deck/--all"
+            )
+
+    @property
+    def whole(self) -> bool:
+        """Whether the first deck built from each source is its full deck, with every note it makes."""
+        return not self.selection and not self.decks
+
+
 @paused_gc
 def build_decks(
     sources: Sequence[str | Path],
@@ -399,30 +432,40 @@ def build_decks(
     before ``.apkg`` with ``subdecks``: :func:`default_output`); ``output``
     may only be given for a single deck.
 
-    Raises :class:`UsageError` for options that cannot be combined (``decks`` with ``all_decks``; named decks
-    with ``selection`` or ``name``; an empty ``name``; ``output`` that is no file name, or for several decks;
-    two decks written to one file), :class:`SelectionError` for a key no source defines, and whatever
-    :func:`load_sources` and :func:`build` raise.
+    Raises :class:`UsageError` for options that cannot be combined (:meth:`DeckChoice.check`; ``output``
+    that is no file name, or for several decks; two decks written to one file), :class:`SelectionError` for
+    a key no source defines, and whatever :func:`load_sources` and :func:`build` raise.
     """
-    selection = selection or Selection()
     if output is not None and (str(output) in ("", ".") or _is_dir(Path(output))):
         raise UsageError(f"-o/--output needs a file name, e.g. -o dist/deck.apkg (got '{output}')")
-    if name is not None and not name.strip():
-        raise UsageError("--name must not be empty")
-    if decks and all_decks:
-        raise UsageError("--deck and --all both choose decks; use one of them")
-    if (decks or all_decks) and (selection or name):
-        raise UsageError(
-            "named decks (--deck, --all) bring their own selection and name; drop "
-            "--theme/--speaker/--tag/--judgment/--name, or build without --deck/--all"
-        )
+    choice = DeckChoice(selection or Selection(), tuple(decks), all_decks, name, subdecks)
+    choice.check()
+    return build_sources(load_sources(list(sources)), choice, output=output, dry_run=dry_run, progress=progress)
+
+
+def build_sources(
+    sources: Sequence[Source],
+    choice: DeckChoice,
+    *,
+    output: Path | None = None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    out_dir: Path = DEFAULT_OUT_DIR,
+) -> list[BuildResult]:
+    """:func:`build_decks` for sources already loaded and the decks ``choice`` names, writing the packages
+    that have no ``output`` into ``out_dir`` (named by :func:`default_output`) instead of ``dist/``: what
+    ``deckgen install`` and ``sync`` build into a temporary folder. Raises what :func:`build_decks` raises,
+    but for loading."""
+    choice.check()
+    selection, subdecks = choice.selection, choice.subdecks
     jobs = []
-    for src in load_sources(list(sources)):
-        chosen = [named_deck(src, key) for key in decks]
-        if all_decks or not decks:
-            jobs.append(_Job(src, selection, name, None, output or default_output(src, selection, subdecks)))
-        for d in src.decks if all_decks else chosen:
-            out = output or default_output(src, d.selection, subdecks, d.key)
+    for src in sources:
+        chosen = [named_deck(src, key) for key in choice.decks]
+        if choice.all_decks or not choice.decks:
+            out = output or default_output(src, selection, subdecks, out_dir=out_dir)
+            jobs.append(_Job(src, selection, choice.name, None, out))
+        for d in src.decks if choice.all_decks else chosen:
+            out = output or default_output(src, d.selection, subdecks, d.key, out_dir)
             jobs.append(_Job(src, d.selection, d.name, d.description or None, out))
     if output and len(jobs) > 1:
         raise UsageError("-o/--output needs exactly one deck to build; drop it to use dist/<deck>.apkg")

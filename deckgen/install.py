@@ -38,12 +38,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .ankidata import backup_folder, profile_collection
-from .builds import BuildResult, build
-from .errors import DeckgenError, UsageError
+from .builds import BuildResult, DeckChoice, build_sources
+from .errors import DeckgenError, Severity, SourceError, UsageError
 from .load import load_sources
-from .model import Selection, Source
+from .model import Source
 from .notes import generate, guid_for
 from .notetypes import NOTE_TYPES, NoteType
+from .state import Packaged, deck_id_reused
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -90,14 +91,16 @@ def open_collection(path: Path, create: bool = False, in_use: str = IN_USE) -> I
     path = Path(path)
     if not create and not path.is_file():
         raise CollectionError(
-            f"{path}: no Anki collection there (expected a collection.anki2 file); "
-            "give --profile NAME or the path of an existing collection"
+            f"{path}: no Anki collection there (expected a collection.anki2 file), and deckgen creates none, so "
+            "that a mistyped path makes no stray collection. To get one, open the profile in Anki once (Anki "
+            "makes its collection.anki2 then), and give --profile NAME or the path of that file"
         )
     try:
         col = Collection(str(path))
     except BackendError as err:
+        why = str(err).rstrip(". ")  # Anki's own message ends with a period already
         raise CollectionError(
-            f"{path}: Anki cannot open this collection: {err}. {in_use}; nothing was changed"
+            f"{path}: Anki cannot open this collection: {why}. {in_use}; nothing was changed"
         ) from None
     try:
         yield col
@@ -123,20 +126,44 @@ class BuiltDeck:
     source_guids: frozenset[str]
 
 
-@contextmanager
-def built(sources: Sequence[Source], selection: Selection, dry_run: bool = False) -> Iterator[list[BuiltDeck]]:
-    """Build each of ``sources`` as ``deckgen build`` does (same ledger, same ``mod`` rules, the ledger is
-    written unless ``dry_run``), its package going to a temporary folder that lasts for the ``with`` block.
+def refuse_reused_deck_ids(sources: Sequence[Source]) -> None:
+    """Raise :class:`SourceError`, before anything is built or imported, for each source whose deck id this
+    machine last packaged from another source file (:func:`deckgen.state.deck_id_reused`): installing it
+    would overwrite, under the same keys, the notes that the other file put into the collection. A build
+    only warns about this; an install or sync imports at once, so there is no later moment to stop."""
+    problems = [
+        reused
+        for source in sources
+        if (reused := deck_id_reused(Packaged.read(source.deck_id)[0], source.path, source.id_loc, Severity.ERROR))
+    ]
+    if problems:
+        raise SourceError(problems)
 
-    Raises what :func:`deckgen.builds.build` raises.
+
+@contextmanager
+def built(
+    sources: Sequence[Source], choice: DeckChoice, dry_run: bool = False, source_moved: bool = False
+) -> Iterator[list[BuiltDeck]]:
+    """Build the decks ``choice`` names from each of ``sources`` as ``deckgen build`` does (same ledger, same
+    ``mod`` rules, the ledger is written unless ``dry_run``), their packages going to a temporary folder
+    that lasts for the ``with`` block. Every deck carries the GUIDs of all the notes its source makes, so
+    that a prune never removes a note the selection merely leaves out. Unless ``source_moved``, a source
+    whose deck id was last packaged here from another file is refused first (:func:`refuse_reused_deck_ids`).
+
+    Raises :class:`SourceError` for such a source, and what :func:`deckgen.builds.build_sources` raises.
     """
+    if not source_moved:
+        refuse_reused_deck_ids(sources)
     with tempfile.TemporaryDirectory(prefix="deckgen-install-") as tmp:
+        results = build_sources(sources, choice, dry_run=dry_run, out_dir=Path(tmp))
+        guids: dict[str, frozenset[str]] = {}
         out = []
-        for i, src in enumerate(sources):
-            package = Path(tmp) / f"{i}-{src.deck_id}.apkg"
-            result = build(src, selection=selection, output=package, dry_run=dry_run)
-            notes = generate(src)[0] if selection else result.notes
-            out.append(BuiltDeck(result, None if dry_run else package, frozenset(n.guid for n in notes)))
+        for result in results:
+            deck_id = result.source.deck_id
+            if deck_id not in guids:  # the first deck of each source
+                notes = result.notes if choice.whole else generate(result.source)[0]
+                guids[deck_id] = frozenset(n.guid for n in notes)
+            out.append(BuiltDeck(result, None if dry_run else result.output, guids[deck_id]))
         yield out
 
 
@@ -236,7 +263,8 @@ def apply_decks(col: Collection, decks: Sequence[BuiltDeck], prune: bool) -> lis
     """Import every package of ``decks`` into ``col`` with the import dialog's defaults and, if ``prune``,
     remove each deck's :func:`stale_notes`, all in one transaction (see the module docstring).
 
-    Returns one :class:`DeckImport` per deck, with Anki's own counts. Raises :class:`CollectionError` if
+    Returns one :class:`DeckImport` per deck, with Anki's own counts; a stale note is listed under the first
+    deck of its source only (``--deck a --deck b`` share their source's notes). Raises :class:`CollectionError` if
     Anki fails; the transaction is rolled back then and the collection is as before.
     """
     from anki.collection import ImportAnkiPackageRequest
@@ -245,12 +273,13 @@ def apply_decks(col: Collection, decks: Sequence[BuiltDeck], prune: bool) -> lis
 
     options = col._backend.get_import_anki_package_presets()
     out: list[DeckImport] = []
+    listed: set[int] = set()
 
     def changes() -> None:
         for deck in decks:
             request = ImportAnkiPackageRequest(package_path=str(deck.package), options=options)
             log = col.import_anki_package(request).log
-            stale = stale_notes(col, deck)
+            stale = _unlisted(stale_notes(col, deck), listed)
             if prune and stale:
                 col.remove_notes([NoteId(s.note_id) for s in stale])
             counts = len(log.new), len(log.updated), len(log.duplicate), len(log.conflicting)
@@ -269,12 +298,14 @@ def predict_import(col: Collection, decks: Sequence[BuiltDeck]) -> list[DeckImpo
     collection lacks is new; a known GUID under another note type, or under a deckgen note type whose
     schema in the collection is not deckgen's (:func:`_schema_differs`: Anki then adds a copy "… +"), is
     conflicting; else it is updated when the collection's ``mod`` is older than the package's, and a
-    duplicate otherwise. Changes nothing."""
+    duplicate otherwise. A deck sees the notes of the decks before it as imported, as Anki would. Changes
+    nothing."""
     existing = {guid: (mid, mod) for guid, mid, mod in database(col).all("SELECT guid, mid, mod FROM notes")}
     other_schema = {t.id for t in NOTE_TYPES.values() if _schema_differs(col, t)}
     out = []
+    listed: set[int] = set()
     for deck in decks:
-        predicted = DeckImport(deck, stale=stale_notes(col, deck))
+        predicted = DeckImport(deck, stale=_unlisted(stale_notes(col, deck), listed))
         mods = deck.result.changes.mods
         for note in deck.result.notes:
             have = existing.get(note.guid)
@@ -288,8 +319,16 @@ def predict_import(col: Collection, decks: Sequence[BuiltDeck]) -> list[DeckImpo
                 predicted.updated_keys.append(note.key)
             else:
                 predicted.duplicate += 1
+        existing.update({n.guid: (n.note_type.id, mods[n.guid]) for n in deck.result.notes})  # a later deck's view
         out.append(predicted)
     return out
+
+
+def _unlisted(stale: list[StaleNote], listed: set[int]) -> list[StaleNote]:
+    """The notes of ``stale`` not in ``listed`` (note ids), which then holds them too."""
+    fresh = [s for s in stale if s.note_id not in listed]
+    listed.update(s.note_id for s in fresh)
+    return fresh
 
 
 def _schema_differs(col: Collection, note_type: NoteType) -> bool:
@@ -334,30 +373,36 @@ def install_decks(
     collection: Path | None = None,
     profile: str | None = None,
     base: Path | None = None,
-    selection: Selection | None = None,
+    choice: DeckChoice | None = None,
     prune: bool = False,
     dry_run: bool = False,
+    source_moved: bool = False,
 ) -> InstallResult:
     """Build the sources under ``paths`` (files or folders) and apply them to a collection: the file
     ``collection``, or the collection of the Anki profile ``profile`` in Anki's data folder ``base``
     (default :func:`deckgen.ankidata.default_base`). It opens the collection (refused while Anki has it
-    open), builds as ``deckgen build`` does, backs the collection up, then :func:`apply_decks` (``prune``
-    also removes the notes the sources no longer make). With ``dry_run`` nothing is written (no ledger, no
-    backup, no change to the collection) and the result says what would happen (:func:`predict_import`).
+    open), builds the decks ``choice`` names (default: the full deck) as ``deckgen build`` does, backs the
+    collection up, then :func:`apply_decks` (``prune`` also removes the notes the sources no longer make; a
+    note that the selection or a named deck leaves out but its source still makes is kept). With
+    ``dry_run`` nothing is written (no ledger, no backup, no change to the collection) and the result says
+    what would happen (:func:`predict_import`). A source whose deck id this machine last packaged from
+    another file is refused before anything is built, unless ``source_moved`` (see :func:`built`).
 
-    Raises :class:`UsageError` unless exactly one of ``collection`` and ``profile`` is given, or for
-    ``base`` without ``profile``; :class:`deckgen.ankidata.ProfileError`, :class:`AnkiMissingError`,
-    :class:`CollectionError`, and what :func:`deckgen.load.load_sources` and :func:`deckgen.builds.build`
-    raise.
+    Raises :class:`UsageError` unless exactly one of ``collection`` and ``profile`` is given, for ``base``
+    without ``profile``, or for deck options that cannot be combined (:meth:`deckgen.builds.DeckChoice.check`);
+    :class:`deckgen.ankidata.ProfileError`, :class:`AnkiMissingError`, :class:`CollectionError`, and what
+    :func:`deckgen.load.load_sources` and :func:`deckgen.builds.build_sources` raise.
     """
     if (collection is None) == (profile is None):
         raise UsageError("give the collection with either --collection PATH or --profile NAME")
     if base is not None and profile is None:
         raise UsageError("--base goes with --profile")
+    choice = DeckChoice() if choice is None else choice
+    choice.check()
     path = Path(collection) if collection is not None else profile_collection(str(profile), base)
     sources = load_sources(list(paths))
-    with open_collection(path) as col, built(sources, selection or Selection(), dry_run) as decks:
+    with open_collection(path) as col, built(sources, choice, dry_run, source_moved) as packages:
         if dry_run:
-            return InstallResult(path, None, predict_import(col, decks), dry_run=True)
+            return InstallResult(path, None, predict_import(col, packages), dry_run=True)
         backup = make_backup(col, path)
-        return InstallResult(path, backup, apply_decks(col, decks, prune))
+        return InstallResult(path, backup, apply_decks(col, packages, prune))

@@ -98,7 +98,7 @@ DEFAULTS = {
         judgment="Aussage",
         editors_note="Anmerkung der Redaktion",
         no_speaker="ohne Sprecher",
-        who_proposed="Wer hat {term} vorgeschlagen?",
+        who_proposed="Von wem stammt {term}?",  # the nominative, as in what_is (not "Wer hat den … vorgeschlagen")
         what_is="Was ist {term}?",
         which_term="Welcher Begriff bezeichnet: {means}?",
         which_term_by="Welchen Begriff verwendet {person} für: {means}?",
@@ -111,10 +111,10 @@ DEFAULTS = {
         editors_note="Note de la rédaction",
         no_speaker="sans intervenant",
         who_proposed="Qui a proposé {term}\u00a0?",
-        what_is="Qu'est-ce que {term}\u00a0?",
+        what_is="Que désigne {term}\u00a0?",  # not "Qu'est-ce que", which a term starting "un" would need as qu'un
         which_term="Quel terme désigne\u00a0: {means}\u00a0?",
         which_term_by="Quel terme emploie {person} pour\u00a0: {means}\u00a0?",
-        list_question="Quels sont {of}\u00a0?",
+        list_question="Citez {of}.",  # not "Quels sont", which a feminine noun would need as "Quelles sont"
         list_count="les {n} {of}",
         count_words=tuple("zéro un deux trois quatre cinq six sept huit neuf dix onze douze".split()),
     ),
@@ -126,12 +126,15 @@ DEFAULTS = {
         what_is="¿Qué es {term}?",
         which_term="¿Qué término designa: {means}?",
         which_term_by="¿Qué término usa {person} para: {means}?",
-        list_question="¿Cuáles son {of}?",
-        list_count="los {n} {of}",
+        list_question="Enumera {of}.",  # with list_count: no article, which would need los or las by gender
+        list_count="{n} {of}",
         count_words=tuple("cero uno dos tres cuatro cinco seis siete ocho nueve diez once doce".split()),
     ),
 }
-"""deckgen's labels for each language it has words for, by language tag."""
+"""deckgen's labels for each language it has words for, by language tag. Their words never depend on the
+gender or case of a ``term:`` or ``of:`` text (which the source writes as it is to be shown, with its
+article): the German concept questions both take the term in the nominative, and the French and Spanish
+list questions are imperatives whose count needs no gendered article (German's plural ``die`` has none)."""
 
 _HANT = ("zh-hant", "zh-tw", "zh-hk", "zh-mo")
 

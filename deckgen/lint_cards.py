@@ -355,14 +355,17 @@ def vague_cue(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
 
 
 def not_a_question(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
-    """A Q/A note whose question has no question mark (``?`` or ``？``). Cloze notes are exempt.
+    """A Q/A note whose question has no question mark (``?`` or ``？``). Cloze notes are exempt, and so are
+    list cards: their front is the ``list_question`` label around ``of:``, which always asks for the items,
+    and may be an imperative (French ``Citez {of}.``: a question would need the noun's gender).
 
     SuperMemo rule 4 (minimum information) and rule 17 (context cues): a statement on the front does not
     say what is wanted, so the learner recalls whatever comes to mind; if the card is a statement with a
     hole, the Anki manual's cloze deletion is the form for it.
     """
     for note in notes:
-        if not note.note_type.is_cloze and "?" not in normalize(note.question):
+        asked = note.note_type.is_cloze or isinstance(note.spec, ListCard)
+        if not asked and "?" not in normalize(note.question):
             what = "the question has no question mark"
             yield note_warn(
                 note, "not-a-question", what, "ask a question ending in '?', or write the statement as a cloze"

@@ -28,7 +28,7 @@ import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 
 from .errors import QUOTED, Loc, Problem, clip, clip_list
-from .languages import written_with_han
+from .languages import in_latin_letters, written_with_han
 from .lint_cards import (
     answer_in_question,
     answer_parts,
@@ -206,7 +206,12 @@ def person_never_asked(source: Source, notes: Sequence[Note]) -> Iterator[Proble
 
     A person counts as asked when their name (``杨强``) or romanisation (``Yang Qiang``) is an answer or part
     of one on any card ("Who …?" → 杨强), or appears in the question of a card on one of their own judgments
-    ("In 杨强's scheme, …?"). Otherwise the learner may remember the claims and never who made them.
+    ("In 杨强's scheme, …?"). On their own judgments their short name counts too, in a question or an
+    answer: the last word of a name in Latin letters (``Emlen`` for Stephen Emlen), the first or last word
+    of a romanisation (``Tang`` or ``Jie`` for 唐杰, Tang Jie), unless another person of the source has the
+    same one. A possessive counts as the name (``Emlen's``, ``Tang Jie’s``). A Han name has no short form
+    here: one Han character is too common to stand for a person. Otherwise the learner may remember the
+    claims and never who made them.
 
     SuperMemo rule 14, use names and "personalize": people are the hooks that claims hang on; and this
     project's content rule that every name in a judgment is asked by some card.
@@ -215,28 +220,23 @@ def person_never_asked(source: Source, notes: Sequence[Note]) -> Iterator[Proble
     answers and question are scanned once for any filed name, never compared with every person.
     """
     names: dict[tuple[str, ...], set[str]] = {}  # tokens of a name or romanisation → ids of people so called
+    short: dict[tuple[str, ...], set[str]] = {}  # one word of a name → ids of people it may stand for
     for person in source.people:
         for name in (person.name, person.roman):
-            if toks := tuple(tokens(name)):
+            if toks := tuple(_names(name)):
                 names.setdefault(toks, set()).add(person.id)
-    lengths = sorted({len(name) for name in names})
-    firsts = {name[0] for name in names}
-
-    def named(text: str) -> set[str]:
-        """Ids of the people whose name occurs in ``text`` as whole tokens."""
-        toks = tokens(text)
-        found: set[str] = set()
-        for i, tok in enumerate(toks):
-            if tok in firsts:
-                for n in lengths:
-                    found |= names.get(tuple(toks[i : i + n]), set())
-        return found
-
+        for word in _short_names(person):
+            short.setdefault((word,), set()).add(person.id)
+    full = _finder(names)
+    by_short = _finder({word: ids for word, ids in short.items() if len(ids) == 1 and word not in names})
     asked: set[str] = set()
     for note in notes:
+        own = set(note.judgment.speakers)
         for part in answer_parts(note):
-            asked |= named(part)
-        asked |= named(note.question) & set(note.judgment.speakers)  # a question on one of their own judgments
+            words = _names(part)
+            asked |= full(words) | (by_short(words) & own)
+        words = _names(note.question)
+        asked |= (full(words) | by_short(words)) & own  # on one of their own judgments
     spoken: dict[str, list[Judgment]] = {}
     for j in source.judgments:
         for person_id in j.speakers:
@@ -246,11 +246,49 @@ def person_never_asked(source: Source, notes: Sequence[Note]) -> Iterator[Proble
             continue
         if person.id in spoken:
             what = f"speaks judgment(s) {clip_list(j.number for j in spoken[person.id])} but no card asks who"
-            hint = "add a 'Who …?' card to one of them, or name the person in a question about their claim"
+            hint = (
+                "add a 'Who …?' card to one of them, or name the person (name, romanisation or surname) in a "
+                "question about their claim"
+            )
         else:
             what = "speaks no judgment and no card names them"
             hint = "remove them from people, or set them as a judgment's speaker and ask about it"
         yield _person_warn(source, person, what, hint)
+
+
+def _names(text: str) -> list[str]:
+    """The tokens of ``text`` (:func:`deckgen.wording.tokens`), a possessive ``'s`` taken off each."""
+    return [tok.removesuffix("'s").removesuffix("’s") for tok in tokens(text)]
+
+
+def _short_names(person: Person) -> set[str]:
+    """The words that may stand for ``person`` alone (see :func:`person_never_asked`): the last word of a name
+    in Latin letters, the first and last words of a romanisation; none for a one-word name."""
+    out: set[str] = set()
+    name, roman = _names(person.name), _names(person.roman)
+    if len(name) > 1 and in_latin_letters(person.name):
+        out.add(name[-1])
+    if len(roman) > 1:
+        out |= {roman[0], roman[-1]}
+    return out
+
+
+def _finder(names: dict[tuple[str, ...], set[str]]) -> Callable[[list[str]], set[str]]:
+    """A function from a text's :func:`_names` tokens to the ids of the people whose name in ``names`` (tokens
+    → ids) occurs there as whole tokens: a token that starts a name is looked up at each filed name length, so
+    the time is linear in the text."""
+    lengths = sorted({len(name) for name in names})
+    firsts = {name[0] for name in names}
+
+    def named(toks: list[str]) -> set[str]:
+        found: set[str] = set()
+        for i, tok in enumerate(toks):
+            if tok in firsts:
+                for n in lengths:
+                    found |= names.get(tuple(toks[i : i + n]), set())
+        return found
+
+    return named
 
 
 def _person_warn(source: Source, person: Person, what: str, hint: str) -> Problem:

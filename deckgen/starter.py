@@ -2,7 +2,7 @@
 
 :func:`write_starter` writes ``cards/<name>.yaml`` into a folder: one theme, one person, two judgments and one
 card of each kind (Q/A, concept, list, cloze), valid and lint-clean in the languages asked for, and a
-``.gitignore`` that keeps ``dist/`` (where ``deckgen build`` writes packages) out of git. The source's first
+``.gitignore`` that keeps what deckgen writes into the folder out of git (:data:`IGNORED`). The source's first
 line names the source format's JSON Schema for editors (:data:`deckgen.schema.MODELINE`, the shipped source's
 line too), and the schema is written where that line points, ``schema/deckgen-source.schema.json`` in the
 folder, so that an editor with the YAML language server checks and completes the keys without a network.
@@ -24,6 +24,7 @@ import secrets
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 from pathlib import Path
 
 from .errors import OutputError, UsageError, clip
@@ -69,10 +70,17 @@ _ITEMS = {"en": ("Recall the answer", "Check it against the card"), "zh": ("å›žæ
 """The sample list card's items."""
 
 
+IGNORED = ("dist/", "preview.html")
+"""What deckgen writes into a deck's folder by default, which init's ``.gitignore`` ignores: ``deckgen
+build``'s packages (``dist/``) and ``deckgen preview``'s page (``preview.html``, written in the current
+folder, the deck's folder after init)."""
+
+
 @dataclass(frozen=True)
 class Starter:
     """What :func:`write_starter` wrote: the source file, its deck id, what it did to ``.gitignore``
-    (``"written"``, ``"added dist/"`` to an existing one, or ``"kept"`` one that ignores ``dist/`` already),
+    (``"written"``, ``"added"`` the entries of :data:`IGNORED` it lacked, listed in ``gitignore_added``, to an
+    existing one, or ``"kept"`` one that ignores them already),
     and to the schema file (``"written"``, ``"updated"`` from another deckgen's, or ``"kept"`` as it is)."""
 
     source: Path
@@ -81,6 +89,7 @@ class Starter:
     gitignore_action: str
     schema: Path
     schema_action: str
+    gitignore_added: tuple[str, ...] = ()
 
 
 def slug(name: str) -> str:
@@ -120,7 +129,7 @@ def write_starter(
 ) -> Starter:
     """Write a starter source for a deck called ``name`` (default: the folder's name) in ``languages`` (one or
     two BCP 47 tags, see :func:`check_languages`) to ``<folder>/cards/<slug>.yaml``, and make sure
-    ``<folder>/.gitignore`` ignores ``dist/`` (written, or ``dist/`` added to an existing one) and that
+    ``<folder>/.gitignore`` ignores :data:`IGNORED` (written, or what it lacks added to an existing one) and that
     ``<folder>/schema/deckgen-source.schema.json`` (:data:`deckgen.schema.SCHEMA_FILE`), which the source's
     first line names, is this deckgen's schema (written, or replaced when it differs). The folder is made if
     missing. The files are written all or nothing.
@@ -149,15 +158,16 @@ def write_starter(
     gitignore = folder / ".gitignore"
     ignored = gitignore.read_text(encoding="utf-8") if gitignore.is_file() else None
     files: list[tuple[Path, bytes]] = [(source, starter_yaml(deck_id, deck_name, languages).encode("utf-8"))]
+    missing = tuple(entry for entry in IGNORED if not _ignores(ignored or "", entry))
     if ignored is None:
         action = "written"
-        files.append((gitignore, b"dist/\n"))
-    elif any(line.strip().strip("/") == "dist" for line in ignored.splitlines()):
+        files.append((gitignore, "".join(f"{entry}\n" for entry in IGNORED).encode()))
+    elif not missing:
         action = "kept"
     else:
-        action = "added dist/"
+        action = "added"
         separator = "\n" if ignored and not ignored.endswith("\n") else ""
-        files.append((gitignore, f"{ignored}{separator}dist/\n".encode()))
+        files.append((gitignore, (ignored + separator + "".join(f"{e}\n" for e in missing)).encode()))
     schema = folder / SCHEMA_FILE
     text = schema_text().encode("utf-8")
     old = schema.read_bytes() if schema.is_file() else None
@@ -170,7 +180,15 @@ def write_starter(
         except OSError as err:
             raise OutputError(f"cannot make the folder {made}: {err.strerror}") from None
     write_all_atomic(list(files))
-    return Starter(source, deck_id, gitignore, action, schema, schema_action)
+    return Starter(source, deck_id, gitignore, action, schema, schema_action, missing if action == "added" else ())
+
+
+def _ignores(gitignore: str, entry: str) -> bool:
+    """Whether a line of the ``.gitignore`` text ``gitignore`` ignores ``entry`` (``dist/``, ``preview.html``):
+    the same name, with or without slashes, or a glob matching it (``*.html``). Enough for a starter's check;
+    git's full rules (negations, nested folders) are not needed to avoid adding a line twice."""
+    name = entry.strip("/")
+    return any(fnmatchcase(name, line.strip().strip("/")) for line in gitignore.splitlines() if line.strip())
 
 
 def labels_yaml(language: str) -> str:

@@ -114,21 +114,27 @@ def source_key(path: str | os.PathLike[str]) -> str:
     return str(Path(path).resolve())
 
 
-def deck_id_reused(packaged: Packaged, source_path: str, where: Loc | None) -> Problem | None:
-    """A warning (at ``where``, the source's ``deck.id``, else its file) when this machine last packaged
+def deck_id_reused(
+    packaged: Packaged, source_path: str, where: Loc | None, severity: Severity = Severity.WARNING
+) -> Problem | None:
+    """A problem (at ``where``, the source's ``deck.id``, else its file) when this machine last packaged
     ``packaged.deck_id`` from another source file than ``source_path``, else None. Importing such a build
-    updates, in an Anki that imported the other file's package, every note both make under the same key."""
+    updates, in an Anki that imported the other file's package, every note both make under the same key.
+
+    A build only warns (``Severity.WARNING``: its package reaches Anki when the user imports it, after
+    reading the warning); ``install`` and ``sync`` import at once, so for them it is an error
+    (``Severity.ERROR``) that ``--source-moved`` overrides."""
     if packaged.source is None or packaged.source == source_key(source_path):
         return None
+    moved = "ignore this" if severity is Severity.WARNING else "run again with --source-moved"
     message = (
         f"deck id '{packaged.deck_id}' was last packaged on this machine from {packaged.source}; an Anki that "
         "imported that package will have its notes overwritten by this one wherever the keys match. If this "
-        "is another deck, give it its own deck.id (deckgen init makes a fresh one); if the source moved, "
-        "ignore this"
+        f"is another deck, give it its own deck.id (deckgen init makes a fresh one); if the source moved, {moved}"
     )
     if where is None:
-        return Problem.in_file(source_path, message, Severity.WARNING)
-    return Problem.at(where, message, Severity.WARNING)
+        return Problem.in_file(source_path, message, severity)
+    return Problem.at(where, message, severity)
 
 
 def record(

@@ -8,7 +8,8 @@ a self-hosted server (``python -m anki.syncserver``).
 **Login** (:func:`login`) asks the server for a sync key (Anki's ``hkey``, rslib ``sync/login.rs``) and
 stores the key, the user name and the endpoint — never the password — in ``<state folder>/sync-login.json``
 (:func:`deckgen.state.state_dir`, so ``DECKGEN_STATE_DIR`` is respected), a file only the user can read
-(mode 0600). :func:`logout` removes it and deckgen's copy of the collection.
+(mode 0600). :func:`logout` removes it and deckgen's copy of the collection (and the ``sync/`` folder, when
+that leaves it empty).
 
 **The copy.** deckgen keeps its own copy of the account's collection, with its media folder, in
 ``<state folder>/sync/<account>/``. :func:`sync_decks` runs, in order:
@@ -42,6 +43,7 @@ and changes the copy could not send stay in it until the next run sends them. Wr
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import shutil
@@ -51,11 +53,11 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
+from .builds import DeckChoice
 from .errors import DeckgenError
 from .files import write_all_atomic
 from .install import DeckImport, apply_decks, built, database, open_collection, predict_import, require_anki
 from .load import load_sources
-from .model import Selection
 from .records import DamagedRecordError, fields_of, load_json, read_text
 from .state import state_dir
 
@@ -179,7 +181,7 @@ def login(username: str, password: str, endpoint: str | None = None) -> Login:
     new = Login(username, endpoint, auth.hkey, folder)
     new.write()
     if old is not None and old.folder != folder:
-        shutil.rmtree(old.collection.parent, ignore_errors=True)
+        _remove_copy(old)
     return new
 
 
@@ -192,8 +194,17 @@ def logout() -> Login | None:
         old = None
     Login.path().unlink(missing_ok=True)
     if old is not None:
-        shutil.rmtree(old.collection.parent, ignore_errors=True)
+        _remove_copy(old)
     return old
+
+
+def _remove_copy(login: Login) -> None:
+    """Remove deckgen's copy of ``login``'s collection (its folder), and ``<state folder>/sync/`` too once it
+    is empty, so that no empty folder is left behind."""
+    folder = login.collection.parent
+    shutil.rmtree(folder, ignore_errors=True)
+    with contextlib.suppress(OSError):  # not empty: another account's copy is there
+        folder.parent.rmdir()
 
 
 @dataclass
@@ -285,20 +296,25 @@ class _Client:
 def sync_decks(
     paths: Sequence[str | Path],
     *,
-    selection: Selection | None = None,
+    choice: DeckChoice | None = None,
     prune: bool = False,
     dry_run: bool = False,
+    source_moved: bool = False,
 ) -> SyncResult:
-    """Build the sources under ``paths`` (files or folders), bring deckgen's copy of the account's collection
-    up to date, apply the packages (and with ``prune`` remove the notes the sources no longer make), and sync
-    the result and its media up; see the module docstring for each step. With ``dry_run`` nothing is sent
-    and no ledger written: the copy is only brought up to date (downloads only) and the result says what
-    would change.
+    """Build the decks ``choice`` names (default: the full deck) from the sources under ``paths`` (files or
+    folders) as :func:`deckgen.install.install_decks` does, bring deckgen's copy of the account's collection
+    up to date, apply the packages (and with ``prune`` remove the notes the sources no longer make), and
+    sync the result and its media up; see the module docstring for each step.
+    With ``dry_run`` nothing is sent and no ledger written: the copy is only brought up to date (downloads
+    only) and the result says what would change. ``source_moved`` as for :func:`deckgen.install.install_decks`.
 
-    Raises :class:`LoginError`, :class:`SyncError`, :class:`deckgen.install.AnkiMissingError`,
+    Raises :class:`deckgen.errors.UsageError` for deck options that cannot be combined, :class:`LoginError`,
+    :class:`SyncError`, :class:`deckgen.install.AnkiMissingError`,
     :class:`deckgen.install.CollectionError` (the copy is in use by another deckgen sync), and what
-    :func:`deckgen.load.load_sources` and :func:`deckgen.builds.build` raise.
+    :func:`deckgen.load.load_sources` and :func:`deckgen.builds.build_sources` raise.
     """
+    choice = DeckChoice() if choice is None else choice
+    choice.check()
     require_anki()
     stored = Login.read()
     sources = load_sources(list(paths))
@@ -307,15 +323,15 @@ def sync_decks(
     in_use = "Another deckgen sync may be using deckgen's copy of the collection; wait for it and try again"
     with (
         open_collection(stored.collection, True, in_use) as col,
-        built(sources, selection or Selection(), dry_run) as decks,
+        built(sources, choice, dry_run, source_moved) as packages,
     ):
         client = _Client(col, stored, result.steps)
         client.bring_up_to_date(dry_run)
         if dry_run:
-            result.decks, result.login = predict_import(col, decks), client.login
+            result.decks, result.login = predict_import(col, packages), client.login
             return result
         for _ in range(ROUNDS):
-            result.decks = apply_decks(col, decks, prune)
+            result.decks = apply_decks(col, packages, prune)
             if client.sync("sync up") == "done":
                 result.steps.append("synced up")
                 break

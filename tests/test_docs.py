@@ -113,3 +113,12 @@ def test_readme_live_preview_example_is_real_output(cards_copy):
     port = re.search(r"127\.0\.0\.1:(\d+)/", printed[1]).group(1)
     example = readme_block("deckgen preview --watch --open").replace("127.0.0.1:40511", f"127.0.0.1:{port}")
     assert "".join(printed) == example
+
+
+def test_readme_csv_columns_are_the_real_header(cards_copy):
+    listed = re.search(r"JSON or CSV for scripts \(columns ([^;]*);", README).group(1)
+    header = CliRunner().invoke(main, ["list", str(cards_copy), "--format", "csv"]).output.splitlines()[0]
+
+    from deckgen.listing import RECORD_FIELDS
+
+    assert re.findall(r"`([a-z_]+)`", listed) == header.split(",") == list(RECORD_FIELDS)

@@ -32,7 +32,7 @@ def test_init_in_an_empty_folder_then_build_and_import_a_deck_of_its_own(tmp_pat
     made = invoke("init", "--name", "Rust notes")
     assert made.exit_code == 0, made.output
     (source,) = (folder / "cards").glob("*.yaml")
-    assert source.name == "rust-notes.yaml" and (folder / ".gitignore").read_text() == "dist/\n"
+    assert source.name == "rust-notes.yaml" and (folder / ".gitignore").read_text() == "dist/\npreview.html\n"
     deck_id = load_file(source).deck_id
     assert re.fullmatch(r"rust-notes-[0-9a-f]{8}", deck_id) and f"deck id {deck_id}" in made.output
     schema = folder / "schema" / "deckgen-source.schema.json"
@@ -100,15 +100,16 @@ def test_init_never_overwrites_a_source(tmp_path):
         again.output
         == f"deckgen: error: {source} exists already; nothing was written (give another --name, or another folder)\n"
     )
-    assert source.read_bytes() == before and (tmp_path / ".gitignore").read_text() == "dist/\n"
+    assert source.read_bytes() == before and (tmp_path / ".gitignore").read_text() == "dist/\npreview.html\n"
 
 
 @pytest.mark.parametrize(
     "existing, after, said",
     [
-        ("node_modules/", "node_modules/\ndist/\n", "Added dist/ to"),
-        ("*.pyc\ndist/\n", "*.pyc\ndist/\n", None),
-        ("/dist\n", "/dist\n", None),
+        ("node_modules/", "node_modules/\ndist/\npreview.html\n", "Added dist/, preview.html to"),
+        ("*.pyc\ndist/\n", "*.pyc\ndist/\npreview.html\n", "Added preview.html to"),
+        ("/dist\n*.html\n", "/dist\n*.html\n", None),
+        ("preview.html\n", "preview.html\ndist/\n", "Added dist/ to"),
     ],
 )
 def test_init_adds_dist_to_an_existing_gitignore(tmp_path, existing, after, said):
@@ -135,6 +136,32 @@ def test_init_usage_errors(tmp_path, args, message):
     result = invoke("init", str(tmp_path), *args)
     assert result.exit_code == 2 and message in result.output
     assert not (tmp_path / "cards").exists()
+
+
+def test_what_build_and_a_default_preview_write_after_init_is_ignored_by_git(tmp_path, monkeypatch):
+    import shutil
+    import subprocess
+
+    if shutil.which("git") is None:
+        pytest.fail("git is needed to check the .gitignore init writes")
+    monkeypatch.chdir(tmp_path)
+    subprocess.run(["git", "init", "-q"], check=True)
+    assert invoke("init", "--name", "Birds").exit_code == 0
+    assert invoke("build").exit_code == 0
+    previewed = invoke("preview")
+    assert previewed.exit_code == 0 and (tmp_path / "preview.html").is_file(), previewed.output
+
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"], capture_output=True, text=True, check=True
+    )
+
+    (ledger,) = (tmp_path / "cards").glob("*.ledger.json")  # the files to commit, and nothing else
+    assert sorted(line[3:] for line in status.stdout.splitlines()) == [
+        ".gitignore",
+        f"cards/{ledger.name}",
+        "cards/birds.yaml",
+        "schema/deckgen-source.schema.json",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -193,6 +193,59 @@ def test_prune_removes_exactly_the_notes_removed_from_the_source(cards_copy, tmp
     assert again.exit_code == 0 and "no longer in the source" not in again.output
 
 
+def test_a_named_deck_with_subdecks_installs_as_file_import_of_its_build(cards_copy, tmp_path, anki):
+    package = tmp_path / "lin.apkg"
+    built = run("build", cards_copy, "--deck", "lin-junyang", "--subdecks", "-o", package)
+    assert built.exit_code == 0, built.output
+    anki.import_apkg(package)
+    target = fresh_collection(tmp_path / "profile")
+
+    result = run("install", cards_copy, "--collection", target, "--deck", "lin-junyang", "--subdecks")
+
+    assert result.exit_code == 0, result.output
+    assert 'Deck "AGI-Next 2026 · 林俊旸 Lin Junyang" (agi-next-2026)' in result.output
+    with Opened(target) as col:
+        installed = snapshot(col)
+    assert installed == snapshot(anki.col)
+    every = generate(load_file(cards_copy / "agi-next-2026.yaml"))[0]
+    assert 0 < len(installed["notes"]) < len(every)
+    assert {d for d in installed["decks"] if "::" in d} >= {"AGI-Next 2026 · 林俊旸 Lin Junyang::分化 Divergence"}
+
+
+def test_install_name_and_deck_options_are_builds(cards_copy, tmp_path):
+    target = fresh_collection(tmp_path / "profile")
+    named = run("install", cards_copy, "--collection", target, "--theme", "agent", "--name", "My agents")
+    assert named.exit_code == 0, named.output
+    with Opened(target) as col:
+        decks = {d.name for d in col.decks.all_names_and_ids()}
+        assert "My agents" in decks and col.note_count() == len(col.find_notes('"deck:My agents"')) > 0
+    mixed = run("install", cards_copy, "--collection", target, "--deck", "agent", "--theme", "agent")
+    assert mixed.exit_code == 2 and "bring their own selection and name" in mixed.output
+    unknown = run("install", cards_copy, "--collection", target, "--deck", "agnet")
+    assert unknown.exit_code == 1 and "did you mean 'agent'?" in unknown.output
+    assert run("install", cards_copy, "--collection", target, "--all").exit_code == 2  # see README: no --all
+
+
+def test_prune_with_a_named_deck_removes_only_notes_the_whole_source_no_longer_makes(cards_copy, tmp_path):
+    src = cards_copy / "agi-next-2026.yaml"
+    target = fresh_collection(tmp_path / "profile")
+    assert run("install", cards_copy, "--collection", target).exit_code == 0
+    gone = keys_of(src, GONE)
+    remove_judgment(src, GONE)
+    every = {n.guid for n in generate(load_file(src))[0]}
+    deck = {n.guid for n in generate(load_file(src))[0] if "lin-junyang" in n.speakers}
+    assert gone and deck and every - deck  # notes outside the deck, that the source still makes
+
+    dry = run("install", cards_copy, "--collection", target, "--deck", "lin-junyang", "--prune", "--dry-run")
+    pruned = run("install", cards_copy, "--collection", target, "--deck", "lin-junyang", "--prune")
+
+    assert dry.exit_code == 0 and pruned.exit_code == 0, dry.output + pruned.output
+    assert f"{len(gone)} note(s) no longer in the source (would be removed):" in dry.output
+    assert f"{len(gone)} note(s) no longer in the source (removed):" in pruned.output
+    with Opened(target) as col:
+        assert {col.get_note(n).guid for n in col.find_notes("")} == every
+
+
 def test_a_collection_open_in_anki_is_refused_and_left_alone(cards_copy, tmp_path):
     target = fresh_collection(tmp_path / "profile")
     ledger = cards_copy / "agi-next-2026.ledger.json"
@@ -202,6 +255,7 @@ def test_a_collection_open_in_anki_is_refused_and_left_alone(cards_copy, tmp_pat
         result = run("install", cards_copy, "--collection", target)
     assert result.exit_code == 1
     assert "Anki cannot open this collection" in result.output and "close Anki" in result.output
+    assert "syncing. If Anki has it open" in result.output and ".." not in result.output  # one period
     assert "Traceback" not in result.output
     assert ledger.read_bytes() == ledger_before  # refused before anything was built
     assert not (target.parent / "backups").exists()
@@ -307,9 +361,10 @@ def test_fields_renamed_under_their_ids_are_predicted_as_anki_imports_them(cards
     assert counts == [f"new 0 · updated 1 · unchanged {count - 1} · conflicting 0"] * 2, counts
 
 
-def test_a_starter_in_one_language_installs_and_a_copy_under_its_deck_id_warns(tmp_path):
+def test_a_starter_in_one_language_installs_and_a_copy_under_its_deck_id_is_refused(tmp_path):
     """``deckgen init``'s English starter (Context2 empty) installs as it builds; a copy of it in another file
-    keeps the deck id, and the install's dry run warns before anything reaches the collection."""
+    keeps the deck id, so installing the copy (or its dry run) is refused before anything is built or backed
+    up, until --source-moved says the source moved."""
     assert run("init", tmp_path / "mine", "--name", "Rust notes").exit_code == 0
     source = tmp_path / "mine" / "cards" / "rust-notes.yaml"
     notes = generate(load_file(source))[0]
@@ -329,12 +384,28 @@ def test_a_starter_in_one_language_installs_and_a_copy_under_its_deck_id_warns(t
     copy.parent.mkdir()
     shutil.copy(source, copy)
 
-    dry = run("install", copy, "--collection", target, "--dry-run")
+    backups = sorted((target.parent / "backups").iterdir())
+    ledger = copy.with_name("deck.ledger.json")
+    id_line = next(
+        n for n, line in enumerate(copy.read_text(encoding="utf-8").splitlines(), 1) if line.startswith("  id: ")
+    )
 
-    assert dry.exit_code == 0, dry.output
-    assert f"was last packaged on this machine from {source.resolve()}" in dry.output
+    for refused in (
+        run("install", copy, "--collection", target, "--dry-run"),
+        run("install", copy, "--collection", target),
+    ):
+        assert refused.exit_code == 1, refused.output
+        assert refused.output.startswith(f"{copy}:{id_line}:7: deck.id: deck id 'rust-notes-"), refused.output
+        assert f"was last packaged on this machine from {source.resolve()}" in refused.output
+        assert "if the source moved, run again with --source-moved" in refused.output
     with Opened(target) as col:
         assert snapshot(col) == before
+    assert sorted((target.parent / "backups").iterdir()) == backups and not ledger.exists()
+
+    moved = run("install", copy, "--collection", target, "--source-moved")
+    assert moved.exit_code == 0, moved.output
+    assert f"new 0 · updated 0 · unchanged {len(notes)} · conflicting 0" in moved.output
+    assert run("install", copy, "--collection", target).exit_code == 0  # the record now names the copy
 
 
 def test_install_needs_exactly_one_collection_and_finds_profiles_by_ankis_rule(cards_copy, tmp_path, monkeypatch):
@@ -343,6 +414,7 @@ def test_install_needs_exactly_one_collection_and_finds_profiles_by_ankis_rule(c
     assert run("install", cards_copy, "--collection", "x", "--base", tmp_path).exit_code == 2
     missing = run("install", cards_copy, "--collection", tmp_path / "nothing.anki2")
     assert missing.exit_code == 1 and "no Anki collection there" in missing.output
+    assert "open the profile in Anki once" in missing.output and "--profile NAME" in missing.output
     assert not (tmp_path / "nothing.anki2").exists()
 
     fresh_collection(tmp_path / "Anki2" / "User 1")

@@ -3,6 +3,7 @@ the cards say, read back from real Anki (``card.question()``/``card.answer()``).
 
 from __future__ import annotations
 
+import json
 import re
 import textwrap
 from html.parser import HTMLParser
@@ -415,3 +416,55 @@ def test_the_readme_examples_of_languages_and_labels_load(tmp_path):
     for line in labels.splitlines()[1:]:
         key, _, value = line.split("#")[0].strip().partition(": ")
         assert getattr(shipped.labels, key) == value
+
+
+@pytest.mark.parametrize(
+    "language, term, of, expected",
+    [
+        (
+            "fr",
+            "la courbe de l'oubli",
+            "étapes d'une révision",  # feminine: "Quels sont les deux étapes" would be wrong
+            [
+                "Qui a proposé la courbe de l'oubli\u00a0?",
+                "Que désigne la courbe de l'oubli\u00a0?",
+                "Citez les deux étapes d'une révision.",
+            ],
+        ),
+        (
+            "de",
+            "der Inklinationskompass",  # masculine: the accusative would be "den"
+            "Schritte einer Wiederholung",
+            [
+                "Von wem stammt der Inklinationskompass?",
+                "Was ist der Inklinationskompass?",
+                "Was sind die zwei Schritte einer Wiederholung?",
+            ],
+        ),
+        (
+            "es",
+            "la curva del olvido",
+            "etapas de un repaso",  # feminine: "los dos etapas" would be wrong
+            ["¿Quién propuso la curva del olvido?", "¿Qué es la curva del olvido?", "Enumera dos etapas de un repaso."],
+        ),
+    ],
+)
+def test_default_concept_and_list_questions_fit_any_gender(tmp_path, language, term, of, expected):
+    """deckgen init's starter in each language, its term and list noun replaced: the default labels give
+    grammatical questions whatever the noun's gender or case, and the list card's imperative is no lint."""
+    folder = tmp_path / language
+    assert CliRunner().invoke(main, ["init", str(folder), "--language", language]).exit_code == 0
+    (source,) = (folder / "cards").glob("*.yaml")
+    text = source.read_text(encoding="utf-8")
+    text = text.replace('term: "the forgetting curve"', f'term: "{term}"').replace(
+        'of: "the {n} steps of a review"', f'of: "{of}"'
+    )
+    source.write_text(text, encoding="utf-8")
+
+    listed = CliRunner().invoke(main, ["list", str(source), "--format", "json"])
+    checked = CliRunner().invoke(main, ["check", str(source)])
+
+    assert listed.exit_code == 0 and checked.exit_code == 0, listed.output + checked.output
+    questions = [n["question"] for n in json.loads(listed.output)]
+    assert [q for q in questions if term in q or of in q] == expected
+    assert "not-a-question" not in checked.output

@@ -601,3 +601,63 @@ def test_a_long_front_still_gives_a_siblings_answer_away(tmp_path):
     )
     assert [p.code for p in found] == ["sibling-giveaway"]
     assert "of note 'j1/qa/2'" in found[0].message
+
+
+PEOPLE_SOURCE = """\
+deck: {{id: t, name: T}}
+themes: [{{id: th, zh: 主题, en: Theme}}]
+people:
+  - {{id: emlen, name: Stephen Emlen}}
+  - {{id: tang-jie, name: 唐杰, roman: Tang Jie}}
+  - {{id: yang-qiang, name: 杨强, roman: Yang Qiang}}
+  - {{id: yang-zhilin, name: 杨植麟, roman: Yang Zhilin}}
+judgments:
+  - id: j1
+    number: 1
+    theme: th
+    speakers: [emlen]
+    zh: 候鸟靠星星导航。
+    en: Buntings steer by the stars.
+    cards: [{{q: "{q1}", a: "{a1}"}}]
+  - id: j2
+    number: 2
+    theme: th
+    speakers: [tang-jie, yang-qiang, yang-zhilin]
+    zh: 智能效率是每单位资源换来的智能。
+    en: Intelligence efficiency is intelligence per unit of resources.
+    cards: [{{q: "{q2}", a: "{a2}"}}]
+"""
+EVERYONE = {"emlen", "tang-jie", "yang-qiang", "yang-zhilin"}
+Q1, A1, Q2, A2 = "What do buntings steer by?", "The stars", "What is intelligence efficiency?", "Intelligence per unit"
+
+
+@pytest.mark.parametrize(
+    "cards, asked",
+    [
+        ({"q1": "Where did Emlen test the star compass?"}, {"emlen"}),  # a surname
+        ({"q1": "What did Emlen's buntings steer by?"}, {"emlen"}),  # a possessive
+        ({"q1": "Who tested the star compass?", "a1": "Emlen"}, {"emlen"}),  # a surname as the answer
+        ({"q2": "In Tang Jie’s view, what is intelligence efficiency?"}, {"tang-jie"}),  # a romanisation’s
+        ({"q2": "What does Tang call intelligence per unit?"}, {"tang-jie"}),  # a romanisation's first word
+        ({"q2": "Who defines intelligence efficiency?", "a2": "Tang Jie"}, {"tang-jie"}),
+        # near misses: none of these names anyone
+        ({"q1": "Where did Stephen test the star compass?"}, set()),  # a given name of a name in Latin letters
+        ({"q1": "What is an Emlenish compass?"}, set()),  # part of a word
+        ({"q2": "Where did Emlen test the star compass?"}, set()),  # a surname on another speaker's judgment
+        ({"q2": "In Yang's view, what is intelligence efficiency?"}, set()),  # a surname two people share
+        ({"q2": "Is intelligence efficiency 荒唐?"}, set()),  # one Han character of 唐杰
+    ],
+)
+def test_person_never_asked_counts_surnames_and_romanisations_on_their_own_judgments(tmp_path, cards, asked):
+    from click.testing import CliRunner
+
+    from deckgen.cli import main
+
+    source = tmp_path / "people.yaml"
+    source.write_text(PEOPLE_SOURCE.format(**{"q1": Q1, "a1": A1, "q2": Q2, "a2": A2, **cards}), encoding="utf-8")
+
+    result = CliRunner().invoke(main, ["check", str(source)])
+
+    assert result.exit_code == 0, result.output
+    warned = set(re.findall(r"person '([a-z-]+)' \(.*\[person-never-asked\]$", result.output, re.M))
+    assert warned == EVERYONE - asked, result.output

@@ -37,7 +37,7 @@ from deckgen.notes import media_name, media_src
 from deckgen.preview import page_cards, page_html, preview_html
 from deckgen.render import cards
 
-from conftest import SHIPPED_Q, card_text, edit, replace_once
+from conftest import ROOT, SHIPPED_Q, card_text, edit, replace_once
 
 MINIMAL = Path(__file__).resolve().parent / "data" / "good" / "minimal.yaml"
 HOSTILE = '<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2">'
@@ -408,3 +408,25 @@ def test_live_preview_in_chromium(chromium, cards_copy, monkeypatch):
     assert proc.returncode == 0, err
     assert out.rstrip().endswith("Stopped.") and "Traceback" not in err
     bind_again(int(url.group(2)))
+
+
+def test_ctrl_c_ends_the_live_preview_with_exit_0_as_the_readme_says(cards_copy):
+    """A server run until Ctrl-C ends with exit 0 and "Stopped." (as ``python -m http.server`` does), not with
+    the 130 of an interrupted build; the README's exit codes say so."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "deckgen", "preview", "--watch"],
+        cwd=cards_copy.parent,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # as a terminal's foreground job
+    )
+    try:
+        assert proc.stdout.readline().startswith("Page built: ")
+        assert proc.stdout.readline().startswith("Serving http://127.0.0.1:")
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=10)
+    assert (proc.returncode, out, err) == (0, "Stopped.\n", ""), err
+    codes = (ROOT / "README.md").read_text(encoding="utf-8").split("Exit codes:", 1)[1].split("\n\n", 2)[1]
+    assert "`deckgen preview --watch` is the exception" in codes and "It prints `Stopped.` and exits 0" in codes

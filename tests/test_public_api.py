@@ -23,6 +23,7 @@ FUNCTIONS = (
 CLASSES = [
     "BuildResult",
     "CheckResult",
+    "DeckChoice",
     "InstallResult",
     "LivePreview",
     "Note",
@@ -41,6 +42,15 @@ def test_all_names_the_public_api_and_each_name_exists():
     namespace: dict[str, object] = {}
     exec("from deckgen import *", namespace)
     assert set(deckgen.__all__) <= set(namespace)
+
+
+def test_dir_shows_all_and_dunders_only_before_and_after_the_submodules_load():
+    shown = "print(sorted(n for n in dir(deckgen) if not (n.startswith('__') and n.endswith('__'))))"
+    public = str(sorted(n for n in deckgen.__all__ if n != "__version__"))
+    for setup in ("import deckgen", "import deckgen, deckgen.builds, deckgen.install; deckgen.build"):
+        proc = subprocess.run([sys.executable, "-c", f"{setup}; {shown}"], capture_output=True, text=True)
+        assert proc.stdout.strip() == public, proc.stderr  # no Any, TYPE_CHECKING, annotations, _API, builds
+    assert "__version__" in dir(deckgen) and "__doc__" in dir(deckgen)
 
 
 def test_functions_stay_functions_after_every_submodule_is_imported():

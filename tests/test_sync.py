@@ -34,6 +34,7 @@ ACCOUNTS = {
     "carol": "carol-pw",
     "dave": "dave-pw",
     "erin": "erin-pw",
+    "frank": "frank-pw",
 }
 EDITED = "zhipu-bets-on-coding/qa/3"
 PHONE_EDITED = "zhipu-bets-on-coding/qa/2"
@@ -156,6 +157,7 @@ def test_login_stores_the_sync_key_only_for_the_user_and_logout_removes_it(serve
 
     assert run("logout").exit_code == 0
     assert not stored.exists() and not copy.parent.exists()
+    assert not (machine_state / "sync").exists()  # no empty folder left behind
     assert run("logout").output == "Not logged in; nothing to remove\n"
 
 
@@ -236,6 +238,30 @@ def test_a_phone_sees_every_change_and_its_own_edits_survive(server, cards_copy,
     assert dry.exit_code == 0 and f"    would be updated {EDITED}\n" in dry.output and "nothing was sent" in dry.output
     phone.sync()
     assert phone.notes() == before
+    phone.close()
+
+
+def test_a_named_deck_syncs_in_subdecks_and_its_prune_keeps_what_the_source_still_makes(server, cards_copy, tmp_path):
+    src = cards_copy / "agi-next-2026.yaml"
+    assert login(server, "frank").exit_code == 0
+    assert run("sync", cards_copy).exit_code == 0  # the full deck first
+    remove_judgment(src, GONE)
+    every = {n.guid for n in generate(load_file(src))[0]}
+    deck = "AGI-Next 2026 · 林俊旸 Lin Junyang"
+    in_deck = {n.guid for n in generate(load_file(src))[0] if "lin-junyang" in n.speakers}
+    assert in_deck and every - in_deck
+    edit(src, "        a: DeepSeek\n", "        a: DeepSeek (深度求索)\n")  # outside the deck: not synced here
+
+    result = run("sync", cards_copy, "--deck", "lin-junyang", "--subdecks", "--prune")
+
+    assert result.exit_code == 0, result.output
+    assert f'Deck "{deck}" (agi-next-2026): {len(in_deck)} notes' in result.output
+    assert "no longer in the source (removed)" in result.output
+    phone = Phone(tmp_path / "phone", server, "frank")
+    phone.sync()
+    assert {phone.col.get_note(n).guid for n in phone.col.find_notes("")} == every
+    assert phone.note(EDITED)["Answer"] == "DeepSeek"
+    assert any(d.name.startswith(f"{deck}::") for d in phone.col.decks.all_names_and_ids())
     phone.close()
 
 

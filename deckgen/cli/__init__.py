@@ -4,7 +4,8 @@ Each command parses its options, calls one library function and prints what it r
 (:mod:`deckgen.cli.report`). Library errors become exit status 1 with one ``file:line:col: key.path:
 message`` line per problem on stderr; usage errors (Click's own, and the library's
 :class:`deckgen.errors.UsageError`) exit 2. Ctrl-C exits 130 and says whether anything was already
-written; a closed pipe on stdout (``| head -1``) ends the command quietly with exit 0. The library (and
+written, except in ``preview --watch``, a server that Ctrl-C ends: it exits 0, as ``python -m http.server``
+does; a closed pipe on stdout (``| head -1``) ends the command quietly with exit 0. The library (and
 through it genanki, PyYAML and rich) is imported inside the commands, so that ``deckgen --help`` loads
 nothing but Click.
 """
@@ -24,6 +25,7 @@ from .. import __version__
 from ..gcpause import paused_gc
 
 if TYPE_CHECKING:
+    from ..builds import DeckChoice
     from ..model import Selection
 
 __all__ = [
@@ -160,6 +162,35 @@ def _output(**settings: Any) -> Callable[[Callable[..., None]], Callable[..., No
 
 _prune = click.option("--prune", is_flag=True, help="Remove the notes of this deck that the source no longer makes.")
 """The --prune option of install and sync."""
+_source_moved = click.option(
+    "--source-moved",
+    is_flag=True,
+    help="Install although this deck id was last packaged here from another source file (it moved).",
+)
+"""The --source-moved option of install and sync."""
+
+
+_name = click.option("--name", help="Deck name (default: the source's name, plus the selection).")
+"""The --name option of build, install and sync."""
+_subdecks = click.option("--subdecks", is_flag=True, help="Put each theme in its own subdeck (Deck::分化 Divergence).")
+"""The --subdecks option of build, install and sync."""
+_decks = click.option(
+    "--deck", "decks", multiple=True, metavar="KEY", help="A deck named in the source's decks:. Repeatable."
+)
+"""The --deck option of build, install and sync (list and preview take one deck)."""
+
+
+def _deck_choice(command: Callable[..., None]) -> Callable[..., None]:
+    """Add build's deck options but --all (the selection options, --name, --subdecks, --deck) to install and
+    sync, passed to the command as one ``choice`` (a :class:`deckgen.builds.DeckChoice`)."""
+
+    @functools.wraps(command)
+    def with_choice(selection: Selection, name: str | None, subdecks: bool, decks: Values, **options: Any) -> None:
+        from ..builds import DeckChoice
+
+        command(choice=DeckChoice(selection, decks, False, name, subdecks), **options)
+
+    return _selection_options(_name(_subdecks(_decks(with_choice))))
 
 
 def _paths(sources: Values) -> list[str]:
@@ -182,13 +213,9 @@ def main() -> None:
 @_sources
 @_selection_options
 @_output(help="Output .apkg (default dist/<deck-id>[-<selection or deck key>][-subdecks].apkg).")
-@click.option("--name", help="Deck name (default: the source's name, plus the selection).")
-@click.option(
-    "--subdecks",
-    is_flag=True,
-    help="Put each theme in its own subdeck (Deck::分化 Divergence), in dist/<deck-id>-subdecks.apkg.",
-)
-@click.option("--deck", "decks", multiple=True, metavar="KEY", help="Build a deck named in the source's decks:.")
+@_name
+@_subdecks
+@_decks
 @click.option("--all", "all_decks", is_flag=True, help="Build the full deck and every named deck.")
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @paused_gc
@@ -404,16 +431,18 @@ def preview(
 
 
 def _watch(paths: list[str], selection: Selection, deck: str | None, port: int, open_: bool) -> None:
-    """``preview --watch``: serve until Ctrl-C, with a line for every rebuild."""
+    """``preview --watch``: serve until Ctrl-C, with a line for every rebuild. Ctrl-C ends it with exit 0
+    (it is how a server is stopped, as with ``python -m http.server``); only during the first build is it an
+    interruption (exit 130)."""
     from ..live import LivePreview
     from .report import print_rebuilt
 
     with LivePreview(paths, selection, deck, port) as live:
         print_rebuilt(live.first)
-        click.echo(f"Serving {live.url}  (reloads on each saved change; Ctrl-C stops)")
-        if open_:
-            _open(live.url)
-        try:
+        try:  # the port is bound: from here on, Ctrl-C (even one while this line is printed) stops the server
+            click.echo(f"Serving {live.url}  (reloads on each saved change; Ctrl-C stops)")
+            if open_:
+                _open(live.url)
             live.serve(on_rebuild=print_rebuilt)
         except KeyboardInterrupt:
             click.echo("Stopped.")
@@ -438,8 +467,8 @@ def _open(url: str) -> None:
 )
 def init(folder: Path, name: str | None, languages: Values) -> None:
     """Start a deck of your own in FOLDER (default: here): a small starter source, cards/<name>.yaml, with a
-    fresh deck id, a .gitignore for dist/, and schema/deckgen-source.schema.json, which the source's first
-    line names so that editors check its keys. Never overwrites a source.
+    fresh deck id, a .gitignore for dist/ and preview.html, and schema/deckgen-source.schema.json, which the
+    source's first line names so that editors check its keys. Never overwrites a source.
 
     \b
     Examples:
@@ -450,8 +479,10 @@ def init(folder: Path, name: str | None, languages: Values) -> None:
 
     starter = write_starter(folder, name, languages or ("en",))
     click.echo(f"Wrote {starter.source}  (deck id {starter.deck_id})")
-    if starter.gitignore_action != "kept":
-        click.echo(f"{'Wrote' if starter.gitignore_action == 'written' else 'Added dist/ to'} {starter.gitignore}")
+    if starter.gitignore_action == "written":
+        click.echo(f"Wrote {starter.gitignore}")
+    elif starter.gitignore_action == "added":
+        click.echo(f"Added {', '.join(starter.gitignore_added)} to {starter.gitignore}")
     if starter.schema_action != "kept":
         done = "Wrote" if starter.schema_action == "written" else "Updated"
         click.echo(f"{done} {starter.schema}  (the JSON Schema the source's first line names, for editors)")
@@ -497,7 +528,7 @@ def schema_() -> None:
 
 @main.command()
 @_sources
-@_selection_options
+@_deck_choice
 @click.option(
     "--collection",
     metavar="PATH",
@@ -514,27 +545,32 @@ def schema_() -> None:
     help="Anki's data folder for --profile (default: $ANKI_BASE, else Anki's folder for this platform).",
 )
 @_prune
+@_source_moved
 @click.option("--dry-run", is_flag=True, help="Show what would be added, updated and removed; change nothing.")
 def install(
     sources: Values,
-    selection: Selection,
+    choice: DeckChoice,
     collection: Path | None,
     profile: str | None,
     base: Path | None,
     prune: bool,
+    source_moved: bool,
     dry_run: bool,
 ) -> None:
     """Build SOURCES (default cards/) and import them into an Anki collection with Anki's own importer.
 
     The result is what File → Import gives with the default options: changed notes are updated in place
     with their review history, unchanged ones are left alone. Refused while Anki has the collection open.
-    Anki's own backup is made first, into the profile's backups folder. Needs: pip install 'deckgen[anki]'.
+    Anki's own backup is made first, into the profile's backups folder. --deck, --subdecks and --name
+    install what build would package; --prune only removes notes the whole source no longer makes. Needs:
+    pip install 'deckgen[anki]'.
 
     \b
     Examples:
       deckgen install --profile "User 1"
       deckgen install --collection ~/.local/share/Anki2/User\\ 1/collection.anki2 --prune
       deckgen install --profile "User 1" --theme agent --dry-run
+      deckgen install --profile "User 1" --deck lin-junyang --subdecks
     """
     from ..install import install_decks
     from .report import print_imports
@@ -544,9 +580,10 @@ def install(
         collection=collection,
         profile=profile,
         base=base,
-        selection=selection,
+        choice=choice,
         prune=prune,
         dry_run=dry_run,
+        source_moved=source_moved,
     )
     if result.backup:
         click.echo(f"Backed up the collection to {result.backup}")
@@ -604,10 +641,11 @@ def logout() -> None:
 
 @main.command(name="sync")
 @_sources
-@_selection_options
+@_deck_choice
 @_prune
+@_source_moved
 @click.option("--dry-run", is_flag=True, help="Show what would be added, updated and removed; send nothing.")
-def sync_(sources: Values, selection: Selection, prune: bool, dry_run: bool) -> None:
+def sync_(sources: Values, choice: DeckChoice, prune: bool, source_moved: bool, dry_run: bool) -> None:
     """Build SOURCES (default cards/) and sync them to your Anki account, like one more Anki device.
 
     deckgen keeps its own copy of the account's collection: it syncs it down, imports the build with Anki's
@@ -619,11 +657,12 @@ def sync_(sources: Values, selection: Selection, prune: bool, dry_run: bool) -> 
       deckgen sync
       deckgen sync --prune
       deckgen sync --theme agent --dry-run
+      deckgen sync --deck lin-junyang
     """
     from ..sync import sync_decks
     from .report import print_imports
 
-    result = sync_decks(_paths(sources), selection=selection, prune=prune, dry_run=dry_run)
+    result = sync_decks(_paths(sources), choice=choice, prune=prune, dry_run=dry_run, source_moved=source_moved)
     click.echo(f"{result.login.where} as {result.login.username}: {'; '.join(result.steps)}")
     print_imports(result.decks, dry_run, prune)
     click.echo("Dry run: nothing was sent" if dry_run else "Synced; other devices get the changes at their next sync")
