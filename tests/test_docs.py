@@ -122,3 +122,15 @@ def test_readme_csv_columns_are_the_real_header(cards_copy):
     from deckgen.listing import RECORD_FIELDS
 
     assert re.findall(r"`([a-z_]+)`", listed) == header.split(",") == list(RECORD_FIELDS)
+
+
+def test_readme_opening_card_count_is_about_the_real_deck():
+    """The README's first paragraph says how many cards the shipped deck has ("about N"); within a tenth."""
+    from deckgen.load import load_file
+    from deckgen.notes import card_count, generate
+
+    from conftest import SOURCE
+
+    said = int(re.search(r"in about (\d+) question/answer and cloze cards", README).group(1))
+    cards = sum(card_count(n) for n in generate(load_file(SOURCE))[0])
+    assert abs(said - cards) <= cards / 10, (said, cards)
