@@ -228,12 +228,12 @@ def test_the_renamed_context_fields_are_renamed_in_place_by_anki(project, anki, 
         ]
         return unwrapped, problems
 
-    monkeypatch.setattr(deckgen.builds, "generate", generate_as_in_0_1_0)
-    first = run("v1.apkg")
+    with monkeypatch.context() as patched:  # undoes only this patch, not the test's private DECKGEN_STATE_DIR
+        patched.setattr(deckgen.builds, "generate", generate_as_in_0_1_0)
+        first = run("v1.apkg")
     anki.import_apkg(first.output)
     note = anki.note_by_key("zhipu-bets-on-coding/qa/3")
     assert '<div lang="zh">' not in note["ClaimZh"] and note["ClaimZh"]
-    monkeypatch.undo()
 
     run.clock.now += 60
     second = run("v2.apkg")
