@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 from .changes import Changes, compare_with_ledger, earliest_stamp_time, note_hashes
-from .errors import OutputError, Problem, SelectionError, SourceError, UsageError
+from .errors import OutputError, Problem, SelectionError, Severity, SourceError, UsageError
 from .files import (
     STAGING,
     Data,
@@ -71,6 +71,8 @@ class BuildResult:
     notes: list[Note]
     """The notes in the package, in source order."""
     changes: Changes
+    source_notes: list[Note] = field(default_factory=list)
+    """Every note the source makes, selected or not (what ``deckgen install --prune`` must keep)."""
     warnings: list[Problem] = field(default_factory=list)
     """Every warning: the source's, the lint's, the ledger's and this machine's record's, identity hints."""
     written: bool = False
@@ -185,6 +187,21 @@ class _Plan:
     """GUID → content hash of each chosen note (:func:`deckgen.changes.note_hashes`)."""
     ledger_intact: bool
     """Whether ``ledger`` is the ledger file as it is: it exists and was read without a warning."""
+    refused: Problem | None = None
+    """The error that its deck id was last packaged here from another source file, when that is refused."""
+
+
+class _Read(NamedTuple):
+    """What every deck of one source shares: its ledger and this machine's record (each with its warning,
+    or None), its notes and the warnings of the source, its notes and the lint. Made once per source."""
+
+    ledger_path: Path
+    ledger: Ledger
+    ledger_warning: Problem | None
+    packaged: Packaged
+    record_warning: Problem | None
+    notes: list[Note]
+    warnings: list[Problem]
 
 
 @paused_gc
@@ -237,16 +254,27 @@ def _build_all(
     clock: Callable[[], float],
     sleep: Callable[[float], None],
     progress: Progress | None,
+    reused: Severity = Severity.WARNING,
 ) -> list[BuildResult]:
-    """Build every deck of ``jobs`` all or nothing: each is read, checked and compared with its source's
-    ledger, all at one time ``now``, before any file is written; then every package and every ledger is
-    written in one :func:`deckgen.files.write_all_atomic`. Holds the lock of every source meanwhile."""
+    """Build every deck of ``jobs`` all or nothing: each source is read, checked and linted once, each deck
+    compared with its source's ledger, all at one time ``now``, before any file is written; then every
+    package and every ledger is written in one :func:`deckgen.files.write_all_atomic`. Holds the lock of
+    every source meanwhile. A deck id last packaged here from another source file is a warning, or with
+    ``reused=Severity.ERROR`` a :class:`SourceError` before anything is written
+    (:func:`deckgen.state.deck_id_reused`)."""
     with ExitStack() as stack:
         if not dry_run:
             for path in sorted({lock_path(job.source) for job in jobs}):  # one order: no two builds deadlock
                 stack.enter_context(locked(path))
         now = int(clock())
-        plans = [_plan(job, subdecks, now, progress) for job in jobs]
+        reads: dict[int, _Read] = {}
+        plans = []
+        for job in jobs:
+            if id(job.source) not in reads:
+                reads[id(job.source)] = _read(job.source, now, progress)
+            plans.append(_plan(job, reads[id(job.source)], subdecks, reused))
+        if refused := [p.refused for p in plans if p.refused]:
+            raise SourceError(list(dict.fromkeys(refused)))  # one per source, however many of its decks
         _refuse_shared_outputs(plans)
         need = max(earliest_stamp_time(p.chosen, p.types, p.ledger, p.packaged, p.hashes) for p in plans)
         if need > now and not dry_run:
@@ -279,8 +307,7 @@ def _quiet(step: str, done: int, total: int) -> None:
     pass
 
 
-def _plan(job: _Job, subdecks: bool, now: int, progress: Progress | None) -> _Plan:
-    source, selection = job.source, job.selection
+def _read(source: Source, now: int, progress: Progress | None) -> _Read:
     tell = progress or _quiet
     tell("reading the ledger", 0, 0)
     # The ledger is read before the notes are made: parsing it briefly needs about as much memory again as
@@ -296,19 +323,30 @@ def _plan(job: _Job, subdecks: bool, now: int, progress: Progress | None) -> _Pl
     warnings = sorted([*source.warnings, *problems, *lint(source, notes)])
     if deck_problems := named_deck_problems(source, notes):
         raise SourceError(deck_problems)
+    return _Read(ledger_path, ledger, ledger_warning, packaged, record_warning, notes, warnings)
+
+
+def _plan(job: _Job, read: _Read, subdecks: bool, reused: Severity) -> _Plan:
+    source, selection = job.source, job.selection
+    ledger_path, ledger, ledger_warning, packaged, record_warning, notes, shared = read
+    warnings = list(shared)  # each deck's own list: its result's warnings grow below and after
     chosen = select(source, notes, selection)
     deck_name = deck_name_for(source, selection, job.name)
     output = Path(job.output) if job.output else default_output(source, selection, subdecks)
     refuse_overwriting(output, build_inputs(source, notes))
     refuse_deckgen_files(output)
     refuse_replacing_other_files(output, ZIP_SIGNATURE, "an Anki package (a zip file)")
-    if reused := deck_id_reused(packaged, source.path, source.id_loc):
-        warnings.insert(0, reused)  # first: it is about what an import of this package overwrites
+    reuse = deck_id_reused(packaged, source.path, source.id_loc, reused)
+    if reuse and reused is Severity.WARNING:
+        warnings.insert(0, reuse)  # first: it is about what an import of this package overwrites
     warnings += [w for w in (ledger_warning, record_warning) if w]
     intact = ledger_warning is None and ledger_path.is_file()
     types = sorted({n.note_type for n in chosen}, key=lambda t: t.id)
-    result = BuildResult(source, output, ledger_path, deck_name, chosen, Changes(ledger), warnings, subdecks=subdecks)
-    return _Plan(job, notes, chosen, types, ledger, packaged, result, note_hashes(chosen), intact)
+    result = BuildResult(
+        source, output, ledger_path, deck_name, chosen, Changes(ledger), notes, warnings, subdecks=subdecks
+    )
+    refused = reuse if reused is Severity.ERROR else None
+    return _Plan(job, notes, chosen, types, ledger, packaged, result, note_hashes(chosen), intact, refused)
 
 
 def _write(plans: Sequence[_Plan], subdecks: bool, progress: Progress | None) -> None:
@@ -402,11 +440,6 @@ class DeckChoice:
                 "--theme/--speaker/--tag/--judgment/--name, or build without --deck/--all"
             )
 
-    @property
-    def whole(self) -> bool:
-        """Whether the first deck built from each source is its full deck, with every note it makes."""
-        return not self.selection and not self.decks
-
 
 @paused_gc
 def build_decks(
@@ -451,11 +484,14 @@ def build_sources(
     dry_run: bool = False,
     progress: Progress | None = None,
     out_dir: Path = DEFAULT_OUT_DIR,
+    reused: Severity = Severity.WARNING,
 ) -> list[BuildResult]:
     """:func:`build_decks` for sources already loaded and the decks ``choice`` names, writing the packages
     that have no ``output`` into ``out_dir`` (named by :func:`default_output`) instead of ``dist/``: what
-    ``deckgen install`` and ``sync`` build into a temporary folder. Raises what :func:`build_decks` raises,
-    but for loading."""
+    ``deckgen install`` and ``sync`` build into a temporary folder. A deck id last packaged on this machine
+    from another source file is a warning, or with ``reused=Severity.ERROR`` (what install and sync ask, as
+    they import at once) a :class:`SourceError` before anything is written. Raises what :func:`build_decks`
+    raises, but for loading."""
     choice.check()
     selection, subdecks = choice.selection, choice.subdecks
     jobs = []
@@ -469,7 +505,7 @@ def build_sources(
             jobs.append(_Job(src, d.selection, d.name, d.description or None, out))
     if output and len(jobs) > 1:
         raise UsageError("-o/--output needs exactly one deck to build; drop it to use dist/<deck>.apkg")
-    return _build_all(jobs, subdecks, dry_run, time.time, time.sleep, progress)
+    return _build_all(jobs, subdecks, dry_run, time.time, time.sleep, progress, reused)
 
 
 def _is_dir(path: Path) -> bool:

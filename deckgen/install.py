@@ -39,12 +39,11 @@ from typing import TYPE_CHECKING
 
 from .ankidata import backup_folder, profile_collection
 from .builds import BuildResult, DeckChoice, build_sources
-from .errors import DeckgenError, Severity, SourceError, UsageError
+from .errors import DeckgenError, Severity, UsageError
 from .load import load_sources
 from .model import Source
-from .notes import generate, guid_for
+from .notes import guid_for
 from .notetypes import NOTE_TYPES, NoteType
-from .state import Packaged, deck_id_reused
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -126,20 +125,6 @@ class BuiltDeck:
     source_guids: frozenset[str]
 
 
-def refuse_reused_deck_ids(sources: Sequence[Source]) -> None:
-    """Raise :class:`SourceError`, before anything is built or imported, for each source whose deck id this
-    machine last packaged from another source file (:func:`deckgen.state.deck_id_reused`): installing it
-    would overwrite, under the same keys, the notes that the other file put into the collection. A build
-    only warns about this; an install or sync imports at once, so there is no later moment to stop."""
-    problems = [
-        reused
-        for source in sources
-        if (reused := deck_id_reused(Packaged.read(source.deck_id)[0], source.path, source.id_loc, Severity.ERROR))
-    ]
-    if problems:
-        raise SourceError(problems)
-
-
 @contextmanager
 def built(
     sources: Sequence[Source], choice: DeckChoice, dry_run: bool = False, source_moved: bool = False
@@ -148,21 +133,21 @@ def built(
     ``mod`` rules, the ledger is written unless ``dry_run``), their packages going to a temporary folder
     that lasts for the ``with`` block. Every deck carries the GUIDs of all the notes its source makes, so
     that a prune never removes a note the selection merely leaves out. Unless ``source_moved``, a source
-    whose deck id was last packaged here from another file is refused first (:func:`refuse_reused_deck_ids`).
+    whose deck id was last packaged here from another file is refused before anything is written: importing
+    it would overwrite, under the same keys, the notes that the other file put into the collection, and an
+    install imports at once (a build only warns: :func:`deckgen.state.deck_id_reused`).
 
     Raises :class:`SourceError` for such a source, and what :func:`deckgen.builds.build_sources` raises.
     """
-    if not source_moved:
-        refuse_reused_deck_ids(sources)
+    reused = Severity.WARNING if source_moved else Severity.ERROR
     with tempfile.TemporaryDirectory(prefix="deckgen-install-") as tmp:
-        results = build_sources(sources, choice, dry_run=dry_run, out_dir=Path(tmp))
+        results = build_sources(sources, choice, dry_run=dry_run, out_dir=Path(tmp), reused=reused)
         guids: dict[str, frozenset[str]] = {}
         out = []
         for result in results:
             deck_id = result.source.deck_id
             if deck_id not in guids:  # the first deck of each source
-                notes = result.notes if choice.whole else generate(result.source)[0]
-                guids[deck_id] = frozenset(n.guid for n in notes)
+                guids[deck_id] = frozenset(n.guid for n in result.source_notes)
             out.append(BuiltDeck(result, None if dry_run else result.output, guids[deck_id]))
         yield out
 
