@@ -121,8 +121,8 @@ def earliest_stamp_time(
     notes: Iterable[Note],
     types: Iterable[NoteType],
     ledger: Ledger,
-    packaged: PackagedRecord | None = None,
-    hashes: dict[str, str] | None = None,
+    packaged: PackagedRecord | None,
+    hashes: dict[str, str],
 ) -> int:
     """The earliest ``now`` (epoch s) at which :func:`compare_with_ledger` can stamp every changed item without
     a future time.
@@ -130,13 +130,12 @@ def earliest_stamp_time(
     A changed note needs ``previous + 1``; if the previous build was in this same second the build must
     wait for the next one instead of writing a ``mod`` in the future. Every recorded ``mod`` is at most
     :data:`deckgen.records.MAX_AHEAD` seconds ahead of the clock (:meth:`Ledger.read` rejects later ones), so
-    the wait is under ``MAX_AHEAD + 1`` seconds. ``packaged`` is this machine's record; ``hashes`` the notes'
-    :func:`note_hashes`, if already made.
+    the wait is under ``MAX_AHEAD + 1`` seconds. ``packaged`` is this machine's record (None: none);
+    ``hashes`` the notes' :func:`note_hashes`.
     """
     need = 0
     for note in notes:
-        h = hashes[note.guid] if hashes is not None else note_hash(note)
-        need = max(need, _note_status(note, h, ledger, packaged)[1])
+        need = max(need, _note_status(note, hashes[note.guid], ledger, packaged)[1])
     for t in types:
         need = max(need, _type_status(t, ledger, packaged)[1])
     return need
@@ -148,28 +147,28 @@ def compare_with_ledger(
     types: Sequence[NoteType],
     ledger: Ledger,
     now: int,
-    packaged: PackagedRecord | None = None,
-    hashes: dict[str, str] | None = None,
+    packaged: PackagedRecord | None,
+    hashes: dict[str, str],
 ) -> Changes:
     """Compare ``selected`` notes (those going into this package) with ``ledger`` at time ``now`` (epoch s).
 
     ``all_notes`` is every note of the source (a filtered build still knows the rest): a ledger note absent
     from it is reported as removed and dropped from the new ledger; a note of the source that is not
-    selected keeps its ledger entry untouched. ``packaged`` (optional) is what this machine last packaged: a
+    selected keeps its ledger entry untouched. ``packaged`` is what this machine last packaged (None: none): a
     note the ledger calls unchanged but that this machine packaged later with other content (``git revert``
     restored an older source and ledger) counts as changed, so that Anki takes it again. Raises
     :class:`deckgen.errors.SourceError` for a note whose note type (Q/A or cloze) changed under the same
     key, which Anki cannot apply. Warnings name the card's place when a change will not do what the author
     likely means: a card that looks like a removed note under a new key, a question and answer both
     changed (a reorder), a note type whose recorded fields differ although its id is the same. ``hashes``
-    are the selected notes' :func:`note_hashes`, if already made.
+    are the selected notes' :func:`note_hashes`.
     """
     out = Changes(Ledger(ledger.deck_id, dict(ledger.notes), dict(ledger.types), ledger.path))
     restored: list[str] = []
     arrivals: list[tuple[Note, Entry | None]] = []  # notes whose question is new under their key
     kind_problems: list[Problem] = []
     for note in selected:
-        h = hashes[note.guid] if hashes is not None else note_hash(note)
+        h = hashes[note.guid]
         old = ledger.notes.get(note.guid)
         status, floor = _note_status(note, h, ledger, packaged)
         if status == "unchanged" and old is not None:

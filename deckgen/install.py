@@ -168,7 +168,7 @@ class DeckImport:
     The four counts are Anki's own import log (``new``, ``updated``, ``duplicate`` — unchanged, a note Anki
     already has at least as new — and ``conflicting``, a note whose note type differs), or in a dry run the
     same rule applied to the collection as it is (:func:`predict_import`). ``stale`` lists the notes that
-    are no longer in the source, sorted by key; ``pruned`` says whether they were removed.
+    are no longer in the source, sorted by key (removed if the apply was asked to prune).
     """
 
     deck: BuiltDeck
@@ -177,7 +177,6 @@ class DeckImport:
     duplicate: int = 0
     conflicting: int = 0
     stale: list[StaleNote] = field(default_factory=list)
-    pruned: bool = False
     new_keys: list[str] = field(default_factory=list)
     """Dry run only: the keys that would be added."""
     updated_keys: list[str] = field(default_factory=list)
@@ -268,7 +267,7 @@ def apply_decks(col: Collection, decks: Sequence[BuiltDeck], prune: bool) -> lis
             if prune and stale:
                 col.remove_notes([NoteId(s.note_id) for s in stale])
             counts = len(log.new), len(log.updated), len(log.duplicate), len(log.conflicting)
-            out.append(DeckImport(deck, *counts, stale=stale, pruned=prune and bool(stale)))
+            out.append(DeckImport(deck, *counts, stale=stale))
 
     try:
         database(col).transact(changes)

@@ -142,18 +142,18 @@ def record(
     notes: dict[str, tuple[str, int]],
     types: dict[int, tuple[str, int]],
     now: int,
-    source: str | None = None,
+    source: str,
 ) -> Problem | None:
     """Add what a build just packaged (GUID / note-type id → (hash, mod)) to this machine's record of
-    ``deck_id``, packaged from the source file ``source`` (recorded by :func:`source_key`; None keeps the
-    recorded one). Holds the record's lock while it reads, merges and rewrites it, so builds running at the
-    same time each keep their part. Returns a warning located at the record's file if it could not be
+    ``deck_id``, packaged from the source file ``source`` (recorded by :func:`source_key`). Holds the
+    record's lock while it reads, merges and rewrites it, so builds running at the same time each keep their
+    part. Returns a warning located at the record's file if it could not be
     written (the build itself has succeeded then), else None."""
     path = Packaged.path_for(deck_id)
     try:
         with locked(path.with_name(path.name + ".lock")):
             current, _ = Packaged.read(deck_id, now)
-            new_source = source_key(source) if source else current.source
+            new_source = source_key(source)
             if new_source == current.source and _holds(current.notes, notes) and _holds(current.types, types):
                 return None  # a rebuild of unchanged notes: the record already says so
             current.notes.update(notes)

@@ -284,12 +284,10 @@ class AnswerTerms:
         self.content = sorted(content) if len(content) >= 2 else []
 
 
-def giveaway(front: Front | str, answer: AnswerTerms | str) -> str | None:
-    """Why ``front`` (a :class:`Front`, or a question's text) gives ``answer`` (its :class:`AnswerTerms`, or
-    its text) away, or None: a key term of the answer (:func:`key_terms`) occurs in it as whole tokens, or
-    every content word of a multi-word answer does."""
-    shown = QuestionFront(front) if isinstance(front, str) else front
-    terms = AnswerTerms(answer) if isinstance(answer, str) else answer
+def giveaway(shown: Front, terms: AnswerTerms) -> str | None:
+    """Why the front ``shown`` gives away the answer whose :class:`AnswerTerms` are ``terms``, or None: a key
+    term of the answer (:func:`key_terms`) occurs in it as whole tokens, or every content word of a
+    multi-word answer does."""
     for term, needle in terms.terms:
         if shown.has(needle):
             return f"'{clip(term, QUOTED)}' is in the question"
