@@ -272,7 +272,7 @@ def _context_substance(source: Source, note: Note) -> tuple[set[str], set[str]]:
     """The substance of what a note's back shows besides its answer and extra text: the context (the claim,
     or the editors' note, in each of the source's languages) and the About line's speakers and theme."""
     j = note.judgment
-    context = j.editors_note if note.spec.context == "editors" and j.editors_note else j.claim
+    context = j.context(note.spec)
     about = [source.person(p).label for p in note.speakers] + [source.theme_path(j.theme)]
     return substance("\n".join([*context.values, *about]))
 

@@ -213,6 +213,11 @@ class Judgment:
     editors_note: Texts | None = None
     tags: tuple[str, ...] = ()
 
+    def context(self, spec: CardSpec) -> Texts:
+        """What a card of ``spec`` shows as its context: the editors' note for ``context: editors``, else the
+        claim. The generator puts it on the back, and the lint checks answers against it."""
+        return self.editors_note if spec.context == "editors" and self.editors_note else self.claim
+
 
 @dataclass(frozen=True)
 class Selection:

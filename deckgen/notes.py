@@ -207,6 +207,8 @@ class _Generator:
         """The source's language when it has only one: then every field is marked as being in it."""
         self.english = any(tag.lower().partition("-")[0] == "en" for tag in source.languages)
         """Whether English is one of the source's languages (:func:`clause_case`)."""
+        self._srcs: dict[Path, str] = {}
+        """Image path → :func:`media_src` (which reads and hashes the file), once per generate, not per note."""
         self._context: tuple[Texts, tuple[str, str]] | None = None
         """The last context's fields (see :meth:`context_fields`)."""
         self._shared: tuple[Judgment | None, dict[bool, tuple[str, tuple[str, ...]]]] = (None, {})
@@ -229,7 +231,7 @@ class _Generator:
                 self.add(j, spec, f"{base}/who", "qa", who, person.label, text_html(person.label))
             self.add(j, spec, f"{base}/what", "qa", fill(labels.what_is, term=term), spec.means, self.html(spec.means))
             if spec.reverse:
-                shown = self.context(j, spec).values
+                shown = j.context(spec).values
                 question = reverse_question(spec.means, person, labels, shown, self.english)
                 self.add(j, spec, f"{base}/term", "qa", question, term, self.html(term))
         elif isinstance(spec, ListCard):
@@ -256,11 +258,6 @@ class _Generator:
         (see :mod:`deckgen.notetypes`). The ``dg-extra`` class sets it off as supporting text."""
         return f'<div class="dg-extra">{self.html(extra)}</div>' if extra else ""
 
-    def context(self, j: Judgment, spec: CardSpec) -> Texts:
-        """What a card of ``spec`` shows as its context: the editors' note for ``context: editors``, else the
-        claim."""
-        return j.editors_note if spec.context == "editors" and j.editors_note else j.claim
-
     def add(
         self,
         j: Judgment,
@@ -286,12 +283,14 @@ class _Generator:
         if not question.strip() or kind == "qa" and not answer.strip():
             self.problem(spec, f"note '{key}' would have an empty question or answer")
             return
-        context1, context2 = self.context_fields(self.context(j, spec))
+        context1, context2 = self.context_fields(j.context(spec))
         image_html = ""
         media: tuple[str, ...] = ()
         if spec.image:
             path = (self.folder / spec.image).resolve()
-            image_html = f'<img src="{media_src(path)}">'
+            if path not in self._srcs:
+                self._srcs[path] = media_src(path)
+            image_html = f'<img src="{self._srcs[path]}">'
             media = (str(path),)
         about, tags = self.shared(j, spec.context == "editors")
         values = {"Context1": context1, "Context2": context2, "About": about}

@@ -196,7 +196,7 @@ def page_cards(groups: Groups) -> PageCards:
     media embedded as ``data:`` URIs, each file once (so reading the media files happens here, once: 300 cards
     showing one 4 MB image make a page of about 6 MB, not 1.6 GB)."""
     notes = [n for g in groups for n in g.notes]
-    media: dict[str, int] = {}
+    media: dict[str, tuple[int, str]] = {}
     e = html.escape
     parts = []
     for group in groups:
@@ -297,7 +297,7 @@ def _by_theme(notes: Sequence[Note]) -> list[tuple[str, list[Note]]]:
     return list(groups.items())
 
 
-def _note_cards(note: Note, labels: Labels, media: dict[str, int]) -> str:
+def _note_cards(note: Note, labels: Labels, media: dict[str, tuple[int, str]]) -> str:
     e = html.escape
     cards = render_note(note.note_type, _embedded(note, media))
     out = []
@@ -315,14 +315,17 @@ def _note_cards(note: Note, labels: Labels, media: dict[str, int]) -> str:
     return "".join(out)
 
 
-def _embedded(note: Note, media: dict[str, int]) -> tuple[str, ...]:
+def _embedded(note: Note, media: dict[str, tuple[int, str]]) -> tuple[str, ...]:
     """The note's fields with each media reference (``src="<media src>"``) replaced by the number of that
     file in the page's one table of media (``data-pv-media="<n>"``; the page's script sets each ``src``
-    from the table), adding new files to ``media`` (path → number)."""
+    from the table), adding new files to ``media`` (path → number and :func:`media_src`, which reads and
+    hashes the file: once per page, not once per note showing it)."""
     fields = note.fields
     for path in note.media:
-        number = media.setdefault(path, len(media))
-        fields = tuple(f.replace(f'src="{media_src(path)}"', f'data-pv-media="{number}"') for f in fields)
+        if path not in media:
+            media[path] = (len(media), media_src(path))
+        number, src = media[path]
+        fields = tuple(f.replace(f'src="{src}"', f'data-pv-media="{number}"') for f in fields)
     return fields
 
 
