@@ -275,7 +275,6 @@ def _build_all(
             plans.append(_plan(job, reads[id(job.source)], subdecks, reused))
         if refused := [p.refused for p in plans if p.refused]:
             raise SourceError(list(dict.fromkeys(refused)))  # one per source, however many of its decks
-        _refuse_shared_outputs(plans)
         need = max(earliest_stamp_time(p.chosen, p.types, p.ledger, p.packaged, p.hashes) for p in plans)
         if need > now and not dry_run:
             sleep(max(0.0, need - clock()))
@@ -505,6 +504,7 @@ def build_sources(
             jobs.append(_Job(src, d.selection, d.name, d.description or None, out))
     if output and len(jobs) > 1:
         raise UsageError("-o/--output needs exactly one deck to build; drop it to use dist/<deck>.apkg")
+    _refuse_shared_outputs(jobs)  # before anything is read, locked or built
     return _build_all(jobs, subdecks, dry_run, time.time, time.sleep, progress, reused)
 
 
@@ -515,18 +515,20 @@ def _is_dir(path: Path) -> bool:
         return False
 
 
-def _refuse_shared_outputs(plans: Sequence[_Plan]) -> None:
-    """:class:`UsageError` if two decks of one call would be written to the same file."""
+def _refuse_shared_outputs(jobs: Sequence[_Job]) -> None:
+    """:class:`UsageError` if two decks of one call would be written to the same file (each job's
+    ``output`` is set: :func:`build_sources` names them all)."""
     seen: dict[Path, str] = {}
-    for p in plans:
+    for job in jobs:
+        output = Path(job.output or "")
         try:
-            path = Path(p.result.output).resolve()
+            path = output.resolve()
         except (OSError, RuntimeError):
-            path = Path(p.result.output).absolute()
-        label = p.job.name or p.job.source.name
+            path = output.absolute()
+        label = job.name or job.source.name
         if path in seen:
             raise UsageError(
-                f"'{seen[path]}' and '{label}' would both be written to {p.result.output}; "
+                f"'{seen[path]}' and '{label}' would both be written to {output}; "
                 "give the named deck another key or build them separately with -o"
             )
         seen[path] = label
