@@ -13,6 +13,7 @@ import re
 from typing import NamedTuple
 
 from .errors import clip
+from .languages import script
 
 
 class Labels(NamedTuple):
@@ -136,15 +137,13 @@ gender or case of a ``term:`` or ``of:`` text (which the source writes as it is 
 article): the German concept questions both take the term in the nominative, and the French and Spanish
 list questions are imperatives whose count needs no gendered article (German's plural ``die`` has none)."""
 
-_HANT = ("zh-hant", "zh-tw", "zh-hk", "zh-mo")
-
 
 def defaults_for(tag: str) -> tuple[str | None, Labels]:
     """The key of :data:`DEFAULTS` that serves the language ``tag`` and its labels: the tag itself, the
     Traditional Chinese ones for ``zh-Hant``, ``zh-TW``, ``zh-HK``, ``zh-MO`` (and their subtags), else its
     primary language's (``de-CH`` → ``de``). ``(None, English labels)`` when deckgen has none."""
     low = tag.lower()
-    if any(low == t or low.startswith(t + "-") for t in _HANT):
+    if low.partition("-")[0] == "zh" and script(tag) == "Hant":  # one rule for Traditional Chinese
         return "zh-Hant", DEFAULTS["zh-Hant"]
     for key in (tag, low.partition("-")[0]):
         if key in DEFAULTS:

@@ -77,7 +77,7 @@ def script(tag: str) -> str:
     if m and m.group("script"):
         return m.group("script").title()
     primary, _, rest = tag.lower().partition("-")
-    if primary == "zh" and rest[:2] in ("tw", "hk", "mo"):
+    if primary == "zh" and rest.partition("-")[0] in ("tw", "hk", "mo"):
         return "Hant"
     return USUAL_SCRIPTS.get(primary, "Latn")
 
