@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from .errors import clip
 from .languages import script
 
 
@@ -157,11 +156,9 @@ IN_DECK_NAMES = ("judgment",)
 
 def label_problem(key: str, text: str) -> str | None:
     """What is wrong with ``text`` as the label ``key``, or None: a placeholder it must hold is missing or
-    repeated, or it holds one that label has no value for (see :data:`PLACEHOLDERS`); or, for ``judgment``,
-    which is part of the name of a deck selected by judgment number (``Deck · Claim 12-17``), it holds
-    ``::``, which separates subdecks in Anki deck names (as theme and person names may not)."""
-    if key in IN_DECK_NAMES and "::" in text:
-        return f"'{clip(text)}' contains '::', which separates subdecks in Anki deck names; write it without '::'"
+    repeated, or it holds one that label has no value for (see :data:`PLACEHOLDERS`). A label of
+    :data:`IN_DECK_NAMES` is read as a deck-name part, so the reader refuses its ``::`` as it does in theme and
+    person names (:meth:`deckgen.sourcevalues.ValueReader.name_part`)."""
     wanted = PLACEHOLDERS.get(key, ())
     found = _PLACEHOLDER.findall(text)
     unknown = [f"{{{name}}}" for name in found if name not in wanted]

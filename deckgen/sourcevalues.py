@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import Severity, clip, clip_list, suggest
-from .labels import DEFAULTS, Labels, defaults_for, label_problem
+from .labels import DEFAULTS, IN_DECK_NAMES, Labels, defaults_for, label_problem
 from .languages import tag_problem
 from .model import DEFAULT_LANGUAGES, MAX_NUMBER_DIGITS
 from .yamlnodes import NodeReader, is_sequence
@@ -229,7 +229,7 @@ class ValueReader(NodeReader):
                 elif all(words) and words:
                     given[name] = tuple(words)
                 continue
-            text = self.text(value, sub)
+            text = self.name_part(value, sub) if name in IN_DECK_NAMES else self.text(value, sub)
             problem = label_problem(name, text) if text else None
             if problem:
                 self.error(value, sub, problem)
