@@ -128,6 +128,14 @@ class Login:
             raise LoginError(f"{path}: the stored login is damaged ({err}); run deckgen login again") from None
         return cls(data["username"], data.get("endpoint"), data["hkey"], data["folder"])
 
+    @classmethod
+    def stored(cls) -> Login | None:
+        """The stored login, or None when there is none or it cannot be read (what login and logout replace)."""
+        try:
+            return cls.read()
+        except LoginError:
+            return None
+
     def write(self) -> None:
         """Store the login, readable and writable by the user only (0600), replacing any earlier one.
         Raises :class:`deckgen.errors.OutputError` if it cannot be written."""
@@ -174,10 +182,7 @@ def login(username: str, password: str, endpoint: str | None = None) -> Login:
     except BackendError as err:
         raise _failure(err, where, "log in") from None
     folder = hashlib.sha256(f"{where}\n{username}".encode()).hexdigest()[:16]
-    try:
-        old: Login | None = Login.read()
-    except LoginError:
-        old = None
+    old = Login.stored()
     new = Login(username, endpoint, auth.hkey, folder)
     new.write()
     if old is not None and old.folder != folder:
@@ -188,10 +193,7 @@ def login(username: str, password: str, endpoint: str | None = None) -> Login:
 def logout() -> Login | None:
     """Remove the stored login and deckgen's copy of that account's collection. Returns the login that was
     removed, or None if there was none."""
-    try:
-        old: Login | None = Login.read()
-    except LoginError:
-        old = None
+    old = Login.stored()
     Login.path().unlink(missing_ok=True)
     if old is not None:
         _remove_copy(old)
