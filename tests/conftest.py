@@ -117,6 +117,22 @@ def imported(cards_copy, tmp_path, anki):
     return result, log, anki, out
 
 
+def run_benchmark(script: str, *args: str) -> str:
+    """Run ``benchmarks/<script>`` with ``args`` (its small or quick mode); fails the test unless it exits 0.
+    Returns what it printed."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / script), *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return proc.stdout
+
+
 def replace_once(text: str, old: str, new: str) -> str:
     """``text`` with its one occurrence of ``old`` replaced by ``new``; fails the test unless there is exactly one."""
     assert text.count(old) == 1, old

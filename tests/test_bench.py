@@ -3,24 +3,15 @@ asserted here; the targets are checked by reading the full run's verdicts (bench
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
-from conftest import ROOT
+from conftest import run_benchmark
 
 
 @pytest.mark.slow
 def test_bench_small_runs_and_prints_the_table():
-    proc = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "bench_build.py"), "--small", "--repeat", "1"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    lines = proc.stdout.splitlines()
+    out = run_benchmark("bench_build.py", "--small", "--repeat", "1")
+    lines = out.splitlines()
     rows = {}  # (source kind, judgments) → notes, from the main table (twelve columns)
     for line in lines:
         cells = [c.strip() for c in line.split("|")]
@@ -40,12 +31,6 @@ def test_bench_small_runs_and_prints_the_table():
 
 @pytest.mark.slow
 def test_bench_field_quick_runs_and_prints_a_ratio_per_doubling():
-    proc = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "bench_field.py"), "--quick"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    rows = [line.split("|") for line in proc.stdout.splitlines() if line.startswith("| ") and "deletions" in line]
+    out = run_benchmark("bench_field.py", "--quick")
+    rows = [line.split("|") for line in out.splitlines() if line.startswith("| ") and "deletions" in line]
     assert len(rows) == 2 and rows[1][4].strip()  # the second size has a ratio to the first

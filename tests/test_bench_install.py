@@ -3,28 +3,15 @@ the target is judged on the full run's ratio (benchmarks/README.md)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
-from conftest import ROOT
+from conftest import run_benchmark
 
 
 @pytest.mark.slow
 def test_bench_install_small_runs_and_prints_the_table():
-    proc = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "bench_install.py"), "--small", "--repeat", "1"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    rows = [
-        line.split("|")
-        for line in proc.stdout.splitlines()
-        if line.startswith("| fresh") or line.startswith("| already")
-    ]
+    out = run_benchmark("bench_install.py", "--small", "--repeat", "1")
+    rows = [line.split("|") for line in out.splitlines() if line.startswith("| fresh") or line.startswith("| already")]
     assert [r[1].strip() for r in rows] == ["fresh collection", "already has the deck"]
     assert all(r[6].strip().endswith("×") for r in rows)
-    assert "6,000 notes" in proc.stdout
+    assert "6,000 notes" in out
