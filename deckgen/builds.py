@@ -27,6 +27,7 @@ from .files import (
     write_all_atomic,
 )
 from .gcpause import paused_gc
+from .ledger import SUFFIX as LEDGER_SUFFIX
 from .ledger import Ledger
 from .lint_rules import lint
 from .load import load_sources
@@ -137,8 +138,8 @@ def refuse_deckgen_files(output: Path) -> None:
             what = "in this machine's state folder (deckgen's records and locks)"
     except (OSError, RuntimeError):
         resolved = path
-    if path.name.endswith(".ledger.json"):
-        what = "a build ledger (*.ledger.json)"
+    if path.name.endswith(LEDGER_SUFFIX):
+        what = f"a build ledger (*{LEDGER_SUFFIX})"
     elif path.name.endswith(".lock"):
         what = "a lock file"
     elif STAGING in resolved.parts or STAGING in path.parts:

@@ -227,7 +227,7 @@ def _compare_type(t: NoteType, ledger: Ledger, packaged: PackagedRecord | None, 
                     f'them: in the browser search note:"{other.name}", then Notes > Change Note Type'
                 )
     elif not t.has_schema(old.schema):
-        where = ledger.path or f"{ledger.deck_id}.ledger.json"
+        where = ledger.where
         message = (
             f"note type '{t.name}' (id {t.id}): the ledger records other fields "
             "for it than deckgen has; it is treated as changed. If the ledger was edited by hand this is "

@@ -85,6 +85,10 @@ class TypeEntry:
 _TYPE_ENTRY = {"kind": str, "name": str, "hash": str, "schema": str, "mod": int}
 
 
+SUFFIX = ".ledger.json"
+"""The ledger file's name after the deck id: ``<deck-id>.ledger.json``."""
+
+
 @dataclass
 class Ledger:
     """GUID → :class:`Entry` and note-type id → :class:`TypeEntry` for one deck id."""
@@ -98,7 +102,12 @@ class Ledger:
     @staticmethod
     def path_for(source_path: str | Path, deck_id: str) -> Path:
         """Where the ledger of ``deck_id`` lives: ``<source folder>/<deck-id>.ledger.json``."""
-        return Path(source_path).parent / f"{deck_id}.ledger.json"
+        return Path(source_path).parent / f"{deck_id}{SUFFIX}"
+
+    @property
+    def where(self) -> str | Path:
+        """What a message names as this ledger's place: its file, else ``<deck-id>.ledger.json``."""
+        return self.path or f"{self.deck_id}{SUFFIX}"
 
     @classmethod
     def read(cls, path: Path, deck_id: str, now: int | None = None) -> tuple[Ledger, Problem | None]:
@@ -164,8 +173,7 @@ class Ledger:
             "reviews, replacing edits made in Anki); restore the ledger from git instead "
             "if you can"
         )
-        where = self.path or f"{self.deck_id}.ledger.json"
-        return Ledger(self.deck_id, path=self.path), Problem.in_file(where, message, Severity.WARNING)
+        return Ledger(self.deck_id, path=self.path), Problem.in_file(self.where, message, Severity.WARNING)
 
     def dump(self, fh: BinaryIO) -> None:
         """Write the ledger to the binary file ``fh`` as UTF-8 JSON: stable, sorted, one line per note and
