@@ -326,10 +326,16 @@ _VAGUE_CUE = re.compile(
     r"\b(?:the|this|that) (?:article|text|passage|author|source|piece|essay|post|judgment|claim|speaker|"
     r"thought experiment|example|comparison|discussion|talk|above)s?\b"
     r"|\bmentioned above\b|文中(?:提到|说|的)|(?:本文|原文|文章|上文)(?:中|里|提到|所述|认为)|作者(?:认为|说|提到)"
-    r"|(?:该|这条|本)判断"
 )
 """Words in English and Chinese by which a front leans on the article instead of naming what it is about.
-The Chinese ones are phrases, not bare words such as 本文, which also occur inside ordinary text (日本文化)."""
+The Chinese ones are phrases, not bare words such as 本文, which also occur inside ordinary text (日本文化).
+"This judgment" in the source's own word is :func:`_this_judgment`'s."""
+
+
+def _this_judgment(source: Source) -> re.Pattern[str]:
+    """A front's "this judgment" in Chinese (该, 这条, 本 before the source's own word for a judgment,
+    ``deck.labels.judgment``, e.g. 这条论断), so that no source's word is written here."""
+    return re.compile(f"(?:该|这条|本){re.escape(source.labels.judgment)}")
 
 
 def vague_cue(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
@@ -343,8 +349,10 @@ def vague_cue(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
     learner knows, not a pointer into a text they no longer have; rule 4 (minimum information) asks the card
     to stand alone.
     """
+    own = _this_judgment(source)
     for note in notes:
-        found = _VAGUE_CUE.search(normalize(note.question))
+        front = normalize(note.question)
+        found = _VAGUE_CUE.search(front) or own.search(front)
         if found:
             yield note_warn(
                 note,

@@ -661,3 +661,19 @@ def test_person_never_asked_counts_surnames_and_romanisations_on_their_own_judgm
     assert result.exit_code == 0, result.output
     warned = set(re.findall(r"person '([a-z-]+)' \(.*\[person-never-asked\]$", result.output, re.M))
     assert warned == EVERYONE - asked, result.output
+
+
+def test_vague_cue_knows_this_judgment_in_the_source_s_own_word(tmp_path):
+    """With ``deck.labels.judgment: 判断``, a front's 本判断 leans on the article; 判断力 (judgment as a
+    faculty) does not."""
+    text = (Path(__file__).parent / "data" / "good" / "minimal.yaml").read_text(encoding="utf-8")
+    text = text.replace("    title: A minimal source\n", "    title: A minimal source\n  labels: {judgment: 判断}\n")
+    source = tmp_path / "x.yaml"
+    fronts = {"hit": "本判断由谁提出？", "near miss": "谁的判断力最好？"}
+    found = {}
+    for case, front in fronts.items():
+        source.write_text(text.replace('"Who made the first judgment?"', f'"{front}"'), encoding="utf-8")
+        loaded = load_file(source)
+        found[case] = [p.message for p in lint(loaded, generate(loaded)[0]) if p.code == "vague-cue"]
+    assert len(found["hit"]) == 1 and "the front leans on the article ('本判断')" in found["hit"][0]
+    assert found["near miss"] == []
