@@ -147,8 +147,8 @@ class Front(Protocol):
     def has(self, needle: list[str]) -> bool:
         """Whether the tokens ``needle`` occur in it, consecutively."""
 
-    def has_stem(self, word_stem: str) -> bool:
-        """Whether a token with this :func:`stem` occurs in it."""
+    def has_root(self, root: str) -> bool:
+        """Whether a word with this root (:func:`word_root`) occurs in it."""
 
 
 SHORT_FRONT = 2000
@@ -165,13 +165,13 @@ def _joined(toks: list[str]) -> str:
 
 
 class QuestionFront:
-    """A question's text as a :class:`Front`. Its search index and stems are made on first use."""
+    """A question's text as a :class:`Front`. Its search index and roots are made on first use."""
 
     def __init__(self, question: str):
         self.toks = tokens(question)
         self.joined = _joined(self.toks)
         self._index: TokenIndex | None = None
-        self._stems: set[str] | None = None
+        self._roots: set[str] | None = None
 
     def has(self, needle: list[str]) -> bool:
         if not needle:
@@ -182,10 +182,10 @@ class QuestionFront:
             self._index = TokenIndex(self.toks)
         return self._index.find(needle)
 
-    def has_stem(self, word_stem: str) -> bool:
-        if self._stems is None:
-            self._stems = {stem(t) for t in self.toks}
-        return word_stem in self._stems
+    def has_root(self, root: str) -> bool:
+        if self._roots is None:
+            self._roots = {word_root(t) for t in self.toks}
+        return root in self._roots
 
 
 _BARRIER = "\x01"
@@ -217,7 +217,7 @@ class ClozeFronts:
         self.toks = toks
         self.short = sum(map(len, toks)) + len(toks) + 1 <= SHORT_FRONT
         self._index: TokenIndex | None = None
-        self._stem_counts: Counter[str] | None = None
+        self._root_counts: Counter[str] | None = None
 
     @property
     def index(self) -> TokenIndex:
@@ -226,10 +226,10 @@ class ClozeFronts:
         return self._index
 
     @property
-    def stem_counts(self) -> Counter[str]:
-        if self._stem_counts is None:
-            self._stem_counts = Counter(stem(t) for t in self.toks)
-        return self._stem_counts
+    def root_counts(self) -> Counter[str]:
+        if self._root_counts is None:
+            self._root_counts = Counter(map(word_root, self.toks))
+        return self._root_counts
 
     def front(self, number: int) -> Front:
         """The front of card ``c<number>``."""
@@ -242,7 +242,7 @@ class _ClozeFront:
         self.spans = fronts.spans.get(number, [])
         self.starts = [start for start, _ in self.spans]
         self._joined: str | None = None
-        self._hidden_stems: Counter[str] | None = None
+        self._hidden_roots: Counter[str] | None = None
 
     def hidden(self, start: int, end: int) -> bool:
         i = bisect.bisect_left(self.starts, end) - 1
@@ -261,37 +261,43 @@ class _ClozeFront:
             self._joined = _joined([*shown, *toks[end:]])
         return _joined(needle) in self._joined
 
-    def has_stem(self, word_stem: str) -> bool:
-        if self._hidden_stems is None:
+    def has_root(self, root: str) -> bool:
+        if self._hidden_roots is None:
             toks = self.fronts.toks
-            self._hidden_stems = Counter(stem(t) for start, end in self.spans for t in toks[start:end])
-        return self.fronts.stem_counts[word_stem] > self._hidden_stems[word_stem]
+            self._hidden_roots = Counter(map(word_root, chain.from_iterable(toks[a:b] for a, b in self.spans)))
+        return self.fronts.root_counts[root] > self._hidden_roots[root]
 
 
 class AnswerTerms:
     """What of an answer would give it away if a front showed it, read once: each key term
-    (:func:`key_terms`) with its tokens, and the content-word stems of a multi-word answer (none for an answer
-    of fewer than two), so that testing it against many fronts does not read it again for each."""
+    (:func:`key_terms`) with its tokens, the root of each key term that is one word, and the content-word
+    roots of a multi-word answer (none for an answer of fewer than two), so that testing it against many
+    fronts does not read it again for each."""
 
     def __init__(self, answer: str):
         terms = key_terms(answer)
         self.terms = list(terms.items())
+        # a one-word term is also given away by another form of its word ("Deployment" by "deploying")
+        self.word_roots = [(t, word_root(n[0])) for t, n in self.terms if len(n) == 1 and _is_word(n[0])]
         # the content words: the answer's words without its glosses, of three or more characters (a Han token
         # is one), other than function words; the answer without glosses is its first key term unless it is
         # only function words (then it has none)
         main = " ".join(GLOSS.sub(" ", answer).split())
-        content = {stem(t) for t in terms.get(main, ()) if len(t) > 2 and t not in FUNCTION_WORDS}
+        content = {word_root(t) for t in terms.get(main, ()) if len(t) > 2 and t not in FUNCTION_WORDS}
         self.content = sorted(content) if len(content) >= 2 else []
 
 
 def giveaway(shown: Front, terms: AnswerTerms) -> str | None:
     """Why the front ``shown`` gives away the answer whose :class:`AnswerTerms` are ``terms``, or None: a key
-    term of the answer (:func:`key_terms`) occurs in it as whole tokens, or every content word of a
-    multi-word answer does."""
+    term of the answer (:func:`key_terms`) occurs in it as whole tokens (a one-word term also as another
+    form of the word, by :func:`word_root`), or every content word of a multi-word answer does (by root)."""
     for term, needle in terms.terms:
         if shown.has(needle):
             return f"'{clip(term, QUOTED)}' is in the question"
-    if terms.content and all(shown.has_stem(s) for s in terms.content):
+    for term, root in terms.word_roots:
+        if shown.has_root(root):
+            return f"'{clip(term, QUOTED)}' is in the question in another form of the word"
+    if terms.content and all(shown.has_root(r) for r in terms.content):
         return f"every content word of the answer ({clip(', '.join(terms.content), QUOTED)}) is in the question"
     return None
 
@@ -307,10 +313,15 @@ ROOT_LENGTH = 6
 and "replicate", "efficiently" and "efficiency", "deployment" and "deploy" match (:func:`substance`)."""
 
 
-def _root(word: str) -> str:
+@functools.lru_cache(maxsize=1 << 16)
+def word_root(word: str) -> str:
     """A crude English root: :func:`stem`, then one suffix of :data:`_ROOT_SUFFIXES` off (and a doubled
-    consonant it leaves undoubled: "planning" → "plan"), cut to :data:`ROOT_LENGTH` letters."""
+    consonant it leaves undoubled: "planning" → "plan"), cut to :data:`ROOT_LENGTH` letters. A pure function
+    of the word, kept for the most recent words. A word with a digit or a hyphen is only stemmed (``term10``
+    and ``term1003`` are different terms)."""
     word = stem(word)
+    if not word.isalpha():
+        return word
     for suffix in _ROOT_SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             word = word[: -len(suffix)]
@@ -322,7 +333,7 @@ def _root(word: str) -> str:
 
 def substance(text: str) -> tuple[set[str], set[str]]:
     """What a text says, as ``(numbers, units)``: its numbers (``8-9`` → ``8``, ``9``; ``GLM-4.5`` → ``4.5``),
-    and as units the roots (:func:`_root`) of its content words (function words, negations such as ``can't``
+    and as units the roots (:func:`word_root`) of its content words (function words, negations such as ``can't``
     and parts with digits left out; hyphenated words count part by part) and the character pairs of its runs
     of Han characters (a lone character counts itself: ``偷懒`` → ``偷懒``, ``姚顺雨`` → ``姚顺``, ``顺雨``).
     Time linear in the text."""
@@ -349,7 +360,7 @@ def _word_units(tok: str) -> tuple[str, ...]:
     if not _is_word(tok) or tok.endswith(("n't", "n’t")):
         return ()
     parts = stem(tok).split("-")
-    return tuple(_root(p) for p in parts if p and p not in FUNCTION_WORDS and not any(c.isdigit() for c in p))
+    return tuple(word_root(p) for p in parts if p and p not in FUNCTION_WORDS and not any(c.isdigit() for c in p))
 
 
 _TONE_MARK = re.compile("[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]")

@@ -54,7 +54,7 @@ judgments:
       - {q: How many owners does a Rust value have at a time?, a: Exactly one}
       - {term: the borrow checker, by: jane-doe, means: The compiler pass that enforces ownership, reverse: true}
       - {of: "{n} kinds of reference", items: [shared, mutable]}
-      - {cloze: "{{c1::Borrowing}} lets code use a value without owning it.", context: editors}
+      - {cloze: "Borrowing lets code use a value without {{c1::owning}} it.", context: editors}
 """
 
 

@@ -142,6 +142,16 @@ CASES = [
         {"claim": '"Zhipu added RLVR and real programming environments to training."'},
     ),
     (
+        "sibling-giveaway",  # another form of a one-word answer's word ("deploying" for "Deployment")
+        '- of: "the {n} factors besides model progress that make agents create value"\n'
+        "  items: [Environment, Deployment]\n"
+        '- {q: "What return could deploying today\'s models across companies bring?", a: "10x, even 100x"}',
+        '- of: "the {n} factors besides model progress that make agents create value"\n'
+        "  items: [Environment, Deployment]\n"
+        '- {q: "What return could today\'s models bring once put to use in companies?", a: "10x, even 100x"}',
+        {"claim": '"Environment and deployment matter besides model progress; deployed models bring 10x, even 100x."'},
+    ),
+    (
         "sibling-giveaway",  # a cloze card shows another note's answer; the cards of one cloze note may
         '- cloze: "模型即 {{c1::Agent}}，{{c1::Agent}} 即 {{c2::产品}}。"\n'
         '- {q: "What is building a base model also building?", a: "产品 (the product)"}',
