@@ -24,6 +24,7 @@ JUDGMENT_28_QA = [  # judgment 28's Q/A cards as the shipped source writes them,
     (
         '      - q: "Even if models stopped improving today, what return could today\'s models bring companies?"\n'
         '        a: "10x, even 100x"\n'
+        '        extra: "Once existing models are deployed (部署) to companies."\n'
     ),
     (
         '      - q: "At the AGI-Next 2026 conference, how large was AI\'s effect on GDP said to be so far?"\n'
