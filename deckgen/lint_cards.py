@@ -308,7 +308,8 @@ def unsupported_answer(source: Source, notes: Sequence[Note]) -> Iterator[Proble
         shown = (contexts[key], substance(extra))
         missing = []
         for part in answer_parts(note):
-            readings = [GLOSS.sub(" ", part), *GLOSS.findall(part)]
+            glossed = "(" in part or "（" in part  # most answers have no gloss: one reading, the answer
+            readings = [GLOSS.sub(" ", part), *GLOSS.findall(part)] if glossed else [part]
             verdicts = [v for v in (_supported(r, shown) for r in readings) if v is not None]
             if verdicts and not any(verdicts):
                 missing.append(part)

@@ -51,23 +51,27 @@ from .wording import HAN_RUN, NUMBER, are_near, gloss_key, glosses, near_hashes,
 # -- the rules --------------------------------------------------------------------------------------------
 
 
-def _glossed_texts(source: Source, notes: Sequence[Note]) -> Iterator[tuple[str, bool, Loc, str]]:
-    """Every text a learner reads, in source order, as ``(text, whole, loc, subject)``: each judgment's claim
+def _glossed_texts(source: Source, notes: Sequence[Note]) -> Iterator[tuple[str, bool, Loc, Judgment | Note]]:
+    """Every text a learner reads, in source order, as ``(text, whole, loc, of)``: each judgment's claim
     and editors' note in each of the source's languages, then its notes' questions (a cloze's front),
-    answers (list items, deletions) and extra texts; ``whole`` marks an answer."""
+    answers (list items, deletions) and extra texts; ``whole`` marks an answer, ``of`` is the judgment or
+    note the text belongs to (:func:`_subject` names it)."""
     grouped = by_judgment(notes)
     for j in source.judgments:
-        subject = f"judgment {j.number} '{j.id}'"
         for text in (*j.claim.values, *(j.editors_note.values if j.editors_note else ())):
-            yield text, False, j.loc, subject
+            yield text, False, j.loc, j
         for note in grouped.get(j.id, []):
-            subject = f"note '{note.key}'"
-            yield note.question, False, note.spec.loc, subject
+            yield note.question, False, note.spec.loc, note
             for part in answer_parts(note):
-                yield part, True, note.spec.loc, subject
+                yield part, True, note.spec.loc, note
             extra = note.spec.extra if isinstance(note.spec, (QACard, ListCard, ClozeCard)) else ""
             if extra:
-                yield extra, False, note.spec.loc, subject
+                yield extra, False, note.spec.loc, note
+
+
+def _subject(of: Judgment | Note) -> str:
+    """How a warning names the judgment or note a text of :func:`_glossed_texts` belongs to."""
+    return f"note '{of.key}'" if isinstance(of, Note) else f"judgment {of.number} '{of.id}'"
 
 
 def inconsistent_gloss(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
@@ -88,9 +92,10 @@ def inconsistent_gloss(source: Source, notes: Sequence[Note]) -> Iterator[Proble
     seen_terms: dict[str, dict[frozenset[str], tuple[str, str]]] = {}  # term → gloss key → (gloss, where)
     seen_glosses: dict[frozenset[str], dict[str, str]] = {}  # gloss key → term → where
     reported: set[tuple[str, frozenset[str]]] = set()
-    for text, whole, loc, subject in _glossed_texts(source, notes):
-        where = f"{loc.file}:{loc.line}"
-        for term, gloss in glosses(text, whole):
+    for text, whole, loc, of in _glossed_texts(source, notes):
+        found = glosses(text, whole)
+        where = f"{loc.file}:{loc.line}" if found else ""
+        for term, gloss in found:
             key = gloss_key(gloss)
             if not key or (term, key) in reported:
                 continue
@@ -121,7 +126,7 @@ def inconsistent_gloss(source: Source, notes: Sequence[Note]) -> Iterator[Proble
                 gloss_terms[term] = where
             for what, hint in clashes:
                 reported.add((term, key))
-                yield warn(loc, source.path, "inconsistent-gloss", subject, what, hint)
+                yield warn(loc, source.path, "inconsistent-gloss", _subject(of), what, hint)
 
 
 def duplicate_questions(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
@@ -258,7 +263,11 @@ def person_never_asked(source: Source, notes: Sequence[Note]) -> Iterator[Proble
 
 def _names(text: str) -> list[str]:
     """The tokens of ``text`` (:func:`deckgen.wording.tokens`), a possessive ``'s`` taken off each."""
-    return [tok.removesuffix("'s").removesuffix("’s") for tok in tokens(text)]
+    toks = tokens(text)
+    joined = "\0".join(toks)
+    if "'s" not in joined and "’s" not in joined:  # most texts: no token to take a suffix off
+        return toks
+    return [tok.removesuffix("'s").removesuffix("’s") for tok in toks]
 
 
 def _short_names(person: Person) -> set[str]:
@@ -282,6 +291,8 @@ def _finder(names: dict[tuple[str, ...], set[str]]) -> Callable[[list[str]], set
 
     def named(toks: list[str]) -> set[str]:
         found: set[str] = set()
+        if firsts.isdisjoint(toks):  # most texts: no token starts a name
+            return found
         for i, tok in enumerate(toks):
             if tok in firsts:
                 for n in lengths:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import operator
 import re
 import unicodedata
 from collections import Counter
@@ -29,9 +30,13 @@ have 1,695 Han characters against 1,190 words in their English versions, 1.42 pe
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
 """The code points counted as Han characters: CJK unified ideographs, extension A, compatibility
 ideographs, and the supplementary ideographic plane."""
-_TOKEN = re.compile(rf"[{_HAN}]|[^\W_{_HAN}]+(?:['’.\-][^\W_{_HAN}]+)*")
-"""A token: one Han character, or a word of other letters and digits (``GLM-4.5``, ``can't``). A regular
-expression over Han characters takes milliseconds to compile, so words are counted with this one too."""
+_WORD = re.compile(rf"[^\W_{_HAN}]+(?:['’.\-][^\W_{_HAN}]+)*")
+"""A word: letters and digits other than Han characters (``GLM-4.5``, ``can't``). Found alone where Han
+characters count otherwise (:func:`substance`): in Chinese text that is far quicker than making each Han
+character a token and dropping it."""
+_TOKEN = re.compile(rf"[{_HAN}]|{_WORD.pattern}")
+"""A token: one Han character, or a :data:`_WORD`. A regular expression over Han characters takes
+milliseconds to compile, so words are counted with this one too."""
 _HAN_CHARS = re.compile(rf"[{_HAN}]+")
 HAN_RUN = re.compile(rf"[{_HAN}]{{2,}}")
 GLOSS = re.compile(r"[(（]([^()（）]*)[)）]")
@@ -341,23 +346,19 @@ def substance(text: str) -> tuple[set[str], set[str]]:
         return set(), set()
     folded = normalize(text)
     numbers = set(NUMBER.findall(folded))
-    # each distinct token looked at once (tokens(text))
-    units = set(chain.from_iterable(map(_word_units, set(_TOKEN.findall(folded)))))
+    # each distinct word looked at once (the words of tokens(text); a Han character is no word)
+    units = set(chain.from_iterable(map(_word_units, set(_WORD.findall(folded)))))
     for run in _HAN_CHARS.findall(text):
-        if len(run) == 1:
-            units.add(run)
-        else:
-            units.update([run[i : i + 2] for i in range(len(run) - 1)])
+        units.update(map(operator.add, run, run[1:]) if len(run) > 1 else (run,))
     return numbers, units
 
 
 @functools.lru_cache(maxsize=1 << 16)
 def _word_units(tok: str) -> tuple[str, ...]:
-    """The units a token (:func:`tokens`) adds to a text's :func:`substance`: none for a Han character (its
-    run's pairs count instead) or a negation, else the root of each part that is not a function word and
-    has no digit. A pure function of the token, kept for the most recent tokens: a deck's words repeat from
-    card to card."""
-    if not _is_word(tok) or tok.endswith(("n't", "n’t")):
+    """The units a word (:data:`_WORD`, normalised) adds to a text's :func:`substance`: none for a negation,
+    else the root of each part that is not a function word and has no digit. A pure function of the word,
+    kept for the most recent words: a deck's words repeat from card to card."""
+    if tok.endswith(("n't", "n’t")):
         return ()
     parts = stem(tok).split("-")
     return tuple(word_root(p) for p in parts if p and p not in FUNCTION_WORDS and not any(c.isdigit() for c in p))
