@@ -95,12 +95,18 @@ def key_terms(answer: str) -> dict[str, list[str]]:
     """What would give ``answer`` away if a question showed it: the answer without glosses, each gloss,
     and each run of two or more Han characters (``"托管式 (hosted) Agent"`` → ``["托管式 Agent", "hosted",
     "托管式"]``), each once, with its :func:`tokens`. Terms made only of function words are left out."""
-    main = " ".join(GLOSS.sub(" ", answer).split())
+    glossed = "(" in answer or "（" in answer  # most answers have no gloss (GLOSS needs a bracket)
+    main = _unglossed(answer, glossed)
     terms: dict[str, list[str]] = {}
-    for term in (main, *GLOSS.findall(answer), *HAN_RUN.findall(answer)):
+    for term in (main, *(GLOSS.findall(answer) if glossed else ()), *HAN_RUN.findall(answer)):
         if term not in terms and not FUNCTION_WORDS.issuperset(toks := tokens(term)):
             terms[term] = toks
     return terms
+
+
+def _unglossed(answer: str, glossed: bool = True) -> str:
+    """``answer`` without its glosses, its spaces collapsed; ``glossed`` False says it has no bracket."""
+    return " ".join((GLOSS.sub(" ", answer) if glossed else answer).split())
 
 
 _HASH_BASE = 1_000_003
@@ -287,7 +293,7 @@ class AnswerTerms:
         # the content words: the answer's words without its glosses, of three or more characters (a Han token
         # is one), other than function words; the answer without glosses is its first key term unless it is
         # only function words (then it has none)
-        main = " ".join(GLOSS.sub(" ", answer).split())
+        main = _unglossed(answer, "(" in answer or "（" in answer)
         content = {word_root(t) for t in terms.get(main, ()) if len(t) > 2 and t not in FUNCTION_WORDS}
         self.content = sorted(content) if len(content) >= 2 else []
 
