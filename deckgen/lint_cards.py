@@ -27,6 +27,7 @@ from .wording import (
     QuestionFront,
     answer_length,
     giveaway,
+    has_bracket,
     normalize,
     substance,
 )
@@ -308,8 +309,8 @@ def unsupported_answer(source: Source, notes: Sequence[Note]) -> Iterator[Proble
         shown = (contexts[key], substance(extra))
         missing = []
         for part in answer_parts(note):
-            glossed = "(" in part or "（" in part  # most answers have no gloss: one reading, the answer
-            readings = [GLOSS.sub(" ", part), *GLOSS.findall(part)] if glossed else [part]
+            # most answers have no gloss: one reading, the answer
+            readings = [GLOSS.sub(" ", part), *GLOSS.findall(part)] if has_bracket(part) else [part]
             verdicts = [v for v in (_supported(r, shown) for r in readings) if v is not None]
             if verdicts and not any(verdicts):
                 missing.append(part)

@@ -40,6 +40,14 @@ milliseconds to compile, so words are counted with this one too."""
 _HAN_CHARS = re.compile(rf"[{_HAN}]+")
 HAN_RUN = re.compile(rf"[{_HAN}]{{2,}}")
 GLOSS = re.compile(r"[(（]([^()（）]*)[)）]")
+
+
+def has_bracket(text: str) -> bool:
+    """Whether ``text`` has an opening bracket, without which :data:`GLOSS` finds no gloss in it (most texts
+    of a deck have none, so a rule asks this before running the pattern)."""
+    return "(" in text or "（" in text
+
+
 """A bracketed part of a text (half- or full-width brackets); its group is what the brackets hold."""
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 """A number as the lint reads one: ``20``, ``4.5`` (``8-9`` is two)."""
@@ -95,8 +103,8 @@ def key_terms(answer: str) -> dict[str, list[str]]:
     """What would give ``answer`` away if a question showed it: the answer without glosses, each gloss,
     and each run of two or more Han characters (``"托管式 (hosted) Agent"`` → ``["托管式 Agent", "hosted",
     "托管式"]``), each once, with its :func:`tokens`. Terms made only of function words are left out."""
-    glossed = "(" in answer or "（" in answer  # most answers have no gloss (GLOSS needs a bracket)
-    main = _unglossed(answer, glossed)
+    glossed = has_bracket(answer)
+    main = _unglossed(answer)
     terms: dict[str, list[str]] = {}
     for term in (main, *(GLOSS.findall(answer) if glossed else ()), *HAN_RUN.findall(answer)):
         if term not in terms and not FUNCTION_WORDS.issuperset(toks := tokens(term)):
@@ -104,9 +112,9 @@ def key_terms(answer: str) -> dict[str, list[str]]:
     return terms
 
 
-def _unglossed(answer: str, glossed: bool = True) -> str:
-    """``answer`` without its glosses, its spaces collapsed; ``glossed`` False says it has no bracket."""
-    return " ".join((GLOSS.sub(" ", answer) if glossed else answer).split())
+def _unglossed(answer: str) -> str:
+    """``answer`` without its glosses, its spaces collapsed."""
+    return " ".join((GLOSS.sub(" ", answer) if has_bracket(answer) else answer).split())
 
 
 _HASH_BASE = 1_000_003
@@ -293,7 +301,7 @@ class AnswerTerms:
         # the content words: the answer's words without its glosses, of three or more characters (a Han token
         # is one), other than function words; the answer without glosses is its first key term unless it is
         # only function words (then it has none)
-        main = _unglossed(answer, "(" in answer or "（" in answer)
+        main = _unglossed(answer)
         content = {word_root(t) for t in terms.get(main, ()) if len(t) > 2 and t not in FUNCTION_WORDS}
         self.content = sorted(content) if len(content) >= 2 else []
 
@@ -398,7 +406,7 @@ def glosses(text: str, whole: bool = False) -> list[tuple[str, str]]:
     integration)`` → ``sensory integration``); one with no word left is no gloss. In running text the words
     before a bracketed term are not read as its gloss: where they start is a guess. Time linear in the
     length of ``text``."""
-    if "(" not in text and "（" not in text:  # most texts: no bracket, so no gloss
+    if not has_bracket(text):
         return []
     out = []
     for m in GLOSS.finditer(text):
