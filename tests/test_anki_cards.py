@@ -83,14 +83,28 @@ def test_new_cards_are_queued_in_source_order(anki, shipped):
     assert all(a < b for a, b in zip(in_source_order, in_source_order[1:], strict=False)), in_source_order
 
     # the scheduler's own queue for the deck (new cards per day lifted): first cards in source order
+    queued = _queued(col, did)
+    assert len(queued) == len(cards)
+    first_cards = [c.note()["Key"] for c in queued if c.ord == 0]
+    assert first_cards == [n.key for n in notes]
+
+
+def _queued(col, did: int) -> list:
+    """The cards Anki's scheduler would show from deck ``did``, in order, with the new-card limit lifted."""
     config = col.decks.config_dict_for_deck_id(did)
     config["new"]["perDay"] = 9999
     col.decks.update_config(config)
     col.decks.select(did)
-    queued = [col.get_card(q.card.id) for q in col.sched.get_queued_cards(fetch_limit=9999).cards]
-    assert len(queued) == len(cards)
-    first_cards = [c.note()["Key"] for c in queued if c.ord == 0]
-    assert first_cards == [n.key for n in notes]
+    return [col.get_card(q.card.id) for q in col.sched.get_queued_cards(fetch_limit=9999).cards]
+
+
+def _import_source(anki, tmp_path: Path, text: str):
+    """Build the source ``text`` and import its package into ``anki``'s collection; the build's result."""
+    source = tmp_path / "source.yaml"
+    source.write_text(text, encoding="utf-8")
+    result = build(load_file(source), output=tmp_path / "source.apkg", sleep=lambda s: None)
+    anki.import_apkg(result.output)
+    return result
 
 
 CONCEPTS = """\
@@ -112,11 +126,7 @@ judgments:
 
 
 def test_reversed_concept_cards_only_where_the_spec_says_so(anki, tmp_path):
-    source = tmp_path / "concepts.yaml"
-    source.write_text(CONCEPTS, encoding="utf-8")
-    out = tmp_path / "concepts.apkg"
-    build(load_file(source), output=out, sleep=lambda s: None)
-    anki.import_apkg(out)
+    _import_source(anki, tmp_path, CONCEPTS)
     keys = {n["Key"] for n in anki.notes()}
     assert keys == {
         "j/concept/1/who",
@@ -144,64 +154,45 @@ def test_every_card_kind_imports_with_the_cards_the_build_counts(anki, shipped, 
     assert listed.answer().count("<li>") == 3
 
 
-TWO_NUMBERS = """\
-deck: {id: c, name: C}
-themes: [{id: t, zh: 主题, en: Theme}]
-people: []
-judgments:
-  - id: j
-    number: 1
+def _clozes(*texts: str) -> str:
+    """A source with one judgment per cloze text, ``j1``, ``j2``, … in that order."""
+    judgments = "".join(
+        f"""  - id: j{n}
+    number: {n}
     theme: t
     speakers: []
     zh: 人类在记忆和反思上领先。
     en: Humans lead in memory and in reflection.
     cards:
-      - cloze: "Humans lead in {{c1::memory}} and in {{c2::reflection}}."
+      - cloze: "{text}"
 """
+        for n, text in enumerate(texts, 1)
+    )
+    return "deck: {id: c, name: C}\nthemes: [{id: t, zh: 主题, en: Theme}]\npeople: []\njudgments:\n" + judgments
+
+
+TWO_NUMBERS = "Humans lead in {{c1::memory}} and in {{c2::reflection}}."
 
 
 def test_a_two_number_cloze_makes_two_cards_each_hiding_only_its_own_deletion(anki, tmp_path):
-    source = tmp_path / "two.yaml"
-    source.write_text(TWO_NUMBERS, encoding="utf-8")
-    out = tmp_path / "two.apkg"
-    result = build(load_file(source), output=out, sleep=lambda s: None)
-    anki.import_apkg(out)
-    cards = sorted(anki.note_by_key("j/cloze/1").cards(), key=lambda c: c.ord)
+    result = _import_source(anki, tmp_path, _clozes(TWO_NUMBERS))
+    cards = sorted(anki.note_by_key("j1/cloze/1").cards(), key=lambda c: c.ord)
     assert result.cards == len(cards) == 2
     assert _visible(cards[0].question()) == "Humans lead in [...] and in reflection."
     assert _visible(cards[1].question()) == "Humans lead in memory and in [...]."
 
 
 def test_a_term_deleted_twice_under_one_number_is_hidden_twice_on_its_one_card(anki, tmp_path):
-    source = tmp_path / "twice.yaml"
-    source.write_text(TWO_NUMBERS.replace("{{c2::reflection}}", "{{c1::memory}} again"), encoding="utf-8")
-    out = tmp_path / "twice.apkg"
-    build(load_file(source), output=out, sleep=lambda s: None)
-    anki.import_apkg(out)
-    (card,) = anki.note_by_key("j/cloze/1").cards()
+    _import_source(anki, tmp_path, _clozes("Humans lead in {{c1::memory}} and in {{c1::memory}} again."))
+    (card,) = anki.note_by_key("j1/cloze/1").cards()
     assert _visible(card.question()) == "Humans lead in [...] and in [...] again."
 
 
 def test_later_cloze_cards_follow_every_first_card_in_source_order(anki, tmp_path):
     """Anki's default new-card sort ("card type, then order gathered") shows a cloze's c2, c3… after every
     first card; among themselves they still follow source order."""
-    judgments = "".join(
-        TWO_NUMBERS.split("judgments:\n")[1].replace("id: j\n", f"id: j{i}\n").replace("number: 1", f"number: {i}")
-        for i in (1, 2, 3)
-    )
-    source = tmp_path / "three.yaml"
-    source.write_text(TWO_NUMBERS.split("judgments:\n")[0] + "judgments:\n" + judgments, encoding="utf-8")
-    out = tmp_path / "three.apkg"
-    build(load_file(source), output=out, sleep=lambda s: None)
-    anki.import_apkg(out)
-    col = anki.col
-    did = col.decks.id_for_name("C")
-    config = col.decks.config_dict_for_deck_id(did)
-    config["new"]["perDay"] = 9999
-    col.decks.update_config(config)
-    col.decks.select(did)
-    queued = [col.get_card(q.card.id) for q in col.sched.get_queued_cards(fetch_limit=9999).cards]
-    order = [(c.note()["Key"], c.ord) for c in queued]
+    _import_source(anki, tmp_path, _clozes(TWO_NUMBERS, TWO_NUMBERS, TWO_NUMBERS))
+    order = [(c.note()["Key"], c.ord) for c in _queued(anki.col, anki.col.decks.id_for_name("C"))]
     firsts = [("j1/cloze/1", 0), ("j2/cloze/1", 0), ("j3/cloze/1", 0)]
     assert order == firsts + [(k, 1) for k, _ in firsts]
 
