@@ -428,4 +428,19 @@ class _SourceReader(ValueReader):
                 self.loc(fields.get("select", item), f"{sub}.select"),
             )
             out.setdefault(key, deck)
+            self._same_file(deck, fields.get("key"), f"{sub}.key", themes, people)
         return tuple(out.values())
+
+    def _same_file(self, deck: NamedDeck, node: Node | None, key_path: str, themes: set[str], people: set[str]) -> None:
+        """Warn when ``build --deck KEY`` and ``build --theme KEY`` (or ``--speaker KEY``) would write the same
+        default file (:func:`deckgen.builds.default_output`: both are ``<deck-id>-KEY.apkg``) with other
+        notes: each build would silently replace the other's package. A deck that selects exactly that theme
+        or person (the shipped ``agent`` deck) makes the same notes and is fine."""
+        for option, ids in (("theme", themes), ("speaker", people)):
+            if deck.key in ids and deck.selection != Selection.from_options({option: (deck.key,)}):
+                message = (
+                    f"'{deck.key}' is also a {'person' if option == 'speaker' else option} id, so "
+                    f"`build --deck {deck.key}` and `build --{option} {deck.key}` write the same file with "
+                    "different notes, each replacing the other; give the deck another key"
+                )
+                self.error(node, key_path, message, Severity.WARNING)

@@ -259,3 +259,38 @@ def test_every_named_deck_selection_is_checked_and_nothing_is_written(tmp_path, 
             "deckgen: 2 error(s) in the sources; nothing was written",
         ]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["minimal.yaml"]
+
+
+@pytest.mark.parametrize(
+    ("deck", "warned"),
+    [
+        ("{key: agent, name: M::Later, select: {judgment: '2'}}", "theme"),  # --theme agent: other notes
+        ("{key: tang-jie, name: M::Two, select: {theme: [agent]}}", "person"),
+        ("{key: agent, name: M::Agent, select: {theme: [agent]}}", None),  # the same notes: one file, no harm
+        ("{key: tang-jie, name: M::TJ, select: {speaker: [tang-jie]}}", None),
+        ("{key: later, name: M::Later, select: {judgment: '2'}}", None),  # no theme or person 'later'
+    ],
+)
+def test_a_deck_key_that_names_a_theme_or_person_with_other_notes_is_warned(tmp_path, monkeypatch, deck, warned):
+    from conftest import ROOT
+
+    src = tmp_path / "minimal.yaml"
+    minimal = (ROOT / "tests" / "data" / "good" / "minimal.yaml").read_text(encoding="utf-8")
+    src.write_text(f"{minimal}decks:\n  - {deck}\n", encoding="utf-8")
+    key = deck.split(",")[0].split(": ")[1]
+    result = CliRunner().invoke(main, ["check", "--strict", str(src)])
+    if warned is None:
+        assert result.exit_code == 0, result.output
+        return
+    assert result.exit_code == 1
+    line = len(minimal.splitlines()) + 2
+    assert (
+        f"{src}:{line}:11: warning: decks[0].key: '{key}' is also a {warned} id, so `build --deck {key}` and "
+        f"`build --{'speaker' if warned == 'person' else 'theme'} {key}` write the same file with different notes"
+    ) in result.output
+    # and it is so: both builds go to one file, and the second replaces the first
+    monkeypatch.chdir(tmp_path)
+    option = "--speaker" if warned == "person" else "--theme"
+    for args in (["--deck", key], [option, key]):
+        assert CliRunner().invoke(main, ["build", *args, str(src)]).exit_code == 0
+    assert len(list((tmp_path / "dist").glob("*.apkg"))) == 1
