@@ -437,7 +437,7 @@ class _SourceReader(ValueReader):
         notes: each build would silently replace the other's package. A deck that selects exactly that theme
         or person (the shipped ``agent`` deck) makes the same notes and is fine."""
         for option, ids in (("theme", themes), ("speaker", people)):
-            if deck.key in ids and deck.selection != Selection.from_options({option: (deck.key,)}):
+            if deck.key and deck.key in ids and deck.selection != Selection.from_options({option: (deck.key,)}):
                 message = (
                     f"'{deck.key}' is also a {'person' if option == 'speaker' else option} id, so "
                     f"`build --deck {deck.key}` and `build --{option} {deck.key}` write the same file with "
