@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .cloze import cloze_error
-from .errors import Problem, Severity, SourceError, clip
+from .errors import Problem, Severity, SourceError, clip, suggest
 from .gcpause import paused_gc
 from .languages import in_latin_letters, tag_problem, written_in_latin
 from .markup import MARKUPS
@@ -125,8 +125,9 @@ class _SourceReader(ValueReader):
         deck = (self.mapping(top["deck"], "deck", keys("deck")) if "deck" in top else None) or {}
         credit = self.mapping(deck["source"], "deck.source", keys("credit")) if "source" in deck else {}
         credit = credit or {}
-        self.languages = self.language_tags(deck.get("languages"))
-        self.languages_given = "languages" in deck
+        languages = deck.get("languages") or self.misspelt_languages(top.get("deck"))
+        self.languages = self.language_tags(languages)
+        self.languages_given = languages is not None
         where = deck.get("languages") or deck.get("labels") or root
         label_fields = self.mapping(deck["labels"], "deck.labels", keys("labels")) if "labels" in deck else None
         labels = self.labels(label_fields or {}, self.languages[-1], where)
@@ -278,6 +279,20 @@ class _SourceReader(ValueReader):
             message = "no judgment has cards, so there is no note to build; add card specs under a judgment's cards:"
             self.error(node, "judgments", message)
         return tuple(out)
+
+    def misspelt_languages(self, deck: Node | None) -> Node | None:
+        """The value of a misspelt ``deck.languages`` key (``lanugages: [fr]``, reported as an unknown key),
+        when it is a list of well-formed language tags: the rest of the source is then read in the languages
+        meant, instead of adding an error for every text not in the default ``[zh, en]``."""
+        if deck is None or not is_mapping(deck):
+            return None
+        pairs: list[tuple[Node, Node]] = deck.value
+        for key, value in pairs:
+            if is_scalar(key) and key.value != "languages" and suggest(key.value, ["languages"]):
+                tags: list[Node] = value.value if is_sequence(value) else [value]
+                if 1 <= len(tags) <= 2 and all(is_scalar(t) and t.value and tag_problem(t.value) is None for t in tags):
+                    return value
+        return None
 
     def texts(self, fields: dict[str, Node], key_path: str) -> Texts:
         """The text under each of the source's language keys of ``fields``."""

@@ -468,3 +468,20 @@ def test_default_concept_and_list_questions_fit_any_gender(tmp_path, language, t
     questions = [n["question"] for n in json.loads(listed.output)]
     assert [q for q in questions if term in q or of in q] == expected
     assert "not-a-question" not in checked.output
+
+
+@pytest.mark.parametrize(
+    ("deck", "expected"),
+    [
+        # the misspelt key's languages are the ones meant: its error comes alone
+        (", lanugages: [en]", ["deck.lanugages: unknown key 'lanugages' (did you mean 'languages'?)"]),
+        (", language: en", ["deck.language: unknown key 'language' (did you mean 'languages'?)"]),
+        # not language tags: the texts are read in the default languages and their errors follow
+        (", lanugages: [english]", ["deck.lanugages: unknown key", "themes[0]: missing required key 'zh'"]),
+        (", colour: [en]", ["deck.colour: unknown key 'colour';", "themes[0]: missing required key 'zh'"]),
+    ],
+)
+def test_a_misspelt_languages_key_does_not_make_every_text_an_error(tmp_path, deck, expected):
+    found = problems(tmp_path, deck=deck, theme="en: T", claim="en: One.")
+    assert all(p.startswith(e) for p, e in zip(found, expected, strict=False)), found
+    assert len(found) == 1 if len(expected) == 1 else len(found) >= len(expected), found
