@@ -485,3 +485,10 @@ def test_a_misspelt_languages_key_does_not_make_every_text_an_error(tmp_path, de
     found = problems(tmp_path, deck=deck, theme="en: T", claim="en: One.")
     assert all(p.startswith(e) for p, e in zip(found, expected, strict=False)), found
     assert len(found) == 1 if len(expected) == 1 else len(found) >= len(expected), found
+
+
+def test_a_typo_of_an_allowed_key_is_not_taken_for_a_language(tmp_path):
+    typo = problems(tmp_path, theme="ids: t, zh: 主题, en: Theme")
+    assert "themes[0].ids: unknown key 'ids' (did you mean 'id'?); allowed here: id, zh, en, subthemes" in typo, typo
+    other = problems(tmp_path, theme="fr: Thème, zh: 主题, en: Theme")  # no allowed key is close: maybe a language
+    assert any(p.endswith("fr is not one of deck.languages, [zh, en]: add it there or remove this text") for p in other)
