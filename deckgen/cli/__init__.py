@@ -165,7 +165,7 @@ _prune = click.option("--prune", is_flag=True, help="Remove the notes of this de
 _source_moved = click.option(
     "--source-moved",
     is_flag=True,
-    help="Install although this deck id was last packaged here from another source file (it moved).",
+    help="Go on although this deck id was last packaged here from another source file (it moved).",
 )
 """The --source-moved option of install and sync."""
 
