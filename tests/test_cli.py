@@ -73,6 +73,15 @@ def test_missing_source_is_an_error(in_project):
     assert "nowhere.yaml: no such file or folder" in result.output
 
 
+@pytest.mark.parametrize("command", ["build", "check", "list", "stats", "preview"])
+def test_no_source_and_no_cards_folder_says_where_deckgen_looked(tmp_path, monkeypatch, command):
+    monkeypatch.chdir(tmp_path)
+    result = run(command)
+    assert result.exit_code == 2, result.output
+    assert "no SOURCES given and no cards/ folder here" in result.output and "deckgen init" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_unknown_option_is_usage_error(in_project):
     assert run("build", "--colour").exit_code == 2
 
@@ -260,3 +269,29 @@ def test_build_bounds_its_warnings_per_rule_and_check_lists_them_all(tmp_path):
     listed = [line for line in checked.stderr.splitlines() if line.endswith("[duplicate-question]")]
     assert len(listed) == copies - 1
     assert "more [duplicate-question]" not in checked.output
+
+
+ONE_NOTE = """\
+deck: {id: one, name: One}
+themes: [{id: t, zh: 主题, en: Theme}]
+people: []
+judgments:
+  - {id: j, number: 1, theme: t, zh: 一条判断。, en: One judgment., cards: [{q: "Which judgment?", a: One}]}
+"""
+
+
+def test_counts_of_one_are_singular_and_file_names_are_printed_escaped(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "one\x1b[2J.yaml").write_text(ONE_NOTE, encoding="utf-8")
+    source = str(tmp_path / "one\x1b[2J.yaml")
+    built = run("build", source, "-o", "one.apkg")
+    assert built.exit_code == 0, built.output
+    assert "  1 note, 1 card\n" in built.output
+    checked = run("check", source)
+    assert checked.exit_code == 0 and "\x1b" not in checked.output, checked.output
+    assert "one\\x1b[2J.yaml: 1 judgment, 1 note, 0 warning(s)" in checked.output
+    page = run("preview", source, "-o", "one.html")
+    assert "(1 card from 1 note)" in page.output and "\x1b" not in page.output
+    stats = run("stats", source)
+    assert stats.exit_code == 0 and "1 judgment, 1 note, 1 card, 0 warning(s)" in stats.output
+    assert "\x1b" not in stats.output

@@ -194,6 +194,13 @@ def _deck_choice(command: Callable[..., None]) -> Callable[..., None]:
 
 
 def _paths(sources: Values) -> list[str]:
+    """The SOURCE arguments, or ``cards/`` when there are none; without them and without a ``cards/`` here, a
+    usage error that says where deckgen looked (exit 2)."""
+    if not sources and not os.path.exists(DEFAULT_SOURCE):
+        raise click.UsageError(
+            f"no SOURCES given and no {DEFAULT_SOURCE}/ folder here, where deckgen looks by default; run it in a "
+            "project folder (deckgen init makes one) or name a source file or folder"
+        )
     return list(sources) or [DEFAULT_SOURCE]
 
 
@@ -281,15 +288,17 @@ def check_(sources: Values, strict: bool) -> None:
       deckgen check --strict cards/agi-next-2026.yaml
     """
     from ..builds import check
-    from ..errors import SourceError
-    from .report import print_warnings
+    from ..errors import SourceError, printable
+    from .report import counted, print_warnings
 
     result = check(_paths(sources))
     for checked in result.sources:
         print_warnings(checked.warnings)
         click.echo(
-            f"{checked.source.path}: {len(checked.source.judgments)} judgments, {checked.notes} notes, "
-            f"{len(checked.warnings)} warning(s)"
+            printable(
+                f"{checked.source.path}: {counted(len(checked.source.judgments), 'judgment')}, "
+                f"{counted(checked.notes, 'note')}, {len(checked.warnings)} warning(s)"
+            )
         )
     if result.errors:
         raise SourceError(result.errors)
@@ -411,7 +420,8 @@ def preview(
       deckgen preview --deck lin-junyang
       deckgen preview --watch --open
     """
-    from .report import print_warnings
+    from ..errors import printable
+    from .report import counted, print_warnings
 
     if watch:
         if ctx.get_parameter_source("output") is not click.core.ParameterSource.DEFAULT:
@@ -425,7 +435,7 @@ def preview(
     page = write_preview(_paths(sources), output, selection, deck)
     click.get_current_context().meta[WRITTEN] = f"{output} was"
     print_warnings(page.warnings)
-    click.echo(f"Wrote {output}  ({page.cards} cards from {page.notes} notes)")
+    click.echo(printable(f"Wrote {output}  ({counted(page.cards, 'card')} from {counted(page.notes, 'note')})"))
     if open_:
         _open(Path(output).resolve().as_uri())
 

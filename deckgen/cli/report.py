@@ -66,11 +66,16 @@ def print_rebuilt(rebuilt: Rebuilt) -> None:
     for line in rebuilt.errors:
         click.echo(line, err=True)
     when = "built" if rebuilt.version == 1 else "rebuilt"
-    shows = f"{rebuilt.cards} cards from {rebuilt.notes} notes"
+    shows = f"{counted(rebuilt.cards, 'card')} from {counted(rebuilt.notes, 'note')}"
     if rebuilt.errors:
         click.echo(f"Page {when} with {len(rebuilt.errors)} error(s) above the last good cards ({shows})")
     else:
         click.echo(f"Page {when}: {shows}")
+
+
+def counted(n: int, word: str) -> str:
+    """``"1 note"``, ``"2 notes"``: a count and an English noun that takes -s."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def print_build(result: BuildResult) -> None:
@@ -80,7 +85,7 @@ def print_build(result: BuildResult) -> None:
     per_theme = ", a subdeck per theme" if result.subdecks else ""
     click.echo(printable(f'{verb} {result.output}  (deck "{result.deck_name}"{per_theme})'))
     per_note = [card_count(n) for n in result.notes]  # each note's cards, counted once for every line
-    click.echo(f"  {len(result.notes)} notes, {sum(per_note)} cards")
+    click.echo(f"  {counted(len(result.notes), 'note')}, {counted(sum(per_note), 'card')}")
     src = result.source
     themes = [src.theme_path(n.judgment.theme) for n in result.notes]
     kinds = [n.spec.KIND for n in result.notes]
@@ -122,7 +127,7 @@ def print_imports(decks: Sequence[DeckImport], dry_run: bool, prune: bool) -> No
     for d in decks:
         r = d.deck.result
         print_warnings(r.warnings)
-        click.echo(f'Deck "{r.deck_name}" ({r.source.deck_id}): {len(r.notes)} notes')
+        click.echo(printable(f'Deck "{r.deck_name}" ({r.source.deck_id}): {counted(len(r.notes), "note")}'))
         click.echo(
             f"  {'Anki would import' if dry_run else 'Anki imported'}: new {d.new} · updated {d.updated} · "
             f"unchanged {d.duplicate} · conflicting {d.conflicting}"
@@ -172,7 +177,7 @@ def notes_table(group: Selected) -> Any:
 
     source, notes, deck = group
     cards = sum(card_count(n) for n in notes)
-    parts: list[Any] = [Text(f"{deck} — {len(notes)} notes, {cards} cards", style="bold")]
+    parts: list[Any] = [Text(f"{deck} — {counted(len(notes), 'note')}, {counted(cards, 'card')}", style="bold")]
     themes: dict[str, list[Note]] = {}
     for note in notes:
         themes.setdefault(note.judgment.theme, []).append(note)
@@ -217,7 +222,8 @@ def print_stats(stats: Sequence[DeckStats]) -> None:
     console = Console()
     for s in stats:
         click.echo(
-            f"{s.name}  {s.path}: {s.judgments} judgments, {s.notes} notes, {s.cards} cards, {s.warnings} warning(s)"
+            f"{printable(s.name)}  {printable(s.path)}: {counted(s.judgments, 'judgment')}, "
+            f"{counted(s.notes, 'note')}, {counted(s.cards, 'card')}, {s.warnings} warning(s)"
         )
         for title, rows in (("theme", s.by_theme), ("speaker", s.by_speaker), ("kind", s.by_kind)):
             table = Table(title=f"by {title}", title_justify="left")
