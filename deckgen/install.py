@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -94,6 +94,8 @@ def open_collection(path: Path, create: bool = False, in_use: str = IN_USE) -> I
             "that a mistyped path makes no stray collection. To get one, open the profile in Anki once (Anki "
             "makes its collection.anki2 then), and give --profile NAME or the path of that file"
         )
+    if not create:
+        refuse_other_files(path)
     try:
         col = Collection(str(path))
     except BackendError as err:
@@ -105,6 +107,36 @@ def open_collection(path: Path, create: bool = False, in_use: str = IN_USE) -> I
         yield col
     finally:
         col.close()
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+"""The first 16 bytes of every SQLite database file (sqlite.org/fileformat.html, "The Database Header")."""
+
+
+def refuse_other_files(path: Path) -> None:
+    """Raise :class:`CollectionError` unless ``path`` may be an Anki collection: an SQLite database with
+    Anki's ``col``, ``notes`` and ``cards`` tables. Anki's backend opens any file as a collection: it makes
+    an empty file a new collection and adds its tables to another program's SQLite database (rslib
+    ``storage/sqlite.rs``, ``open_or_create``), so this runs before Anki sees the file, and nothing is
+    changed. A database that cannot be read here (Anki has it open with its exclusive lock, or it is in the
+    middle of a write-ahead log) is left to Anki's own open, which says why."""
+    import sqlite3
+
+    with open(path, "rb") as file:
+        header = file.read(len(SQLITE_HEADER))
+    if header != SQLITE_HEADER:
+        what = "an empty file" if not header else "not an SQLite database"
+        raise CollectionError(f"{path}: not an Anki collection ({what}); nothing was changed")
+    try:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
+            tables = {name for (name,) in db.execute("select name from sqlite_master where type = 'table'")}
+    except sqlite3.Error:
+        return
+    if not {"col", "notes", "cards"} <= tables:
+        raise CollectionError(
+            f"{path}: an SQLite database but not an Anki collection (it has no col, notes and cards tables); "
+            "nothing was changed"
+        )
 
 
 def database(col: Collection) -> DBProxy:

@@ -414,6 +414,34 @@ def test_a_starter_in_one_language_installs_and_a_copy_under_its_deck_id_is_refu
     assert run("install", copy, "--collection", target).exit_code == 0  # the record now names the copy
 
 
+@pytest.mark.parametrize(
+    ("make", "said"),
+    [
+        (lambda p: p.write_bytes(b""), "not an Anki collection (an empty file)"),
+        (lambda p: p.write_text("collection\n"), "not an Anki collection (not an SQLite database)"),
+        (lambda p: _other_database(p), "an SQLite database but not an Anki collection"),
+    ],
+)
+def test_a_file_that_is_not_a_collection_is_refused_and_left_alone(cards_copy, tmp_path, make, said):
+    """Anki's backend would make an empty file a new collection and add its tables to another program's
+    database; install must refuse before it opens them."""
+    target = tmp_path / "not-a-collection.anki2"
+    make(target)
+    before = target.read_bytes()
+    result = run("install", cards_copy, "--collection", target)
+    assert result.exit_code == 1 and said in result.output and "nothing was changed" in result.output, result.output
+    assert target.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cards", "not-a-collection.anki2"]
+
+
+def _other_database(path: Path) -> None:
+    import sqlite3
+
+    with sqlite3.connect(path) as db:
+        db.execute("create table users (name text)")
+    db.close()
+
+
 def test_install_needs_exactly_one_collection_and_finds_profiles_by_ankis_rule(cards_copy, tmp_path, monkeypatch):
     assert run("install", cards_copy).exit_code == 2
     assert run("install", cards_copy, "--collection", "x", "--profile", "p").exit_code == 2
