@@ -35,7 +35,7 @@ from .markup import text_html
 from .model import Selection, Source
 from .notes import Note, card_count, generate, guid_for
 from .notetypes import NoteType
-from .package import apkg_writer
+from .package import apkg_writer, is_package
 from .progress import Progress
 from .select import named_deck, named_deck_problems, select
 from .sourcevalues import normalize_deck_name
@@ -120,10 +120,6 @@ def build_inputs(source: Source, notes: Sequence[Note]) -> list[tuple[Path, str]
         (Ledger.path_for(source.path, source.deck_id), "the build ledger"),
         *((Path(m), "a media file") for m in sorted({m for n in notes for m in n.media})),
     ]
-
-
-ZIP_SIGNATURE = b"PK\x03\x04"
-"""The first bytes of a zip file (PKWARE APPNOTE 4.3.7, local file header), which an .apkg is."""
 
 
 def refuse_deckgen_files(output: Path) -> None:
@@ -335,7 +331,7 @@ def _plan(job: _Job, read: _Read, subdecks: bool, reused: Severity) -> _Plan:
     output = Path(job.output) if job.output else default_output(source, selection, subdecks)
     refuse_overwriting(output, build_inputs(source, notes))
     refuse_deckgen_files(output)
-    refuse_replacing_other_files(output, ZIP_SIGNATURE, "an Anki package (a zip file)")
+    refuse_replacing_other_files(output, is_package, "an Anki package (a zip file with a collection)")
     reuse = deck_id_reused(packaged, source.path, source.id_loc, reused)
     if reuse and reused is Severity.WARNING:
         warnings.insert(0, reuse)  # first: it is about what an import of this package overwrites

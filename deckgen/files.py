@@ -256,24 +256,31 @@ def refuse_overwriting(output: Path, inputs: Iterable[tuple[Path, str]]) -> None
             )
 
 
-def refuse_replacing_other_files(output: Path, starts: bytes, what: str) -> None:
-    """Raise :class:`OutputError` if ``output`` is an existing, non-empty file whose first bytes are not
-    ``starts`` (compared ignoring ASCII case): the signature of what the command writes there, ``what``
-    (``"an Anki package"``). So ``-o`` replaces an earlier package or page of its own kind, never a source, a
-    README or another command's output given by mistake. A folder, a link or a device is left to
-    :func:`check_target`."""
+def refuse_replacing_other_files(output: Path, ours: Callable[[BinaryIO], bool], what: str) -> None:
+    """Raise :class:`OutputError` if ``output`` is an existing, non-empty file that ``ours`` (given the file
+    open for reading) does not take for what the command writes there, ``what`` (``"an Anki package"``). So
+    ``-o`` replaces an earlier package or page of its own kind, never a source, a README, a document or
+    another command's output given by mistake. A folder, a link or a device is left to :func:`check_target`."""
     try:
         if output.is_symlink() or not output.is_file():
             return
         with output.open("rb") as f:
-            head = f.read(len(starts))
+            empty = not f.read(1)
+            f.seek(0)
+            kept = empty or ours(f)
     except OSError:
         return  # check_target and the write itself say what is wrong with the path
-    if head and head.lower() != starts.lower():
+    if not kept:
         raise OutputError(
             f"{output}: exists and is not {what}; writing there would replace it. Remove it first, or choose "
             "another output with -o"
         )
+
+
+def starts_with(signature: bytes) -> Callable[[BinaryIO], bool]:
+    """A test for :func:`refuse_replacing_other_files`: the file begins with ``signature`` (ASCII case
+    ignored)."""
+    return lambda f: f.read(len(signature)).lower() == signature.lower()
 
 
 def _file_id(path: Path) -> tuple[int, int] | None:

@@ -150,3 +150,21 @@ def _zip(fh: BinaryIO, entries: list[tuple[str, bytes | Path]], progress: Progre
                 chunks = iter(lambda: src.read(_CHUNK), b"")
                 for chunk in each(chunks, -(-info.file_size // _CHUNK), "compressing", progress):
                     dest.write(chunk)
+
+
+COLLECTION_NAMES = frozenset({"collection.anki2", "collection.anki21", "collection.anki21b"})
+"""The collection file inside an Anki package, by package version: genanki writes ``collection.anki2``,
+newer Anki exports ``collection.anki21b`` beside a legacy one (rslib ``import_export/package/meta.rs``,
+``Version::collection_filename``)."""
+
+
+def is_package(file: BinaryIO) -> bool:
+    """Whether ``file`` (open for reading, at its start) is an Anki package: a zip that holds a collection
+    (:data:`COLLECTION_NAMES`). Any other zip (a ``.docx``, an archive) is not."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(file) as archive:
+            return not COLLECTION_NAMES.isdisjoint(archive.namelist())
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return False

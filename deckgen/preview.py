@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 from .builds import build_inputs, refuse_deckgen_files
 from .errors import Problem
-from .files import refuse_overwriting, refuse_replacing_other_files, write_all_atomic
+from .files import refuse_overwriting, refuse_replacing_other_files, starts_with, write_all_atomic
 from .labels import NOTE_KIND_LABELS, Labels
 from .listing import Groups, gather
 from .load import load_sources
@@ -159,7 +159,7 @@ def write_preview(
     groups, warnings = gather(load_sources(list(paths)), selection or Selection(), deck)
     refuse_overwriting(output, [i for g in groups for i in build_inputs(g.source, g.notes)])
     refuse_deckgen_files(output)
-    refuse_replacing_other_files(output, PAGE_START, "an HTML page")
+    refuse_replacing_other_files(output, starts_with(PAGE_START), "an HTML page")
     write_all_atomic([(output, preview_html(groups).encode("utf-8"))])
     notes = [n for g in groups for n in g.notes]
     return Preview(output, len(notes), sum(card_count(n) for n in notes), warnings)

@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -105,8 +106,11 @@ def test_an_output_replaces_only_a_file_of_its_own_kind(project):
     shutil.copy(MINIMAL, project / "other" / "other.yaml")
     (project / "README.md").write_text("# notes\n")
     (project / "empty.apkg").write_bytes(b"")
+    with zipfile.ZipFile(project / "report.docx", "w") as document:  # a zip, but no package
+        document.writestr("word/document.xml", "<w:document/>")
     assert run("preview", "cards", "-o", "page.html").exit_code == 0
     for command, output in [
+        (["build", "cards", "-o"], "report.docx"),
         (["build", "cards", "-o"], "other/other.yaml"),
         (["build", "cards", "-o"], "README.md"),
         (["build", "cards", "-o"], "page.html"),
