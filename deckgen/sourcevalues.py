@@ -35,13 +35,19 @@ CARD_ID_PATTERN = re.compile(r"^[a-z0-9]+(?:[-_./][a-z0-9]+)*$")
 that ``id: first/qa/1`` pins the key a card had by default."""
 
 
+_PART_ENDS = re.compile(r"^[\s:]+|[\s:]+$")
+"""What Anki trims from both ends of each part of a deck name: whitespace and ``:`` (rslib ``decks/name.rs``,
+``normalized_deck_name_component``)."""
+
+
 def normalize_deck_name(name: str) -> str:
-    """Tidy a deck name: parts split on ``::`` are stripped and inner spaces collapsed
-    (``"A :: B"`` → ``"A::B"``). Raises ValueError for an empty name or an empty part (``A::::B``, ``A::``),
-    which Anki would turn into a deck called "blank", and for a name whose first part is ``Default`` in any
-    case: Anki's import renames such a deck ``Default_`` (or, for ``Default::X``, puts it inside the user's
-    Default deck), measured with the ``anki`` package."""
-    parts = [" ".join(part.split()) for part in name.split("::")]
+    """Tidy a deck name as Anki will: parts split on ``::`` lose whitespace and ``:`` at both ends, as Anki
+    trims them (rslib ``decks/name.rs``, ``normalized_deck_name_component``), and inner spaces are collapsed
+    (``"A :: B"`` → ``"A::B"``, ``"A:::B"`` → ``"A::B"``). Raises ValueError for an empty name or an empty part
+    (``A::::B``, ``A::``, ``A:: : ``), which Anki would turn into a deck called "blank", and for a name whose
+    first part is ``Default`` in any case (``Default:`` too): Anki's import renames such a deck ``Default_``
+    (or, for ``Default::X``, puts it inside the user's Default deck), measured with the ``anki`` package."""
+    parts = [" ".join(_PART_ENDS.sub("", part).split()) for part in name.split("::")]
     if not all(parts):
         raise ValueError(
             f"deck name '{clip(name)}' has an empty part between '::' separators (Anki would make a deck "

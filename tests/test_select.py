@@ -112,6 +112,12 @@ def test_a_tag_in_a_deck_label_makes_no_subdeck(deck):
         ("A::", None),
         ("::A", None),
         ("", None),
+        ("A:::B", "A::B"),  # Anki trims ':' too
+        (" :Memory: ", "Memory"),
+        ("Default:", None),
+        (":Default", None),
+        ("Default :", None),
+        ("A:: : ", None),
     ],
 )
 def test_deck_names(name, expected):
@@ -163,6 +169,16 @@ def test_subdecks(cards_copy, tmp_path, anki):
     (nid,) = anki.col.find_notes('"Key:zhipu-bets-on-coding/qa/2"')  # judgment 7, theme divergence
     card = anki.col.get_note(nid).cards()[0]
     assert anki.col.decks.name(card.did) == "AGI-Next 2026::分化 Divergence"
+
+
+def test_the_deck_name_reported_is_the_one_anki_makes(cards_copy, tmp_path, anki):
+    """Anki trims whitespace and ':' from each part of a deck name; deckgen names the deck as Anki will."""
+    source = load_file(cards_copy / "agi-next-2026.yaml")
+    result = build(source, name="Notes:::Drill : ", output=tmp_path / "drill.apkg")
+    assert result.deck_name == "Notes::Drill"
+    anki.import_apkg(result.output)
+    (nid, *_) = anki.col.find_notes('"Key:zhipu-bets-on-coding/qa/2"')
+    assert anki.col.decks.name(anki.col.get_note(nid).cards()[0].did) == result.deck_name
 
 
 def test_shipped_named_decks_cover_themes_and_frequent_speakers(deck):
