@@ -82,6 +82,12 @@ def test_no_source_and_no_cards_folder_says_where_deckgen_looked(tmp_path, monke
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("command", ["build", "check", "list", "preview"])
+def test_an_empty_source_argument_is_a_usage_error_not_the_current_folder(in_project, command):
+    result = run(command, "")
+    assert result.exit_code == 2 and "a SOURCES argument is empty" in result.output, result.output
+
+
 def test_unknown_option_is_usage_error(in_project):
     assert run("build", "--colour").exit_code == 2
 

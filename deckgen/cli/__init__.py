@@ -194,8 +194,10 @@ def _deck_choice(command: Callable[..., None]) -> Callable[..., None]:
 
 
 def _paths(sources: Values) -> list[str]:
-    """The SOURCE arguments, or ``cards/`` when there are none; without them and without a ``cards/`` here, a
-    usage error that says where deckgen looked (exit 2)."""
+    """The SOURCES arguments, or ``cards/`` when there are none; without them and without a ``cards/`` here,
+    or with an empty one, a usage error that says why (exit 2)."""
+    if "" in sources:  # "" would be read as the current folder: `deckgen build "$SRC"` with SRC unset
+        raise click.UsageError("a SOURCES argument is empty (an unset variable?); name a source file or folder")
     if not sources and not os.path.exists(DEFAULT_SOURCE):
         raise click.UsageError(
             f"no SOURCES given and no {DEFAULT_SOURCE}/ folder here, where deckgen looks by default; run it in a "
