@@ -247,6 +247,30 @@ def test_login_refuses_an_endpoint_that_is_not_a_url_before_asking_for_the_passw
     assert not list(machine_state.iterdir())
 
 
+@pytest.mark.parametrize(
+    ("endpoint", "said"),
+    [
+        (
+            "http://127.0.0.1:1/a\x1b[31mRED\nX",
+            "with a host, e.g. http://127.0.0.1:8080/ (got 'http://127.0.0.1:1/a\\x1b",
+        ),
+        ("http://", "with a host"),
+        ("http://me:hunter2@127.0.0.1:1/", "must not hold a user name or password"),
+    ],
+)
+def test_login_refuses_an_endpoint_it_would_print_or_store_badly(machine_state, endpoint, said):
+    args = ["login", "--endpoint", endpoint, "--username", "u", "--password-stdin"]
+    result = CliRunner().invoke(main, args, input="pw\n")
+    assert result.exit_code == 2 and said in result.output, result.output
+    assert "hunter2" not in result.output and "\x1b" not in result.output and not list(machine_state.iterdir())
+
+
+def test_login_without_a_terminal_says_to_use_password_stdin(machine_state):
+    result = CliRunner().invoke(main, ["login", "--username", "u"], input="")
+    assert result.exit_code == 2 and "--password-stdin" in result.output and "Aborted" not in result.output
+    assert not list(machine_state.iterdir())
+
+
 def test_build_bounds_its_warnings_per_rule_and_check_lists_them_all(tmp_path):
     """A source with 25 copies of one question: build prints the first WARNINGS_PER_RULE duplicate-question
     warnings, in the file's order, and counts the rest; check prints every one."""

@@ -604,9 +604,27 @@ def install(
 
 
 def _url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """An option's value if it is an http:// or https:// URL (or not given); else a usage error."""
-    if value is not None and not value.startswith(("http://", "https://")):
-        raise click.BadParameter(f"must be an http:// or https:// URL (got '{value}')", ctx, param)
+    """An option's value if it is an http:// or https:// URL with a host, no spaces or control characters and
+    no user name or password in it (they would be printed and stored; login asks for them); or not given.
+    Else a usage error, which never shows a password given in the URL."""
+    if value is None:
+        return None
+    from urllib.parse import urlsplit
+
+    from ..errors import printable
+
+    try:
+        url = urlsplit(value)
+        host = url.hostname
+    except ValueError:
+        url, host = None, None
+    if url is not None and (url.username is not None or url.password is not None):
+        shown = url._replace(netloc=url.netloc.rpartition("@")[2]).geturl()
+        message = f"must not hold a user name or password (give --username; login asks for the password): {shown}"
+        raise click.BadParameter(printable(message), ctx, param)
+    if url is None or url.scheme not in ("http", "https") or not host or any(c <= " " or c == "\x7f" for c in value):
+        message = f"must be an http:// or https:// URL with a host, e.g. http://127.0.0.1:8080/ (got '{value}')"
+        raise click.BadParameter(printable(message), ctx, param)
     return value
 
 
@@ -632,6 +650,8 @@ def login(endpoint: str | None, username: str, password_stdin: bool) -> None:
     """
     from ..sync import login as sync_login
 
+    if not password_stdin and not sys.stdin.isatty():
+        raise click.UsageError("no terminal to ask for the password on; pipe it in with --password-stdin")
     password = sys.stdin.read().rstrip("\r\n") if password_stdin else click.prompt("Password", hide_input=True)
     stored = sync_login(username, password, endpoint)
     click.echo(f"Logged in to {stored.where} as {stored.username}; the sync key is in {stored.path()}")
