@@ -19,6 +19,21 @@ ROOT = Path(__file__).resolve().parent.parent
 CARDS = ROOT / "cards"
 SOURCE = CARDS / "agi-next-2026.yaml"
 SHIPPED_Q = '"Who proposed 智能效率 (Intelligence Efficiency)?"'
+
+
+def _previous_package() -> bytes:
+    import io
+    import zipfile
+
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w") as package:
+        package.writestr("collection.anki2", "the previous package")
+    return data.getvalue()
+
+
+PREVIOUS_PACKAGE = _previous_package()
+"""The bytes of a small stand-in for an earlier build's package (a zip holding a collection.anki2), which
+``-o`` may replace: a failed build must leave it as it was."""
 """A Q/A card's question, quoted as the shipped source writes it; tests replace it with text of their own."""
 JUDGMENT_28_QA = [  # judgment 28's Q/A cards as the shipped source writes them, keyed by their position (no id)
     (

@@ -22,10 +22,10 @@ from hypothesis import strategies as st
 
 from deckgen.cli import main
 
-from conftest import CARDS, SOURCE
+from conftest import CARDS, PREVIOUS_PACKAGE, SOURCE
 
 ORIGINAL = yaml.safe_load(SOURCE.read_text(encoding="utf-8"))
-PREVIOUS = b"PK\x03\x04 the previous package"  # begins as a zip does: -o replaces only a package
+PREVIOUS = PREVIOUS_PACKAGE  # -o replaces only a package
 
 SYNTAX = ":-[]{}#&*!|>'\"%@`,?\t\n "
 printable = st.characters(codec="utf-8", exclude_categories=("Cc", "Cs"))

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import PREVIOUS_PACKAGE
+
 MINIMAL = Path(__file__).resolve().parent / "data" / "good" / "minimal.yaml"
 
 
@@ -89,12 +91,12 @@ def test_a_full_disk_is_one_line_and_a_full_system_temp_folder_does_not_matter(b
     assert ok.returncode == 0, ok.stderr
     (built / "dist" / "other.apkg").unlink()
     (built / "cards" / "agi-next-2026.ledger.json").write_bytes(before["cards/agi-next-2026.ledger.json"])
-    (tiny_tmpfs / "deck.apkg").write_bytes(b"PK\x03\x04 the previous package")
+    (tiny_tmpfs / "deck.apkg").write_bytes(PREVIOUS_PACKAGE)
     before = snapshot(built)
     proc = deckgen("build", "-o", str(tiny_tmpfs / "deck.apkg"), cwd=built)
     one_error_line(proc, "No space left on device")
     assert snapshot(built) == before
-    assert (tiny_tmpfs / "deck.apkg").read_bytes() == b"PK\x03\x04 the previous package"
+    assert (tiny_tmpfs / "deck.apkg").read_bytes() == PREVIOUS_PACKAGE
     assert sorted(p.name for p in tiny_tmpfs.iterdir()) == ["deck.apkg", "filler"]
 
 
