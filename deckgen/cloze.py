@@ -78,8 +78,16 @@ def cloze_gaps(numbers: list[int]) -> list[str]:
 
 
 def cloze_question(text: str) -> str:
-    """The cloze text with every deletion hidden as :data:`HIDDEN`: the note's plain-text question."""
-    return CLOZE_RE.sub(HIDDEN, text)
+    """The cloze text with every deletion hidden as a card's front hides it (:func:`hidden`): the note's
+    plain-text question."""
+    return CLOZE_RE.sub(lambda m: hidden(m.group(2)), text)
+
+
+def hidden(deletion: str) -> str:
+    """What a card's front shows for the deletion text ``deletion`` (``answer`` or ``answer::hint``) it asks
+    for: ``[hint]``, or :data:`HIDDEN` without a hint (rslib ``cloze.rs``)."""
+    _, sep, hint = deletion.partition("::")
+    return f"[{hint}]" if sep else HIDDEN
 
 
 def cloze_answer(text: str) -> str:
@@ -97,10 +105,10 @@ def cloze_card_html(text: str, number: int, front: bool) -> str:
     def deletion(m: re.Match[str]) -> str:
         numbers = deletion_numbers(m.group(1))
         ordinals = ",".join(map(str, numbers))
-        answer, sep, hint = m.group(2).partition("::")
+        answer = m.group(2).partition("::")[0]
         if number not in numbers:
             return f'<span class="cloze-inactive" data-ordinal="{ordinals}">{answer}</span>'
-        shown = (f"[{hint}]" if sep else HIDDEN) if front else answer
+        shown = hidden(m.group(2)) if front else answer
         return f'<span class="cloze" data-ordinal="{ordinals}">{shown}</span>'
 
     if number not in cloze_numbers(text):
