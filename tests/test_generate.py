@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import textwrap
 from pathlib import Path
 
@@ -95,6 +96,17 @@ def test_cloze_card(tmp_path):
     assert note.fields[0] == "Today {{c1::humans}} set goals and {{c2::humans}} plan."
     assert note.question == "Today [...] set goals and [...] plan."
     assert problems == []
+
+
+def test_a_cloze_hint_shows_in_the_question_as_on_the_card(tmp_path, anki):
+    from deckgen.builds import build
+
+    notes, _ = make(tmp_path, '- cloze: "Agents come in {{c1::four::how many?}} {{c2::quadrants}}."\n')
+    assert notes[0].question == "Agents come in [how many?] [...]."
+    result = build(load_file(tmp_path / "demo.yaml"), output=tmp_path / "demo.apkg")
+    anki.import_apkg(result.output)
+    (card, _) = sorted(anki.col.get_note(anki.col.find_notes("")[0]).cards(), key=lambda c: c.ord)
+    assert "[how many?]" in html.unescape(card.question())  # Anki writes the h as &#104;
 
 
 def test_cloze_without_deletions_is_an_error(tmp_path):
