@@ -143,7 +143,7 @@ def check_target(path: Path) -> None:
                 f"({os.readlink(path)}) or another name"
             )
         if path.is_dir():
-            raise OutputError(f"{path}: is a folder; give a file name (e.g. with -o)")
+            raise OutputError(f"{path}: is a folder, where deckgen writes a file; move or rename the folder")
         if path.exists() and not path.is_file():
             raise OutputError(f"{path}: is not a regular file (a device or a pipe?); writing would replace it")
     except OSError as err:

@@ -89,6 +89,19 @@ def test_the_starter_is_valid_and_lint_clean_in_any_language(tmp_path, languages
     assert ",".join(source.languages) == ",".join(languages) and checked.notes == 5
 
 
+@pytest.mark.parametrize("in_the_way", [".gitignore", "schema/deckgen-source.schema.json"])
+def test_a_folder_where_init_writes_a_file_is_refused_and_nothing_is_made(tmp_path, in_the_way):
+    (tmp_path / in_the_way).mkdir(parents=True)
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    result = invoke("init", str(tmp_path), "--name", "Deck")
+    assert result.exit_code == 1
+    assert result.output == (
+        f"deckgen: error: {tmp_path / in_the_way}: is a folder, where deckgen writes a file; "
+        "move or rename the folder\n"
+    )
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
+
+
 def test_init_never_overwrites_a_source(tmp_path):
     first = invoke("init", str(tmp_path), "--name", "Deck")
     assert first.exit_code == 0
