@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .cloze import cloze_error
-from .errors import Problem, Severity, SourceError, clip, suggest
+from .errors import Problem, SelectionError, Severity, SourceError, clip, suggest
 from .gcpause import paused_gc
 from .languages import in_latin_letters, tag_problem, written_in_latin
 from .markup import MARKUPS
@@ -431,6 +431,10 @@ class _SourceReader(ValueReader):
                     options[option] = tuple(
                         self.ref(n, p, *known[option]) if option in known else self.text(n, p) for p, n in values
                     )
+                    if option == "judgment":  # located at the value, not at select:, as named decks' others
+                        for (p, n), text in zip(values, options[option], strict=True):
+                            if text:  # an empty one is reported by text()
+                                self.judgment_range(n, p, text)
                 if not options:
                     choices = ", ".join(keys("select"))
                     self.error(fields["select"], f"{sub}.select", f"select at least one of {choices}")
@@ -445,6 +449,14 @@ class _SourceReader(ValueReader):
             out.setdefault(key, deck)
             self._same_file(deck, fields.get("key"), f"{sub}.key", themes, people)
         return tuple(out.values())
+
+    def judgment_range(self, node: Node, key_path: str, text: str) -> None:
+        """Report a named deck's ``select: {judgment: …}`` value that is not judgment numbers and ranges as
+        ``--judgment`` takes them (:meth:`deckgen.model.Selection.ranges`), at the value."""
+        try:
+            Selection(judgments=(text,)).ranges()
+        except SelectionError as err:
+            self.error(node, key_path, str(err))
 
     def _same_file(self, deck: NamedDeck, node: Node | None, key_path: str, themes: set[str], people: set[str]) -> None:
         """Warn when ``build --deck KEY`` and ``build --theme KEY`` (or ``--speaker KEY``) would write the same

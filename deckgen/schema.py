@@ -80,6 +80,12 @@ TEXT: JSON = {"type": _SCALAR, "pattern": r"\S"}
 """Text that must not be empty (nor YAML's null)."""
 OPTIONAL_TEXT: JSON = {"type": [*_SCALAR, "null"]}
 """Text that may be empty or null."""
+_RANGE = r"\s*[0-9]+\s*(-\s*[0-9]+\s*)?"
+JUDGMENT_RANGES: JSON = {
+    "anyOf": [{"type": "integer", "minimum": 0}, {"type": "string", "pattern": f"^{_RANGE}(,{_RANGE})*$"}]
+}
+"""Judgment numbers and ranges as :meth:`deckgen.model.Selection.ranges` reads them: a number, or text such as
+``12-17,25`` (ASCII digits; not ``true`` or ``1.0``)."""
 ID: JSON = {"type": _SCALAR, "pattern": SLUG_PATTERN.pattern}
 CARD_ID: JSON = {"type": _SCALAR, "pattern": CARD_ID_PATTERN.pattern}
 NUMBER: JSON = {
@@ -432,8 +438,8 @@ SECTIONS: dict[str, Section] = {
     "select": Section(
         "A named deck's selection: values of one key are alternatives, different keys must all hold.",
         {
-            option: Key(False, {"anyOf": [TEXT, _list(TEXT, 1)]}, about)
-            for option, about in zip(
+            option: Key(False, {"anyOf": [value, _list(value, 1)]}, about)
+            for option, about, value in zip(
                 SELECTION_OPTIONS,
                 (
                     "Theme ids, as `--theme` (a theme selects its subthemes).",
@@ -441,6 +447,7 @@ SECTIONS: dict[str, Section] = {
                     "Tags, as `--tag` (a tag selects its child tags).",
                     "Judgment numbers and ranges, as `--judgment` (`12-17,25`).",
                 ),
+                (TEXT, TEXT, TEXT, JUDGMENT_RANGES),
                 strict=True,
             )
         },

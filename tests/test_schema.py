@@ -405,3 +405,25 @@ def key_reference(schema: dict) -> str:
 def test_the_readmes_key_reference_is_made_from_the_schema():
     expected = key_reference(source_schema())
     assert expected in README, "the README's key reference differs from the schema; it should read:\n" + expected
+
+
+@pytest.mark.parametrize(
+    ("value", "bad"),
+    [("[true]", True), ("['12-17, 25']", False), ("12", False), ("[1, '3-4']", False), ("[x]", True), ("'7-'", True)],
+)
+def test_named_deck_judgments_are_numbers_or_ranges_to_the_schema_and_the_loader_alike(validator, tmp_path, value, bad):
+    """The schema's judgment values are those Selection.ranges reads; the loader reports a bad one at itself."""
+    src = tmp_path / "s.yaml"
+    src.write_text(
+        (DATA / "good" / "minimal.yaml").read_text(encoding="utf-8")
+        + f"decks:\n  - {{key: k, name: K, select: {{judgment: {value}}}}}\n",
+        encoding="utf-8",
+    )
+    assert bool(errors(validator, document(src))) == bad
+    if not bad:
+        load_file(src)
+        return
+    with pytest.raises(SourceError) as err:
+        load_file(src)
+    (problem,) = err.value.problems
+    assert problem.key_path.startswith("decks[0].select.judgment") and "not a number or a range" in problem.message
