@@ -260,9 +260,8 @@ def _kind_problem(note: Note, old: Entry, ledger: Ledger) -> list[Problem]:
 
 
 def _at_note(note: Note, message: str) -> Problem:
-    """A warning at the line of ``note``'s card spec, starting with the note's key."""
-    loc = note.spec.loc
-    return Problem(loc.file, loc.line, 0, "", f"{note.key}: {message}", Severity.WARNING)
+    """A warning at ``note``'s card spec (line, column and key path, as the lint's), naming the note's key."""
+    return Problem.at(note.spec.loc, f"note '{note.key}': {message}", Severity.WARNING)
 
 
 def _moved_warnings(arrivals: list[tuple[Note, Entry | None]], removed: list[Entry]) -> list[Problem]:

@@ -234,7 +234,8 @@ def test_a_card_given_a_new_id_warns_that_it_looks_like_the_removed_note(tiny):
     ]
     (warning,) = second.warnings
     assert (warning.file, warning.line, warning.severity) == (str(tiny.src), 15, "warning")
-    assert warning.message.startswith("who-card: same question as the note 'j1/qa/1', which this build removes")
+    assert warning.message.startswith("note 'who-card': same question as the note 'j1/qa/1', which this build removes")
+    assert warning.col and warning.key_path.startswith("judgments[")
     assert warning.message.endswith("set its id to its old key: id: j1/qa/1")
 
 
@@ -251,7 +252,8 @@ def test_question_and_answer_both_changed_without_a_match_warns_of_a_reorder(tin
     second = tiny.run("v2.apkg")
     (warning,) = second.warnings
     assert (warning.file, warning.line, warning.severity) == (str(tiny.src), 15, "warning")
-    assert warning.message.startswith("j1/qa/1: question and answer both changed")
+    assert warning.message.startswith("note 'j1/qa/1': question and answer both changed")
+    assert warning.col and warning.key_path.startswith("judgments[")
     assert "id: j1/qa/1" in warning.message
 
 
