@@ -48,6 +48,7 @@ from .notetypes import NOTE_TYPES, NoteType
 if TYPE_CHECKING:
     from anki.collection import Collection
     from anki.dbproxy import DBProxy
+    from anki.import_export_pb2 import ImportResponse
 
 ANKI_EXTRA = "pip install 'deckgen[anki]'"
 KEY_FIELD = "Key"
@@ -210,9 +211,9 @@ class DeckImport:
     conflicting: int = 0
     stale: list[StaleNote] = field(default_factory=list)
     new_keys: list[str] = field(default_factory=list)
-    """Dry run only: the keys that would be added."""
+    """The keys of the notes added (in a dry run: that would be added), in source order."""
     updated_keys: list[str] = field(default_factory=list)
-    """Dry run only: the keys that would be updated."""
+    """The keys of the notes updated (in a dry run: that would be updated), in source order."""
 
 
 def _type_ids(deck: BuiltDeck) -> set[int]:
@@ -299,13 +300,25 @@ def apply_decks(col: Collection, decks: Sequence[BuiltDeck], prune: bool) -> lis
             if prune and stale:
                 col.remove_notes([NoteId(s.note_id) for s in stale])
             counts = len(log.new), len(log.updated), len(log.duplicate), len(log.conflicting)
-            out.append(DeckImport(deck, *counts, stale=stale))
+            keys = _keys_of(col, deck, log.new), _keys_of(col, deck, log.updated)
+            out.append(DeckImport(deck, *counts, stale=stale, new_keys=keys[0], updated_keys=keys[1]))
 
     try:
         database(col).transact(changes)
     except BackendError as err:
         raise CollectionError(f"{col.path}: Anki could not apply the packages ({err}); nothing was changed") from None
     return out
+
+
+def _keys_of(col: Collection, deck: BuiltDeck, logged: Sequence[ImportResponse.Note]) -> list[str]:
+    """The keys of the notes of ``deck`` that an import log lists (``log.new``, ``log.updated``: Anki's note
+    ids), in the deck's order."""
+    if not logged:
+        return []
+    from anki.utils import ids2str
+
+    guids = set(database(col).list(f"SELECT guid FROM notes WHERE id IN {ids2str(n.id.nid for n in logged)}"))
+    return [n.key for n in deck.result.notes if n.guid in guids]
 
 
 def predict_import(col: Collection, decks: Sequence[BuiltDeck]) -> list[DeckImport]:

@@ -134,6 +134,7 @@ def test_edit_reinstalled_updates_the_note_in_place_with_its_review_history(card
 
     assert result.exit_code == 0, result.output
     assert "Anki imported: new 0 · updated 1 · unchanged" in result.output
+    assert f"\n    updated {EDITED}\n" in result.output and "    added " not in result.output  # which note, by key
     with Opened(target) as col:
         note = col.get_note(nid)
         assert note["Answer"] == "DeepSeek (深度求索)"

@@ -206,6 +206,7 @@ def test_a_phone_sees_every_change_and_its_own_edits_survive(server, cards_copy,
     second = run("sync", cards_copy)
     assert second.exit_code == 0, second.output
     assert "Anki imported: new 0 · updated 1 · " in second.output
+    assert f"\n    updated {EDITED}\n" in second.output
     phone.sync()
     edited = phone.note(EDITED)
     assert edited.id == review.id and edited["Answer"] == "DeepSeek (深度求索)"  # in place
