@@ -105,6 +105,7 @@ def test_stats_command_prints_tables(small):
         "not-a-question",
     ):
         assert text in result.output
+    assert not set("━┃┏┡│└") & set(result.output)  # piped: plain columns, no box lines
 
 
 def test_stats_command_reports_source_errors_cleanly(tmp_path):

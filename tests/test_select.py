@@ -200,6 +200,7 @@ def test_build_all(cards_copy, monkeypatch):
     built = sorted(p.name for p in (cards_copy.parent / "dist").iterdir())
     assert built == sorted(["agi-next-2026.apkg", *(f"agi-next-2026-{d.key}.apkg" for d in source.decks)])
     assert "AGI-Next 2026 · 林俊旸 Lin Junyang" in result.output
+    assert not set("━┃┏┡│└") & set(result.output)  # piped: plain columns, no box lines
 
 
 def test_subdecks_get_their_own_file_and_the_build_says_so(cards_copy, monkeypatch):

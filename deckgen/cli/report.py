@@ -152,13 +152,22 @@ def print_imports(decks: Sequence[DeckImport], dry_run: bool, prune: bool) -> No
             )
 
 
+def table_box() -> Any:
+    """Rich's default table lines on a terminal; none when standard output is a pipe or a file, so that a
+    script or ``grep`` reads plain aligned columns, as ``deckgen list`` prints them there."""
+    from rich.box import HEAVY_HEAD
+
+    return HEAVY_HEAD if sys.stdout.isatty() else None
+
+
 def print_builds_table(results: Sequence[BuildResult]) -> None:
     """A table of several decks built: name, notes, cards, file."""
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title="Decks built" if results[0].written else "Decks (dry run)", title_justify="left")
+    title = "Decks built" if results[0].written else "Decks (dry run)"
+    table = Table(title=title, title_justify="left", box=table_box())
     for column, justify in (("deck", "left"), ("notes", "right"), ("cards", "right"), ("file", "left")):
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
     for r in results:
@@ -226,14 +235,14 @@ def print_stats(stats: Sequence[DeckStats]) -> None:
             f"{counted(s.notes, 'note')}, {counted(s.cards, 'card')}, {s.warnings} warning(s)"
         )
         for title, rows in (("theme", s.by_theme), ("speaker", s.by_speaker), ("kind", s.by_kind)):
-            table = Table(title=f"by {title}", title_justify="left")
+            table = Table(title=f"by {title}", title_justify="left", box=table_box())
             table.add_column(title)
             table.add_column("notes", justify="right")
             table.add_column("cards", justify="right")
             for label, notes, cards in rows:
                 table.add_row(Text(label), str(notes), str(cards))
             console.print(table)
-        table = Table(title="lint", title_justify="left")
+        table = Table(title="lint", title_justify="left", box=table_box())
         table.add_column("rule")
         table.add_column("warnings", justify="right")
         for code, count in s.lint:
