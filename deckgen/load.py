@@ -40,7 +40,7 @@ from .model import (
     Theme,
 )
 from .schema import CARD_KEYS, KIND_KEYS, keys
-from .sourcevalues import ValueReader
+from .sourcevalues import ValueReader, deck_name_part
 from .yamlnodes import NodeReader, compose, is_mapping, is_scalar, is_sequence, kind_name, yaml_files
 
 if TYPE_CHECKING:
@@ -178,7 +178,14 @@ class _SourceReader(ValueReader):
             elif theme_id:
                 self.theme_lines[theme_id] = fields["id"].start_mark.line + 1
             names = tuple(self.name_part(fields.get(lang), f"{sub}.{lang}") for lang in self.languages)
-            out.append(Theme(theme_id, names, parent))
+            theme = Theme(theme_id, names, parent)
+            if all(names) and not deck_name_part(theme.label):
+                message = (
+                    f"the theme's name '{clip(theme.label)}' is only spaces and ':', which Anki trims from a "
+                    "subdeck's name (--subdecks), leaving nothing; give the theme a name"
+                )
+                self.error(item, sub, message)
+            out.append(theme)
             if "subthemes" in fields:
                 self._themes(fields["subthemes"], f"{sub}.subthemes", theme_id, out)
 

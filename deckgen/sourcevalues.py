@@ -40,6 +40,12 @@ _PART_ENDS = re.compile(r"^[\s:]+|[\s:]+$")
 ``normalized_deck_name_component``)."""
 
 
+def deck_name_part(text: str) -> str:
+    """One ``::`` part of a deck name as Anki keeps it: whitespace and ``:`` trimmed from both ends (see
+    :data:`_PART_ENDS`), inner spaces collapsed; empty if nothing else is left (Anki would name it "blank")."""
+    return " ".join(_PART_ENDS.sub("", text).split())
+
+
 def normalize_deck_name(name: str) -> str:
     """Tidy a deck name as Anki will: parts split on ``::`` lose whitespace and ``:`` at both ends, as Anki
     trims them (rslib ``decks/name.rs``, ``normalized_deck_name_component``), and inner spaces are collapsed
@@ -47,7 +53,7 @@ def normalize_deck_name(name: str) -> str:
     (``A::::B``, ``A::``, ``A:: : ``), which Anki would turn into a deck called "blank", and for a name whose
     first part is ``Default`` in any case (``Default:`` too): Anki's import renames such a deck ``Default_``
     (or, for ``Default::X``, puts it inside the user's Default deck), measured with the ``anki`` package."""
-    parts = [" ".join(_PART_ENDS.sub("", part).split()) for part in name.split("::")]
+    parts = [deck_name_part(part) for part in name.split("::")]
     if not all(parts):
         raise ValueError(
             f"deck name '{clip(name)}' has an empty part between '::' separators (Anki would make a deck "

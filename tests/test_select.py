@@ -311,3 +311,19 @@ def test_a_deck_key_that_names_a_theme_or_person_with_other_notes_is_warned(tmp_
     for args in (["--deck", key], [option, key]):
         assert CliRunner().invoke(main, ["build", *args, str(src)]).exit_code == 0
     assert len(list((tmp_path / "dist").glob("*.apkg"))) == 1
+
+
+def test_a_theme_named_only_by_colons_is_an_error_not_a_traceback(tmp_path, anki):
+    head = "deck: {id: s, name: S}\npeople: []\njudgments:\n"
+    judgment = '  - {id: j, number: 1, theme: t, zh: 一。, en: One., cards: [{q: "Which?", a: One}]}\n'
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(head + judgment + 'themes: [{id: t, zh: ":", en: " : "}]\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--subdecks", str(bad), "-o", str(tmp_path / "bad.apkg")])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "themes[0]: the theme's name ':' is only spaces and ':'" in result.output, result.output
+    good = tmp_path / "good.yaml"
+    good.write_text(head + judgment + 'themes: [{id: t, zh: ":", en: "Memory:"}]\n', encoding="utf-8")
+    built = build(load_file(good), subdecks=True, output=tmp_path / "good.apkg")
+    anki.import_apkg(built.output)
+    (nid,) = anki.col.find_notes("")
+    assert anki.col.decks.name(anki.col.get_note(nid).cards()[0].did) == "S::Memory"
