@@ -604,25 +604,25 @@ def install(
 
 
 def _url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """An option's value if it is an http:// or https:// URL with a host, no spaces or control characters and
-    no user name or password in it (they would be printed and stored; login asks for them); or not given.
-    Else a usage error, which never shows a password given in the URL."""
+    """An option's value if it is an http:// or https:// URL with a host (and a valid port, if any), without
+    spaces or control characters and without ``@``, which would put a user name or password in it (they
+    would be printed and stored; login asks for them); or not given. Else a usage error, which never shows
+    a URL with ``@``: what precedes it may be a password, whatever characters it holds."""
     if value is None:
         return None
     from urllib.parse import urlsplit
 
     from ..errors import printable
 
+    if "@" in value:
+        message = "must not hold a user name or password ('@' in the URL): give --username; login asks for the password"
+        raise click.BadParameter(message, ctx, param)
     try:
         url = urlsplit(value)
-        host = url.hostname
-    except ValueError:
-        url, host = None, None
-    if url is not None and (url.username is not None or url.password is not None):
-        shown = url._replace(netloc=url.netloc.rpartition("@")[2]).geturl()
-        message = f"must not hold a user name or password (give --username; login asks for the password): {shown}"
-        raise click.BadParameter(printable(message), ctx, param)
-    if url is None or url.scheme not in ("http", "https") or not host or any(c <= " " or c == "\x7f" for c in value):
+        valid = url.scheme in ("http", "https") and bool(url.hostname) and (url.port is None or url.port > 0)
+    except ValueError:  # a malformed IPv6 address or port
+        valid = False
+    if not valid or any(c <= " " or c == "\x7f" for c in value):
         message = f"must be an http:// or https:// URL with a host, e.g. http://127.0.0.1:8080/ (got '{value}')"
         raise click.BadParameter(printable(message), ctx, param)
     return value
