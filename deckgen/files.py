@@ -135,7 +135,8 @@ def scratch_file(target: Path, suffix: str) -> Iterator[Path]:
 def check_target(path: Path) -> None:
     """Raise :class:`OutputError` if ``path`` cannot be written as a file: a folder, a device or a pipe, a
     symbolic link (deckgen renames a new file into place, which would replace the link itself, so it never
-    writes through one), or a name the file system refuses."""
+    writes through one), a path below a file (``cards/x.yaml`` where ``cards`` is a file), or a name the
+    file system refuses."""
     try:
         if path.is_symlink():
             raise OutputError(
@@ -144,6 +145,9 @@ def check_target(path: Path) -> None:
             )
         if path.is_dir():
             raise OutputError(f"{path}: is a folder, where deckgen writes a file; move or rename the folder")
+        folder = next((p for p in path.parents if os.path.lexists(p)), None)
+        if folder is not None and not folder.is_dir():
+            raise OutputError(f"{folder}: is a file, where deckgen needs a folder for {path}; move or rename the file")
         if path.exists() and not path.is_file():
             raise OutputError(f"{path}: is not a regular file (a device or a pipe?); writing would replace it")
     except OSError as err:

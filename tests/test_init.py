@@ -102,6 +102,15 @@ def test_a_folder_where_init_writes_a_file_is_refused_and_nothing_is_made(tmp_pa
     assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
 
 
+@pytest.mark.parametrize("in_the_way", ["cards", "schema"])
+def test_a_file_where_init_needs_a_folder_is_refused_and_nothing_is_made(tmp_path, in_the_way):
+    (tmp_path / in_the_way).write_text("mine\n")
+    result = invoke("init", str(tmp_path), "--name", "Deck")
+    assert result.exit_code == 1
+    assert f"deckgen: error: {tmp_path / in_the_way}: is a file, where deckgen needs a folder for " in result.output
+    assert [p.name for p in tmp_path.iterdir()] == [in_the_way] and (tmp_path / in_the_way).read_text() == "mine\n"
+
+
 def test_init_never_overwrites_a_source(tmp_path):
     first = invoke("init", str(tmp_path), "--name", "Deck")
     assert first.exit_code == 0
