@@ -119,8 +119,9 @@ def refuse_other_files(path: Path) -> None:
     Anki's ``col``, ``notes`` and ``cards`` tables. Anki's backend opens any file as a collection: it makes
     an empty file a new collection and adds its tables to another program's SQLite database (rslib
     ``storage/sqlite.rs``, ``open_or_create``), so this runs before Anki sees the file, and nothing is
-    changed. A database that cannot be read here (Anki has it open with its exclusive lock, or it is in the
-    middle of a write-ahead log) is left to Anki's own open, which says why."""
+    changed. A database with a write-ahead log (open in Anki) or that cannot be read here is left to Anki's
+    own open, which says why; the file is read as immutable, so no lock is waited for and no ``-shm`` file
+    is made."""
     import sqlite3
 
     with open(path, "rb") as file:
@@ -128,8 +129,12 @@ def refuse_other_files(path: Path) -> None:
     if header != SQLITE_HEADER:
         what = "an empty file" if not header else "not an SQLite database"
         raise CollectionError(f"{path}: not an Anki collection ({what}); nothing was changed")
+    wal = path.with_name(f"{path.name}-wal")
+    if wal.is_file() and wal.stat().st_size:
+        return  # open in Anki, or its last changes not yet in the file: Anki's open decides
     try:
-        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
+        # immutable: no lock taken or waited for, and no -shm file left next to the collection
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)) as db:
             tables = {name for (name,) in db.execute("select name from sqlite_master where type = 'table'")}
     except sqlite3.Error:
         return

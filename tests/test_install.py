@@ -120,6 +120,7 @@ def test_install_equals_file_import_of_the_same_package(cards_copy, tmp_path, an
 def test_edit_reinstalled_updates_the_note_in_place_with_its_review_history(cards_copy, tmp_path):
     target = fresh_collection(tmp_path / "profile")
     assert run("install", cards_copy, "--collection", target).exit_code == 0
+    assert sorted(p.name for p in target.parent.glob("collection.anki2*")) == ["collection.anki2"]  # no -shm, -wal
     with Opened(target) as col:
         answer(col, EDITED)
         answer(col, ANSWERED)
