@@ -331,6 +331,11 @@ def _plan(job: _Job, read: _Read, subdecks: bool, reused: Severity) -> _Plan:
     output = Path(job.output) if job.output else default_output(source, selection, subdecks)
     refuse_overwriting(output, build_inputs(source, notes))
     refuse_deckgen_files(output)
+    if output.suffix.lower() == ".colpkg":  # holds a collection too, so is_package would let it be replaced
+        raise OutputError(
+            f"{output}: a .colpkg is a whole collection, as Anki's backups are (importing one replaces the "
+            "collection); write the deck to a name ending in .apkg"
+        )
     refuse_replacing_other_files(output, is_package, "an Anki package (a zip file with a collection)")
     reuse = deck_id_reused(packaged, source.path, source.id_loc, reused)
     if reuse and reused is Severity.WARNING:

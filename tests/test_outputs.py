@@ -108,9 +108,12 @@ def test_an_output_replaces_only_a_file_of_its_own_kind(project):
     (project / "empty.apkg").write_bytes(b"")
     with zipfile.ZipFile(project / "report.docx", "w") as document:  # a zip, but no package
         document.writestr("word/document.xml", "<w:document/>")
+    with zipfile.ZipFile(project / "backup.colpkg", "w") as backup:  # a whole collection, as Anki's backups
+        backup.writestr("collection.anki21b", "the user's collection")
     assert run("preview", "cards", "-o", "page.html").exit_code == 0
     for command, output in [
         (["build", "cards", "-o"], "report.docx"),
+        (["build", "cards", "-o"], "backup.colpkg"),
         (["build", "cards", "-o"], "other/other.yaml"),
         (["build", "cards", "-o"], "README.md"),
         (["build", "cards", "-o"], "page.html"),
@@ -121,7 +124,8 @@ def test_an_output_replaces_only_a_file_of_its_own_kind(project):
         before = snapshot(project)
         result = run(*command, output)
         assert result.exit_code == 1, (command, output, result.output)
-        assert result.output.startswith(f"deckgen: error: {output}: exists and is not an"), result.output
+        assert result.output.startswith(f"deckgen: error: {output}: "), result.output
+        assert "exists and is not an" in result.output or "a .colpkg is a whole collection" in result.output
         assert snapshot(project) == before
     src = project / "cards" / "minimal.yaml"
     edited = src.read_text(encoding="utf-8").replace("唐杰 (Tang Jie)", "唐杰 (Professor Tang)")
