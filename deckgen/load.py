@@ -18,6 +18,8 @@ Every problem in a file is collected before anything is raised: :func:`load_sour
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -135,7 +137,7 @@ class _SourceReader(ValueReader):
         people = self.people(top.get("people"))
         theme_ids, person_ids = {t.id for t in themes}, {p.id for p in people}
         judgments = self.judgments(top.get("judgments"), theme_ids, person_ids)
-        decks = self.decks(top.get("decks"), theme_ids, person_ids)
+        decks = self.decks(top.get("decks"), theme_ids, person_ids, {t for j in judgments for t in j.tags})
         return Source(
             path=self.file,
             deck_id=self.slug(deck.get("id"), "deck.id"),
@@ -409,9 +411,14 @@ class _SourceReader(ValueReader):
             self.error(fields["cloze"], f"{key_path}.cloze", problem)
         return out
 
-    def decks(self, node: Node | None, themes: set[str], people: set[str]) -> tuple[NamedDeck, ...]:
+    def decks(
+        self, node: Node | None, themes: set[str], people: set[str], tags: Iterable[str] = ()
+    ) -> tuple[NamedDeck, ...]:
         if node is None:
             return ()
+        others = {Selection(tags=(t,)).slug(): f"--tag {t}" for t in tags}  # the judgments' own tags
+        others.update({p: f"--speaker {p}" for p in people})
+        others.update({t: f"--theme {t}" for t in themes})
         out: dict[str, NamedDeck] = {}
         known = {"theme": (themes, "theme"), "speaker": (people, "person")}
         for sub, item in self.sequence(node, "decks", "[{key: agent, name: ..., select: {theme: [agent]}}]"):
@@ -454,7 +461,7 @@ class _SourceReader(ValueReader):
                 self.loc(fields.get("select", item), f"{sub}.select"),
             )
             out.setdefault(key, deck)
-            self._same_file(deck, fields.get("key"), f"{sub}.key", themes, people)
+            self._same_file(deck, fields.get("key"), f"{sub}.key", others)
         return tuple(out.values())
 
     def judgment_range(self, node: Node, key_path: str, text: str) -> None:
@@ -465,16 +472,21 @@ class _SourceReader(ValueReader):
         except SelectionError as err:
             self.error(node, key_path, str(err))
 
-    def _same_file(self, deck: NamedDeck, node: Node | None, key_path: str, themes: set[str], people: set[str]) -> None:
-        """Warn when ``build --deck KEY`` and ``build --theme KEY`` (or ``--speaker KEY``) would write the same
-        default file (:func:`deckgen.builds.default_output`: both are ``<deck-id>-KEY.apkg``) with other
-        notes: each build would silently replace the other's package. A deck that selects exactly that theme
-        or person (the shipped ``agent`` deck) makes the same notes and is fine."""
-        for option, ids in (("theme", themes), ("speaker", people)):
-            if deck.key and deck.key in ids and deck.selection != Selection.from_options({option: (deck.key,)}):
-                message = (
-                    f"'{deck.key}' is also a {'person' if option == 'speaker' else option} id, so "
-                    f"`build --deck {deck.key}` and `build --{option} {deck.key}` write the same file with "
-                    "different notes, each replacing the other; give the deck another key"
-                )
-                self.error(node, key_path, message, Severity.WARNING)
+    def _same_file(self, deck: NamedDeck, node: Node | None, key_path: str, others: dict[str, str]) -> None:
+        """Warn when ``build --deck KEY`` and a selection's build (``--theme KEY``, ``--speaker KEY``, a tag or
+        judgments whose file name is KEY: ``others``, file-name slug → the options that write it) would write
+        the same default file (:func:`deckgen.builds.default_output`) with other notes: each build would
+        silently replace the other's package. A deck whose own selection has that file name (the shipped
+        ``agent`` deck, ``select: {theme: [agent]}``) makes the same notes and is fine."""
+        key = deck.key
+        option = others.get(key) or (f"--judgment {key[1:]}" if _JUDGMENTS_SLUG.fullmatch(key) else "")
+        if key and option and deck.selection.slug() != key:
+            message = (
+                f"`build --deck {key}` and `build {option}` write the same file with different notes, each "
+                "replacing the other; give the deck another key"
+            )
+            self.error(node, key_path, message, Severity.WARNING)
+
+
+_JUDGMENTS_SLUG = re.compile(r"j[0-9]+(?:-[0-9]+)*")
+"""The file-name part of a ``--judgment`` build (:meth:`deckgen.model.Selection.slug`: ``j12-17-25``)."""

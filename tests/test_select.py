@@ -279,16 +279,19 @@ def test_every_named_deck_selection_is_checked_and_nothing_is_written(tmp_path, 
 
 
 @pytest.mark.parametrize(
-    ("deck", "warned"),
+    ("deck", "other"),
     [
-        ("{key: agent, name: M::Later, select: {judgment: '2'}}", "theme"),  # --theme agent: other notes
-        ("{key: tang-jie, name: M::Two, select: {theme: [agent]}}", "person"),
+        ("{key: agent, name: M::Later, select: {judgment: '2'}}", "--theme agent"),  # other notes than --theme
+        ("{key: tang-jie, name: M::Two, select: {theme: [agent]}}", "--speaker tang-jie"),
+        ("{key: topic-agents, name: M::T, select: {judgment: '2'}}", "--tag topic::agents"),
+        ("{key: j2, name: M::J, select: {theme: [agent]}}", "--judgment 2"),
         ("{key: agent, name: M::Agent, select: {theme: [agent]}}", None),  # the same notes: one file, no harm
         ("{key: tang-jie, name: M::TJ, select: {speaker: [tang-jie]}}", None),
-        ("{key: later, name: M::Later, select: {judgment: '2'}}", None),  # no theme or person 'later'
+        ("{key: j2, name: M::J, select: {judgment: '2'}}", None),
+        ("{key: later, name: M::Later, select: {judgment: '2'}}", None),  # no build names its file 'later'
     ],
 )
-def test_a_deck_key_that_names_a_theme_or_person_with_other_notes_is_warned(tmp_path, monkeypatch, deck, warned):
+def test_a_deck_key_that_is_another_builds_file_name_with_other_notes_is_warned(tmp_path, monkeypatch, deck, other):
     from conftest import ROOT
 
     src = tmp_path / "minimal.yaml"
@@ -296,19 +299,18 @@ def test_a_deck_key_that_names_a_theme_or_person_with_other_notes_is_warned(tmp_
     src.write_text(f"{minimal}decks:\n  - {deck}\n", encoding="utf-8")
     key = deck.split(",")[0].split(": ")[1]
     result = CliRunner().invoke(main, ["check", "--strict", str(src)])
-    if warned is None:
+    if other is None:
         assert result.exit_code == 0, result.output
         return
     assert result.exit_code == 1
     line = len(minimal.splitlines()) + 2
     assert (
-        f"{src}:{line}:11: warning: decks[0].key: '{key}' is also a {warned} id, so `build --deck {key}` and "
-        f"`build --{'speaker' if warned == 'person' else 'theme'} {key}` write the same file with different notes"
+        f"{src}:{line}:11: warning: decks[0].key: `build --deck {key}` and `build {other}` write the same file "
+        "with different notes"
     ) in result.output
     # and it is so: both builds go to one file, and the second replaces the first
     monkeypatch.chdir(tmp_path)
-    option = "--speaker" if warned == "person" else "--theme"
-    for args in (["--deck", key], [option, key]):
+    for args in (["--deck", key], other.split(" ", 1)):
         assert CliRunner().invoke(main, ["build", *args, str(src)]).exit_code == 0
     assert len(list((tmp_path / "dist").glob("*.apkg"))) == 1
 
