@@ -80,12 +80,18 @@ TEXT: JSON = {"type": _SCALAR, "pattern": r"\S"}
 """Text that must not be empty (nor YAML's null)."""
 OPTIONAL_TEXT: JSON = {"type": [*_SCALAR, "null"]}
 """Text that may be empty or null."""
-_RANGE = r"\s*[0-9]+\s*(-\s*[0-9]+\s*)?"
+_DIGITS = f"[0-9]{{1,{MAX_NUMBER_DIGITS}}}"
+_RANGE = rf"\s*{_DIGITS}\s*(-\s*{_DIGITS}\s*)?"
 JUDGMENT_RANGES: JSON = {
-    "anyOf": [{"type": "integer", "minimum": 0}, {"type": "string", "pattern": f"^{_RANGE}(,{_RANGE})*$"}]
+    "anyOf": [
+        {"type": "integer", "minimum": 0, "maximum": 10**MAX_NUMBER_DIGITS - 1},
+        {"type": "string", "pattern": f"^{_RANGE}(,{_RANGE})*$"},
+    ]
 }
 """Judgment numbers and ranges as :meth:`deckgen.model.Selection.ranges` reads them: a number, or text such as
-``12-17,25`` (ASCII digits; not ``true`` or ``1.0``)."""
+``12-17,25`` (ASCII digits, at most :data:`deckgen.model.MAX_NUMBER_DIGITS` each; not ``true``). A JSON
+Schema cannot tell YAML's ``1.0`` or ``0x1F`` from the number they are equal to, so an editor accepts
+them; ``deckgen check`` reads the text as written and refuses them."""
 ID: JSON = {"type": _SCALAR, "pattern": SLUG_PATTERN.pattern}
 CARD_ID: JSON = {"type": _SCALAR, "pattern": CARD_ID_PATTERN.pattern}
 NUMBER: JSON = {
