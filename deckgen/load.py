@@ -314,7 +314,7 @@ class _SourceReader(ValueReader):
             how = "" if self.languages_given else " (the default; for a deck in one language set deck.languages: [en])"
             return f"; text is written in each language of deck.languages, {listed}{how}"
         if tag_problem(key) is None and len(key) <= 8:
-            return f"; {key} is not one of deck.languages, {listed}: add it there or remove this text"
+            return f"; if {key} is a language, add it to deck.languages, {listed}, or remove this text"
         return ""
 
     def default_key_taken(self, judgments: list[Judgment]) -> None:

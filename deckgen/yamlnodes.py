@@ -393,9 +393,8 @@ class NodeReader:
                 continue
             keys[key] = key_node
             if key not in spec:
-                allowed, close = clip_list(spec, 20), suggest(key, spec)
-                # a near miss of an allowed key ('idd' for 'id') is a typo, not a text in another language
-                message = f"unknown key '{clip(key)}'{close}; allowed here: {allowed}{'' if close else more(key)}"
+                allowed = clip_list(spec, 20)
+                message = f"unknown key '{clip(key)}'{suggest(key, spec)}; allowed here: {allowed}{more(key)}"
                 self.error(key_node, sub, message)
                 continue
             out[key] = value_node

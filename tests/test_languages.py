@@ -258,7 +258,7 @@ def problems(tmp_path, deck="", theme="zh: 主题, en: Theme", people="", claim=
         (
             {"deck": ", languages: en", "theme": "en: T", "claim": "en: One.\n    zh: 一。"},
             "judgments[0].zh: unknown key 'zh'; allowed here: id, number, theme, speakers, en, editors_note, tags, "
-            "cards; zh is not one of deck.languages, [en]: add it there or remove this text",
+            "cards; if zh is a language, add it to deck.languages, [en], or remove this text",
         ),
         (
             {"claim": "en: One."},
@@ -487,8 +487,14 @@ def test_a_misspelt_languages_key_does_not_make_every_text_an_error(tmp_path, de
     assert len(found) == 1 if len(expected) == 1 else len(found) >= len(expected), found
 
 
-def test_a_typo_of_an_allowed_key_is_not_taken_for_a_language(tmp_path):
-    typo = problems(tmp_path, theme="ids: t, zh: 主题, en: Theme")
-    assert "themes[0].ids: unknown key 'ids' (did you mean 'id'?); allowed here: id, zh, en, subthemes" in typo, typo
-    other = problems(tmp_path, theme="fr: Thème, zh: 主题, en: Theme")  # no allowed key is close: maybe a language
-    assert any(p.endswith("fr is not one of deck.languages, [zh, en]: add it there or remove this text") for p in other)
+def test_an_unknown_key_that_may_be_a_language_says_so_as_a_condition(tmp_path):
+    """'idd' is a typo of 'id' and 'ta' may be Tamil or a typo of 'tags': the message offers both readings."""
+    typo = problems(tmp_path, theme="idd: t, zh: 主题, en: Theme")
+    assert (
+        "themes[0].idd: unknown key 'idd' (did you mean 'id'?); allowed here: id, zh, en, subthemes; "
+        "if idd is a language, add it to deck.languages, [zh, en], or remove this text"
+    ) in typo, typo
+    other = problems(tmp_path, theme="fr: Thème, zh: 主题, en: Theme")
+    assert any(
+        p.endswith("if fr is a language, add it to deck.languages, [zh, en], or remove this text") for p in other
+    )
