@@ -436,6 +436,14 @@ def test_a_file_that_is_not_a_collection_is_refused_and_left_alone(cards_copy, t
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cards", "not-a-collection.anki2"]
 
 
+def test_the_collection_path_is_printed_escaped(cards_copy, tmp_path):
+    target = fresh_collection(tmp_path / "User\x1b[2J 1")
+    result = run("install", cards_copy, "--collection", target)
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "User\\x1b[2J 1" in result.output
+    assert "Backed up the collection to" in result.output and "Installed into" in result.output
+
+
 def _other_database(path: Path) -> None:
     import sqlite3
 

@@ -487,19 +487,20 @@ def init(folder: Path, name: str | None, languages: Values) -> None:
       deckgen init rust-notes --name "Rust notes"
       deckgen init --language zh --language en
     """
+    from ..errors import printable
     from ..starter import write_starter
 
     starter = write_starter(folder, name, languages or ("en",))
-    click.echo(f"Wrote {starter.source}  (deck id {starter.deck_id})")
+    click.echo(printable(f"Wrote {starter.source}  (deck id {starter.deck_id})"))
     if starter.gitignore_action == "written":
-        click.echo(f"Wrote {starter.gitignore}")
+        click.echo(printable(f"Wrote {starter.gitignore}"))
     elif starter.gitignore_action == "added":
-        click.echo(f"Added {', '.join(starter.gitignore_added)} to {starter.gitignore}")
+        click.echo(printable(f"Added {', '.join(starter.gitignore_added)} to {starter.gitignore}"))
     if starter.schema_action != "kept":
         done = "Wrote" if starter.schema_action == "written" else "Updated"
-        click.echo(f"{done} {starter.schema}  (the JSON Schema the source's first line names, for editors)")
+        click.echo(printable(f"{done} {starter.schema}  (the JSON Schema the source's first line names, for editors)"))
     where = "" if Path(folder) == Path(".") else f"cd {folder} && "
-    click.echo(f"Next: {where}deckgen check --strict && deckgen build   # → dist/{starter.deck_id}.apkg")
+    click.echo(printable(f"Next: {where}deckgen check --strict && deckgen build   # → dist/{starter.deck_id}.apkg"))
 
 
 @main.command()
@@ -584,6 +585,7 @@ def install(
       deckgen install --profile "User 1" --theme agent --dry-run
       deckgen install --profile "User 1" --deck lin-junyang --subdecks
     """
+    from ..errors import printable
     from ..install import install_decks
     from .report import print_imports
 
@@ -598,9 +600,9 @@ def install(
         source_moved=source_moved,
     )
     if result.backup:
-        click.echo(f"Backed up the collection to {result.backup}")
+        click.echo(printable(f"Backed up the collection to {result.backup}"))
     print_imports(result.decks, dry_run, prune)
-    click.echo(f"{'Dry run: nothing was changed in' if dry_run else 'Installed into'} {result.collection}")
+    click.echo(printable(f"{'Dry run: nothing was changed in' if dry_run else 'Installed into'} {result.collection}"))
 
 
 def _url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -648,13 +650,14 @@ def login(endpoint: str | None, username: str, password_stdin: bool) -> None:
       deckgen login --username me@example.com
       printf '%s' "$PASS" | deckgen login --endpoint http://127.0.0.1:8080/ --username me --password-stdin
     """
+    from ..errors import printable
     from ..sync import login as sync_login
 
     if not password_stdin and not sys.stdin.isatty():
         raise click.UsageError("no terminal to ask for the password on; pipe it in with --password-stdin")
     password = sys.stdin.read().rstrip("\r\n") if password_stdin else click.prompt("Password", hide_input=True)
     stored = sync_login(username, password, endpoint)
-    click.echo(f"Logged in to {stored.where} as {stored.username}; the sync key is in {stored.path()}")
+    click.echo(printable(f"Logged in to {stored.where} as {stored.username}; the sync key is in {stored.path()}"))
 
 
 @main.command()
@@ -665,10 +668,11 @@ def logout() -> None:
     Example:
       deckgen logout
     """
+    from ..errors import printable
     from ..sync import logout as sync_logout
 
     old = sync_logout()
-    click.echo(f"Logged out of {old.where} ({old.username})" if old else "Not logged in; nothing to remove")
+    click.echo(printable(f"Logged out of {old.where} ({old.username})" if old else "Not logged in; nothing to remove"))
 
 
 @main.command(name="sync")
@@ -691,10 +695,11 @@ def sync_(sources: Values, choice: DeckChoice, prune: bool, source_moved: bool, 
       deckgen sync --theme agent --dry-run
       deckgen sync --deck lin-junyang
     """
+    from ..errors import printable
     from ..sync import sync_decks
     from .report import print_imports
 
     result = sync_decks(_paths(sources), choice=choice, prune=prune, dry_run=dry_run, source_moved=source_moved)
-    click.echo(f"{result.login.where} as {result.login.username}: {'; '.join(result.steps)}")
+    click.echo(printable(f"{result.login.where} as {result.login.username}: {'; '.join(result.steps)}"))
     print_imports(result.decks, dry_run, prune)
     click.echo("Dry run: nothing was sent" if dry_run else "Synced; other devices get the changes at their next sync")
