@@ -17,7 +17,7 @@ from deckgen.notes import generate
 from deckgen.select import select
 from deckgen.sourcevalues import normalize_deck_name
 
-from conftest import SOURCE
+from conftest import SOURCE, edit
 
 
 @pytest.fixture(scope="module")
@@ -194,6 +194,8 @@ def test_shipped_named_decks_cover_themes_and_frequent_speakers(deck):
 
 def test_build_all(cards_copy, monkeypatch):
     monkeypatch.chdir(cards_copy.parent)
+    long_name = "AGI-Next 2026 · 唐杰 Tang Jie" + " and more" * 30  # wider than any terminal
+    edit(cards_copy / "agi-next-2026.yaml", "name: AGI-Next 2026 · 唐杰 Tang Jie\n", f"name: {long_name}\n")
     result = CliRunner().invoke(main, ["build", "--all"])
     assert result.exit_code == 0, result.output
     source = load_file(cards_copy / "agi-next-2026.yaml")
@@ -201,6 +203,9 @@ def test_build_all(cards_copy, monkeypatch):
     assert built == sorted(["agi-next-2026.apkg", *(f"agi-next-2026-{d.key}.apkg" for d in source.decks)])
     assert "AGI-Next 2026 · 林俊旸 Lin Junyang" in result.output
     assert not set("━┃┏┡│└") & set(result.output)  # piped: plain columns, no box lines
+    lines = result.output.splitlines()
+    assert any(long_name in line and "agi-next-2026-tang-jie.apkg" in line for line in lines)  # one row, one line
+    assert all(line == line.rstrip() for line in lines)
 
 
 def test_subdecks_get_their_own_file_and_the_build_says_so(cards_copy, monkeypatch):

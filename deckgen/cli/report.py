@@ -152,6 +152,20 @@ def print_imports(decks: Sequence[DeckImport], dry_run: bool, prune: bool) -> No
             )
 
 
+def print_table(table: Any) -> None:
+    """Print a rich table: as rich draws it on a terminal; into a pipe or a file, one line per row with no
+    wrapping and no trailing spaces, so that a long name stays on its line for ``grep``."""
+    from rich.console import Console
+
+    if sys.stdout.isatty():
+        Console().print(table)
+        return
+    console = Console(width=1 << 14, color_system=None)
+    with console.capture() as captured:
+        console.print(table)
+    click.echo("\n".join(line.rstrip() for line in captured.get().splitlines()))
+
+
 def table_box() -> Any:
     """Rich's default table lines on a terminal; none when standard output is a pipe or a file, so that a
     script or ``grep`` reads plain aligned columns, as ``deckgen list`` prints them there."""
@@ -162,7 +176,6 @@ def table_box() -> Any:
 
 def print_builds_table(results: Sequence[BuildResult]) -> None:
     """A table of several decks built: name, notes, cards, file."""
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
@@ -173,7 +186,7 @@ def print_builds_table(results: Sequence[BuildResult]) -> None:
     for r in results:
         table.add_row(Text(printable(r.deck_name)), str(len(r.notes)), str(r.cards), Text(printable(str(r.output))))
     click.echo("")
-    Console(width=200 if not sys.stdout.isatty() else None).print(table)
+    print_table(table)
 
 
 def notes_table(group: Selected) -> Any:
@@ -224,11 +237,9 @@ def inventory_table(inventory: Inventory) -> Any:
 
 def print_stats(stats: Sequence[DeckStats]) -> None:
     """Each source's counts line, then its tables by theme, speaker and kind, and its lint counts."""
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    console = Console()
     for s in stats:
         click.echo(
             f"{printable(s.name)}  {printable(s.path)}: {counted(s.judgments, 'judgment')}, "
@@ -241,10 +252,10 @@ def print_stats(stats: Sequence[DeckStats]) -> None:
             table.add_column("cards", justify="right")
             for label, notes, cards in rows:
                 table.add_row(Text(label), str(notes), str(cards))
-            console.print(table)
+            print_table(table)
         table = Table(title="lint", title_justify="left", box=table_box())
         table.add_column("rule")
         table.add_column("warnings", justify="right")
         for code, count in s.lint:
             table.add_row(code, str(count))
-        console.print(table)
+        print_table(table)
