@@ -249,14 +249,22 @@ def _kind_problem(note: Note, old: Entry, ledger: Ledger) -> list[Problem]:
     old_type = ledger.types.get(old.note_type)
     if old_type is not None and old_type.kind == note.note_type.kind:
         return []  # the same kind under a new note-type id: the note type's own message explains it
-    was = f"a {NOTE_KIND_WORDS.get(old_type.kind, old_type.kind)} note" if old_type else "a note of another type"
+    return [kind_changed(note, old_type.kind if old_type else None)]
+
+
+def kind_changed(note: Note, was: str | None, where: str = "was") -> Problem:
+    """The error for ``note`` whose note has kind ``was`` (``"qa"``, ``"cloze"``; None: another note type)
+    in the ledger, or with ``where="is in the collection as"`` in the collection being installed into: Anki
+    matches the note by GUID, sees another note type and leaves it alone (import log: conflicting; rslib
+    ``import_export/package/apkg/import/notes.rs``), so the edit could never reach Anki."""
+    old = f"a {NOTE_KIND_WORDS.get(was, was)} note" if was else "a note of another type"
     message = (
-        f"note '{note.key}' was {was} and is now a {NOTE_KIND_WORDS[note.note_type.kind]} note; Anki cannot "
+        f"note '{note.key}' {where} {old} and is now a {NOTE_KIND_WORDS[note.note_type.kind]} note; Anki cannot "
         "change a note's type on import (it would list the note as conflicting and keep the old one). Give "
         "the card a new id (id: some-new-slug) so that it is added as a new note, and delete the old "
         f"one in Anki if you no longer want it (search {field_search('Key', note.key)})"
     )
-    return [Problem.at(note.spec.loc, message)]
+    return Problem.at(note.spec.loc, message)
 
 
 def _at_note(note: Note, message: str) -> Problem:

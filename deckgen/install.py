@@ -39,10 +39,11 @@ from typing import TYPE_CHECKING
 
 from .ankidata import backup_folder, profile_collection
 from .builds import BuildResult, DeckChoice, build_sources
-from .errors import DeckgenError, Severity, UsageError
+from .changes import kind_changed
+from .errors import DeckgenError, Severity, SourceError, UsageError
 from .load import load_sources
 from .model import Source
-from .notes import guid_for
+from .notes import generate, guid_for
 from .notetypes import NOTE_TYPES, NoteType
 
 if TYPE_CHECKING:
@@ -224,6 +225,25 @@ class DeckImport:
 def _type_ids(deck: BuiltDeck) -> set[int]:
     """deckgen's note-type ids: the current ones and every one the deck's ledger records."""
     return {t.id for t in NOTE_TYPES.values()} | set(deck.result.changes.ledger.types)
+
+
+def refuse_kind_changes(col: Collection, sources: Sequence[Source]) -> None:
+    """Raise :class:`deckgen.errors.SourceError` for every note of ``sources`` whose GUID ``col`` has under
+    deckgen's note type of the other kind (a Q/A card made a cloze under its old id): Anki's import would
+    list it as conflicting and keep the old note (:func:`deckgen.changes.kind_changed`). The build's ledger
+    catches this when it has the old note; this catches it without one (a fresh clone, a lost ledger),
+    before anything is built or written."""
+    kinds = {t.id: t.kind for t in NOTE_TYPES.values()}
+    have: dict[str, int] = {guid: mid for guid, mid in database(col).all("SELECT guid, mid FROM notes")}
+    problems = []
+    for source in sources:
+        notes, _ = generate(source)
+        for note in notes:
+            kind = kinds.get(have.get(note.guid, note.note_type.id))
+            if kind is not None and kind != note.note_type.kind:
+                problems.append(kind_changed(note, kind, "is in the collection as"))
+    if problems:
+        raise SourceError(problems)
 
 
 def stale_notes(col: Collection, deck: BuiltDeck) -> list[StaleNote]:
@@ -412,19 +432,21 @@ def install_decks(
     dry_run: bool = False,
     source_moved: bool = False,
 ) -> InstallResult:
-    """Build the sources under ``paths`` (files or folders) and apply them to a collection: the file
-    ``collection``, or the collection of the Anki profile ``profile`` in Anki's data folder ``base``
-    (default :func:`deckgen.ankidata.default_base`). It opens the collection (refused while Anki has it
-    open), builds the decks ``choice`` names (default: the full deck) as ``deckgen build`` does, backs the
-    collection up, then :func:`apply_decks` (``prune`` also removes the notes the sources no longer make; a
-    note that the selection or a named deck leaves out but its source still makes is kept). With
-    ``dry_run`` nothing is written (no ledger, no backup, no change to the collection) and the result says
-    what would happen (:func:`predict_import`). A source whose deck id this machine last packaged from
-    another file is refused before anything is built, unless ``source_moved`` (see :func:`built`).
+    """Build the sources under ``paths`` (files or folders) and apply them to a collection: the file ``collection``,
+    or the collection of the Anki profile ``profile`` in Anki's data folder ``base`` (default
+    :func:`deckgen.ankidata.default_base`). It opens the collection (refused while Anki has it open), refuses a note
+    whose kind differs from the collection's note under its GUID (:func:`refuse_kind_changes`), builds the decks
+    ``choice`` names (default: the full deck) as ``deckgen build`` does, backs the collection up, then
+    :func:`apply_decks` (``prune`` also removes the notes the sources no longer make; a note that the selection or a
+    named deck leaves out but its source still makes is kept). With ``dry_run`` nothing is written (no ledger, no
+    backup, no change to the collection) and the result says what would happen (:func:`predict_import`). A source
+    whose deck id this machine last packaged from another file is refused before anything is built, unless
+    ``source_moved`` (see :func:`built`).
 
     Raises :class:`UsageError` unless exactly one of ``collection`` and ``profile`` is given, for ``base``
     without ``profile``, or for deck options that cannot be combined (:meth:`deckgen.builds.DeckChoice.check`);
-    :class:`deckgen.ankidata.ProfileError`, :class:`AnkiMissingError`, :class:`CollectionError`, and what
+    :class:`deckgen.ankidata.ProfileError`, :class:`AnkiMissingError`, :class:`CollectionError`,
+    :class:`deckgen.errors.SourceError` for a kind change (:func:`refuse_kind_changes`), and what
     :func:`deckgen.load.load_sources` and :func:`deckgen.builds.build_sources` raise.
     """
     if (collection is None) == (profile is None):
@@ -435,8 +457,10 @@ def install_decks(
     choice.check()
     path = Path(collection) if collection is not None else profile_collection(str(profile), base)
     sources = load_sources(list(paths))
-    with open_collection(path) as col, built(sources, choice, dry_run, source_moved) as packages:
-        if dry_run:
-            return InstallResult(path, None, predict_import(col, packages), dry_run=True)
-        backup = make_backup(col, path)
-        return InstallResult(path, backup, apply_decks(col, packages, prune))
+    with open_collection(path) as col:
+        refuse_kind_changes(col, sources)
+        with built(sources, choice, dry_run, source_moved) as packages:
+            if dry_run:
+                return InstallResult(path, None, predict_import(col, packages), dry_run=True)
+            backup = make_backup(col, path)
+            return InstallResult(path, backup, apply_decks(col, packages, prune))

@@ -1,4 +1,4 @@
-"""deckgen as one more Anki client of the user's account: login, and build → sync down → apply → sync up.
+"""deckgen as one more Anki client of the user's account: login, and sync down → build → apply → sync up.
 
 :func:`login`, :func:`logout` and :func:`sync_decks` are what ``deckgen login``, ``logout`` and ``sync``
 run. They need the official ``anki`` package (``pip install 'deckgen[anki]'``), imported inside the
@@ -14,8 +14,7 @@ that leaves it empty).
 **The copy.** deckgen keeps its own copy of the account's collection, with its media folder, in
 ``<state folder>/sync/<account>/``. :func:`sync_decks` runs, in order:
 
-1. Build every source as ``deckgen build`` does (the ledger is written), into temporary packages.
-2. Bring the copy up to date. A copy that never synced (``col.ls == 0``) is replaced by a full download,
+1. Bring the copy up to date. A copy that never synced (``col.ls == 0``) is replaced by a full download,
    also from an empty server: a fresh collection's first sync otherwise reports "no changes" and leaves the
    two with different schemas, so that the next sync could only be a one-way upload (seen with the
    ``anki`` 26.9 server). Otherwise a normal sync, which also sends what an interrupted earlier run left
@@ -23,6 +22,9 @@ that leaves it empty).
    deckgen downloads: its copy holds nothing that the sources cannot make again. Where only an upload would
    do (the server's collection is empty and the copy is not), it stops and says why: deckgen never uploads
    a collection over the server's.
+2. Refuse a note whose kind (Q/A or cloze) differs from the account's note under its GUID
+   (:func:`deckgen.install.refuse_kind_changes`), then build every source as ``deckgen build`` does (the
+   ledger is written), into temporary packages.
 3. Apply the packages and the prune to the copy with :func:`deckgen.install.apply_decks` (Anki's importer,
    one transaction). Importing deckgen's note types, adding a note-type copy "… +", updating templates or
    CSS, and removing notes never mark the schema changed (checked by experiment, and in rslib: only field or
@@ -56,7 +58,16 @@ from typing import TYPE_CHECKING, ParamSpec, TypeVar
 from .builds import DeckChoice
 from .errors import DeckgenError
 from .files import write_all_atomic
-from .install import DeckImport, apply_decks, built, database, open_collection, predict_import, require_anki
+from .install import (
+    DeckImport,
+    apply_decks,
+    built,
+    database,
+    open_collection,
+    predict_import,
+    refuse_kind_changes,
+    require_anki,
+)
 from .load import load_sources
 from .records import DamagedRecordError, fields_of, load_json, read_text
 from .state import state_dir
@@ -303,17 +314,18 @@ def sync_decks(
     dry_run: bool = False,
     source_moved: bool = False,
 ) -> SyncResult:
-    """Build the decks ``choice`` names (default: the full deck) from the sources under ``paths`` (files or
-    folders) as :func:`deckgen.install.install_decks` does, bring deckgen's copy of the account's collection
-    up to date, apply the packages (and with ``prune`` remove the notes the sources no longer make), and
-    sync the result and its media up; see the module docstring for each step.
-    With ``dry_run`` nothing is sent and no ledger written: the copy is only brought up to date (downloads
-    only) and the result says what would change. ``source_moved`` as for :func:`deckgen.install.install_decks`.
+    """Bring deckgen's copy of the account's collection up to date, build the decks ``choice`` names (default: the
+    full deck) from the sources under ``paths`` (files or folders) as :func:`deckgen.install.install_decks` does,
+    apply the packages (and with ``prune`` remove the notes the sources no longer make), and sync the result and its
+    media up; see the module docstring for each step. With ``dry_run`` nothing is sent and no ledger written: the
+    copy is only brought up to date (downloads only) and the result says what would change. ``source_moved`` as for
+    :func:`deckgen.install.install_decks`.
 
     Raises :class:`deckgen.errors.UsageError` for deck options that cannot be combined, :class:`LoginError`,
     :class:`SyncError`, :class:`deckgen.install.AnkiMissingError`,
-    :class:`deckgen.install.CollectionError` (the copy is in use by another deckgen sync), and what
-    :func:`deckgen.load.load_sources` and :func:`deckgen.builds.build_sources` raise.
+    :class:`deckgen.install.CollectionError` (the copy is in use by another deckgen sync),
+    :class:`deckgen.errors.SourceError` for a kind change (:func:`deckgen.install.refuse_kind_changes`), and
+    what :func:`deckgen.load.load_sources` and :func:`deckgen.builds.build_sources` raise.
     """
     choice = DeckChoice() if choice is None else choice
     choice.check()
@@ -323,26 +335,25 @@ def sync_decks(
     result = SyncResult(stored, dry_run=dry_run)
     stored.collection.parent.mkdir(parents=True, exist_ok=True)
     in_use = "Another deckgen sync may be using deckgen's copy of the collection; wait for it and try again"
-    with (
-        open_collection(stored.collection, True, in_use) as col,
-        built(sources, choice, dry_run, source_moved) as packages,
-    ):
+    with open_collection(stored.collection, True, in_use) as col:
         client = _Client(col, stored, result.steps)
         client.bring_up_to_date(dry_run)
-        if dry_run:
-            result.decks, result.login = predict_import(col, packages), client.login
-            return result
-        for _ in range(ROUNDS):
-            result.decks = apply_decks(col, packages, prune)
-            if client.sync("sync up") == "done":
-                result.steps.append("synced up")
-                break
-            client.download("the server required a full sync; applying again")
-        else:
-            raise SyncError(
-                f"{stored.where} required a full sync {ROUNDS} times in a row; nothing was uploaded. "
-                "Sync Anki on your computer, then run deckgen sync again"
-            )
-        client.sync_media()
+        refuse_kind_changes(col, sources)  # against the account's notes, before the build writes its ledger
+        with built(sources, choice, dry_run, source_moved) as packages:
+            if dry_run:
+                result.decks, result.login = predict_import(col, packages), client.login
+                return result
+            for _ in range(ROUNDS):
+                result.decks = apply_decks(col, packages, prune)
+                if client.sync("sync up") == "done":
+                    result.steps.append("synced up")
+                    break
+                client.download("the server required a full sync; applying again")
+            else:
+                raise SyncError(
+                    f"{stored.where} required a full sync {ROUNDS} times in a row; nothing was uploaded. "
+                    "Sync Anki on your computer, then run deckgen sync again"
+                )
+            client.sync_media()
     result.login = client.login
     return result

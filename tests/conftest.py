@@ -31,6 +31,13 @@ def _previous_package() -> bytes:
     return data.getvalue()
 
 
+EDITED_QA = (
+    '        q: "After what came out did 唐杰\'s team judge a major battle essentially over?"\n        a: DeepSeek\n'
+)
+"""The shipped source's Q/A card ``zhipu-bets-on-coding/qa/3`` (question and answer lines)."""
+AS_CLOZE = '        cloze: "唐杰\'s team judged a major battle over after {{c1::DeepSeek}} came out."\n'
+"""The same card made a cloze under its id: a kind change Anki's import cannot apply."""
+
 PREVIOUS_PACKAGE = _previous_package()
 """The bytes of a small stand-in for an earlier build's package (a zip holding a collection.anki2), which
 ``-o`` may replace: a failed build must leave it as it was."""

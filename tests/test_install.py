@@ -23,7 +23,7 @@ from deckgen.load import load_file
 from deckgen.notes import generate, guid_for
 from deckgen.notetypes import NOTE_TYPES, QA
 
-from conftest import JUDGMENT_28_QA, ROOT, edit, remove_judgment
+from conftest import AS_CLOZE, EDITED_QA, JUDGMENT_28_QA, ROOT, edit, remove_judgment
 
 EDITED = "zhipu-bets-on-coding/qa/3"
 """A note whose answer the tests edit (``a: DeepSeek``)."""
@@ -434,6 +434,26 @@ def test_a_file_that_is_not_a_collection_is_refused_and_left_alone(cards_copy, t
     assert result.exit_code == 1 and said in result.output and "nothing was changed" in result.output, result.output
     assert target.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cards", "not-a-collection.anki2"]
+
+
+def test_a_kind_change_without_a_ledger_is_refused_against_the_collection(cards_copy, tmp_path):
+    """A fresh clone has no ledger to catch a Q/A card made a cloze under its id; the collection has the
+    note, and install refuses before it builds, writes or imports anything."""
+    target = fresh_collection(tmp_path / "profile")
+    assert run("install", cards_copy, "--collection", target).exit_code == 0
+    with Opened(target) as col:
+        before = snapshot(col)
+    (cards_copy / "agi-next-2026.ledger.json").unlink()
+    edit(cards_copy / "agi-next-2026.yaml", EDITED_QA, AS_CLOZE)
+    for args in ([], ["--dry-run"]):
+        result = run("install", cards_copy, "--collection", target, *args)
+        assert result.exit_code == 1, result.output
+        assert f"judgments[6].cards[2]: note '{EDITED}' is in the collection as a Q/A note and is now a cloze" in (
+            result.output
+        )
+        assert not (cards_copy / "agi-next-2026.ledger.json").exists()
+    with Opened(target) as col:
+        assert snapshot(col) == before
 
 
 def test_the_collection_path_is_printed_escaped(cards_copy, tmp_path):

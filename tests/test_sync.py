@@ -23,7 +23,7 @@ from deckgen.load import load_file
 from deckgen.notes import generate
 from deckgen.sync import LOGIN_FILE, Login
 
-from conftest import ROOT, edit, remove_judgment
+from conftest import AS_CLOZE, EDITED_QA, ROOT, edit, remove_judgment
 
 pytestmark = pytest.mark.slow
 
@@ -35,6 +35,7 @@ ACCOUNTS = {
     "dave": "dave-pw",
     "erin": "erin-pw",
     "frank": "frank-pw",
+    "grace": "grace-pw",
 }
 EDITED = "zhipu-bets-on-coding/qa/3"
 PHONE_EDITED = "zhipu-bets-on-coding/qa/2"
@@ -263,6 +264,23 @@ def test_a_named_deck_syncs_in_subdecks_and_its_prune_keeps_what_the_source_stil
     assert {phone.col.get_note(n).guid for n in phone.col.find_notes("")} == every
     assert phone.note(EDITED)["Answer"] == "DeepSeek"
     assert any(d.name.startswith(f"{deck}::") for d in phone.col.decks.all_names_and_ids())
+    phone.close()
+
+
+def test_a_kind_change_without_a_ledger_is_refused_against_the_account(server, cards_copy, tmp_path):
+    """With no ledger to catch a Q/A card made a cloze under its id, sync checks the account's notes after
+    syncing down, and refuses before it builds, writes a ledger or sends anything."""
+    assert login(server, "grace").exit_code == 0
+    assert run("sync", cards_copy).exit_code == 0
+    (cards_copy / "agi-next-2026.ledger.json").unlink()
+    edit(cards_copy / "agi-next-2026.yaml", EDITED_QA, AS_CLOZE)
+    result = run("sync", cards_copy)
+    assert result.exit_code == 1, result.output
+    assert f"note '{EDITED}' is in the collection as a Q/A note and is now a cloze note" in result.output
+    assert not (cards_copy / "agi-next-2026.ledger.json").exists()
+    phone = Phone(tmp_path / "phone", server, "grace")
+    phone.sync()
+    assert phone.note(EDITED)["Answer"] == "DeepSeek"  # the account still has the Q/A note, untouched
     phone.close()
 
 
