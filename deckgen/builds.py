@@ -252,13 +252,15 @@ def _build_all(
     sleep: Callable[[float], None],
     progress: Progress | None,
     reused: Severity = Severity.WARNING,
+    before_writing: Callable[[list[BuildResult]], None] | None = None,
 ) -> list[BuildResult]:
     """Build every deck of ``jobs`` all or nothing: each source is read, checked and linted once, each deck
     compared with its source's ledger, all at one time ``now``, before any file is written; then every
     package and every ledger is written in one :func:`deckgen.files.write_all_atomic`. Holds the lock of
     every source meanwhile. A deck id last packaged here from another source file is a warning, or with
     ``reused=Severity.ERROR`` a :class:`SourceError` before anything is written
-    (:func:`deckgen.state.deck_id_reused`)."""
+    (:func:`deckgen.state.deck_id_reused`). ``before_writing``, if given, sees the results (notes and
+    changes, nothing written yet, also in a dry run) and may raise to stop the build there."""
     with ExitStack() as stack:
         if not dry_run:
             for path in sorted({lock_path(job.source) for job in jobs}):  # one order: no two builds deadlock
@@ -280,6 +282,8 @@ def _build_all(
             (progress or _quiet)("comparing with the ledger", 0, 0)
             p.result.changes = compare_with_ledger(p.chosen, p.notes, p.types, p.ledger, now, p.packaged, p.hashes)
             p.result.warnings.extend(p.result.changes.warnings)
+        if before_writing is not None:
+            before_writing([p.result for p in plans])
         if dry_run:
             return [p.result for p in plans]
         _write(plans, subdecks, progress)
@@ -486,13 +490,15 @@ def build_sources(
     progress: Progress | None = None,
     out_dir: Path = DEFAULT_OUT_DIR,
     reused: Severity = Severity.WARNING,
+    before_writing: Callable[[list[BuildResult]], None] | None = None,
 ) -> list[BuildResult]:
     """:func:`build_decks` for sources already loaded and the decks ``choice`` names, writing the packages
     that have no ``output`` into ``out_dir`` (named by :func:`default_output`) instead of ``dist/``: what
     ``deckgen install`` and ``sync`` build into a temporary folder. A deck id last packaged on this machine
     from another source file is a warning, or with ``reused=Severity.ERROR`` (what install and sync ask, as
-    they import at once) a :class:`SourceError` before anything is written. Raises what :func:`build_decks`
-    raises, but for loading."""
+    they import at once) a :class:`SourceError` before anything is written. ``before_writing`` sees the
+    results before anything is written and may raise (install's check against the collection). Raises what
+    :func:`build_decks` raises, but for loading."""
     choice.check()
     selection, subdecks = choice.selection, choice.subdecks
     jobs = []
@@ -507,7 +513,7 @@ def build_sources(
     if output and len(jobs) > 1:
         raise UsageError("-o/--output needs exactly one deck to build; drop it to use dist/<deck>.apkg")
     _refuse_shared_outputs(jobs)  # before anything is read, locked or built
-    return _build_all(jobs, subdecks, dry_run, time.time, time.sleep, progress, reused)
+    return _build_all(jobs, subdecks, dry_run, time.time, time.sleep, progress, reused, before_writing)
 
 
 def _is_dir(path: Path) -> bool:

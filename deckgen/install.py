@@ -43,7 +43,7 @@ from .changes import kind_changed
 from .errors import DeckgenError, Severity, SourceError, UsageError
 from .load import load_sources
 from .model import Source
-from .notes import generate, guid_for
+from .notes import guid_for
 from .notetypes import NOTE_TYPES, NoteType
 
 if TYPE_CHECKING:
@@ -166,7 +166,11 @@ class BuiltDeck:
 
 @contextmanager
 def built(
-    sources: Sequence[Source], choice: DeckChoice, dry_run: bool = False, source_moved: bool = False
+    sources: Sequence[Source],
+    choice: DeckChoice,
+    col: Collection,
+    dry_run: bool = False,
+    source_moved: bool = False,
 ) -> Iterator[list[BuiltDeck]]:
     """Build the decks ``choice`` names from each of ``sources`` as ``deckgen build`` does (same ledger, same
     ``mod`` rules, the ledger is written unless ``dry_run``), their packages going to a temporary folder
@@ -176,11 +180,21 @@ def built(
     it would overwrite, under the same keys, the notes that the other file put into the collection, and an
     install imports at once (a build only warns: :func:`deckgen.state.deck_id_reused`).
 
-    Raises :class:`SourceError` for such a source, and what :func:`deckgen.builds.build_sources` raises.
+    A card whose kind differs from the note ``col`` (the collection to be imported into) has under its GUID
+    is refused too, before anything is written (:func:`refuse_kind_changes`).
+
+    Raises :class:`SourceError` for such a source or card, and what :func:`deckgen.builds.build_sources` raises.
     """
     reused = Severity.WARNING if source_moved else Severity.ERROR
     with tempfile.TemporaryDirectory(prefix="deckgen-install-") as tmp:
-        results = build_sources(sources, choice, dry_run=dry_run, out_dir=Path(tmp), reused=reused)
+        results = build_sources(
+            sources,
+            choice,
+            dry_run=dry_run,
+            out_dir=Path(tmp),
+            reused=reused,
+            before_writing=lambda results: refuse_kind_changes(col, results),
+        )
         guids: dict[str, frozenset[str]] = {}
         out = []
         for result in results:
@@ -227,23 +241,22 @@ def _type_ids(deck: BuiltDeck) -> set[int]:
     return {t.id for t in NOTE_TYPES.values()} | set(deck.result.changes.ledger.types)
 
 
-def refuse_kind_changes(col: Collection, sources: Sequence[Source]) -> None:
-    """Raise :class:`deckgen.errors.SourceError` for every note of ``sources`` whose GUID ``col`` has under
-    deckgen's note type of the other kind (a Q/A card made a cloze under its old id): Anki's import would
-    list it as conflicting and keep the old note (:func:`deckgen.changes.kind_changed`). The build's ledger
-    catches this when it has the old note; this catches it without one (a fresh clone, a lost ledger),
-    before anything is built or written."""
+def refuse_kind_changes(col: Collection, results: Sequence[BuildResult]) -> None:
+    """Raise :class:`deckgen.errors.SourceError` for every note the built sources make (``results``, each
+    one's ``source_notes``) whose GUID ``col`` has under deckgen's note type of the other kind (a Q/A card
+    made a cloze under its old id): Anki's import would list it as conflicting and keep the old note
+    (:func:`deckgen.changes.kind_changed`). The build's ledger catches this when it has the old note; this
+    catches it without one (a fresh clone, a lost ledger). :func:`built` runs it before anything is written."""
     kinds = {t.id: t.kind for t in NOTE_TYPES.values()}
     have: dict[str, int] = {guid: mid for guid, mid in database(col).all("SELECT guid, mid FROM notes")}
-    problems = []
-    for source in sources:
-        notes, _ = generate(source)
-        for note in notes:
-            kind = kinds.get(have.get(note.guid, note.note_type.id))
-            if kind is not None and kind != note.note_type.kind:
-                problems.append(kind_changed(note, kind, "is in the collection as"))
+    notes = {n.guid: n for r in results for n in r.source_notes}  # a source's notes once, however many decks
+    problems = [
+        kind_changed(n, kind, "is in the collection as")
+        for n in notes.values()
+        if (kind := kinds.get(have.get(n.guid, n.note_type.id))) is not None and kind != n.note_type.kind
+    ]
     if problems:
-        raise SourceError(problems)
+        raise SourceError(sorted(problems))
 
 
 def stale_notes(col: Collection, deck: BuiltDeck) -> list[StaleNote]:
@@ -432,16 +445,16 @@ def install_decks(
     dry_run: bool = False,
     source_moved: bool = False,
 ) -> InstallResult:
-    """Build the sources under ``paths`` (files or folders) and apply them to a collection: the file ``collection``,
-    or the collection of the Anki profile ``profile`` in Anki's data folder ``base`` (default
-    :func:`deckgen.ankidata.default_base`). It opens the collection (refused while Anki has it open), refuses a note
-    whose kind differs from the collection's note under its GUID (:func:`refuse_kind_changes`), builds the decks
-    ``choice`` names (default: the full deck) as ``deckgen build`` does, backs the collection up, then
-    :func:`apply_decks` (``prune`` also removes the notes the sources no longer make; a note that the selection or a
-    named deck leaves out but its source still makes is kept). With ``dry_run`` nothing is written (no ledger, no
-    backup, no change to the collection) and the result says what would happen (:func:`predict_import`). A source
-    whose deck id this machine last packaged from another file is refused before anything is built, unless
-    ``source_moved`` (see :func:`built`).
+    """Build the sources under ``paths`` (files or folders) and apply them to a collection: the file
+    ``collection``, or the collection of the Anki profile ``profile`` in Anki's data folder ``base`` (default
+    :func:`deckgen.ankidata.default_base`). It opens the collection (refused while Anki has it open), refuses a
+    note whose kind differs from the collection's note under its GUID (:func:`refuse_kind_changes`, before
+    anything is written), builds the decks ``choice`` names (default: the full deck) as ``deckgen build`` does,
+    backs the collection up, then :func:`apply_decks` (``prune`` also removes the notes the sources no longer
+    make; a note that the selection or a named deck leaves out but its source still makes is kept). With
+    ``dry_run`` nothing is written (no ledger, no backup, no change to the collection) and the result says what
+    would happen (:func:`predict_import`). A source whose deck id this machine last packaged from another file
+    is refused before anything is built, unless ``source_moved`` (see :func:`built`).
 
     Raises :class:`UsageError` unless exactly one of ``collection`` and ``profile`` is given, for ``base``
     without ``profile``, or for deck options that cannot be combined (:meth:`deckgen.builds.DeckChoice.check`);
@@ -457,10 +470,8 @@ def install_decks(
     choice.check()
     path = Path(collection) if collection is not None else profile_collection(str(profile), base)
     sources = load_sources(list(paths))
-    with open_collection(path) as col:
-        refuse_kind_changes(col, sources)
-        with built(sources, choice, dry_run, source_moved) as packages:
-            if dry_run:
-                return InstallResult(path, None, predict_import(col, packages), dry_run=True)
-            backup = make_backup(col, path)
-            return InstallResult(path, backup, apply_decks(col, packages, prune))
+    with open_collection(path) as col, built(sources, choice, col, dry_run, source_moved) as packages:
+        if dry_run:
+            return InstallResult(path, None, predict_import(col, packages), dry_run=True)
+        backup = make_backup(col, path)
+        return InstallResult(path, backup, apply_decks(col, packages, prune))

@@ -65,7 +65,6 @@ from .install import (
     database,
     open_collection,
     predict_import,
-    refuse_kind_changes,
     require_anki,
 )
 from .load import load_sources
@@ -338,8 +337,8 @@ def sync_decks(
     with open_collection(stored.collection, True, in_use) as col:
         client = _Client(col, stored, result.steps)
         client.bring_up_to_date(dry_run)
-        refuse_kind_changes(col, sources)  # against the account's notes, before the build writes its ledger
-        with built(sources, choice, dry_run, source_moved) as packages:
+        # built() also checks the sources against the account's notes, now that the copy is up to date
+        with built(sources, choice, col, dry_run, source_moved) as packages:
             if dry_run:
                 result.decks, result.login = predict_import(col, packages), client.login
                 return result
