@@ -31,7 +31,7 @@ by experiment with the ``anki`` package 26.9):
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -120,9 +120,8 @@ def refuse_other_files(path: Path) -> None:
     Anki's ``col``, ``notes`` and ``cards`` tables. Anki's backend opens any file as a collection: it makes
     an empty file a new collection and adds its tables to another program's SQLite database (rslib
     ``storage/sqlite.rs``, ``open_or_create``), so this runs before Anki sees the file, and nothing is
-    changed. A database with a write-ahead log (open in Anki) or that cannot be read here is left to Anki's
-    own open, which says why; the file is read as immutable, so no lock is waited for and no ``-shm`` file
-    is made."""
+    changed. A database another program holds locked (Anki has it open), or that cannot be read here, is
+    left to Anki's own open, which says why; no lock is waited for."""
     import sqlite3
 
     with open(path, "rb") as file:
@@ -131,14 +130,16 @@ def refuse_other_files(path: Path) -> None:
         what = "an empty file" if not header else "not an SQLite database"
         raise CollectionError(f"{path}: not an Anki collection ({what}); nothing was changed")
     wal = path.with_name(f"{path.name}-wal")
-    if wal.is_file() and wal.stat().st_size:
-        return  # open in Anki, or its last changes not yet in the file: Anki's open decides
+    # Without a write-ahead log the file holds everything: read it as immutable (no lock taken or waited
+    # for, no -shm file left beside it). With one, its last changes may be only in the log: read it with
+    # the log, without waiting; locked means Anki (or another program) has it open, and Anki's open says so.
+    logged = wal.is_file() and wal.stat().st_size > 0
+    uri = f"{path.resolve().as_uri()}?mode=ro{'' if logged else '&immutable=1'}"
     try:
-        # immutable: no lock taken or waited for, and no -shm file left next to the collection
-        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)) as db:
+        with closing(sqlite3.connect(uri, uri=True, timeout=0)) as db:
             tables = {name for (name,) in db.execute("select name from sqlite_master where type = 'table'")}
     except sqlite3.Error:
-        return
+        return  # locked (Anki has it open) or unreadable here: Anki's own open says why
     if not {"col", "notes", "cards"} <= tables:
         raise CollectionError(
             f"{path}: an SQLite database but not an Anki collection (it has no col, notes and cards tables); "
@@ -171,6 +172,7 @@ def built(
     col: Collection,
     dry_run: bool = False,
     source_moved: bool = False,
+    bring_up_to_date: Callable[[], None] | None = None,
 ) -> Iterator[list[BuiltDeck]]:
     """Build the decks ``choice`` names from each of ``sources`` as ``deckgen build`` does (same ledger, same
     ``mod`` rules, the ledger is written unless ``dry_run``), their packages going to a temporary folder
@@ -181,11 +183,19 @@ def built(
     install imports at once (a build only warns: :func:`deckgen.state.deck_id_reused`).
 
     A card whose kind differs from the note ``col`` (the collection to be imported into) has under its GUID
-    is refused too, before anything is written (:func:`refuse_kind_changes`).
+    is refused too, before anything is written (:func:`refuse_kind_changes`); ``bring_up_to_date``, if
+    given, runs just before that check, once the build has found no problem of its own (sync's sync down:
+    a bad selection is reported without contacting the server, and the check sees the account's notes).
 
     Raises :class:`SourceError` for such a source or card, and what :func:`deckgen.builds.build_sources` raises.
     """
     reused = Severity.WARNING if source_moved else Severity.ERROR
+
+    def before_writing(results: list[BuildResult]) -> None:
+        if bring_up_to_date is not None:
+            bring_up_to_date()
+        refuse_kind_changes(col, results)
+
     with tempfile.TemporaryDirectory(prefix="deckgen-install-") as tmp:
         results = build_sources(
             sources,
@@ -193,7 +203,7 @@ def built(
             dry_run=dry_run,
             out_dir=Path(tmp),
             reused=reused,
-            before_writing=lambda results: refuse_kind_changes(col, results),
+            before_writing=before_writing,
         )
         guids: dict[str, frozenset[str]] = {}
         out = []
@@ -242,21 +252,27 @@ def _type_ids(deck: BuiltDeck) -> set[int]:
 
 
 def refuse_kind_changes(col: Collection, results: Sequence[BuildResult]) -> None:
-    """Raise :class:`deckgen.errors.SourceError` for every note the built sources make (``results``, each
-    one's ``source_notes``) whose GUID ``col`` has under deckgen's note type of the other kind (a Q/A card
-    made a cloze under its old id): Anki's import would list it as conflicting and keep the old note
-    (:func:`deckgen.changes.kind_changed`). The build's ledger catches this when it has the old note; this
-    catches it without one (a fresh clone, a lost ledger). :func:`built` runs it before anything is written."""
-    kinds = {t.id: t.kind for t in NOTE_TYPES.values()}
+    """Raise :class:`deckgen.errors.SourceError` for every note to be imported (``results``, each one's
+    ``notes``) that its ledger does not know and that ``col`` has, under its GUID, in a note type of the
+    other kind (Q/A and cloze: Anki's standard and cloze note types): a card made a cloze under its old id
+    with no ledger to tell (a fresh clone, a lost ledger). Anki's import would list it as conflicting and
+    keep the old note (:func:`deckgen.changes.kind_changed`). A note the ledger knows is left to the
+    ledger's own check: if its kind differs only in the collection, the user changed its note type in Anki,
+    and the import reports it as conflicting. :func:`built` runs this before anything is written."""
+    from anki.consts import MODEL_CLOZE
+
+    cloze = {int(m["id"]): m["type"] == MODEL_CLOZE for m in col.models.all()}
     have: dict[str, int] = {guid: mid for guid, mid in database(col).all("SELECT guid, mid FROM notes")}
-    notes = {n.guid: n for r in results for n in r.source_notes}  # a source's notes once, however many decks
-    problems = [
-        kind_changed(n, kind, "is in the collection as")
-        for n in notes.values()
-        if (kind := kinds.get(have.get(n.guid, n.note_type.id))) is not None and kind != n.note_type.kind
-    ]
+    problems = []
+    for result in results:
+        unknown = {change.key for change in result.changes.added}
+        for note in result.notes:
+            mid = have.get(note.guid)
+            if note.key in unknown and mid in cloze and cloze[mid] != note.note_type.is_cloze:
+                was = "cloze" if cloze[mid] else "qa"
+                problems.append(kind_changed(note, was, "is in the collection as"))
     if problems:
-        raise SourceError(sorted(problems))
+        raise SourceError(sorted(set(problems)))
 
 
 def stale_notes(col: Collection, deck: BuiltDeck) -> list[StaleNote]:

@@ -1,4 +1,4 @@
-"""deckgen as one more Anki client of the user's account: login, and sync down → build → apply → sync up.
+"""deckgen as one more Anki client of the user's account: login, and build → sync down → apply → sync up.
 
 :func:`login`, :func:`logout` and :func:`sync_decks` are what ``deckgen login``, ``logout`` and ``sync``
 run. They need the official ``anki`` package (``pip install 'deckgen[anki]'``), imported inside the
@@ -14,17 +14,17 @@ that leaves it empty).
 **The copy.** deckgen keeps its own copy of the account's collection, with its media folder, in
 ``<state folder>/sync/<account>/``. :func:`sync_decks` runs, in order:
 
-1. Bring the copy up to date. A copy that never synced (``col.ls == 0``) is replaced by a full download,
-   also from an empty server: a fresh collection's first sync otherwise reports "no changes" and leaves the
-   two with different schemas, so that the next sync could only be a one-way upload (seen with the
-   ``anki`` 26.9 server). Otherwise a normal sync, which also sends what an interrupted earlier run left
-   unsent. When the server requires a full sync (rslib ``sync/collection/meta.rs``: the schemas differ),
-   deckgen downloads: its copy holds nothing that the sources cannot make again. Where only an upload would
-   do (the server's collection is empty and the copy is not), it stops and says why: deckgen never uploads
-   a collection over the server's.
+1. Build every source as ``deckgen build`` does, into temporary packages; once the build has found no problem,
+   and before it writes its ledger, bring the copy up to date. A copy that never synced (``col.ls == 0``) is
+   replaced by a full download, also from an empty server: a fresh collection's first sync otherwise reports
+   "no changes" and leaves the two with different schemas, so that the next sync could only be a one-way
+   upload (seen with the ``anki`` 26.9 server). Otherwise a normal sync, which also sends what an interrupted
+   earlier run left unsent. When the server requires a full sync (rslib ``sync/collection/meta.rs``: the
+   schemas differ), deckgen downloads: its copy holds nothing that the sources cannot make again. Where only
+   an upload would do (the server's collection is empty and the copy is not), it stops and says why: deckgen
+   never uploads a collection over the server's.
 2. Refuse a note whose kind (Q/A or cloze) differs from the account's note under its GUID
-   (:func:`deckgen.install.refuse_kind_changes`), then build every source as ``deckgen build`` does (the
-   ledger is written), into temporary packages.
+   (:func:`deckgen.install.refuse_kind_changes`); then the build writes its ledger.
 3. Apply the packages and the prune to the copy with :func:`deckgen.install.apply_decks` (Anki's importer,
    one transaction). Importing deckgen's note types, adding a note-type copy "… +", updating templates or
    CSS, and removing notes never mark the schema changed (checked by experiment, and in rslib: only field or
@@ -46,6 +46,7 @@ and changes the copy could not send stay in it until the next run sends them. Wr
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import shutil
@@ -313,12 +314,12 @@ def sync_decks(
     dry_run: bool = False,
     source_moved: bool = False,
 ) -> SyncResult:
-    """Bring deckgen's copy of the account's collection up to date, build the decks ``choice`` names (default: the
-    full deck) from the sources under ``paths`` (files or folders) as :func:`deckgen.install.install_decks` does,
-    apply the packages (and with ``prune`` remove the notes the sources no longer make), and sync the result and its
-    media up; see the module docstring for each step. With ``dry_run`` nothing is sent and no ledger written: the
-    copy is only brought up to date (downloads only) and the result says what would change. ``source_moved`` as for
-    :func:`deckgen.install.install_decks`.
+    """Build the decks ``choice`` names (default: the full deck) from the sources under ``paths`` (files or
+    folders) as :func:`deckgen.install.install_decks` does, bringing deckgen's copy of the account's collection
+    up to date once the build has found no problem, apply the packages (and with ``prune`` remove the notes the
+    sources no longer make), and sync the result and its media up; see the module docstring for each step. With
+    ``dry_run`` nothing is sent and no ledger written: the copy is only brought up to date (downloads only) and
+    the result says what would change. ``source_moved`` as for :func:`deckgen.install.install_decks`.
 
     Raises :class:`deckgen.errors.UsageError` for deck options that cannot be combined, :class:`LoginError`,
     :class:`SyncError`, :class:`deckgen.install.AnkiMissingError`,
@@ -336,9 +337,9 @@ def sync_decks(
     in_use = "Another deckgen sync may be using deckgen's copy of the collection; wait for it and try again"
     with open_collection(stored.collection, True, in_use) as col:
         client = _Client(col, stored, result.steps)
-        client.bring_up_to_date(dry_run)
-        # built() also checks the sources against the account's notes, now that the copy is up to date
-        with built(sources, choice, col, dry_run, source_moved) as packages:
+        # the copy is brought up to date once the build found no problem, then checked against (built())
+        sync_down = functools.partial(client.bring_up_to_date, dry_run)
+        with built(sources, choice, col, dry_run, source_moved, sync_down) as packages:
             if dry_run:
                 result.decks, result.login = predict_import(col, packages), client.login
                 return result

@@ -456,6 +456,41 @@ def test_a_kind_change_without_a_ledger_is_refused_against_the_collection(cards_
         assert snapshot(col) == before
 
 
+def test_a_kind_change_outside_the_selection_or_made_in_anki_is_not_refused(cards_copy, tmp_path):
+    """Only the notes being imported are checked, and only those the ledger does not know: a note whose
+    type the user changed in Anki (Change Note Type) is Anki's conflict to report, not a source error."""
+    target = fresh_collection(tmp_path / "profile")
+    assert run("install", cards_copy, "--collection", target).exit_code == 0
+    with Opened(target) as col:  # the user turns the Q/A note into a cloze note in Anki
+        (nid,) = col.find_notes(f'"Key:{EDITED}"')
+        qa, cloze = col.models.get(col.get_note(nid).mid), col.models.by_name(NOTE_TYPES["cloze"].name)
+        fields = {i: i for i in range(min(len(qa["flds"]), len(cloze["flds"])))}
+        col.models.change(qa, [nid], cloze, fields, {0: 0})
+    again = run("install", cards_copy, "--collection", target)
+    assert again.exit_code == 0 and "conflicting 1" in again.output, again.output
+    (cards_copy / "agi-next-2026.ledger.json").unlink()
+    edit(cards_copy / "agi-next-2026.yaml", EDITED_QA, AS_CLOZE)  # a real kind change, without a ledger …
+    other = run("install", cards_copy, "--collection", target, "--judgment", "1")  # … outside the selection
+    assert other.exit_code == 0, other.output
+
+
+def test_another_programs_database_with_its_changes_only_in_its_log_is_refused(cards_copy, tmp_path):
+    import sqlite3
+
+    target = tmp_path / "app.db"
+    writer = sqlite3.connect(target)  # kept open: the table is in app.db-wal, not yet in app.db
+    writer.execute("pragma journal_mode = wal")
+    writer.execute("create table users (name text)")
+    writer.commit()
+    try:
+        result = run("install", cards_copy, "--collection", target)
+        assert result.exit_code == 1 and "an SQLite database but not an Anki collection" in result.output
+        tables = {t for (t,) in writer.execute("select name from sqlite_master where type = 'table'")}
+        assert tables == {"users"}
+    finally:
+        writer.close()
+
+
 def test_the_collection_path_is_printed_escaped(cards_copy, tmp_path):
     target = fresh_collection(tmp_path / "User\x1b[2J 1")
     result = run("install", cards_copy, "--collection", target)

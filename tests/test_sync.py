@@ -284,6 +284,20 @@ def test_a_kind_change_without_a_ledger_is_refused_against_the_account(server, c
     phone.close()
 
 
+def test_a_bad_selection_is_reported_before_the_server_is_asked(server, cards_copy, machine_state):
+    """sync builds (and so checks the selection) before it syncs down: with no server to answer, the
+    problem the user can fix is what sync says."""
+    import json
+
+    assert login(server, "grace").exit_code == 0
+    stored = machine_state / LOGIN_FILE
+    data = json.loads(stored.read_text())
+    stored.write_text(json.dumps({**data, "endpoint": "http://127.0.0.1:9/"}))  # nothing listens there
+    result = run("sync", cards_copy, "--theme", "agnet")
+    assert result.exit_code == 1, result.output
+    assert "unknown theme 'agnet' (did you mean 'agent'?)" in result.output and "network" not in result.output
+
+
 def test_a_server_stopped_mid_sync_gives_a_clear_error_and_the_next_run_completes(server, tmp_path):
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from sources import make_source
