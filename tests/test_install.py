@@ -476,19 +476,16 @@ def test_a_kind_change_outside_the_selection_or_made_in_anki_is_not_refused(card
 
 def test_another_programs_database_with_its_changes_only_in_its_log_is_refused(cards_copy, tmp_path):
     import sqlite3
+    from contextlib import closing
 
     target = tmp_path / "app.db"
-    writer = sqlite3.connect(target)  # kept open: the table is in app.db-wal, not yet in app.db
-    writer.execute("pragma journal_mode = wal")
-    writer.execute("create table users (name text)")
-    writer.commit()
-    try:
+    with closing(sqlite3.connect(target)) as writer:  # kept open: the table is in app.db-wal, not in app.db
+        writer.execute("pragma journal_mode = wal")
+        writer.execute("create table users (name text)")
+        writer.commit()
         result = run("install", cards_copy, "--collection", target)
         assert result.exit_code == 1 and "an SQLite database but not an Anki collection" in result.output
-        tables = {t for (t,) in writer.execute("select name from sqlite_master where type = 'table'")}
-        assert tables == {"users"}
-    finally:
-        writer.close()
+        assert {t for (t,) in writer.execute("select name from sqlite_master where type = 'table'")} == {"users"}
 
 
 def test_the_collection_path_is_printed_escaped(cards_copy, tmp_path):
