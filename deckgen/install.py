@@ -261,6 +261,8 @@ def refuse_kind_changes(col: Collection, results: Sequence[BuildResult]) -> None
     and the import reports it as conflicting. :func:`built` runs this before anything is written."""
     from anki.consts import MODEL_CLOZE
 
+    if not any(r.changes.added for r in results):
+        return  # the ledger knows every note (the usual rebuild): nothing to read (0.4 s at 60,000 notes)
     cloze = {int(m["id"]): m["type"] == MODEL_CLOZE for m in col.models.all()}
     have: dict[str, int] = {guid: mid for guid, mid in database(col).all("SELECT guid, mid FROM notes")}
     problems = []
