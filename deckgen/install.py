@@ -356,7 +356,7 @@ def apply_decks(col: Collection, decks: Sequence[BuiltDeck], prune: bool) -> lis
             if prune and stale:
                 col.remove_notes([NoteId(s.note_id) for s in stale])
             counts = len(log.new), len(log.updated), len(log.duplicate), len(log.conflicting)
-            keys = _keys_of(col, deck, log.new), _keys_of(col, deck, log.updated)
+            keys = _keys_of(deck, log.new), _keys_of(deck, log.updated)
             out.append(DeckImport(deck, *counts, stale=stale, new_keys=keys[0], updated_keys=keys[1]))
 
     try:
@@ -366,15 +366,15 @@ def apply_decks(col: Collection, decks: Sequence[BuiltDeck], prune: bool) -> lis
     return out
 
 
-def _keys_of(col: Collection, deck: BuiltDeck, logged: Sequence[ImportResponse.Note]) -> list[str]:
-    """The keys of the notes of ``deck`` that an import log lists (``log.new``, ``log.updated``: Anki's note
-    ids), in the deck's order."""
+def _keys_of(deck: BuiltDeck, logged: Sequence[ImportResponse.Note]) -> list[str]:
+    """The keys of the notes of ``deck`` that an import log lists (``log.new``, ``log.updated``), in the
+    deck's order: Anki's log carries each note's fields, and deckgen's note types keep the key in their
+    ``Key`` field, so no database read is needed (a query for 60,000 ids took 0.2 s)."""
     if not logged:
         return []
-    from anki.utils import ids2str
-
-    guids = set(database(col).list(f"SELECT guid FROM notes WHERE id IN {ids2str(n.id.nid for n in logged)}"))
-    return [n.key for n in deck.result.notes if n.guid in guids]
+    at = {t.field_names.index("Key") for t in NOTE_TYPES.values()}
+    keys = {n.fields[i] for n in logged for i in at if i < len(n.fields)}
+    return [n.key for n in deck.result.notes if n.key in keys]
 
 
 def predict_import(col: Collection, decks: Sequence[BuiltDeck]) -> list[DeckImport]:
