@@ -372,7 +372,7 @@ def _keys_of(deck: BuiltDeck, logged: Sequence[ImportResponse.Note]) -> list[str
     ``Key`` field, so no database read is needed (a query for 60,000 ids took 0.2 s)."""
     if not logged:
         return []
-    at = {t.field_names.index("Key") for t in NOTE_TYPES.values()}
+    at = {t.field_names.index(KEY_FIELD) for t in NOTE_TYPES.values()}
     keys = {n.fields[i] for n in logged for i in at if i < len(n.fields)}
     return [n.key for n in deck.result.notes if n.key in keys]
 

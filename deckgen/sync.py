@@ -59,15 +59,7 @@ from typing import TYPE_CHECKING, ParamSpec, TypeVar
 from .builds import DeckChoice
 from .errors import DeckgenError
 from .files import write_all_atomic
-from .install import (
-    DeckImport,
-    apply_decks,
-    built,
-    database,
-    open_collection,
-    predict_import,
-    require_anki,
-)
+from .install import DeckImport, apply_decks, built, database, open_collection, predict_import, require_anki
 from .load import load_sources
 from .records import DamagedRecordError, fields_of, load_json, read_text
 from .state import state_dir
