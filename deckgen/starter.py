@@ -28,7 +28,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 
 from .errors import OutputError, UsageError, clip
-from .files import check_target, write_all_atomic
+from .files import write_all_atomic
 from .labels import defaults_for
 from .languages import tag_problem
 from .schema import MODELINE, SCHEMA_FILE, schema_text
@@ -174,14 +174,7 @@ def write_starter(
     schema_action = "kept" if old == text else "written" if old is None else "updated"
     if old != text:
         files.append((schema, text))
-    for path, _ in files:
-        check_target(path)  # before making folders: a refused init leaves no empty cards/ or schema/ behind
-    for made in sorted({path.parent for path, _ in files}):
-        try:
-            made.mkdir(parents=True, exist_ok=True)
-        except OSError as err:
-            raise OutputError(f"cannot make the folder {made}: {err.strerror}") from None
-    write_all_atomic(list(files))
+    write_all_atomic(list(files))  # checks every target before it makes a folder: a refused init makes none
     return Starter(source, deck_id, gitignore, action, schema, schema_action, missing if action == "added" else ())
 
 
