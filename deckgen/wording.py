@@ -40,6 +40,9 @@ milliseconds to compile, so words are counted with this one too."""
 _HAN_CHARS = re.compile(rf"[{_HAN}]+")
 HAN_RUN = re.compile(rf"[{_HAN}]{{2,}}")
 GLOSS = re.compile(r"[(（]([^()（）]*)[)）]")
+"""A bracketed part of a text (half- or full-width brackets); its group is what the brackets hold."""
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+"""A number as the lint reads one: ``20``, ``4.5`` (``8-9`` is two)."""
 
 
 def has_bracket(text: str) -> bool:
@@ -47,10 +50,6 @@ def has_bracket(text: str) -> bool:
     of a deck have none, so a rule asks this before running the pattern)."""
     return "(" in text or "（" in text
 
-
-"""A bracketed part of a text (half- or full-width brackets); its group is what the brackets hold."""
-NUMBER = re.compile(r"\d+(?:\.\d+)?")
-"""A number as the lint reads one: ``20``, ``4.5`` (``8-9`` is two)."""
 
 FUNCTION_WORDS = frozenset(
     """
