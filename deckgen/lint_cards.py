@@ -299,7 +299,7 @@ def unsupported_answer(source: Source, notes: Sequence[Note]) -> Iterator[Proble
     Time linear in the text: the context's substance is read once per judgment and kind of context, and
     memory bounded by one judgment's: :func:`deckgen.notes.generate` makes a judgment's notes one after
     another, so only the current judgment's contexts are kept (60,000 notes of real text kept them all
-    for a peak of about 240 MiB more).
+    for a lint peak of about 180 MiB more).
     """
     contexts: dict[str, tuple[set[str], set[str]]] = {}
     judgment = None
