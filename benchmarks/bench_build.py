@@ -18,7 +18,9 @@ order:
 * the baseline ``benchmarks/baseline_genanki.py --gc-off``: ``yaml.load`` with ``CSafeLoader``, the same
   notes written with plain ``genanki`` (``Note(guid=...)``, ``Package.write_to_file``), Python's cyclic
   garbage collector off: the floor a careful script reaches. The targets are measured against it;
-* for information, the same baseline with the collector on (a script as usually written).
+* for information, the same baseline with the collector on (a script as usually written), and a rebuild
+  with the build's lint taken out (``benchmarks/build_without_lint.py``), which sets the lint's share of a
+  build's time apart from the rest.
 
 Wall time is the median of the repeats (min in brackets); peak memory is each subprocess's own
 ``ru_maxrss`` (from ``os.wait4``), median of the repeats. It also times ``deckgen --help`` against
@@ -45,6 +47,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 BASELINE = HERE / "baseline_genanki.py"
+WITHOUT_LINT = HERE / "build_without_lint.py"
 sys.path.insert(0, str(HERE))
 
 from sources import SHIPPED, make_source, write_realistic  # noqa: E402
@@ -135,6 +138,8 @@ class SizeResult:
     baseline: Runs = field(default_factory=Runs)
     """The baseline with the collector off: what the targets are measured against."""
     baseline_gc_on: Runs = field(default_factory=Runs)
+    without_lint: Runs = field(default_factory=Runs)
+    """A rebuild with the lint taken out, for information."""
 
     @property
     def slower(self) -> float:
@@ -151,8 +156,10 @@ def bench_source(kind: str, source: Path, repeats: int) -> SizeResult:
     folder = source.parent
     deckgen = [*deckgen_command(), "build", str(source), "-o", str(folder / "deckgen.apkg")]
     baseline = [sys.executable, str(BASELINE), str(source), str(folder / "baseline.apkg")]
+    without_lint = [sys.executable, str(WITHOUT_LINT), "build", str(source), "-o", str(folder / "no-lint.apkg")]
     printed = run(deckgen)  # warm-up (page cache, .pyc files); leaves a ledger
     run(baseline)
+    run(without_lint)
     judgments = len(re.findall(r"^    number: ", source.read_text(encoding="utf-8"), re.M))
     notes = int(re.search(r"^  ([0-9]+) notes, ", printed, re.M).group(1))
     result = SizeResult(kind, judgments, notes, printed.count("\n"))
@@ -162,9 +169,11 @@ def bench_source(kind: str, source: Path, repeats: int) -> SizeResult:
         ("baseline", [*baseline, "--gc-off"]),
         ("first", deckgen),
         ("baseline_gc_on", baseline),
+        ("without_lint", without_lint),
     ]
     for i in range(repeats):
-        for name, cmd in steps[i % 4 :] + steps[: i % 4]:  # rotate the order so no command always goes first
+        turn = i % len(steps)
+        for name, cmd in steps[turn:] + steps[:turn]:  # rotate the order so no command always goes first
             if name == "first":
                 ledger.unlink()
             run(cmd, getattr(result, name))
@@ -286,6 +295,23 @@ def report(sizes: list[SizeResult], startup: dict[str, Runs]) -> str:
     lines.append(
         "CPU: user + system time of the process (`os.wait4`), median of the repeats; for information, as "
         "it depends less than wall time on other jobs sharing the machine."
+    )
+    lines.append("")
+    lines.append(
+        "| source | notes | deckgen rebuild s | rebuild without its lint s | baseline s | ratio without lint | "
+        "lint's share of the rebuild |"
+    )
+    lines.append("|---|---:|---:|---:|---:|---:|---:|")
+    for s in sizes:
+        lines.append(
+            f"| {s.kind} | {s.notes:,} | {s.rebuild.time:.3f} | {s.without_lint.time:.3f} "
+            f"[{s.without_lint.best:.3f}] | {s.baseline.time:.3f} | {s.without_lint.time / s.baseline.time:.2f}× | "
+            f"{max(0.0, 1 - s.without_lint.time / s.rebuild.time):.0%} |"
+        )
+    lines.append("")
+    lines.append(
+        "For information: a rebuild with the build's lint taken out (`benchmarks/build_without_lint.py`), "
+        "median [min]; the lint's share is 1 − (without lint / rebuild). A user's build always lints."
     )
     growth = _growth_pairs(sizes)
     for a, b in growth:

@@ -21,7 +21,15 @@ def test_bench_small_runs_and_prints_the_table():
     assert rows["synthetic", "40"] == 120 and rows["synthetic", "400"] == 1200
     # three copies of the shipped deck, each with fresh ids, make three times its notes
     assert rows["realistic", "120"] == 3 * rows["realistic", "40"] > 0
-    assert len([line for line in lines if line.startswith(("| synthetic |", "| realistic |"))]) == 8  # + CPU table
+    # + the CPU table and the table of rebuilds without the lint (seven columns), one row per source each
+    assert len([line for line in lines if line.startswith(("| synthetic |", "| realistic |"))]) == 12
+    without_lint = {}  # (source kind, notes) → the rebuild without its lint, in seconds
+    for line in lines:
+        cells = [c.strip() for c in line.split("|")]
+        if len(cells) == 9 and cells[1] in ("synthetic", "realistic"):
+            without_lint[cells[1], int(cells[2].replace(",", ""))] = float(cells[4].split()[0])
+    assert without_lint.keys() == {(kind, notes) for (kind, _), notes in rows.items()}
+    assert all(seconds > 0 for seconds in without_lint.values())
     assert any(line.startswith("| deckgen --help |") for line in lines)
     assert any(line.startswith("| deckgen build (shipped deck) |") for line in lines)
     assert any(line.startswith("machine: ") for line in lines)
