@@ -14,6 +14,7 @@ them; at most nine after leading zeros, so that no digit string is converted who
 (rslib ``cloze.rs``), a deletion may name several numbers, ``{{c1,2::text}}``: it is hidden on each of those
 cards. :func:`cloze_error` refuses longer numbers; :func:`deletion_numbers` reads the group."""
 _CLOZE_OPEN = re.compile(r"\{\{c[0-9,]+::")
+_SINGLE_BRACE = re.compile(r"(?<!\{)\{c[0-9,]+::")
 _CLOZE_HUGE = re.compile(r"\{\{c(?:[0-9]+,)*0*([1-9][0-9]{9,})[0-9,]*::")
 MAX_CLOZE = 65535
 """Highest cloze number: a card's template index (number - 1) is 16-bit in Anki, and an import of a larger
@@ -41,14 +42,19 @@ def cloze_deletions(text: str) -> list[tuple[int, str]]:
 
 
 def cloze_error(text: str) -> str | None:
-    """Why ``text`` cannot make cloze cards (no deletions, a ``c0``, a number past :data:`MAX_CLOZE`, an empty
-    deletion, a deletion inside another), or None if it can."""
+    """Why ``text`` cannot make cloze cards (no deletions, named as an unclosed ``{{c1::…`` or a one-brace
+    ``{c1::…}`` if it has one, a ``c0``, a number past :data:`MAX_CLOZE`, an empty deletion, a deletion inside
+    another), or None if it can."""
     huge = _CLOZE_HUGE.search(text)
     if huge:
         return f"cloze number c{huge.group(1)[:12]}… is too large; Anki cannot import numbers past c{MAX_CLOZE}"
     numbers = cloze_numbers(text)
     if not numbers:
-        return "cloze text has no deletions; mark the key terms like {{c1::智能效率}}"
+        if opened := _CLOZE_OPEN.search(text):
+            return f"cloze deletion {opened.group()}… is not closed; end it with }}}}"
+        if single := _SINGLE_BRACE.search(text):
+            return f"cloze deletion {single.group()}… has one brace; write two, as in {{{{c1::…}}}}"
+        return "cloze text has no deletions; mark each term to hide as {{c1::term}}"
     if 0 in numbers:
         return "cloze numbers start at c1 ({{c0::...}} makes no card)"
     if max(numbers) > MAX_CLOZE:

@@ -348,6 +348,10 @@ class _SourceReader(ValueReader):
             kinds = [KIND_KEYS[k] for k in names if k in KIND_KEYS]
             if len(kinds) != 1:
                 found = "none" if not kinds else " and ".join(k for k in names if k in KIND_KEYS)
+                unknown = [k for k in names if all(k not in card_keys for card_keys in CARD_KEYS.values())]
+                if unknown and not kinds:  # a misspelt kind key, such as question: for q:
+                    are = "is not a card key" if len(unknown) == 1 else "are not card keys"
+                    found += f"; {' and '.join(repr(clip(k)) for k in unknown)} {are}"
                 message = (
                     "a card needs exactly one of q (question/answer), term (concept), of (list) or cloze; "
                     f"found {found}"
@@ -397,7 +401,7 @@ class _SourceReader(ValueReader):
                     if key in fields
                     else []
                 )
-                if key in fields and len(items) < 2:
+                if key in fields and is_sequence(fields[key]) and len(items) < 2:  # else: not a list, reported
                     self.error(fields[key], sub, "a list card needs at least two items")
                 out[key] = tuple(i for i in items if i)
             elif key == "by":
@@ -432,8 +436,8 @@ class _SourceReader(ValueReader):
                 self.error(fields["key"], f"{sub}.key", message)
             options: dict[str, tuple[str, ...]] = {}
             if "select" in fields:
-                sel = self.mapping(fields["select"], f"{sub}.select", keys("select")) or {}
-                for option, value in sel.items():
+                sel = self.mapping(fields["select"], f"{sub}.select", keys("select"))
+                for option, value in (sel or {}).items():
                     opath = f"{sub}.select.{option}"
                     values = self.sequence(value, opath, "[agent]") if is_sequence(value) else [(opath, value)]
                     if not values:
@@ -449,7 +453,7 @@ class _SourceReader(ValueReader):
                         for (p, n), text in zip(values, options[option], strict=True):
                             if text:  # an empty one is reported by text()
                                 self.judgment_range(n, p, text)
-                if not options:
+                if sel is not None and not fields["select"].value:  # select: {} (a key it has is one of its own)
                     choices = ", ".join(keys("select"))
                     self.error(fields["select"], f"{sub}.select", f"select at least one of {choices}")
             deck = NamedDeck(

@@ -222,13 +222,24 @@ def _syntax_problem(name: str, text: str, err: MarkedYAMLError) -> Problem:
             "is its closing quote missing?"
         )
         line, col = quote.line + 1, quote.column + 1
+    elif "mapping values are not allowed" in what and ": " not in typed[:-1]:  # no key before it on its line
+        what += (
+            " (this line's key is indented deeper than the key on the line above, so YAML reads it as more of that"
+            " key's text; indent it as the keys beside it)"
+        )
     elif "mapping values are not allowed" in what:
         what += " (a ': ' inside unquoted text starts a new key; put the text in quotes, e.g. q: \"Note: what is X?\")"
+    elif _FLOW_START.search(typed):
+        what += ' (text that begins with "{" must be in quotes, as YAML reads it as a mapping: cloze: "{{c1::…}} …")'
     elif "tab" in what.lower() or "\t" in typed:
         what += " (YAML indents with spaces, not tabs; replace the tab)"
     else:
         what += " (check quotes, brackets and indentation here and on the lines above)"
     return Problem(name, line, col, "", f"YAML syntax: {what}")
+
+
+_FLOW_START = re.compile(r"^\s*(?:-\s+)?[^\s:#'\"][^:#]*:\s+\{\{")
+"""A key whose unquoted value begins with ``{{`` (a cloze's first deletion), which YAML reads as a mapping."""
 
 
 def _quote_running_into(text: str, line: int) -> Mark | None:

@@ -76,7 +76,16 @@ TABLE = [
     ("unclosed-quote", 1, 42, "runs on to line 43, where the parser stops"),
     ("unclosed-bracket", 1, 22, "while parsing a flow sequence (begun at line 21)"),
     ("unclosed-brace", 1, 45, "while parsing a flow mapping (begun at line 44)"),
-    ("colon-in-plain-text", 1, 23, "mapping values are not allowed"),
+    ("colon-in-plain-text", 1, 23, "mapping values are not allowed in this context (a ': ' inside unquoted text"),
+    ("key-indented-too-deep", 1, 19, "(this line's key is indented deeper than the key on the line above"),
+    ("card-kind-key-typo", 1, 29, "or cloze; found none; 'question' is not a card key"),
+    ("cloze-one-brace", 1, 31, "cloze deletion {c1::… has one brace; write two, as in {{c1::…}}"),
+    ("cloze-unclosed", 1, 31, "cloze deletion {{c1::… is not closed; end it with }}"),
+    ("cloze-unquoted", 1, 31, 'did not find expected key (text that begins with "{" must be in quotes'),
+    ("items-as-text", 1, 44, "judgments[1].cards[1].items: expected a list, e.g. [first, second]; found 'alpha, beta'"),
+    ("named-deck-select-typo", 1, 48, "decks[0].select.themes: unknown key 'themes' (did you mean 'theme'?)"),
+    ("named-deck-select-list", 1, 48, "decks[0].select: expected a mapping, found a list"),
+    ("named-deck-select-empty", 1, 48, "decks[0].select: select at least one of theme, speaker, tag, judgment"),
     ("two-documents", 1, 45, "expected a single document"),
     ("python-object-tag", 1, 30, "tag '!!python/object/apply:os.system' is not allowed"),
     ("custom-tag", 1, 30, "tag '!include' is not allowed"),
@@ -161,6 +170,17 @@ def test_bad_source(name, code, line, fragment):
         assert len(problems) == len(lines) - 1, result.output
         assert lines[-1].endswith("nothing was written")
         assert problems == sorted(problems)
+
+
+@pytest.mark.parametrize("name", ["items-as-text", "named-deck-select-typo", "named-deck-select-list"])
+def test_one_mistake_is_one_problem(name):
+    """A mistake is reported once, not also as what follows from it (a list card's items that are not a list
+    are not also "fewer than two items"; a selection with only a misspelt key, or not a mapping, is not also
+    "select at least one")."""
+    path = BAD / f"{name}.yaml"
+    result = run("check", str(path))
+    assert result.exit_code == 1
+    assert len(problem_lines(result.output, path)) == 1, result.output
 
 
 def test_a_file_named_twice_is_read_once(tmp_path):

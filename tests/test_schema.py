@@ -37,6 +37,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 STRUCTURAL = {
     "alias-bomb-keys": "judgments with 300 unknown keys and no required one",
+    "card-kind-key-typo": "a card with question: for q:, so no kind's keys",
     "context-unknown": "context: editor, not one of claim, editors",
     "empty": "no document, so no mapping",
     "empty-answer": "a required text that is blank",
@@ -45,6 +46,7 @@ STRUCTURAL = {
     "file-is-a-scalar": "the document is a scalar",
     "ids-missing-twice": "required keys missing",
     "invalid-id": "an id that is no slug",
+    "items-as-text": "text where a list card's items belong",
     "list-card-one-item": "a list card with one item",
     "list-for-text": "a list where text belongs",
     "many-problems": "among others, a list where text belongs",
@@ -53,6 +55,9 @@ STRUCTURAL = {
     "markup-unknown": "markup: markdwn",
     "missing-required-key": "a required key missing",
     "named-deck-empty-selection": "select: {theme: []}",
+    "named-deck-select-empty": "select: {}",
+    "named-deck-select-list": "select: [agent]",
+    "named-deck-select-typo": "select: {themes: [agent]}",
     "null-answer": "a required text that is null",
     "null-name": "a required text that is null",
     "number-not-a-number": "number: one",
@@ -73,6 +78,8 @@ BEYOND_THE_SCHEMA = {
     "cloze-c0": "cloze syntax",
     "cloze-empty-deletion": "cloze syntax",
     "cloze-nested": "cloze syntax",
+    "cloze-one-brace": "cloze syntax",
+    "cloze-unclosed": "cloze syntax",
     "cloze-number-absurd": "cloze syntax",
     "cloze-number-too-large": "cloze syntax",
     "cloze-numbering-gap": "cloze numbering (a warning)",
@@ -118,10 +125,12 @@ NOT_VALIDATED = {
 """Fixtures the schema is not asked about, and why."""
 
 NOT_YAML = (
+    "cloze-unquoted",
     "colon-in-plain-text",
     "control-character-raw",
     "custom-tag",
     "invalid-utf8",
+    "key-indented-too-deep",
     "number-too-large",  # a 4,000-digit integer: Python refuses to convert it
     "python-object-tag",
     "tab-indentation",
