@@ -8,6 +8,7 @@ deck and named decks of several sources, all or nothing); :func:`check` is what 
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
@@ -156,7 +157,7 @@ def lock_path(source: Source) -> Path:
         where = str(ledger.parent.resolve() / ledger.name)
     except (OSError, RuntimeError):
         where = str(ledger.absolute())
-    return state_dir() / "locks" / f"{source.deck_id[:40]}-{hashlib.sha256(where.encode()).hexdigest()[:20]}.lock"
+    return state_dir() / "locks" / f"{source.deck_id[:40]}-{hashlib.sha256(os.fsencode(where)).hexdigest()[:20]}.lock"
 
 
 class _Job(NamedTuple):

@@ -183,6 +183,22 @@ def test_one_mistake_is_one_problem(name):
     assert len(problem_lines(result.output, path)) == 1, result.output
 
 
+def test_a_source_in_a_folder_whose_name_is_not_utf8_builds(tmp_path):
+    """The build's lock file is named by a hash of the ledger's path: of its bytes, which need not be UTF-8."""
+    import os
+
+    folder = Path(os.fsdecode(os.fsencode(tmp_path) + b"/latin-\xff"))
+    folder.mkdir()
+    shutil.copy(MINIMAL, folder / "minimal.yaml")
+    for _ in range(2):  # a first build and a rebuild
+        result = run("build", str(folder / "minimal.yaml"), "-o", str(tmp_path / "out.apkg"))
+        assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(tmp_path / "out.apkg") as z, z.open("collection.anki2") as db:
+        (tmp_path / "c.anki2").write_bytes(db.read())
+    with sqlite3.connect(tmp_path / "c.anki2") as db:
+        assert db.execute("select count(*) from notes").fetchone() == (5,)
+
+
 def test_a_file_named_twice_is_read_once(tmp_path):
     shutil.copy(MINIMAL, tmp_path / "minimal.yaml")
     result = run("check", str(tmp_path), str(tmp_path / "minimal.yaml"), str(tmp_path / "." / "minimal.yaml"))
