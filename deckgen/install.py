@@ -98,8 +98,9 @@ def open_collection(path: Path, create: bool = False, in_use: str = IN_USE) -> I
         )
     if not create:
         refuse_other_files(path)
+    real = anki_path(path)
     try:
-        col = Collection(str(path))
+        col = Collection(str(real))
     except BackendError as err:
         why = str(err).rstrip(". ")  # Anki's own message ends with a period already
         raise CollectionError(
@@ -109,6 +110,30 @@ def open_collection(path: Path, create: bool = False, in_use: str = IN_USE) -> I
         yield col
     finally:
         col.close()
+
+
+def anki_path(path: Path) -> Path:
+    """``path`` as Anki's backend is to be given it: absolute, its symbolic links resolved. Anki makes a
+    collection's media folder beside the path it opens (``collection.media`` for ``collection.anki2``: pylib
+    ``anki.media.media_paths_from_col_path``) and :func:`make_backup` its backups there, so through a
+    link both would land beside the link instead of in the profile. A loop of links is left to Anki's open,
+    which names it.
+
+    Raises :class:`CollectionError` for a path that is not valid UTF-8 (a folder unpacked from a Latin-1
+    archive): Anki's backend takes paths as UTF-8 text and cannot be given it.
+    """
+    try:
+        real = path.resolve()
+    except (OSError, RuntimeError):
+        real = path.absolute()
+    try:
+        str(real).encode("utf-8")
+    except UnicodeEncodeError:
+        raise CollectionError(
+            f"{real}: Anki cannot open a collection whose path is not valid UTF-8; rename the folders that hold "
+            "it (or move the collection); nothing was changed"
+        ) from None
+    return real
 
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -311,15 +336,16 @@ def stale_notes(col: Collection, deck: BuiltDeck) -> list[StaleNote]:
 
 
 def make_backup(col: Collection, collection: Path) -> Path | None:
-    """Back ``col`` up with Anki's own backup call into the backup folder next to ``collection``
-    (:func:`deckgen.ankidata.backup_folder`), waiting until it is written. Returns the backup file, or None
+    """Back ``col`` up with Anki's own backup call into the backup folder next to the collection file Anki
+    has open (:func:`deckgen.ankidata.backup_folder`; ``collection``, the path as the user gave it, is for
+    messages), waiting until it is written. Returns the backup file, or None
     if Anki made none (it makes none when nothing changed since its last backup in this session).
 
     Raises :class:`CollectionError` if the backup fails; the collection is unchanged then.
     """
     from anki.errors import BackendError
 
-    folder = backup_folder(Path(collection))
+    folder = backup_folder(Path(col.path))
     try:
         folder.mkdir(parents=True, exist_ok=True)
         created = col.create_backup(backup_folder=str(folder), force=True, wait_for_completion=True)

@@ -496,6 +496,35 @@ def test_the_collection_path_is_printed_escaped(cards_copy, tmp_path):
     assert "Backed up the collection to" in result.output and "Installed into" in result.output
 
 
+def test_a_collection_given_through_a_link_gets_its_media_and_backup_in_its_profile(cards_copy, tmp_path):
+    """Anki makes the media folder beside the path it opens, and the backup goes beside it too: through a
+    link they would land beside the link, and Anki's media check would find the images missing."""
+    target = fresh_collection(tmp_path / "profile")
+    link = tmp_path / "elsewhere" / "link.anki2"
+    link.parent.mkdir()
+    link.symlink_to(target)
+    result = run("install", cards_copy, "--collection", link)
+    assert result.exit_code == 0, result.output
+    assert f"Installed into {link}" in result.output
+    with Opened(target) as col:
+        assert os.listdir(col.media.dir()) and col.media.check().missing == []
+    assert len(list((target.parent / "backups").glob("backup-*.colpkg"))) == 1
+    assert os.listdir(link.parent) == ["link.anki2"]
+
+
+def test_a_collection_whose_path_is_not_utf8_is_refused_and_left_alone(cards_copy, tmp_path):
+    """Anki's backend takes paths as UTF-8 text: a folder name with another byte made it raise a traceback."""
+    folder = Path(os.fsdecode(os.fsencode(tmp_path) + b"/latin-\xff"))
+    folder.mkdir()
+    shutil.copy(fresh_collection(tmp_path / "made"), folder / "collection.anki2")
+    before = (folder / "collection.anki2").read_bytes()
+    result = run("install", cards_copy, "--collection", folder / "collection.anki2")
+    assert result.exit_code == 1, result.output
+    assert "Anki cannot open a collection whose path is not valid UTF-8" in result.output
+    assert "latin-\\udcff" in result.output  # escaped, as a terminal cannot be sent the raw byte
+    assert (folder / "collection.anki2").read_bytes() == before and os.listdir(folder) == ["collection.anki2"]
+
+
 def _other_database(path: Path) -> None:
     import sqlite3
 
