@@ -156,7 +156,8 @@ def write_starter(
         raise OutputError(f"{source} exists already; nothing was written (give another --name, or another folder)")
     deck_id = fresh_deck_id(deck_name, token)
     gitignore = folder / ".gitignore"
-    ignored = gitignore.read_text(encoding="utf-8") if gitignore.is_file() else None
+    # git reads .gitignore as bytes: bytes that are not UTF-8 (a Latin-1 comment) are kept as they are
+    ignored = gitignore.read_bytes().decode("utf-8", "surrogateescape") if gitignore.is_file() else None
     files: list[tuple[Path, bytes]] = [(source, starter_yaml(deck_id, deck_name, languages).encode("utf-8"))]
     missing = tuple(entry for entry in IGNORED if not _ignores(ignored or "", entry))
     if ignored is None:
@@ -167,7 +168,8 @@ def write_starter(
     else:
         action = "added"
         separator = "\n" if ignored and not ignored.endswith("\n") else ""
-        files.append((gitignore, (ignored + separator + "".join(f"{e}\n" for e in missing)).encode()))
+        added = ignored + separator + "".join(f"{e}\n" for e in missing)
+        files.append((gitignore, added.encode("utf-8", "surrogateescape")))
     schema = folder / SCHEMA_FILE
     text = schema_text().encode("utf-8")
     old = schema.read_bytes() if schema.is_file() else None

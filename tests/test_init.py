@@ -141,6 +141,14 @@ def test_init_adds_dist_to_an_existing_gitignore(tmp_path, existing, after, said
     assert (said in result.output) if said else ".gitignore" not in result.output
 
 
+def test_init_keeps_the_bytes_of_a_gitignore_that_is_not_utf8(tmp_path):
+    """git reads .gitignore as bytes; a Latin-1 comment in it made init raise a traceback."""
+    (tmp_path / ".gitignore").write_bytes(b"# caf\xe9\n*.pyc\n")
+    result = invoke("init", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / ".gitignore").read_bytes() == b"# caf\xe9\n*.pyc\ndist/\npreview.html\n"
+
+
 @pytest.mark.parametrize(
     "args, message",
     [
