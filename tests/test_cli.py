@@ -130,6 +130,21 @@ def test_conflicting_or_unknown_options_are_usage_errors(in_project, args):
     assert not (in_project / "dist").exists()
 
 
+@pytest.mark.parametrize("value", ["abc", "1-", "+1", "17-12", "1,x", "1-99999999999"])
+@pytest.mark.parametrize("command", ["build", "list", "preview", "install", "sync"])
+def test_a_judgment_value_that_does_not_parse_is_a_usage_error(in_project, command, value):
+    result = run(command, "--judgment", value)
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for '--judgment'" in result.output and "Usage:" in result.output
+    assert not (in_project / "dist").exists()
+
+
+def test_a_judgment_the_source_does_not_have_is_a_source_error(in_project):
+    result = run("build", "--judgment", "41")
+    assert result.exit_code == 1 and "no judgment numbered 41; this source has 1-40" in result.output
+    assert run("build", "--judgment", "12-17,25").exit_code == 0
+
+
 def test_check_warns_when_a_card_without_id_changes_question_and_answer(in_project):
     source = in_project / "cards" / "agi-next-2026.yaml"
     text = source.read_text(encoding="utf-8")

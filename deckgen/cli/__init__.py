@@ -147,8 +147,22 @@ def _selection_options(command: Callable[..., None]) -> Callable[..., None]:
             ("--judgment", "N[-M],...", "Only these judgment numbers, e.g. 12-17,25. Repeatable."),
         ]
     ):
-        with_selection = click.option(opt, multiple=True, metavar=metavar, help=help_)(with_selection)
+        check = _judgment_ranges if opt == "--judgment" else None
+        with_selection = click.option(opt, multiple=True, metavar=metavar, help=help_, callback=check)(with_selection)
     return with_selection
+
+
+def _judgment_ranges(ctx: click.Context, param: click.Parameter, values: Values) -> Values:
+    """--judgment's values, refused as a usage error (exit 2) unless each is numbers and ranges: a value
+    that does not parse is a malformed command line, whatever the source holds."""
+    from ..errors import SelectionError
+    from ..model import Selection
+
+    try:
+        Selection(judgments=tuple(values)).ranges()
+    except SelectionError as err:
+        raise click.BadParameter(str(err)) from None
+    return values
 
 
 _sources = click.argument("sources", nargs=-1, type=click.Path())
