@@ -345,7 +345,7 @@ class _SourceReader(ValueReader):
                     self.error(item, sub, f"expected a card (a mapping such as {{q: ..., a: ...}}), found {found}")
                 continue
             names = [k.value for k, _ in item.value if is_scalar(k)]
-            kinds = [KIND_KEYS[k] for k in names if k in KIND_KEYS]
+            kinds = [KIND_KEYS[k] for k in dict.fromkeys(names) if k in KIND_KEYS]  # q: twice is a duplicate key
             if len(kinds) != 1:
                 found = "none" if not kinds else " and ".join(k for k in names if k in KIND_KEYS)
                 unknown = [k for k in names if all(k not in card_keys for card_keys in CARD_KEYS.values())]

@@ -79,6 +79,7 @@ TABLE = [
     ("colon-in-plain-text", 1, 23, "mapping values are not allowed in this context (a ': ' inside unquoted text"),
     ("key-indented-too-deep", 1, 19, "(this line's key is indented deeper than the key on the line above"),
     ("card-kind-key-typo", 1, 29, "or cloze; found none; 'question' is not a card key"),
+    ("card-kind-key-twice", 1, 31, "judgments[0].cards[0].q: duplicate key 'q' (first at line 29); keep one"),
     ("cloze-one-brace", 1, 31, "cloze deletion {c1::… has one brace; write two, as in {{c1::…}}"),
     ("cloze-unclosed", 1, 31, "cloze deletion {{c1::… is not closed; end it with }}"),
     ("cloze-unquoted", 1, 31, 'did not find expected key (text that begins with "{" must be in quotes'),

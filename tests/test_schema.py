@@ -75,6 +75,7 @@ BEYOND_THE_SCHEMA = {
     "alias-bomb-text": "its size once aliases are expanded",
     "binary-tag": "a YAML tag (!!binary), which the loader refuses",
     "card-id-is-a-default-key": "an id that another card has as its key",
+    "card-kind-key-twice": "a card's q: twice, which safe_load reads as one",
     "cloze-c0": "cloze syntax",
     "cloze-empty-deletion": "cloze syntax",
     "cloze-nested": "cloze syntax",
