@@ -36,6 +36,14 @@ from .select import named_deck, select
 
 INVENTORIES = ("themes", "people", "tags", "decks")
 """What :func:`list_inventory` lists."""
+INVENTORY_COLUMNS = {
+    "themes": ("deck", "id", "name", "parent", "judgments", "notes"),
+    "people": ("deck", "id", "name", "roman", "affiliation", "judgments", "notes"),
+    "tags": ("deck", "tag", "judgments", "notes"),
+    "decks": ("deck", "key", "name", "selection", "judgments", "notes"),
+}
+"""The columns of each inventory's rows (:func:`inventory`, with the source's ``deck`` id first), the header
+of its CSV and TSV even when it has no rows."""
 
 
 class Selected(NamedTuple):
@@ -234,7 +242,7 @@ class Inventory:
 
     def text(self, fmt: str) -> str:
         """The rows as ``json``, ``csv``, ``tsv`` or ``plain`` aligned columns (see :func:`rows_as`)."""
-        return rows_as(self.rows, fmt)
+        return rows_as(self.rows, fmt, INVENTORY_COLUMNS[self.what])
 
 
 def list_inventory(paths: Sequence[str | Path], what: str) -> Inventory:
@@ -317,25 +325,27 @@ def inventory(source: Source, notes: Sequence[Note], what: str) -> list[dict[str
     raise ValueError(f"cannot list '{what}'; choose one of {', '.join(INVENTORIES)}")
 
 
-def rows_as(rows: list[dict[str, object]], fmt: str) -> str:
-    """Inventory rows as ``json``, ``csv`` or ``tsv`` text, or ``plain`` columns aligned by display width
-    (all but JSON with a header row first)."""
+def rows_as(rows: list[dict[str, object]], fmt: str, columns: Sequence[str]) -> str:
+    """Inventory rows, each with the keys ``columns``, as ``json``, ``csv`` or ``tsv`` text, or ``plain``
+    columns aligned by display width (CSV and TSV with a header row first, also when there are no rows, so
+    that a script reading it by its header can tell none from a failure; plain ones with a header unless
+    there are no rows, when it is empty)."""
     if fmt == "json":
         return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
-    if not rows:
-        return ""
     if fmt in ("csv", "tsv"):
         import csv
         import io
 
         out = io.StringIO()
-        writer = csv.DictWriter(out, list(rows[0]), lineterminator="\n", delimiter="," if fmt == "csv" else "\t")
+        writer = csv.DictWriter(out, columns, lineterminator="\n", delimiter="," if fmt == "csv" else "\t")
         writer.writeheader()
         writer.writerows({k: spreadsheet_safe(v) for k, v in row.items()} if fmt == "csv" else row for row in rows)
         return out.getvalue()
+    if not rows:
+        return ""
     from rich.cells import cell_len  # display width: a Chinese character takes two columns
 
-    table = [list(rows[0])] + [[str(v) for v in r.values()] for r in rows]
+    table = [list(columns)] + [[str(v) for v in r.values()] for r in rows]
     widths = [max(cell_len(line[i]) for line in table) for i in range(len(table[0]))]
     return "".join(
         "  ".join(v + " " * (w - cell_len(v)) for v, w in zip(line, widths, strict=True)).rstrip() + "\n"

@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from deckgen.cli import main
-from deckgen.listing import RECORD_FIELDS
+from deckgen.listing import INVENTORY_COLUMNS, RECORD_FIELDS
 from deckgen.load import load_file
 from deckgen.model import Selection
 from deckgen.notes import card_count, generate, guid_for
@@ -221,6 +221,23 @@ def test_list_inventory_plain_and_csv(in_project):
     assert any("lin-junyang" in line and "Qwen" in line for line in plain)
     rows = list(csv.DictReader(io.StringIO(run("list", "themes", "--format", "csv"))))
     assert {r["id"]: r["parent"] for r in rows}["self-learning"] == "new-paradigm"
+
+
+@pytest.mark.parametrize("what", ["themes", "people", "tags", "decks"])
+def test_list_inventory_csv_and_tsv_have_a_header_even_without_rows(in_project, what):
+    """The header is each inventory's columns; with no rows (a source without named decks) it is still there,
+    so that a script reading by the header tells "none" from a failed call."""
+    rows = json.loads(run("list", what, "--format", "json"))
+    assert rows and all(list(row) == list(INVENTORY_COLUMNS[what]) for row in rows)
+    if what == "decks":  # the same source without its named decks
+        source = in_project / "cards" / "agi-next-2026.yaml"
+        text = source.read_text(encoding="utf-8")
+        source.write_text(text[: text.index("\ndecks:")] + text[text.index("\njudgments:") :], encoding="utf-8")
+        assert json.loads(run("list", what, "--format", "json")) == []
+    for fmt, delimiter in (("csv", ","), ("tsv", "\t")):
+        lines = run("list", what, "--format", fmt).splitlines()
+        assert lines[0].split(delimiter) == list(INVENTORY_COLUMNS[what])
+        assert len(lines) == 1 + (0 if what == "decks" else len(rows))
 
 
 def test_list_inventory_rejects_selection_options(in_project):
