@@ -181,7 +181,10 @@ def spreadsheet_safe(value: object) -> object:
 
 def to_csv(groups: Groups) -> str:
     """:func:`records` as CSV with a header row; list values (speakers, tags) are joined with spaces, and a
-    cell a spreadsheet would run as a formula is neutralised (:func:`spreadsheet_safe`)."""
+    cell a spreadsheet would run as a formula is neutralised (:func:`spreadsheet_safe`), but for the GUID: a
+    base91 hash, it carries no formula anyone wrote, and a script joins on it with a collection's notes, so
+    it stays exact (about one GUID in a thousand begins with ``-``, ``+``, ``=`` or ``@``: one with nine
+    digits instead of ten)."""
     import csv
     import io
 
@@ -189,7 +192,12 @@ def to_csv(groups: Groups) -> str:
     writer = csv.DictWriter(out, RECORD_FIELDS, lineterminator="\n")
     writer.writeheader()
     for rec in records(groups):
-        writer.writerow({k: spreadsheet_safe(" ".join(v) if isinstance(v, list) else v) for k, v in rec.items()})
+        writer.writerow(
+            {
+                k: v if k == "guid" else spreadsheet_safe(" ".join(v) if isinstance(v, list) else v)
+                for k, v in rec.items()
+            }
+        )
     return out.getvalue()
 
 
