@@ -84,7 +84,7 @@ _UNSAFE_IN_MEDIA_NAME = re.compile(r"[^\w.-]+")
 
 def media_name(path: str | Path) -> str:
     """Collision-free package name for a media file: ``<stem>-<first 12 hex of its SHA-1>.<ext>``, each run of
-    characters other than letters, digits, ``_``, ``.`` and ``-`` in the stem written as ``_``
+    characters other than letters, digits, ``_``, ``.`` and ``-`` in the stem (in NFC) written as ``_``
     (``fig#1.svg`` → ``fig_1-….svg``).
 
     Anki keeps media by file name and, on import, renames a file whose name exists with other content
@@ -94,10 +94,12 @@ def media_name(path: str | Path) -> str:
     a name of word characters needs no encoding anywhere, and Anki's media check finds it.
     """
     import hashlib
+    import unicodedata
 
     p = Path(path)
     digest = hashlib.sha1(p.read_bytes()).hexdigest()[:12]
-    return f"{_UNSAFE_IN_MEDIA_NAME.sub('_', p.stem)}-{digest}{_UNSAFE_IN_MEDIA_NAME.sub('_', p.suffix)}"
+    stem = unicodedata.normalize("NFC", p.stem)  # a file name from a Mac (NFD) gets the name its NFC twin gets
+    return f"{_UNSAFE_IN_MEDIA_NAME.sub('_', stem)}-{digest}{_UNSAFE_IN_MEDIA_NAME.sub('_', p.suffix)}"
 
 
 def media_src(path: str | Path) -> str:

@@ -67,6 +67,22 @@ def normalize_deck_name(name: str) -> str:
     return "::".join(parts)
 
 
+def _named_otherwise(path: Path) -> Path | None:
+    """The file beside ``path`` whose name is ``path``'s in another Unicode normalization, if ``path`` itself
+    does not exist: source text is read in NFC (as Anki stores it), while macOS writes file names in NFD
+    (``re\u0301sume\u0301.svg``), and Linux tells the two names apart. None if there is no such file, or it
+    cannot be looked for."""
+    import unicodedata
+
+    try:
+        if path.exists() or not path.parent.is_dir():
+            return None
+        wanted = unicodedata.normalize("NFC", path.name)
+        return next((e for e in path.parent.iterdir() if unicodedata.normalize("NFC", e.name) == wanted), None)
+    except (OSError, ValueError):
+        return None
+
+
 class ValueReader(NodeReader):
     """A :class:`NodeReader` for one source file in ``folder`` (image paths are relative to it) that also
     reads deckgen's kinds of value."""
@@ -170,6 +186,8 @@ class ValueReader(NodeReader):
         if not value:
             return None
         target = self.folder / value
+        if (on_disk := _named_otherwise(target)) is not None:  # text is NFC; a Mac writes file names in NFD
+            value, target = str(Path(value).with_name(on_disk.name)), on_disk
         try:
             real = target.resolve()  # a symlink is judged by what it points at
             inside = real.is_relative_to(self.folder.resolve())

@@ -4,6 +4,7 @@ cards queued in source order."""
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -231,6 +232,28 @@ def test_media_names_anki_can_show(tmp_path, anki, reviewer):
             assert re.fullmatch(r"[\w.-]+", ref), ref
     finally:
         reviewer.media = None
+
+
+@pytest.mark.parametrize("typed", ["NFC", "NFD"])
+def test_an_image_whose_file_name_is_in_nfd_is_found_and_named_as_in_nfc(tmp_path, anki, typed):
+    """macOS writes file names in NFD; the source's text is read in NFC (and typed either way): the file is
+    found, and packaged under the name its NFC twin would get, which Anki's media check finds."""
+    import unicodedata
+
+    minimal = Path(__file__).resolve().parent / "data" / "good" / "minimal.yaml"
+    (tmp_path / "media").mkdir()
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20"/></svg>'
+    (tmp_path / "media" / unicodedata.normalize("NFD", "résumé.svg")).write_text(svg)
+    name = unicodedata.normalize(typed, "résumé.svg")
+    card = f'      - {{image: "media/{name}", q: "Which image?", a: "it"}}\n'
+    src = tmp_path / "m.yaml"
+    src.write_text(minimal.read_text(encoding="utf-8").replace("    cards:\n", "    cards:\n" + card, 1))
+    result = CliRunner().invoke(main, ["build", str(src), "-o", str(tmp_path / "m.apkg")])
+    assert result.exit_code == 0, result.output
+    anki.import_apkg(tmp_path / "m.apkg")
+    digest = hashlib.sha1(svg.encode()).hexdigest()[:12]
+    assert os.listdir(anki.col.media.dir()) == [f"résumé-{digest}.svg"]
+    assert anki.col.media.check().missing == []
 
 
 def test_extra_text_shows_below_the_answer_in_anki_with_the_same_note_type(anki, tmp_path):
