@@ -19,6 +19,7 @@ which the ledger alone cannot know after ``git revert``.
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from json.encoder import encode_basestring_ascii as _json_ascii  # ... and with 
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
-from .errors import Problem, Severity
+from .errors import Problem, Severity, SourceError
 from .records import (
     DamagedRecordError,
     check_mod,
@@ -40,6 +41,9 @@ from .records import (
 )
 
 FORMAT = 1
+
+_CONFLICT_MARKER = re.compile(r"^(?:<{7}|={7}|>{7})(?: |$)", re.M)
+"""A line git writes into a file whose merge conflicts (``<<<<<<< HEAD``, ``=======``, ``>>>>>>> branch``)."""
 
 
 class Entry(NamedTuple):
@@ -119,9 +123,19 @@ class Ledger:
         2000 or more than :data:`deckgen.records.MAX_AHEAD` seconds after ``now``, or that belongs to another
         deck gives an empty ledger and a warning: the build then starts afresh (every note counts as new and gets
         ``mod = now``), which is always safe for Anki.
+
+        Raises :class:`SourceError`, located at the first marker, for a ledger with git's merge-conflict
+        markers: either side's file is a good ledger, so the user keeps one rather than the build replacing
+        both with a fresh one.
         """
         now = int(time.time()) if now is None else now
         raw, why = read_text(path)
+        if raw is not None and (marker := _CONFLICT_MARKER.search(raw)):
+            message = (
+                "the ledger has a merge conflict (git's conflict markers); keep one side's file (git checkout "
+                "--ours or --theirs, then git add it) and build again, which brings it up to date"
+            )
+            raise SourceError([Problem(str(path), raw.count("\n", 0, marker.start()) + 1, 1, "", message)])
         if raw is None:
             unreadable = f"cannot read the ledger ({why}); starting a fresh one"
             return cls(deck_id, path=path), Problem.in_file(path, unreadable, Severity.WARNING) if why else None

@@ -155,6 +155,25 @@ def test_a_damaged_ledger_warns_and_starts_fresh_without_waiting(tiny, tmp_path,
     assert tiny.ledger_data()["format"] == 1  # the fresh ledger is written
 
 
+def test_a_ledger_with_merge_conflict_markers_is_an_error_and_nothing_is_written(tiny):
+    """Two branches that each rebuilt leave git's markers in the ledger: either side's file is a good
+    ledger, so the build refuses, located at the first marker, instead of replacing both with a fresh one."""
+    first = tiny.run("v1.apkg")
+    lines = tiny.ledger.read_text(encoding="utf-8").split("\n")
+    lines[6:6] = ["<<<<<<< HEAD", lines[6], "=======", lines[6], ">>>>>>> other"]
+    tiny.ledger.write_text("\n".join(lines), encoding="utf-8")
+    conflicted, package = tiny.ledger.read_bytes(), first.output.read_bytes()
+    tiny.edit("a: 人\n", "a: 人物\n")
+    with pytest.raises(SourceError) as err:
+        tiny.run("v1.apkg")
+    (problem,) = err.value.problems
+    assert (problem.file, problem.line, problem.col) == (str(tiny.ledger), 7, 1)
+    assert "merge conflict" in problem.message and "--ours or --theirs" in problem.message
+    assert tiny.ledger.read_bytes() == conflicted and first.output.read_bytes() == package
+    result = CliRunner().invoke(main, ["check", str(tiny.src)])
+    assert result.exit_code == 1 and f"{tiny.ledger}:7:1: the ledger has a merge conflict" in result.output
+
+
 def test_a_fresh_start_after_a_float_mod_gives_a_package_anki_imports(tiny, anki):
     tiny.run("v1.apkg")
     data = tiny.ledger_data()
