@@ -506,6 +506,10 @@ def _object(section: Section, fields: dict[str, Key] | None = None) -> JSON:
     }
 
 
+SCHEMA_TITLE = "deckgen source"
+"""The schema's ``title``, the same in every version deckgen has written (``init`` replaces only a file with it)."""
+
+
 def source_schema() -> JSON:
     """The JSON Schema (draft 2020-12) of a source document, as a JSON-ready dict: one ``$defs`` entry per
     section of :data:`SECTIONS`, a card being ``oneOf`` its kinds (each kind with its own keys and the common
@@ -517,7 +521,7 @@ def source_schema() -> JSON:
     defs.update({kind: _object(SECTIONS[kind], fields) for kind, fields in kinds.items()})
     return {
         "$schema": JSON_SCHEMA_DIALECT,
-        "title": "deckgen source",
+        "title": SCHEMA_TITLE,
         **_object(SECTIONS["source"]),
         "if": {"properties": {"deck": {"not": {"required": ["languages"]}}}},
         "then": _requiring(DEFAULT_LANGUAGES, "source"),

@@ -31,7 +31,7 @@ from .errors import OutputError, UsageError, clip
 from .files import write_all_atomic
 from .labels import defaults_for
 from .languages import tag_problem
-from .schema import MODELINE, SCHEMA_FILE, schema_text
+from .schema import MODELINE, SCHEMA_FILE, SCHEMA_TITLE, schema_text
 from .sourcevalues import normalize_deck_name
 from .state import Packaged
 from .yamlnodes import CONTROL
@@ -173,11 +173,28 @@ def write_starter(
     schema = folder / SCHEMA_FILE
     text = schema_text().encode("utf-8")
     old = schema.read_bytes() if schema.is_file() else None
+    if old is not None and old != text and not _is_deckgen_schema(old):
+        raise OutputError(
+            f'{schema} exists and is not deckgen\'s schema (its title is not "{SCHEMA_TITLE}"), so init '
+            "does not replace it; move it, or init another folder; nothing was written"
+        )
     schema_action = "kept" if old == text else "written" if old is None else "updated"
     if old != text:
         files.append((schema, text))
     write_all_atomic(list(files))  # checks every target before it makes a folder: a refused init makes none
     return Starter(source, deck_id, gitignore, action, schema, schema_action, missing if action == "added" else ())
+
+
+def _is_deckgen_schema(data: bytes) -> bool:
+    """Whether ``data`` is a JSON object titled :data:`SCHEMA_TITLE`: a schema some deckgen wrote (every
+    version's has that title), which ``init`` may replace with the current one."""
+    import json
+
+    try:
+        schema = json.loads(data)
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(schema, dict) and schema.get("title") == SCHEMA_TITLE
 
 
 def _ignores(gitignore: str, entry: str) -> bool:

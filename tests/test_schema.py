@@ -12,6 +12,7 @@ compared as their text, which is what an editor's YAML parser and deckgen's load
 from __future__ import annotations
 
 import datetime
+import os
 import re
 from pathlib import Path
 
@@ -237,11 +238,21 @@ def test_the_schema_accepts_every_starter_and_init_writes_the_schema_it_names(va
 def test_init_keeps_the_schema_file_when_it_is_current_and_replaces_a_stale_one(tmp_path):
     first = write_starter(tmp_path, "One")
     assert write_starter(tmp_path, "Two").schema_action == "kept"
-    first.schema.write_text('{"title": "an older deckgen\'s schema"}\n', encoding="utf-8")
+    first.schema.write_text('{"title": "deckgen source", "type": "object"}\n', encoding="utf-8")  # an older one
     result = CliRunner().invoke(main, ["init", str(tmp_path), "--name", "Three"])
     assert result.exit_code == 0, result.output
     assert f"Updated {first.schema}" in result.output
     assert first.schema.read_text(encoding="utf-8") == SCHEMA_FILE.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("theirs", ['{"my": "schema"}\n', "not json\n", '["deckgen source"]\n'])
+def test_init_refuses_to_replace_a_schema_file_that_is_not_deckgens(tmp_path, theirs):
+    schema = tmp_path / "schema" / "deckgen-source.schema.json"
+    schema.parent.mkdir()
+    schema.write_text(theirs, encoding="utf-8")
+    result = CliRunner().invoke(main, ["init", str(tmp_path), "--name", "Mine"])
+    assert result.exit_code == 1 and "exists and is not deckgen's schema" in result.output, result.output
+    assert schema.read_text(encoding="utf-8") == theirs and sorted(os.listdir(tmp_path)) == ["schema"]
 
 
 TAGS = [
