@@ -46,14 +46,34 @@ def deck_name_part(text: str) -> str:
     return " ".join(_PART_ENDS.sub("", text).split())
 
 
+def only_invisible(text: str) -> bool:
+    """Whether every character of ``text`` is a Unicode format character (category Cf: zero-width space and
+    joiners, U+2060, a byte-order mark, a soft hyphen), which shows as nothing."""
+    import unicodedata
+
+    return all(unicodedata.category(ch) == "Cf" for ch in text)
+
+
+def code_points(text: str) -> str:
+    """``text``'s characters as code points, for a message about characters that show as nothing
+    (``"\u200b\u2060"`` → ``"U+200B U+2060"``), at most :data:`deckgen.errors.QUOTED` of them."""
+    return clip(" ".join(f"U+{ord(ch):04X}" for ch in text))
+
+
 def normalize_deck_name(name: str) -> str:
     """Tidy a deck name as Anki will: parts split on ``::`` lose whitespace and ``:`` at both ends, as Anki
     trims them (rslib ``decks/name.rs``, ``normalized_deck_name_component``), and inner spaces are collapsed
     (``"A :: B"`` → ``"A::B"``, ``"A:::B"`` → ``"A::B"``). Raises ValueError for an empty name or an empty part
-    (``A::::B``, ``A::``, ``A:: : ``), which Anki would turn into a deck called "blank", and for a name whose
+    (``A::::B``, ``A::``, ``A:: : ``), which Anki would turn into a deck called "blank", or a part of only
+    invisible characters (:func:`only_invisible`), which it shows as a blank name, and for a name whose
     first part is ``Default`` in any case (``Default:`` too): Anki's import renames such a deck ``Default_``
     (or, for ``Default::X``, puts it inside the user's Default deck), measured with the ``anki`` package."""
     parts = [deck_name_part(part) for part in name.split("::")]
+    if unseen := next((p for p in parts if p and only_invisible(p)), None):
+        raise ValueError(
+            f"deck name '{clip(name)}' has a part of only invisible characters ({code_points(unseen)}), which "
+            "Anki shows as a blank name; write the name it stands for"
+        )
     if not all(parts):
         raise ValueError(
             f"deck name '{clip(name)}' has an empty part between '::' separators (Anki would make a deck "
@@ -123,6 +143,14 @@ class ValueReader(NodeReader):
     def name_part(self, node: Node | None, key_path: str) -> str:
         """Text that becomes part of a deck name (a theme's or a person's name), so it must not contain ``::``."""
         value = self.text(node, key_path)
+        if value and only_invisible(value):
+            self.error(
+                node,
+                key_path,
+                f"the text is only invisible characters ({code_points(value)}), which Anki shows as a blank deck "
+                "name; write the name it stands for",
+            )
+            return ""
         if "::" in value:
             self.error(
                 node,

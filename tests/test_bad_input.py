@@ -69,6 +69,8 @@ TABLE = [
     ("image-outside-folder", 1, 31, "image '../../conftest.py' is outside the source file's folder"),
     ("deck-name-empty-part", 1, 3, "deck.name: deck name 'Minimal::::Agents' has an empty part"),
     ("theme-name-with-separator", 1, 9, "themes[0].en: 'Agents::All' contains '::'"),
+    ("deck-name-invisible", 1, 3, "deck.name: deck name '\u200b' has a part of only invisible characters (U+200B)"),
+    ("theme-name-invisible", 1, 9, "themes[0].en: the text is only invisible characters (U+2060), which Anki shows"),
     ("named-deck-unknown-theme", 1, 48, "decks[0].select.theme[0]: unknown theme 'agnet'"),
     ("control-character-escape", 1, 23, "judgments[0].en: contains the control character U+0007"),
     ("control-character-raw", 1, 23, "character U+0001 is not allowed in YAML"),
