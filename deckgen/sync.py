@@ -59,7 +59,17 @@ from typing import TYPE_CHECKING, ParamSpec, TypeVar
 from .builds import DeckChoice
 from .errors import DeckgenError
 from .files import write_all_atomic
-from .install import DeckImport, apply_decks, built, database, open_collection, predict_import, require_anki
+from .install import (
+    CollectionError,
+    DeckImport,
+    apply_decks,
+    built,
+    database,
+    open_collection,
+    predict_import,
+    refuse_other_files,
+    require_anki,
+)
 from .load import load_sources
 from .records import DamagedRecordError, fields_of, load_json, read_text
 from .state import state_dir
@@ -315,7 +325,7 @@ def sync_decks(
 
     Raises :class:`deckgen.errors.UsageError` for deck options that cannot be combined, :class:`LoginError`,
     :class:`SyncError`, :class:`deckgen.install.AnkiMissingError`,
-    :class:`deckgen.install.CollectionError` (the copy is in use by another deckgen sync),
+    :class:`deckgen.install.CollectionError` (the copy is in use by another deckgen sync, or damaged),
     :class:`deckgen.errors.SourceError` for a kind change (:func:`deckgen.install.refuse_kind_changes`), and
     what :func:`deckgen.load.load_sources` and :func:`deckgen.builds.build_sources` raise.
     """
@@ -326,6 +336,15 @@ def sync_decks(
     sources = load_sources(list(paths))
     result = SyncResult(stored, dry_run=dry_run)
     stored.collection.parent.mkdir(parents=True, exist_ok=True)
+    if stored.collection.is_file():  # a damaged copy is no sync in progress: say what mends it
+        try:
+            refuse_other_files(stored.collection)
+        except CollectionError:
+            raise CollectionError(
+                f"{stored.collection}: deckgen's copy of the account's collection is damaged (not an Anki "
+                "collection); deckgen logout removes it, and after deckgen login the next sync downloads a fresh "
+                "copy from the server; nothing was sent"
+            ) from None
     in_use = "Another deckgen sync may be using deckgen's copy of the collection; wait for it and try again"
     with open_collection(stored.collection, True, in_use) as col:
         client = _Client(col, stored, result.steps)

@@ -298,6 +298,26 @@ def test_a_bad_selection_is_reported_before_the_server_is_asked(server, cards_co
     assert "unknown theme 'agnet' (did you mean 'agent'?)" in result.output and "network" not in result.output
 
 
+def test_a_damaged_copy_is_named_with_what_mends_it_and_nothing_is_sent(server, cards_copy, machine_state):
+    """deckgen's copy of the account's collection is a cache: a damaged one (a disk fault, a stray write) is
+    no other sync holding it, and logout and login make a fresh one."""
+    import json
+
+    assert login(server, "grace").exit_code == 0
+    copy = Login.read().collection
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    copy.write_bytes(b"garbage, not a database")
+    stored = machine_state / LOGIN_FILE
+    data = json.loads(stored.read_text())
+    stored.write_text(json.dumps({**data, "endpoint": "http://127.0.0.1:9/"}))  # nothing listens there
+    result = run("sync", cards_copy)
+    assert result.exit_code == 1, result.output
+    assert "deckgen's copy of the account's collection is damaged" in result.output
+    assert "deckgen logout removes it" in result.output and "wait for it" not in result.output
+    assert copy.read_bytes() == b"garbage, not a database"
+    assert run("logout").exit_code == 0 and not copy.exists()
+
+
 def test_a_server_stopped_mid_sync_gives_a_clear_error_and_the_next_run_completes(server, tmp_path):
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from sources import make_source
