@@ -205,12 +205,42 @@ def login(username: str, password: str, endpoint: str | None = None) -> Login:
 
 def logout() -> Login | None:
     """Remove the stored login and deckgen's copy of that account's collection. Returns the login that was
-    removed, or None if there was none."""
+    removed, or None if there was none.
+
+    Raises :class:`deckgen.install.CollectionError`, and removes nothing, while a deckgen sync has the copy
+    open (:func:`_in_use`): removing it under that sync would lose what it applied and not yet sent."""
     old = Login.stored()
+    if old is not None and _in_use(old.collection):
+        raise CollectionError(
+            f"{old.collection}: a deckgen sync is using this copy of the account's collection; log out once it "
+            "has finished; nothing was removed"
+        )
     Login.path().unlink(missing_ok=True)
     if old is not None:
         _remove_copy(old)
     return old
+
+
+def _in_use(copy: Path) -> bool:
+    """Whether a deckgen sync has the collection ``copy`` open. Anki's backend refuses a second open of a
+    collection at once (pylib ``Collection``: "Anki already open"), so an open that fails on a file that is a
+    collection means another holds it; a damaged copy (no collection, :func:`refuse_other_files`) or none at
+    all is open in no sync. Opening it needs the ``anki`` package, which a sync needs too."""
+    if not copy.is_file():
+        return False
+    try:
+        refuse_other_files(copy)
+        require_anki()
+    except DeckgenError:  # damaged, or no anki package: then no sync can hold it
+        return False
+    from anki.collection import Collection
+    from anki.errors import BackendError
+
+    try:
+        Collection(str(copy)).close()
+    except BackendError:
+        return True
+    return False
 
 
 def _remove_copy(login: Login) -> None:

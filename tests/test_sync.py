@@ -318,6 +318,22 @@ def test_a_damaged_copy_is_named_with_what_mends_it_and_nothing_is_sent(server, 
     assert run("logout").exit_code == 0 and not copy.exists()
 
 
+def test_logout_while_a_sync_holds_the_copy_is_refused_and_removes_nothing(server, cards_copy, machine_state):
+    from anki.collection import Collection
+
+    assert login(server, "grace").exit_code == 0
+    assert run("sync", cards_copy).exit_code == 0
+    copy = Login.read().collection
+    held = Collection(str(copy))  # as a running sync holds it
+    try:
+        result = run("logout")
+        assert result.exit_code == 1 and "a deckgen sync is using this copy" in result.output, result.output
+        assert (machine_state / LOGIN_FILE).exists() and copy.exists()
+    finally:
+        held.close()
+    assert run("logout").exit_code == 0 and not copy.exists() and not (machine_state / LOGIN_FILE).exists()
+
+
 def test_a_server_stopped_mid_sync_gives_a_clear_error_and_the_next_run_completes(server, tmp_path):
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from sources import make_source
