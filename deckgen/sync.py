@@ -67,7 +67,6 @@ from .install import (
     database,
     open_collection,
     predict_import,
-    refuse_other_files,
     require_anki,
 )
 from .load import load_sources
@@ -208,9 +207,9 @@ def logout() -> Login | None:
     removed, or None if there was none.
 
     Raises :class:`deckgen.install.CollectionError`, and removes nothing, while a deckgen sync has the copy
-    open (:func:`_in_use`): removing it under that sync would lose what it applied and not yet sent."""
+    open (:func:`_copy_state`): removing it under that sync would lose what it applied and not yet sent."""
     old = Login.stored()
-    if old is not None and _in_use(old.collection):
+    if old is not None and _copy_state(old.collection) == "in use":
         raise CollectionError(
             f"{old.collection}: a deckgen sync is using this copy of the account's collection; log out once it "
             "has finished; nothing was removed"
@@ -221,26 +220,23 @@ def logout() -> Login | None:
     return old
 
 
-def _in_use(copy: Path) -> bool:
-    """Whether a deckgen sync has the collection ``copy`` open. Anki's backend refuses a second open of a
-    collection at once (pylib ``Collection``: "Anki already open"), so an open that fails on a file that is a
-    collection means another holds it; a damaged copy (no collection, :func:`refuse_other_files`) or none at
-    all is open in no sync. Opening it needs the ``anki`` package, which a sync needs too."""
-    if not copy.is_file():
-        return False
-    try:
-        refuse_other_files(copy)
-        require_anki()
-    except DeckgenError:  # damaged, or no anki package: then no sync can hold it
-        return False
-    from anki.collection import Collection
-    from anki.errors import BackendError
+def _copy_state(copy: Path) -> str:
+    """What deckgen's copy of an account's collection is: ``"none"`` (no file, or an empty one, as an
+    interrupted first sync can leave: Anki makes a collection of it), ``"in use"`` (a running sync holds it:
+    Anki's backend keeps a collection locked while it is open, so a read finds it locked at once),
+    ``"damaged"`` (not an SQLite database, a corrupt one, or one without Anki's tables) or ``"ok"``."""
+    import sqlite3
 
+    if not copy.is_file() or copy.stat().st_size == 0:
+        return "none"
     try:
-        Collection(str(copy)).close()
-    except BackendError:
-        return True
-    return False
+        with contextlib.closing(sqlite3.connect(f"{copy.resolve().as_uri()}?mode=ro", uri=True, timeout=0)) as db:
+            tables = {name for (name,) in db.execute("select name from sqlite_master where type = 'table'")}
+    except sqlite3.OperationalError as err:
+        return "in use" if "locked" in str(err) else "damaged"
+    except sqlite3.Error:
+        return "damaged"
+    return "ok" if {"col", "notes", "cards"} <= tables else "damaged"
 
 
 def _remove_copy(login: Login) -> None:
@@ -366,15 +362,12 @@ def sync_decks(
     sources = load_sources(list(paths))
     result = SyncResult(stored, dry_run=dry_run)
     stored.collection.parent.mkdir(parents=True, exist_ok=True)
-    if stored.collection.is_file():  # a damaged copy is no sync in progress: say what mends it
-        try:
-            refuse_other_files(stored.collection)
-        except CollectionError:
-            raise CollectionError(
-                f"{stored.collection}: deckgen's copy of the account's collection is damaged (not an Anki "
-                "collection); deckgen logout removes it, and after deckgen login the next sync downloads a fresh "
-                "copy from the server; nothing was sent"
-            ) from None
+    if _copy_state(stored.collection) == "damaged":  # no sync in progress: say what mends it
+        raise CollectionError(
+            f"{stored.collection}: deckgen's copy of the account's collection is damaged (not an Anki "
+            "collection, or a corrupt one); deckgen logout removes it, and after deckgen login the next sync "
+            "downloads a fresh copy from the server; nothing was sent"
+        )
     in_use = "Another deckgen sync may be using deckgen's copy of the collection; wait for it and try again"
     with open_collection(stored.collection, True, in_use) as col:
         client = _Client(col, stored, result.steps)

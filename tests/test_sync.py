@@ -36,6 +36,7 @@ ACCOUNTS = {
     "erin": "erin-pw",
     "frank": "frank-pw",
     "grace": "grace-pw",
+    "heidi": "heidi-pw",
 }
 EDITED = "zhipu-bets-on-coding/qa/3"
 PHONE_EDITED = "zhipu-bets-on-coding/qa/2"
@@ -298,7 +299,10 @@ def test_a_bad_selection_is_reported_before_the_server_is_asked(server, cards_co
     assert "unknown theme 'agnet' (did you mean 'agent'?)" in result.output and "network" not in result.output
 
 
-def test_a_damaged_copy_is_named_with_what_mends_it_and_nothing_is_sent(server, cards_copy, machine_state):
+@pytest.mark.parametrize(
+    "damage", [b"garbage, not a database", b"SQLite format 3\x00" + b"\x07" * 5000], ids=["garbage", "corrupt"]
+)
+def test_a_damaged_copy_is_named_with_what_mends_it_and_nothing_is_sent(server, cards_copy, machine_state, damage):
     """deckgen's copy of the account's collection is a cache: a damaged one (a disk fault, a stray write) is
     no other sync holding it, and logout and login make a fresh one."""
     import json
@@ -306,7 +310,7 @@ def test_a_damaged_copy_is_named_with_what_mends_it_and_nothing_is_sent(server, 
     assert login(server, "grace").exit_code == 0
     copy = Login.read().collection
     copy.parent.mkdir(parents=True, exist_ok=True)
-    copy.write_bytes(b"garbage, not a database")
+    copy.write_bytes(damage)
     stored = machine_state / LOGIN_FILE
     data = json.loads(stored.read_text())
     stored.write_text(json.dumps({**data, "endpoint": "http://127.0.0.1:9/"}))  # nothing listens there
@@ -314,23 +318,33 @@ def test_a_damaged_copy_is_named_with_what_mends_it_and_nothing_is_sent(server, 
     assert result.exit_code == 1, result.output
     assert "deckgen's copy of the account's collection is damaged" in result.output
     assert "deckgen logout removes it" in result.output and "wait for it" not in result.output
-    assert copy.read_bytes() == b"garbage, not a database"
+    assert copy.read_bytes() == damage
     assert run("logout").exit_code == 0 and not copy.exists()
 
 
-def test_logout_while_a_sync_holds_the_copy_is_refused_and_removes_nothing(server, cards_copy, machine_state):
-    from anki.collection import Collection
+def test_an_empty_copy_left_by_an_interrupted_first_sync_is_made_a_collection(server, cards_copy, machine_state):
+    assert login(server, "heidi").exit_code == 0
+    copy = Login.read().collection
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    copy.write_bytes(b"")
+    result = run("sync", cards_copy)
+    assert result.exit_code == 0, result.output
 
+
+def test_logout_while_a_sync_holds_the_copy_is_refused_and_removes_nothing(server, cards_copy, machine_state):
     assert login(server, "grace").exit_code == 0
     assert run("sync", cards_copy).exit_code == 0
     copy = Login.read().collection
-    held = Collection(str(copy))  # as a running sync holds it
-    try:
+    hold = "import sys, time; from anki.collection import Collection as C; c = C(sys.argv[1]); print(1); time.sleep(60)"
+    held = subprocess.Popen([sys.executable, "-c", hold, str(copy)], stdout=subprocess.PIPE, text=True)
+    try:  # another process, as a running sync is: Anki's lock on the file is the process's
+        assert held.stdout.readline() == "1\n"
         result = run("logout")
         assert result.exit_code == 1 and "a deckgen sync is using this copy" in result.output, result.output
         assert (machine_state / LOGIN_FILE).exists() and copy.exists()
     finally:
-        held.close()
+        held.kill()
+        held.wait()
     assert run("logout").exit_code == 0 and not copy.exists() and not (machine_state / LOGIN_FILE).exists()
 
 
