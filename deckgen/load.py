@@ -347,7 +347,7 @@ class _SourceReader(ValueReader):
             names = [k.value for k, _ in item.value if is_scalar(k)]
             kinds = [KIND_KEYS[k] for k in dict.fromkeys(names) if k in KIND_KEYS]  # q: twice is a duplicate key
             if len(kinds) != 1:
-                found = "none" if not kinds else " and ".join(k for k in names if k in KIND_KEYS)
+                found = "none" if not kinds else " and ".join(k for k in dict.fromkeys(names) if k in KIND_KEYS)
                 unknown = [k for k in names if all(k not in card_keys for card_keys in CARD_KEYS.values())]
                 if unknown and not kinds:  # a misspelt kind key, such as question: for q:
                     are = "is not a card key" if len(unknown) == 1 else "are not card keys"

@@ -222,10 +222,10 @@ def _syntax_problem(name: str, text: str, err: MarkedYAMLError) -> Problem:
             "is its closing quote missing?"
         )
         line, col = quote.line + 1, quote.column + 1
-    elif "mapping values are not allowed" in what and ": " not in typed[:-1]:  # no key before it on its line
+    elif "mapping values are not allowed" in what and _LONE_KEY.fullmatch(typed[:-1]):
         what += (
             " (this line's key is indented deeper than the key on the line above, so YAML reads it as more of that"
-            " key's text; indent it as the keys beside it)"
+            " key's text: indent it as the keys beside it; or, if the line goes on with that text, quote the text)"
         )
     elif "mapping values are not allowed" in what:
         what += " (a ': ' inside unquoted text starts a new key; put the text in quotes, e.g. q: \"Note: what is X?\")"
@@ -238,6 +238,9 @@ def _syntax_problem(name: str, text: str, err: MarkedYAMLError) -> Problem:
     return Problem(name, line, col, "", f"YAML syntax: {what}")
 
 
+_LONE_KEY = re.compile(r"\s*(?:-\s+)?[a-z_]+")
+"""A line up to its ``:`` that is one word as deckgen's keys are, alone on its line: a key indented too deep,
+more likely than a word of wrapped text (which has spaces before its ``: ``, or capitals)."""
 _FLOW_START = re.compile(r"^\s*(?:-\s+)?[^\s:#'\"][^:#]*:\s+\{\{")
 """A key whose unquoted value begins with ``{{`` (a cloze's first deletion), which YAML reads as a mapping."""
 

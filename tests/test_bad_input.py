@@ -80,6 +80,7 @@ TABLE = [
     ("unclosed-brace", 1, 45, "while parsing a flow mapping (begun at line 44)"),
     ("colon-in-plain-text", 1, 23, "mapping values are not allowed in this context (a ': ' inside unquoted text"),
     ("key-indented-too-deep", 1, 19, "(this line's key is indented deeper than the key on the line above"),
+    ("colon-in-wrapped-text", 1, 24, "mapping values are not allowed in this context (a ': ' inside unquoted text"),
     ("card-kind-key-typo", 1, 29, "or cloze; found none; 'question' is not a card key"),
     ("card-kind-key-twice", 1, 31, "judgments[0].cards[0].q: duplicate key 'q' (first at line 29); keep one"),
     ("cloze-one-brace", 1, 31, "cloze deletion {c1::… has one brace; write two, as in {{c1::…}}"),
@@ -184,6 +185,21 @@ def test_one_mistake_is_one_problem(name):
     result = run("check", str(path))
     assert result.exit_code == 1
     assert len(problem_lines(result.output, path)) == 1, result.output
+
+
+def test_a_card_of_two_kinds_names_each_kind_once(tmp_path):
+    text = MINIMAL.read_text(encoding="utf-8")
+    old = '      - q: "Who made the first judgment?"\n        a: 唐杰\n'
+    assert old in text
+    path = tmp_path / "kinds.yaml"
+    again = '        cloze: "A {{c1::card}}."\n        q: "Again?"\n'
+    path.write_text(text.replace(old, old + again), encoding="utf-8")
+    result = run("check", str(path))
+    assert result.exit_code == 1
+    assert [rest for *_, rest in problem_lines(result.output, path)] == [
+        "judgments[0].cards[0]: a card needs exactly one of q (question/answer), term (concept), of (list) or "
+        "cloze; found q and cloze"
+    ]
 
 
 def test_a_source_in_a_folder_whose_name_is_not_utf8_builds(tmp_path):

@@ -131,6 +131,7 @@ NOT_VALIDATED = {
 NOT_YAML = (
     "cloze-unquoted",
     "colon-in-plain-text",
+    "colon-in-wrapped-text",
     "control-character-raw",
     "custom-tag",
     "invalid-utf8",
