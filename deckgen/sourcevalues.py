@@ -46,12 +46,18 @@ def deck_name_part(text: str) -> str:
     return " ".join(_PART_ENDS.sub("", text).split())
 
 
+_BLANK_CATEGORIES = frozenset({"Cf", "Mn", "Me", "Zs"})
+_BLANK_SYMBOLS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+"""Letters and symbols drawn as blank space: the Hangul fillers and the blank Braille pattern."""
+
+
 def only_invisible(text: str) -> bool:
-    """Whether every character of ``text`` is a Unicode format character (category Cf: zero-width space and
-    joiners, U+2060, a byte-order mark, a soft hyphen), which shows as nothing."""
+    """Whether ``text`` shows as nothing: every character a format character (category Cf: zero-width space
+    and joiners, U+2060, a byte-order mark, a soft hyphen), a combining mark with nothing to mark (Mn, Me:
+    U+034F, a variation selector), a space (Zs), or one of :data:`_BLANK_SYMBOLS`."""
     import unicodedata
 
-    return all(unicodedata.category(ch) == "Cf" for ch in text)
+    return all(unicodedata.category(ch) in _BLANK_CATEGORIES or ch in _BLANK_SYMBOLS for ch in text)
 
 
 def code_points(text: str) -> str:

@@ -187,6 +187,19 @@ def test_one_mistake_is_one_problem(name):
     assert len(problem_lines(result.output, path)) == 1, result.output
 
 
+@pytest.mark.parametrize("blank", ["\\u200b \\u200b", "\\u3164", "\\u2800", "\\u034f", "\\ufe0f", "A::\\u00ad"])
+def test_a_deck_name_that_shows_as_nothing_is_an_error(tmp_path, blank):
+    """Anki shows such a deck with a blank name; a name with a visible character beside them is fine."""
+    path = tmp_path / "blank.yaml"
+    path.write_text(MINIMAL.read_text(encoding="utf-8").replace("  name: Minimal\n", f'  name: "{blank}"\n', 1))
+    result = run("check", str(path))
+    assert result.exit_code == 1
+    ((line, _, rest),) = problem_lines(result.output, path)
+    assert line == 3 and rest.startswith("deck.name: deck name ") and "only invisible characters (U+" in rest
+    path.write_text(MINIMAL.read_text(encoding="utf-8").replace("  name: Minimal\n", f'  name: "{blank}x"\n', 1))
+    assert run("check", str(path)).exit_code == 0
+
+
 def test_a_card_of_two_kinds_names_each_kind_once(tmp_path):
     text = MINIMAL.read_text(encoding="utf-8")
     old = '      - q: "Who made the first judgment?"\n        a: 唐杰\n'
