@@ -93,18 +93,27 @@ def normalize_deck_name(name: str) -> str:
     return "::".join(parts)
 
 
-def _named_otherwise(path: Path) -> Path | None:
-    """The file beside ``path`` whose name is ``path``'s in another Unicode normalization, if ``path`` itself
-    does not exist: source text is read in NFC (as Anki stores it), while macOS writes file names in NFD
-    (``re\u0301sume\u0301.svg``), and Linux tells the two names apart. None if there is no such file, or it
-    cannot be looked for."""
+def _named_otherwise(folder: Path, value: str) -> str | None:
+    """``value``, a path relative to ``folder`` that does not exist, with each part that is missing replaced by
+    the entry beside it whose name is that part's in another Unicode normalization, if that finds the path:
+    source text is read in NFC (as Anki stores it), while macOS writes file and folder names in NFD
+    (``re\u0301sume\u0301.svg``), and Linux tells the two apart. None if there is no such path, or it cannot
+    be looked for."""
     import unicodedata
 
     try:
-        if path.exists() or not path.parent.is_dir():
+        if (folder / value).exists():
             return None
-        wanted = unicodedata.normalize("NFC", path.name)
-        return next((e for e in path.parent.iterdir() if unicodedata.normalize("NFC", e.name) == wanted), None)
+        here, parts = folder, []
+        for part in Path(value).parts:
+            if not (here / part).exists():
+                wanted = unicodedata.normalize("NFC", part)
+                twin = next((e for e in here.iterdir() if unicodedata.normalize("NFC", e.name) == wanted), None)
+                if twin is None:
+                    return None
+                part = twin.name
+            here, parts = here / part, [*parts, part]
+        return str(Path(*parts))
     except (OSError, ValueError):
         return None
 
@@ -220,8 +229,8 @@ class ValueReader(NodeReader):
         if not value:
             return None
         target = self.folder / value
-        if (on_disk := _named_otherwise(target)) is not None:  # text is NFC; a Mac writes file names in NFD
-            value, target = str(Path(value).with_name(on_disk.name)), on_disk
+        if (on_disk := _named_otherwise(self.folder, value)) is not None:  # text is NFC; a Mac writes NFD names
+            value, target = on_disk, self.folder / on_disk
         try:
             real = target.resolve()  # a symlink is judged by what it points at
             inside = real.is_relative_to(self.folder.resolve())

@@ -236,16 +236,17 @@ def test_media_names_anki_can_show(tmp_path, anki, reviewer):
 
 @pytest.mark.parametrize("typed", ["NFC", "NFD"])
 def test_an_image_whose_file_name_is_in_nfd_is_found_and_named_as_in_nfc(tmp_path, anki, typed):
-    """macOS writes file names in NFD; the source's text is read in NFC (and typed either way): the file is
-    found, and packaged under the name its NFC twin would get, which Anki's media check finds."""
+    """macOS writes file and folder names in NFD; the source's text is read in NFC (and typed either way): the
+    file is found, and packaged under the name its NFC twin would get, which Anki's media check finds."""
     import unicodedata
 
     minimal = Path(__file__).resolve().parent / "data" / "good" / "minimal.yaml"
-    (tmp_path / "media").mkdir()
+    folder = tmp_path / unicodedata.normalize("NFD", "médias")  # a folder copied from a Mac too
+    folder.mkdir()
     svg = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20"/></svg>'
-    (tmp_path / "media" / unicodedata.normalize("NFD", "résumé.svg")).write_text(svg)
-    name = unicodedata.normalize(typed, "résumé.svg")
-    card = f'      - {{image: "media/{name}", q: "Which image?", a: "it"}}\n'
+    (folder / unicodedata.normalize("NFD", "résumé.svg")).write_text(svg)
+    name = unicodedata.normalize(typed, "médias/résumé.svg")
+    card = f'      - {{image: "{name}", q: "Which image?", a: "it"}}\n'
     src = tmp_path / "m.yaml"
     src.write_text(minimal.read_text(encoding="utf-8").replace("    cards:\n", "    cards:\n" + card, 1))
     result = CliRunner().invoke(main, ["build", str(src), "-o", str(tmp_path / "m.apkg")])
