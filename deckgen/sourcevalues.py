@@ -104,7 +104,7 @@ def _named_otherwise(folder: Path, value: str) -> str | None:
     try:
         if (folder / value).exists():
             return None
-        here, parts = folder, []
+        here, parts = folder, list[str]()
         for part in Path(value).parts:
             if not (here / part).exists():
                 wanted = unicodedata.normalize("NFC", part)
