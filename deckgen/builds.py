@@ -50,16 +50,18 @@ def deck_name_for(source: Source, selection: Selection, name: str | None = None)
     """The deck's name in Anki: ``name`` if given, else the source's name plus the selection's label
     (``"AGI-Next 2026 · Agent"``), tidied by :func:`deckgen.sourcevalues.normalize_deck_name`.
 
-    Raises :class:`SelectionError` for a name with an empty ``::`` part or a character no text may hold
-    (:data:`deckgen.yamlnodes.CONTROL`).
+    Raises :class:`UsageError` for a ``name`` (the command line's ``--name``: a malformed option value) with
+    an empty ``::`` part, a part that shows as nothing or a character no text may hold
+    (:data:`deckgen.yamlnodes.CONTROL`), and :class:`SelectionError` for a name made of the source's name and
+    the label that is no deck name.
     """
     label = selection.label(source) if selection else ""
     if name and (bad := CONTROL.search(name)):
-        raise SelectionError(f"--name: the name holds U+{ord(bad.group()):04X}, which a deck name cannot hold")
+        raise UsageError(f"--name: the name holds U+{ord(bad.group()):04X}, which a deck name cannot hold")
     try:
         return normalize_deck_name(name or (f"{source.name} · {label}" if label else source.name))
     except ValueError as err:
-        raise SelectionError(f"--name: {err}") from None
+        raise (UsageError if name else SelectionError)(f"--name: {err}" if name else str(err)) from None
 
 
 @dataclass

@@ -181,6 +181,8 @@ def test_build_report_names_added_notes(in_project):
         ["build", "-o", ""],
         ["build", "-o", "cards"],
         ["build", "--name", "  "],
+        ["build", "--name", "A::::B"],
+        ["build", "--name", "A::\u200b"],
         ["preview", "-o", "cards/agi-next-2026.yaml"],
         ["preview", "-o", "cards/agi-next-2026.ledger.json"],
     ],

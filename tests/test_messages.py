@@ -67,14 +67,17 @@ def test_a_file_name_with_control_characters_is_escaped(tmp_path):
 
 def test_command_line_values_are_escaped_in_errors(tmp_path):
     shutil.copy(MINIMAL, tmp_path / "m.yaml")
-    for args in (["--theme", "\x1b[2Jagent"], ["--name", "A::\x1b]0;x\x07::"]):
-        result = run("build", str(tmp_path / "m.yaml"), "--dry-run", *args)
-        assert result.exit_code == 1, result.output
-        assert RAW.search(result.output) is None, result.output
-        assert len(result.output.splitlines()) == 1, result.output
-    malformed = run("build", str(tmp_path / "m.yaml"), "--dry-run", "--judgment", "1\x1b,2")  # a usage error
-    assert malformed.exit_code == 2 and "judgment '1\\x1b' is not a number" in malformed.output, malformed.output
-    assert RAW.search(malformed.output) is None, malformed.output
+    result = run("build", str(tmp_path / "m.yaml"), "--dry-run", "--theme", "\x1b[2Jagent")
+    assert result.exit_code == 1, result.output
+    assert RAW.search(result.output) is None, result.output
+    assert len(result.output.splitlines()) == 1, result.output
+    for args, said in (  # malformed option values: usage errors
+        (["--judgment", "1\x1b,2"], "judgment '1\\x1b' is not a number"),
+        (["--name", "A::\x1b]0;x\x07::"], "--name: the name holds U+001B"),
+    ):
+        malformed = run("build", str(tmp_path / "m.yaml"), "--dry-run", *args)
+        assert malformed.exit_code == 2 and said in malformed.output, malformed.output
+        assert RAW.search(malformed.output) is None, malformed.output
 
 
 @pytest.mark.parametrize(

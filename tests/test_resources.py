@@ -154,10 +154,11 @@ def test_what_check_accepts_build_builds(tmp_path, machine_state, deck_id, key, 
 
 def test_odd_unicode_on_the_command_line(tmp_path, machine_state):
     shutil.copy(MINIMAL, tmp_path / "m.yaml")
-    proc = deckgen("build", "m.yaml", "--name", b"bad \xff name", cwd=tmp_path)
-    one_error_line(proc, "--name: the name holds U+DCFF, which a deck name cannot hold")
-    proc = deckgen("build", "m.yaml", "--name", "bell \x07 name", cwd=tmp_path)
-    one_error_line(proc, "--name: the name holds U+0007")
+    for name, said in ((b"bad \xff name", "U+DCFF, which a deck name cannot hold"), ("bell \x07 name", "U+0007")):
+        proc = deckgen("build", "m.yaml", "--name", name, cwd=tmp_path)  # a malformed option value: exit 2
+        err = proc.stderr.decode()
+        assert proc.returncode == 2 and f"Error: --name: the name holds {said}" in err, err
+        assert "Traceback" not in err and "\x07" not in err and "\udcff" not in err, err
     proc = deckgen("build", "m.yaml", "-o", b"out-\xff.apkg", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert b"Wrote out-\\udcff.apkg" in proc.stdout
