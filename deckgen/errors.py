@@ -108,6 +108,10 @@ class OutputError(DeckgenError):
     """The package, the ledger or another output could not be written; earlier outputs are left untouched."""
 
 
+class BusyError(DeckgenError):
+    """Another process holds a lock that was asked for without waiting (:func:`deckgen.files.locked`)."""
+
+
 class ServeError(DeckgenError):
     """A live preview cannot be served: its port is in use or not allowed."""
 

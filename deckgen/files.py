@@ -26,7 +26,7 @@ try:
 except ImportError:  # Windows: no advisory locks
     fcntl = None  # type: ignore[assignment]
 
-from .errors import OutputError
+from .errors import BusyError, OutputError
 
 Data = bytes | Callable[[BinaryIO], None]
 """What to write: the bytes, or a function that writes them to the binary file it is given."""
@@ -297,12 +297,12 @@ def _file_id(path: Path) -> tuple[int, int] | None:
 
 
 @contextmanager
-def locked(path: Path) -> Iterator[None]:
+def locked(path: Path, wait: bool = True) -> Iterator[None]:
     """Hold an exclusive lock on the file ``path`` for the ``with`` block: another process or thread asking
-    for the same lock waits until it is released. An existing file is only opened for reading (a build locks
-    its source file, which it never writes); a missing one is created with its folder and never removed.
-    Uses ``fcntl.flock`` where it exists (Linux, macOS); elsewhere there is no lock. Raises
-    :class:`OutputError` if the file cannot be opened or created."""
+    for the same lock waits until it is released, or with ``wait=False`` gets :class:`BusyError` at once. An
+    existing file is only opened for reading (a build locks its source file, which it never writes); a
+    missing one is created with its folder and never removed. Uses ``fcntl.flock`` where it exists (Linux,
+    macOS); elsewhere there is no lock. Raises :class:`OutputError` if the file cannot be opened or created."""
     if fcntl is None:
         yield
         return
@@ -315,7 +315,10 @@ def locked(path: Path) -> Iterator[None]:
     except OSError as err:
         raise OutputError(f"{path}: cannot create the lock file ({err.strerror})") from None
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BusyError(f"{path}: held by another process") from None
         yield
     finally:
         os.close(fd)  # releases the lock

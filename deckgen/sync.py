@@ -51,14 +51,14 @@ import hashlib
 import json
 import shutil
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from .builds import DeckChoice
-from .errors import DeckgenError
-from .files import write_all_atomic
+from .errors import BusyError, DeckgenError
+from .files import locked, write_all_atomic
 from .install import (
     CollectionError,
     DeckImport,
@@ -194,11 +194,12 @@ def login(username: str, password: str, endpoint: str | None = None) -> Login:
     except BackendError as err:
         raise _failure(err, where, "log in") from None
     folder = hashlib.sha256(f"{where}\n{username}".encode()).hexdigest()[:16]
-    old = Login.stored()
-    new = Login(username, endpoint, auth.hkey, folder)
-    new.write()
-    if old is not None and old.folder != folder:
-        _remove_copy(old)
+    with _sync_lock("log in"):
+        old = Login.stored()
+        new = Login(username, endpoint, auth.hkey, folder)
+        new.write()
+        if old is not None and old.folder != folder:
+            _remove_copy(old)
     return new
 
 
@@ -206,23 +207,35 @@ def logout() -> Login | None:
     """Remove the stored login and deckgen's copy of that account's collection. Returns the login that was
     removed, or None if there was none.
 
-    Raises :class:`deckgen.install.CollectionError`, and removes nothing, while a deckgen sync has the copy
-    open (:func:`_copy_state`): removing it under that sync would lose what it applied and not yet sent."""
-    old = Login.stored()
-    if old is not None and _copy_state(old.collection) == "in use":
-        raise CollectionError(
-            f"{old.collection}: a deckgen sync is using this copy of the account's collection; log out once it "
-            "has finished; nothing was removed"
-        )
-    Login.path().unlink(missing_ok=True)
-    if old is not None:
-        _remove_copy(old)
+    Raises :class:`deckgen.install.CollectionError`, and removes nothing, while a deckgen sync runs on this
+    machine (:func:`_sync_lock`): removing the copy under it would lose what it applied and not yet sent."""
+    with _sync_lock("log out"):
+        old = Login.stored()
+        Login.path().unlink(missing_ok=True)
+        if old is not None:
+            _remove_copy(old)
     return old
+
+
+@contextlib.contextmanager
+def _sync_lock(then: str) -> Iterator[None]:
+    """Hold this machine's sync lock (``<state folder>/sync.lock``) for the ``with`` block, without waiting:
+    a sync holds it from its start to its end (the copy is closed while a full download replaces it, so the
+    copy's own lock does not cover a sync), and ``login`` and ``logout`` while they change the stored login
+    or remove a copy. Raises :class:`deckgen.install.CollectionError`, saying to ``then`` once that sync has
+    finished, when another process holds it."""
+    try:
+        with locked(state_dir() / "sync.lock", wait=False):
+            yield
+    except BusyError:
+        raise CollectionError(
+            f"a deckgen sync is running on this machine; {then} once it has finished; nothing was changed"
+        ) from None
 
 
 def _copy_state(copy: Path) -> str:
     """What deckgen's copy of an account's collection is: ``"none"`` (no file, or an empty one, as an
-    interrupted first sync can leave: Anki makes a collection of it), ``"in use"`` (a running sync holds it:
+    interrupted first sync can leave: Anki makes a collection of it), ``"in use"`` (a program has it open:
     Anki's backend keeps a collection locked while it is open, so a read finds it locked at once),
     ``"damaged"`` (not an SQLite database, a corrupt one, or one without Anki's tables) or ``"ok"``."""
     import sqlite3
@@ -351,13 +364,20 @@ def sync_decks(
 
     Raises :class:`deckgen.errors.UsageError` for deck options that cannot be combined, :class:`LoginError`,
     :class:`SyncError`, :class:`deckgen.install.AnkiMissingError`,
-    :class:`deckgen.install.CollectionError` (the copy is in use by another deckgen sync, or damaged),
+    :class:`deckgen.install.CollectionError` (another deckgen sync runs on this machine, or the copy is damaged),
     :class:`deckgen.errors.SourceError` for a kind change (:func:`deckgen.install.refuse_kind_changes`), and
     what :func:`deckgen.load.load_sources` and :func:`deckgen.builds.build_sources` raise.
     """
     choice = DeckChoice() if choice is None else choice
     choice.check()
     require_anki()
+    with _sync_lock("sync"):
+        return _sync(paths, choice, prune, dry_run, source_moved)
+
+
+def _sync(
+    paths: Sequence[str | Path], choice: DeckChoice, prune: bool, dry_run: bool, source_moved: bool
+) -> SyncResult:
     stored = Login.read()
     sources = load_sources(list(paths))
     result = SyncResult(stored, dry_run=dry_run)
@@ -368,7 +388,7 @@ def sync_decks(
             "collection, or a corrupt one); deckgen logout removes it, and after deckgen login the next sync "
             "downloads a fresh copy from the server; nothing was sent"
         )
-    in_use = "Another deckgen sync may be using deckgen's copy of the collection; wait for it and try again"
+    in_use = "Another program has deckgen's copy of the collection open; close it and try again"
     with open_collection(stored.collection, True, in_use) as col:
         client = _Client(col, stored, result.steps)
         # the copy is brought up to date once the build found no problem, then checked against (built())

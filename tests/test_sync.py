@@ -331,20 +331,25 @@ def test_an_empty_copy_left_by_an_interrupted_first_sync_is_made_a_collection(se
     assert result.exit_code == 0, result.output
 
 
-def test_logout_while_a_sync_holds_the_copy_is_refused_and_removes_nothing(server, cards_copy, machine_state):
+def test_while_a_sync_runs_logout_login_and_another_sync_are_refused(server, cards_copy, machine_state):
+    """A sync holds this machine's sync lock from start to end, also while a full download has its copy closed:
+    logout would delete the copy under it, a login to another account too, and a second sync would race it."""
     assert login(server, "grace").exit_code == 0
     assert run("sync", cards_copy).exit_code == 0
     copy = Login.read().collection
-    hold = "import sys, time; from anki.collection import Collection as C; c = C(sys.argv[1]); print(1); time.sleep(60)"
-    held = subprocess.Popen([sys.executable, "-c", hold, str(copy)], stdout=subprocess.PIPE, text=True)
-    try:  # another process, as a running sync is: Anki's lock on the file is the process's
+    hold = "from deckgen.sync import _sync_lock\nwith _sync_lock('x'):\n    print(1, flush=True)\n    input()"
+    held = subprocess.Popen([sys.executable, "-c", hold], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:  # a process in the middle of a sync, as far as the lock tells
         assert held.stdout.readline() == "1\n"
-        result = run("logout")
-        assert result.exit_code == 1 and "a deckgen sync is using this copy" in result.output, result.output
-        assert (machine_state / LOGIN_FILE).exists() and copy.exists()
+        for args, then in ((["logout"], "log out"), (["sync", cards_copy], "sync")):
+            result = run(*args)
+            assert result.exit_code == 1, result.output
+            assert f"a deckgen sync is running on this machine; {then} once it has finished" in result.output
+        result = login(server, "frank")
+        assert result.exit_code == 1 and "log in once it has finished" in result.output, result.output
+        assert Login.read().username == "grace" and copy.exists()
     finally:
-        held.kill()
-        held.wait()
+        held.communicate("\n")
     assert run("logout").exit_code == 0 and not copy.exists() and not (machine_state / LOGIN_FILE).exists()
 
 
