@@ -50,6 +50,8 @@ if TYPE_CHECKING:
 
 
 _SPEC_TYPES = {t.KIND: t for t in CARD_SPEC_TYPES}
+_ANY_CARD_KEYS = {key: False for keys in CARD_KEYS.values() for key in keys}
+"""Every key some card kind has, none required: what a card of several kinds is checked against."""
 
 
 def load_sources(paths: list[str | Path]) -> list[Source]:
@@ -357,6 +359,8 @@ class _SourceReader(ValueReader):
                     f"found {found}"
                 )
                 self.error(item, sub, message)
+                if kinds:  # its other keys' problems too (a key twice, an unknown one), as for any card
+                    self.mapping(item, sub, _ANY_CARD_KEYS)
                 continue
             kind = kinds[0]
             fields = self.mapping(item, sub, CARD_KEYS[kind])

@@ -8,6 +8,7 @@ value (``""``, ``0``, ``None``) when the value is wrong.
 
 from __future__ import annotations
 
+import errno
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -236,7 +237,10 @@ class ValueReader(NodeReader):
             inside = real.is_relative_to(self.folder.resolve())
             found = target.is_file()
             folder = target.is_dir()
-        except (OSError, ValueError):  # a name too long for the file system, say
+        except (OSError, RuntimeError, ValueError) as err:  # a name too long for the file system, say
+            if isinstance(err, RuntimeError) or getattr(err, "errno", None) == errno.ELOOP:  # 3.13 raises OSError
+                self.error(node, key_path, f"image '{clip(value)}' is a loop of symbolic links; name the file itself")
+                return None
             inside = found = folder = False
         if not inside:
             self.error(

@@ -80,6 +80,7 @@ TABLE = [
     ("unclosed-brace", 1, 45, "while parsing a flow mapping (begun at line 44)"),
     ("colon-in-plain-text", 1, 23, "mapping values are not allowed in this context (a ': ' inside unquoted text"),
     ("key-indented-too-deep", 1, 19, "(this line's key is indented deeper than the key on the line above"),
+    ("language-key-indented-too-deep", 1, 24, "(this line's key is indented deeper than the key on the line above"),
     ("colon-in-wrapped-text", 1, 24, "mapping values are not allowed in this context (a ': ' inside unquoted text"),
     ("card-kind-key-typo", 1, 29, "or cloze; found none; 'question' is not a card key"),
     ("card-kind-key-twice", 1, 31, "judgments[0].cards[0].q: duplicate key 'q' (first at line 29); keep one"),
@@ -205,13 +206,33 @@ def test_a_card_of_two_kinds_names_each_kind_once(tmp_path):
     old = '      - q: "Who made the first judgment?"\n        a: 唐杰\n'
     assert old in text
     path = tmp_path / "kinds.yaml"
-    again = '        cloze: "A {{c1::card}}."\n        q: "Again?"\n'
+    again = '        cloze: "A {{c1::card}}."\n        q: "Again?"\n        Q: "Once more?"\n'
     path.write_text(text.replace(old, old + again), encoding="utf-8")
     result = run("check", str(path))
     assert result.exit_code == 1
-    assert [rest for *_, rest in problem_lines(result.output, path)] == [
+    problems = [(line, rest) for line, _, rest in problem_lines(result.output, path)]
+    assert problems[0] == (
+        29,
         "judgments[0].cards[0]: a card needs exactly one of q (question/answer), term (concept), of (list) or "
-        "cloze; found q and cloze"
+        "cloze; found q and cloze",
+    )
+    # and its other keys' problems, every one at once
+    assert [(line, rest.split(" (")[0].split(";")[0]) for line, rest in problems[1:]] == [
+        (32, "judgments[0].cards[0].q: duplicate key 'q'"),
+        (33, "judgments[0].cards[0].Q: unknown key 'Q'"),
+    ]
+
+
+def test_an_image_that_is_a_loop_of_links_is_named_as_such(tmp_path):
+    shutil.copy(MINIMAL, tmp_path / "m.yaml")
+    (tmp_path / "loop.png").symlink_to("loop.png")
+    text = (tmp_path / "m.yaml").read_text(encoding="utf-8")
+    old = '      - q: "Who made the first judgment?"\n'
+    (tmp_path / "m.yaml").write_text(text.replace(old, old + "        image: loop.png\n"), encoding="utf-8")
+    result = run("check", str(tmp_path / "m.yaml"))
+    assert result.exit_code == 1
+    assert problem_lines(result.output, tmp_path / "m.yaml") == [
+        (30, 16, "judgments[0].cards[0].image: image 'loop.png' is a loop of symbolic links; name the file itself")
     ]
 
 

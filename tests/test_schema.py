@@ -136,6 +136,7 @@ NOT_YAML = (
     "custom-tag",
     "invalid-utf8",
     "key-indented-too-deep",
+    "language-key-indented-too-deep",
     "number-too-large",  # a 4,000-digit integer: Python refuses to convert it
     "python-object-tag",
     "tab-indentation",
