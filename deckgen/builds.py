@@ -55,13 +55,25 @@ def deck_name_for(source: Source, selection: Selection, name: str | None = None)
     (:data:`deckgen.yamlnodes.CONTROL`), and :class:`SelectionError` for a name made of the source's name and
     the label that is no deck name.
     """
+    if name:
+        return given_deck_name(name)
     label = selection.label(source) if selection else ""
-    if name and (bad := CONTROL.search(name)):
+    try:
+        return normalize_deck_name(f"{source.name} · {label}" if label else source.name)
+    except ValueError as err:
+        raise SelectionError(str(err)) from None
+
+
+def given_deck_name(name: str) -> str:
+    """The command line's ``--name`` tidied by :func:`deckgen.sourcevalues.normalize_deck_name`. Raises
+    :class:`UsageError` (a malformed option value) for a name with an empty ``::`` part, a part that shows as
+    nothing, Anki's ``Default`` deck, or a character no text may hold (:data:`deckgen.yamlnodes.CONTROL`)."""
+    if bad := CONTROL.search(name):
         raise UsageError(f"--name: the name holds U+{ord(bad.group()):04X}, which a deck name cannot hold")
     try:
-        return normalize_deck_name(name or (f"{source.name} · {label}" if label else source.name))
+        return normalize_deck_name(name)
     except ValueError as err:
-        raise (UsageError if name else SelectionError)(f"--name: {err}" if name else str(err)) from None
+        raise UsageError(f"--name: {err}") from None
 
 
 @dataclass

@@ -194,6 +194,12 @@ def test_bad_output_or_name_is_refused_and_touches_nothing(in_project, args):
     assert {p: p.read_bytes() for p in (in_project / "cards").glob("*.*")} == before
 
 
+@pytest.mark.parametrize("command", [["install", "--collection", "missing/collection.anki2"], ["sync"]])
+def test_a_name_that_is_no_deck_name_is_a_usage_error_before_the_collection_or_login_is_looked_for(in_project, command):
+    result = run(*command, "--name", "A::::B")  # no such collection, no login: those would be exit 1
+    assert result.exit_code == 2 and "--name: deck name 'A::::B' has an empty part" in result.output, result.output
+
+
 def test_all_refuses_two_decks_writing_one_file(in_project):
     source = in_project / "cards" / "agi-next-2026.yaml"
     text = source.read_text(encoding="utf-8")

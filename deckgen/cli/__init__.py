@@ -184,7 +184,21 @@ _source_moved = click.option(
 """The --source-moved option of install and sync."""
 
 
-_name = click.option("--name", help="Deck name (default: the source's name, plus the selection).")
+def _deck_name(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--name's value, refused as a usage error when it is no deck name (checked when the options are parsed,
+    before a collection or a login is looked for)."""
+    from ..builds import given_deck_name
+    from ..errors import UsageError, printable
+
+    if value is not None and value.strip():  # an empty one is refused with the other options' checks
+        try:
+            given_deck_name(value)
+        except UsageError as err:
+            raise click.UsageError(printable(str(err)), ctx) from None
+    return value
+
+
+_name = click.option("--name", callback=_deck_name, help="Deck name (default: the source's name, plus the selection).")
 """The --name option of build, install and sync."""
 _subdecks = click.option("--subdecks", is_flag=True, help="Put each theme in its own subdeck (Deck::分化 Divergence).")
 """The --subdecks option of build, install and sync."""
