@@ -233,23 +233,23 @@ def _sync_lock(then: str) -> Iterator[None]:
         ) from None
 
 
-def _copy_state(copy: Path) -> str:
-    """What deckgen's copy of an account's collection is: ``"none"`` (no file, or an empty one, as an
-    interrupted first sync can leave: Anki makes a collection of it), ``"in use"`` (a program has it open:
-    Anki's backend keeps a collection locked while it is open, so a read finds it locked at once),
-    ``"damaged"`` (not an SQLite database, a corrupt one, or one without Anki's tables) or ``"ok"``."""
+def _damaged(copy: Path) -> bool:
+    """Whether deckgen's copy of an account's collection is damaged: not an SQLite database, a corrupt one, or
+    one without Anki's tables. No file, or an empty one (as an interrupted first sync can leave: Anki makes a
+    collection of it), is not; nor is one another program has open (Anki's backend keeps a collection locked
+    while it is open, so a read finds it locked at once, and Anki's own open then says it is in use)."""
     import sqlite3
 
     if not copy.is_file() or copy.stat().st_size == 0:
-        return "none"
+        return False
     try:
         with contextlib.closing(sqlite3.connect(f"{copy.resolve().as_uri()}?mode=ro", uri=True, timeout=0)) as db:
             tables = {name for (name,) in db.execute("select name from sqlite_master where type = 'table'")}
     except sqlite3.OperationalError as err:
-        return "in use" if "locked" in str(err) else "damaged"
+        return "locked" not in str(err)
     except sqlite3.Error:
-        return "damaged"
-    return "ok" if {"col", "notes", "cards"} <= tables else "damaged"
+        return True
+    return not {"col", "notes", "cards"} <= tables
 
 
 def _remove_copy(login: Login) -> None:
@@ -382,7 +382,7 @@ def _sync(
     sources = load_sources(list(paths))
     result = SyncResult(stored, dry_run=dry_run)
     stored.collection.parent.mkdir(parents=True, exist_ok=True)
-    if _copy_state(stored.collection) == "damaged":  # no sync in progress: say what mends it
+    if _damaged(stored.collection):  # say what mends it, rather than Anki's error
         raise CollectionError(
             f"{stored.collection}: deckgen's copy of the account's collection is damaged (not an Anki "
             "collection, or a corrupt one); deckgen logout removes it, and after deckgen login the next sync "
