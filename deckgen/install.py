@@ -140,6 +140,22 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 """The first 16 bytes of every SQLite database file (sqlite.org/fileformat.html, "The Database Header")."""
 
 
+ANKI_TABLES = frozenset({"col", "notes", "cards"})
+"""Tables every Anki collection has (rslib ``storage/schema11.sql``); another SQLite database lacks them."""
+
+
+def table_names(path: Path, immutable: bool = False) -> set[str]:
+    """The names of the tables of the SQLite database ``path``, read without waiting for a lock (and, if
+    ``immutable``, without taking one: only for a file with no write-ahead log). Raises ``sqlite3.Error``:
+    ``OperationalError`` "database is locked" while another process has it open for writing, as Anki's
+    backend does, ``DatabaseError`` for a file that is not a database or a corrupt one."""
+    import sqlite3
+
+    uri = f"{path.resolve().as_uri()}?mode=ro{'&immutable=1' if immutable else ''}"
+    with closing(sqlite3.connect(uri, uri=True, timeout=0)) as db:
+        return {name for (name,) in db.execute("select name from sqlite_master where type = 'table'")}
+
+
 def refuse_other_files(path: Path) -> None:
     """Raise :class:`CollectionError` unless ``path`` may be an Anki collection: an SQLite database with
     Anki's ``col``, ``notes`` and ``cards`` tables. Anki's backend opens any file as a collection: it makes
@@ -159,13 +175,11 @@ def refuse_other_files(path: Path) -> None:
     # for, no -shm file left beside it). With one, its last changes may be only in the log: read it with
     # the log, without waiting; locked means Anki (or another program) has it open, and Anki's open says so.
     logged = wal.is_file() and wal.stat().st_size > 0
-    uri = f"{path.resolve().as_uri()}?mode=ro{'' if logged else '&immutable=1'}"
     try:
-        with closing(sqlite3.connect(uri, uri=True, timeout=0)) as db:
-            tables = {name for (name,) in db.execute("select name from sqlite_master where type = 'table'")}
+        tables = table_names(path, immutable=not logged)
     except sqlite3.Error:
         return  # locked (Anki has it open) or unreadable here: Anki's own open says why
-    if not {"col", "notes", "cards"} <= tables:
+    if not ANKI_TABLES <= tables:
         raise CollectionError(
             f"{path}: an SQLite database but not an Anki collection (it has no col, notes and cards tables); "
             "nothing was changed"

@@ -60,6 +60,7 @@ from .builds import DeckChoice
 from .errors import BusyError, DeckgenError
 from .files import locked, write_all_atomic
 from .install import (
+    ANKI_TABLES,
     CollectionError,
     DeckImport,
     apply_decks,
@@ -68,6 +69,7 @@ from .install import (
     open_collection,
     predict_import,
     require_anki,
+    table_names,
 )
 from .load import load_sources
 from .records import DamagedRecordError, fields_of, load_json, read_text
@@ -243,13 +245,12 @@ def _damaged(copy: Path) -> bool:
     if not copy.is_file() or copy.stat().st_size == 0:
         return False
     try:
-        with contextlib.closing(sqlite3.connect(f"{copy.resolve().as_uri()}?mode=ro", uri=True, timeout=0)) as db:
-            tables = {name for (name,) in db.execute("select name from sqlite_master where type = 'table'")}
+        tables = table_names(copy)
     except sqlite3.OperationalError as err:
         return "locked" not in str(err)
     except sqlite3.Error:
         return True
-    return not {"col", "notes", "cards"} <= tables
+    return not ANKI_TABLES <= tables
 
 
 def _remove_copy(login: Login) -> None:
