@@ -346,11 +346,11 @@ class _SourceReader(ValueReader):
                     found = kind_name(item)
                     self.error(item, sub, f"expected a card (a mapping such as {{q: ..., a: ...}}), found {found}")
                 continue
-            names = [k.value for k, _ in item.value if is_scalar(k)]
-            kinds = [KIND_KEYS[k] for k in dict.fromkeys(names) if k in KIND_KEYS]  # q: twice is a duplicate key
+            names = list(dict.fromkeys(k.value for k, _ in item.value if is_scalar(k)))  # q: twice: a duplicate
+            kinds = [KIND_KEYS[k] for k in names if k in KIND_KEYS]
             if len(kinds) != 1:
-                found = "none" if not kinds else " and ".join(k for k in dict.fromkeys(names) if k in KIND_KEYS)
-                unknown = [k for k in names if all(k not in card_keys for card_keys in CARD_KEYS.values())]
+                found = "none" if not kinds else " and ".join(k for k in names if k in KIND_KEYS)
+                unknown = [k for k in names if k not in _ANY_CARD_KEYS]
                 if unknown and not kinds:  # a misspelt kind key, such as question: for q:
                     are = "is not a card key" if len(unknown) == 1 else "are not card keys"
                     found += f"; {' and '.join(repr(clip(k)) for k in unknown)} {are}"

@@ -238,7 +238,7 @@ def _syntax_problem(name: str, text: str, err: MarkedYAMLError) -> Problem:
     return Problem(name, line, col, "", f"YAML syntax: {what}")
 
 
-_LONE_KEY = re.compile(r"\s*(?:-\s+)?[a-z_][a-z_]*(?:-[A-Za-z0-9]+)*")
+_LONE_KEY = re.compile(r"\s*(?:-\s+)?[a-z_]+(?:-[A-Za-z0-9]+)*")
 """A line up to its ``:`` that is one word as deckgen's keys are (``number``, ``editors_note``, a language tag
 such as ``zh-Hant``), alone on its line: a key indented too deep, more likely than a word of wrapped text
 (which has spaces before its ``: ``, or capitals)."""
