@@ -24,10 +24,11 @@ and :func:`lint`.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 
-from .errors import QUOTED, Loc, Problem, clip, clip_list
+from .errors import QUOTED, Loc, Problem, Severity, clip, clip_list
 from .languages import in_latin_letters, written_with_han
 from .lint_cards import (
     answer_in_question,
@@ -44,7 +45,7 @@ from .lint_cards import (
     vague_cue,
     warn,
 )
-from .model import CardSpec, ClozeCard, Judgment, ListCard, Person, QACard, Source, fold_tag
+from .model import ClozeCard, Judgment, ListCard, Person, QACard, Source, fold_tag
 from .notes import Note
 from .wording import HAN_RUN, NUMBER, are_near, gloss_key, glosses, near_hashes, normalize, tokens, word_set
 
@@ -352,66 +353,38 @@ def _claim_texts(j: Judgment, language: int) -> list[str]:
     return [j.claim.values[language]] + ([j.editors_note.values[language]] if j.editors_note else [])
 
 
-def _spec_texts(spec: CardSpec) -> Iterator[tuple[str, str]]:
-    """(key, text) of every piece of text a card spec holds, tags included."""
-    for key in ("q", "a", "term", "means", "of", "cloze", "extra"):
-        value = getattr(spec, key, "")
-        if value:
-            yield key, value
-    for i, item in enumerate(getattr(spec, "items", ())):
-        yield f"items[{i}]", item
-    for i, tag in enumerate(spec.tags):
-        yield f"tags[{i}]", tag
-
-
 def invisible_characters(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
     """Text holding an invisible character: a Unicode format character (category Cf), such as a zero-width
     space or joiner, a left-to-right or right-to-left mark or override (U+200E/F, U+202A–U+202E,
-    U+2066–U+2069), a byte-order mark inside the text (U+FEFF) or a soft hyphen (U+00AD).
+    U+2066–U+2069), a byte-order mark inside the text (U+FEFF) or a soft hyphen (U+00AD). Any text of the
+    source: deck name and description, labels, credits, themes, people, named decks, judgments, card specs and
+    tags (the loader lists them with their places, :attr:`deckgen.model.Source.format_texts`); each warning is
+    at the text itself and names the note or judgment it belongs to.
 
     Anki manual, "Searching" and "Duplicate checking": Anki compares the text as stored, so a tag, a word or
     an answer with an invisible character in it is not found by a search for what it looks like, a duplicate
     with one slips by, and an override reverses what the card shows. SuperMemo rule 4, the minimum
     information principle: what the learner sees should be all there is.
     """
-    where: list[tuple[Loc | None, str, str]] = [
-        (None, "deck.name", source.name),
-        (None, "deck.description", source.description),
-    ]
-    where += [(None, f"theme '{t.id}'", text) for t in source.themes for text in t.names]
-    where += [(p.loc, f"person '{p.id}'", text) for p in source.people for text in (p.name, p.roman, p.title)]
-    for loc, subject, text in where:
-        if found := _invisible(loc, source.path, subject, text):
-            yield found
-    # a judgment's and its cards' texts, the bulk: each text is checked before its subject is worded
-    for j in source.judgments:
-        for text in (*j.claim.values, *j.tags, *(j.editors_note.values if j.editors_note else ())):
-            if not text.isprintable() and (
-                found := _invisible(j.loc, source.path, f"judgment {j.number} '{j.id}'", text)
-            ):
-                yield found
-        for spec in j.cards:
-            for key, text in _spec_texts(spec):
-                if not text.isprintable() and (
-                    found := _invisible(spec.loc, source.path, f"note '{spec.key(j.id)}': {key}", text)
-                ):
-                    yield found
+    if not source.format_texts:
+        return
+    owners = {j.loc.key_path: f"judgment {j.number} '{j.id}'" for j in source.judgments}
+    owners.update({s.loc.key_path: f"note '{s.key(j.id)}'" for j in source.judgments for s in j.cards})
+    for loc, text, at in source.format_texts:
+        ch = text[at]
+        shown = clip(text.replace(ch, f"\\u{ord(ch):04x}"))
+        name = unicodedata.name(ch, "a format character")
+        what = f"U+{ord(ch):04X} ({name}) at character {at + 1} of '{shown}' is invisible"
+        hint = "remove it, or write what it stands for"
+        owner = _OWNER.match(loc.key_path)
+        if owner and (subject := owners.get(owner[0])):
+            yield warn(loc, loc.file, "invisible-character", subject, what, hint)
+        else:
+            yield Problem.at(loc, f"{what}; {hint}", Severity.WARNING, "invisible-character")
 
 
-def _invisible(loc: Loc | None, file: str, subject: str, text: str) -> Problem | None:
-    """The invisible-character warning for ``text`` (of ``subject``), or None. A text that Python calls
-    printable (``str.isprintable``: no character of a category Other or Separator but the space) holds no
-    format character, so most texts are passed over without a look at each character."""
-    if text.isprintable():
-        return None
-    found = next((i for i, ch in enumerate(text) if unicodedata.category(ch) == "Cf"), None)
-    if found is None:
-        return None
-    ch = text[found]
-    name = unicodedata.name(ch, "a format character")
-    shown = clip(text.replace(ch, f"\\u{ord(ch):04x}"))
-    what = f"U+{ord(ch):04X} ({name}) at character {found + 1} of '{shown}' is invisible"
-    return warn(loc, file, "invisible-character", subject, what, "remove it, or write what it stands for")
+_OWNER = re.compile(r"judgments\[\d+\](?:\.cards\[\d+\])?")
+"""The key path of the card spec, or else of the judgment, that a text's key path starts with."""
 
 
 def tags_differing_in_case(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:

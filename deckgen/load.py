@@ -156,6 +156,7 @@ class _SourceReader(ValueReader):
             id_loc=self.loc(deck["id"], "deck.id") if "id" in deck else None,
             markup=self.choice(deck.get("markup"), "deck.markup", MARKUPS),
             warnings=tuple(p for p in self.problems if p.severity == Severity.WARNING),
+            format_texts=tuple(self.format_texts.values()),
         )
 
     def themes(self, node: Node | None) -> tuple[Theme, ...]:

@@ -341,6 +341,12 @@ class Source:
     :func:`deckgen.markup.markdown_html`)."""
     warnings: tuple[Problem, ...] = field(default=(), compare=False)
     """Problems of severity ``warning`` found while loading."""
+    format_texts: tuple[tuple[Loc, str, int], ...] = field(default=(), compare=False)
+    """Every text of the source that holds a format character (Unicode category Cf, see
+    :func:`deckgen.yamlnodes.format_character_at`) as ``(where it is written, text, index of the first one)``,
+    in the order read: what
+    :func:`deckgen.lint_rules.invisible_characters` warns about. The loader has the places at hand, so the
+    lint needs no walk over every text."""
 
     def theme(self, theme_id: str) -> Theme:
         """The theme with this id (KeyError if none)."""

@@ -44,6 +44,18 @@ _MERGE = _CORE + "merge"
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 """Characters no text may hold: control characters (but tab and line breaks) and lone surrogates (which a
 double-quoted ``\\ud800`` makes, and which UTF-8 cannot store)."""
+
+
+def format_character_at(text: str) -> int | None:
+    """The index of the first format character (Unicode category Cf: a zero-width space or joiner, a
+    direction mark or override, a byte-order mark, a soft hyphen) in ``text``, or None. A text that Python
+    calls printable (``str.isprintable``: no character of a category Other or Separator but the space) holds
+    none, so most texts are passed over without a look at each character."""
+    if text.isprintable():
+        return None
+    return next((i for i, ch in enumerate(text) if unicodedata.category(ch) == "Cf"), None)
+
+
 _NODE_BUDGET_PER_BYTE = 4
 _NODE_BUDGET_MIN = 10_000
 _TEXT_BUDGET_PER_BYTE = 4
@@ -321,6 +333,10 @@ class NodeReader:
         """Characters of scalar text (keys included) the document may still expand to."""
         self.exhausted = False
         self.reported: set[tuple[int, int, str]] = set()
+        self.format_texts: dict[tuple[int, int], tuple[Loc, str, int]] = {}
+        """(line, column) → where each text read that holds a format character is, the text, and the index of
+        its first one (:func:`format_character_at`), in the order read; a text reached again through an alias
+        once."""
 
     @staticmethod
     def budgets_for(size: int) -> tuple[int, int]:
@@ -458,6 +474,9 @@ class NodeReader:
                 f"contains the control character U+{ord(bad.group()):04X}, which Anki cannot show; remove it",
             )
             return ""
+        if not value.isprintable() and (at := format_character_at(value)) is not None:
+            place = self.loc(node, key_path)
+            self.format_texts.setdefault((place.line, place.col), (place, value, at))
         return value
 
     def choice(self, node: Node | None, key_path: str, choices: tuple[str, ...]) -> str:

@@ -687,3 +687,95 @@ def test_vague_cue_knows_this_judgment_in_the_source_s_own_word(tmp_path):
         found[case] = [p.message for p in lint(loaded, generate(loaded)[0]) if p.code == "vague-cue"]
     assert len(found["hit"]) == 1 and "the front leans on the article ('本判断')" in found["hit"][0]
     assert found["near miss"] == []
+
+
+INVISIBLE_EVERYWHERE = """\
+deck:
+  id: t
+  name: "De\u200bck"
+  description: "A\u200b deck"
+  languages: [zh, en]
+  labels:
+    judgment: "Cl\u200baim"
+  source:
+    title: "Ti\u200btle"
+    by: "B\u200by"
+themes:
+  - id: th
+    zh: 主题
+    en: "The\u200bme"
+    subthemes:
+      - id: sub
+        zh: "子\u00ad主题"
+        en: Sub
+people:
+  - id: tang
+    name: "唐\u200d杰"
+    roman: Tang Jie
+    affiliation: "Tsing\u200bhua"
+judgments:
+  - id: j1
+    number: 1
+    theme: sub
+    speakers: [tang]
+    zh: "唐杰提出智能效率。"
+    en: "Tang Jie proposes \u2066Intelligence Efficiency\u2069."
+    editors_note:
+      zh: "编者\u200b注。"
+      en: "An editors' note."
+    tags: ["cost\u200b"]
+    cards:
+      - q: "Who proposes Intelligence Efficiency?"
+        a: "Tang\u200b Jie"
+      - of: "the {n} parts"
+        items:
+          - "One"
+          - "T\u200bwo"
+decks:
+  - key: mine
+    name: "Mi\u200bne"
+    description: "Desc\u200b"
+    select: {theme: [th]}
+"""
+
+
+def test_invisible_characters_are_found_in_every_text_at_the_text(tmp_path):
+    """Every text that holds a format character, wherever it is in the source, gets one warning located at the
+    text's own line and column (where its quote or first character is), with its key path."""
+    path = tmp_path / "s.yaml"
+    path.write_text(INVISIBLE_EVERYWHERE, encoding="utf-8")
+    source = load_file(path)
+    found = [p for p in lint(source, generate(source)[0]) if p.code == "invisible-character"]
+    lines = INVISIBLE_EVERYWHERE.splitlines()
+    expected = []
+    for n, line in enumerate(lines, 1):
+        hit = re.search(r"[\u200b\u200d\u00ad\u2066]", line)
+        if hit:
+            value = re.search(r'(?<=: )"|(?<=- )"', line) or re.search(r'\["', line)
+            assert value is not None, line
+            expected.append((n, value.start() + 1 + (1 if value.group() == '["' else 0)))
+    assert [(p.line, p.col) for p in found] == expected, [str(p) for p in found]
+    paths = [p.key_path for p in found]
+    assert paths == [
+        "deck.name",
+        "deck.description",
+        "deck.labels.judgment",
+        "deck.source.title",
+        "deck.source.by",
+        "themes[0].en",
+        "themes[0].subthemes[0].zh",
+        "people[0].name",
+        "people[0].affiliation",
+        "judgments[0].en",
+        "judgments[0].editors_note.zh",
+        "judgments[0].tags[0]",
+        "judgments[0].cards[0].a",
+        "judgments[0].cards[1].items[1]",
+        "decks[0].name",
+        "decks[0].description",
+    ]
+    by_path = {p.key_path: p.message for p in found}
+    assert by_path["judgments[0].en"].startswith("judgment 1 'j1': U+2066 (LEFT-TO-RIGHT ISOLATE)")
+    assert by_path["judgments[0].cards[0].a"].startswith("note 'j1/qa/1': U+200B (ZERO WIDTH SPACE) at character 5")
+    assert by_path["people[0].name"].startswith("U+200D (ZERO WIDTH JOINER) at character 2 of '唐\\u200d杰'")
+    assert all(m.endswith("is invisible; remove it, or write what it stands for") for m in by_path.values())
