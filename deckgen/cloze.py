@@ -15,6 +15,10 @@ them; at most nine after leading zeros, so that no digit string is converted who
 cards. :func:`cloze_error` refuses longer numbers; :func:`deletion_numbers` reads the group."""
 _CLOZE_OPEN = re.compile(r"\{\{c[0-9,]+::")
 _SINGLE_BRACE = re.compile(r"(?<!\{)\{c[0-9,]+::")
+_NEAR_MISS = re.compile(r"\{\{(?!c[0-9,]+::)\s*[cC]\s*([0-9,]+)\s*:")
+"""The opening of what is meant as a deletion but that Anki does not read as one: a capital ``C``, one colon,
+spaces (``{{C1::``, ``{{c2:``, ``{{ c1 ::``). rslib ``cloze.rs`` parses exactly ``{{c``, digits and ``::``;
+anything else stays on the card as typed."""
 _CLOZE_HUGE = re.compile(r"\{\{c(?:[0-9]+,)*0*([1-9][0-9]{9,})[0-9,]*::")
 MAX_CLOZE = 65535
 """Highest cloze number: a card's template index (number - 1) is 16-bit in Anki, and an import of a larger
@@ -42,26 +46,39 @@ def cloze_deletions(text: str) -> list[tuple[int, str]]:
 
 
 def cloze_error(text: str) -> str | None:
-    """Why ``text`` cannot make cloze cards (no deletions, named as an unclosed ``{{c1::…`` or a one-brace
-    ``{c1::…}`` if it has one, a ``c0``, a number past :data:`MAX_CLOZE`, an empty deletion, a deletion inside
-    another), or None if it can."""
+    """Why ``text`` cannot make cloze cards, or None if it can: a deletion Anki would not read (an unclosed
+    ``{{c1::…``, a one-brace ``{c1::…}``, a capital ``C`` or one colon, :data:`_NEAR_MISS`), which would stay
+    on the card as typed, also beside good deletions; no deletions; a ``c0``, a number past
+    :data:`MAX_CLOZE`, an empty deletion, a deletion inside another."""
     huge = _CLOZE_HUGE.search(text)
     if huge:
         return f"cloze number c{huge.group(1)[:12]}… is too large; Anki cannot import numbers past c{MAX_CLOZE}"
-    numbers = cloze_numbers(text)
+    deletions = list(CLOZE_RE.finditer(text))
+    spans = [m.span() for m in deletions]
+
+    def stray(pattern: re.Pattern[str]) -> re.Match[str] | None:
+        """The first match of ``pattern`` that is not inside a deletion Anki reads."""
+        return next((m for m in pattern.finditer(text) if not any(a <= m.start() < b for a, b in spans)), None)
+
+    if near := stray(_NEAR_MISS):
+        return (
+            f"cloze deletion {near.group()}… is not one Anki reads, so it would stay on the card as typed; "
+            f"write {{{{c{near.group(1)}::…}}}} (a lowercase c and two colons)"
+        )
+    if opened := stray(_CLOZE_OPEN):
+        return f"cloze deletion {opened.group()}… is not closed; end it with }}}}"
+    if single := stray(_SINGLE_BRACE):
+        return f"cloze deletion {single.group()}… has one brace; write two, as in {{{{c1::…}}}}"
+    numbers = [n for m in deletions for n in deletion_numbers(m.group(1))]
     if not numbers:
-        if opened := _CLOZE_OPEN.search(text):
-            return f"cloze deletion {opened.group()}… is not closed; end it with }}}}"
-        if single := _SINGLE_BRACE.search(text):
-            return f"cloze deletion {single.group()}… has one brace; write two, as in {{{{c1::…}}}}"
         return "cloze text has no deletions; mark each term to hide as {{c1::term}}"
     if 0 in numbers:
         return "cloze numbers start at c1 ({{c0::...}} makes no card)"
     if max(numbers) > MAX_CLOZE:
         return f"cloze number c{max(numbers)} is too large; Anki cannot import numbers past c{MAX_CLOZE}"
-    if any(not answer.strip() for _, answer in cloze_deletions(text)):
+    if any(not m.group(2).split("::")[0].strip() for m in deletions):
         return "a cloze deletion is empty ({{c1::}}); put the hidden words inside it"
-    for m in CLOZE_RE.finditer(text):
+    for m in deletions:
         inner = _CLOZE_OPEN.search(m.group(2))
         if inner:
             return (

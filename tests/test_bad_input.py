@@ -86,6 +86,18 @@ TABLE = [
     ("card-kind-key-twice", 1, 31, "judgments[0].cards[0].q: duplicate key 'q' (first at line 29); keep one"),
     ("cloze-one-brace", 1, 31, "cloze deletion {c1::… has one brace; write two, as in {{c1::…}}"),
     ("cloze-unclosed", 1, 31, "cloze deletion {{c1::… is not closed; end it with }}"),
+    (
+        "cloze-one-colon",
+        1,
+        31,
+        "cloze deletion {{c2:… is not one Anki reads, so it would stay on the card as typed; write {{c2::…}}",
+    ),
+    (
+        "cloze-capital-c",
+        1,
+        31,
+        "cloze deletion {{C1:… is not one Anki reads, so it would stay on the card as typed; write {{c1::…}}",
+    ),
     ("cloze-unquoted", 1, 31, 'did not find expected key (text that begins with "{" must be in quotes'),
     ("items-as-text", 1, 44, "judgments[1].cards[1].items: expected a list, e.g. [first, second]; found 'alpha, beta'"),
     ("named-deck-select-typo", 1, 48, "decks[0].select.themes: unknown key 'themes' (did you mean 'theme'?)"),

@@ -82,6 +82,8 @@ BEYOND_THE_SCHEMA = {
     "cloze-nested": "cloze syntax",
     "cloze-one-brace": "cloze syntax",
     "cloze-unclosed": "cloze syntax",
+    "cloze-one-colon": "cloze syntax",
+    "cloze-capital-c": "cloze syntax",
     "cloze-number-absurd": "cloze syntax",
     "cloze-number-too-large": "cloze syntax",
     "cloze-numbering-gap": "cloze numbering (a warning)",
