@@ -169,6 +169,25 @@ def test_cloze_numbers_stop_where_anki_does():
     assert "too large" in cloze_error("{{c65536::a}}")
 
 
+@pytest.mark.parametrize(
+    "text, error",
+    [
+        ("{{c1::Weimar}}, seat {{c2:Berlin}}.", "{{c2:… is not one Anki reads"),
+        ("{{C1::Weimar}}", "{{C1:… is not one Anki reads"),
+        ("{{ c1 ::Weimar}}", "write {{c1::…}}"),
+        ("{{c1::Weimar}}, seat {{c2::Berlin}.", "{{c2::… is not closed"),
+        ("{{c1::Weimar}}, seat {c2::Berlin}.", "{c2::… has one brace"),
+    ],
+)
+def test_a_deletion_anki_would_not_read_is_an_error_also_beside_good_ones(text, error):
+    """rslib cloze.rs reads exactly ``{{c``, digits, ``::`` and a closing ``}}``; anything else stays on the card
+    as typed, so deckgen refuses it and names the fix."""
+    from deckgen.cloze import cloze_error
+
+    assert error in (cloze_error(text) or "")
+    assert cloze_error("{{c1::Weimar}}, seat {{c2::Berlin}}, {{c3:::colon}}.") is None
+
+
 def test_qa_and_list_extra_follow_the_answer_in_the_answer_field(tmp_path):
     notes, _ = make(
         tmp_path,
