@@ -51,7 +51,17 @@ def test_quoted_source_text_and_keys_are_escaped_one_problem_per_line(tmp_path, 
     lines = result.output.splitlines()
     assert RAW.search(result.output) is None, result.output
     assert all(line.startswith(f"{path}:") for line in lines[:-1]), lines
-    assert lines[-1] == f"deckgen: {len(lines) - 1} error(s) in the sources; nothing was written"
+    assert lines[-1] == f"deckgen: {len(lines) - 1} error(s) in the sources"  # check never writes
+
+
+@pytest.mark.parametrize("command", ["check", "list", "stats", "build", "preview"])
+def test_a_failure_says_nothing_was_written_only_for_a_command_that_writes(tmp_path, command):
+    path = with_lines(tmp_path, "bad.yaml", {"speakers: [tang-jie]": "speakers: [nobody]"})
+    result = run(command, str(path))
+    assert result.exit_code == 1
+    last = result.output.splitlines()[-1]
+    assert last.startswith("deckgen: 1 error(s) in the sources")
+    assert last.endswith("; nothing was written") == (command in ("build", "preview"))
 
 
 def test_a_file_name_with_control_characters_is_escaped(tmp_path):

@@ -278,7 +278,7 @@ def test_every_named_deck_selection_is_checked_and_nothing_is_written(tmp_path, 
             "'topic::agents'?); tags, most used first: minimal, theme::agent, judgment::02, speaker::yang-qiang, "
             "judgment::01, topic::agents, editors-note, speaker::tang-jie",
             f"{src}:54:13: decks[2].select: deck 'later': no judgment numbered 3-9; this source has 1-2",
-            "deckgen: 2 error(s) in the sources; nothing was written",
+            "deckgen: 2 error(s) in the sources" + ("" if args[0] == "check" else "; nothing was written"),
         ]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["minimal.yaml"]
 

@@ -103,13 +103,13 @@ class _Group(click.Group):
             if written:
                 click.echo(f"deckgen: interrupted; {printable(written)} already written", err=True)
             else:
-                click.echo("deckgen: interrupted; nothing was written", err=True)
+                click.echo(f"deckgen: interrupted{_nothing_written(ctx)}", err=True)
             sys.exit(130)
         except SourceError as err:
             for problem in err.problems:
                 click.echo(str(problem), err=True)
             errors = sum(p.is_error for p in err.problems)
-            click.echo(f"deckgen: {errors} error(s) in the sources; nothing was written", err=True)
+            click.echo(f"deckgen: {errors} error(s) in the sources{_nothing_written(ctx)}", err=True)
             sys.exit(1)
         except DeckgenError as err:
             click.echo(f"deckgen: error: {printable(str(err))}", err=True)
@@ -125,8 +125,18 @@ class _Group(click.Group):
             click.echo(f"deckgen: error: {printable(message)}", err=True)
             sys.exit(1)
         except MemoryError:
-            click.echo("deckgen: error: out of memory; nothing was written", err=True)
+            click.echo(f"deckgen: error: out of memory{_nothing_written(ctx)}", err=True)
             sys.exit(1)
+
+
+_READS_ONLY = frozenset({"check", "list", "stats", "schema"})
+"""The commands that never write a file: a failure of theirs is not told that nothing was written."""
+
+
+def _nothing_written(ctx: click.Context) -> str:
+    """What a failure message adds for the command ``ctx`` ran: ``"; nothing was written"``, or nothing for
+    a command of :data:`_READS_ONLY` (set once Click has resolved the command)."""
+    return "" if ctx.invoked_subcommand in _READS_ONLY else "; nothing was written"
 
 
 def _selection_options(command: Callable[..., None]) -> Callable[..., None]:
