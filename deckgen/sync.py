@@ -87,6 +87,9 @@ ROUNDS = 3
 _UNFINISHED = (
     ". Nothing is lost: deckgen's copy of the collection keeps what it applied, and the next deckgen sync completes it"
 )
+"""What a failed step after the decks were applied adds: the changes wait in the copy for the next run."""
+_NOT_STARTED = ". Nothing was sent or applied yet; run deckgen sync again once the server can be reached"
+"""What a failed step before the decks were applied (bringing the copy up to date) adds."""
 _MEDIA_POLL = 0.05
 """Seconds between checks of whether Anki's background media sync has finished."""
 
@@ -279,6 +282,8 @@ class _Client:
     def __init__(self, col: Collection, login: Login, steps: list[str]):
         self.col, self.login, self.steps = col, login, steps
         self.auth = _auth(login)
+        self.applied = False
+        """Whether this run has applied the decks to the copy (a failure after that leaves them for the next)."""
 
     def _call(self, doing: str, fn: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T:
         from anki.errors import BackendError
@@ -286,7 +291,7 @@ class _Client:
         try:
             return fn(*args, **kwargs)
         except BackendError as err:
-            raise _failure(err, self.login.where, doing, _UNFINISHED) from None
+            raise _failure(err, self.login.where, doing, _UNFINISHED if self.applied else _NOT_STARTED) from None
 
     def never_synced(self) -> bool:
         return bool(database(self.col).scalar("SELECT ls FROM col") == 0)
@@ -400,6 +405,7 @@ def _sync(
                 return result
             for _ in range(ROUNDS):
                 result.decks = apply_decks(col, packages, prune)
+                client.applied = True
                 if client.sync("sync up") == "done":
                     result.steps.append("synced up")
                     break

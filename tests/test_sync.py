@@ -387,6 +387,19 @@ def test_a_server_stopped_mid_sync_gives_a_clear_error_and_the_next_run_complete
     phone.close()
 
 
+def test_a_server_down_before_the_sync_says_nothing_was_sent_or_applied(server, cards_copy):
+    assert login(server, "carol").exit_code == 0
+    server.stop()
+    try:
+        result = run("sync", cards_copy)
+    finally:
+        server.start()
+    assert result.exit_code == 1, result.output
+    assert "with " + server.url + ": A network error occurred" in result.output
+    assert "Nothing was sent or applied yet; run deckgen sync again" in result.output
+    assert "keeps what it applied" not in result.output and "Traceback" not in result.output
+
+
 def test_a_full_sync_the_server_requires_is_settled_by_a_download_never_an_upload(server, cards_copy, tmp_path):
     assert login(server, "dave").exit_code == 0
     assert run("sync", cards_copy).exit_code == 0
