@@ -61,6 +61,20 @@ def only_invisible(text: str) -> bool:
     return all(unicodedata.category(ch) in _BLANK_CATEGORIES or ch in _BLANK_SYMBOLS for ch in text)
 
 
+def readable_id(*names: str) -> str:
+    """An id made from the first of ``names`` that gives one: ``"Rust Notes 2!"`` → ``rust-notes-2``, accents
+    folded, other letters dropped (``"我的卡组"`` gives none, so the next name is tried), at most 40
+    characters; ``deck`` when no name gives one. ``deckgen init`` names a deck id and a source file with it, and
+    a message about an invalid id suggests it."""
+    import unicodedata
+
+    for name in names:
+        ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+        if made := re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:40].strip("-"):
+            return made
+    return "deck"
+
+
 def code_points(text: str) -> str:
     """``text``'s characters as code points, for a message about characters that show as nothing
     (``"\u200b\u2060"`` → ``"U+200B U+2060"``), at most :data:`deckgen.errors.QUOTED` of them."""
@@ -135,7 +149,8 @@ class ValueReader(NodeReader):
         """An id: lowercase letters and digits joined by ``- . _``, at most :data:`MAX_ID` characters."""
         value = self.text(node, key_path)
         if value and not pattern.match(value):
-            example = "/ (e.g. 'tang-jie' or 'first/qa/1')" if pattern is CARD_ID_PATTERN else "(e.g. 'tang-jie')"
+            made = readable_id(value, "tang-jie")  # the value made an id, where it gives one
+            example = f"/ (e.g. '{made}' or 'first/qa/1')" if pattern is CARD_ID_PATTERN else f"(e.g. '{made}')"
             message = f"'{clip(value)}' is not a valid id: use lowercase letters, digits and - . _ {example}"
             self.error(node, key_path, message)
             return ""

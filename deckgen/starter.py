@@ -19,7 +19,6 @@ English, for the user to translate (so that ``deckgen check --strict`` passes).
 from __future__ import annotations
 
 import json
-import re
 import secrets
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -32,7 +31,7 @@ from .files import write_all_atomic
 from .labels import defaults_for
 from .languages import tag_problem
 from .schema import MODELINE, SCHEMA_FILE, SCHEMA_TITLE, schema_text
-from .sourcevalues import normalize_deck_name
+from .sourcevalues import normalize_deck_name, readable_id
 from .state import Packaged
 from .yamlnodes import CONTROL
 
@@ -92,18 +91,11 @@ class Starter:
     gitignore_added: tuple[str, ...] = ()
 
 
-def slug(name: str) -> str:
-    """A deck id's readable part: ``"Rust Notes 2!"`` → ``rust-notes-2``; accents folded, other letters
-    dropped (``"我的卡组"`` → ``deck``); at most 40 characters."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:40].strip("-") or "deck"
-
-
 def fresh_deck_id(name: str, token: Callable[[int], str] = secrets.token_hex) -> str:
     """``<slug of name>-<8 random hex digits>``, drawn again while this machine already has a record of a
     deck with that id (:mod:`deckgen.state`). ``token(n)`` gives ``2n`` random hex digits (for tests)."""
     for _ in range(100):
-        deck_id = f"{slug(name)}-{token(4)}"
+        deck_id = f"{readable_id(name)}-{token(4)}"
         if not Packaged.path_for(deck_id).exists():
             return deck_id
     raise OutputError("could not find a deck id that this machine has not used; is the random source broken?")
@@ -151,10 +143,11 @@ def write_starter(
             f"--name: deck name '{clip(deck_name)}' contains U+{ord(unseen):04X}, a control or invisible "
             "character, which Anki cannot show; remove it"
         )
-    source = folder / "cards" / f"{slug(deck_name)}.yaml"
+    readable = readable_id(deck_name, folder.resolve().name)  # a name in another script: the folder's
+    source = folder / "cards" / f"{readable}.yaml"
     if source.exists() or source.is_symlink():
         raise OutputError(f"{source} exists already; nothing was written (give another --name, or another folder)")
-    deck_id = fresh_deck_id(deck_name, token)
+    deck_id = fresh_deck_id(readable, token)
     gitignore = folder / ".gitignore"
     # git reads .gitignore as bytes: bytes that are not UTF-8 (a Latin-1 comment) are kept as they are
     ignored = gitignore.read_bytes().decode("utf-8", "surrogateescape") if gitignore.is_file() else None

@@ -11,7 +11,8 @@ from click.testing import CliRunner
 from deckgen.builds import build, check
 from deckgen.cli import main
 from deckgen.load import load_file
-from deckgen.starter import fresh_deck_id, slug, write_starter
+from deckgen.sourcevalues import readable_id
+from deckgen.starter import fresh_deck_id, write_starter
 from deckgen.state import Packaged
 
 from conftest import ROOT
@@ -75,8 +76,16 @@ def test_a_deck_id_this_machine_has_a_record_of_is_drawn_again(tmp_path):
     "name, expected",
     [("Rust Notes 2!", "rust-notes-2"), ("Café crème", "cafe-creme"), ("我的卡组", "deck"), ("a" * 60, "a" * 40)],
 )
-def test_slug(name, expected):
-    assert slug(name) == expected
+def test_readable_id(name, expected):
+    assert readable_id(name) == expected
+    assert readable_id("我的卡组", name) == expected  # a name that gives none: the next one is tried
+
+
+def test_a_name_in_another_script_takes_the_folder_name_for_its_id_and_file(tmp_path):
+    made = write_starter(tmp_path / "nihongo", name="日本語の単語", languages=["ja"])
+    assert made.source == tmp_path / "nihongo" / "cards" / "nihongo.yaml"
+    assert made.deck_id.startswith("nihongo-")
+    assert write_starter(tmp_path / "日本語", name="日本語の単語").deck_id.startswith("deck-")  # neither gives one
 
 
 @pytest.mark.parametrize("languages", [["en"], ["zh"], ["zh,en"], ["en", "zh"], ["de"], ["zh-Hant", "en"], ["ja"]])
