@@ -370,8 +370,22 @@ def vague_cue(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
             )
 
 
+QUESTION_MARKS = "?\u061f\u055e\u1367\ua60f\u2e2e"
+"""The question marks :func:`not_a_question` accepts (after :func:`deckgen.wording.normalize`, which makes the
+full-width ``？`` a ``?``): ``?``, the Arabic-script ``؟`` (Arabic, Persian, Urdu), the Armenian ``՞``, the
+Ethiopic ``፧``, the Vai ``꘏`` and the reversed ``⸮``; and ``;`` in Greek text, where it is the question mark
+(U+037E, which Unicode normalisation makes a ``;``)."""
+_GREEK = re.compile("[\u0370-\u03ff\u1f00-\u1fff]")
+
+
+def _asks(question: str) -> bool:
+    text = normalize(question)
+    return "?" in text or any(mark in text for mark in QUESTION_MARKS) or (";" in text and bool(_GREEK.search(text)))
+
+
 def not_a_question(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
-    """A Q/A note whose question has no question mark (``?`` or ``？``). Cloze notes are exempt, and so are
+    """A Q/A note whose question has no question mark (:data:`QUESTION_MARKS`: ``?``, ``？``, ``؟``, a Greek
+    ``;``…). Cloze notes are exempt, and so are
     list cards: their front is the ``list_question`` label around ``of:``, which always asks for the items,
     and may be an imperative (French ``Citez {of}.``: a question would need the noun's gender).
 
@@ -381,11 +395,10 @@ def not_a_question(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
     """
     for note in notes:
         asked = note.note_type.is_cloze or isinstance(note.spec, ListCard)
-        if not asked and "?" not in normalize(note.question):
+        if not asked and not _asks(note.question):
             what = "the question has no question mark"
-            yield note_warn(
-                note, "not-a-question", what, "ask a question ending in '?', or write the statement as a cloze"
-            )
+            hint = "ask a question ending in '?' (or its language's question mark), or write the statement as a cloze"
+            yield note_warn(note, "not-a-question", what, hint)
 
 
 def cloze_numbering(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:

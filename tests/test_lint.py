@@ -779,3 +779,19 @@ def test_invisible_characters_are_found_in_every_text_at_the_text(tmp_path):
     assert by_path["judgments[0].cards[0].a"].startswith("note 'j1/qa/1': U+200B (ZERO WIDTH SPACE) at character 5")
     assert by_path["people[0].name"].startswith("U+200D (ZERO WIDTH JOINER) at character 2 of '唐\\u200d杰'")
     assert all(m.endswith("is invisible; remove it, or write what it stands for") for m in by_path.values())
+
+
+@pytest.mark.parametrize(
+    "question, asks",
+    [
+        ("من قاس سرعة تلاشي الذكريات؟", True),  # Arabic (and Persian, Urdu): U+061F
+        ("Πώς ξεθωριάζουν οι αναμνήσεις\u037e", True),  # Greek: U+037E, which NFC makes ';'
+        ("Ինչպե՞ս են մարում հիշողությունները", True),  # Armenian: U+055E on the stressed vowel
+        ("谁提出了智能效率？", True),
+        ("Who measured forgetting; and when", False),  # a ';' outside Greek text is no question mark
+        ("من قاس سرعة تلاشي الذكريات", False),
+    ],
+)
+def test_not_a_question_knows_the_question_marks_of_other_scripts(tmp_path, question, asks):
+    found, _ = lint_yaml(tmp_path, f'- {{q: "{question}", a: "唐杰"}}')
+    assert ("not-a-question" not in {p.code for p in found}) == asks, [str(p) for p in found]
