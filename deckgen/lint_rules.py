@@ -359,7 +359,9 @@ def invisible_characters(source: Source, notes: Sequence[Note]) -> Iterator[Prob
     U+2066–U+2069), a byte-order mark inside the text (U+FEFF) or a soft hyphen (U+00AD). Any text of the
     source: deck name and description, labels, credits, themes, people, named decks, judgments, card specs and
     tags (the loader lists them with their places, :attr:`deckgen.model.Source.format_texts`); each warning is
-    at the text itself and names the note or judgment it belongs to.
+    at the text itself and names the note or judgment it belongs to. A zero-width non-joiner or joiner that
+    is part of the spelling (Persian ``می‌شوند``, a Hindi conjunct, an emoji sequence ``👨‍👩‍👧``:
+    :func:`deckgen.yamlnodes.format_character_at`) is not one: removing it would misspell the word.
 
     Anki manual, "Searching" and "Duplicate checking": Anki compares the text as stored, so a tag, a word or
     an answer with an invisible character in it is not found by a search for what it looks like, a duplicate
@@ -372,7 +374,7 @@ def invisible_characters(source: Source, notes: Sequence[Note]) -> Iterator[Prob
     owners.update({s.loc.key_path: f"note '{s.key(j.id)}'" for j in source.judgments for s in j.cards})
     for loc, text, at in source.format_texts:
         ch = text[at]
-        shown = clip(text.replace(ch, f"\\u{ord(ch):04x}"))
+        shown = clip("".join(_escaped(c) if unicodedata.category(c) == "Cf" else c for c in text))
         name = unicodedata.name(ch, "a format character")
         what = f"U+{ord(ch):04X} ({name}) at character {at + 1} of '{shown}' is invisible"
         hint = "remove it, or write what it stands for"
@@ -381,6 +383,11 @@ def invisible_characters(source: Source, notes: Sequence[Note]) -> Iterator[Prob
             yield warn(loc, loc.file, "invisible-character", subject, what, hint)
         else:
             yield Problem.at(loc, f"{what}; {hint}", Severity.WARNING, "invisible-character")
+
+
+def _escaped(ch: str) -> str:
+    """A character as a Python escape: ``\\u200b``, or ``\\U000e0001`` past the BMP (never ``\\ue0001``)."""
+    return f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}"
 
 
 _OWNER = re.compile(r"judgments\[\d+\](?:\.cards\[\d+\])?")

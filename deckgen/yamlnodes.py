@@ -48,12 +48,37 @@ double-quoted ``\\ud800`` makes, and which UTF-8 cannot store)."""
 
 def format_character_at(text: str) -> int | None:
     """The index of the first format character (Unicode category Cf: a zero-width space or joiner, a
-    direction mark or override, a byte-order mark, a soft hyphen) in ``text``, or None. A text that Python
-    calls printable (``str.isprintable``: no character of a category Other or Separator but the space) holds
-    none, so most texts are passed over without a look at each character."""
+    direction mark or override, a byte-order mark, a soft hyphen) in ``text`` that is not part of its spelling
+    (:func:`_shapes`), or None. A text that Python calls printable (``str.isprintable``: no character of a
+    category Other or Separator but the space) holds none, so most texts are passed over without a look at
+    each character."""
     if text.isprintable():
         return None
-    return next((i for i, ch in enumerate(text) if unicodedata.category(ch) == "Cf"), None)
+    return next(
+        (i for i, ch in enumerate(text) if unicodedata.category(ch) == "Cf" and not _shapes(text, i)),
+        None,
+    )
+
+
+_JOINING_SCRIPTS = (
+    "ARABIC", "SYRIAC", "NKO", "MONGOLIAN", "DEVANAGARI", "BENGALI", "GURMUKHI", "GUJARATI", "ORIYA", "TAMIL",
+    "TELUGU", "KANNADA", "MALAYALAM", "SINHALA", "MYANMAR", "KHMER", "TIBETAN",
+)  # fmt: skip
+"""Scripts whose spelling uses the zero-width non-joiner and joiner between letters (by the first word of
+the letters' Unicode names): Persian ``می‌شوند``, Hindi and Malayalam conjuncts (Unicode Standard, ch. 23.2)."""
+
+
+def _shapes(text: str, i: int) -> bool:
+    """Whether the character at ``i`` is a zero-width non-joiner or joiner that is part of the spelling: between
+    two letters or marks of a script of :data:`_JOINING_SCRIPTS`, or, a joiner, inside an emoji sequence
+    (``👨‍👩‍👧``: a pictograph, its modifier or variation selector, then a pictograph; Unicode TR51)."""
+    if text[i] not in "\u200c\u200d" or not 0 < i < len(text) - 1:
+        return False
+    before, after = text[i - 1], text[i + 1]
+    if text[i] == "\u200d" and unicodedata.category(after) == "So":
+        if unicodedata.category(before) in ("So", "Sk") or before == "\ufe0f":
+            return True
+    return all(unicodedata.name(ch, "").startswith(_JOINING_SCRIPTS) for ch in (before, after))
 
 
 _NODE_BUDGET_PER_BYTE = 4

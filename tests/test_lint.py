@@ -795,3 +795,28 @@ def test_invisible_characters_are_found_in_every_text_at_the_text(tmp_path):
 def test_not_a_question_knows_the_question_marks_of_other_scripts(tmp_path, question, asks):
     found, _ = lint_yaml(tmp_path, f'- {{q: "{question}", a: "唐杰"}}')
     assert ("not-a-question" not in {p.code for p in found}) == asks, [str(p) for p in found]
+
+
+@pytest.mark.parametrize(
+    "answer, warned",
+    [
+        ("خاطره\u200cها", False),  # Persian spelling: the non-joiner keeps the letters apart
+        ("नम\u094d\u200dस", False),  # a Devanagari conjunct
+        ("👨\u200d👩\u200d👧", False),  # an emoji ZWJ sequence
+        ("❤\ufe0f\u200d🔥", False),
+        ("Intelligence\u200d per resource", True),  # a joiner between Latin letters and a space joins nothing
+        ("唐\u200d杰", True),  # Han does not use joiners
+        ("Tang Jie\u200c", True),
+    ],
+)
+def test_a_joiner_that_is_part_of_the_spelling_is_not_invisible(tmp_path, answer, warned):
+    found, _ = lint_yaml(tmp_path, f'- {{q: "What does 智能效率 measure?", a: "{answer}"}}')
+    assert ("invisible-character" in {p.code for p in found}) == warned, [str(p) for p in found]
+
+
+def test_an_invisible_character_past_the_bmp_is_shown_as_one_escape(tmp_path):
+    found, _ = lint_yaml(
+        tmp_path, '- {q: "What does 智能效率 measure?", a: "Intelligence\U000e0001 per\u200b resource"}'
+    )
+    (warning,) = [p for p in found if p.code == "invisible-character"]
+    assert "U+E0001 (LANGUAGE TAG) at character 13 of 'Intelligence\\U000e0001 per\\u200b resource'" in warning.message
