@@ -60,6 +60,13 @@ HAN_SCRIPTS = frozenset({"Hans", "Hant", "Hani", "Jpan"})
 """Scripts whose text is written with Han characters (Korean's Kore mixes them in rarely, so it is not one)."""
 
 
+RTL_SCRIPTS = frozenset({"Arab", "Hebr", "Syrc", "Thaa", "Nkoo", "Adlm", "Rohg", "Mand", "Samr", "Mend"})
+"""Scripts written right to left (ISO 15924; Unicode's bidirectional classes R and AL)."""
+
+RTL_TEXT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff]")
+"""A letter of a right-to-left script (Hebrew, Arabic, Syriac, Thaana, N'Ko and the rest of those blocks)."""
+
+
 def tag_problem(tag: str) -> str | None:
     """What is wrong with ``tag`` as a language of a source, or None: a tag that is not well-formed BCP 47
     (``english``, ``zh_CN``), or one of :data:`RESERVED`."""
@@ -85,6 +92,11 @@ def script(tag: str) -> str:
 def written_in_latin(tag: str) -> bool:
     """Whether text in the language ``tag`` is written in Latin script (``en``, ``de``, ``zh-Latn``)."""
     return script(tag) == "Latn"
+
+
+def written_right_to_left(tag: str) -> bool:
+    """Whether text in the language ``tag`` is written right to left (``ar``, ``fa``, ``he``, ``ur``)."""
+    return script(tag) in RTL_SCRIPTS
 
 
 def written_with_han(tag: str) -> bool:

@@ -31,6 +31,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .cloze import CLOZE_RE
+from .languages import RTL_TEXT, written_right_to_left
 
 MARKUPS = ("text", "markdown")
 """Values of ``deck.markup``: source text is plain text (the default) or deckgen's Markdown subset."""
@@ -71,9 +72,32 @@ def _nfc(text: str) -> str:
 
 def in_language(field: str, tag: str) -> str:
     """Field HTML marked as being in the language ``tag`` (a BCP 47 tag): ``<div lang="zh">…</div>``, so that
-    browsers and Anki's reviewer pick fonts, line breaking and speech for it; empty stays empty (a template's
-    ``{{#Field}}`` section then leaves nothing)."""
-    return f'<div lang="{html.escape(tag, quote=True)}">{field}</div>' if field else ""
+    browsers and Anki's reviewer pick fonts, line breaking and speech for it, and ``dir="rtl"`` for a language
+    written right to left (:func:`deckgen.languages.written_right_to_left`), so that its punctuation ends the
+    line on the left; empty stays empty (a template's ``{{#Field}}`` section then leaves nothing)."""
+    return f"<div{_attributes(tag)}>{field}</div>" if field else ""
+
+
+@functools.cache
+def _attributes(tag: str) -> str:
+    rtl = ' dir="rtl"' if written_right_to_left(tag) else ""
+    return f' lang="{html.escape(tag, quote=True)}"{rtl}'
+
+
+def in_its_direction(field: str) -> str:
+    """Field HTML of a text in no one language (a two-language source's question) marked ``dir="auto"`` when
+    it holds right-to-left letters (:data:`deckgen.languages.RTL_TEXT`): the browser then lays it out in the
+    direction of its first strong letter. Other text is left as it is."""
+    return f'<div dir="auto">{field}</div>' if RTL_TEXT.search(field) else field
+
+
+def isolated_parts(parts: list[str]) -> str:
+    """Texts shown on one line, joined by `` · `` as field HTML; each part in a ``<bdi>`` when any holds
+    right-to-left letters, so that the parts keep their order in either direction (a right-to-left speaker's
+    name next to a left-to-right label would otherwise swap places with the theme after it)."""
+    if any(RTL_TEXT.search(p) for p in parts):
+        return " · ".join(f"<bdi>{text_html(p)}</bdi>" for p in parts)
+    return text_html(" · ".join(parts))
 
 
 _NEEDS_WORK = re.compile(r"[&<>\r\n\\\[{}]")

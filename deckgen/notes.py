@@ -28,7 +28,7 @@ from .cloze import cloze_answer, cloze_error, cloze_question
 from .errors import Problem, Severity, SourceError
 from .gcpause import paused_gc
 from .labels import DEFAULTS, Labels, count_word, fill
-from .markup import field_html, in_language, text_html
+from .markup import field_html, in_its_direction, in_language, isolated_parts, text_html
 from .model import CardSpec, ClozeCard, ConceptCard, Judgment, ListCard, Person, QACard, Source, Texts
 from .notetypes import NOTE_TYPES, NoteType, card_ords
 from .progress import Progress, each
@@ -300,10 +300,10 @@ class _Generator:
             values.update(Text=text or "", Extra=answer_html)
         else:
             values.update(Question=self.html(question), Answer=answer_html)
-        if self.one_language:
-            for name in ("Question", "Answer", "Text", "Extra"):
-                if name in values:
-                    values[name] = in_language(values[name], self.one_language)
+        for name in ("Question", "Answer", "Text", "Extra"):
+            if name in values:  # in the one language of the source, else in the direction of their letters
+                value = values[name]
+                values[name] = in_language(value, self.one_language) if self.one_language else in_its_direction(value)
         values.update(Image=image_html, Key=html.escape(key))
         if spec.tags:
             tags = tuple(dict.fromkeys([*tags, *spec.tags]))
@@ -341,23 +341,24 @@ class _Generator:
             made = {}
             self._shared = (j, made)
         if editors not in made:
-            about = text_html(self.about(j, editors))
+            about = isolated_parts(self.about(j, editors))
             made[editors] = (
                 in_language(about, self.one_language) if self.one_language else about,
                 self.tags(j, editors),
             )
         return made[editors]
 
-    def about(self, j: Judgment, editors: bool) -> str:
-        """``Claim 17 · 唐杰 (Tang Jie) · 新范式 New paradigm › 自主学习 Self-learning`` (the first word is the
-        source's ``judgment`` label, the editors' ``editors_note`` label stands for the speakers)."""
+    def about(self, j: Judgment, editors: bool) -> list[str]:
+        """The parts of the About line ``Claim 17 · 唐杰 (Tang Jie) · 新范式 New paradigm › 自主学习 Self-learning``
+        (the first word is the source's ``judgment`` label, the editors' ``editors_note`` label stands for the
+        speakers); the parts that are not empty."""
         where = self.source.theme_path(j.theme)
         if editors:
             who = self.labels.editors_note
         else:
             who = ", ".join(self.source.person(p).label for p in j.speakers)
         parts = [f"{self.labels.judgment} {j.number}", who, where]
-        return " · ".join(p for p in parts if p)
+        return [p for p in parts if p]
 
     def tags(self, j: Judgment, editors: bool) -> tuple[str, ...]:
         """The tags of ``j``'s notes with this context, before a card spec's own."""

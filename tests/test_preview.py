@@ -430,3 +430,65 @@ def test_ctrl_c_ends_the_live_preview_with_exit_0_as_the_readme_says(cards_copy)
     assert (proc.returncode, out, err) == (0, "Stopped.\n", ""), err
     codes = (ROOT / "README.md").read_text(encoding="utf-8").split("Exit codes:", 1)[1].split("\n\n", 2)[1]
     assert "`deckgen preview --watch` is the exception" in codes and "It prints `Stopped.` and exits 0" in codes
+
+
+RTL_SOURCE = """\
+deck: {{id: ar-11111111, name: "الذاكرة", languages: {languages}}}
+themes: [{{id: memory, ar: "الذاكرة"{en}}}]
+people: [{{id: eb, name: "هيرمان إبنغهاوس", roman: Hermann Ebbinghaus}}]
+judgments:
+  - id: curve
+    number: 1
+    theme: memory
+    speakers: [eb]
+    ar: "قاس هيرمان إبنغهاوس سرعة تلاشي الذكريات دون مراجعة: بسرعة في البداية ثم ببطء."{en_claim}
+    cards:
+      - q: "من قاس سرعة تلاشي الذكريات؟"
+        a: "هيرمان إبنغهاوس"
+"""
+
+WORD_BOXES = """
+([words, scope]) => {
+  const root = document.querySelector(scope);
+  const out = {};
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let n; (n = walker.nextNode()); ) {
+    for (const w of words) {
+      const i = n.data.indexOf(w);
+      if (i < 0 || w in out) continue;
+      const r = document.createRange();
+      r.setStart(n, i); r.setEnd(n, i + w.length);
+      out[w] = [r.getBoundingClientRect().left, getComputedStyle(n.parentElement).direction];
+    }
+  }
+  return out;
+}
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("two_languages", [False, True])
+def test_right_to_left_text_is_laid_out_right_to_left_in_chromium(chromium, tmp_path, two_languages):
+    """A claim in Arabic ends with its full stop on the left, and the About line keeps its order (label,
+    speaker, theme, from the right), in a source in Arabic only and in one in Arabic and English."""
+    en = ', en: "Memory"' if two_languages else ""
+    en_claim = '\n    en: "Hermann Ebbinghaus measured how fast memories fade."' if two_languages else ""
+    languages = "[ar, en]" if two_languages else "[ar]"
+    src = tmp_path / "ar.yaml"
+    src.write_text(RTL_SOURCE.format(languages=languages, en=en, en_claim=en_claim), encoding="utf-8")
+    page_html, _ = page_for(src)
+    file = tmp_path / "preview.html"
+    file.write_text(page_html, encoding="utf-8")
+    page = Loaded(chromium, file).page
+    back = ".pv-face[data-side=Back]"
+    claim = page.evaluate(WORD_BOXES, [["قاس", "ببطء."], f"{back} .dg-c1"])
+    assert claim["قاس"][1] == claim["ببطء."][1] == "rtl"
+    assert claim["ببطء."][0] < claim["قاس"][0]  # the last word (with its full stop) left of the first
+    about = page.evaluate(WORD_BOXES, [["1", "هيرمان", "الذاكرة"], f"{back} .dg-about"])
+    number, speaker, theme = about["1"][0], about["هيرمان"][0], about["الذاكرة"][0]
+    if two_languages:  # the About line is in the labels' language, English: left to right
+        assert number < speaker < theme
+    else:
+        assert number > speaker > theme
+    question = page.evaluate(WORD_BOXES, [["من", "؟"], ".pv-face[data-side=Front] .dg-q"])
+    assert question["من"][1] == "rtl" and question["؟"][0] < question["من"][0]  # the question mark ends it, on the left
