@@ -8,18 +8,21 @@ from __future__ import annotations
 
 import re
 
-CLOZE_RE = re.compile(r"\{\{c(0*[0-9]{1,9}(?:,0*[0-9]{1,9})*)::(.*?)\}\}", re.S)
-"""A cloze deletion ``{{c<n>::text}}`` or ``{{c<n>::text::hint}}``: its number (ASCII digits, as Anki reads
-them; at most nine after leading zeros, so that no digit string is converted whole) and text. Like Anki
-(rslib ``cloze.rs``), a deletion may name several numbers, ``{{c1,2::text}}``: it is hidden on each of those
-cards. :func:`cloze_error` refuses longer numbers; :func:`deletion_numbers` reads the group."""
-_CLOZE_OPEN = re.compile(r"\{\{c[0-9,]+::")
-_SINGLE_BRACE = re.compile(r"(?<!\{)\{c[0-9,]+::")
-_NEAR_MISS = re.compile(r"\{\{(?!c[0-9,]+::)\s*[cC]\s*([0-9,]+)\s*:")
+_GROUP = r"(?=[0-9,]*[0-9])[0-9,]+"
+"""A deletion's numbers as Anki reads them (rslib ``cloze.rs``, ``open_cloze``): ASCII digits and commas with a
+digit among them; empty parts between commas are skipped (``c1,,2`` is 1 and 2, ``c,1`` is 1)."""
+CLOZE_RE = re.compile(rf"\{{\{{c({_GROUP})::(.*?)\}}\}}", re.S)
+"""A cloze deletion ``{{c<n>::text}}`` or ``{{c<n>::text::hint}}``: its numbers (:data:`_GROUP`) and text. Like
+Anki (rslib ``cloze.rs``), a deletion may name several numbers, ``{{c1,2::text}}``: it is hidden on each of those
+cards. :func:`cloze_error` refuses a number past :data:`MAX_CLOZE`; :func:`deletion_numbers` reads the group."""
+_CLOZE_OPEN = re.compile(rf"\{{\{{c{_GROUP}::")
+_SINGLE_BRACE = re.compile(rf"(?<!\{{)\{{c{_GROUP}::")
+_NEAR_MISS = re.compile(rf"\{{\{{(?!c{_GROUP}::)\s*[cC]\s*([0-9,]+)\s*:")
 """The opening of what is meant as a deletion but that Anki does not read as one: a capital ``C``, one colon,
 spaces (``{{C1::``, ``{{c2:``, ``{{ c1 ::``). rslib ``cloze.rs`` parses exactly ``{{c``, digits and ``::``;
 anything else stays on the card as typed."""
-_CLOZE_HUGE = re.compile(r"\{\{c(?:[0-9]+,)*0*([1-9][0-9]{9,})[0-9,]*::")
+_CLOZE_HUGE = re.compile(r"\{\{c(?:[0-9]*,)*0*([1-9][0-9]{9,})[0-9,]*::")
+_GROUP_DIGIT = re.compile("[0-9]")
 MAX_CLOZE = 65535
 """Highest cloze number: a card's template index (number - 1) is 16-bit in Anki, and an import of a larger
 one fails (``IntegralValueOutOfRange``, seen with the ``anki`` package)."""
@@ -30,7 +33,7 @@ HIDDEN = "[...]"
 def deletion_numbers(group: str) -> list[int]:
     """The card numbers of one deletion's number group, sorted, each once (``"2"`` → ``[2]``, ``"3,1,3"`` →
     ``[1, 3]``), as rslib writes them in ``data-ordinal``."""
-    return sorted({int(n) for n in group.split(",")})
+    return sorted({int(n.lstrip("0") or "0") for n in group.split(",") if n})  # at most 9 digits after the zeros
 
 
 def cloze_numbers(text: str) -> list[int]:
@@ -63,7 +66,8 @@ def cloze_error(text: str) -> str | None:
     if near := stray(_NEAR_MISS):
         return (
             f"cloze deletion {near.group()}… is not one Anki reads, so it would stay on the card as typed; "
-            f"write {{{{c{near.group(1)}::…}}}} (a lowercase c and two colons)"
+            f"write {{{{c{near.group(1) if _GROUP_DIGIT.search(near.group(1)) else 1}::…}}}} (a lowercase c and two "
+            "colons)"
         )
     if opened := stray(_CLOZE_OPEN):
         return f"cloze deletion {opened.group()}… is not closed; end it with }}}}"

@@ -257,3 +257,11 @@ def test_a_reverse_question_reads_its_case_from_the_claim_in_every_language(tmp_
     )
     # "quadrants" is written in lowercase in the English claim, so the capital is only the sentence's
     assert notes[-1].question == "Which term names: quadrants of agents?"
+
+
+def test_a_cloze_number_with_thousands_of_leading_zeros_is_read_without_a_traceback():
+    from deckgen.cloze import cloze_error, cloze_numbers
+
+    text = "{{c" + "0" * 5000 + "1::x}}"  # Python converts at most 4300 digits to an int
+    assert cloze_error(text) is None and cloze_numbers(text) == [1]
+    assert "too large" in (cloze_error("{{c1,," + "9" * 5000 + "::x}}") or "")

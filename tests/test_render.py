@@ -106,6 +106,11 @@ EDGE_CASES = [
         fields_of(CLOZE, Text="{{c1::one}} {{c1,2::both::h}} {{c3::three}} {{c2,03::late}}", Key="k"),
         id="one-deletion-on-several-cards",
     ),
+    pytest.param(
+        CLOZE,
+        fields_of(CLOZE, Text="{{c1,,2::both}} {{c,3::three}} {{c4,::four}} {{c1::one}}", Key="k"),
+        id="empty-parts-between-commas",
+    ),
 ]
 
 
@@ -120,7 +125,7 @@ plain = st.text(st.sampled_from("ab 中文:&;<>/."), max_size=6).map(
 )
 deletion = st.builds(
     lambda n, text, hint: f"{{{{c{n}::{text}{'::' + hint if hint is not None else ''}}}}}",
-    st.integers(1, 4).map(str) | st.sampled_from(["1,2", "2,4", "3,1,3"]),
+    st.integers(1, 4).map(str) | st.sampled_from(["1,2", "2,4", "3,1,3", "1,,2", ",3", "2,"]),
     plain.filter(lambda s: s.strip(": ") and not s.endswith(":")),
     st.none() | plain,
 )
