@@ -22,6 +22,7 @@ cheap.
 from __future__ import annotations
 
 import http.server
+import re
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -36,6 +37,10 @@ from .model import Selection
 from .preview import PageCards, page_cards, page_html
 from .sourcevalues import IMAGE_SUFFIXES
 from .yamlnodes import YAML_SUFFIXES
+
+_VERSION = re.compile("[0-9]{1,18}")
+"""A page version as the event stream's ``v=`` gives it: ASCII digits, few enough for ``int`` (``str.isdigit``
+takes ``²`` too, and Python refuses to convert more than 4300 digits)."""
 
 if TYPE_CHECKING:
     from watchfiles import Change
@@ -234,8 +239,8 @@ def _handler(live: LivePreview) -> type[http.server.BaseHTTPRequestHandler]:
             self.wfile.write(body)
 
         def _events(self, query: str) -> None:
-            seen = query.removeprefix("v=")
-            version = int(seen) if seen.isdigit() else 0
+            seen = query.removeprefix("v=")  # the page's version; anything but a small ASCII number is none
+            version = int(seen) if _VERSION.fullmatch(seen) else 0
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
             self.send_header("Cache-Control", "no-store")

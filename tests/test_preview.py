@@ -492,3 +492,24 @@ def test_right_to_left_text_is_laid_out_right_to_left_in_chromium(chromium, tmp_
         assert number > speaker > theme
     question = page.evaluate(WORD_BOXES, [["من", "؟"], ".pv-face[data-side=Front] .dg-q"])
     assert question["من"][1] == "rtl" and question["؟"][0] < question["من"][0]  # the question mark ends it, on the left
+
+
+@pytest.mark.parametrize("version", [b"\xb2", b"9" * 5000])
+def test_an_event_stream_version_that_is_no_small_number_counts_as_none(cards_copy, monkeypatch, capfd, version):
+    """http.server decodes the request line as Latin-1, so a raw 0xB2 byte is '²', which str.isdigit takes."""
+    monkeypatch.chdir(cards_copy.parent)
+    stop = threading.Event()
+    with LivePreview(["cards"]) as live:
+        thread = threading.Thread(target=live.serve, kwargs={"stop": stop}, daemon=True)
+        thread.start()
+        with socket.create_connection(("127.0.0.1", live.port), timeout=10) as s:
+            s.sendall(b"GET /events?v=" + version + b" HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n" % live.port)
+            answer = b""
+            while b"data: " not in answer:
+                chunk = s.recv(4096)
+                assert chunk, answer
+                answer += chunk
+        stop.set()
+        thread.join(timeout=10)
+    assert answer.startswith(b"HTTP/1.1 200") and b"data: 1\n" in answer, answer
+    assert "Traceback" not in capfd.readouterr().err
