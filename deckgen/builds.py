@@ -102,8 +102,8 @@ class BuildResult:
 
 
 _MAX_NAME = 120
-"""Characters of a default output's name before its selection part is shortened (a file name has at most
-255 bytes, and a staged file's name adds to it)."""
+"""Bytes (UTF-8) of a default output's name before its selection part is shortened (a file name has at most
+255 bytes on most file systems, and a staged file's name adds to it)."""
 
 
 def default_output(
@@ -116,14 +116,15 @@ def default_output(
     """Where a build writes without ``-o``: ``dist/<deck-id>.apkg``; ``dist/<deck-id>-<selection slug>.apkg``
     for a filtered build, ``dist/<deck-id>-<key>.apkg`` for the named deck ``deck``; and, with ``subdecks``,
     ``-subdecks`` before ``.apkg``, so that a build with a subdeck per theme never replaces the plain one. A
-    name longer than :data:`_MAX_NAME` characters (a long ``--judgment`` list) is cut and ends in a hash of
-    the whole, so that every selection still has its own file."""
+    name longer than :data:`_MAX_NAME` bytes (a long ``--judgment`` list, a tag of 90 Chinese characters) is cut
+    and ends in a hash of the whole, so that every selection still has its own file."""
     parts = [source.deck_id, deck or (selection.slug() if selection else ""), "subdecks" if subdecks else ""]
     name = "-".join(p for p in parts if p)
-    if len(name) > _MAX_NAME:
+    if len(encoded := name.encode()) > _MAX_NAME:
         import hashlib
 
-        name = f"{name[: _MAX_NAME - 13].rstrip('-')}-{hashlib.sha1(name.encode()).hexdigest()[:12]}"
+        kept = encoded[: _MAX_NAME - 13].decode("utf-8", "ignore")  # a character cut in two is dropped
+        name = f"{kept.rstrip('-')}-{hashlib.sha1(encoded).hexdigest()[:12]}"
     return out_dir / f"{name}.apkg"
 
 

@@ -15,6 +15,7 @@ Imports only the standard library (``fcntl`` where it exists; ``shutil`` and ``t
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -151,7 +152,8 @@ def check_target(path: Path) -> None:
         if path.exists() and not path.is_file():
             raise OutputError(f"{path}: is not a regular file (a device or a pipe?); writing would replace it")
     except OSError as err:
-        raise OutputError(f"{path}: cannot write there ({_why(err)})") from None
+        shorter = "; give a shorter name (with -o, for a build)" if err.errno == errno.ENAMETOOLONG else ""
+        raise OutputError(f"{path}: cannot write there ({_why(err)}){shorter}") from None
 
 
 def write_all_atomic(files: list[tuple[Path, Data]], mode: int | None = None) -> None:

@@ -245,3 +245,22 @@ def test_builds_of_one_source_serialise_however_the_file_is_saved(project, machi
         os.close(fd)
     assert second.wait(timeout=60) == 0
     assert snapshot(project) != before
+
+
+def test_a_long_selection_in_chinese_gets_a_default_name_short_enough_in_bytes(project):
+    """A file name has at most 255 bytes: a tag of 90 Chinese characters (270 bytes) is cut by bytes, not by
+    characters, and the name ends in a hash of the whole."""
+    tag = "记忆" * 45
+    src = project / "cards" / "minimal.yaml"
+    src.write_text(src.read_text(encoding="utf-8").replace("tags: [topic::agents]", f"tags: [{tag}]"), encoding="utf-8")
+    result = run("build", "cards/minimal.yaml", "--tag", tag)
+    assert result.exit_code == 0, result.output
+    (written,) = [p for p in (project / "dist").iterdir() if tag[:4] in p.name]
+    assert len(written.name.encode()) <= 120 + len(".apkg") and written.name.startswith("minimal-")
+    assert written.stem.rsplit("-", 1)[1].isalnum() and len(written.stem.rsplit("-", 1)[1]) == 12
+
+
+def test_an_output_name_too_long_for_the_file_system_says_to_give_a_shorter_one(project):
+    result = run("build", "cards/minimal.yaml", "-o", "x" * 300 + ".apkg")
+    assert result.exit_code == 1
+    assert "cannot write there (File name too long); give a shorter name (with -o, for a build)" in result.output
