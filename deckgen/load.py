@@ -428,7 +428,7 @@ class _SourceReader(ValueReader):
         others = {Selection(tags=(t,)).slug(): f"--tag {t}" for t in tags}  # the judgments' own tags
         others.update({p: f"--speaker {p}" for p in people})
         others.update({t: f"--theme {t}" for t in themes})
-        out: dict[str, NamedDeck] = {}
+        out: dict[str, tuple[NamedDeck, Node | None, str]] = {}  # key → the deck, its key's node and path
         known = {"theme": (themes, "theme"), "speaker": (people, "person")}
         for sub, item in self.sequence(node, "decks", "[{key: agent, name: ..., select: {theme: [agent]}}]"):
             fields = self.mapping(item, sub, keys("named_deck"))
@@ -436,7 +436,7 @@ class _SourceReader(ValueReader):
                 continue
             key = self.slug(fields.get("key"), f"{sub}.key")
             if key and key in out:
-                first = out[key].loc.line
+                first = out[key][0].loc.line
                 message = f"deck key '{key}' is defined twice (first at line {first}); give each deck its own key"
                 self.error(fields["key"], f"{sub}.key", message)
             options: dict[str, tuple[str, ...]] = {}
@@ -469,9 +469,10 @@ class _SourceReader(ValueReader):
                 self.loc(item, sub),
                 self.loc(fields.get("select", item), f"{sub}.select"),
             )
-            out.setdefault(key, deck)
-            self._same_file(deck, fields.get("key"), f"{sub}.key", others)
-        return tuple(out.values())
+            out.setdefault(key, (deck, fields.get("key"), f"{sub}.key"))
+        for deck, node, key_path in out.values():  # once every key is known (X-subdecks may come before X)
+            self._same_file(deck, node, key_path, others, set(out))
+        return tuple(deck for deck, _, _ in out.values())
 
     def judgment_range(self, node: Node, key_path: str, text: str) -> None:
         """Report a named deck's ``select: {judgment: …}`` value that is not judgment numbers and ranges as
@@ -481,15 +482,24 @@ class _SourceReader(ValueReader):
         except SelectionError as err:
             self.error(node, key_path, str(err))
 
-    def _same_file(self, deck: NamedDeck, node: Node | None, key_path: str, others: dict[str, str]) -> None:
+    def _same_file(
+        self, deck: NamedDeck, node: Node | None, key_path: str, others: dict[str, str], deck_keys: set[str]
+    ) -> None:
         """Warn when ``build --deck KEY`` and a selection's build (``--theme KEY``, ``--speaker KEY``, a tag or
         judgments whose file name is KEY: ``others``, file-name slug → the options that write it) would write
         the same default file (:func:`deckgen.builds.default_output`) with other notes: each build would
         silently replace the other's package. A deck whose own selection has that file name (the shipped
-        ``agent`` deck, ``select: {theme: [agent]}``) makes the same notes and is fine."""
+        ``agent`` deck, ``select: {theme: [agent]}``) makes the same notes and is fine. So is no build with
+        ``--subdecks``, which adds ``-subdecks`` to the name: a KEY ``subdecks``, or ``X-subdecks`` for a
+        selection or another deck (of ``deck_keys``) ``X``, is warned about whatever it selects."""
         key = deck.key
         option = others.get(key) or (f"--judgment {key[1:]}" if _JUDGMENTS_SLUG.fullmatch(key) else "")
-        if key and option and deck.selection.slug() != key:
+        base = key.removesuffix("-subdecks")
+        if key == "subdecks":  # the full deck with a subdeck per theme: never the same as a named deck
+            option = "--subdecks"
+        elif base != key and (also := others.get(base) or (f"--deck {base}" if base in deck_keys else "")):
+            option = f"{also} --subdecks"  # a subdeck per theme: other decks than the named one's, always
+        if key and option and (deck.selection.slug() != key or option.endswith("--subdecks")):
             message = (
                 f"`build --deck {key}` and `build {option}` write the same file with different notes, each "
                 "replacing the other; give the deck another key"

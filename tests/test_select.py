@@ -294,6 +294,8 @@ def test_every_named_deck_selection_is_checked_and_nothing_is_written(tmp_path, 
         ("{key: tang-jie, name: M::TJ, select: {speaker: [tang-jie]}}", None),
         ("{key: j2, name: M::J, select: {judgment: '2'}}", None),
         ("{key: later, name: M::Later, select: {judgment: '2'}}", None),  # no build names its file 'later'
+        ("{key: subdecks, name: M::S, select: {judgment: '2'}}", "--subdecks"),  # the full deck, a subdeck per theme
+        ("{key: agent-subdecks, name: M::AS, select: {theme: [agent]}}", "--theme agent --subdecks"),
     ],
 )
 def test_a_deck_key_that_is_another_builds_file_name_with_other_notes_is_warned(tmp_path, monkeypatch, deck, other):
@@ -315,7 +317,7 @@ def test_a_deck_key_that_is_another_builds_file_name_with_other_notes_is_warned(
     ) in result.output
     # and it is so: both builds go to one file, and the second replaces the first
     monkeypatch.chdir(tmp_path)
-    for args in (["--deck", key], other.split(" ", 1)):
+    for args in (["--deck", key], other.split()):
         assert CliRunner().invoke(main, ["build", *args, str(src)]).exit_code == 0
     assert len(list((tmp_path / "dist").glob("*.apkg"))) == 1
 
@@ -334,3 +336,20 @@ def test_a_theme_named_only_by_colons_is_an_error_not_a_traceback(tmp_path, anki
     anki.import_apkg(built.output)
     (nid,) = anki.col.find_notes("")
     assert anki.col.decks.name(anki.col.get_note(nid).cards()[0].did) == "S::Memory"
+
+
+def test_a_deck_key_that_is_another_decks_subdecks_file_is_warned_whichever_comes_first(tmp_path):
+    from conftest import ROOT
+
+    src = tmp_path / "minimal.yaml"
+    minimal = (ROOT / "tests" / "data" / "good" / "minimal.yaml").read_text(encoding="utf-8")
+    decks = (
+        "  - {key: later-subdecks, name: M::LS, select: {judgment: '2'}}\n"
+        "  - {key: later, name: M::L, select: {judgment: '2'}}\n"
+    )
+    src.write_text(f"{minimal}decks:\n{decks}", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--strict", str(src)])
+    assert result.exit_code == 1
+    assert "decks[0].key: `build --deck later-subdecks` and `build --deck later --subdecks` write the same file" in (
+        result.output
+    )
