@@ -58,9 +58,16 @@ _RANGE = re.compile(r"\s*([0-9]+)\s*(?:-\s*([0-9]+)\s*)?")
 
 
 def fold_tag(tag: str) -> str:
-    """A tag as Anki's tag search compares it: NFC, case-folded (rslib matches tags case-insensitively, and
-    merges tags that differ only in case)."""
+    """A tag as Anki's collection compares it when it registers tags: NFC, case-folded in full (rslib
+    ``tags/register.rs`` compares them with ``UniCase``, so ``Straße`` and ``STRASSE`` become one tag)."""
     return unicodedata.normalize("NFC", tag).casefold()
+
+
+def search_tag(tag: str) -> str:
+    """A tag as Anki's ``tag:`` search compares it: NFC, lower-cased letter by letter (rslib
+    ``search/sqlwriter.rs`` matches a case-insensitive regex, whose simple case folding makes ``ẞ`` find ``ß``
+    but ``ss`` not, and ``fi`` not ``ﬁ``)."""
+    return unicodedata.normalize("NFC", tag).lower()
 
 
 def tag_matches(tag: str, wanted: str) -> bool:

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 from .errors import Problem, SelectionError, clip, clip_list, suggest
-from .model import NamedDeck, Selection, Source, fold_tag, tag_matches
+from .model import NamedDeck, Selection, Source, search_tag, tag_matches
 from .notes import Note
 
 _MAX_LISTED_MISSING = 5
@@ -45,7 +45,7 @@ def selection_problems(source: Source, selection: Selection, notes: Sequence[Not
     if selection.tags:
         uses = Counter(tag for n in notes for tag in n.tags)
         known_tags = sorted(uses, key=lambda t: (-uses[t], t))  # the most used first
-        folded = {fold_tag(k) for k in known_tags}
+        folded = {search_tag(k) for k in known_tags}
         more = len(known_tags) - MAX_LISTED_TAGS
         listed = ", ".join(known_tags[:MAX_LISTED_TAGS]) + (
             f" and {more} more; deckgen list tags lists all" if more > 0 else ""
@@ -53,7 +53,7 @@ def selection_problems(source: Source, selection: Selection, notes: Sequence[Not
         out += [
             f"no note has tag '{clip(tag)}'{suggest(tag, known_tags)}; tags, most used first: {listed or 'none'}"
             for tag in selection.tags
-            if not any(tag_matches(k, fold_tag(tag)) for k in folded)
+            if not any(tag_matches(k, search_tag(tag)) for k in folded)
         ]
     try:
         ranges = selection.ranges()
@@ -116,7 +116,7 @@ def _matches(source: Source, selection: Selection) -> Callable[[Note], bool]:
     themes = set(selection.themes)
     themes |= {t.id for t in source.themes if t.parent in themes}
     speakers = set(selection.speakers)
-    tags = [fold_tag(t) for t in selection.tags]
+    tags = [search_tag(t) for t in selection.tags]
     numbers = _in_ranges(selection.ranges(), sorted(j.number for j in source.judgments))[0]
 
     def keep(note: Note) -> bool:
@@ -124,7 +124,7 @@ def _matches(source: Source, selection: Selection) -> Callable[[Note], bool]:
         return (
             (not themes or j.theme in themes)
             and (not speakers or bool(speakers & set(note.speakers)))
-            and (not tags or any(tag_matches(fold_tag(t), s) for t in note.tags for s in tags))
+            and (not tags or any(tag_matches(search_tag(t), s) for t in note.tags for s in tags))
             and (not selection.judgments or j.number in numbers)
         )
 

@@ -353,3 +353,26 @@ def test_a_deck_key_that_is_another_decks_subdecks_file_is_warned_whichever_come
     assert "decks[0].key: `build --deck later-subdecks` and `build --deck later --subdecks` write the same file" in (
         result.output
     )
+
+
+def test_a_tag_selection_finds_what_anki_s_tag_search_finds(tmp_path, anki):
+    """``--tag`` folds case as Anki's ``tag:`` search does (a case-insensitive regex: simple case folding), not
+    in full: ``ss`` does not find ``ß``, nor ``fi`` ``ﬁ``; ``ẞ`` finds ``ß``."""
+    from conftest import ROOT
+
+    tags = ["ß", "ǅ", "ﬁ", "Straße::Ecke"]
+    minimal = (ROOT / "tests" / "data" / "good" / "minimal.yaml").read_text(encoding="utf-8")
+    src = tmp_path / "minimal.yaml"
+    src.write_text(minimal.replace("tags: [topic::agents]", f"tags: [{', '.join(tags)}]"), encoding="utf-8")
+    source = load_file(src)
+    notes, _ = generate(source)
+    out = tmp_path / "t.apkg"
+    build(source, output=out)
+    anki.import_apkg(out)
+    for wanted in ["ß", "ẞ", "ss", "SS", "ǆ", "Ǆ", "ﬁ", "fi", "straße", "STRASSE", "strasse"]:
+        found = {anki.col.get_note(n)["Key"] for n in anki.col.find_notes(f"tag:{wanted}")}
+        try:
+            chosen = {n.key for n in select(source, notes, Selection(tags=(wanted,)))}
+        except SelectionError:  # no note has the tag
+            chosen = set()
+        assert chosen == found, wanted
