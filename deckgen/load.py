@@ -170,6 +170,7 @@ class _SourceReader(ValueReader):
 
     def _themes(self, node: Node, key_path: str, parent: str | None, out: list[Theme]) -> None:
         example = "[{id: agent, " + ", ".join(f"{lang}: ..." for lang in self.languages) + "}]"
+        subdecks: dict[str, tuple[str, int]] = {}  # folded subdeck name → (name, line) of the first sibling
         for sub, item in self.sequence(node, key_path, example):
             spec = keys("theme" if parent is None else "subtheme", self.languages)
             fields = self.mapping(item, sub, spec, about=self.about_language)
@@ -190,9 +191,26 @@ class _SourceReader(ValueReader):
                     "subdeck's name (--subdecks), leaving nothing; give the theme a name"
                 )
                 self.error(item, sub, message)
+            elif all(names):
+                self._same_subdeck(theme, item, sub, subdecks)
             out.append(theme)
             if "subthemes" in fields:
                 self._themes(fields["subthemes"], f"{sub}.subthemes", theme_id, out)
+
+    def _same_subdeck(self, theme: Theme, node: Node, key_path: str, seen: dict[str, tuple[str, int]]) -> None:
+        """Warn when ``theme``'s subdeck name is a sibling's in another case (``Intro``, ``intro``; ``Straße``,
+        ``STRASSE``): Anki compares deck names without case, folded in full, so an import of ``--subdecks``
+        renames one of them ``Intro_`` (measured with the ``anki`` package; the same name exactly is one
+        subdeck). ``seen`` holds the siblings read so far."""
+        name = deck_name_part(theme.label)
+        first = seen.setdefault(name.casefold(), (name, node.start_mark.line + 1))
+        if first[0] != name:
+            message = (
+                f"the theme's name '{clip(name)}' is '{clip(first[0])}' of line {first[1]} in another case; Anki's "
+                "deck names ignore case, so with --subdecks an import renames one of the two subdecks (adding '_'); "
+                "write both names alike (one subdeck) or give one another name"
+            )
+            self.error(node, key_path, message, Severity.WARNING)
 
     def people(self, node: Node | None) -> tuple[Person, ...]:
         out: dict[str, Person] = {}

@@ -376,3 +376,25 @@ def test_a_tag_selection_finds_what_anki_s_tag_search_finds(tmp_path, anki):
         except SelectionError:  # no note has the tag
             chosen = set()
         assert chosen == found, wanted
+
+
+def test_sibling_themes_whose_names_differ_only_in_case_are_warned_about(tmp_path, anki):
+    """Anki compares deck names without case (ß = SS): their subdecks would not stay two as built."""
+    head = "deck: {id: s, name: S, languages: [en]}\npeople: []\n"
+    themes = 'themes: [{id: a, en: "Intro"}, {id: b, en: "intro"}, {id: c, en: "Straße"}, {id: d, en: "STRASSE"}]\n'
+    cards = "".join(
+        f'  - {{id: j{i}, number: {i}, theme: {t}, en: "Claim {i}.", cards: [{{q: "Which {i}?", a: "A{i}"}}]}}\n'
+        for i, t in enumerate("abcd", 1)
+    )
+    src = tmp_path / "s.yaml"
+    src.write_text(head + themes + "judgments:\n" + cards, encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--subdecks", str(src), "-o", str(tmp_path / "s.apkg")])
+    assert result.exit_code == 0, result.output
+    warned = [line for line in result.output.splitlines() if "in another case" in line]
+    at = [themes.index("{id: b") + 1, themes.index("{id: d") + 1]
+    assert [w[: w.index(" is '")] for w in warned] == [
+        f"{src}:3:{at[0]}: warning: themes[1]: the theme's name 'intro'",
+        f"{src}:3:{at[1]}: warning: themes[3]: the theme's name 'STRASSE'",
+    ]
+    anki.import_apkg(tmp_path / "s.apkg")
+    assert sum(name.endswith("_") for name in anki.col.decks.all_names()) == 2  # what the warning says
