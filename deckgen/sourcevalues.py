@@ -64,7 +64,7 @@ def only_invisible(text: str) -> bool:
 def readable_id(*names: str) -> str:
     """An id made from the first of ``names`` that gives one: ``"Rust Notes 2!"`` → ``rust-notes-2``, accents
     folded, other letters dropped (``"我的卡组"`` gives none, so the next name is tried), at most 40
-    characters; ``deck`` when no name gives one. ``deckgen init`` names a deck id and a source file with it, and
+    characters; ``""`` when no name gives one. ``deckgen init`` names a deck id and a source file with it, and
     a message about an invalid id suggests it."""
     import unicodedata
 
@@ -72,7 +72,7 @@ def readable_id(*names: str) -> str:
         ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
         if made := re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:40].strip("-"):
             return made
-    return "deck"
+    return ""
 
 
 def code_points(text: str) -> str:
@@ -149,7 +149,7 @@ class ValueReader(NodeReader):
         """An id: lowercase letters and digits joined by ``- . _``, at most :data:`MAX_ID` characters."""
         value = self.text(node, key_path)
         if value and not pattern.match(value):
-            made = readable_id(value, "tang-jie")  # the value made an id, where it gives one
+            made = readable_id(value) or "tang-jie"  # the value made an id, where it gives one
             example = f"/ (e.g. '{made}' or 'first/qa/1')" if pattern is CARD_ID_PATTERN else f"(e.g. '{made}')"
             message = f"'{clip(value)}' is not a valid id: use lowercase letters, digits and - . _ {example}"
             self.error(node, key_path, message)

@@ -95,7 +95,7 @@ def fresh_deck_id(name: str, token: Callable[[int], str] = secrets.token_hex) ->
     """``<slug of name>-<8 random hex digits>``, drawn again while this machine already has a record of a
     deck with that id (:mod:`deckgen.state`). ``token(n)`` gives ``2n`` random hex digits (for tests)."""
     for _ in range(100):
-        deck_id = f"{readable_id(name)}-{token(4)}"
+        deck_id = f"{readable_id(name) or 'deck'}-{token(4)}"
         if not Packaged.path_for(deck_id).exists():
             return deck_id
     raise OutputError("could not find a deck id that this machine has not used; is the random source broken?")
@@ -143,11 +143,12 @@ def write_starter(
             f"--name: deck name '{clip(deck_name)}' contains U+{ord(unseen):04X}, a control or invisible "
             "character, which Anki cannot show; remove it"
         )
-    readable = readable_id(deck_name, folder.resolve().name)  # a name in another script: the folder's
-    source = folder / "cards" / f"{readable}.yaml"
+    # a name in another script gives no readable id: the folder's name does, and the file is named by the id
+    own = readable_id(deck_name)
+    deck_id = fresh_deck_id(own or readable_id(folder.resolve().name), token)
+    source = folder / "cards" / f"{own or deck_id}.yaml"
     if source.exists() or source.is_symlink():
         raise OutputError(f"{source} exists already; nothing was written (give another --name, or another folder)")
-    deck_id = fresh_deck_id(readable, token)
     gitignore = folder / ".gitignore"
     # git reads .gitignore as bytes: bytes that are not UTF-8 (a Latin-1 comment) are kept as they are
     ignored = gitignore.read_bytes().decode("utf-8", "surrogateescape") if gitignore.is_file() else None

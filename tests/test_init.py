@@ -74,17 +74,19 @@ def test_a_deck_id_this_machine_has_a_record_of_is_drawn_again(tmp_path):
 
 @pytest.mark.parametrize(
     "name, expected",
-    [("Rust Notes 2!", "rust-notes-2"), ("Café crème", "cafe-creme"), ("我的卡组", "deck"), ("a" * 60, "a" * 40)],
+    [("Rust Notes 2!", "rust-notes-2"), ("Café crème", "cafe-creme"), ("我的卡组", ""), ("a" * 60, "a" * 40)],
 )
 def test_readable_id(name, expected):
     assert readable_id(name) == expected
     assert readable_id("我的卡组", name) == expected  # a name that gives none: the next one is tried
 
 
-def test_a_name_in_another_script_takes_the_folder_name_for_its_id_and_file(tmp_path):
+def test_a_name_in_another_script_takes_the_folder_name_for_its_id_and_the_id_for_its_file(tmp_path):
     made = write_starter(tmp_path / "nihongo", name="日本語の単語", languages=["ja"])
-    assert made.source == tmp_path / "nihongo" / "cards" / "nihongo.yaml"
     assert made.deck_id.startswith("nihongo-")
+    assert made.source == tmp_path / "nihongo" / "cards" / f"{made.deck_id}.yaml"
+    second = write_starter(tmp_path / "nihongo", name="記憶", languages=["ja"])  # another deck in the folder
+    assert second.source != made.source and second.deck_id.startswith("nihongo-")
     assert write_starter(tmp_path / "日本語", name="日本語の単語").deck_id.startswith("deck-")  # neither gives one
 
 
