@@ -100,7 +100,7 @@ def answer_too_long(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
                 yield note_warn(
                     note,
                     "answer-too-long",
-                    f"answer '{clip(part, QUOTED)}' is {length:.0f} words long (limit "
+                    f"answer '{clip(part, QUOTED)}' is {round(length, 1):.10g} words long (limit "
                     f"{MAX_ANSWER_WORDS} words or {MAX_ANSWER_HAN} Chinese characters)",
                     "keep one fact in the answer and move the rest to another card or the context",
                 )

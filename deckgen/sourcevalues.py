@@ -9,6 +9,7 @@ value (``""``, ``0``, ``None``) when the value is wrong.
 from __future__ import annotations
 
 import errno
+import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -271,6 +272,9 @@ class ValueReader(NodeReader):
         if Path(value).suffix.lower() not in IMAGE_SUFFIXES or real.suffix.lower() not in IMAGE_SUFFIXES:
             suffixes = ", ".join(IMAGE_SUFFIXES)
             self.error(node, key_path, f"image '{clip(value)}' is not an image file; use one of {suffixes}")
+            return None
+        if not found and os.path.lexists(target) and not target.is_symlink():  # a pipe, a socket, a device
+            self.error(node, key_path, f"image '{clip(value)}' is not a regular file; name an image file")
             return None
         if not found:
             self.error(

@@ -7,6 +7,7 @@ broken (the line numbers below are where that thing was put).
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import sqlite3
@@ -483,3 +484,13 @@ def test_an_image_symlink_to_a_non_image_is_refused(tmp_path):
     assert result.exit_code == 1
     assert "image 'media/env.png' is not an image file" in result.output
     assert not (tmp_path / "out.apkg").exists()
+
+
+def test_an_image_that_is_a_pipe_is_not_a_regular_file_not_missing(tmp_path):
+    src = tmp_path / "s.yaml"
+    src.write_text((BAD / "image-missing.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "figs").mkdir()
+    os.mkfifo(tmp_path / "figs" / "missing.png")
+    result = run("check", str(src))
+    assert result.exit_code == 1
+    assert "image 'figs/missing.png' is not a regular file; name an image file" in result.output

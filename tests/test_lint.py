@@ -820,3 +820,10 @@ def test_an_invisible_character_past_the_bmp_is_shown_as_one_escape(tmp_path):
     )
     (warning,) = [p for p in found if p.code == "invisible-character"]
     assert "U+E0001 (LANGUAGE TAG) at character 13 of 'Intelligence\\U000e0001 per\\u200b resource'" in warning.message
+
+
+def test_an_answer_too_long_by_a_fraction_of_a_word_says_how_much(tmp_path):
+    """Han characters count 1/1.5 of a word each: 13 of them are 8.7 words, which must not read as 9 or 8."""
+    found, _ = lint_yaml(tmp_path, '- {q: "What does 智能效率 measure?", a: "投入每单位资源换来智能增量"}')
+    (warning,) = [p for p in found if p.code == "answer-too-long"]
+    assert "is 8.7 words long (limit 8 words" in warning.message, warning.message

@@ -513,3 +513,17 @@ def test_an_event_stream_version_that_is_no_small_number_counts_as_none(cards_co
         thread.join(timeout=10)
     assert answer.startswith(b"HTTP/1.1 200") and b"data: 1\n" in answer, answer
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_a_live_preview_started_on_a_broken_source_says_it_has_no_cards_yet(tmp_path, monkeypatch, capsys):
+    from deckgen.cli.report import print_rebuilt
+
+    broken = tmp_path / "cards" / "s.yaml"
+    broken.parent.mkdir()
+    broken.write_text("deck: [\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    with LivePreview(["cards"]) as live:
+        first = live.first
+    assert first.errors and first.notes == 0
+    print_rebuilt(first)
+    assert capsys.readouterr().out == f"Page built with {len(first.errors)} error(s) and no cards yet\n"

@@ -67,8 +67,10 @@ def print_rebuilt(rebuilt: Rebuilt) -> None:
         click.echo(line, err=True)
     when = "built" if rebuilt.version == 1 else "rebuilt"
     shows = f"{counted(rebuilt.cards, 'card')} from {counted(rebuilt.notes, 'note')}"
-    if rebuilt.errors:
+    if rebuilt.errors and rebuilt.notes:
         click.echo(f"Page {when} with {len(rebuilt.errors)} error(s) above the last good cards ({shows})")
+    elif rebuilt.errors:  # no build has succeeded yet
+        click.echo(f"Page {when} with {len(rebuilt.errors)} error(s) and no cards yet")
     else:
         click.echo(f"Page {when}: {shows}")
 
