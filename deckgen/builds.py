@@ -284,10 +284,14 @@ def _build_all(
         now = int(clock())
         reads: dict[int, _Read] = {}
         plans = []
+        several = len({id(job.source) for job in jobs}) > 1
         for job in jobs:
             if id(job.source) not in reads:
                 reads[id(job.source)] = _read(job.source, now, progress)
-            plans.append(_plan(job, reads[id(job.source)], subdecks, reused))
+            try:
+                plans.append(_plan(job, reads[id(job.source)], subdecks, reused))
+            except SelectionError as err:
+                raise _in_source(err, job.source) if several else err from None
         if refused := [p.refused for p in plans if p.refused]:
             raise SourceError(list(dict.fromkeys(refused)))  # one per source, however many of its decks
         need = max(earliest_stamp_time(p.chosen, p.types, p.ledger, p.packaged, p.hashes) for p in plans)
@@ -519,7 +523,10 @@ def build_sources(
     selection, subdecks = choice.selection, choice.subdecks
     jobs = []
     for src in sources:
-        chosen = [named_deck(src, key) for key in choice.decks]
+        try:
+            chosen = [named_deck(src, key) for key in choice.decks]
+        except SelectionError as err:
+            raise _in_source(err, src) if len(sources) > 1 else err from None
         if choice.all_decks or not choice.decks:
             out = output or default_output(src, selection, subdecks, out_dir=out_dir)
             jobs.append(_Job(src, selection, choice.name, None, out))
@@ -530,6 +537,16 @@ def build_sources(
         raise UsageError("-o/--output needs exactly one deck to build; drop it to use dist/<deck>.apkg")
     _refuse_shared_outputs(jobs)  # before anything is read, locked or built
     return _build_all(jobs, subdecks, dry_run, time.time, time.sleep, progress, reused, before_writing)
+
+
+def _in_source(err: SelectionError, source: Source) -> SelectionError:
+    """``err`` about ``source`` in a build of several sources, where a selection or ``--deck`` applies to
+    each of them: the source is named, and how to build only the one that has the deck, theme or person."""
+    where = "" if source.path in str(err) else f"{source.path}: "
+    return SelectionError(
+        f"{where}{err}; the build has several sources, and a selection or --deck applies to each: name the "
+        "file of the source you mean to build only it"
+    )
 
 
 def _is_dir(path: Path) -> bool:

@@ -32,13 +32,13 @@ def selection_problems(source: Source, selection: Selection, notes: Sequence[Not
     out = []
     themes = [t.id for t in source.themes]
     out += [
-        f"unknown theme '{t}'{suggest(t, themes)}; themes: {clip_list(themes)}"
+        f"unknown theme '{clip(t)}'{suggest(t, themes)}; themes: {clip_list(themes)}"
         for t in selection.themes
         if t not in themes
     ]
     people = [p.id for p in source.people]
     out += [
-        f"unknown speaker '{p}'{suggest(p, people)}; speakers: {clip_list(people)}"
+        f"unknown speaker '{clip(p)}'{suggest(p, people)}; speakers: {clip_list(people)}"
         for p in selection.speakers
         if p not in people
     ]
@@ -94,7 +94,8 @@ def named_deck(source: Source, key: str) -> NamedDeck:
     named = {d.key: d for d in source.decks}
     if key not in named:
         raise SelectionError(
-            f"no deck '{key}' in {source.path}{suggest(key, named)}; decks: {', '.join(named) or 'none defined'}"
+            f"no deck '{clip(key)}' in {source.path}{suggest(key, named)}; "
+            f"decks: {clip_list(list(named)) if named else 'none defined'}"
         )
     return named[key]
 

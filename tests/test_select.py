@@ -398,3 +398,25 @@ def test_sibling_themes_whose_names_differ_only_in_case_are_warned_about(tmp_pat
     ]
     anki.import_apkg(tmp_path / "s.apkg")
     assert sum(name.endswith("_") for name in anki.col.decks.all_names()) == 2  # what the warning says
+
+
+def test_a_selection_in_a_build_of_several_sources_names_the_source_and_how_to_build_one(cards_copy, monkeypatch):
+    from conftest import ROOT
+
+    (cards_copy / "minimal.yaml").write_text(
+        (ROOT / "tests" / "data" / "good" / "minimal.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    monkeypatch.chdir(cards_copy.parent)
+    for args in (["--theme", "divergence"], ["--deck", "agent"]):
+        result = CliRunner().invoke(main, ["build", "--dry-run", *args])
+        assert result.exit_code == 1
+        assert "cards/minimal.yaml" in result.output and "; the build has several sources" in result.output
+        assert "name the file of the source you mean to build only it" in result.output
+        assert CliRunner().invoke(main, ["build", "--dry-run", *args, "cards/agi-next-2026.yaml"]).exit_code == 0
+
+
+def test_an_unknown_selection_value_is_quoted_clipped(cards_copy, monkeypatch):
+    monkeypatch.chdir(cards_copy.parent)
+    for option in ("--theme", "--speaker", "--deck"):
+        result = CliRunner().invoke(main, ["build", "--dry-run", option, "a" * 200])
+        assert result.exit_code == 1 and "a" * 81 not in result.output and "a" * 60 in result.output, result.output
