@@ -29,7 +29,7 @@ import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 
 from .errors import QUOTED, Loc, Problem, Severity, clip, clip_list
-from .languages import in_latin_letters, written_with_han
+from .languages import written_with_han
 from .lint_cards import (
     answer_in_question,
     answer_parts,
@@ -47,7 +47,18 @@ from .lint_cards import (
 )
 from .model import ClozeCard, Judgment, ListCard, Person, QACard, Source, fold_tag
 from .notes import Note
-from .wording import HAN_RUN, NUMBER, are_near, gloss_key, glosses, near_hashes, normalize, tokens, word_set
+from .wording import (
+    HAN_RUN,
+    NUMBER,
+    are_near,
+    gloss_key,
+    glosses,
+    holds_han,
+    near_hashes,
+    normalize,
+    tokens,
+    word_set,
+)
 
 # -- the rules --------------------------------------------------------------------------------------------
 
@@ -213,9 +224,10 @@ def person_never_asked(source: Source, notes: Sequence[Note]) -> Iterator[Proble
     A person counts as asked when their name (``杨强``) or romanisation (``Yang Qiang``) is an answer or part
     of one on any card ("Who …?" → 杨强), or appears in the question of a card on one of their own judgments
     ("In 杨强's scheme, …?"). On their own judgments their short name counts too, in a question or an
-    answer: the last word of a name in Latin letters (``Emlen`` for Stephen Emlen), the first or last word
-    of a romanisation (``Tang`` or ``Jie`` for 唐杰, Tang Jie), unless another person of the source has the
-    same one. A possessive counts as the name (``Emlen's``, ``Tang Jie’s``). A Han name has no short form
+    answer: the last word of a name not in Han characters (``Emlen`` for Stephen Emlen, ``Эббингауз``), the
+    first or last word of a romanisation (``Tang`` or ``Jie`` for 唐杰, Tang Jie), unless another person of the
+    source has the same one. A possessive counts as the name (``Emlen's``, ``Tang Jie’s``), and a name in kana
+    or Hangul counts with the particle it takes without a space (``エビングハウスは``). A Han name has no short form
     here: one Han character is too common to stand for a person. Otherwise the learner may remember the
     claims and never who made them.
 
@@ -235,6 +247,11 @@ def person_never_asked(source: Source, notes: Sequence[Note]) -> Iterator[Proble
             short.setdefault((word,), set()).add(person.id)
     full = _finder(names)
     by_short = _finder({word: ids for word, ids in short.items() if len(ids) == 1 and word not in names})
+    # a name in kana or Hangul takes its particle without a space (エビングハウスは, 에빙하우스는): found inside a word
+    glued = {
+        person.id: [normalize(w) for w in (person.name, *_short_names(person)) if _takes_particles(w)]
+        for person in source.people
+    }
     asked: set[str] = set()
     for note in notes:
         own = set(note.judgment.speakers)
@@ -243,6 +260,11 @@ def person_never_asked(source: Source, notes: Sequence[Note]) -> Iterator[Proble
             asked |= full(words) | (by_short(words) & own)
         words = _names(note.question)
         asked |= (full(words) | by_short(words)) & own  # on one of their own judgments
+        for person_id in own - asked:
+            if glued.get(person_id) and any(
+                w in normalize(text) for w in glued[person_id] for text in (note.question, *answer_parts(note))
+            ):
+                asked.add(person_id)
     spoken: dict[str, list[Judgment]] = {}
     for j in source.judgments:
         for person_id in j.speakers:
@@ -273,14 +295,20 @@ def _names(text: str) -> list[str]:
 
 def _short_names(person: Person) -> set[str]:
     """The words that may stand for ``person`` alone (see :func:`person_never_asked`): the last word of a name
-    in Latin letters, the first and last words of a romanisation; none for a one-word name."""
+    not written in Han characters (``Emlen``, ``Эббингауз``, ``エビングハウス`` of ``ヘルマン・エビングハウス``), the
+    first and last words of a romanisation; none for a one-word name."""
     out: set[str] = set()
     name, roman = _names(person.name), _names(person.roman)
-    if len(name) > 1 and in_latin_letters(person.name):
+    if len(name) > 1 and not holds_han(person.name):
         out.add(name[-1])
     if len(roman) > 1:
         out |= {roman[0], roman[-1]}
     return out
+
+
+def _takes_particles(name: str) -> bool:
+    """Whether ``name`` is written in kana or Hangul, where a particle follows a name without a space."""
+    return any(unicodedata.name(ch, "").startswith(("KATAKANA", "HIRAGANA", "HANGUL")) for ch in name)
 
 
 def _finder(names: dict[tuple[str, ...], set[str]]) -> Callable[[list[str]], set[str]]:

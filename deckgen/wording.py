@@ -320,6 +320,11 @@ def giveaway(shown: Front, terms: AnswerTerms) -> str | None:
     return None
 
 
+def holds_han(text: str) -> bool:
+    """Whether ``text`` holds a Han character (``唐杰``, ``山田``; not ``Эббингауз`` or ``エビングハウス``)."""
+    return _HAN_CHARS.search(text) is not None
+
+
 def _is_word(token: str) -> bool:
     """Whether a token (:func:`tokens`) is a word rather than one Han character."""
     return not _HAN_CHARS.fullmatch(token)

@@ -827,3 +827,21 @@ def test_an_answer_too_long_by_a_fraction_of_a_word_says_how_much(tmp_path):
     found, _ = lint_yaml(tmp_path, '- {q: "What does 智能效率 measure?", a: "投入每单位资源换来智能增量"}')
     (warning,) = [p for p in found if p.code == "answer-too-long"]
     assert "is 8.7 words long (limit 8 words" in warning.message, warning.message
+
+
+@pytest.mark.parametrize(
+    "name, roman, question, asked",
+    [
+        ("Герман Эббингауз", "German Ebbingauz", "Что измерил Эббингауз?", True),
+        ("Έμπινγκχαους Χέρμαν", "Hermann", "Τι μέτρησε ο Χέρμαν;", True),
+        ("ヘルマン・エビングハウス", "Hermann Ebbinghaus", "エビングハウスは何を測った？", True),
+        ("헤르만 에빙하우스", "Hermann Ebbinghaus", "에빙하우스는 무엇을 측정했나?", True),
+        ("唐杰", "Tang Jie", "What did 杰 measure?", False),  # one Han character stands for no one
+    ],
+)
+def test_a_short_name_in_any_alphabet_asks_about_the_speaker(tmp_path, name, roman, question, asked):
+    people = f'[{{id: p, name: "{name}", roman: "{roman}"}}]'
+    found, _ = lint_yaml(
+        tmp_path, f'- {{q: "{question}", a: "Intelligence per resource"}}', people=people, speakers="[p]"
+    )
+    assert ("person-never-asked" not in {p.code for p in found}) == asked, [str(p) for p in found]
