@@ -92,8 +92,11 @@ JUDGMENT_RANGES: JSON = {
 ``12-17,25`` (ASCII digits, at most :data:`deckgen.model.MAX_NUMBER_DIGITS` each; not ``true``). A JSON
 Schema cannot tell YAML's ``1.0`` or ``0x1F`` from the number they are equal to, so an editor accepts
 them; ``deckgen check`` reads the text as written and refuses them."""
-ID: JSON = {"type": _SCALAR, "pattern": SLUG_PATTERN.pattern}
-CARD_ID: JSON = {"type": _SCALAR, "pattern": CARD_ID_PATTERN.pattern}
+_ID_NUMBER: JSON = {"type": "number", "minimum": 0, "maximum": 1e300}
+"""A YAML number the loader may read as an id (``123``, ``1.5`` are ids as typed): not a negative one, nor
+``.inf``, whose text no id pattern takes. (A JSON Schema sees the number, not how it was typed.)"""
+ID: JSON = {"anyOf": [{"type": "string", "pattern": SLUG_PATTERN.pattern}, _ID_NUMBER, {"type": "boolean"}]}
+CARD_ID: JSON = {"anyOf": [{"type": "string", "pattern": CARD_ID_PATTERN.pattern}, _ID_NUMBER, {"type": "boolean"}]}
 NUMBER: JSON = {
     "anyOf": [
         {"type": "integer", "minimum": 1, "maximum": 10**MAX_NUMBER_DIGITS - 1},
@@ -142,7 +145,8 @@ def _label(name: str) -> JSON:
     for placeholder in wanted:
         once = re.escape(f"{{{placeholder}}}")
         patterns.append(rf"^(?![\s\S]*{once}[\s\S]*{once})[\s\S]*{once}")
-    return {**TEXT, "allOf": [{"pattern": p} for p in patterns]}
+    kind = {"type": "string"} if wanted else {}  # a YAML number or true holds no {term}
+    return {**TEXT, **kind, "allOf": [{"pattern": p} for p in patterns]}
 
 
 def _holds(placeholders: tuple[str, ...]) -> str:

@@ -464,3 +464,28 @@ def test_named_deck_judgments_are_numbers_or_ranges_to_the_schema_and_the_loader
     (problem,) = err.value.problems
     assert problem.key_path.startswith("decks[0].select.judgment")
     assert "not a number or a range" in problem.message or "at most 9 digits" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "bad"),
+    [
+        ("id: minimal", "id: -1", True),  # the loader reads '-1': no id
+        ("id: minimal", "id: .inf", True),
+        ("id: minimal", "id: 123", False),  # '123' is an id
+        ("id: minimal", "id: 1.5", False),
+        ("name: Minimal", "name: Minimal\n  labels: {who_proposed: 5}", True),  # a number holds no {term}
+        ("name: Minimal", "name: Minimal\n  labels: {who_proposed: true}", True),
+        ("name: Minimal", "name: Minimal\n  labels: {judgment: 5}", False),  # no placeholder wanted
+    ],
+)
+def test_numbers_where_the_loader_wants_patterned_text_are_judged_alike(validator, tmp_path, old, new, bad):
+    src = tmp_path / "s.yaml"
+    text = (DATA / "good" / "minimal.yaml").read_text(encoding="utf-8")
+    assert old in text
+    src.write_text(text.replace(old, new, 1), encoding="utf-8")
+    assert bool(errors(validator, document(src))) == bad
+    if bad:
+        with pytest.raises(SourceError):
+            load_file(src)
+    else:
+        load_file(src)
