@@ -22,6 +22,7 @@ cheap.
 from __future__ import annotations
 
 import http.server
+import os
 import re
 import sys
 import threading
@@ -132,17 +133,21 @@ class LivePreview:
 
     def serve(self, on_rebuild: Callable[[Rebuilt], None] | None = None, stop: threading.Event | None = None) -> None:
         """Serve the page and rebuild it on every saved change to a source or image file (:data:`WATCHED_SUFFIXES`)
-        in the sources' folders (and their subfolders), until ``stop`` is set or a KeyboardInterrupt (Ctrl-C),
-        which is raised as usual after the port is freed. ``on_rebuild`` hears about each rebuild."""
+        in the sources' folders (and their subfolders), or to a source named on the command line whatever its
+        name (``notes.txt``) and wherever a symbolic link to it points, until ``stop`` is set or a
+        KeyboardInterrupt (Ctrl-C), which is raised as usual after the port is freed. ``on_rebuild`` hears
+        about each rebuild."""
         import watchfiles
 
-        folders = sorted({str(p if p.is_dir() else p.parent) for p in map(Path, self.paths)})
+        paths = list(map(Path, self.paths))
+        named = {os.path.realpath(p) for p in paths if not p.is_dir()}
+        folders = sorted({str(p if p.is_dir() else p.parent) for p in paths} | {os.path.dirname(n) for n in named})
         self._thread = threading.Thread(target=self._server.serve_forever, name="deckgen-live", daemon=True)
         self._thread.start()
         try:
             # step: changes are gathered until none came for 50 ms; debounce: at most this long
             for _ in watchfiles.watch(
-                *folders, watch_filter=_Filter(), debounce=400, step=50, stop_event=stop, raise_interrupt=True
+                *folders, watch_filter=_Filter(named), debounce=400, step=50, stop_event=stop, raise_interrupt=True
             ):
                 rebuilt = self.rebuild()
                 if on_rebuild:
@@ -198,15 +203,17 @@ class _Server(http.server.ThreadingHTTPServer):
 
 class _Filter:
     """watchfiles' default filter (no ``.git``, editor swap and backup files) narrowed to the files a live
-    preview shows (:data:`WATCHED_SUFFIXES`)."""
+    preview shows (:data:`WATCHED_SUFFIXES`), and the sources ``named`` on the command line (real paths)."""
 
-    def __init__(self) -> None:
+    def __init__(self, named: set[str]) -> None:
         import watchfiles
 
         self._default = watchfiles.DefaultFilter()
+        self._named = named
 
     def __call__(self, change: Change, path: str) -> bool:
-        return path.lower().endswith(WATCHED_SUFFIXES) and bool(self._default(change, path))
+        shown = path.lower().endswith(WATCHED_SUFFIXES) or os.path.realpath(path) in self._named
+        return shown and bool(self._default(change, path))
 
 
 def _handler(live: LivePreview) -> type[http.server.BaseHTTPRequestHandler]:

@@ -527,3 +527,26 @@ def test_a_live_preview_started_on_a_broken_source_says_it_has_no_cards_yet(tmp_
     assert first.errors and first.notes == 0
     print_rebuilt(first)
     assert capsys.readouterr().out == f"Page built with {len(first.errors)} error(s) and no cards yet\n"
+
+
+@pytest.mark.parametrize("how", ["another suffix", "a link to another folder"])
+def test_a_source_named_on_the_command_line_is_watched_whatever_its_name_or_place(cards_copy, tmp_path, how):
+    shipped = cards_copy / "agi-next-2026.yaml"
+    if how == "another suffix":
+        named = edited = cards_copy / "notes.txt"
+        shipped.rename(named)
+    else:
+        (tmp_path / "links").mkdir()
+        named, edited = tmp_path / "links" / "agi-next-2026.yaml", shipped
+        named.symlink_to(shipped)
+        (tmp_path / "links" / "media").symlink_to(cards_copy / "media")  # images are beside the source as named
+    rebuilt, stop = queue.Queue(), threading.Event()
+    with LivePreview([str(named)]) as live:
+        thread = threading.Thread(target=live.serve, args=(rebuilt.put, stop), daemon=True)
+        thread.start()
+        time.sleep(0.3)  # the watcher is set up
+        edited.write_text(replace_once(edited.read_text(encoding="utf-8"), SHIPPED_Q, '"Who said so, here?"'))
+        assert rebuilt.get(timeout=10).errors == []
+        assert "Who said so, here?" in live.page.decode("utf-8")
+        stop.set()
+        thread.join(timeout=10)
