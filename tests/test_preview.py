@@ -530,23 +530,23 @@ def test_a_live_preview_started_on_a_broken_source_says_it_has_no_cards_yet(tmp_
 
 
 @pytest.mark.parametrize("how", ["another suffix", "a link to another folder"])
-def test_a_source_named_on_the_command_line_is_watched_whatever_its_name_or_place(cards_copy, tmp_path, how):
-    shipped = cards_copy / "agi-next-2026.yaml"
-    if how == "another suffix":
-        named = edited = cards_copy / "notes.txt"
-        shipped.rename(named)
-    else:
+def test_a_source_named_on_the_command_line_is_watched_whatever_its_name_or_place(tmp_path, how):
+    minimal = (ROOT / "tests" / "data" / "good" / "minimal.yaml").read_text(encoding="utf-8")
+    (tmp_path / "real").mkdir()
+    edited = tmp_path / "real" / ("notes.txt" if how == "another suffix" else "minimal.yaml")
+    edited.write_text(minimal, encoding="utf-8")
+    named = edited
+    if how == "a link to another folder":
         (tmp_path / "links").mkdir()
-        named, edited = tmp_path / "links" / "agi-next-2026.yaml", shipped
-        named.symlink_to(shipped)
-        (tmp_path / "links" / "media").symlink_to(cards_copy / "media")  # images are beside the source as named
+        named = tmp_path / "links" / "minimal.yaml"
+        named.symlink_to(edited)
     rebuilt, stop = queue.Queue(), threading.Event()
     with LivePreview([str(named)]) as live:
         thread = threading.Thread(target=live.serve, args=(rebuilt.put, stop), daemon=True)
         thread.start()
         time.sleep(0.3)  # the watcher is set up
-        edited.write_text(replace_once(edited.read_text(encoding="utf-8"), SHIPPED_Q, '"Who said so, here?"'))
+        edited.write_text(replace_once(minimal, "a: 唐杰", "a: 唐杰 edited here"), encoding="utf-8")
         assert rebuilt.get(timeout=10).errors == []
-        assert "Who said so, here?" in live.page.decode("utf-8")
+        assert "唐杰 edited here" in live.page.decode("utf-8")
         stop.set()
         thread.join(timeout=10)
