@@ -137,6 +137,7 @@ class _SourceReader(ValueReader):
         labels = self.labels(label_fields or {}, self.languages[-1], where)
         themes = self.themes(top.get("themes"))
         people = self.people(top.get("people"))
+        self.called["person"] = {n.casefold(): p.id for p in people for n in (p.name, p.roman) if n and p.id}
         theme_ids, person_ids = {t.id for t in themes}, {p.id for p in people}
         judgments = self.judgments(top.get("judgments"), theme_ids, person_ids)
         decks = self.decks(top.get("decks"), theme_ids, person_ids, {t for j in judgments for t in j.tags})

@@ -141,6 +141,8 @@ class ValueReader(NodeReader):
     def __init__(self, file: str, folder: Path, node_budget: int, text_budget: int):
         super().__init__(file, node_budget, text_budget)
         self.folder = folder
+        self.called: dict[str, dict[str, str]] = {}
+        """What an unknown reference may be meant as, by kind (``person``): its name, case-folded → its id."""
 
     def card_id(self, node: Node | None, key_path: str) -> str:
         """A card id: a :meth:`slug` that may also contain ``/`` (see :data:`CARD_ID_PATTERN`)."""
@@ -198,7 +200,9 @@ class ValueReader(NodeReader):
         if value and value not in known:
             listed = sorted(k for k in known if k)  # only for the message: sorting on every reference is quadratic
             hint = f"known: {clip_list(listed)}" if listed else f"no valid {what} is defined"
-            self.error(node, key_path, f"unknown {what} '{clip(value)}'{suggest(value, listed)}; {hint}")
+            meant = self.called.get(what, {}).get(value.casefold())
+            why = f" (the {what} of that name has the id '{meant}': write the id)" if meant else suggest(value, listed)
+            self.error(node, key_path, f"unknown {what} '{clip(value)}'{why}; {hint}")
             return ""
         return value
 

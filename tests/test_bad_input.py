@@ -494,3 +494,13 @@ def test_an_image_that_is_a_pipe_is_not_a_regular_file_not_missing(tmp_path):
     result = run("check", str(src))
     assert result.exit_code == 1
     assert "image 'figs/missing.png' is not a regular file; name an image file" in result.output
+
+
+@pytest.mark.parametrize("written", ["唐杰", "Tang Jie", "tang jie"])
+def test_a_person_s_name_where_the_id_belongs_is_told_the_id(tmp_path, written):
+    src = tmp_path / "s.yaml"
+    good = MINIMAL.read_text(encoding="utf-8")
+    src.write_text(good.replace("speakers: [tang-jie]", f'speakers: ["{written}"]', 1), encoding="utf-8")
+    result = run("check", str(src))
+    assert result.exit_code == 1
+    assert f"unknown person '{written}' (the person of that name has the id 'tang-jie': write the id)" in result.output
