@@ -49,7 +49,7 @@ CLOZES = {
     "math": r"{{c1::\(x\)}} and \[y\]",
     "latex": "{{c1::[$]z[/$]}} [latex]w[/latex]",
     "sound": "{{c1::[sound:evil.mp3]}} [anki:tts lang=en_US]t[/anki:tts]",
-    "stray-braces": "{{c1::one}} }} {{c3::open",
+    "stray-braces": "{{c1::one}} }} {{open",  # an unclosed {{c3:: beside it is refused (test_generate)
     "markdown-escapes": r"{{c1::}\}x}} {{c2::a:\:b}}",
 }
 
