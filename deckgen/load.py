@@ -449,7 +449,9 @@ class _SourceReader(ValueReader):
         others.update({t: f"--theme {t}" for t in themes})
         out: dict[str, tuple[NamedDeck, Node | None, str]] = {}  # key → the deck, its key's node and path
         known = {"theme": (themes, "theme"), "speaker": (people, "person")}
+        broken: set[str] = set()  # keys of decks with an error of their own: no warning about their file
         for sub, item in self.sequence(node, "decks", "[{key: agent, name: ..., select: {theme: [agent]}}]"):
+            before = len(self.problems)
             fields = self.mapping(item, sub, keys("named_deck"))
             if fields is None:
                 continue
@@ -489,8 +491,11 @@ class _SourceReader(ValueReader):
                 self.loc(fields.get("select", item), f"{sub}.select"),
             )
             out.setdefault(key, (deck, fields.get("key"), f"{sub}.key"))
+            if any(p.is_error for p in self.problems[before:]):
+                broken.add(key)
         for deck, node, key_path in out.values():  # once every key is known (X-subdecks may come before X)
-            self._same_file(deck, node, key_path, others, set(out))
+            if deck.key not in broken:  # its selection as read may not be the one meant (a misspelt key)
+                self._same_file(deck, node, key_path, others, set(out))
         return tuple(deck for deck, _, _ in out.values())
 
     def judgment_range(self, node: Node, key_path: str, text: str) -> None:

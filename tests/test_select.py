@@ -420,3 +420,15 @@ def test_an_unknown_selection_value_is_quoted_clipped(cards_copy, monkeypatch):
     for option in ("--theme", "--speaker", "--deck"):
         result = CliRunner().invoke(main, ["build", "--dry-run", option, "a" * 200])
         assert result.exit_code == 1 and "a" * 81 not in result.output and "a" * 60 in result.output, result.output
+
+
+def test_a_deck_with_an_error_in_its_selection_gets_no_warning_about_its_file(tmp_path):
+    from conftest import ROOT
+
+    src = tmp_path / "minimal.yaml"
+    minimal = (ROOT / "tests" / "data" / "good" / "minimal.yaml").read_text(encoding="utf-8")
+    src.write_text(f"{minimal}decks:\n  - {{key: tang-jie, name: M::T, select: {{speakers: [tang-jie]}}}}\n")
+    result = CliRunner().invoke(main, ["check", str(src)])
+    assert result.exit_code == 1
+    assert "unknown key 'speakers' (did you mean 'speaker'?)" in result.output
+    assert "write the same file" not in result.output  # with the typo fixed, the selection is --speaker's own
