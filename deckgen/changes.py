@@ -287,14 +287,15 @@ def _moved_warnings(arrivals: list[tuple[Note, Entry | None]], removed: list[Ent
         candidates = [e for e in gone.get(note.question, []) if e.key != note.key]
         if candidates:
             was = next((e for e in candidates if e.answer == note.answer), candidates[0])
-            fate = "this build removes" if was in removed else "now has another question"
+            fate = "which this build removes" if was in removed else "whose key now asks another question"
             anki = (
-                "Anki will add it as a new note, and the old one keeps its review history"
+                "Anki will add it as a new note, and the old note keeps its review history"
                 if old is None
-                else "Anki will put it into the note that had another question here, with that note's review history"
+                else "Under this key it would overwrite another card's note in Anki, and take that card's review "
+                "history"
             )
             message = (
-                f"same question as the note '{was.key}', which {fate}. {anki}. If it is the "
+                f"this question was the note '{was.key}' in the last build, {fate}. {anki}. If it is the "
                 f"same card, set its id to its old key: id: {was.key}"
             )
             out.append(_at_note(note, message))

@@ -154,8 +154,8 @@ def test_check_warns_when_a_card_without_id_changes_question_and_answer(in_proje
     result = run("check", "--strict")
     assert result.exit_code == 1
     assert (
-        "note 'deployment-unlocks-value/qa/1': same question as the note 'deployment-unlocks-value/qa/2', "
-        "which now has another question"
+        "note 'deployment-unlocks-value/qa/1': this question was the note 'deployment-unlocks-value/qa/2' in the "
+        "last build, whose key now asks another question. Under this key it would overwrite another card's note"
     ) in result.output
     assert "set its id to its old key: id: deployment-unlocks-value/qa/2" in result.output
     assert "set its id to its old key: id: deployment-unlocks-value/qa/1" in result.output

@@ -253,7 +253,9 @@ def test_a_card_given_a_new_id_warns_that_it_looks_like_the_removed_note(tiny):
     ]
     (warning,) = second.warnings
     assert (warning.file, warning.line, warning.severity) == (str(tiny.src), 15, "warning")
-    assert warning.message.startswith("note 'who-card': same question as the note 'j1/qa/1', which this build removes")
+    assert warning.message.startswith(
+        "note 'who-card': this question was the note 'j1/qa/1' in the last build, which this"
+    )
     assert warning.col and warning.key_path.startswith("judgments[")
     assert warning.message.endswith("set its id to its old key: id: j1/qa/1")
 
