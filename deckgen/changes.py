@@ -50,6 +50,8 @@ class NoteChange(NamedTuple):
     old_question: str = ""
     old_answer: str = ""
     answer: str = ""
+    restored: bool = False
+    """A changed note whose content is the ledger's, restored after this machine packaged other content."""
 
 
 @dataclass
@@ -180,8 +182,9 @@ def compare_with_ledger(
             arrivals.append((note, None))
         else:
             mod = max(now, floor)
-            out.changed.append(NoteChange(note.key, note.question, old.question, old.answer, note.answer))
-            if status == "restored":
+            restoring = status == "restored"
+            out.changed.append(NoteChange(note.key, note.question, old.question, old.answer, note.answer, restoring))
+            if restoring:
                 restored.append(note.key)
             else:
                 kind_problems.extend(_kind_problem(note, old, ledger))

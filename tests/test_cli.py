@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from click.testing import CliRunner
 
@@ -10,7 +12,7 @@ from deckgen.cli import main
 from deckgen.load import load_file
 from deckgen.notes import card_count, generate
 
-from conftest import JUDGMENT_28_QA
+from conftest import JUDGMENT_28_QA, edit
 
 
 @pytest.fixture
@@ -352,3 +354,19 @@ def test_counts_of_one_are_singular_and_file_names_are_printed_escaped(tmp_path,
     stats = run("stats", source)
     assert stats.exit_code == 0 and "1 judgment, 1 note, 1 card, 0 warning(s)" in stats.output
     assert "\x1b" not in stats.output
+
+
+def test_a_change_outside_question_and_answer_is_said_and_a_long_list_of_changes_is_cut(in_project):
+    """Renaming a theme changes the line under the context of each of its notes, and no question or answer:
+    the report says so. Changing the judgment label changes every note: the report lists the first ones."""
+    source = in_project / "cards" / "agi-next-2026.yaml"
+    text = source.read_text(encoding="utf-8")
+    edit(source, "    en: Agent\n", "    en: Agents\n")
+    result = run("build", "--dry-run")
+    assert result.exit_code == 0, result.output
+    changed = re.findall(r"^    changed (\S+)\n      \(question and answer as before: ", result.output, re.M)
+    assert changed and len(changed) == result.output.count("    changed ")
+    source.write_text(text.replace("    judgment: 判断 ", "    judgment: 论断 ", 1), encoding="utf-8")
+    result = run("build", "--dry-run")
+    assert "changed 77 ·" in result.output
+    assert result.output.count("    changed ") == 20 and "    … and 57 more changed" in result.output

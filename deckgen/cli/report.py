@@ -26,8 +26,8 @@ if TYPE_CHECKING:
     from ..stats import DeckStats
 
 MAX_LISTED = 20
-"""Added (or, in an install's dry run, updated) notes listed by key in a report before the rest are only
-counted."""
+"""Added or changed (or, in an install's dry run, updated) notes listed by key in a report before the rest are
+only counted."""
 
 
 def print_warnings(warnings: Iterable[Problem]) -> None:
@@ -107,12 +107,16 @@ def print_build(result: BuildResult) -> None:
         click.echo(f"    added {c.key}")
     if len(changes.added) > MAX_LISTED:
         click.echo(f"    … and {len(changes.added) - MAX_LISTED} more added")
-    for c in changes.changed:
+    for c in changes.changed[:MAX_LISTED]:
         click.echo(f"    changed {c.key}")
         if c.old_question != c.question:
             click.echo(f"      Q: {clip(c.old_question)}\n      →  {clip(c.question)}")
         if c.old_answer != c.answer:
             click.echo(f"      A: {clip(c.old_answer)}\n      →  {clip(c.answer)}")
+        if (c.old_question, c.old_answer) == (c.question, c.answer) and not c.restored:
+            click.echo("      (question and answer as before: its context, the line under it, its image or tags)")
+    if len(changes.changed) > MAX_LISTED:
+        click.echo(f"    … and {len(changes.changed) - MAX_LISTED} more changed")
     for line in [*changes.type_notes, *changes.notices]:
         click.echo(f"  {printable(line)}")
     if changes.removed:
