@@ -129,7 +129,8 @@ class _SourceReader(ValueReader):
         deck = (self.mapping(top["deck"], "deck", keys("deck")) if "deck" in top else None) or {}
         credit = self.mapping(deck["source"], "deck.source", keys("credit")) if "source" in deck else {}
         credit = credit or {}
-        languages = deck.get("languages") or self.misspelt_languages(top.get("deck"))
+        refused = "deck" in top and not deck  # a deck: mapping refused as a whole (a tag such as !!omap)
+        languages = deck.get("languages") or self.misspelt_languages(top.get("deck"), refused)
         self.languages = self.language_tags(languages)
         self.languages_given = languages is not None
         where = deck.get("languages") or deck.get("labels") or root
@@ -311,15 +312,16 @@ class _SourceReader(ValueReader):
             self.error(node, "judgments", message)
         return tuple(out)
 
-    def misspelt_languages(self, deck: Node | None) -> Node | None:
+    def misspelt_languages(self, deck: Node | None, refused: bool = False) -> Node | None:
         """The value of a misspelt ``deck.languages`` key (``lanugages: [fr]``, reported as an unknown key),
+        or with ``refused`` (the ``deck:`` mapping was refused as a whole, for a tag) of ``languages`` itself,
         when it is a list of well-formed language tags: the rest of the source is then read in the languages
         meant, instead of adding an error for every text not in the default ``[zh, en]``."""
         if deck is None or not is_mapping(deck):
             return None
         pairs: list[tuple[Node, Node]] = deck.value
         for key, value in pairs:
-            if is_scalar(key) and key.value != "languages" and suggest(key.value, ["languages"]):
+            if is_scalar(key) and (key.value != "languages" or refused) and suggest(key.value, ["languages"]):
                 tags: list[Node] = value.value if is_sequence(value) else [value]
                 if 1 <= len(tags) <= 2 and all(is_scalar(t) and t.value and tag_problem(t.value) is None for t in tags):
                     return value

@@ -504,3 +504,15 @@ def test_a_person_s_name_where_the_id_belongs_is_told_the_id(tmp_path, written):
     result = run("check", str(src))
     assert result.exit_code == 1
     assert f"unknown person '{written}' (the person of that name has the id 'tang-jie': write the id)" in result.output
+
+
+def test_a_deck_mapping_refused_for_its_tag_keeps_its_languages(tmp_path):
+    """One error for the tag, not one more for every text in a language the refused deck: does not name."""
+    from deckgen.starter import write_starter
+
+    made = write_starter(tmp_path / "s", languages=["en"])
+    made.source.write_text(made.source.read_text(encoding="utf-8").replace("\ndeck:\n", "\ndeck: !!omap\n", 1))
+    result = run("check", str(made.source))
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert len(lines) == 2 and "deck: tag '!!omap' is not allowed" in lines[0], result.output
