@@ -266,6 +266,8 @@ def _syntax_problem(name: str, text: str, err: MarkedYAMLError) -> Problem:
         )
     elif "mapping values are not allowed" in what:
         what += " (a ': ' inside unquoted text starts a new key; put the text in quotes, e.g. q: \"Note: what is X?\")"
+    elif inner := _inner_quote(lines[line - 1] if 0 < line <= len(lines) else ""):
+        what += inner
     elif _FLOW_START.search(typed):
         what += ' (text that begins with "{" must be in quotes, as YAML reads it as a mapping: cloze: "{{c1::…}} …")'
     elif "tab" in what.lower() or "\t" in typed:
@@ -281,6 +283,30 @@ such as ``zh-Hant``), alone on its line: a key indented too deep, more likely th
 (which has spaces before its ``: ``, or capitals)."""
 _FLOW_START = re.compile(r"^\s*(?:-\s+)?[^\s:#'\"][^:#]*:\s+\{\{")
 """A key whose unquoted value begins with ``{{`` (a cloze's first deletion), which YAML reads as a mapping."""
+
+
+_QUOTED_VALUE = re.compile(r"""^\s*(?:-\s+)?(?:[^\s:#'"][^:#]*:\s+)?(["'])""")
+"""A line whose value (after ``key:`` or ``- ``) begins with a quote (group 1)."""
+
+
+def _inner_quote(line: str) -> str:
+    """The hint for a line whose quoted value holds its own quote character, which ends the text early
+    (``q: "Was ist die "Weimarer Verfassung"?"``, ``q: 'It's'``), or ``""``."""
+    m = _QUOTED_VALUE.match(line)
+    if not m:
+        return ""
+    rest = line[m.end() :]
+    if m.group(1) == '"' and len(re.findall(r'(?<!\\)"', rest)) >= 2:
+        return (
+            ' (a " inside text in double quotes ends the text: write it as \\" or put the text in single quotes, '
+            "e.g. q: 'Was ist \"Weimar\"?')"
+        )
+    if m.group(1) == "'" and rest.replace("''", "").count("'") >= 2:
+        return (
+            " (a ' inside text in single quotes ends the text: write it twice, as in 'It''s', or put the text in "
+            "double quotes)"
+        )
+    return ""
 
 
 def _quote_running_into(text: str, line: int) -> Mark | None:

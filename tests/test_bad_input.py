@@ -99,6 +99,8 @@ TABLE = [
         31,
         "cloze deletion {{C1:… is not one Anki reads, so it would stay on the card as typed; write {{c1::…}}",
     ),
+    ("quote-inside-double-quotes", 1, 29, 'ends the text: write it as \\" or put the text in single quotes'),
+    ("quote-inside-single-quotes", 1, 29, "ends the text: write it twice, as in 'It''s', or put the text in double"),
     ("cloze-unquoted", 1, 31, 'did not find expected key (text that begins with "{" must be in quotes'),
     ("items-as-text", 1, 44, "judgments[1].cards[1].items: expected a list, e.g. [first, second]; found 'alpha, beta'"),
     ("named-deck-select-typo", 1, 48, "decks[0].select.themes: unknown key 'themes' (did you mean 'theme'?)"),

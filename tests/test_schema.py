@@ -142,6 +142,8 @@ NOT_YAML = (
     "number-too-large",  # a 4,000-digit integer: Python refuses to convert it
     "python-object-tag",
     "tab-indentation",
+    "quote-inside-double-quotes",
+    "quote-inside-single-quotes",
     "two-documents",
     "unclosed-brace",
     "unclosed-bracket",
