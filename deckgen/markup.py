@@ -85,10 +85,20 @@ def _attributes(tag: str) -> str:
 
 
 def in_its_direction(field: str) -> str:
-    """Field HTML of a text in no one language (a two-language source's question) marked ``dir="auto"`` when
-    it holds right-to-left letters (:data:`deckgen.languages.RTL_TEXT`): the browser then lays it out in the
-    direction of its first strong letter. Other text is left as it is."""
-    return f'<div dir="auto">{field}</div>' if RTL_TEXT.search(field) else field
+    """Field HTML of a text in no one language (a two-language source's question) marked ``dir="rtl"`` when most
+    of its letters are right-to-left ones (:data:`deckgen.languages.RTL_TEXT`): an Arabic question with an English
+    term in it. Text mostly in left-to-right letters (an English cloze that begins with an Arabic name) is left
+    as it is. The direction comes from the whole field as written, so a cloze's front, which hides a deletion,
+    and its back, which shows it, have the same one (``dir="auto"`` would go by the first letter shown)."""
+    rtl = len(RTL_TEXT.findall(field))
+    if not rtl:
+        return field
+    letters = sum(ch.isalpha() for ch in _TAG.sub("", field))
+    return f'<div dir="rtl">{field}</div>' if 2 * rtl > letters else field
+
+
+_TAG = re.compile(r"<[^>]*>")
+"""An HTML tag, whose letters are no text's."""
 
 
 def isolated_parts(parts: list[str]) -> str:

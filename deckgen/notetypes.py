@@ -112,7 +112,7 @@ CSS = """\
     "WenQuanYi Micro Hei", sans-serif;
   font-size: 20px;
   line-height: 1.55;
-  text-align: left;
+  text-align: start;
   color: #1d1d1f;
   background-color: #fbfbf8;
   margin: 0;
@@ -121,7 +121,7 @@ CSS = """\
 .dg { max-width: 40em; margin: 0 auto; padding: 1em 1.1em 1.4em; overflow-wrap: anywhere; }
 .dg-q { font-size: 1.2em; font-weight: 600; }
 .dg-a { font-size: 1.15em; color: #0b5cad; margin-top: .2em; }
-.dg-a ol, .dg-a ul { margin: .2em 0 0; padding-left: 1.4em; }
+.dg-a ol, .dg-a ul { margin: .2em 0 0; padding: 0; padding-inline-start: 1.4em; }
 .dg-a li { margin: .15em 0; }
 .cloze { font-weight: 700; color: #0b5cad; }
 .dg-extra { margin-top: .6em; }

@@ -445,7 +445,9 @@ judgments:
     cards:
       - q: "من قاس سرعة تلاشي الذكريات؟"
         a: "هيرمان إبنغهاوس"
-"""
+      - of: "the {{n}} phases"
+        items: ["بسرعة", "ببطء"]
+{cloze}"""
 
 WORD_BOXES = """
 ([words, scope]) => {
@@ -458,7 +460,8 @@ WORD_BOXES = """
       if (i < 0 || w in out) continue;
       const r = document.createRange();
       r.setStart(n, i); r.setEnd(n, i + w.length);
-      out[w] = [r.getBoundingClientRect().left, getComputedStyle(n.parentElement).direction];
+      const box = r.getBoundingClientRect(), holder = n.parentElement.closest("div").getBoundingClientRect();
+      out[w] = [box.left, getComputedStyle(n.parentElement).direction, holder.right - box.right];
     }
   }
   return out;
@@ -469,29 +472,46 @@ WORD_BOXES = """
 @pytest.mark.slow
 @pytest.mark.parametrize("two_languages", [False, True])
 def test_right_to_left_text_is_laid_out_right_to_left_in_chromium(chromium, tmp_path, two_languages):
-    """A claim in Arabic ends with its full stop on the left, and the About line keeps its order (label,
-    speaker, theme, from the right), in a source in Arabic only and in one in Arabic and English."""
+    """A claim in Arabic ends with its full stop on the left, short lines stand at the right, a list's numbers
+    are beside their items, and the About line keeps its order (label, speaker, theme, from the right), in a
+    source in Arabic only and in one in Arabic and English; there, an English cloze that begins with an Arabic
+    word stays left to right on both faces."""
     en = ', en: "Memory"' if two_languages else ""
     en_claim = '\n    en: "Hermann Ebbinghaus measured how fast memories fade."' if two_languages else ""
+    cloze = (
+        '      - cloze: "{{{{c1::القاهرة}}}} is where the forgetting curve was tested again."\n'
+        if two_languages
+        else ""
+    )
     languages = "[ar, en]" if two_languages else "[ar]"
     src = tmp_path / "ar.yaml"
-    src.write_text(RTL_SOURCE.format(languages=languages, en=en, en_claim=en_claim), encoding="utf-8")
+    src.write_text(RTL_SOURCE.format(languages=languages, en=en, en_claim=en_claim, cloze=cloze), encoding="utf-8")
     page_html, _ = page_for(src)
     file = tmp_path / "preview.html"
     file.write_text(page_html, encoding="utf-8")
     page = Loaded(chromium, file).page
+    qa, listed = '.pv-card[data-key="curve/qa/1"]', '.pv-card[data-key="curve/list/1"]'
     back = ".pv-face[data-side=Back]"
-    claim = page.evaluate(WORD_BOXES, [["قاس", "ببطء."], f"{back} .dg-c1"])
+    claim = page.evaluate(WORD_BOXES, [["قاس", "ببطء."], f"{qa} {back} .dg-c1"])
     assert claim["قاس"][1] == claim["ببطء."][1] == "rtl"
     assert claim["ببطء."][0] < claim["قاس"][0]  # the last word (with its full stop) left of the first
-    about = page.evaluate(WORD_BOXES, [["1", "هيرمان", "الذاكرة"], f"{back} .dg-about"])
+    about = page.evaluate(WORD_BOXES, [["1", "هيرمان", "الذاكرة"], f"{qa} {back} .dg-about"])
     number, speaker, theme = about["1"][0], about["هيرمان"][0], about["الذاكرة"][0]
     if two_languages:  # the About line is in the labels' language, English: left to right
         assert number < speaker < theme
     else:
         assert number > speaker > theme
-    question = page.evaluate(WORD_BOXES, [["من", "؟"], ".pv-face[data-side=Front] .dg-q"])
+    question = page.evaluate(WORD_BOXES, [["من", "؟"], f"{qa} .pv-face[data-side=Front] .dg-q"])
     assert question["من"][1] == "rtl" and question["؟"][0] < question["من"][0]  # the question mark ends it, on the left
+    answer = page.evaluate(WORD_BOXES, [["هيرمان"], f"{qa} {back} .dg-a"])
+    assert answer["هيرمان"][2] < 2  # a short line stands at the right edge, where right-to-left lines begin
+    item = page.evaluate(WORD_BOXES, [["بسرعة"], f"{listed} {back} .dg-a"])
+    assert item["بسرعة"][2] < 40  # a list item beside its number (the indent at the right), not across the card
+    if two_languages:  # an English cloze beginning with an Arabic word: left to right, front and back alike
+        cloze = '.pv-card[data-key="curve/cloze/1"]'
+        for side in ("Front", "Back"):
+            face = page.locator(f"{cloze} .pv-face[data-side={side}] .dg-q")
+            assert face.evaluate("e => getComputedStyle(e.querySelector('div') || e).direction") == "ltr", side
 
 
 @pytest.mark.parametrize("version", [b"\xb2", b"9" * 5000])
