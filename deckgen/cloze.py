@@ -6,6 +6,7 @@ Imports only the standard library.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 _GROUP = r"(?=[0-9,]*[0-9])[0-9,]+"
@@ -57,11 +58,16 @@ def cloze_error(text: str) -> str | None:
     if huge:
         return f"cloze number c{huge.group(1)[:12]}… is too large; Anki cannot import numbers past c{MAX_CLOZE}"
     deletions = list(CLOZE_RE.finditer(text))
-    spans = [m.span() for m in deletions]
+    starts, ends = [m.start() for m in deletions], [m.end() for m in deletions]  # in order, never overlapping
 
     def stray(pattern: re.Pattern[str]) -> re.Match[str] | None:
-        """The first match of ``pattern`` that is not inside a deletion Anki reads."""
-        return next((m for m in pattern.finditer(text) if not any(a <= m.start() < b for a, b in spans)), None)
+        """The first match of ``pattern`` that is not inside a deletion Anki reads (the deletion starting last
+        at or before it, found by bisection: linear in the deletions, however many there are)."""
+        for m in pattern.finditer(text):
+            i = bisect.bisect_right(starts, m.start()) - 1
+            if i < 0 or m.start() >= ends[i]:
+                return m
+        return None
 
     if near := stray(_NEAR_MISS):
         return (
