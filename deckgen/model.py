@@ -300,11 +300,24 @@ class Selection:
         return " · ".join(parts)
 
     def slug(self) -> str:
-        """File-name suffix: ``"agent"``, ``"lin-junyang"``, ``"j12-17-25"``, joined by ``-``."""
-        parts = [*self.themes, *self.speakers, *(re.sub(r"[^\w-]+", "-", t).strip("-").lower() for t in self.tags)]
+        """File-name suffix: ``"agent"``, ``"lin-junyang"``, ``"j12-17-25"``, joined by ``-`` (a tag as
+        :func:`_tag_slug` names it)."""
+        parts = [*self.themes, *self.speakers, *map(_tag_slug, self.tags)]
         if self.judgments:
             parts.append("j" + re.sub(r"[^0-9-]+", "-", "-".join(self.judgments)).strip("-"))
         return "-".join(parts)
+
+
+def _tag_slug(tag: str) -> str:
+    """A tag in a file name: its words and ``-``, lower case (``topic::agents`` → ``topic-agents``); with a hash
+    of the tag when other characters were dropped (``C++`` → ``c-4b5b2f3c``, ``C#`` → ``c-…``, ``🙂`` →
+    ``tag-…``), so that such tags never share one file, nor take the full deck's."""
+    part = re.sub(r"[^\w-]+", "-", tag).strip("-").lower()
+    if part and not re.search(r"[^\w:-]", tag):
+        return part
+    import hashlib
+
+    return f"{part or 'tag'}-{hashlib.sha1(tag.encode()).hexdigest()[:8]}"
 
 
 @dataclass(frozen=True)

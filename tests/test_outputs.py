@@ -264,3 +264,15 @@ def test_an_output_name_too_long_for_the_file_system_says_to_give_a_shorter_one(
     result = run("build", "cards/minimal.yaml", "-o", "x" * 300 + ".apkg")
     assert result.exit_code == 1
     assert "cannot write there (File name too long); give a shorter name (with -o, for a build)" in result.output
+
+
+def test_tags_whose_names_lose_characters_in_a_file_name_get_files_of_their_own(project):
+    """🙂 has no letter for a file name and would have taken the full deck's; C++ and C# would have shared one."""
+    src = project / "cards" / "minimal.yaml"
+    src.write_text(src.read_text(encoding="utf-8").replace("tags: [topic::agents]", 'tags: ["🙂", "C++", "C#"]'))
+    written = set()
+    for args in ([], ["--tag", "🙂"], ["--tag", "C++"], ["--tag", "C#"]):
+        result = run("build", "cards/minimal.yaml", *args)
+        assert result.exit_code == 0, result.output
+        written.add(result.output.split("Wrote ", 1)[1].split()[0])
+    assert len(written) == 4, written
