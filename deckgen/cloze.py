@@ -18,12 +18,12 @@ Anki (rslib ``cloze.rs``), a deletion may name several numbers, ``{{c1,2::text}}
 cards. :func:`cloze_error` refuses a number past :data:`MAX_CLOZE`; :func:`deletion_numbers` reads the group."""
 _CLOZE_OPEN = re.compile(rf"\{{\{{c{_GROUP}::")
 _SINGLE_BRACE = re.compile(rf"(?<!\{{)\{{c{_GROUP}::")
-_NEAR_MISS = re.compile(rf"\{{\{{(?!c{_GROUP}::)\s*[cC]\s*([0-9,]+)\s*:")
+_NEAR_MISS = re.compile(rf"(?!\{{\{{c{_GROUP}::)[{{｛][{{｛]\s*[cCｃＣ]\s*([0-9,０-９，]+)\s*[:：]")
 """The opening of what is meant as a deletion but that Anki does not read as one: a capital ``C``, one colon,
-spaces (``{{C1::``, ``{{c2:``, ``{{ c1 ::``). rslib ``cloze.rs`` parses exactly ``{{c``, digits and ``::``;
-anything else stays on the card as typed."""
+spaces (``{{C1::``, ``{{c2:``, ``{{ c1 ::``), or full-width braces, digits or colons as a Chinese or Japanese
+input method types them (``{{c2：：``, ``{{c２::``, ``｛｛c2::``). rslib ``cloze.rs`` parses exactly ``{{c``,
+ASCII digits and ``::``; anything else stays on the card as typed."""
 _CLOZE_HUGE = re.compile(r"\{\{c(?:[0-9]*,)*0*([1-9][0-9]{9,})[0-9,]*::")
-_GROUP_DIGIT = re.compile("[0-9]")
 MAX_CLOZE = 65535
 """Highest cloze number: a card's template index (number - 1) is 16-bit in Anki, and an import of a larger
 one fails (``IntegralValueOutOfRange``, seen with the ``anki`` package)."""
@@ -72,7 +72,7 @@ def cloze_error(text: str) -> str | None:
     if near := stray(_NEAR_MISS):
         return (
             f"cloze deletion {near.group()}… is not one Anki reads, so it would stay on the card as typed; "
-            f"write {{{{c{near.group(1) if _GROUP_DIGIT.search(near.group(1)) else 1}::…}}}} (a lowercase c and two "
+            f"write {{{{c{_digits(near.group(1))}::…}}}} (two ASCII braces, a lowercase c, ASCII digits and two "
             "colons)"
         )
     if opened := stray(_CLOZE_OPEN):
@@ -96,6 +96,14 @@ def cloze_error(text: str) -> str | None:
                 "does not support nested deletions, so write them one after another"
             )
     return None
+
+
+def _digits(group: str) -> str:
+    """A near-miss deletion's number group as ASCII (full-width digits and commas folded), ``1`` if it has no digit."""
+    import unicodedata
+
+    ascii_group = unicodedata.normalize("NFKC", group)
+    return ascii_group if any(ch.isdigit() for ch in ascii_group) else "1"
 
 
 def cloze_gaps(numbers: list[int]) -> list[str]:

@@ -175,6 +175,9 @@ def test_cloze_numbers_stop_where_anki_does():
         ("{{c1::Weimar}}, seat {{c2:Berlin}}.", "{{c2:… is not one Anki reads"),
         ("{{C1::Weimar}}", "{{C1:… is not one Anki reads"),
         ("{{ c1 ::Weimar}}", "write {{c1::…}}"),
+        ("{{c1::快}}，{{c2：：慢}}", "{{c2：… is not one Anki reads"),  # full-width, as a Chinese input method types
+        ("{{c1::快}}，{{c２::慢}}", "write {{c2::…}}"),
+        ("{{c1::快}}，｛｛c2::慢｝｝", "｛｛c2:… is not one Anki reads"),
         ("{{c1::Weimar}}, seat {{c2::Berlin}.", "{{c2::… is not closed"),
         ("{{c1::Weimar}}, seat {c2::Berlin}.", "{c2::… has one brace"),
     ],
