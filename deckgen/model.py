@@ -14,6 +14,7 @@ the order of :attr:`Source.languages` (:class:`Texts`, :attr:`Theme.names`).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -63,11 +64,22 @@ def fold_tag(tag: str) -> str:
     return unicodedata.normalize("NFC", tag).casefold()
 
 
+@functools.lru_cache(maxsize=4096)
 def search_tag(tag: str) -> str:
-    """A tag as Anki's ``tag:`` search compares it: NFC, lower-cased letter by letter (rslib
-    ``search/sqlwriter.rs`` matches a case-insensitive regex, whose simple case folding makes ``ẞ`` find ``ß``
-    but ``ss`` not, and ``fi`` not ``ﬁ``)."""
-    return unicodedata.normalize("NFC", tag).lower()
+    """A tag as Anki's ``tag:`` search compares it: NFC, each character case-folded alone (rslib
+    ``search/sqlwriter.rs`` matches a case-insensitive regex, whose simple case folding makes ``ẞ`` find ``ß``,
+    ``μ`` find ``µ`` and ``σ`` find ``ς``, but ``ss`` not ``ß``, nor ``fi`` ``ﬁ``): a character whose full
+    folding is longer (``ß`` → ``ss``) is lower-cased instead, or kept. Cached: a selection compares the same
+    few tags for every note."""
+    return "".join(map(_simple_fold, unicodedata.normalize("NFC", tag)))
+
+
+def _simple_fold(ch: str) -> str:
+    folded = ch.casefold()
+    if len(folded) == 1:
+        return folded
+    lower = ch.lower()
+    return lower if len(lower) == 1 else ch
 
 
 def tag_matches(tag: str, wanted: str) -> bool:

@@ -117,3 +117,15 @@ def test_the_escaped_forms_work_and_keep_later_line_numbers(tmp_path):
     result = run("check", str(path))
     assert result.exit_code == 1
     assert f"{path}:36:16: judgments[1].speakers[0]: unknown person 'nobody'" in result.output, result.output
+
+
+def test_a_did_you_mean_is_clipped_as_every_quoted_value(cards_copy, monkeypatch):
+    monkeypatch.chdir(cards_copy.parent)
+    source = cards_copy / "agi-next-2026.yaml"
+    long_id = "agent" + "x" * 95
+    source.write_text(source.read_text(encoding="utf-8").replace("  - id: agent\n", f"  - id: {long_id}\n", 1))
+    source.write_text(source.read_text(encoding="utf-8").replace("theme: agent\n", f"theme: {long_id}\n"))
+    source.write_text(source.read_text(encoding="utf-8").replace("theme: [agent]", f"theme: [{long_id}]"))
+    result = run("build", "--dry-run", "--theme", long_id[:-1])
+    assert result.exit_code == 1 and "(did you mean '" in result.output, result.output
+    assert long_id not in result.output

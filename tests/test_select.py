@@ -360,7 +360,7 @@ def test_a_tag_selection_finds_what_anki_s_tag_search_finds(tmp_path, anki):
     in full: ``ss`` does not find ``ß``, nor ``fi`` ``ﬁ``; ``ẞ`` finds ``ß``."""
     from conftest import ROOT
 
-    tags = ["ß", "ǅ", "ﬁ", "Straße::Ecke"]
+    tags = ["ß", "ǅ", "ﬁ", "Straße::Ecke", "µm", "Meſſe", "ϐ", "ΟΔΟΣ"]
     minimal = (ROOT / "tests" / "data" / "good" / "minimal.yaml").read_text(encoding="utf-8")
     src = tmp_path / "minimal.yaml"
     src.write_text(minimal.replace("tags: [topic::agents]", f"tags: [{', '.join(tags)}]"), encoding="utf-8")
@@ -369,7 +369,8 @@ def test_a_tag_selection_finds_what_anki_s_tag_search_finds(tmp_path, anki):
     out = tmp_path / "t.apkg"
     build(source, output=out)
     anki.import_apkg(out)
-    for wanted in ["ß", "ẞ", "ss", "SS", "ǆ", "Ǆ", "ﬁ", "fi", "straße", "STRASSE", "strasse"]:
+    wanted_tags = ["ß", "ẞ", "ss", "SS", "ǆ", "Ǆ", "ﬁ", "fi", "straße", "STRASSE", "strasse"]
+    for wanted in [*wanted_tags, "μm", "ΜM", "messe", "MESSE", "β", "οδοσ", "οδος", "ΟΔΟΣ"]:
         found = {anki.col.get_note(n)["Key"] for n in anki.col.find_notes(f"tag:{wanted}")}
         try:
             chosen = {n.key for n in select(source, notes, Selection(tags=(wanted,)))}
