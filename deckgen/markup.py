@@ -74,27 +74,34 @@ def in_language(field: str, tag: str) -> str:
     """Field HTML marked as being in the language ``tag`` (a BCP 47 tag): ``<div lang="zh">…</div>``, so that
     browsers and Anki's reviewer pick fonts, line breaking and speech for it, and ``dir="rtl"`` for a language
     written right to left (:func:`deckgen.languages.written_right_to_left`), so that its punctuation ends the
-    line on the left; empty stays empty (a template's ``{{#Field}}`` section then leaves nothing)."""
-    return f"<div{_attributes(tag)}>{field}</div>" if field else ""
+    line on the left, unless most of the field's letters are left-to-right ones (deckgen's English labels in
+    an Arabic deck: :func:`_mostly_rtl`); empty stays empty (a template's ``{{#Field}}`` section then leaves
+    nothing)."""
+    if not field:
+        return ""
+    lang, rtl = _attributes(tag)
+    return f'<div{lang} dir="rtl">{field}</div>' if rtl and _mostly_rtl(field) else f"<div{lang}>{field}</div>"
 
 
 @functools.cache
-def _attributes(tag: str) -> str:
-    rtl = ' dir="rtl"' if written_right_to_left(tag) else ""
-    return f' lang="{html.escape(tag, quote=True)}"{rtl}'
+def _attributes(tag: str) -> tuple[str, bool]:
+    return f' lang="{html.escape(tag, quote=True)}"', written_right_to_left(tag)
 
 
 def in_its_direction(field: str) -> str:
     """Field HTML of a text in no one language (a two-language source's question) marked ``dir="rtl"`` when most
-    of its letters are right-to-left ones (:data:`deckgen.languages.RTL_TEXT`): an Arabic question with an English
-    term in it. Text mostly in left-to-right letters (an English cloze that begins with an Arabic name) is left
-    as it is. The direction comes from the whole field as written, so a cloze's front, which hides a deletion,
-    and its back, which shows it, have the same one (``dir="auto"`` would go by the first letter shown)."""
+    of its letters are right-to-left ones (:func:`_mostly_rtl`): an Arabic question with an English term in it.
+    Other text is left as it is, such as an English cloze that begins with an Arabic name."""
+    return f'<div dir="rtl">{field}</div>' if RTL_TEXT.search(field) and _mostly_rtl(field) else field
+
+
+def _mostly_rtl(field: str) -> bool:
+    """Whether most letters of the field HTML ``field`` are of right-to-left scripts
+    (:data:`deckgen.languages.RTL_TEXT`). The direction comes from the whole field as written, so a cloze's
+    front, which hides a deletion, and its back, which shows it, have the same one (``dir="auto"`` would go
+    by the first letter shown)."""
     rtl = len(RTL_TEXT.findall(field))
-    if not rtl:
-        return field
-    letters = sum(ch.isalpha() for ch in _TAG.sub("", field))
-    return f'<div dir="rtl">{field}</div>' if 2 * rtl > letters else field
+    return 2 * rtl > sum(ch.isalpha() for ch in _TAG.sub("", field))
 
 
 _TAG = re.compile(r"<[^>]*>")

@@ -433,7 +433,7 @@ def test_ctrl_c_ends_the_live_preview_with_exit_0_as_the_readme_says(cards_copy)
 
 
 RTL_SOURCE = """\
-deck: {{id: ar-11111111, name: "الذاكرة", languages: {languages}}}
+deck: {{id: ar-11111111, name: "الذاكرة", languages: {languages}{labels}}}
 themes: [{{id: memory, ar: "الذاكرة"{en}}}]
 people: [{{id: eb, name: "هيرمان إبنغهاوس", roman: Hermann Ebbinghaus}}]
 judgments:
@@ -475,7 +475,8 @@ def test_right_to_left_text_is_laid_out_right_to_left_in_chromium(chromium, tmp_
     """A claim in Arabic ends with its full stop on the left, short lines stand at the right, a list's numbers
     are beside their items, and the About line keeps its order (label, speaker, theme, from the right), in a
     source in Arabic only and in one in Arabic and English; there, an English cloze that begins with an Arabic
-    word stays left to right on both faces."""
+    word stays left to right on both faces. In the Arabic source, the list's question, made of deckgen's
+    English label, is laid out left to right."""
     en = ', en: "Memory"' if two_languages else ""
     en_claim = '\n    en: "Hermann Ebbinghaus measured how fast memories fade."' if two_languages else ""
     cloze = (
@@ -485,7 +486,9 @@ def test_right_to_left_text_is_laid_out_right_to_left_in_chromium(chromium, tmp_
     )
     languages = "[ar, en]" if two_languages else "[ar]"
     src = tmp_path / "ar.yaml"
-    src.write_text(RTL_SOURCE.format(languages=languages, en=en, en_claim=en_claim, cloze=cloze), encoding="utf-8")
+    labels = "" if two_languages else ', labels: {judgment: "الحكم"}'  # Arabic, so the About line is
+    text = RTL_SOURCE.format(languages=languages, labels=labels, en=en, en_claim=en_claim, cloze=cloze)
+    src.write_text(text, encoding="utf-8")
     page_html, _ = page_for(src)
     file = tmp_path / "preview.html"
     file.write_text(page_html, encoding="utf-8")
@@ -497,7 +500,7 @@ def test_right_to_left_text_is_laid_out_right_to_left_in_chromium(chromium, tmp_
     assert claim["ببطء."][0] < claim["قاس"][0]  # the last word (with its full stop) left of the first
     about = page.evaluate(WORD_BOXES, [["1", "هيرمان", "الذاكرة"], f"{qa} {back} .dg-about"])
     number, speaker, theme = about["1"][0], about["هيرمان"][0], about["الذاكرة"][0]
-    if two_languages:  # the About line is in the labels' language, English: left to right
+    if two_languages:  # the About line is mostly in the labels' language, English: left to right
         assert number < speaker < theme
     else:
         assert number > speaker > theme
@@ -507,6 +510,8 @@ def test_right_to_left_text_is_laid_out_right_to_left_in_chromium(chromium, tmp_
     assert answer["هيرمان"][2] < 2  # a short line stands at the right edge, where right-to-left lines begin
     item = page.evaluate(WORD_BOXES, [["بسرعة"], f"{listed} {back} .dg-a"])
     assert item["بسرعة"][2] < 40  # a list item beside its number (the indent at the right), not across the card
+    label = page.evaluate(WORD_BOXES, [["What"], f"{listed} .pv-face[data-side=Front] .dg-q"])
+    assert label["What"][1] == "ltr"
     if two_languages:  # an English cloze beginning with an Arabic word: left to right, front and back alike
         cloze = '.pv-card[data-key="curve/cloze/1"]'
         for side in ("Front", "Back"):
