@@ -388,8 +388,9 @@ def invisible_characters(source: Source, notes: Sequence[Note]) -> Iterator[Prob
     source: deck name and description, labels, credits, themes, people, named decks, judgments, card specs and
     tags (the loader lists them with their places, :attr:`deckgen.model.Source.format_texts`); each warning is
     at the text itself and names the note or judgment it belongs to. A zero-width non-joiner or joiner that
-    is part of the spelling (Persian ``می‌شوند``, a Hindi conjunct, an emoji sequence ``👨‍👩‍👧``:
-    :func:`deckgen.yamlnodes.format_character_at`) is not one: removing it would misspell the word.
+    is part of the spelling (Persian ``می‌شوند``, a Hindi conjunct, an emoji sequence ``👨‍👩‍👧``), an emoji
+    flag's tag characters and a format character that shows (the Arabic end of ayah) are not one
+    (:func:`deckgen.yamlnodes.format_character_at`): removing them would change what the text says.
 
     Anki manual, "Searching" and "Duplicate checking": Anki compares the text as stored, so a tag, a word or
     an answer with an invisible character in it is not found by a search for what it looks like, a duplicate

@@ -61,18 +61,38 @@ def format_character_at(text: str) -> int | None:
 
 
 _JOINING_SCRIPTS = (
-    "ARABIC", "SYRIAC", "NKO", "MONGOLIAN", "DEVANAGARI", "BENGALI", "GURMUKHI", "GUJARATI", "ORIYA", "TAMIL",
-    "TELUGU", "KANNADA", "MALAYALAM", "SINHALA", "MYANMAR", "KHMER", "TIBETAN",
+    "ARABIC", "EXTENDED ARABIC", "SYRIAC", "NKO", "MONGOLIAN", "DEVANAGARI", "BENGALI", "GURMUKHI", "GUJARATI",
+    "ORIYA", "TAMIL", "TELUGU", "KANNADA", "MALAYALAM", "SINHALA", "MYANMAR", "KHMER", "TIBETAN",
 )  # fmt: skip
 """Scripts whose spelling uses the zero-width non-joiner and joiner between letters (by the first word of
 the letters' Unicode names): Persian ``می‌شوند``, Hindi and Malayalam conjuncts (Unicode Standard, ch. 23.2)."""
 
 
+_SHOWN_FORMAT = frozenset("\u0600\u0601\u0602\u0603\u0604\u0605\u06dd\u070f\u0890\u0891\u08e2\U000110bd\U000110cd")
+"""Format characters that show (Unicode's Prepended_Concatenation_Mark: the Arabic number sign, the end of
+ayah, …): a mark that stands over the digits after it, not an invisible character."""
+
+
 def _shapes(text: str, i: int) -> bool:
-    """Whether the character at ``i`` is a zero-width non-joiner or joiner that is part of the spelling: between
-    two letters or marks of a script of :data:`_JOINING_SCRIPTS`, or, a joiner, inside an emoji sequence
-    (``👨‍👩‍👧``: a pictograph, its modifier or variation selector, then a pictograph; Unicode TR51)."""
-    if text[i] not in "\u200c\u200d" or not 0 < i < len(text) - 1:
+    """Whether the format character at ``i`` is part of what the text shows or spells: a mark of
+    :data:`_SHOWN_FORMAT`; a tag character of an emoji flag's tag sequence (🏴 and the tag letters of
+    ``gbsct`` then U+E007F; Unicode TR51); or a zero-width non-joiner or joiner between two letters or marks
+    of a script of :data:`_JOINING_SCRIPTS`, a joiner after a virama (Malayalam's old chillu at the end of a
+    word), or a joiner inside an emoji sequence (``👨‍👩‍👧``: a pictograph, its modifier or variation
+    selector, then a pictograph)."""
+    ch = text[i]
+    if ch in _SHOWN_FORMAT:
+        return True
+    if "\U000e0020" <= ch <= "\U000e007f":
+        j = i
+        while j and "\U000e0020" <= text[j - 1] <= "\U000e007e":
+            j -= 1
+        return j > 0 and text[j - 1] == "\U0001f3f4"
+    if ch not in "\u200c\u200d" or i == 0:
+        return False
+    if ch == "\u200d" and "VIRAMA" in unicodedata.name(text[i - 1], ""):
+        return True
+    if i == len(text) - 1:
         return False
     before, after = text[i - 1], text[i + 1]
     if text[i] == "\u200d" and unicodedata.category(after) == "So":

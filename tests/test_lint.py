@@ -804,6 +804,11 @@ def test_not_a_question_knows_the_question_marks_of_other_scripts(tmp_path, ques
         ("नम\u094d\u200dस", False),  # a Devanagari conjunct
         ("👨\u200d👩\u200d👧", False),  # an emoji ZWJ sequence
         ("❤\ufe0f\u200d🔥", False),
+        ("🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f", False),  # the flag of Scotland
+        ("ന്\u200d and more", False),  # Malayalam's old chillu: a joiner after a virama, at a word's end
+        ("۱۳۵۰\u200cها", False),  # Persian digits, then a suffix kept apart
+        ("\u06dd١٢", False),  # the end of ayah, a format character that shows
+        ("x\U000e0067 y", True),  # a tag character outside a flag shows nothing
         ("Intelligence\u200d per resource", True),  # a joiner between Latin letters and a space joins nothing
         ("唐\u200d杰", True),  # Han does not use joiners
         ("Tang Jie\u200c", True),
