@@ -88,7 +88,7 @@ _UNFINISHED = (
     ". Nothing is lost: deckgen's copy of the collection keeps what it applied, and the next deckgen sync completes it"
 )
 """What a failed step after the decks were applied adds: the changes wait in the copy for the next run."""
-_NOT_STARTED = ". Nothing was sent or applied yet; run deckgen sync again once the server can be reached"
+_NOT_STARTED = ". Nothing was sent or applied yet; run deckgen sync again once the server answers"
 """What a failed step before the decks were applied (bringing the copy up to date) adds."""
 _MEDIA_POLL = 0.05
 """Seconds between checks of whether Anki's background media sync has finished."""
@@ -176,6 +176,8 @@ def _failure(err: Exception, where: str, doing: str, after: str = "") -> Deckgen
     if isinstance(err, AnkiSyncError) and err.kind is SyncErrorKind.AUTH:
         return LoginError(f"{where} refused the login ({err}); run deckgen login again")
     message = " ".join(str(err).replace("\u2068", "").replace("\u2069", "").split())  # Anki's isolation marks
+    if after.startswith("."):  # Anki's message may end a sentence itself
+        message = message.rstrip(".")
     return SyncError(f"could not {doing} with {where}: {message}{after}")
 
 
