@@ -37,7 +37,7 @@ from .load import load_sources
 from .model import Selection
 from .preview import PageCards, page_cards, page_html
 from .sourcevalues import IMAGE_SUFFIXES
-from .yamlnodes import YAML_SUFFIXES
+from .yamlnodes import YAML_SUFFIXES, yaml_files
 
 _VERSION = re.compile("[0-9]{1,18}")
 """A page version as the event stream's ``v=`` gives it: ASCII digits, few enough for ``int`` (``str.isdigit``
@@ -133,21 +133,29 @@ class LivePreview:
 
     def serve(self, on_rebuild: Callable[[Rebuilt], None] | None = None, stop: threading.Event | None = None) -> None:
         """Serve the page and rebuild it on every saved change to a source or image file (:data:`WATCHED_SUFFIXES`)
-        in the sources' folders (and their subfolders), or to a source named on the command line whatever its
-        name (``notes.txt``) and wherever a symbolic link to it points, until ``stop`` is set or a
-        KeyboardInterrupt (Ctrl-C), which is raised as usual after the port is freed. ``on_rebuild`` hears
-        about each rebuild."""
+        in the sources' folders (and their subfolders), or to a source file whatever its name (``notes.txt``
+        named on the command line) and wherever a symbolic link to it points (then only that file is heard
+        from the folder it is in), until ``stop`` is set or a KeyboardInterrupt (Ctrl-C), which is raised as
+        usual after the port is freed. ``on_rebuild`` hears about each rebuild."""
         import watchfiles
 
         paths = list(map(Path, self.paths))
-        named = {os.path.realpath(p) for p in paths if not p.is_dir()}
-        folders = sorted({str(p if p.is_dir() else p.parent) for p in paths} | {os.path.dirname(n) for n in named})
+        own = {str(p if p.is_dir() else p.parent) for p in paths}
+        named = {os.path.realpath(f) for f in yaml_files(self.paths)[0]}
+        shown = tuple(os.path.realpath(f) + os.sep for f in own)  # images and other files: only from these
+        elsewhere = {n for n in named if not n.startswith(shown)}  # a source a symbolic link leads out of them
+        folders = sorted(own | {os.path.dirname(n) for n in elsewhere})
         self._thread = threading.Thread(target=self._server.serve_forever, name="deckgen-live", daemon=True)
         self._thread.start()
         try:
             # step: changes are gathered until none came for 50 ms; debounce: at most this long
             for _ in watchfiles.watch(
-                *folders, watch_filter=_Filter(named), debounce=400, step=50, stop_event=stop, raise_interrupt=True
+                *folders,
+                watch_filter=_Filter(named, shown),
+                debounce=400,
+                step=50,
+                stop_event=stop,
+                raise_interrupt=True,
             ):
                 rebuilt = self.rebuild()
                 if on_rebuild:
@@ -202,17 +210,19 @@ class _Server(http.server.ThreadingHTTPServer):
 
 
 class _Filter:
-    """watchfiles' default filter (no ``.git``, editor swap and backup files) narrowed to the files a live
-    preview shows (:data:`WATCHED_SUFFIXES`), and the sources ``named`` on the command line (real paths)."""
+    """watchfiles' default filter (no ``.git``, editor swap and backup files) narrowed to the source files
+    (``named``, real paths) and, under the sources' own folders (``folders``, real paths ending in a separator),
+    the files a live preview shows (:data:`WATCHED_SUFFIXES`)."""
 
-    def __init__(self, named: set[str]) -> None:
+    def __init__(self, named: set[str], folders: tuple[str, ...]) -> None:
         import watchfiles
 
         self._default = watchfiles.DefaultFilter()
-        self._named = named
+        self._named, self._folders = named, folders
 
     def __call__(self, change: Change, path: str) -> bool:
-        shown = path.lower().endswith(WATCHED_SUFFIXES) or os.path.realpath(path) in self._named
+        real = os.path.realpath(path)
+        shown = real in self._named or (real.startswith(self._folders) and path.lower().endswith(WATCHED_SUFFIXES))
         return shown and bool(self._default(change, path))
 
 

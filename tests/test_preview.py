@@ -554,24 +554,32 @@ def test_a_live_preview_started_on_a_broken_source_says_it_has_no_cards_yet(tmp_
     assert capsys.readouterr().out == f"Page built with {len(first.errors)} error(s) and no cards yet\n"
 
 
-@pytest.mark.parametrize("how", ["another suffix", "a link to another folder"])
-def test_a_source_named_on_the_command_line_is_watched_whatever_its_name_or_place(tmp_path, how):
+@pytest.mark.parametrize("how", ["another suffix", "a link to another folder", "a link in a watched folder"])
+def test_a_source_is_watched_whatever_its_name_or_place(tmp_path, how):
+    """A source named on the command line whatever its name, and a source a symbolic link (named, or in a
+    watched folder) leads to in another folder: a save there rebuilds the page; another file written in that
+    other folder does not."""
     minimal = (ROOT / "tests" / "data" / "good" / "minimal.yaml").read_text(encoding="utf-8")
     (tmp_path / "real").mkdir()
     edited = tmp_path / "real" / ("notes.txt" if how == "another suffix" else "minimal.yaml")
     edited.write_text(minimal, encoding="utf-8")
-    named = edited
-    if how == "a link to another folder":
+    watched = str(edited)
+    if how != "another suffix":
         (tmp_path / "links").mkdir()
-        named = tmp_path / "links" / "minimal.yaml"
-        named.symlink_to(edited)
+        (tmp_path / "links" / "minimal.yaml").symlink_to(edited)
+        watched = str(tmp_path / "links" / ("minimal.yaml" if how == "a link to another folder" else ""))
     rebuilt, stop = queue.Queue(), threading.Event()
-    with LivePreview([str(named)]) as live:
+    with LivePreview([watched]) as live:
         thread = threading.Thread(target=live.serve, args=(rebuilt.put, stop), daemon=True)
         thread.start()
         time.sleep(0.3)  # the watcher is set up
         edited.write_text(replace_once(minimal, "a: 唐杰", "a: 唐杰 edited here"), encoding="utf-8")
         assert rebuilt.get(timeout=10).errors == []
         assert "唐杰 edited here" in live.page.decode("utf-8")
+        if how != "another suffix":  # the other folder's other files are no sources of this preview
+            (tmp_path / "real" / "other.yaml").write_text(minimal, encoding="utf-8")
+            (tmp_path / "real" / "thumb.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+            with pytest.raises(queue.Empty):
+                rebuilt.get(timeout=1.5)
         stop.set()
         thread.join(timeout=10)
