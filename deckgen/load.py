@@ -42,7 +42,7 @@ from .model import (
     Theme,
 )
 from .schema import CARD_KEYS, KIND_KEYS, keys
-from .sourcevalues import ValueReader, deck_name_part
+from .sourcevalues import ValueReader, deck_name_part, names_of
 from .yamlnodes import NodeReader, compose, is_mapping, is_scalar, is_sequence, kind_name, yaml_files
 
 if TYPE_CHECKING:
@@ -138,7 +138,7 @@ class _SourceReader(ValueReader):
         labels = self.labels(label_fields or {}, self.languages[-1], where)
         themes = self.themes(top.get("themes"))
         people = self.people(top.get("people"))
-        self.called["person"] = {n.casefold(): p.id for p in people for n in (p.name, p.roman) if n and p.id}
+        self.called["person"] = names_of(people)
         theme_ids, person_ids = {t.id for t in themes}, {p.id for p in people}
         judgments = self.judgments(top.get("judgments"), theme_ids, person_ids)
         decks = self.decks(top.get("decks"), theme_ids, person_ids, {t for j in judgments for t in j.tags})

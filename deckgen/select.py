@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from .errors import Problem, SelectionError, clip, clip_list, suggest
 from .model import NamedDeck, Selection, Source, search_tag, tag_matches
 from .notes import Note
+from .sourcevalues import called_hint, names_of
 
 _MAX_LISTED_MISSING = 5
 """Missing judgment ranges named in an error before the rest are only counted."""
@@ -37,8 +38,10 @@ def selection_problems(source: Source, selection: Selection, notes: Sequence[Not
         if t not in themes
     ]
     people = [p.id for p in source.people]
+    called = names_of(source.people)
     out += [
-        f"unknown speaker '{clip(p)}'{suggest(p, people)}; speakers: {clip_list(people)}"
+        f"unknown speaker '{clip(p)}'{called_hint('person', called.get(p.casefold(), [])) or suggest(p, people)}; "
+        f"speakers: {clip_list(people)}"
         for p in selection.speakers
         if p not in people
     ]

@@ -11,13 +11,14 @@ from __future__ import annotations
 import errno
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import Severity, clip, clip_list, suggest
 from .labels import DEFAULTS, IN_DECK_NAMES, Labels, defaults_for, label_problem
 from .languages import tag_problem
-from .model import DEFAULT_LANGUAGES, MAX_NUMBER_DIGITS
+from .model import DEFAULT_LANGUAGES, MAX_NUMBER_DIGITS, Person
 from .yamlnodes import NodeReader, is_sequence
 
 if TYPE_CHECKING:
@@ -73,6 +74,28 @@ def readable_id(*names: str) -> str:
         ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
         if made := re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:40].strip("-"):
             return made
+    return ""
+
+
+def names_of(people: Iterable[Person]) -> dict[str, list[str]]:
+    """Each name and romanisation of ``people``, case-folded → the ids of the people so called, for
+    :func:`called_hint`."""
+    out: dict[str, list[str]] = {}
+    for person in people:
+        for name in dict.fromkeys((person.name, person.roman)):
+            if name and person.id:
+                out.setdefault(name.casefold(), []).append(person.id)
+    return out
+
+
+def called_hint(what: str, ids: list[str]) -> str:
+    r"""What a message about an unknown reference adds when it is the name of something that has an id: the
+    ``ids`` of the ``what``\ s of that name (one or more), or ``""`` for none."""
+    if len(ids) == 1:
+        return f" (the {what} of that name has the id '{ids[0]}': write the id)"
+    if ids:
+        plural = "people" if what == "person" else f"{what}s"
+        return f" (the {plural} of that name have the ids {', '.join(repr(i) for i in ids)}: write one of them)"
     return ""
 
 
@@ -141,8 +164,9 @@ class ValueReader(NodeReader):
     def __init__(self, file: str, folder: Path, node_budget: int, text_budget: int):
         super().__init__(file, node_budget, text_budget)
         self.folder = folder
-        self.called: dict[str, dict[str, str]] = {}
-        """What an unknown reference may be meant as, by kind (``person``): its name, case-folded → its id."""
+        self.called: dict[str, dict[str, list[str]]] = {}
+        """What an unknown reference may be meant as, by kind (``person``): a name, case-folded → the ids of
+        what has that name."""
 
     def card_id(self, node: Node | None, key_path: str) -> str:
         """A card id: a :meth:`slug` that may also contain ``/`` (see :data:`CARD_ID_PATTERN`)."""
@@ -200,8 +224,7 @@ class ValueReader(NodeReader):
         if value and value not in known:
             listed = sorted(k for k in known if k)  # only for the message: sorting on every reference is quadratic
             hint = f"known: {clip_list(listed)}" if listed else f"no valid {what} is defined"
-            meant = self.called.get(what, {}).get(value.casefold())
-            why = f" (the {what} of that name has the id '{meant}': write the id)" if meant else suggest(value, listed)
+            why = called_hint(what, self.called.get(what, {}).get(value.casefold(), [])) or suggest(value, listed)
             self.error(node, key_path, f"unknown {what} '{clip(value)}'{why}; {hint}")
             return ""
         return value

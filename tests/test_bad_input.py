@@ -518,3 +518,20 @@ def test_a_deck_mapping_refused_for_its_tag_keeps_its_languages(tmp_path):
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert len(lines) == 2 and "deck: tag '!!omap' is not allowed" in lines[0], result.output
+
+
+def test_a_name_two_people_share_names_both_ids(tmp_path):
+    src = tmp_path / "s.yaml"
+    good = MINIMAL.read_text(encoding="utf-8")
+    twins = good.replace(
+        "  - id: tang-jie\n", "  - {id: tang-jie-2, name: 唐杰, roman: Tang Jie}\n  - id: tang-jie\n", 1
+    )
+    src.write_text(twins.replace("speakers: [tang-jie]", "speakers: [唐杰]", 1), encoding="utf-8")
+    result = run("check", str(src))
+    assert "(the people of that name have the ids 'tang-jie-2', 'tang-jie': write one of them)" in result.output
+
+
+def test_a_speaker_option_given_a_name_is_told_the_id(tmp_path):
+    result = run("list", "--speaker", "唐杰", str(MINIMAL))
+    assert result.exit_code == 1
+    assert "unknown speaker '唐杰' (the person of that name has the id 'tang-jie': write the id)" in result.output
