@@ -38,7 +38,7 @@ from .notes import Note, card_count, generate, guid_for
 from .notetypes import NoteType
 from .package import apkg_writer, is_package
 from .progress import Progress
-from .select import named_deck, named_deck_problems, select
+from .select import in_source, named_deck, named_deck_problems, select
 from .sourcevalues import normalize_deck_name
 from .state import Packaged, deck_id_reused, record, state_dir
 from .yamlnodes import CONTROL
@@ -291,7 +291,7 @@ def _build_all(
             try:
                 plans.append(_plan(job, reads[id(job.source)], subdecks, reused))
             except SelectionError as err:
-                raise _in_source(err, job.source) if several else err from None
+                raise in_source(err, job.source) if several else err from None
         if refused := [p.refused for p in plans if p.refused]:
             raise SourceError(list(dict.fromkeys(refused)))  # one per source, however many of its decks
         need = max(earliest_stamp_time(p.chosen, p.types, p.ledger, p.packaged, p.hashes) for p in plans)
@@ -526,7 +526,7 @@ def build_sources(
         try:
             chosen = [named_deck(src, key) for key in choice.decks]
         except SelectionError as err:
-            raise _in_source(err, src) if len(sources) > 1 else err from None
+            raise in_source(err, src) if len(sources) > 1 else err from None
         if choice.all_decks or not choice.decks:
             out = output or default_output(src, selection, subdecks, out_dir=out_dir)
             jobs.append(_Job(src, selection, choice.name, None, out))
@@ -537,16 +537,6 @@ def build_sources(
         raise UsageError("-o/--output needs exactly one deck to build; drop it to use dist/<deck>.apkg")
     _refuse_shared_outputs(jobs)  # before anything is read, locked or built
     return _build_all(jobs, subdecks, dry_run, time.time, time.sleep, progress, reused, before_writing)
-
-
-def _in_source(err: SelectionError, source: Source) -> SelectionError:
-    """``err`` about ``source`` in a build of several sources, where a selection or ``--deck`` applies to
-    each of them: the source is named, and how to build only the one that has the deck, theme or person."""
-    where = "" if source.path in str(err) else f"{source.path}: "
-    return SelectionError(
-        f"{where}{err}; the build has several sources, and a selection or --deck applies to each: name the "
-        "file of the source you mean to build only it"
-    )
 
 
 def _is_dir(path: Path) -> bool:

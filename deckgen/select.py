@@ -103,6 +103,15 @@ def named_deck(source: Source, key: str) -> NamedDeck:
     return named[key]
 
 
+def in_source(err: SelectionError, source: Source) -> SelectionError:
+    """``err`` about ``source`` in a command over several sources, where a selection or ``--deck`` applies to
+    each of them: the source named first, and how to use the selection on the sources that have it."""
+    return SelectionError(
+        f"{source.path}: {err}; a selection or --deck applies to every source given: name the files of those "
+        "that have it"
+    )
+
+
 def check_selection(source: Source, selection: Selection, notes: Sequence[Note]) -> None:
     """Raise :class:`SelectionError` with the first of :func:`selection_problems` of ``selection``, if any."""
     found = selection_problems(source, selection, notes)

@@ -408,12 +408,13 @@ def test_a_selection_in_a_build_of_several_sources_names_the_source_and_how_to_b
         (ROOT / "tests" / "data" / "good" / "minimal.yaml").read_text(encoding="utf-8"), encoding="utf-8"
     )
     monkeypatch.chdir(cards_copy.parent)
-    for args in (["--theme", "divergence"], ["--deck", "agent"]):
-        result = CliRunner().invoke(main, ["build", "--dry-run", *args])
-        assert result.exit_code == 1
-        assert "cards/minimal.yaml" in result.output and "; the build has several sources" in result.output
-        assert "name the file of the source you mean to build only it" in result.output
-        assert CliRunner().invoke(main, ["build", "--dry-run", *args, "cards/agi-next-2026.yaml"]).exit_code == 0
+    for command in (["build", "--dry-run"], ["list"], ["preview", "-o", "p.html"]):
+        for args in (["--theme", "divergence"], ["--deck", "agent"]):
+            result = CliRunner().invoke(main, [*command, *args])
+            assert result.exit_code == 1
+            assert result.output.startswith("deckgen: error: cards/minimal.yaml: "), result.output
+            assert "; a selection or --deck applies to every source given: name the files of those" in result.output
+            assert CliRunner().invoke(main, [*command, *args, "cards/agi-next-2026.yaml"]).exit_code == 0
 
 
 def test_an_unknown_selection_value_is_quoted_clipped(cards_copy, monkeypatch):
