@@ -200,12 +200,12 @@ def page_cards(groups: Groups) -> PageCards:
     e = html.escape
     parts = []
     for group in groups:
-        heading = f"<h2>{e(group.deck)}</h2>\n" if len(groups) > 1 else ""
+        heading = f"<h2><bdi>{e(group.deck)}</bdi></h2>\n" if len(groups) > 1 else ""
         parts.append(f'<section class="pv-deck">\n{heading}')
         for theme, theme_notes in _by_theme(group.notes):
             count = sum(card_count(n) for n in theme_notes)
             parts.append(
-                f'<section class="pv-theme">\n<h3>{e(group.source.theme_path(theme))}'
+                f'<section class="pv-theme">\n<h3><bdi>{e(group.source.theme_path(theme))}</bdi>'
                 f'<span class="pv-n">{count} card{"s" if count != 1 else ""}</span></h3>\n'
             )
             parts.extend(_note_cards(note, group.source.labels, media) for note in theme_notes)

@@ -492,10 +492,16 @@ def test_an_image_that_is_a_pipe_is_not_a_regular_file_not_missing(tmp_path):
     src = tmp_path / "s.yaml"
     src.write_text((BAD / "image-missing.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "figs").mkdir()
-    os.mkfifo(tmp_path / "figs" / "missing.png")
-    result = run("check", str(src))
-    assert result.exit_code == 1
-    assert "image 'figs/missing.png' is not a regular file; name an image file" in result.output
+    os.mkfifo(tmp_path / "figs" / "pipe.png")
+    for how in ("the pipe", "a link to it"):
+        if how == "the pipe":
+            (tmp_path / "figs" / "pipe.png").rename(tmp_path / "figs" / "missing.png")
+        else:
+            (tmp_path / "figs" / "missing.png").rename(tmp_path / "figs" / "pipe.png")
+            (tmp_path / "figs" / "missing.png").symlink_to("pipe.png")
+        result = run("check", str(src))
+        assert result.exit_code == 1
+        assert "image 'figs/missing.png' is not a regular file; name an image file" in result.output, how
 
 
 @pytest.mark.parametrize("written", ["唐杰", "Tang Jie", "tang jie"])

@@ -78,7 +78,7 @@ def test_page_has_every_card_once_with_anki_wrapping(cards_copy):
         assert f'<div class="card card{card.ord + 1}">{card.front}</div>' in page
         assert f'<div class="card card{card.ord + 1}">{back}</div>' in page
     source = load_file(cards_copy / "agi-next-2026.yaml")
-    headings = re.findall(r"<h3>(.*?)<span", page)
+    headings = re.findall(r"<h3><bdi>(.*?)</bdi><span", page)  # isolated: a count beside a right-to-left name
     assert headings == list(dict.fromkeys(source.theme_path(n.judgment.theme) for n in notes))
 
 
@@ -512,6 +512,9 @@ def test_right_to_left_text_is_laid_out_right_to_left_in_chromium(chromium, tmp_
     assert item["بسرعة"][2] < 40  # a list item beside its number (the indent at the right), not across the card
     label = page.evaluate(WORD_BOXES, [["What"], f"{listed} .pv-face[data-side=Front] .dg-q"])
     assert label["What"][1] == "ltr"
+    heading = page.locator(".pv-theme h3").first  # the theme's Arabic name, then its count, not run together
+    name, count = heading.locator("bdi").bounding_box(), heading.locator(".pv-n").bounding_box()
+    assert name is not None and count is not None and name["x"] + name["width"] <= count["x"] + 1
     if two_languages:  # an English cloze beginning with an Arabic word: left to right, front and back alike
         cloze = '.pv-card[data-key="curve/cloze/1"]'
         for side in ("Front", "Back"):
