@@ -28,6 +28,7 @@ from .cloze import cloze_answer, cloze_error, cloze_question
 from .errors import Problem, Severity, SourceError
 from .gcpause import paused_gc
 from .labels import DEFAULTS, Labels, count_word, fill
+from .languages import RTL_TEXT
 from .markup import field_html, in_its_direction, in_language, isolated_parts, text_html
 from .model import CardSpec, ClozeCard, ConceptCard, Judgment, ListCard, Person, QACard, Source, Texts
 from .notetypes import NOTE_TYPES, NoteType, card_ords
@@ -300,10 +301,14 @@ class _Generator:
             values.update(Text=text or "", Extra=answer_html)
         else:
             values.update(Question=self.html(question), Answer=answer_html)
-        for name in ("Question", "Answer", "Text", "Extra"):
-            if name in values:  # in the one language of the source, else in the direction of their letters
-                value = values[name]
-                values[name] = in_language(value, self.one_language) if self.one_language else in_its_direction(value)
+        if self.one_language:
+            for name in ("Question", "Answer", "Text", "Extra"):
+                if name in values:
+                    values[name] = in_language(values[name], self.one_language)
+        elif RTL_TEXT.search(question) or RTL_TEXT.search(answer_html) or (text and RTL_TEXT.search(text)):
+            for name in ("Question", "Answer", "Text", "Extra"):  # in the direction of most of their letters
+                if name in values:
+                    values[name] = in_its_direction(values[name])
         values.update(Image=image_html, Key=html.escape(key))
         if spec.tags:
             tags = tuple(dict.fromkeys([*tags, *spec.tags]))
