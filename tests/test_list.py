@@ -234,6 +234,7 @@ def test_list_inventory_csv_and_tsv_have_a_header_even_without_rows(in_project, 
         text = source.read_text(encoding="utf-8")
         source.write_text(text[: text.index("\ndecks:")] + text[text.index("\njudgments:") :], encoding="utf-8")
         assert json.loads(run("list", what, "--format", "json")) == []
+        assert run("list", what) == "no named decks in the sources (a source's decks: section defines them)\n"
     for fmt, delimiter in (("csv", ","), ("tsv", "\t")):
         lines = run("list", what, "--format", fmt).splitlines()
         assert lines[0].split(delimiter) == list(INVENTORY_COLUMNS[what])

@@ -402,7 +402,10 @@ def list_(
     console = _terminal() if fmt == "table" else None
     if what != "notes":
         inventory = list_inventory(_paths(sources), what)
-        if console:
+        if fmt == "table" and not inventory.rows:  # a table of nothing says nothing: say why (CSV has its header)
+            more = " (a source's decks: section defines them)" if what == "decks" else ""
+            click.echo(f"no {'named decks' if what == 'decks' else what} in the sources{more}", err=True)
+        elif console:
             console.print(inventory_table(inventory))
         else:
             click.echo(inventory.text("plain" if fmt == "table" else fmt), nl=False)
