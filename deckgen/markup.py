@@ -74,13 +74,13 @@ def in_language(field: str, tag: str) -> str:
     """Field HTML marked as being in the language ``tag`` (a BCP 47 tag): ``<div lang="zh">…</div>``, so that
     browsers and Anki's reviewer pick fonts, line breaking and speech for it, and ``dir="rtl"`` for a language
     written right to left (:func:`deckgen.languages.written_right_to_left`), so that its punctuation ends the
-    line on the left, unless most of the field's letters are left-to-right ones (deckgen's English labels in
-    an Arabic deck: :func:`_mostly_rtl`); empty stays empty (a template's ``{{#Field}}`` section then leaves
-    nothing)."""
+    line on the left, unless the field has no right-to-left letter at all (deckgen's English labels in an
+    Arabic deck); empty stays empty (a template's ``{{#Field}}`` section then leaves nothing). An Arabic
+    question with English terms in it (``ما هو Reinforcement Learning؟``) is right to left, however many."""
     if not field:
         return ""
     lang, rtl = _attributes(tag)
-    return f'<div{lang} dir="rtl">{field}</div>' if rtl and _mostly_rtl(field) else f"<div{lang}>{field}</div>"
+    return f'<div{lang} dir="rtl">{field}</div>' if rtl and RTL_TEXT.search(field) else f"<div{lang}>{field}</div>"
 
 
 @functools.cache
@@ -97,11 +97,11 @@ def in_its_direction(field: str) -> str:
 
 def _mostly_rtl(field: str) -> bool:
     """Whether most letters of the field HTML ``field`` are of right-to-left scripts
-    (:data:`deckgen.languages.RTL_TEXT`). The direction comes from the whole field as written, so a cloze's
-    front, which hides a deletion, and its back, which shows it, have the same one (``dir="auto"`` would go
-    by the first letter shown)."""
-    rtl = len(RTL_TEXT.findall(field))
-    return 2 * rtl > sum(ch.isalpha() for ch in _TAG.sub("", field))
+    (:data:`deckgen.languages.RTL_TEXT`): letters only, on both sides (not vowel marks, digits or punctuation).
+    The direction comes from the whole field as written, so a cloze's front, which hides a deletion, and its
+    back, which shows it, have the same one (``dir="auto"`` would go by the first letter shown)."""
+    letters = [ch for ch in _TAG.sub("", field) if ch.isalpha()]
+    return 2 * sum(1 for ch in letters if RTL_TEXT.match(ch)) > len(letters)
 
 
 _TAG = re.compile(r"<[^>]*>")

@@ -104,3 +104,32 @@ def test_any_private_use_character_in_a_cloze_stays_text(cloze_html):
     tricky = "\ue000\ue000 \ue0000\ue000 \ue000"
     html = cloze_html(f"{every} {{{{c1::a{tricky}}}}} {tricky}")
     assert html == f"{every} {{{{c1::a{tricky}}}}} {tricky}"
+
+
+@pytest.mark.parametrize(
+    "field, rtl",
+    [
+        ("ما هو Reinforcement Learning؟", True),  # an Arabic question with an English term in it
+        ("كيف يعمل Transformer؟", True),
+        ("What are the two phases?", False),  # deckgen's English label in an Arabic deck
+    ],
+)
+def test_a_field_of_a_right_to_left_language_is_right_to_left_when_it_has_an_rtl_letter(field, rtl):
+    from deckgen.markup import in_language
+
+    assert ('dir="rtl"' in in_language(field, "ar")) == rtl
+
+
+@pytest.mark.parametrize(
+    "field, rtl",
+    [
+        ("من قاس سرعة تلاشي الذكريات؟ (Ebbinghaus)", True),
+        ("{{c1::القاهرة}} is the capital of Egypt.", False),
+        ("What does بِسْمِ ٱللَّٰهِ ٱلرَّحْمَٰنِ ٱلرَّحِيمِ mean in English?", False),  # vowel marks are no letters
+        ("Call 0123 or ١٢٣٤٥٦٧٨٩٠ now", False),  # nor are digits
+    ],
+)
+def test_a_field_of_no_one_language_is_right_to_left_when_most_letters_are(field, rtl):
+    from deckgen.markup import in_its_direction
+
+    assert ('dir="rtl"' in in_its_direction(field)) == rtl
