@@ -129,7 +129,7 @@ class _SourceReader(ValueReader):
         deck = (self.mapping(top["deck"], "deck", keys("deck")) if "deck" in top else None) or {}
         credit = self.mapping(deck["source"], "deck.source", keys("credit")) if "source" in deck else {}
         credit = credit or {}
-        refused = "deck" in top and not deck  # a deck: mapping refused as a whole (a tag such as !!omap)
+        refused = "deck" in top and not deck  # a deck: refused as a whole (a tag such as !!omap)
         languages = deck.get("languages") or self.misspelt_languages(top.get("deck"), refused)
         self.languages = self.language_tags(languages)
         self.languages_given = languages is not None
@@ -317,9 +317,14 @@ class _SourceReader(ValueReader):
         or with ``refused`` (the ``deck:`` mapping was refused as a whole, for a tag) of ``languages`` itself,
         when it is a list of well-formed language tags: the rest of the source is then read in the languages
         meant, instead of adding an error for every text not in the default ``[zh, en]``."""
-        if deck is None or not is_mapping(deck):
+        if deck is None:
             return None
-        pairs: list[tuple[Node, Node]] = deck.value
+        if refused and is_sequence(deck):  # !!omap written as a list of one-key mappings
+            pairs: list[tuple[Node, Node]] = [pair for item in deck.value if is_mapping(item) for pair in item.value]
+        elif is_mapping(deck):
+            pairs = deck.value
+        else:
+            return None
         for key, value in pairs:
             if is_scalar(key) and (key.value != "languages" or refused) and suggest(key.value, ["languages"]):
                 tags: list[Node] = value.value if is_sequence(value) else [value]

@@ -68,6 +68,8 @@ _JOINING_SCRIPTS = (
 the letters' Unicode names): Persian ``می‌شوند``, Hindi and Malayalam conjuncts (Unicode Standard, ch. 23.2)."""
 
 
+_FLAG_TAGS = re.compile("[\U000e0030-\U000e0039\U000e0061-\U000e007a]{2,7}\U000e007f")
+"""The tag characters of an emoji flag after its 🏴 (Unicode TR51, emoji tag sequences): ``gbsct``, then cancel."""
 _SHOWN_FORMAT = frozenset("\u0600\u0601\u0602\u0603\u0604\u0605\u06dd\u070f\u0890\u0891\u08e2\U000110bd\U000110cd")
 """Format characters that show (Unicode's Prepended_Concatenation_Mark: the Arabic number sign, the end of
 ayah, …): a mark that stands over the digits after it, not an invisible character."""
@@ -83,11 +85,10 @@ def _shapes(text: str, i: int) -> bool:
     ch = text[i]
     if ch in _SHOWN_FORMAT:
         return True
-    if "\U000e0020" <= ch <= "\U000e007f":
-        j = i
-        while j and "\U000e0020" <= text[j - 1] <= "\U000e007e":
-            j -= 1
-        return j > 0 and text[j - 1] == "\U0001f3f4"
+    if "\U000e0020" <= ch <= "\U000e007f":  # inside 🏴 + 2 to 7 tag letters or digits + the cancel tag
+        start = text.rfind("\U0001f3f4", max(0, i - 8), i)
+        flag = _FLAG_TAGS.match(text, start + 1) if start >= 0 else None
+        return flag is not None and i < flag.end()
     if ch not in "\u200c\u200d" or i == 0:
         return False
     if ch == "\u200d" and "VIRAMA" in unicodedata.name(text[i - 1], ""):

@@ -514,12 +514,22 @@ def test_a_person_s_name_where_the_id_belongs_is_told_the_id(tmp_path, written):
     assert f"unknown person '{written}' (the person of that name has the id 'tang-jie': write the id)" in result.output
 
 
-def test_a_deck_mapping_refused_for_its_tag_keeps_its_languages(tmp_path):
+@pytest.mark.parametrize("form", ["over a mapping", "as a list"])
+def test_a_deck_mapping_refused_for_its_tag_keeps_its_languages(tmp_path, form):
     """One error for the tag, not one more for every text in a language the refused deck: does not name."""
     from deckgen.starter import write_starter
 
-    made = write_starter(tmp_path / "s", languages=["en"])
-    made.source.write_text(made.source.read_text(encoding="utf-8").replace("\ndeck:\n", "\ndeck: !!omap\n", 1))
+    made = write_starter(tmp_path / "s", languages=["fr"])
+    text = made.source.read_text(encoding="utf-8")
+    if form == "over a mapping":
+        text = text.replace("\ndeck:\n", "\ndeck: !!omap\n", 1)
+    else:  # an omap's own form: a list of one-key mappings
+        deck = text[text.index("\ndeck:\n") + 7 : text.index("\nthemes:")]
+        items = "".join(
+            f"  - {line.strip()}\n" for line in deck.splitlines() if line.strip() and not line.lstrip().startswith("#")
+        )
+        text = text.replace(f"\ndeck:\n{deck}", f"\ndeck: !!omap\n{items}", 1)
+    made.source.write_text(text, encoding="utf-8")
     result = run("check", str(made.source))
     assert result.exit_code == 1
     lines = result.output.splitlines()

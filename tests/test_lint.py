@@ -850,3 +850,17 @@ def test_a_short_name_in_any_alphabet_asks_about_the_speaker(tmp_path, name, rom
         tmp_path, f'- {{q: "{question}", a: "Intelligence per resource"}}', people=people, speakers="[p]"
     )
     assert ("person-never-asked" not in {p.code for p in found}) == asked, [str(p) for p in found]
+
+
+def test_tag_characters_are_exempt_only_inside_an_emoji_flag(tmp_path):
+    """🏴 + 2 to 7 tag letters + the cancel tag is a flag; a longer run, or tags spelling hidden text with a
+    space, are not (and the check stays linear in the run)."""
+    hidden = "🏴" + "".join(chr(0xE0000 + ord(c)) for c in "hide me") + "\U000e007f"
+    long_run = "🏴" + "\U000e0061" * 2000 + "\U000e007f"
+    for answer, warned in (
+        (hidden, True),
+        (long_run, True),
+        ("🏴\U000e0067\U000e0062\U000e0077\U000e006c\U000e0073\U000e007f", False),
+    ):
+        found, _ = lint_yaml(tmp_path, f'- {{q: "What does 智能效率 measure?", a: "Intelligence {answer}"}}')
+        assert ("invisible-character" in {p.code for p in found}) == warned, answer.encode("unicode_escape")
