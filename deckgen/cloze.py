@@ -99,11 +99,12 @@ def cloze_error(text: str) -> str | None:
 
 
 def _digits(group: str) -> str:
-    """A near-miss deletion's number group as ASCII (full-width digits and commas folded), ``1`` if it has no digit."""
+    """A near-miss deletion's number group as ASCII (full-width digits and commas folded), ``1`` if it has no
+    digit but zeros."""
     import unicodedata
 
     ascii_group = unicodedata.normalize("NFKC", group)
-    return ascii_group if any(ch.isdigit() for ch in ascii_group) else "1"
+    return ascii_group if any(ch in "123456789" for ch in ascii_group) else "1"  # c0 makes no card
 
 
 def cloze_gaps(numbers: list[int]) -> list[str]:

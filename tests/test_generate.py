@@ -178,6 +178,7 @@ def test_cloze_numbers_stop_where_anki_does():
         ("{{c1::快}}，{{c2：：慢}}", "{{c2：… is not one Anki reads"),  # full-width, as a Chinese input method types
         ("{{c1::快}}，{{c２::慢}}", "write {{c2::…}}"),
         ("{{c1::快}}，｛｛c2::慢｝｝", "｛｛c2:… is not one Anki reads"),
+        ("{{c1::快}}，{{c０::慢}}", "write {{c1::…}}"),  # not c0, which makes no card
         ("{{c1::Weimar}}, seat {{c2::Berlin}.", "{{c2::… is not closed"),
         ("{{c1::Weimar}}, seat {c2::Berlin}.", "{c2::… has one brace"),
     ],
