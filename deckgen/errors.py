@@ -128,11 +128,18 @@ and lone surrogates (from file names that are not UTF-8, which a terminal cannot
 _SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
-def _escape(m: re.Match[str]) -> str:
-    ch = m.group()
+def escaped(ch: str) -> str:
+    """One character as a Python escape: ``\\n``, ``\\x1b``, ``\\u200b``, or ``\\U000e0001`` past the BMP (never
+    ``\\ue0001``, which reads as U+E000 and a ``1``)."""
     if ch in _SHORT_ESCAPES:
         return _SHORT_ESCAPES[ch]
-    return f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
+    if ord(ch) < 0x100:
+        return f"\\x{ord(ch):02x}"
+    return f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}"
+
+
+def _escape(m: re.Match[str]) -> str:
+    return escaped(m.group())
 
 
 def printable(text: str) -> str:

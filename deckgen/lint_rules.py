@@ -28,7 +28,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 
-from .errors import QUOTED, Loc, Problem, Severity, clip, clip_list
+from .errors import QUOTED, Loc, Problem, Severity, clip, clip_list, escaped
 from .languages import written_with_han
 from .lint_cards import (
     answer_in_question,
@@ -403,7 +403,7 @@ def invisible_characters(source: Source, notes: Sequence[Note]) -> Iterator[Prob
     owners.update({s.loc.key_path: f"note '{s.key(j.id)}'" for j in source.judgments for s in j.cards})
     for loc, text, at in source.format_texts:
         ch = text[at]
-        shown = clip("".join(_escaped(c) if unicodedata.category(c) == "Cf" else c for c in text))
+        shown = clip("".join(escaped(c) if unicodedata.category(c) == "Cf" else c for c in text))
         name = unicodedata.name(ch, "a format character")
         what = f"U+{ord(ch):04X} ({name}) at character {at + 1} of '{shown}' is invisible"
         hint = "remove it, or write what it stands for"
@@ -412,11 +412,6 @@ def invisible_characters(source: Source, notes: Sequence[Note]) -> Iterator[Prob
             yield warn(loc, loc.file, "invisible-character", subject, what, hint)
         else:
             yield Problem.at(loc, f"{what}; {hint}", Severity.WARNING, "invisible-character")
-
-
-def _escaped(ch: str) -> str:
-    """A character as a Python escape: ``\\u200b``, or ``\\U000e0001`` past the BMP (never ``\\ue0001``)."""
-    return f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}"
 
 
 _OWNER = re.compile(r"judgments\[\d+\](?:\.cards\[\d+\])?")
