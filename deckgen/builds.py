@@ -38,7 +38,7 @@ from .notes import Note, card_count, generate, guid_for
 from .notetypes import NoteType
 from .package import apkg_writer, is_package
 from .progress import Progress
-from .select import in_source, named_deck, named_deck_problems, select
+from .select import named_deck, named_deck_problems, naming, select
 from .sourcevalues import normalize_deck_name
 from .state import Packaged, deck_id_reused, record, state_dir
 from .yamlnodes import CONTROL
@@ -288,10 +288,8 @@ def _build_all(
         for job in jobs:
             if id(job.source) not in reads:
                 reads[id(job.source)] = _read(job.source, now, progress)
-            try:
+            with naming(job.source, several):
                 plans.append(_plan(job, reads[id(job.source)], subdecks, reused))
-            except SelectionError as err:
-                raise in_source(err, job.source) if several else err from None
         if refused := [p.refused for p in plans if p.refused]:
             raise SourceError(list(dict.fromkeys(refused)))  # one per source, however many of its decks
         need = max(earliest_stamp_time(p.chosen, p.types, p.ledger, p.packaged, p.hashes) for p in plans)
@@ -523,10 +521,8 @@ def build_sources(
     selection, subdecks = choice.selection, choice.subdecks
     jobs = []
     for src in sources:
-        try:
+        with naming(src, len(sources) > 1):
             chosen = [named_deck(src, key) for key in choice.decks]
-        except SelectionError as err:
-            raise in_source(err, src) if len(sources) > 1 else err from None
         if choice.all_decks or not choice.decks:
             out = output or default_output(src, selection, subdecks, out_dir=out_dir)
             jobs.append(_Job(src, selection, choice.name, None, out))

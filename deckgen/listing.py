@@ -32,7 +32,7 @@ from .load import load_sources
 from .model import Selection, Source
 from .notes import Note, card_count, generate
 from .notetypes import CLOZE, QA
-from .select import in_source, named_deck, select
+from .select import named_deck, naming, select
 
 INVENTORIES = ("themes", "people", "tags", "decks")
 """What :func:`list_inventory` lists."""
@@ -72,12 +72,10 @@ def gather(
         raise UsageError("a named deck (--deck) brings its own selection; drop --theme/--speaker/--tag/--judgment")
     groups, warnings = [], []
     for source in sources:
-        try:
+        with naming(source, len(sources) > 1):
             named = named_deck(source, deck) if deck is not None else None
             notes, problems = generate(source)
             picked = select(source, notes, named.selection if named else selection)  # checks the selection first
-        except SelectionError as err:
-            raise in_source(err, source) if len(sources) > 1 else err from None
         warnings.extend([*source.warnings, *problems])
         groups.append(Selected(source, picked, named.name if named else deck_name_for(source, selection)))
     return groups, sorted(warnings)

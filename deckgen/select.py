@@ -12,8 +12,9 @@ note is an error too, never an empty deck.
 from __future__ import annotations
 
 import bisect
+import contextlib
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from .errors import Problem, SelectionError, clip, clip_list, suggest
 from .model import NamedDeck, Selection, Source, search_tag, tag_matches
@@ -40,7 +41,7 @@ def selection_problems(source: Source, selection: Selection, notes: Sequence[Not
     people = [p.id for p in source.people]
     called = names_of(source.people)
     out += [
-        f"unknown speaker '{clip(p)}'{called_hint('person', called.get(p.casefold(), [])) or suggest(p, people)}; "
+        f"unknown speaker '{clip(p)}'{called_hint('person', p, called) or suggest(p, people)}; "
         f"speakers: {clip_list(people)}"
         for p in selection.speakers
         if p not in people
@@ -103,13 +104,20 @@ def named_deck(source: Source, key: str) -> NamedDeck:
     return named[key]
 
 
-def in_source(err: SelectionError, source: Source) -> SelectionError:
-    """``err`` about ``source`` in a command over several sources, where a selection or ``--deck`` applies to
-    each of them: the source named first, and how to use the selection on the sources that have it."""
-    return SelectionError(
-        f"{source.path}: {err}; a selection or --deck applies to every source given: name the files of those "
-        "that have it"
-    )
+@contextlib.contextmanager
+def naming(source: Source, several: bool) -> Iterator[None]:
+    """Re-raise a :class:`SelectionError` about ``source`` in a command over ``several`` sources, where a
+    selection or ``--deck`` applies to each of them, with the source named first and how to use the selection
+    on the sources that have it (with one source, as it is)."""
+    try:
+        yield
+    except SelectionError as err:
+        if not several:
+            raise
+        raise SelectionError(
+            f"{source.path}: {err}; a selection or --deck applies to every source given: name the files of those "
+            "that have it"
+        ) from None
 
 
 def check_selection(source: Source, selection: Selection, notes: Sequence[Note]) -> None:

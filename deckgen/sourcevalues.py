@@ -88,9 +88,10 @@ def names_of(people: Iterable[Person]) -> dict[str, list[str]]:
     return out
 
 
-def called_hint(what: str, ids: list[str]) -> str:
-    r"""What a message about an unknown reference adds when it is the name of something that has an id: the
-    ``ids`` of the ``what``\ s of that name (one or more), or ``""`` for none."""
+def called_hint(what: str, value: str, called: dict[str, list[str]]) -> str:
+    r"""What a message about an unknown reference ``value`` adds when it is the name of something that has an
+    id: the ids of the ``what``\ s of that name (``called``, from :func:`names_of`), or ``""`` for none."""
+    ids = called.get(value.casefold(), [])
     if len(ids) == 1:
         return f" (the {what} of that name has the id '{ids[0]}': write the id)"
     if ids:
@@ -224,7 +225,7 @@ class ValueReader(NodeReader):
         if value and value not in known:
             listed = sorted(k for k in known if k)  # only for the message: sorting on every reference is quadratic
             hint = f"known: {clip_list(listed)}" if listed else f"no valid {what} is defined"
-            why = called_hint(what, self.called.get(what, {}).get(value.casefold(), [])) or suggest(value, listed)
+            why = called_hint(what, value, self.called.get(what, {})) or suggest(value, listed)
             self.error(node, key_path, f"unknown {what} '{clip(value)}'{why}; {hint}")
             return ""
         return value
