@@ -380,7 +380,7 @@ _GREEK = re.compile("[\u0370-\u03ff\u1f00-\u1fff]")
 
 def _asks(question: str) -> bool:
     text = normalize(question)
-    return "?" in text or any(mark in text for mark in QUESTION_MARKS) or (";" in text and bool(_GREEK.search(text)))
+    return any(mark in text for mark in QUESTION_MARKS) or (";" in text and bool(_GREEK.search(text)))
 
 
 def not_a_question(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:

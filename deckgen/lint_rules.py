@@ -260,11 +260,9 @@ def person_never_asked(source: Source, notes: Sequence[Note]) -> Iterator[Proble
             asked |= full(words) | (by_short(words) & own)
         words = _names(note.question)
         asked |= (full(words) | by_short(words)) & own  # on one of their own judgments
-        for person_id in own - asked:
-            if glued.get(person_id) and any(
-                w in normalize(text) for w in glued[person_id] for text in (note.question, *answer_parts(note))
-            ):
-                asked.add(person_id)
+        if wanted := [p for p in own - asked if glued.get(p)]:
+            texts = [normalize(t) for t in (note.question, *answer_parts(note))]
+            asked.update(p for p in wanted if any(w in t for w in glued[p] for t in texts))
     spoken: dict[str, list[Judgment]] = {}
     for j in source.judgments:
         for person_id in j.speakers:

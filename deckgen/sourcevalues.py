@@ -301,7 +301,7 @@ class ValueReader(NodeReader):
             suffixes = ", ".join(IMAGE_SUFFIXES)
             self.error(node, key_path, f"image '{clip(value)}' is not an image file; use one of {suffixes}")
             return None
-        if not found and os.path.lexists(target) and os.path.exists(target):  # a pipe, a socket, a device
+        if not found and os.path.exists(target):  # a pipe, a socket, a device (or a link to one)
             self.error(node, key_path, f"image '{clip(value)}' is not a regular file; name an image file")
             return None
         if not found:

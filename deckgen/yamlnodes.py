@@ -96,7 +96,7 @@ def _shapes(text: str, i: int) -> bool:
     if i == len(text) - 1:
         return False
     before, after = text[i - 1], text[i + 1]
-    if text[i] == "\u200d" and unicodedata.category(after) == "So":
+    if ch == "\u200d" and unicodedata.category(after) == "So":
         if unicodedata.category(before) in ("So", "Sk") or before == "\ufe0f":
             return True
     return all(unicodedata.name(ch, "").startswith(_JOINING_SCRIPTS) for ch in (before, after))
