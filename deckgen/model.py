@@ -321,15 +321,22 @@ class Selection:
 
 
 def _tag_slug(tag: str) -> str:
-    """A tag in a file name: its words and ``-``, lower case (``topic::agents`` → ``topic-agents``); with a hash
-    of the tag when other characters were dropped (``C++`` → ``c-4b5b2f3c``, ``C#`` → ``c-…``, ``🙂`` →
+    """A tag in a file name, folded as :func:`search_tag` folds it (``--tag Topic`` and ``--tag topic`` select
+    the same notes, so they name one file): a tag of words joined by ``-`` and ``::`` is kept, with ``::`` as
+    ``--`` (``topic::agents`` → ``topic--agents``, which no ``topic-agents`` and no id can be); any other tag gets
+    a hash of its folded form after what is left of it (``C++`` → ``c-…``, ``a:b`` → ``a-b-…``, ``🙂`` →
     ``tag-…``), so that such tags never share one file, nor take the full deck's."""
-    part = re.sub(r"[^\w-]+", "-", tag).strip("-").lower()
-    if part and not re.search(r"[^\w:-]", tag):
-        return part
+    folded = search_tag(tag)
+    if _PLAIN_TAG.fullmatch(folded):
+        return folded.replace("::", "--")
     import hashlib
 
-    return f"{part or 'tag'}-{hashlib.sha1(tag.encode()).hexdigest()[:8]}"
+    part = re.sub(r"[^\w-]+", "-", folded).strip("-")
+    return f"{part or 'tag'}-{hashlib.sha1(folded.encode()).hexdigest()[:8]}"
+
+
+_PLAIN_TAG = re.compile(r"\w+(?:-\w+)*(?:::\w+(?:-\w+)*)*")
+"""A tag that names its file as it is (but for ``::``): :func:`_tag_slug` maps these one to one."""
 
 
 @dataclass(frozen=True)

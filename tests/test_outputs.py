@@ -267,12 +267,17 @@ def test_an_output_name_too_long_for_the_file_system_says_to_give_a_shorter_one(
 
 
 def test_tags_whose_names_lose_characters_in_a_file_name_get_files_of_their_own(project):
-    """🙂 has no letter for a file name and would have taken the full deck's; C++ and C# would have shared one."""
+    """🙂 has no letter for a file name and would have taken the full deck's; C++ and C# would have shared one,
+    and so would topic::agents and topic-agents. Tags that select the same notes (C++, c++) share one."""
     src = project / "cards" / "minimal.yaml"
-    src.write_text(src.read_text(encoding="utf-8").replace("tags: [topic::agents]", 'tags: ["🙂", "C++", "C#"]'))
-    written = set()
-    for args in ([], ["--tag", "🙂"], ["--tag", "C++"], ["--tag", "C#"]):
+    tags = '["🙂", "C++", "C#", "topic::agents", "topic-agents", "a:b", "a-b"]'
+    src.write_text(src.read_text(encoding="utf-8").replace("tags: [topic::agents]", f"tags: {tags}"))
+    written = {}
+    chosen = ["🙂", "C++", "c++", "C#", "topic::agents", "topic-agents", "a:b", "a-b"]
+    for args in ([], *(["--tag", t] for t in chosen)):
         result = run("build", "cards/minimal.yaml", *args)
         assert result.exit_code == 0, result.output
-        written.add(result.output.split("Wrote ", 1)[1].split()[0])
-    assert len(written) == 4, written
+        written[" ".join(args)] = result.output.split("Wrote ", 1)[1].split()[0]
+    assert len(set(written.values())) == 8, written
+    assert written["--tag C++"] == written["--tag c++"]
+    assert written["--tag topic::agents"] == "dist/minimal-topic--agents.apkg"

@@ -288,7 +288,8 @@ def test_every_named_deck_selection_is_checked_and_nothing_is_written(tmp_path, 
     [
         ("{key: agent, name: M::Later, select: {judgment: '2'}}", "--theme agent"),  # other notes than --theme
         ("{key: tang-jie, name: M::Two, select: {theme: [agent]}}", "--speaker tang-jie"),
-        ("{key: topic-agents, name: M::T, select: {judgment: '2'}}", "--tag topic::agents"),
+        ("{key: topic-agents, name: M::T, select: {judgment: '2'}}", "--tag topic-agents"),
+        ("{key: topic-agents, name: M::T, select: {judgment: '2'}}", None),  # topic::agents names topic--agents
         ("{key: j2, name: M::J, select: {theme: [agent]}}", "--judgment 2"),
         ("{key: agent, name: M::Agent, select: {theme: [agent]}}", None),  # the same notes: one file, no harm
         ("{key: tang-jie, name: M::TJ, select: {speaker: [tang-jie]}}", None),
@@ -303,6 +304,8 @@ def test_a_deck_key_that_is_another_builds_file_name_with_other_notes_is_warned(
 
     src = tmp_path / "minimal.yaml"
     minimal = (ROOT / "tests" / "data" / "good" / "minimal.yaml").read_text(encoding="utf-8")
+    if other == "--tag topic-agents":
+        minimal = minimal.replace("tags: [topic::agents]", "tags: [topic-agents]")
     src.write_text(f"{minimal}decks:\n  - {deck}\n", encoding="utf-8")
     key = deck.split(",")[0].split(": ")[1]
     result = CliRunner().invoke(main, ["check", "--strict", str(src)])
