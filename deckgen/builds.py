@@ -38,7 +38,7 @@ from .notes import Note, card_count, generate, guid_for
 from .notetypes import NoteType
 from .package import apkg_writer, is_package
 from .progress import Progress
-from .select import named_deck, named_deck_problems, naming, select
+from .select import can_choose, named_deck, named_deck_problems, naming, select
 from .sourcevalues import normalize_deck_name
 from .state import Packaged, deck_id_reused, record, state_dir
 from .yamlnodes import CONTROL
@@ -284,11 +284,11 @@ def _build_all(
         now = int(clock())
         reads: dict[int, _Read] = {}
         plans = []
-        several = len({id(job.source) for job in jobs}) > 1
+        sources = list({id(job.source): job.source for job in jobs}.values())
         for job in jobs:
             if id(job.source) not in reads:
                 reads[id(job.source)] = _read(job.source, now, progress)
-            with naming(job.source, several):
+            with naming(job.source, sources, can_choose(job.selection)):
                 plans.append(_plan(job, reads[id(job.source)], subdecks, reused))
         if refused := [p.refused for p in plans if p.refused]:
             raise SourceError(list(dict.fromkeys(refused)))  # one per source, however many of its decks
@@ -521,7 +521,7 @@ def build_sources(
     selection, subdecks = choice.selection, choice.subdecks
     jobs = []
     for src in sources:
-        with naming(src, len(sources) > 1):
+        with naming(src, sources, can_choose(Selection(), choice.decks)):
             chosen = [named_deck(src, key) for key in choice.decks]
         if choice.all_decks or not choice.decks:
             out = output or default_output(src, selection, subdecks, out_dir=out_dir)

@@ -32,7 +32,7 @@ from .load import load_sources
 from .model import Selection, Source
 from .notes import Note, card_count, generate
 from .notetypes import CLOZE, QA
-from .select import named_deck, naming, select
+from .select import can_choose, named_deck, naming, select
 
 INVENTORIES = ("themes", "people", "tags", "decks")
 """What :func:`list_inventory` lists."""
@@ -72,7 +72,7 @@ def gather(
         raise UsageError("a named deck (--deck) brings its own selection; drop --theme/--speaker/--tag/--judgment")
     groups, warnings = [], []
     for source in sources:
-        with naming(source, len(sources) > 1):
+        with naming(source, sources, can_choose(selection, () if deck is None else (deck,))):
             named = named_deck(source, deck) if deck is not None else None
             notes, problems = generate(source)
             picked = select(source, notes, named.selection if named else selection)  # checks the selection first

@@ -16,9 +16,9 @@ import contextlib
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 
-from .errors import Problem, SelectionError, clip, clip_list, suggest
+from .errors import Problem, SelectionError, SourceError, clip, clip_list, suggest
 from .model import NamedDeck, Selection, Source, search_tag, tag_matches
-from .notes import Note
+from .notes import Note, generate
 from .sourcevalues import called_hint, names_of
 
 _MAX_LISTED_MISSING = 5
@@ -105,19 +105,40 @@ def named_deck(source: Source, key: str) -> NamedDeck:
 
 
 @contextlib.contextmanager
-def naming(source: Source, several: bool) -> Iterator[None]:
-    """Re-raise a :class:`SelectionError` about ``source`` in a command over ``several`` sources, where a
-    selection or ``--deck`` applies to each of them, with the source named first and how to use the selection
-    on the sources that have it (with one source, as it is)."""
+def naming(source: Source, sources: Sequence[Source], wanted: Callable[[Source], bool]) -> Iterator[None]:
+    """Re-raise a :class:`SelectionError` about ``source`` in a command over several ``sources``, where a
+    selection or ``--deck`` applies to each of them, with the source named first and, of the other sources,
+    the files of those that have what was asked for (``wanted``, see :func:`can_choose`) or that none has it;
+    with one source, as it is."""
     try:
         yield
     except SelectionError as err:
-        if not several:
+        if len(sources) < 2:
             raise
-        raise SelectionError(
-            f"{source.path}: {err}; a selection or --deck applies to every source given: name the files of those "
-            "that have it"
-        ) from None
+        having = [s.path for s in sources if s is not source and wanted(s)]
+        advice = (
+            "a selection or --deck applies to every source given: name only the files that have it "
+            f"({clip_list(having)})"
+            if having
+            else "no other source given has it either"
+        )
+        raise SelectionError(f"{source.path}: {err}; {advice}") from None
+
+
+def can_choose(selection: Selection, decks: Sequence[str] = ()) -> Callable[[Source], bool]:
+    """Whether a source has every named deck of ``decks`` (keys) and, its notes generated, a note that
+    ``selection`` selects: for :func:`naming`, which asks it of the other sources only once one has failed."""
+
+    def can(source: Source) -> bool:
+        if not set(decks) <= {d.key for d in source.decks}:
+            return False
+        try:
+            select(source, generate(source)[0], selection)
+        except (SelectionError, SourceError):
+            return False
+        return True
+
+    return can
 
 
 def check_selection(source: Source, selection: Selection, notes: Sequence[Note]) -> None:

@@ -416,8 +416,20 @@ def test_a_selection_in_a_build_of_several_sources_names_the_source_and_how_to_b
             result = CliRunner().invoke(main, [*command, *args])
             assert result.exit_code == 1
             assert result.output.startswith("deckgen: error: cards/minimal.yaml: "), result.output
-            assert "; a selection or --deck applies to every source given: name the files of those" in result.output
+            assert result.output.rstrip().endswith(
+                "; a selection or --deck applies to every source given: name only the files that have it "
+                "(cards/agi-next-2026.yaml)"
+            ), result.output
             assert CliRunner().invoke(main, [*command, *args, "cards/agi-next-2026.yaml"]).exit_code == 0
+        # a value no source has: the did-you-mean is the fix, not naming files (B12-7)
+        for args in (
+            ["--theme", "divergense"],
+            ["--deck", "agnet"],
+            ["--theme", "divergence", "--judgment", "99"],
+        ):
+            result = CliRunner().invoke(main, [*command, *args])
+            assert result.exit_code == 1
+            assert result.output.rstrip().endswith("; no other source given has it either"), result.output
 
 
 def test_an_unknown_selection_value_is_quoted_clipped(cards_copy, monkeypatch):
