@@ -202,6 +202,9 @@ class _Plan:
     """Whether ``ledger`` is the ledger file as it is: it exists and was read without a warning."""
     refused: Problem | None = None
     """The error that its deck id was last packaged here from another source file, when that is refused."""
+    reused: bool = False
+    """Whether it was built with a warning that its deck id was last packaged here from another source file
+    (the record then keeps naming that file)."""
 
 
 class _Read(NamedTuple):
@@ -267,14 +270,15 @@ def _build_all(
     clock: Callable[[], float],
     sleep: Callable[[float], None],
     progress: Progress | None,
-    reused: Severity = Severity.WARNING,
+    reused: Severity | None = Severity.WARNING,
     before_writing: Callable[[list[BuildResult]], None] | None = None,
 ) -> list[BuildResult]:
     """Build every deck of ``jobs`` all or nothing: each source is read, checked and linted once, each deck
     compared with its source's ledger, all at one time ``now``, before any file is written; then every
     package and every ledger is written in one :func:`deckgen.files.write_all_atomic`. Holds the lock of
-    every source meanwhile. A deck id last packaged here from another source file is a warning, or with
-    ``reused=Severity.ERROR`` a :class:`SourceError` before anything is written
+    every source meanwhile. A deck id last packaged here from another source file is a warning (the record
+    keeps naming that file), or with ``reused=Severity.ERROR`` a :class:`SourceError` before anything is
+    written, or with ``reused=None`` (the source moved) neither, and the record then names the new file
     (:func:`deckgen.state.deck_id_reused`). ``before_writing``, if given, sees the results (notes and
     changes, nothing written yet, also in a dry run) and may raise to stop the build there."""
     with ExitStack() as stack:
@@ -314,7 +318,7 @@ def _build_all(
                 {n.guid: (new.notes[n.guid].hash, new.notes[n.guid].mod) for n in p.chosen},
                 {t.id: (new.types[t.id].hash, new.types[t.id].mod) for t in p.types},
                 now,
-                p.job.source.path,
+                None if p.reused else p.job.source.path,
             )
             if failed:
                 p.result.warnings.append(failed)
@@ -344,7 +348,7 @@ def _read(source: Source, now: int, progress: Progress | None) -> _Read:
     return _Read(ledger_path, ledger, ledger_warning, packaged, record_warning, notes, warnings)
 
 
-def _plan(job: _Job, read: _Read, subdecks: bool, reused: Severity) -> _Plan:
+def _plan(job: _Job, read: _Read, subdecks: bool, reused: Severity | None) -> _Plan:
     source, selection = job.source, job.selection
     ledger_path, ledger, ledger_warning, packaged, record_warning, notes, shared = read
     warnings = list(shared)  # each deck's own list: its result's warnings grow below and after
@@ -369,7 +373,8 @@ def _plan(job: _Job, read: _Read, subdecks: bool, reused: Severity) -> _Plan:
         source, output, ledger_path, deck_name, chosen, Changes(ledger), notes, warnings, subdecks=subdecks
     )
     refused = reuse if reused is Severity.ERROR else None
-    return _Plan(job, notes, chosen, types, ledger, packaged, result, note_hashes(chosen), intact, refused)
+    hashes = note_hashes(chosen)
+    return _Plan(job, notes, chosen, types, ledger, packaged, result, hashes, intact, refused, reuse is not None)
 
 
 def _write(plans: Sequence[_Plan], subdecks: bool, progress: Progress | None) -> None:
@@ -476,6 +481,7 @@ def build_decks(
     subdecks: bool = False,
     dry_run: bool = False,
     progress: Progress | None = None,
+    source_moved: bool = False,
 ) -> list[BuildResult]:
     """Load the sources under ``sources`` (files or folders) and build, for each source, the full deck (or
     the ``selection`` of it) or the named decks ``decks`` (keys of the source's ``decks:``), or, with
@@ -486,7 +492,9 @@ def build_decks(
     deck that cannot be written (its file's place is a folder, a full disk) leaves every file as it was. A
     named deck is written to ``dist/<deck-id>-<key>.apkg`` with its own name and description (``-subdecks``
     before ``.apkg`` with ``subdecks``: :func:`default_output`); ``output``
-    may only be given for a single deck.
+    may only be given for a single deck. A deck id last packaged on this machine from another source file
+    is a warning, and the machine's record keeps naming that file, unless ``source_moved`` says the source
+    moved (:func:`deckgen.state.deck_id_reused`).
 
     Raises :class:`UsageError` for options that cannot be combined (:meth:`DeckChoice.check`; ``output``
     that is no file name, or for several decks; two decks written to one file), :class:`SelectionError` for
@@ -496,7 +504,14 @@ def build_decks(
         raise UsageError(f"-o/--output needs a file name, e.g. -o dist/deck.apkg (got '{output}')")
     choice = DeckChoice(selection or Selection(), tuple(decks), all_decks, name, subdecks)
     choice.check()
-    return build_sources(load_sources(list(sources)), choice, output=output, dry_run=dry_run, progress=progress)
+    return build_sources(
+        load_sources(list(sources)),
+        choice,
+        output=output,
+        dry_run=dry_run,
+        progress=progress,
+        reused=None if source_moved else Severity.WARNING,
+    )
 
 
 def build_sources(
@@ -507,13 +522,14 @@ def build_sources(
     dry_run: bool = False,
     progress: Progress | None = None,
     out_dir: Path = DEFAULT_OUT_DIR,
-    reused: Severity = Severity.WARNING,
+    reused: Severity | None = Severity.WARNING,
     before_writing: Callable[[list[BuildResult]], None] | None = None,
 ) -> list[BuildResult]:
     """:func:`build_decks` for sources already loaded and the decks ``choice`` names, writing the packages
     that have no ``output`` into ``out_dir`` (named by :func:`default_output`) instead of ``dist/``: what
     ``deckgen install`` and ``sync`` build into a temporary folder. A deck id last packaged on this machine
-    from another source file is a warning, or with ``reused=Severity.ERROR`` (what install and sync ask, as
+    from another source file is a warning, with ``reused=None`` (the source moved) none, or with
+    ``reused=Severity.ERROR`` (what install and sync ask, as
     they import at once) a :class:`SourceError` before anything is written. ``before_writing`` sees the
     results before anything is written and may raise (install's check against the collection). Raises what
     :func:`build_decks` raises, but for loading."""

@@ -228,7 +228,7 @@ def built(
 
     Raises :class:`SourceError` for such a source or card, and what :func:`deckgen.builds.build_sources` raises.
     """
-    reused = Severity.WARNING if source_moved else Severity.ERROR
+    reused = None if source_moved else Severity.ERROR
 
     def before_writing(results: list[BuildResult]) -> None:
         if bring_up_to_date is not None:

@@ -115,18 +115,20 @@ def source_key(path: str | os.PathLike[str]) -> str:
 
 
 def deck_id_reused(
-    packaged: Packaged, source_path: str, where: Loc | None, severity: Severity = Severity.WARNING
+    packaged: Packaged, source_path: str, where: Loc | None, severity: Severity | None = Severity.WARNING
 ) -> Problem | None:
     """A problem (at ``where``, the source's ``deck.id``, else its file) when this machine last packaged
     ``packaged.deck_id`` from another source file than ``source_path``, else None. Importing such a build
     updates, in an Anki that imported the other file's package, every note both make under the same key.
 
     A build only warns (``Severity.WARNING``: its package reaches Anki when the user imports it, after
-    reading the warning); ``install`` and ``sync`` import at once, so for them it is an error
-    (``Severity.ERROR``) that ``--source-moved`` overrides."""
-    if packaged.source is None or packaged.source == source_key(source_path):
+    reading the warning), and the record keeps naming the other file (:func:`record` is given no source), so
+    every build from this file warns again and ``install`` and ``sync``, which import at once, still refuse
+    it (``Severity.ERROR``). ``--source-moved`` (``severity=None``) says the source moved: no problem, and
+    the record then names this file."""
+    if severity is None or packaged.source is None or packaged.source == source_key(source_path):
         return None
-    moved = "ignore this" if severity is Severity.WARNING else "run again with --source-moved"
+    moved = "build once with --source-moved" if severity is Severity.WARNING else "run again with --source-moved"
     message = (
         f"deck id '{packaged.deck_id}' was last packaged on this machine from {packaged.source}; an Anki that "
         "imported that package will have its notes overwritten by this one wherever the keys match. If this "
@@ -142,10 +144,11 @@ def record(
     notes: dict[str, tuple[str, int]],
     types: dict[int, tuple[str, int]],
     now: int,
-    source: str,
+    source: str | None,
 ) -> Problem | None:
     """Add what a build just packaged (GUID / note-type id → (hash, mod)) to this machine's record of
-    ``deck_id``, packaged from the source file ``source`` (recorded by :func:`source_key`). Holds the
+    ``deck_id``, packaged from the source file ``source`` (recorded by :func:`source_key`; None keeps the
+    file the record names, for a build :func:`deck_id_reused` warned about). Holds the
     record's lock while it reads, merges and rewrites it, so builds running at the same time each keep their
     part. Returns a warning located at the record's file if it could not be
     written (the build itself has succeeded then), else None."""
@@ -153,7 +156,7 @@ def record(
     try:
         with locked(path.with_name(path.name + ".lock")):
             current, _ = Packaged.read(deck_id, now)
-            new_source = source_key(source)
+            new_source = current.source if source is None else source_key(source)
             if new_source == current.source and _holds(current.notes, notes) and _holds(current.types, types):
                 return None  # a rebuild of unchanged notes: the record already says so
             current.notes.update(notes)

@@ -56,12 +56,20 @@ def test_a_build_from_a_copied_source_warns_before_anything_reaches_anki(cards_c
     log = anki.import_apkg(tmp_path / "copy.apkg")
     assert not log.new and len(log.duplicate) + len(log.updated) == len(shipped.notes)
 
-    # now the original is the other file: `check` warns (and fails under --strict), and so does its build
+    # a build that warned does not make the copy the deck id's file: the next build of the copy warns again,
+    # the original's does not, and a `check --strict` of the copy fails
+    again = invoke("build", str(copy), "-o", str(tmp_path / "copy.apkg"))
+    assert again.exit_code == 0 and f"last packaged on this machine from {original.resolve()}" in again.output
+    assert "if the source moved, build once with --source-moved" in again.output
+    assert invoke("check", "--strict", str(copy)).exit_code == 1
+    assert invoke("check", "--strict", str(original)).exit_code == 0
+
+    # --source-moved says it moved: no warning, and from then on the copy is the deck id's file
+    moved = invoke("build", str(copy), "-o", str(tmp_path / "copy.apkg"), "--source-moved")
+    assert moved.exit_code == 0 and "deck.id" not in moved.output, moved.output
+    assert invoke("check", "--strict", str(copy)).exit_code == 0
     checked = invoke("check", "--strict", str(original))
     assert checked.exit_code == 1 and f"was last packaged on this machine from {copy.resolve()}" in checked.output
-    again = build(load_file(original), output=tmp_path / "shipped2.apkg")
-    (warning,) = [w for w in again.warnings if w.key_path == "deck.id"]
-    assert str(copy.resolve()) in warning.message
 
 
 def test_rebuilding_the_same_source_never_warns(cards_copy, tmp_path, monkeypatch):

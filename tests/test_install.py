@@ -405,6 +405,14 @@ def test_a_starter_in_one_language_installs_and_a_copy_under_its_deck_id_is_refu
         assert snapshot(col) == before
     assert sorted((target.parent / "backups").iterdir()) == backups and not ledger.exists()
 
+    # a build of the copy only warns, and leaves the guard as it was: the install after it is refused too
+    built = run("build", copy, "-o", tmp_path / "copy.apkg")
+    assert built.exit_code == 0 and f"was last packaged on this machine from {source.resolve()}" in built.output
+    refused = run("install", copy, "--collection", target)
+    assert refused.exit_code == 1 and "run again with --source-moved" in refused.output, refused.output
+    with Opened(target) as col:
+        assert snapshot(col) == before
+
     moved = run("install", copy, "--collection", target, "--source-moved")
     assert moved.exit_code == 0, moved.output
     # the copy has no ledger, so its build stamps every note with this second: Anki counts a note whose mtime

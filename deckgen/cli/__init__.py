@@ -189,9 +189,9 @@ _prune = click.option("--prune", is_flag=True, help="Remove the notes of this de
 _source_moved = click.option(
     "--source-moved",
     is_flag=True,
-    help="Go on although this deck id was last packaged here from another source file (it moved).",
+    help="The source moved: accept that its deck id was last packaged here from another file, and record this one.",
 )
-"""The --source-moved option of install and sync."""
+"""The --source-moved option of build, install and sync."""
 
 
 def _deck_name(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -265,6 +265,7 @@ def main() -> None:
 @_decks
 @click.option("--all", "all_decks", is_flag=True, help="Build the full deck and every named deck.")
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@_source_moved
 @paused_gc
 def build(
     sources: Values,
@@ -275,6 +276,7 @@ def build(
     decks: Values,
     all_decks: bool,
     dry_run: bool,
+    source_moved: bool,
 ) -> None:
     """Validate SOURCES (files or folders; default cards/) and write one .apkg per deck.
 
@@ -301,6 +303,7 @@ def build(
             subdecks=subdecks,
             dry_run=dry_run,
             progress=progress,
+            source_moved=source_moved,
         )
     if not dry_run:
         written = [str(r.output) for r in results] + sorted({str(r.ledger_path) for r in results})
