@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING
 from .ankidata import backup_folder, profile_collection
 from .builds import BuildResult, DeckChoice, build_sources
 from .changes import kind_changed
-from .errors import DeckgenError, Severity, SourceError, UsageError
+from .errors import DeckgenError, Problem, Severity, SourceError, UsageError
 from .load import load_sources
 from .model import Source
 from .notes import guid_for
@@ -212,6 +212,7 @@ def built(
     dry_run: bool = False,
     source_moved: bool = False,
     bring_up_to_date: Callable[[], None] | None = None,
+    prune: bool = False,
 ) -> Iterator[list[BuiltDeck]]:
     """Build the decks ``choice`` names from each of ``sources`` as ``deckgen build`` does (same ledger, same
     ``mod`` rules, the ledger is written unless ``dry_run``), their packages going to a temporary folder
@@ -225,6 +226,8 @@ def built(
     is refused too, before anything is written (:func:`refuse_kind_changes`); ``bring_up_to_date``, if
     given, runs just before that check, once the build has found no problem of its own (sync's sync down:
     a bad selection is reported without contacting the server, and the check sees the account's notes).
+    With ``prune``, a note of ``col`` that the prune would remove although a card of the source now asks its
+    question under another key is refused as well (:func:`refuse_pruning_moved`).
 
     Raises :class:`SourceError` for such a source or card, and what :func:`deckgen.builds.build_sources` raises.
     """
@@ -234,6 +237,8 @@ def built(
         if bring_up_to_date is not None:
             bring_up_to_date()
         refuse_kind_changes(col, results)
+        if prune:
+            refuse_pruning_moved(col, results)
 
     with tempfile.TemporaryDirectory(prefix="deckgen-install-") as tmp:
         results = build_sources(
@@ -314,6 +319,30 @@ def refuse_kind_changes(col: Collection, results: Sequence[BuildResult]) -> None
                 problems.append(kind_changed(note, was, "is in the collection as"))
     if problems:
         raise SourceError(sorted(set(problems)))
+
+
+def refuse_pruning_moved(col: Collection, results: Sequence[BuildResult]) -> None:
+    """Raise :class:`deckgen.errors.SourceError` for every note of ``col`` that a prune would remove (its
+    source no longer makes it) although a card of the source now asks its question under another key
+    (``changes.moved`` of each of ``results``: a renamed judgment or card id, most likely). The prune would
+    delete that note's cards and review history, and Anki would add the card as a new note. Each problem is
+    located at the card and says how to keep the note (its old key as ``id:``) or to let it go (a run
+    without ``--prune`` first)."""
+    moved = {guid: pair for result in results for guid, pair in result.changes.moved.items()}
+    if not moved:
+        return  # the usual build: no query
+    present = {guid for (guid,) in database(col).all("SELECT guid FROM notes")} & moved.keys()
+    problems = []
+    for guid in present:
+        old, note = moved[guid]
+        message = (
+            f"note '{note.key}': --prune would delete the note '{old}' from the collection, with its review "
+            "history, although this card asks its question now. If it is the same card, set its id to its old "
+            f"key (id: {old}); if it is a new card, run once without --prune (the old note stays) and prune later"
+        )
+        problems.append(Problem.at(note.spec.loc, message))
+    if problems:
+        raise SourceError(sorted(problems))
 
 
 def stale_notes(col: Collection, deck: BuiltDeck) -> list[StaleNote]:
@@ -528,7 +557,7 @@ def install_decks(
     choice.check()
     path = Path(collection) if collection is not None else profile_collection(str(profile), base)
     sources = load_sources(list(paths))
-    with open_collection(path) as col, built(sources, choice, col, dry_run, source_moved) as packages:
+    with open_collection(path) as col, built(sources, choice, col, dry_run, source_moved, prune=prune) as packages:
         if dry_run:
             return InstallResult(path, None, predict_import(col, packages), dry_run=True)
         backup = make_backup(col, path)

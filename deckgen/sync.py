@@ -401,7 +401,7 @@ def _sync(
         client = _Client(col, stored, result.steps)
         # the copy is brought up to date once the build found no problem, then checked against (built())
         sync_down = functools.partial(client.bring_up_to_date, dry_run)
-        with built(sources, choice, col, dry_run, source_moved, sync_down) as packages:
+        with built(sources, choice, col, dry_run, source_moved, sync_down, prune) as packages:
             if dry_run:
                 result.decks, result.login = predict_import(col, packages), client.login
                 return result

@@ -313,7 +313,9 @@ def test_dry_run_predicts_anki_and_changes_nothing(cards_copy, tmp_path):
     gone = keys_of(src, GONE)
     remove_judgment(src, GONE)
     positional = JUDGMENT_28_QA[0]  # keyed deployment-unlocks-value/qa/1 by its position: an id makes it new
-    edit(src, positional, positional.replace("      - q:", "      - id: bet\n        q:"))
+    # (and a new question: had it kept its question, the prune would be refused, as for a renamed id)
+    new = positional.replace("      - q:", "      - id: bet\n        q:").replace("what return", "what gain")
+    edit(src, positional, new)
     with Opened(target) as col:
         answer(col, ANSWERED)
         before = snapshot(col)
@@ -676,3 +678,40 @@ def test_a_kill_at_any_moment_leaves_the_old_or_the_new_collection(tmp_path):
         assert ok and notes in (old, new), "a kill inside the transaction left a state between old and new"
         inside += copied and notes == old
     assert inside, "no kill landed inside the transaction (image copied, notes old); adjust the kill moments"
+
+
+def test_a_prune_that_would_delete_a_note_whose_question_moved_to_a_new_key_is_refused(tmp_path):
+    """A renamed judgment id gives its cards new keys: a prune in the same run would delete the reviewed notes
+    (and their history) while the build's warning says the old notes keep it (breaker13 B13-1). It is refused
+    before anything is written; a run without --prune keeps the old notes, and a later prune removes them."""
+    src = tmp_path / "cards" / "minimal.yaml"
+    src.parent.mkdir()
+    shutil.copy(ROOT / "tests" / "data" / "good" / "minimal.yaml", src)
+    target = fresh_collection(tmp_path / "profile")
+    assert run("install", src, "--collection", target).exit_code == 0
+    with Opened(target) as col:
+        answer(col, "first/qa/1")
+        before = snapshot(col)
+    ledger = src.with_name("minimal.ledger.json").read_bytes()
+    edit(src, "  - id: first\n", "  - id: first-judgment\n")
+    card_line = src.read_text(encoding="utf-8").splitlines().index('      - q: "Who made the first judgment?"') + 1
+
+    for args in (["--prune", "--dry-run"], ["--prune"]):
+        refused = run("install", src, "--collection", target, *args)
+        assert refused.exit_code == 1, refused.output
+        assert (
+            f"{src}:{card_line}:9: judgments[0].cards[0]: note 'first-judgment/qa/1': --prune would delete the "
+            "note 'first/qa/1' from the collection, with its review history, although this card asks its "
+            "question now. If it is the same card, set its id to its old key (id: first/qa/1)"
+        ) in refused.output
+        assert "note 'first-judgment/cloze/1': --prune would delete the note 'first/cloze/1'" in refused.output
+    with Opened(target) as col:
+        assert snapshot(col) == before
+    assert src.with_name("minimal.ledger.json").read_bytes() == ledger
+
+    kept = run("install", src, "--collection", target)
+    assert kept.exit_code == 0 and "Anki imported: new 2 ·" in kept.output, kept.output
+    with Opened(target) as col:
+        assert col.find_notes('"Key:first/qa/1"') and col.get_card(col.find_cards('"Key:first/qa/1"')[0]).reps == 1
+    pruned = run("install", src, "--collection", target, "--prune")  # now asked for knowingly: no rename this run
+    assert pruned.exit_code == 0 and "2 note(s) no longer in the source (removed):" in pruned.output, pruned.output
