@@ -31,6 +31,7 @@ by experiment with the ``anki`` package 26.9):
 from __future__ import annotations
 
 import tempfile
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
@@ -80,7 +81,8 @@ def require_anki() -> None:
 def open_collection(path: Path, create: bool = False, in_use: str = IN_USE) -> Iterator[Collection]:
     """The Anki collection at ``path``, open for the ``with`` block and closed after it. Unless ``create``
     is true, ``path`` must be an existing collection file. ``in_use`` is the advice given when it cannot be
-    opened (default: close Anki).
+    opened (default: close Anki). A collection in an older schema than Anki's backend writes (one an Anki
+    desktop before 2.1.50 uses) is closed in schema 11 again, which every Anki desktop opens.
 
     Raises :class:`AnkiMissingError`, or :class:`CollectionError` if there is no collection there or Anki's
     backend cannot open it, which is what happens while Anki (or another program) has it open.
@@ -96,8 +98,7 @@ def open_collection(path: Path, create: bool = False, in_use: str = IN_USE) -> I
             "that a mistyped path makes no stray collection. To get one, open the profile in Anki once (Anki "
             "makes its collection.anki2 then), and give --profile NAME or the path of that file"
         )
-    if not create:
-        refuse_other_files(path)
+    version = None if create else refuse_other_files(path)
     real = anki_path(path)
     try:
         col = Collection(str(real))
@@ -106,10 +107,15 @@ def open_collection(path: Path, create: bool = False, in_use: str = IN_USE) -> I
         raise CollectionError(
             f"{path}: Anki cannot open this collection: {why}. {in_use}; nothing was changed"
         ) from None
+    # Anki's backend upgrades an older collection to its own schema when it opens it, which an Anki desktop
+    # before 2.1.50 cannot open (2.1.15 reads schema 11 only); File → Import in that Anki leaves it as it was.
+    # Such a collection is closed in schema 11 again (rslib close_collection, downgrade_to_schema11).
+    downgrade = False
     try:
+        downgrade = version is not None and version < database(col).scalar("select ver from col")
         yield col
     finally:
-        col.close()
+        col.close(downgrade=downgrade)
 
 
 def anki_path(path: Path) -> Path:
@@ -149,20 +155,28 @@ def table_names(path: Path, immutable: bool = False) -> set[str]:
     ``immutable``, without taking one: only for a file with no write-ahead log). Raises ``sqlite3.Error``:
     ``OperationalError`` "database is locked" while another process has it open for writing, as Anki's
     backend does, ``DatabaseError`` for a file that is not a database or a corrupt one."""
+    return {str(name) for (name,) in _read(path, immutable, "select name from sqlite_master where type = 'table'")}
+
+
+def _read(path: Path, immutable: bool, query: str) -> list[tuple[object, ...]]:
+    """The rows of ``query`` on the SQLite database ``path``, read as :func:`table_names` reads it."""
     import sqlite3
 
     uri = f"{path.resolve().as_uri()}?mode=ro{'&immutable=1' if immutable else ''}"
     with closing(sqlite3.connect(uri, uri=True, timeout=0)) as db:
-        return {name for (name,) in db.execute("select name from sqlite_master where type = 'table'")}
+        return db.execute(query).fetchall()
 
 
-def refuse_other_files(path: Path) -> None:
+def refuse_other_files(path: Path) -> int | None:
     """Raise :class:`CollectionError` unless ``path`` may be an Anki collection: an SQLite database with
     Anki's ``col``, ``notes`` and ``cards`` tables. Anki's backend opens any file as a collection: it makes
     an empty file a new collection and adds its tables to another program's SQLite database (rslib
     ``storage/sqlite.rs``, ``open_or_create``), so this runs before Anki sees the file, and nothing is
     changed. A database another program holds locked (Anki has it open), or that cannot be read here, is
-    left to Anki's own open, which says why; no lock is waited for."""
+    left to Anki's own open, which says why; no lock is waited for.
+
+    Returns the collection's schema version (``col.ver``: 11 as an Anki desktop before 2.1.50 writes it, 18
+    as later ones do), or None if it could not be read here."""
     import sqlite3
 
     with open(path, "rb") as file:
@@ -178,12 +192,17 @@ def refuse_other_files(path: Path) -> None:
     try:
         tables = table_names(path, immutable=not logged)
     except sqlite3.Error:
-        return  # locked (Anki has it open) or unreadable here: Anki's own open says why
+        return None  # locked (Anki has it open) or unreadable here: Anki's own open says why
     if not ANKI_TABLES <= tables:
         raise CollectionError(
             f"{path}: an SQLite database but not an Anki collection (it has no col, notes and cards tables); "
             "nothing was changed"
         )
+    try:
+        ((version,),) = _read(path, not logged, "select ver from col")
+    except (sqlite3.Error, ValueError):
+        return None
+    return version if isinstance(version, int) else None
 
 
 def database(col: Collection) -> DBProxy:
@@ -384,11 +403,18 @@ def make_backup(col: Collection, collection: Path) -> Path | None:
     messages), waiting until it is written. Returns the backup file, or None
     if Anki made none (it makes none when nothing changed since its last backup in this session).
 
+    Anki names a backup by the second, in local time (rslib ``collection/backup.rs``,
+    ``backup-%Y-%m-%d-%H.%M.%S.colpkg``), so a second backup within the same second would replace the first,
+    taking with it the collection as it was before the run that made it: if this second's name is taken,
+    this waits for the next second.
+
     Raises :class:`CollectionError` if the backup fails; the collection is unchanged then.
     """
     from anki.errors import BackendError
 
     folder = backup_folder(Path(col.path))
+    while (folder / time.strftime("backup-%Y-%m-%d-%H.%M.%S.colpkg")).exists():
+        time.sleep(1 - time.time() % 1)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         created = col.create_backup(backup_folder=str(folder), force=True, wait_for_completion=True)

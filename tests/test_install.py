@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -293,12 +294,13 @@ def test_each_install_first_makes_an_anki_backup_of_the_collection_as_it_was(car
     assert len(backups) == 1 and f"Backed up the collection to {backups[0]}" in first.output
     assert restore(backups[0], tmp_path / "r1") == set()  # taken before the import
 
-    time.sleep(1.1)  # Anki names backups to the second
+    # at once: Anki names backups to the second, so install waits for the next one rather than replace the first
     gone = keys_of(cards_copy / "agi-next-2026.yaml", GONE)
     remove_judgment(cards_copy / "agi-next-2026.yaml", GONE)
     second = run("install", cards_copy, "--collection", target, "--prune")
     assert second.exit_code == 0, second.output
     (newest,) = set((target.parent / "backups").glob("backup-*.colpkg")) - set(backups)
+    assert restore(backups[0], tmp_path / "r1b") == set()  # the first backup is still the collection before both
     with Opened(target) as col:
         now = {col.get_note(n).guid for n in col.find_notes("")}
     assert gone and restore(newest, tmp_path / "r2") == now | set(gone)
@@ -715,3 +717,31 @@ def test_a_prune_that_would_delete_a_note_whose_question_moved_to_a_new_key_is_r
         assert col.find_notes('"Key:first/qa/1"') and col.get_card(col.find_cards('"Key:first/qa/1"')[0]).reps == 1
     pruned = run("install", src, "--collection", target, "--prune")  # now asked for knowingly: no rename this run
     assert pruned.exit_code == 0 and "2 note(s) no longer in the source (removed):" in pruned.output, pruned.output
+
+
+def test_a_collection_of_an_older_anki_desktop_keeps_its_schema(tmp_path):
+    """Anki's backend upgrades a schema-11 collection (what an Anki desktop before 2.1.50 writes, and all that
+    2.1.15 opens) when it opens it; File → Import in that Anki leaves it at 11, and so does install (B13-2)."""
+    import sqlite3
+
+    from anki.collection import Collection
+
+    def schema(path: Path) -> int:
+        with closing(sqlite3.connect(path)) as db:
+            return db.execute("select ver from col").fetchone()[0]
+
+    old = tmp_path / "old" / "collection.anki2"
+    old.parent.mkdir()
+    Collection(str(old)).close(downgrade=True)
+    current = fresh_collection(tmp_path / "current")
+    assert (schema(old), schema(current)) == (11, 18)
+    source = ROOT / "tests" / "data" / "good" / "minimal.yaml"
+    for target in (old, current):
+        shutil.copy(source, tmp_path / "minimal.yaml")
+        result = run("install", tmp_path / "minimal.yaml", "--collection", target)
+        assert result.exit_code == 0 and "new 5 ·" in result.output, result.output
+    assert (schema(old), schema(current)) == (11, 18)
+    with Opened(old) as col:
+        assert sorted(col.get_note(n)["Key"] for n in col.find_notes("")) == sorted(
+            keys_of(source, "first", "second").values()
+        )
