@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING
 from .ankidata import backup_folder, profile_collection
 from .builds import BuildResult, DeckChoice, build_sources
 from .changes import kind_changed
-from .errors import DeckgenError, Problem, Severity, SourceError, UsageError
+from .errors import DeckgenError, Problem, Severity, SourceError, UsageError, clip_list
 from .load import load_sources
 from .model import Source
 from .notes import guid_for
@@ -245,6 +245,7 @@ def built(
     is refused too, before anything is written (:func:`refuse_kind_changes`); ``bring_up_to_date``, if
     given, runs just before that check, once the build has found no problem of its own (sync's sync down:
     a bad selection is reported without contacting the server, and the check sees the account's notes).
+    So is a note type of deckgen's that the user changed in ``col`` (:func:`refuse_changed_note_types`).
     With ``prune``, a note of ``col`` that the prune would remove although a card of the source now asks its
     question under another key is refused as well (:func:`refuse_pruning_moved`).
 
@@ -256,6 +257,7 @@ def built(
         if bring_up_to_date is not None:
             bring_up_to_date()
         refuse_kind_changes(col, results)
+        refuse_changed_note_types(col, results)
         if prune:
             refuse_pruning_moved(col, results)
 
@@ -338,6 +340,40 @@ def refuse_kind_changes(col: Collection, results: Sequence[BuildResult]) -> None
                 problems.append(kind_changed(note, was, "is in the collection as"))
     if problems:
         raise SourceError(sorted(set(problems)))
+
+
+def refuse_changed_note_types(col: Collection, results: Sequence[BuildResult]) -> None:
+    """Raise :class:`CollectionError` if a note type that the notes of ``results`` use is in ``col`` under its
+    id with other fields or card types than deckgen's (:func:`_schema_differs`; a field added in Anki's *Manage
+    Note Types*). Anki's import then updates none of its notes (it lists each as conflicting) and puts new
+    ones into a copy of the note type named "… +", which a prune never looks at: nothing an install does
+    would reach the existing notes."""
+    from anki.models import NotetypeId
+
+    used = {n.note_type.id: n.note_type for r in results for n in r.notes}
+    problems = []
+    for note_type in sorted(used.values(), key=lambda t: t.id):
+        if not _schema_differs(col, note_type):
+            continue
+        existing = col.models.get(NotetypeId(note_type.id)) or {}
+        theirs = [f["name"] for f in existing.get("flds", [])]
+        ours = [name for name, _ in note_type.fields]
+        parts = [
+            f"{what} {clip_list(names)}"
+            for what, names in (
+                ("the field(s)", [n for n in theirs if n not in ours]),
+                ("no field(s)", [n for n in ours if n not in theirs]),
+            )
+            if names
+        ] or ["other fields or card types"]
+        problems.append(f"'{existing.get('name', note_type.name)}' has {' and '.join(parts)}")
+    if problems:
+        raise CollectionError(
+            f"{col.path}: deckgen's note type was changed in this collection ({'; '.join(problems)}): Anki's "
+            "import would update none of its notes (it lists them as conflicting) and add new ones to a copy "
+            "named '… +'. Undo the change in Anki (Tools → Manage Note Types), then run again; nothing was "
+            "changed"
+        )
 
 
 def refuse_pruning_moved(col: Collection, results: Sequence[BuildResult]) -> None:

@@ -745,3 +745,40 @@ def test_a_collection_of_an_older_anki_desktop_keeps_its_schema(tmp_path):
         assert sorted(col.get_note(n)["Key"] for n in col.find_notes("")) == sorted(
             keys_of(source, "first", "second").values()
         )
+
+
+def test_a_field_added_to_deckgens_note_type_in_anki_is_refused_before_anything_changes(tmp_path):
+    """With a field added in Anki's Manage Note Types, Anki's import updates none of the note type's notes (all
+    conflicting) and puts new ones into a copy "… +" that a prune never sees (breaker13 B13-4): refused, with the
+    field named; once the field is removed again, the install goes through."""
+    src = tmp_path / "cards" / "minimal.yaml"
+    src.parent.mkdir()
+    shutil.copy(ROOT / "tests" / "data" / "good" / "minimal.yaml", src)
+    target = fresh_collection(tmp_path / "profile")
+    assert run("install", src, "--collection", target).exit_code == 0
+    with Opened(target) as col:
+        model = col.models.get(QA.id)
+        col.models.add_field(model, col.models.new_field("MyNotes"))
+        col.models.update_dict(model)
+        before = snapshot(col)
+    edit(src, "a: 唐杰\n", "a: 唐杰 (Tang Jie)\n")
+    ledger = src.with_name("minimal.ledger.json").read_bytes()
+
+    for args in ([], ["--dry-run"]):
+        refused = run("install", src, "--collection", target, *args)
+        assert refused.exit_code == 1, refused.output
+        assert (
+            f"deckgen: error: {target}: deckgen's note type was changed in this collection ('{QA.name}' has the "
+            "field(s) MyNotes): Anki's import would update none of its notes"
+        ) in refused.output
+        assert "Traceback" not in refused.output
+    with Opened(target) as col:
+        assert snapshot(col) == before
+    assert src.with_name("minimal.ledger.json").read_bytes() == ledger
+
+    with Opened(target) as col:
+        model = col.models.get(QA.id)
+        col.models.remove_field(model, next(f for f in model["flds"] if f["name"] == "MyNotes"))
+        col.models.update_dict(model)
+    done = run("install", src, "--collection", target)  # (removing the field stamped the notes: Anki keeps them)
+    assert done.exit_code == 0 and " · conflicting 0" in done.output, done.output
