@@ -56,6 +56,7 @@ from .wording import (
     holds_han,
     near_hashes,
     normalize,
+    question_words,
     tokens,
     word_set,
 )
@@ -145,7 +146,9 @@ def duplicate_questions(source: Source, notes: Sequence[Note]) -> Iterator[Probl
     """Two notes whose questions are the same after normalising case, punctuation and full/half width
     (Unicode NFKC), or nearly the same: equal as sets of words once articles and similar filler are
     dropped, up to one added, dropped or substituted word. Two questions that differ in a single word
-    ("… of region 1?" / "… of region 2?") are reported on purpose: that is the interference to avoid.
+    ("… of region 1?" / "… of region 2?") are reported on purpose: that is the interference to avoid. Two
+    that differ only in their question word ("When was …?" / "Where was …?") are not: they ask for different
+    kinds of fact (:func:`deckgen.wording.question_words` of the source's languages).
 
     SuperMemo rule 11, combat interference: near-identical questions with different answers get mixed up,
     and identical ones split one memory in two. Anki's own duplicate check only compares the first (sort)
@@ -164,6 +167,7 @@ def duplicate_questions(source: Source, notes: Sequence[Note]) -> Iterator[Probl
     exact: dict[str, Note] = {}
     near: dict[int, Note | list[Note]] = {}  # hash of a key → the first note filed under it (a list on collision)
     reported: set[tuple[str, str]] = set()
+    kept = question_words(source.languages)
     for note in notes:
         toks = tokens(note.question)
         first = exact.setdefault(" ".join(toks), note)
@@ -172,14 +176,14 @@ def duplicate_questions(source: Source, notes: Sequence[Note]) -> Iterator[Probl
             yield _dup(note, first, "the same question as")
             continue
         words = word_set(toks)
-        for key in near_hashes(words):
+        for key in near_hashes(words, kept):
             filed = near.setdefault(key, note)
             if filed is note:
                 continue
             candidates = filed if isinstance(filed, list) else [filed]
             if any((n.key, note.key) in reported for n in candidates):
                 continue
-            other = next((n for n in candidates if are_near(word_set(tokens(n.question)), words)), None)
+            other = next((n for n in candidates if are_near(word_set(tokens(n.question)), words, kept)), None)
             if other is None:
                 near[key] = [*candidates, note]
             else:

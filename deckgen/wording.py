@@ -453,23 +453,49 @@ def word_set(question_tokens: list[str]) -> frozenset[str]:
     return frozenset(stem(t) for t in question_tokens if t not in FILLER)
 
 
-def near_hashes(words: frozenset[str]) -> list[int]:
+_QUESTION_WORDS = {
+    "en": "what which who whom whose when where why how",
+    "de": "wer wen wem wessen was wann wo woher wohin warum weshalb wieso wie welche welcher welches welchen welchem",
+    "fr": "qui quoi quand où pourquoi comment quel quelle quels quelles combien",
+    "es": "qué quién quiénes cuándo dónde cómo cuál cuáles cuánto cuánta cuántos cuántas",
+    "it": "chi cosa quando dove perché come quale quali quanto quanta quanti quante",
+    "pt": "quem quando onde porquê como qual quais quanto quantos quanta quantas",
+    "nl": "wie wat wanneer waar waarom hoe welk welke hoeveel",
+}
+"""Question words by language (primary subtag). Words that are also common conjunctions (``que``, ``che``,
+``dat``) are left out."""
+
+
+@functools.cache
+def question_words(languages: tuple[str, ...]) -> frozenset[str]:
+    """The question words of ``languages`` (BCP 47 tags, e.g. ``("zh", "en")``), as :func:`word_set` keeps
+    them (stemmed; English is always in: card fronts in other languages often are English). Two questions
+    that differ only in one of these ask for different kinds of fact ("When was …?" / "Where was …?"),
+    whose answers are not confused, so :func:`near_hashes` never leaves one out."""
+    primary = {"en", *(tag.split("-")[0].lower() for tag in languages)}
+    return frozenset(stem(w) for lang in primary for w in _QUESTION_WORDS.get(lang, "").split())
+
+
+def near_hashes(words: frozenset[str], kept: frozenset[str] = frozenset()) -> list[int]:
     """Hashes of a word set's keys: the set and, for a set of at least :data:`NEAR_DUPLICATE_MIN_TOKENS`
-    words, the set with each one word left out. A set's hash is the sum of its words' hashes modulo 2**64."""
+    words, the set with each one word left out but those in ``kept`` (:func:`question_words`). A set's hash
+    is the sum of its words' hashes modulo 2**64."""
     hashes = [hash(w) for w in words]
     total = sum(hashes) & _MASK
     if len(words) < NEAR_DUPLICATE_MIN_TOKENS:
         return [total]
-    return [total, *((total - h) & _MASK for h in hashes)]
+    return [total, *((total - h) & _MASK for w, h in zip(words, hashes, strict=True) if w not in kept)]
 
 
-def are_near(a: frozenset[str], b: frozenset[str]) -> bool:
-    """True if word sets ``a`` and ``b`` share a key of :func:`near_hashes`: each has at most one word the
-    other lacks, and a set leaves one out only if it has at least :data:`NEAR_DUPLICATE_MIN_TOKENS` words."""
-    only_a, only_b = len(a - b), len(b - a)
+def are_near(a: frozenset[str], b: frozenset[str], kept: frozenset[str] = frozenset()) -> bool:
+    """True if word sets ``a`` and ``b`` share a key of :func:`near_hashes` (with the same ``kept``): each has
+    at most one word the other lacks, none of them in ``kept``, and a set leaves one out only if it has at
+    least :data:`NEAR_DUPLICATE_MIN_TOKENS` words."""
+    only_a, only_b = a - b, b - a
     return (
-        only_a <= 1
-        and only_b <= 1
+        len(only_a) <= 1
+        and len(only_b) <= 1
+        and not (only_a | only_b) & kept
         and (not only_a or len(a) >= NEAR_DUPLICATE_MIN_TOKENS)
         and (not only_b or len(b) >= NEAR_DUPLICATE_MIN_TOKENS)
     )
