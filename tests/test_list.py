@@ -130,15 +130,19 @@ def test_table_in_a_terminal_is_a_rich_table(cards_copy):
     assert "Question" in screen and "Answer" in screen
 
 
-@pytest.mark.parametrize("columns", [100, 160])
+@pytest.mark.parametrize("columns", [80, 100, 160])
 def test_the_key_column_never_wraps_a_key(cards_copy, notes, columns):
     """The README says to copy keys from this table: each key stays whole on one line, the other columns
-    fold instead."""
+    fold instead; in a terminal too narrow for a Key column beside readable questions (80 columns, keys of 53),
+    the key has a line of its own under the answer, and each question still reads in lines, not a letter a line
+    (newcomer7 #2)."""
     screen = on_a_terminal(cards_copy.parent, "list", columns=columns)
     cells = {cell.strip() for line in screen.splitlines() for cell in re.split("[│┃]", line)}
     _, all_notes = notes
     assert [n.key for n in all_notes if n.key not in cells] == []
     assert max(len(line) for line in screen.splitlines()) <= columns
+    starts = [n.question[:12] for n in all_notes if n.question[:12].isascii()]
+    assert starts and [s for s in starts if not any(s in cell for cell in cells)] == []
 
 
 def test_tsv_imports_into_anki_with_guids_fields_tags_and_decks(cards_copy, imported, tmp_path):

@@ -417,7 +417,7 @@ def list_(
     print_warnings(listing.warnings)
     if console:
         for group in listing.groups:
-            console.print(notes_table(group))
+            console.print(notes_table(group, console.width))
     else:
         click.echo(listing.text("plain" if fmt == "table" else fmt), nl=False)
 

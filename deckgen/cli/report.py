@@ -195,9 +195,19 @@ def print_builds_table(results: Sequence[BuildResult]) -> None:
     print_table(table)
 
 
-def notes_table(group: Selected) -> Any:
-    """A rich renderable of one source's notes for a terminal: a title line, then a table per theme (the same
-    column widths in each), one row per note."""
+_FRAME = 2 + 7 + 5 * 3 + 1
+"""Cells of a notes table that are not question, answer or key: the # and Kind columns, and each of the five
+columns' padding and rule."""
+_MIN_TEXT = 40
+"""Cells the Question and Answer columns need together beside a Key column; in a narrower terminal the key
+goes under the answer instead."""
+
+
+def notes_table(group: Selected, width: int) -> Any:
+    """A rich renderable of one source's notes for a terminal ``width`` cells wide: a title line, then a table
+    per theme (the same column widths in each), one row per note. A key is never wrapped or cut (the README
+    says to copy keys from this table): it has a column of its own where the question and answer still have
+    :data:`_MIN_TEXT` cells beside it, and else a line of its own under the answer."""
     from rich.cells import cell_len
     from rich.console import Group
     from rich.table import Table
@@ -210,18 +220,23 @@ def notes_table(group: Selected) -> Any:
     for note in notes:
         themes.setdefault(note.judgment.theme, []).append(note)
     key_width = max((cell_len(n.key) for n in notes), default=0)
+    beside = width - _FRAME - key_width >= _MIN_TEXT
     for theme, theme_notes in themes.items():
-        table = Table(title=Text(source.theme_path(theme)), title_justify="left", title_style="bold", expand=True)
+        title = Text(source.theme_path(theme))
+        table = Table(title=title, title_justify="left", title_style="bold", expand=True, show_lines=not beside)
         table.add_column("#", justify="right", width=2)
         table.add_column("Kind", width=7)
-        table.add_column("Question", ratio=5, overflow="fold")
-        table.add_column("Answer", style="cyan", ratio=3, overflow="fold")
-        # README: copy keys from this table, so a key is never wrapped or cut; the other columns fold instead
-        table.add_column("Key", style="dim", no_wrap=True, min_width=key_width, overflow="fold")
+        if beside:
+            table.add_column("Question", ratio=5, overflow="fold")
+            table.add_column("Answer", style="cyan", ratio=3, overflow="fold")
+            table.add_column("Key", style="dim", no_wrap=True, min_width=key_width, overflow="fold")
+        else:
+            table.add_column("Question · Answer · Key", overflow="fold")
         for note in theme_notes:
             # Text objects, not strings: rich would read "[...]" or "[bold]" in a source as markup.
-            number = str(note.judgment.number)
-            table.add_row(number, note.spec.KIND, Text(note.question), Text(note.answer), Text(note.key))
+            question, answer, key = Text(note.question), Text(note.answer, style="cyan"), Text(note.key, style="dim")
+            cells = (question, answer, key) if beside else (Group(question, answer, key),)
+            table.add_row(str(note.judgment.number), note.spec.KIND, *cells)
         parts.append(table)
     return Group(*parts)
 
