@@ -131,7 +131,7 @@ class _SourceReader(ValueReader):
         credit = credit or {}
         refused = "deck" in top and not deck  # a deck: refused as a whole (a tag such as !!omap)
         languages = deck.get("languages") or self.misspelt_languages(top.get("deck"), refused)
-        self.languages = self.language_tags(languages)
+        self.languages = self.language_tags(languages, lambda: _written_in(top.get("themes")))
         self.languages_given = languages is not None
         where = deck.get("languages") or deck.get("labels") or root
         label_fields = self.mapping(deck["labels"], "deck.labels", keys("labels")) if "labels" in deck else None
@@ -540,3 +540,19 @@ class _SourceReader(ValueReader):
 
 _JUDGMENTS_SLUG = re.compile(r"j[0-9]+(?:-[0-9]+)*")
 """The file-name part of a ``--judgment`` build (:meth:`deckgen.model.Selection.slug`: ``j12-17-25``)."""
+
+
+def _written_in(themes: Node | None) -> tuple[str, ...]:
+    """The languages the first theme of ``themes`` (the ``themes:`` node) has names in, as a source whose
+    ``deck.languages`` is wrong is read (its keys that are language tags and no other key of a theme, at most
+    two), else :data:`deckgen.model.DEFAULT_LANGUAGES`."""
+    first = themes.value[0] if themes is not None and themes.id == "sequence" and themes.value else None
+    if first is None or first.id != "mapping":
+        return DEFAULT_LANGUAGES
+    other = keys("theme")
+    found = [
+        k.value
+        for k, _ in first.value
+        if k.id == "scalar" and isinstance(k.value, str) and k.value not in other and not tag_problem(k.value)
+    ]
+    return tuple(dict.fromkeys(found))[:2] or DEFAULT_LANGUAGES

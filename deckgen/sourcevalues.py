@@ -11,7 +11,7 @@ from __future__ import annotations
 import errno
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -314,10 +314,13 @@ class ValueReader(NodeReader):
             return None
         return value
 
-    def language_tags(self, node: Node | None) -> tuple[str, ...]:
+    def language_tags(
+        self, node: Node | None, written: Callable[[], tuple[str, ...]] = lambda: DEFAULT_LANGUAGES
+    ) -> tuple[str, ...]:
         """``deck.languages``: one or two distinct, well-formed language tags (see
-        :func:`deckgen.languages.tag_problem`); a single tag may be written without brackets. Without valid
-        ones, :data:`deckgen.model.DEFAULT_LANGUAGES`."""
+        :func:`deckgen.languages.tag_problem`); a single tag may be written without brackets. Without the
+        key, :data:`deckgen.model.DEFAULT_LANGUAGES`; with no valid tag in it (each one an error), the
+        languages the source is ``written`` in, so that its texts bring no second error each."""
         if node is None:
             return DEFAULT_LANGUAGES
         key_path = "deck.languages"
@@ -335,7 +338,7 @@ class ValueReader(NodeReader):
         if is_sequence(node) and not 1 <= len(items) <= 2:
             message = f"name one language or two (e.g. [en] or [zh, en]), not {len(items)}"
             self.error(node, "deck.languages", message)
-        return tuple(tags[:2]) or DEFAULT_LANGUAGES
+        return tuple(tags[:2]) or written()
 
     def labels(self, fields: dict[str, Node], language: str, where: Node) -> Labels:
         """``deck.labels`` (its keys' values, read by :meth:`mapping` with the keys of

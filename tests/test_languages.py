@@ -498,3 +498,16 @@ def test_an_unknown_key_that_may_be_a_language_says_so_as_a_condition(tmp_path):
     assert any(
         p.endswith("if fr is a language, add it to deck.languages, [zh, en], or remove this text") for p in other
     )
+
+
+def test_a_wrong_language_tag_is_one_error_not_one_per_text(tmp_path):
+    """``languages: [german]`` in a source written under ``de:`` keys: the tag is the error; the texts are read
+    in the languages the first theme is written in, not in the default [zh, en], which gave every theme and
+    judgment a missing zh, a missing en and an unknown de (newcomer7 #4)."""
+    assert CliRunner().invoke(main, ["init", str(tmp_path), "--name", "Vokabeln", "--language", "de"]).exit_code == 0
+    src = tmp_path / "cards" / "vokabeln.yaml"
+    src.write_text(src.read_text(encoding="utf-8").replace("languages: [de]", "languages: [german]"), encoding="utf-8")
+    with pytest.raises(SourceError) as err:
+        load_file(src)
+    assert [p.key_path for p in err.value.problems] == ["deck.languages[0]"]
+    assert "'german' is not a BCP 47 language tag" in err.value.problems[0].message
