@@ -309,6 +309,8 @@ class DeckImport:
     """The keys of the notes added (in a dry run: that would be added), in source order."""
     updated_keys: list[str] = field(default_factory=list)
     """The keys of the notes updated (in a dry run: that would be updated), in source order."""
+    conflicting_keys: list[str] = field(default_factory=list)
+    """The keys of the conflicting notes (in a dry run: that would conflict), in source order."""
 
 
 def _type_ids(deck: BuiltDeck) -> set[int]:
@@ -487,8 +489,8 @@ def apply_decks(col: Collection, decks: Sequence[BuiltDeck], prune: bool) -> lis
             if prune and stale:
                 col.remove_notes([NoteId(s.note_id) for s in stale])
             counts = len(log.new), len(log.updated), len(log.duplicate), len(log.conflicting)
-            keys = _keys_of(deck, log.new), _keys_of(deck, log.updated)
-            out.append(DeckImport(deck, *counts, stale=stale, new_keys=keys[0], updated_keys=keys[1]))
+            keys = _keys_of(deck, log.new), _keys_of(deck, log.updated), _keys_of(deck, log.conflicting)
+            out.append(DeckImport(deck, *counts, stale, *keys))
 
     try:
         database(col).transact(changes)
@@ -530,6 +532,7 @@ def predict_import(col: Collection, decks: Sequence[BuiltDeck]) -> list[DeckImpo
                 predicted.new_keys.append(note.key)
             elif have[0] != note.note_type.id or note.note_type.id in other_schema:
                 predicted.conflicting += 1
+                predicted.conflicting_keys.append(note.key)
             elif have[1] < mods[note.guid]:
                 predicted.updated += 1
                 predicted.updated_keys.append(note.key)

@@ -478,8 +478,11 @@ def test_a_kind_change_outside_the_selection_or_made_in_anki_is_not_refused(card
         qa, cloze = col.models.get(col.get_note(nid).mid), col.models.by_name(NOTE_TYPES["cloze"].name)
         fields = {i: i for i in range(min(len(qa["flds"]), len(cloze["flds"])))}
         col.models.change(qa, [nid], cloze, fields, {0: 0})
+    dry = run("install", cards_copy, "--collection", target, "--dry-run")
     again = run("install", cards_copy, "--collection", target)
     assert again.exit_code == 0 and "conflicting 1" in again.output, again.output
+    # named by key, as added and updated notes are (breaker13 B13-7)
+    assert f"\n    conflicting {EDITED}\n" in again.output and f"\n    would be conflicting {EDITED}\n" in dry.output
     (cards_copy / "agi-next-2026.ledger.json").unlink()
     edit(cards_copy / "agi-next-2026.yaml", EDITED_QA, AS_CLOZE)  # a real kind change, without a ledger …
     other = run("install", cards_copy, "--collection", target, "--judgment", "1")  # … outside the selection

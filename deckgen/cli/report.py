@@ -138,7 +138,7 @@ def print_imports(decks: Sequence[DeckImport], dry_run: bool, prune: bool) -> No
             f"  {'Anki would import' if dry_run else 'Anki imported'}: new {d.new} · updated {d.updated} · "
             f"unchanged {d.duplicate} · conflicting {d.conflicting}"
         )
-        for label, keys in (("added", d.new_keys), ("updated", d.updated_keys)):
+        for label, keys in (("added", d.new_keys), ("updated", d.updated_keys), ("conflicting", d.conflicting_keys)):
             for key in keys[:MAX_LISTED]:
                 click.echo(f"    {verb}{label} {key}")
             if len(keys) > MAX_LISTED:
