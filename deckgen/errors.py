@@ -116,6 +116,15 @@ class ServeError(DeckgenError):
     """A live preview cannot be served: its port is in use or not allowed."""
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C once a command had written some of its files: ``written`` says which ("the ledger x.json
+    was"), for the message that the interruption then gives."""
+
+    def __init__(self, written: str):
+        super().__init__(written)
+        self.written = written
+
+
 class UsageError(DeckgenError):
     """Options that cannot be used together (``--deck`` with ``--theme``, ``-o`` for several decks); the CLI
     reports it as a usage error (exit status 2)."""

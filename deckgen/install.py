@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING
 from .ankidata import backup_folder, profile_collection
 from .builds import BuildResult, DeckChoice, build_sources
 from .changes import kind_changed
-from .errors import DeckgenError, Problem, Severity, SourceError, UsageError, clip_list
+from .errors import DeckgenError, Interrupted, Problem, Severity, SourceError, UsageError, clip_list
 from .load import load_sources
 from .model import Source
 from .notes import guid_for
@@ -236,7 +236,9 @@ def built(
     """Build the decks ``choice`` names from each of ``sources`` as ``deckgen build`` does (same ledger, same
     ``mod`` rules, the ledger is written unless ``dry_run``), their packages going to a temporary folder
     that lasts for the ``with`` block. Every deck carries the GUIDs of all the notes its source makes, so
-    that a prune never removes a note the selection merely leaves out. Unless ``source_moved``, a source
+    that a prune never removes a note the selection merely leaves out. A Ctrl-C in the ``with`` block, once
+    the ledger is written, is raised as :class:`deckgen.errors.Interrupted`, which says so. Unless
+    ``source_moved``, a source
     whose deck id was last packaged here from another file is refused before anything is written: importing
     it would overwrite, under the same keys, the notes that the other file put into the collection, and an
     install imports at once (a build only warns: :func:`deckgen.state.deck_id_reused`).
@@ -277,7 +279,13 @@ def built(
             if deck_id not in guids:  # the first deck of each source
                 guids[deck_id] = frozenset(n.guid for n in result.source_notes)
             out.append(BuiltDeck(result, None if dry_run else result.output, guids[deck_id]))
-        yield out
+        try:
+            yield out
+        except KeyboardInterrupt:
+            if dry_run:
+                raise
+            ledgers = ", ".join(sorted({str(r.ledger_path) for r in results}))
+            raise Interrupted(f"the build's ledger ({ledgers}) and this machine's record of it were") from None
 
 
 @dataclass(frozen=True)

@@ -785,3 +785,26 @@ def test_a_field_added_to_deckgens_note_type_in_anki_is_refused_before_anything_
         col.models.update_dict(model)
     done = run("install", src, "--collection", target)  # (removing the field stamped the notes: Anki keeps them)
     assert done.exit_code == 0 and " · conflicting 0" in done.output, done.output
+
+
+def test_ctrl_c_after_the_ledger_is_written_says_so(tmp_path, monkeypatch):
+    """An install interrupted at its backup (Ctrl-C, as a KeyboardInterrupt arrives) has written the ledger and
+    this machine's record already, and must not say "nothing was written" (breaker13 B13-5)."""
+    import deckgen.install
+
+    src = tmp_path / "cards" / "minimal.yaml"
+    src.parent.mkdir()
+    shutil.copy(ROOT / "tests" / "data" / "good" / "minimal.yaml", src)
+    target = fresh_collection(tmp_path / "profile")
+
+    def ctrl_c(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(deckgen.install, "make_backup", ctrl_c)
+    result = run("install", src, "--collection", target)
+    assert result.exit_code == 130
+    ledger = src.with_name("minimal.ledger.json")
+    assert ledger.is_file()
+    assert result.output.strip().endswith(
+        f"deckgen: interrupted; the build's ledger ({ledger}) and this machine's record of it were already written"
+    ), result.output

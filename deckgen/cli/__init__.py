@@ -91,15 +91,15 @@ class _Group(click.Group):
             sys.exit(1)
 
     def invoke(self, ctx: click.Context) -> Any:
-        from ..errors import DeckgenError, SourceError, printable
+        from ..errors import DeckgenError, Interrupted, SourceError, printable
 
         try:
             return super().invoke(ctx)
         except BrokenPipeError:  # `deckgen build | head -1`: the reader has all it wants
             _quiet_stdout()
             sys.exit(0)
-        except KeyboardInterrupt:
-            written = ctx.meta.get(WRITTEN)
+        except KeyboardInterrupt as err:
+            written = err.written if isinstance(err, Interrupted) else ctx.meta.get(WRITTEN)
             if written:
                 click.echo(f"deckgen: interrupted; {printable(written)} already written", err=True)
             else:
