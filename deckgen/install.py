@@ -30,6 +30,7 @@ by experiment with the ``anki`` package 26.9):
 
 from __future__ import annotations
 
+import os
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -55,7 +56,10 @@ if TYPE_CHECKING:
 ANKI_EXTRA = "pip install 'deckgen[anki]'"
 KEY_FIELD = "Key"
 """The field of deckgen's note types that holds a note's key (see :mod:`deckgen.notetypes`)."""
-IN_USE = "If Anki has it open, close Anki (or switch it to another profile) and try again"
+IN_USE = (
+    "If Anki has it open, close Anki (or switch it to another profile); if another program has it (another "
+    "deckgen install?), let it finish; then try again"
+)
 
 
 class AnkiMissingError(DeckgenError):
@@ -103,6 +107,12 @@ def open_collection(path: Path, create: bool = False, in_use: str = IN_USE) -> I
     try:
         col = Collection(str(real))
     except BackendError as err:
+        for what, place in (("file", real), ("folder", real.parent)):
+            if place.exists() and not os.access(place, os.W_OK):  # Anki writes the file and its journal beside it
+                raise CollectionError(
+                    f"{path}: cannot write the collection's {what} {place} (no permission), which Anki "
+                    "needs to open it; nothing was changed"
+                ) from None
         why = str(err).rstrip(". ")  # Anki's own message ends with a period already
         raise CollectionError(
             f"{path}: Anki cannot open this collection: {why}. {in_use}; nothing was changed"

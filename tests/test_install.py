@@ -808,3 +808,39 @@ def test_ctrl_c_after_the_ledger_is_written_says_so(tmp_path, monkeypatch):
     assert result.output.strip().endswith(
         f"deckgen: interrupted; the build's ledger ({ledger}) and this machine's record of it were already written"
     ), result.output
+
+
+@pytest.fixture
+def unwritable():
+    """Make a file or folder unwritable for this process: by its mode, or (for root, whom modes do not stop)
+    with the immutable attribute; undone afterwards."""
+    made: list[Path] = []
+
+    def make(path: Path) -> None:
+        path.chmod(0o555 if path.is_dir() else 0o444)
+        if not os.access(path, os.W_OK):
+            made.append(path)
+            return
+        if subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode != 0:
+            pytest.skip("cannot make a file unwritable for root here (chattr +i refused)")
+        made.append(path)
+
+    yield make
+    for path in made:
+        subprocess.run(["chattr", "-i", str(path)], capture_output=True)
+        path.chmod(0o755 if path.is_dir() else 0o644)
+
+
+@pytest.mark.parametrize("part", ["file", "folder"])
+def test_a_collection_that_cannot_be_written_is_named_as_such(tmp_path, unwritable, part):
+    """A read-only collection file or profile folder: Anki's raw DbError and the advice to close Anki said
+    nothing of the cause (breaker13 B13-6)."""
+    target = fresh_collection(tmp_path / "profile")
+    unwritable(target if part == "file" else target.parent)
+    result = run("install", ROOT / "tests" / "data" / "good" / "minimal.yaml", "--collection", target)
+    assert result.exit_code == 1
+    place = target if part == "file" else target.parent
+    assert result.output.strip() == (
+        f"deckgen: error: {target}: cannot write the collection's {part} {place} (no permission), which Anki "
+        "needs to open it; nothing was changed"
+    ), result.output
