@@ -462,6 +462,8 @@ class DeckChoice:
             raise UsageError("--name must not be empty")
         if self.decks and self.all_decks:
             raise UsageError("--deck and --all both choose decks; use one of them")
+        if twice := sorted({k for k in self.decks if self.decks.count(k) > 1}):
+            raise UsageError(f"--deck {twice[0]} is given twice; name each deck once")
         if (self.decks or self.all_decks) and (self.selection or self.name):
             raise UsageError(
                 "named decks (--deck, --all) bring their own selection and name; drop "
@@ -559,8 +561,8 @@ def _is_dir(path: Path) -> bool:
 
 
 def _refuse_shared_outputs(jobs: Sequence[_Job]) -> None:
-    """:class:`UsageError` if two decks of one call would be written to the same file (each job's
-    ``output`` is set: :func:`build_sources` names them all)."""
+    """:class:`OutputError` if two decks of one call would be written to the same file (each job's
+    ``output`` is set: :func:`build_sources` names them all): the sources' keys and ids choose those names."""
     seen: dict[Path, str] = {}
     for job in jobs:
         output = Path(job.output or "")
@@ -570,9 +572,9 @@ def _refuse_shared_outputs(jobs: Sequence[_Job]) -> None:
             path = output.absolute()
         label = job.name or job.source.name
         if path in seen:
-            raise UsageError(
-                f"'{seen[path]}' and '{label}' would both be written to {output}; "
-                "give the named deck another key or build them separately with -o"
+            raise OutputError(
+                f"'{seen[path]}' and '{label}' would both be written to {output}; give the named deck another key "
+                "(or the source another deck.id), or build each of them on its own with -o; nothing was written"
             )
         seen[path] = label
 
@@ -606,11 +608,41 @@ def check(paths: Sequence[str | Path]) -> CheckResult:
     (broken notes, a named deck that selects nothing, a Q/A↔cloze change) are collected across all sources
     into :attr:`CheckResult.errors`."""
     checked, errors = [], []
-    for src in load_sources(list(paths)):
+    sources = load_sources(list(paths))
+    shared = _shared_default_files(sources)
+    for src in sources:
         try:
             result = build(src, dry_run=True)
         except SourceError as err:
             errors.extend(err.problems)
             continue
-        checked.append(SourceCheck(src, len(result.notes), result.warnings))
+        checked.append(SourceCheck(src, len(result.notes), sorted([*result.warnings, *shared.get(id(src), [])])))
     return CheckResult(checked, sorted(errors))
+
+
+def _shared_default_files(sources: Sequence[Source]) -> dict[int, list[Problem]]:
+    """Warnings, by source (``id()``), for decks of different sources that one :func:`default_output` holds
+    (deck id ``x-y``'s full deck and deck ``x``'s named deck ``y`` both write ``dist/x-y.apkg``), so that each
+    build replaces the other's package: at the later deck's ``deck.id`` or named deck. Decks of one source
+    are the loader's to warn about."""
+    first: dict[Path, tuple[Source, str]] = {}
+    out: dict[int, list[Problem]] = {}
+    for src in sources:
+        decks = [("build", src.id_loc, default_output(src, Selection()))]
+        decks += [(f"build --deck {d.key}", d.loc, default_output(src, d.selection, deck=d.key)) for d in src.decks]
+        for what, loc, path in decks:
+            other, other_what = first.setdefault(path, (src, what))
+            if other is src:
+                continue
+            change = "id" if what == "build" else "key"
+            message = (
+                f"`{what}` of this source and `{other_what}` of {other.path} both write {path}, each replacing "
+                f"the other's file; give this deck another {change}"
+            )
+            problem = (
+                Problem.at(loc, message, Severity.WARNING)
+                if loc
+                else Problem.in_file(src.path, message, Severity.WARNING)
+            )
+            out.setdefault(id(src), []).append(problem)
+    return out

@@ -281,3 +281,28 @@ def test_tags_whose_names_lose_characters_in_a_file_name_get_files_of_their_own(
     assert len(set(written.values())) == 8, written
     assert written["--tag C++"] == written["--tag c++"]
     assert written["--tag topic::agents"] == "dist/minimal-topic--agents.apkg"
+
+
+def test_decks_of_two_sources_that_share_a_default_file_are_warned_about(tmp_path, monkeypatch):
+    """Deck id ``x-y``'s full deck and deck ``x``'s named deck ``y`` both write dist/x-y.apkg, each replacing the
+    other's (breaker13 B13-8): `check` warns; `build --all` of both refuses as a problem of the sources (exit 1),
+    with advice that --all can follow; the same --deck twice is a usage error, not two decks in one file."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cards").mkdir()
+    minimal = MINIMAL.read_text(encoding="utf-8")
+    named = "decks:\n  - {key: y, name: Named x, select: {judgment: '1'}}\n"
+    (tmp_path / "cards" / "a.yaml").write_text(minimal.replace("id: minimal", "id: x") + named, encoding="utf-8")
+    (tmp_path / "cards" / "b.yaml").write_text(minimal.replace("id: minimal", "id: x-y"), encoding="utf-8")
+
+    checked = run("check", "--strict")
+    assert checked.exit_code == 1
+    assert (
+        "cards/b.yaml:2:7: warning: deck.id: `build` of this source and `build --deck y` of cards/a.yaml both "
+        "write dist/x-y.apkg, each replacing the other's file; give this deck another id"
+    ) in checked.output, checked.output
+    every = run("build", "--all")
+    assert every.exit_code == 1 and "would both be written to dist/x-y.apkg" in every.output, every.output
+    assert "build each of them on its own with -o; nothing was written" in every.output
+    assert not (tmp_path / "dist").exists()
+    twice = run("build", "--deck", "y", "--deck", "y", "cards/a.yaml")
+    assert twice.exit_code == 2 and "--deck y is given twice; name each deck once" in twice.output, twice.output
