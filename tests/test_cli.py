@@ -370,3 +370,26 @@ def test_a_change_outside_question_and_answer_is_said_and_a_long_list_of_changes
     result = run("build", "--dry-run")
     assert "changed 77 ·" in result.output
     assert result.output.count("    changed ") == 20 and "    … and 57 more changed" in result.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["install", "--collection", ""],
+        ["install", "--profile", ""],
+        ["install", "--profile", "User 1", "--base", ""],
+        ["sync", "--deck", ""],
+        ["build", "--deck", ""],
+        ["build", "--theme", ""],
+        ["build", "--speaker", ""],
+        ["build", "--tag", ""],
+        ["list", "--deck", ""],
+        ["preview", "--deck", ""],
+    ],
+)
+def test_an_empty_option_value_is_a_usage_error(in_project, args):
+    """`--collection "$COL"` with COL unset was read as the current folder, `--profile ""` and `--deck ""` as
+    names nothing has (exit 1): like an empty SOURCES argument, they are usage errors (breaker13 B13-9)."""
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    assert f"Invalid value for '{args[-2]}': is empty (an unset variable?)" in result.output

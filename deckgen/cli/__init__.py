@@ -157,9 +157,27 @@ def _selection_options(command: Callable[..., None]) -> Callable[..., None]:
             ("--judgment", "N[-M],...", "Only these judgment numbers, e.g. 12-17,25. Repeatable."),
         ]
     ):
-        check = _judgment_ranges if opt == "--judgment" else None
+        check = _judgment_ranges if opt == "--judgment" else _given
         with_selection = click.option(opt, multiple=True, metavar=metavar, help=help_, callback=check)(with_selection)
     return with_selection
+
+
+def _given(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """An option's value (or values), refused as a usage error (exit 2) when one is empty: ``--profile
+    "$NAME"`` with NAME unset names nothing, and an empty path would be read as the current folder, as for
+    an empty SOURCES argument (:func:`_paths`)."""
+    if "" in (value if isinstance(value, tuple) else (value,)):
+        raise click.BadParameter("is empty (an unset variable?)")
+    return value
+
+
+class _GivenPath(click.Path):
+    """:class:`click.Path` that refuses an empty value (see :func:`_given`), before it becomes ``Path(".")``."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if value == "":
+            self.fail("is empty (an unset variable?)", param, ctx)
+        return super().convert(value, param, ctx)
 
 
 def _judgment_ranges(ctx: click.Context, param: click.Parameter, values: Values) -> Values:
@@ -213,7 +231,12 @@ _name = click.option("--name", callback=_deck_name, help="Deck name (default: th
 _subdecks = click.option("--subdecks", is_flag=True, help="Put each theme in its own subdeck (Deck::分化 Divergence).")
 """The --subdecks option of build, install and sync."""
 _decks = click.option(
-    "--deck", "decks", multiple=True, metavar="KEY", help="A deck named in the source's decks:. Repeatable."
+    "--deck",
+    "decks",
+    multiple=True,
+    metavar="KEY",
+    callback=_given,
+    help="A deck named in the source's decks:. Repeatable.",
 )
 """The --deck option of build, install and sync (list and preview take one deck)."""
 
@@ -353,7 +376,12 @@ def check_(sources: Values, strict: bool) -> None:
 @main.command(name="list")
 @click.argument("args", nargs=-1, metavar="[WHAT] [SOURCE]...")
 @_selection_options
-@click.option("--deck", metavar="KEY", help="The notes of a deck named in the source's decks: (not with --theme …).")
+@click.option(
+    "--deck",
+    metavar="KEY",
+    callback=_given,
+    help="The notes of a deck named in the source's decks: (not with --theme …).",
+)
 @click.option(
     "--format",
     "fmt",
@@ -433,7 +461,12 @@ def _terminal() -> Any:
 @main.command()
 @_sources
 @_selection_options
-@click.option("--deck", metavar="KEY", help="The cards of a deck named in the source's decks: (not with --theme …).")
+@click.option(
+    "--deck",
+    metavar="KEY",
+    callback=_given,
+    help="The cards of a deck named in the source's decks: (not with --theme …).",
+)
 @_output(default="preview.html", show_default=True, help="The HTML file to write.")
 @click.option("--open", "open_", is_flag=True, help="Open the page in the default web browser.")
 @click.option(
@@ -589,16 +622,19 @@ def schema_() -> None:
 @click.option(
     "--collection",
     metavar="PATH",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=_GivenPath(dir_okay=False, path_type=Path),
     help="The collection file (collection.anki2) to install into.",
 )
 @click.option(
-    "--profile", metavar="NAME", help="An Anki profile name: installs into <Anki data folder>/NAME/collection.anki2."
+    "--profile",
+    metavar="NAME",
+    callback=_given,
+    help="An Anki profile name: installs into <Anki data folder>/NAME/collection.anki2.",
 )
 @click.option(
     "--base",
     metavar="DIR",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=_GivenPath(file_okay=False, path_type=Path),
     help="Anki's data folder for --profile (default: $ANKI_BASE, else Anki's folder for this platform).",
 )
 @_prune
