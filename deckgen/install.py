@@ -270,6 +270,7 @@ def built(
             bring_up_to_date()
         refuse_kind_changes(col, results)
         refuse_changed_note_types(col, results)
+        warn_filtered_decks(col, results)
         if prune:
             refuse_pruning_moved(col, results)
 
@@ -360,6 +361,24 @@ def refuse_kind_changes(col: Collection, results: Sequence[BuildResult]) -> None
                 problems.append(kind_changed(note, was, "is in the collection as"))
     if problems:
         raise SourceError(sorted(set(problems)))
+
+
+def warn_filtered_decks(col: Collection, results: Sequence[BuildResult]) -> None:
+    """Add a warning to each of ``results`` whose deck name, or a parent of it, is a filtered deck's in ``col``:
+    Anki's import puts no card into a filtered deck (nor its subdecks) and makes a deck of another name instead
+    (rslib ``import_export/package/apkg/import/decks.rs``), so the cards would not be where the report says."""
+    for result in results:
+        parts = result.deck_name.split("::")
+        for name in ("::".join(parts[: i + 1]) for i in range(len(parts))):
+            deck = col.decks.by_name(name)
+            if deck and deck.get("dyn"):
+                message = (
+                    f"this collection has a filtered deck named '{name}': Anki's import puts no card into a "
+                    "filtered deck or under it, so the new cards go to a deck of another name (Anki adds a mark "
+                    "or a number to it); rename the filtered deck in Anki, or install with --name"
+                )
+                result.warnings.append(Problem.in_file(col.path, message, Severity.WARNING))
+                break
 
 
 def refuse_changed_note_types(col: Collection, results: Sequence[BuildResult]) -> None:

@@ -844,3 +844,19 @@ def test_a_collection_that_cannot_be_written_is_named_as_such(tmp_path, unwritab
         f"deckgen: error: {target}: cannot write the collection's {part} {place} (no permission), which Anki "
         "needs to open it; nothing was changed"
     ), result.output
+
+
+def test_a_filtered_deck_of_the_decks_name_is_warned_about(tmp_path):
+    """Anki's import puts no card into a filtered deck: with one named "Minimal", the cards went to another deck
+    while the report said "Minimal" (breaker13 B13-10)."""
+    target = fresh_collection(tmp_path / "profile")
+    with Opened(target) as col:
+        col.decks.new_filtered("Minimal")
+    src = tmp_path / "minimal.yaml"
+    shutil.copy(ROOT / "tests" / "data" / "good" / "minimal.yaml", src)
+    result = run("install", src, "--collection", target)
+    assert result.exit_code == 0, result.output
+    assert "warning: this collection has a filtered deck named 'Minimal': Anki's import puts no card" in result.output
+    with Opened(target) as col:  # and so it is: the cards are in another deck
+        decks = {col.decks.name(col.get_card(c).did) for c in col.find_cards("")}
+    assert decks and "Minimal" not in decks
