@@ -42,9 +42,10 @@ from typing import TYPE_CHECKING
 from .ankidata import backup_folder, profile_collection
 from .builds import BuildResult, DeckChoice, build_sources
 from .changes import kind_changed
+from .cloze import cloze_numbers
 from .errors import DeckgenError, Interrupted, Problem, Severity, SourceError, UsageError, clip_list
 from .load import load_sources
-from .model import Source
+from .model import ClozeCard, Source
 from .notes import guid_for
 from .notetypes import NOTE_TYPES, NoteType
 
@@ -308,6 +309,16 @@ class StaleNote:
     note_id: int
 
 
+@dataclass(frozen=True)
+class EmptyCard:
+    """A card of the collection whose cloze deletion its note's text no longer has (``c3`` removed from the
+    source): the note's key, the deletion number and Anki's card id."""
+
+    key: str
+    number: int
+    card_id: int
+
+
 @dataclass
 class DeckImport:
     """What applying one deck did to a collection (or, in a dry run, would do).
@@ -330,6 +341,9 @@ class DeckImport:
     """The keys of the notes updated (in a dry run: that would be updated), in source order."""
     conflicting_keys: list[str] = field(default_factory=list)
     """The keys of the conflicting notes (in a dry run: that would conflict), in source order."""
+    empty: list[EmptyCard] = field(default_factory=list)
+    """Cards of this deck's cloze notes whose deletion the source removed (:func:`empty_cards`; removed if the
+    apply was asked to prune)."""
 
 
 def _type_ids(deck: BuiltDeck) -> set[int]:
@@ -472,6 +486,24 @@ def stale_notes(col: Collection, deck: BuiltDeck) -> list[StaleNote]:
     return sorted(out, key=lambda s: s.key)
 
 
+def empty_cards(col: Collection, deck: BuiltDeck) -> list[EmptyCard]:
+    """The cards of ``col`` that the cloze notes of ``deck`` have (by GUID) for a deletion number their text
+    no longer has, sorted by key and number. Anki's import never deletes a card: such a card stays, scheduled,
+    and shows "No cloze N found on card" when due, until *Tools → Empty Cards* deletes it (rslib
+    ``notetype/cardgen.rs`` makes cards, nothing on import removes them)."""
+    wanted = {
+        n.guid: (n.key, set(cloze_numbers(n.spec.cloze))) for n in deck.result.notes if isinstance(n.spec, ClozeCard)
+    }
+    if not wanted:
+        return []
+    query = "SELECT n.guid, c.ord, c.id FROM cards c JOIN notes n ON n.id = c.nid WHERE n.mid = ?"
+    out = []
+    for guid, ord_, cid in database(col).all(query, NOTE_TYPES["cloze"].id):
+        if guid in wanted and ord_ + 1 not in wanted[guid][1]:
+            out.append(EmptyCard(wanted[guid][0], ord_ + 1, cid))
+    return sorted(out, key=lambda e: (e.key, e.number))
+
+
 def make_backup(col: Collection, collection: Path) -> Path | None:
     """Back ``col`` up with Anki's own backup call into the backup folder next to the collection file Anki
     has open (:func:`deckgen.ankidata.backup_folder`; ``collection``, the path as the user gave it, is for
@@ -510,6 +542,7 @@ def apply_decks(col: Collection, decks: Sequence[BuiltDeck], prune: bool) -> lis
     deck of its source only (``--deck a --deck b`` share their source's notes). Raises :class:`CollectionError` if
     Anki fails; the transaction is rolled back then and the collection is as before.
     """
+    from anki.cards import CardId
     from anki.collection import ImportAnkiPackageRequest
     from anki.errors import BackendError
     from anki.notes import NoteId
@@ -517,17 +550,22 @@ def apply_decks(col: Collection, decks: Sequence[BuiltDeck], prune: bool) -> lis
     options = col._backend.get_import_anki_package_presets()
     out: list[DeckImport] = []
     listed: set[int] = set()
+    removed: set[int] = set()  # empty cards listed already (decks of one source share their notes)
 
     def changes() -> None:
         for deck in decks:
             request = ImportAnkiPackageRequest(package_path=str(deck.package), options=options)
             log = col.import_anki_package(request).log
             stale = _unlisted(stale_notes(col, deck), listed)
+            empty = [e for e in empty_cards(col, deck) if e.card_id not in removed]
             if prune and stale:
                 col.remove_notes([NoteId(s.note_id) for s in stale])
+            if prune and empty:
+                col.remove_cards_and_orphaned_notes([CardId(e.card_id) for e in empty])
+            removed.update(e.card_id for e in empty)
             counts = len(log.new), len(log.updated), len(log.duplicate), len(log.conflicting)
             keys = _keys_of(deck, log.new), _keys_of(deck, log.updated), _keys_of(deck, log.conflicting)
-            out.append(DeckImport(deck, *counts, stale, *keys))
+            out.append(DeckImport(deck, *counts, stale, *keys, empty))
 
     try:
         database(col).transact(changes)
@@ -559,8 +597,11 @@ def predict_import(col: Collection, decks: Sequence[BuiltDeck]) -> list[DeckImpo
     other_schema = {t.id for t in NOTE_TYPES.values() if _schema_differs(col, t)}
     out = []
     listed: set[int] = set()
+    seen: set[int] = set()
     for deck in decks:
-        predicted = DeckImport(deck, stale=_unlisted(stale_notes(col, deck), listed))
+        empty = [e for e in empty_cards(col, deck) if e.card_id not in seen]
+        seen.update(e.card_id for e in empty)
+        predicted = DeckImport(deck, stale=_unlisted(stale_notes(col, deck), listed), empty=empty)
         mods = deck.result.changes.mods
         for note in deck.result.notes:
             have = existing.get(note.guid)

@@ -860,3 +860,40 @@ def test_a_filtered_deck_of_the_decks_name_is_warned_about(tmp_path):
     with Opened(target) as col:  # and so it is: the cards are in another deck
         decks = {col.decks.name(col.get_card(c).did) for c in col.find_cards("")}
     assert decks and "Minimal" not in decks
+
+
+def test_a_removed_cloze_deletion_is_listed_and_its_card_pruned(tmp_path):
+    """Anki's import never deletes a card: a cloze whose c2 the source removed keeps its card 2, scheduled, and
+    Anki shows "No cloze 2 found" on it when due (breaker13 B13-3). install lists it; --prune removes just that
+    card, as Anki's Tools → Empty Cards would, and keeps card 1 with its history."""
+    src = tmp_path / "cards" / "minimal.yaml"
+    src.parent.mkdir()
+    shutil.copy(ROOT / "tests" / "data" / "good" / "minimal.yaml", src)
+    edit(src, "about {{c1::agents}}.", "about {{c1::agents}} and {{c2::models}}.")
+    target = fresh_collection(tmp_path / "profile")
+    assert run("install", src, "--collection", target).exit_code == 0
+    with Opened(target) as col:
+        (nid,) = col.find_notes('"Key:first/cloze/1"')
+        assert sorted(c.ord for c in col.get_note(nid).cards()) == [0, 1]
+        (first,) = [c for c in col.get_note(nid).cards() if c.ord == 0]
+        first.start_timer()
+        col.sched.answerCard(first, 3)
+    edit(src, "about {{c1::agents}} and {{c2::models}}.", "about {{c1::agents}} and models.")
+
+    kept = run("install", src, "--collection", target)
+    assert kept.exit_code == 0, kept.output
+    assert "1 cloze card(s) whose deletion the source removed (kept, empty, until --prune" in kept.output
+    assert "\n    first/cloze/1 c2\n" in kept.output
+    with Opened(target) as col:
+        cards = {c.ord: c.id for c in col.get_note(nid).cards()}
+        assert [cid for n in col.get_empty_cards().notes for cid in n.card_ids] == [cards[1]]  # Anki agrees
+    dry = run("install", src, "--collection", target, "--prune", "--dry-run")
+    assert "1 cloze card(s) whose deletion the source removed (would be removed):" in dry.output, dry.output
+    pruned = run("install", src, "--collection", target, "--prune")
+    assert pruned.exit_code == 0 and "(removed):\n    first/cloze/1 c2\n" in pruned.output, pruned.output
+    with Opened(target) as col:
+        (card,) = col.get_note(nid).cards()
+        assert card.ord == 0 and card.reps == 1
+        assert not col.get_empty_cards().notes
+    again = run("install", src, "--collection", target, "--prune")
+    assert "cloze card(s)" not in again.output

@@ -128,8 +128,10 @@ def print_build(result: BuildResult) -> None:
 
 def print_imports(decks: Sequence[DeckImport], dry_run: bool, prune: bool) -> None:
     """Per deck of an install or a sync: its warnings, Anki's counts (or, with ``dry_run``, the predicted
-    ones and the keys that would be added and updated), then the notes no longer in the source, by key."""
+    ones and the keys that would be added and updated), then the notes no longer in the source, by key, and
+    the cloze cards whose deletion it removed."""
     verb = "would be " if dry_run else ""
+    removal = ("would be removed" if dry_run else "removed") if prune else ""
     for d in decks:
         r = d.deck.result
         print_warnings(r.warnings)
@@ -144,13 +146,17 @@ def print_imports(decks: Sequence[DeckImport], dry_run: bool, prune: bool) -> No
             if len(keys) > MAX_LISTED:
                 click.echo(f"    … and {len(keys) - MAX_LISTED} more {verb}{label}")
         if d.stale:
-            if prune:
-                state = "would be removed" if dry_run else "removed"
-            else:
-                state = "kept; --prune removes them"
+            state = removal or "kept; --prune removes them"
             click.echo(f"  {len(d.stale)} note(s) no longer in the source ({state}):")
             for s in d.stale:
                 click.echo(f"    {s.key}")
+        if d.empty:
+            state = removal or "kept, empty, until --prune or Anki's Tools → Empty Cards removes them"
+            click.echo(f"  {len(d.empty)} cloze card(s) whose deletion the source removed ({state}):")
+            for e in d.empty[:MAX_LISTED]:
+                click.echo(f"    {e.key} c{e.number}")
+            if len(d.empty) > MAX_LISTED:
+                click.echo(f"    … and {len(d.empty) - MAX_LISTED} more")
         if d.conflicting:
             click.echo(
                 "  conflicting notes keep their old note type and are not updated (see README, Editing and "
