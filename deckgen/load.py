@@ -379,8 +379,14 @@ class _SourceReader(ValueReader):
                 found = "none" if not kinds else " and ".join(k for k in names if k in KIND_KEYS)
                 unknown = [k for k in names if k not in _ANY_CARD_KEYS]
                 if unknown and not kinds:  # a misspelt kind key, such as question: for q:
-                    are = "is not a card key" if len(unknown) == 1 else "are not card keys"
-                    found += f"; {' and '.join(repr(clip(k)) for k in unknown)} {are}"
+                    are, hint = "are not card keys", ""
+                    if len(unknown) == 1:
+                        word = _KIND_WORDS.get(unknown[0].lower())
+                        are, hint = (
+                            "is not a card key",
+                            f" (did you mean '{word}'?)" if word else suggest(unknown[0], KIND_KEYS),
+                        )
+                    found += f"; {' and '.join(repr(clip(k)) for k in unknown)} {are}{hint}"
                 message = (
                     "a card needs exactly one of q (question/answer), term (concept), of (list) or cloze; "
                     f"found {found}"
@@ -536,6 +542,11 @@ class _SourceReader(ValueReader):
                 "replacing the other; give the deck another key"
             )
             self.error(node, key_path, message, Severity.WARNING)
+
+
+_KIND_WORDS = {"question": "q", "questions": "q", "concept": "term", "list": "of", "items": "of", "text": "cloze"}
+"""A word a card kind's key is written as by someone who does not know the key → that key (``question:`` for
+``q:``), for the message about a card with no kind key."""
 
 
 _JUDGMENTS_SLUG = re.compile(r"j[0-9]+(?:-[0-9]+)*")

@@ -12,7 +12,7 @@ import errno
 import os
 import re
 from collections.abc import Callable, Iterable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from .errors import Severity, clip, clip_list, suggest
@@ -308,8 +308,8 @@ class ValueReader(NodeReader):
             self.error(
                 node,
                 key_path,
-                f"image '{clip(value)}' not found (looked for {clip(str(target), 80)}); paths "
-                "are relative to the source file's folder",
+                f"image '{clip(value)}' not found (looked for {clip(str(target), 80)}){_beside(value, target)}; "
+                "paths are relative to the source file's folder",
             )
             return None
         return value
@@ -371,3 +371,15 @@ class ValueReader(NodeReader):
             )
             self.error(where, "deck.languages", message, Severity.WARNING)
         return defaults._replace(**given)
+
+
+def _beside(value: str, target: Path) -> str:
+    """`` (did you mean 'media/reich.svg'?)`` for the closest name (by :func:`deckgen.errors.suggest`) of the
+    files in the folder an image ``value`` (found nowhere, at ``target``) names: a name in another case, which a
+    case-sensitive file system tells apart."""
+    try:
+        names = [n for n in os.listdir(target.parent) if Path(n).suffix.lower() in IMAGE_SUFFIXES]
+    except OSError:
+        return ""
+    written = PurePosixPath(value).parent
+    return suggest(value, [str(written / n) for n in names])

@@ -129,3 +129,23 @@ def test_a_did_you_mean_is_clipped_as_every_quoted_value(cards_copy, monkeypatch
     result = run("build", "--dry-run", "--theme", long_id[:-1])
     assert result.exit_code == 1 and "(did you mean '" in result.output, result.output
     assert long_id not in result.output
+
+
+def test_a_card_kind_written_as_a_word_and_an_image_in_another_case_get_a_did_you_mean(tmp_path):
+    """`question:` for `q:` and `media/Reich.svg` for the file `media/reich.svg` were the two messages of a new
+    user's mistakes without the suggestion every other one has (newcomer7 #8)."""
+    (tmp_path / "media").mkdir()
+    (tmp_path / "media" / "reich.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>', encoding="utf-8")
+    source = with_lines(
+        tmp_path,
+        "s.yaml",
+        {
+            '      - q: "Who made the first judgment?"': '      - question: "Who made the first judgment?"',
+            '      - of: "the {n} parts"': '      - of: "the {n} parts"\n        image: media/Reich.svg',
+        },
+    )
+    result = run("check", str(source))
+    assert result.exit_code == 1
+    assert "found none; 'question' is not a card key (did you mean 'q'?)" in result.output, result.output
+    assert "image 'media/Reich.svg' not found (looked for " in result.output
+    assert "(did you mean 'media/reich.svg'?); paths are relative to the source file's folder" in result.output
