@@ -76,7 +76,10 @@ class Section(NamedTuple):
 
 _SCALAR = ["string", "number", "boolean"]
 """What the loader reads as text: any YAML scalar, exactly as typed."""
-TEXT: JSON = {"type": _SCALAR, "pattern": r"\S"}
+_SAYS = "patternErrorMessage"
+"""The key of the message an editor shows for a value its pattern refuses, instead of the pattern itself (a
+keyword of VS Code's and yaml-language-server's, which other validators ignore)."""
+TEXT: JSON = {"type": _SCALAR, "pattern": r"\S", _SAYS: "must not be empty"}
 """Text that must not be empty (nor YAML's null)."""
 OPTIONAL_TEXT: JSON = {"type": [*_SCALAR, "null"]}
 """Text that may be empty or null."""
@@ -85,7 +88,7 @@ _RANGE = rf"\s*{_DIGITS}\s*(-\s*{_DIGITS}\s*)?"
 JUDGMENT_RANGES: JSON = {
     "anyOf": [
         {"type": "integer", "minimum": 0, "maximum": 10**MAX_NUMBER_DIGITS - 1},
-        {"type": "string", "pattern": f"^{_RANGE}(,{_RANGE})*$"},
+        {"type": "string", "pattern": f"^{_RANGE}(,{_RANGE})*$", _SAYS: "judgment numbers and ranges, e.g. 12-17,25"},
     ]
 }
 """Judgment numbers and ranges as :meth:`deckgen.model.Selection.ranges` reads them: a number, or text such as
@@ -95,12 +98,25 @@ them; ``deckgen check`` reads the text as written and refuses them."""
 _ID_NUMBER: JSON = {"type": "number", "minimum": 0, "maximum": 1e300}
 """A YAML number the loader may read as an id (``123``, ``1.5`` are ids as typed): not a negative one, nor
 ``.inf``, whose text no id pattern takes. (A JSON Schema sees the number, not how it was typed.)"""
-ID: JSON = {"anyOf": [{"type": "string", "pattern": SLUG_PATTERN.pattern}, _ID_NUMBER, {"type": "boolean"}]}
-CARD_ID: JSON = {"anyOf": [{"type": "string", "pattern": CARD_ID_PATTERN.pattern}, _ID_NUMBER, {"type": "boolean"}]}
+_SLUG_SAYS = "lowercase letters and digits, with - . _ between them, e.g. intelligence-efficiency"
+ID: JSON = {
+    "anyOf": [{"type": "string", "pattern": SLUG_PATTERN.pattern, _SAYS: _SLUG_SAYS}, _ID_NUMBER, {"type": "boolean"}]
+}
+CARD_ID: JSON = {
+    "anyOf": [
+        {"type": "string", "pattern": CARD_ID_PATTERN.pattern, _SAYS: _SLUG_SAYS.replace("- . _", "- . _ /")},
+        _ID_NUMBER,
+        {"type": "boolean"},
+    ]
+}
 NUMBER: JSON = {
     "anyOf": [
         {"type": "integer", "minimum": 1, "maximum": 10**MAX_NUMBER_DIGITS - 1},
-        {"type": "string", "pattern": rf"^\s*0*[1-9][0-9]{{0,{MAX_NUMBER_DIGITS - 1}}}\s*$"},
+        {
+            "type": "string",
+            "pattern": rf"^\s*0*[1-9][0-9]{{0,{MAX_NUMBER_DIGITS - 1}}}\s*$",
+            _SAYS: f"a whole number from 1, of at most {MAX_NUMBER_DIGITS} digits",
+        },
     ]
 }
 """A judgment number: a whole number from 1 up, of at most :data:`deckgen.model.MAX_NUMBER_DIGITS` digits."""
@@ -115,7 +131,11 @@ def _any_case(words: tuple[str, ...]) -> str:
 BOOLEAN: JSON = {
     "anyOf": [
         {"type": ["boolean", "null"]},
-        {"type": "string", "pattern": rf"^\s*(?:{_any_case((*TRUE_WORDS, *FALSE_WORDS))})?\s*$"},
+        {
+            "type": "string",
+            "pattern": rf"^\s*(?:{_any_case((*TRUE_WORDS, *FALSE_WORDS))})?\s*$",
+            _SAYS: "true or false",
+        },
     ]
 }
 """``true`` or ``false`` (or YAML 1.1's ``yes``/``no``/``on``/``off``), as :meth:`NodeReader.boolean` reads."""
@@ -129,7 +149,11 @@ def _ecma(pattern: re.Pattern[str]) -> str:
 
 LANGUAGE_TAG_PATTERN = rf"^(?!(?:{_any_case(tuple(RESERVED))})$)(?:{_ecma(LANGTAG)})$"
 """A well-formed BCP 47 tag that may be a key (:func:`deckgen.languages.tag_problem` finds nothing wrong)."""
-LANGUAGE_TAG: JSON = {"type": "string", "pattern": LANGUAGE_TAG_PATTERN}
+LANGUAGE_TAG: JSON = {
+    "type": "string",
+    "pattern": LANGUAGE_TAG_PATTERN,
+    _SAYS: "a BCP 47 language tag, e.g. en, zh, zh-Hant, pt-BR (a hyphen, not '_')",
+}
 
 LANGUAGE_KEY = "<language>"
 """In a section's keys, the place of one key per language of ``deck.languages``: ``zh:`` and ``en:`` of a
@@ -141,12 +165,14 @@ def _label(name: str) -> JSON:
     no other ``{…}``, as :func:`deckgen.labels.label_problem` wants."""
     wanted = PLACEHOLDERS.get(name, ())
     known = f"(?!(?:{'|'.join(wanted)})\\}})" if wanted else ""
-    patterns = [rf"^(?![\s\S]*\{{{known}[^{{}}]*\}})"]
+    others = f"no placeholder but {', '.join(f'{{{p}}}' for p in wanted)}" if wanted else "no {…} placeholder"
+    checks = [{"pattern": rf"^(?![\s\S]*\{{{known}[^{{}}]*\}})", _SAYS: others}]
     for placeholder in wanted:
         once = re.escape(f"{{{placeholder}}}")
-        patterns.append(rf"^(?![\s\S]*{once}[\s\S]*{once})[\s\S]*{once}")
+        says = f"must hold {{{placeholder}}} once"
+        checks.append({"pattern": rf"^(?![\s\S]*{once}[\s\S]*{once})[\s\S]*{once}", _SAYS: says})
     kind = {"type": "string"} if wanted else {}  # a YAML number or true holds no {term}
-    return {**TEXT, **kind, "allOf": [{"pattern": p} for p in patterns]}
+    return {**TEXT, **kind, "allOf": checks}
 
 
 def _holds(placeholders: tuple[str, ...]) -> str:

@@ -491,3 +491,44 @@ def test_numbers_where_the_loader_wants_patterned_text_are_judged_alike(validato
             load_file(src)
     else:
         load_file(src)
+
+
+def _patterned(node, path="#"):
+    """Every subschema of ``node`` that has a ``pattern``, with where it is."""
+    if isinstance(node, dict):
+        if "pattern" in node:
+            yield path, node
+        for key, value in node.items():
+            yield from _patterned(value, f"{path}/{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _patterned(value, f"{path}/{i}")
+
+
+def test_every_pattern_says_in_words_what_it_wants():
+    """An editor shows a refused pattern as the regular expression itself (400 characters for a language tag)
+    unless the schema gives a patternErrorMessage, which VS Code and yaml-language-server show instead
+    (newcomer7 #5)."""
+    found = list(_patterned(source_schema()))
+    assert len(found) > 10
+    unsaid = [path for path, node in found if not node.get("patternErrorMessage")]
+    assert unsaid == []
+    assert all(not re.search(r"[\\^$]|\(\?", node["patternErrorMessage"]) for _, node in found)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "says"),
+    [
+        ("languages: [en]", "languages: [german]", "a BCP 47 language tag"),
+        ("id: memory", "id: Memory_Cards", "lowercase letters and digits"),
+        ("number: 1", "number: '0'", "a whole number from 1"),
+    ],
+)
+def test_a_refused_pattern_is_reported_in_words(validator, tmp_path, old, new, says):
+    assert CliRunner().invoke(main, ["init", str(tmp_path), "--name", "Memory", "--language", "en"]).exit_code == 0
+    (source,) = (tmp_path / "cards").glob("*.yaml")
+    text = source.read_text(encoding="utf-8")
+    assert old in text
+    errors = list(validator.iter_errors(yaml.safe_load(text.replace(old, new, 1))))
+    messages = {e.schema.get("patternErrorMessage") for e in errors for e in (e, *(e.context or ()))}
+    assert any(m and m.startswith(says) for m in messages), [e.message for e in errors]
