@@ -39,33 +39,90 @@ _SAMPLE: dict[str, dict[str, str]] = {
     "description": {
         "en": "A starter deck made by deckgen init: replace its sample cards with your own.",
         "zh": "deckgen init 生成的起步卡组：把示例卡片换成你自己的。",
+        "de": "Ein Starter-Deck von deckgen init: Ersetze die Beispielkarten durch deine eigenen.",
+        "fr": "Un paquet de départ créé par deckgen init : remplacez ses cartes d'exemple par les vôtres.",
+        "es": "Un mazo inicial creado por deckgen init: sustituye sus tarjetas de ejemplo por las tuyas.",
     },
-    "theme": {"en": "Memory", "zh": "记忆"},
+    "theme": {"en": "Memory", "zh": "记忆", "de": "Gedächtnis", "fr": "Mémoire", "es": "Memoria"},
     "curve": {
         "en": "Hermann Ebbinghaus measured how fast memories fade without review: quickly at first, then slowly.",
         "zh": "艾宾浩斯测量了不复习时记忆消退的速度：先快后慢。",
+        "de": "Hermann Ebbinghaus maß, wie schnell Erinnerungen ohne Wiederholung verblassen: zuerst schnell, "
+        "dann langsam.",
+        "fr": "Hermann Ebbinghaus a mesuré à quelle vitesse les souvenirs s'effacent sans révision : vite au "
+        "début, puis lentement.",
+        "es": "Hermann Ebbinghaus midió lo rápido que se desvanecen los recuerdos sin repaso: rápido al "
+        "principio, luego despacio.",
     },
     "spacing": {
         "en": "Reviews spread out over days are remembered longer than the same reviews crammed into one sitting.",
         "zh": "分散在几天里的复习，比挤在一次里的同样复习记得更久。",
+        "de": "Über Tage verteilte Wiederholungen bleiben länger im Gedächtnis als dieselben Wiederholungen an "
+        "einem Stück.",
+        "fr": "Des révisions réparties sur plusieurs jours se retiennent plus longtemps que les mêmes révisions "
+        "en une seule séance.",
+        "es": "Los repasos repartidos en varios días se recuerdan más tiempo que los mismos repasos en una sola "
+        "sesión.",
     },
-    "term": {"en": "the forgetting curve", "zh": "遗忘曲线"},
-    "means": {"en": "How fast memories fade without review", "zh": "不复习时记忆消退的速度"},
-    "q": {"en": "How do memories fade, in Ebbinghaus's measurements?", "zh": "按艾宾浩斯的测量，记忆如何消退？"},
-    "a": {"en": "Quickly at first, then slowly", "zh": "先快后慢"},
-    "of": {"en": "the {n} steps of a review", "zh": "复习的{n}个步骤"},
+    "term": {
+        "en": "the forgetting curve",
+        "zh": "遗忘曲线",
+        "de": "die Vergessenskurve",
+        "fr": "la courbe de l'oubli",
+        "es": "la curva del olvido",
+    },
+    "means": {
+        "en": "How fast memories fade without review",
+        "zh": "不复习时记忆消退的速度",
+        "de": "Wie schnell Erinnerungen ohne Wiederholung verblassen",
+        "fr": "La vitesse d'effacement des souvenirs sans révision",
+        "es": "Lo rápido que se olvida sin repaso",
+    },
+    "q": {
+        "en": "How do memories fade, in Ebbinghaus's measurements?",
+        "zh": "按艾宾浩斯的测量，记忆如何消退？",
+        "de": "Wie verblassen Erinnerungen nach den Messungen von Ebbinghaus?",
+        "fr": "Comment les souvenirs s'effacent-ils, selon les mesures d'Ebbinghaus ?",
+        "es": "¿Cómo se desvanecen los recuerdos, según las mediciones de Ebbinghaus?",
+    },
+    "a": {
+        "en": "Quickly at first, then slowly",
+        "zh": "先快后慢",
+        "de": "Zuerst schnell, dann langsam",
+        "fr": "Vite au début, puis lentement",
+        "es": "Rápido al principio, luego despacio",
+    },
+    "of": {
+        "en": "the {n} steps of a review",
+        "zh": "复习的{n}个步骤",
+        "de": "die {n} Schritte einer Wiederholung",
+        "fr": "les {n} étapes d'une révision",
+        "es": "los {n} pasos de un repaso",
+    },
     "extra": {
         "en": "First recall the answer, then check it against the card's back.",
         "zh": "先回想答案，再对照卡片背面检查。",
+        "de": "Erst die Antwort abrufen, dann mit der Rückseite der Karte vergleichen.",
+        "fr": "D'abord se rappeler la réponse, puis la vérifier au dos de la carte.",
+        "es": "Primero recuerda la respuesta y luego compárala con el reverso de la tarjeta.",
     },
     "cloze": {
         "en": "Spreading reviews out over time is called the {{c1::spacing effect}}.",
         "zh": "把复习分散到不同时间，叫作{{c1::间隔效应}}。",
+        "de": "Wiederholungen über die Zeit zu verteilen, nennt man den {{c1::Spacing-Effekt}}.",
+        "fr": "Répartir les révisions dans le temps s'appelle l'{{c1::effet d'espacement}}.",
+        "es": "Repartir los repasos en el tiempo se llama {{c1::efecto de espaciado}}.",
     },
 }
-"""The starter's sample text in the languages it is written in."""
+"""The starter's sample text in the languages it is written in (those deckgen has labels for)."""
 
-_ITEMS = {"en": ("Recall the answer", "Check it against the card"), "zh": ("回想答案", "对照卡片检查")}
+_ITEMS = {
+    "en": ("Recall the answer", "Check it against the card"),
+    "zh": ("回想答案", "对照卡片检查"),
+    "de": ("Die Antwort abrufen", "Mit der Karte vergleichen"),
+    "fr": ("Se rappeler la réponse", "La vérifier avec la carte"),
+    "es": ("Recordar la respuesta", "Compararla con la tarjeta"),
+}
 """The sample list card's items."""
 
 
@@ -226,7 +283,7 @@ def starter_yaml(deck_id: str, name: str, languages: Sequence[str]) -> str:
         return "".join(f"{indent}{language}: {text(key, language)}\n" for language in languages)
 
     card = languages[-1]
-    others = [lang for lang in languages if lang.lower() not in ("en", "zh")]
+    others = [lang for lang in languages if lang.lower() not in _SAMPLE["q"]]
     note = f"# Replace the sample text under {', '.join(others)} with your own.\n" if others else ""
     sample_items = _ITEMS.get(card.lower(), _ITEMS["en"])
     items = ", ".join(json.dumps(item, ensure_ascii=False) for item in sample_items)

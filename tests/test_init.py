@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from deckgen.builds import build, check
 from deckgen.cli import main
 from deckgen.load import load_file
+from deckgen.notes import generate
 from deckgen.sourcevalues import readable_id
 from deckgen.starter import fresh_deck_id, write_starter
 from deckgen.state import Packaged
@@ -90,7 +91,9 @@ def test_a_name_in_another_script_takes_the_folder_name_for_its_id_and_the_id_fo
     assert write_starter(tmp_path / "日本語", name="日本語の単語").deck_id.startswith("deck-")  # neither gives one
 
 
-@pytest.mark.parametrize("languages", [["en"], ["zh"], ["zh,en"], ["en", "zh"], ["de"], ["zh-Hant", "en"], ["ja"]])
+@pytest.mark.parametrize(
+    "languages", [["en"], ["zh"], ["zh,en"], ["en", "zh"], ["de"], ["fr"], ["es"], ["de,en"], ["zh-Hant", "en"], ["ja"]]
+)
 def test_the_starter_is_valid_and_lint_clean_in_any_language(tmp_path, languages):
     starter = write_starter(tmp_path, name="Deck", languages=languages)
     result = check([starter.source])
@@ -213,3 +216,16 @@ def test_whatever_name_init_accepts_gives_a_starter_that_passes_check_strict(tmp
     monkeypatch.chdir(tmp_path)
     checked = invoke("check", "--strict")
     assert checked.exit_code == 0, checked.output
+
+
+@pytest.mark.parametrize("language", ["de", "fr", "es"])
+def test_a_starter_in_a_language_deckgen_has_words_for_is_written_in_it(tmp_path, language):
+    """deckgen's own words on the cards are German, French or Spanish there: the sample text under the key was
+    English, which made cards such as "Von wem stammt the forgetting curve?" (newcomer7 #6)."""
+    starter = write_starter(tmp_path, name="Deck", languages=[language])
+    text = starter.source.read_text(encoding="utf-8")
+    assert "Replace the sample text under" not in text
+    notes = generate(load_file(starter.source))[0]
+    english = {"the", "of", "how", "review", "memories", "answer"}
+    words = {w for n in notes for w in re.findall(r"[a-z]+", f"{n.question} {n.answer}".lower())}
+    assert not words & english, sorted(words & english)
