@@ -10,6 +10,7 @@ import html
 import os
 import re
 import shutil
+import signal
 import time
 from pathlib import Path
 
@@ -246,3 +247,10 @@ def reviewer(chromium, request):
     with Reviewer(chromium, web) as page:
         yield page
     assert page.refused == [], page.refused  # the page asked for nothing it should not have needed
+
+
+def as_foreground_job() -> None:
+    """``preexec_fn`` for a child that a test stops with SIGINT, as Ctrl-C stops a terminal's foreground job: a
+    test run started in the background (``pytest &`` in a script) ignores SIGINT, a child inherits that, and
+    Python then installs no KeyboardInterrupt handler, so the child would never hear it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from deckgen.cli import main
 
-from conftest import ROOT
+from conftest import ROOT, as_foreground_job
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 BIN = Path(sys.executable).parent
@@ -104,6 +104,7 @@ def test_readme_live_preview_example_is_real_output(cards_copy):
         cwd=cards_copy.parent,
         stdout=subprocess.PIPE,
         text=True,
+        preexec_fn=as_foreground_job,
     )
     try:
         printed = [proc.stdout.readline(), proc.stdout.readline()]

@@ -37,7 +37,7 @@ from deckgen.notes import media_name, media_src
 from deckgen.preview import page_cards, page_html, preview_html
 from deckgen.render import cards
 
-from conftest import ROOT, SHIPPED_Q, card_text, edit, replace_once
+from conftest import ROOT, SHIPPED_Q, as_foreground_job, card_text, edit, replace_once
 
 MINIMAL = Path(__file__).resolve().parent / "data" / "good" / "minimal.yaml"
 HOSTILE = '<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2">'
@@ -371,6 +371,7 @@ def test_live_preview_in_chromium(chromium, cards_copy, monkeypatch):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=as_foreground_job,
     )
     try:
         assert proc.stdout.readline().startswith("Page built: ")
@@ -419,7 +420,7 @@ def test_ctrl_c_ends_the_live_preview_with_exit_0_as_the_readme_says(cards_copy)
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # as a terminal's foreground job
+        preexec_fn=as_foreground_job,
     )
     try:
         assert proc.stdout.readline().startswith("Page built: ")
