@@ -135,3 +135,20 @@ def test_readme_opening_card_count_is_about_the_real_deck():
     said = int(re.search(r"in about (\d+) cards", README).group(1))
     cards = sum(card_count(n) for n in generate(load_file(SOURCE))[0])
     assert abs(said - cards) <= cards / 10, (said, cards)
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("deckgen build --theme ag", ["plain,agent"]),
+        ("deckgen install --speaker lin", ["plain,lin-junyang"]),
+        ("deckgen build --deck lin", ["plain,lin-junyang"]),
+        ("deckgen list t", ["plain,themes", "plain,tags", "file,t"]),
+    ],
+)
+def test_completion_completes_values_from_the_sources(cards_copy, words, expected):
+    """Theme, person and deck ids and `list`'s WHAT, from the sources here (newcomer7 #10)."""
+    env = {**os.environ, "_DECKGEN_COMPLETE": "bash_complete", "COMP_WORDS": words}
+    env["COMP_CWORD"] = str(len(words.split()) - 1)
+    proc = subprocess.run([str(BIN / "deckgen")], capture_output=True, text=True, env=env, cwd=cards_copy.parent)
+    assert proc.stdout.splitlines() == expected, proc.stderr

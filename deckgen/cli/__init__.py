@@ -158,8 +158,48 @@ def _selection_options(command: Callable[..., None]) -> Callable[..., None]:
         ]
     ):
         check = _judgment_ranges if opt == "--judgment" else _given
-        with_selection = click.option(opt, multiple=True, metavar=metavar, help=help_, callback=check)(with_selection)
+        values = _COMPLETED.get(opt)
+        complete = _completion(*values) if values else None
+        with_selection = click.option(
+            opt, multiple=True, metavar=metavar, help=help_, callback=check, shell_complete=complete
+        )(with_selection)
     return with_selection
+
+
+_COMPLETED = {"--theme": ("themes", "id"), "--speaker": ("people", "id"), "--tag": ("tags", "tag")}
+"""The options whose values shell completion offers: what ``deckgen list WHAT`` lists, and the column."""
+
+
+def _completion(what: str, column: str) -> Callable[[click.Context, click.Parameter, str], list[Any]]:
+    """Shell completion of an option's values from the sources the command line names so far (default
+    ``cards/``): the ``column`` of ``deckgen list WHAT``'s rows that start with what is typed. A source that
+    does not load completes nothing."""
+
+    def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+        from click.shell_completion import CompletionItem
+
+        from ..errors import DeckgenError
+        from ..listing import list_inventory
+
+        named = [str(s) for s in (ctx.params.get("sources") or ctx.params.get("args") or ()) if os.path.exists(s)]
+        try:
+            rows = list_inventory(named or [DEFAULT_SOURCE], what).rows
+        except (DeckgenError, OSError):
+            return []
+        values = dict.fromkeys(str(row[column]) for row in rows)
+        return [CompletionItem(v) for v in values if v.startswith(incomplete)]
+
+    return complete
+
+
+def _complete_what(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """Shell completion of ``deckgen list``'s arguments: a WHAT word first, and file names throughout."""
+    from click.shell_completion import CompletionItem
+
+    from ..listing import INVENTORIES
+
+    words = [] if ctx.params.get("args") else [w for w in ("notes", *INVENTORIES) if w.startswith(incomplete)]
+    return [*map(CompletionItem, words), CompletionItem(incomplete, type="file")]
 
 
 def _given(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
@@ -236,6 +276,7 @@ _decks = click.option(
     multiple=True,
     metavar="KEY",
     callback=_given,
+    shell_complete=_completion("decks", "key"),
     help="A deck named in the source's decks:. Repeatable.",
 )
 """The --deck option of build, install and sync (list and preview take one deck)."""
@@ -374,12 +415,13 @@ def check_(sources: Values, strict: bool) -> None:
 
 
 @main.command(name="list")
-@click.argument("args", nargs=-1, metavar="[WHAT] [SOURCE]...")
+@click.argument("args", nargs=-1, metavar="[WHAT] [SOURCE]...", shell_complete=_complete_what)
 @_selection_options
 @click.option(
     "--deck",
     metavar="KEY",
     callback=_given,
+    shell_complete=_completion("decks", "key"),
     help="The notes of a deck named in the source's decks: (not with --theme …).",
 )
 @click.option(
@@ -465,6 +507,7 @@ def _terminal() -> Any:
     "--deck",
     metavar="KEY",
     callback=_given,
+    shell_complete=_completion("decks", "key"),
     help="The cards of a deck named in the source's decks: (not with --theme …).",
 )
 @_output(default="preview.html", show_default=True, help="The HTML file to write.")
