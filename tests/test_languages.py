@@ -456,9 +456,8 @@ def test_default_concept_and_list_questions_fit_any_gender(tmp_path, language, t
     assert CliRunner().invoke(main, ["init", str(folder), "--language", language]).exit_code == 0
     (source,) = (folder / "cards").glob("*.yaml")
     text = source.read_text(encoding="utf-8")
-    text = text.replace('term: "the forgetting curve"', f'term: "{term}"').replace(
-        'of: "the {n} steps of a review"', f'of: "{of}"'
-    )
+    text = re.sub(r'(?m)^(\s*- term:) ".*"$', rf'\1 "{term}"', text)  # the starter's sample term and list noun
+    text = re.sub(r'(?m)^(\s*- of:) ".*"$', rf'\1 "{of}"', text)
     source.write_text(text, encoding="utf-8")
 
     listed = CliRunner().invoke(main, ["list", str(source), "--format", "json"])
