@@ -42,8 +42,8 @@ from typing import TYPE_CHECKING
 from .ankidata import backup_folder, profile_collection
 from .builds import BuildResult, DeckChoice, build_sources
 from .changes import kind_changed
-from .cloze import cloze_numbers
-from .errors import DeckgenError, Interrupted, Problem, Severity, SourceError, UsageError, clip_list
+from .cloze import cloze_deletions, cloze_numbers
+from .errors import DeckgenError, Interrupted, Problem, Severity, SourceError, UsageError, clip, clip_list
 from .load import load_sources
 from .model import ClozeCard, Source
 from .notes import guid_for
@@ -272,6 +272,7 @@ def built(
         refuse_kind_changes(col, results)
         refuse_changed_note_types(col, results)
         warn_filtered_decks(col, results)
+        warn_renumbered_clozes(col, results)
         if prune:
             refuse_pruning_moved(col, results)
 
@@ -375,6 +376,35 @@ def refuse_kind_changes(col: Collection, results: Sequence[BuildResult]) -> None
                 problems.append(kind_changed(note, was, "is in the collection as"))
     if problems:
         raise SourceError(sorted(set(problems)))
+
+
+def warn_renumbered_clozes(col: Collection, results: Sequence[BuildResult]) -> None:
+    """Add a warning to each of ``results`` for a changed cloze note whose deletions, in ``col``, are the same
+    texts under other numbers (``c1`` ↔ ``c2``): Anki keeps a card by its number (a cloze card's ``ord`` is its
+    number less one), so each card's review history would pass to the other text."""
+    from anki.notes import NoteId
+
+    changed = {c.key for r in results for c in r.changes.changed}
+    clozes = [(r, n) for r in results for n in r.notes if n.key in changed and n.note_type.is_cloze]
+    if not clozes:
+        return
+    have = {guid: nid for guid, nid in database(col).all("SELECT guid, id FROM notes")}
+    for result, note in clozes:
+        if note.guid not in have:
+            continue
+        index = note.note_type.field_names.index("Text")
+        old_fields = col.get_note(NoteId(have[note.guid])).fields
+        old = dict(cloze_deletions(old_fields[index])) if index < len(old_fields) else {}
+        new = dict(cloze_deletions(note.fields[index]))
+        moved = [n for n in sorted(new) if n in old and old[n] != new[n] and new[n] in old.values()]
+        if moved:
+            number = moved[0]
+            message = (
+                f"note '{note.key}': its cloze deletions were renumbered: in Anki c{number} now hides "
+                f"'{clip(new[number])}' (it hid '{clip(old[number])}'), and each card keeps its number's review "
+                "history, so the history passes to another text; number them back to keep it with its text"
+            )
+            result.warnings.append(Problem.at(note.spec.loc, message, Severity.WARNING))
 
 
 def warn_filtered_decks(col: Collection, results: Sequence[BuildResult]) -> None:

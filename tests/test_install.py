@@ -897,3 +897,26 @@ def test_a_removed_cloze_deletion_is_listed_and_its_card_pruned(tmp_path):
         assert not col.get_empty_cards().notes
     again = run("install", src, "--collection", target, "--prune")
     assert "cloze card(s)" not in again.output
+
+
+def test_renumbered_cloze_deletions_are_warned_about(tmp_path):
+    """Anki keeps a cloze card by its number: swapping c1 and c2 moves each card's review history to the other
+    text, silently until now (breaker13 B13-3); rewording a deletion is no renumbering."""
+    src = tmp_path / "cards" / "minimal.yaml"
+    src.parent.mkdir()
+    shutil.copy(ROOT / "tests" / "data" / "good" / "minimal.yaml", src)
+    edit(src, "about {{c1::agents}}.", "about {{c1::agents}} and {{c2::models}}.")
+    target = fresh_collection(tmp_path / "profile")
+    assert run("install", src, "--collection", target).exit_code == 0
+
+    edit(src, "about {{c1::agents}} and {{c2::models}}.", "about {{c1::agents}} and {{c2::large models}}.")
+    reworded = run("install", src, "--collection", target)
+    assert reworded.exit_code == 0 and "deletions were renumbered" not in reworded.output, reworded.output
+    edit(src, "about {{c1::agents}} and {{c2::large models}}.", "about {{c2::agents}} and {{c1::large models}}.")
+    for args in (["--dry-run"], []):
+        swapped = run("install", src, "--collection", target, *args)
+        assert swapped.exit_code == 0, swapped.output
+        assert (
+            "warning: judgments[0].cards[1]: note 'first/cloze/1': its cloze deletions were renumbered: in Anki c1 "
+            "now hides 'large models' (it hid 'agents')"
+        ) in swapped.output, swapped.output
