@@ -52,6 +52,14 @@ def fresh_collection(folder: Path) -> Path:
     return folder / "collection.anki2"
 
 
+def minimal_project(tmp_path: Path) -> Path:
+    """``tests/data/good/minimal.yaml`` copied to ``tmp_path/cards/``; returns the copy."""
+    src = tmp_path / "cards" / "minimal.yaml"
+    src.parent.mkdir()
+    shutil.copy(ROOT / "tests" / "data" / "good" / "minimal.yaml", src)
+    return src
+
+
 class Opened:
     """A collection opened with the anki package for the ``with`` block (holding Anki's lock meanwhile)."""
 
@@ -689,9 +697,7 @@ def test_a_prune_that_would_delete_a_note_whose_question_moved_to_a_new_key_is_r
     """A renamed judgment id gives its cards new keys: a prune in the same run would delete the reviewed notes
     (and their history) while the build's warning says the old notes keep it (breaker13 B13-1). It is refused
     before anything is written; a run without --prune keeps the old notes, and a later prune removes them."""
-    src = tmp_path / "cards" / "minimal.yaml"
-    src.parent.mkdir()
-    shutil.copy(ROOT / "tests" / "data" / "good" / "minimal.yaml", src)
+    src = minimal_project(tmp_path)
     target = fresh_collection(tmp_path / "profile")
     assert run("install", src, "--collection", target).exit_code == 0
     with Opened(target) as col:
@@ -754,9 +760,7 @@ def test_a_field_added_to_deckgens_note_type_in_anki_is_refused_before_anything_
     """With a field added in Anki's Manage Note Types, Anki's import updates none of the note type's notes (all
     conflicting) and puts new ones into a copy "… +" that a prune never sees (breaker13 B13-4): refused, with the
     field named; once the field is removed again, the install goes through."""
-    src = tmp_path / "cards" / "minimal.yaml"
-    src.parent.mkdir()
-    shutil.copy(ROOT / "tests" / "data" / "good" / "minimal.yaml", src)
+    src = minimal_project(tmp_path)
     target = fresh_collection(tmp_path / "profile")
     assert run("install", src, "--collection", target).exit_code == 0
     with Opened(target) as col:
@@ -792,9 +796,7 @@ def test_ctrl_c_after_the_ledger_is_written_says_so(tmp_path, monkeypatch):
     this machine's record already, and must not say "nothing was written" (breaker13 B13-5)."""
     import deckgen.install
 
-    src = tmp_path / "cards" / "minimal.yaml"
-    src.parent.mkdir()
-    shutil.copy(ROOT / "tests" / "data" / "good" / "minimal.yaml", src)
+    src = minimal_project(tmp_path)
     target = fresh_collection(tmp_path / "profile")
 
     def ctrl_c(*args: object) -> None:
@@ -866,9 +868,7 @@ def test_a_removed_cloze_deletion_is_listed_and_its_card_pruned(tmp_path):
     """Anki's import never deletes a card: a cloze whose c2 the source removed keeps its card 2, scheduled, and
     Anki shows "No cloze 2 found" on it when due (breaker13 B13-3). install lists it; --prune removes just that
     card, as Anki's Tools → Empty Cards would, and keeps card 1 with its history."""
-    src = tmp_path / "cards" / "minimal.yaml"
-    src.parent.mkdir()
-    shutil.copy(ROOT / "tests" / "data" / "good" / "minimal.yaml", src)
+    src = minimal_project(tmp_path)
     edit(src, "about {{c1::agents}}.", "about {{c1::agents}} and {{c2::models}}.")
     target = fresh_collection(tmp_path / "profile")
     assert run("install", src, "--collection", target).exit_code == 0
@@ -902,9 +902,7 @@ def test_a_removed_cloze_deletion_is_listed_and_its_card_pruned(tmp_path):
 def test_renumbered_cloze_deletions_are_warned_about(tmp_path):
     """Anki keeps a cloze card by its number: swapping c1 and c2 moves each card's review history to the other
     text, silently until now (breaker13 B13-3); rewording a deletion is no renumbering."""
-    src = tmp_path / "cards" / "minimal.yaml"
-    src.parent.mkdir()
-    shutil.copy(ROOT / "tests" / "data" / "good" / "minimal.yaml", src)
+    src = minimal_project(tmp_path)
     edit(src, "about {{c1::agents}}.", "about {{c1::agents}} and {{c2::models}}.")
     target = fresh_collection(tmp_path / "profile")
     assert run("install", src, "--collection", target).exit_code == 0

@@ -282,6 +282,17 @@ _decks = click.option(
 """The --deck option of build, install and sync (list and preview take one deck)."""
 
 
+def _one_deck(what: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """The --deck option of list and preview, which show one named deck's ``what`` (notes, cards)."""
+    return click.option(
+        "--deck",
+        metavar="KEY",
+        callback=_given,
+        shell_complete=_completion("decks", "key"),
+        help=f"The {what} of a deck named in the source's decks: (not with --theme …).",
+    )
+
+
 def _deck_choice(command: Callable[..., None]) -> Callable[..., None]:
     """Add build's deck options but --all (the selection options, --name, --subdecks, --deck) to install and
     sync, passed to the command as one ``choice`` (a :class:`deckgen.builds.DeckChoice`)."""
@@ -417,13 +428,7 @@ def check_(sources: Values, strict: bool) -> None:
 @main.command(name="list")
 @click.argument("args", nargs=-1, metavar="[WHAT] [SOURCE]...", shell_complete=_complete_what)
 @_selection_options
-@click.option(
-    "--deck",
-    metavar="KEY",
-    callback=_given,
-    shell_complete=_completion("decks", "key"),
-    help="The notes of a deck named in the source's decks: (not with --theme …).",
-)
+@_one_deck("notes")
 @click.option(
     "--format",
     "fmt",
@@ -503,13 +508,7 @@ def _terminal() -> Any:
 @main.command()
 @_sources
 @_selection_options
-@click.option(
-    "--deck",
-    metavar="KEY",
-    callback=_given,
-    shell_complete=_completion("decks", "key"),
-    help="The cards of a deck named in the source's decks: (not with --theme …).",
-)
+@_one_deck("cards")
 @_output(default="preview.html", show_default=True, help="The HTML file to write.")
 @click.option("--open", "open_", is_flag=True, help="Open the page in the default web browser.")
 @click.option(
