@@ -75,9 +75,6 @@ class Changes:
     warnings: list[Problem] = field(default_factory=list)
     mods: dict[str, int] = field(default_factory=dict)
     type_mods: dict[int, int] = field(default_factory=dict)
-    moved: dict[str, tuple[str, Note]] = field(default_factory=dict)
-    """GUID of a removed note → its key and the note of this build that now asks its question under another
-    key (a renamed id?): a prune would delete the removed note and its review history (:func:`_moved_warnings`)."""
 
 
 def note_hash(note: Note) -> str:
@@ -204,9 +201,7 @@ def compare_with_ledger(
     for guid, old in sorted(gone, key=lambda kv: kv[1].key):
         out.removed.append(NoteChange(old.key, old.question))
         del out.ledger.notes[guid]
-    warnings, moved = _moved_warnings(arrivals, [old for _, old in gone])
-    out.warnings.extend(warnings)
-    out.moved = {guid: (old.key, moved[old.key]) for guid, old in gone if old.key in moved}
+    out.warnings.extend(_moved_warnings(arrivals, [old for _, old in gone]))
     if restored:
         more = f" and {len(restored) - _LISTED} more" if len(restored) > _LISTED else ""
         out.notices.append(
@@ -280,12 +275,9 @@ def _at_note(note: Note, message: str) -> Problem:
     return Problem.at(note.spec.loc, f"note '{note.key}': {message}", Severity.WARNING)
 
 
-def _moved_warnings(
-    arrivals: list[tuple[Note, Entry | None]], removed: list[Entry]
-) -> tuple[list[Problem], dict[str, Note]]:
+def _moved_warnings(arrivals: list[tuple[Note, Entry | None]], removed: list[Entry]) -> list[Problem]:
     """Warnings about notes whose question is new under their key (``arrivals``: (note, its ledger entry or
-    None for an added note)), and the key of each ``removed`` note whose question a note of ``arrivals`` now
-    asks → that note. If that question was, in the ledger, under another key that no longer has it
+    None for an added note)). If that question was, in the ledger, under another key that no longer has it
     (a ``removed`` note, or a changed one), this is likely the same card under a new key, which takes the
     wrong note (and review history) in Anki: say which ``id:`` keeps the old one. Otherwise, a card without
     an explicit id whose question and answer both changed is reported, as after a reorder."""
@@ -294,14 +286,11 @@ def _moved_warnings(
         if entry.question:
             gone.setdefault(entry.question, []).append(entry)
     out = []
-    moved: dict[str, Note] = {}
     for note, old in arrivals:
         candidates = [e for e in gone.get(note.question, []) if e.key != note.key]
         if candidates:
             was = next((e for e in candidates if e.answer == note.answer), candidates[0])
             fate = "which this build removes" if was in removed else "whose key now asks another question"
-            if was in removed:
-                moved.setdefault(was.key, note)
             anki = (
                 "Anki will add it as a new note, and the old note keeps its review history"
                 if old is None
@@ -321,4 +310,4 @@ def _moved_warnings(
                 "then reorder"
             )
             out.append(_at_note(note, message))
-    return out, moved
+    return out

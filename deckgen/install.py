@@ -460,23 +460,42 @@ def refuse_changed_note_types(col: Collection, results: Sequence[BuildResult]) -
 
 
 def refuse_pruning_moved(col: Collection, results: Sequence[BuildResult]) -> None:
-    """Raise :class:`deckgen.errors.SourceError` for every note of ``col`` that a prune would remove (its
-    source no longer makes it) although a card of the source now asks its question under another key
-    (``changes.moved`` of each of ``results``: a renamed judgment or card id, most likely). The prune would
-    delete that note's cards and review history, and Anki would add the card as a new note. Each problem is
-    located at the card and says how to keep the note (its old key as ``id:``) or to let it go (a run
-    without ``--prune`` first)."""
-    moved = {guid: pair for result in results for guid, pair in result.changes.moved.items()}
-    if not moved:
-        return  # the usual build: no query
-    present = {guid for (guid,) in database(col).all("SELECT guid FROM notes")} & moved.keys()
+    """Raise :class:`deckgen.errors.SourceError` for every note of ``col`` that a prune would remove
+    (:func:`stale_notes` of each of ``results``) while a note that this run adds asks the same question (its
+    first field, as it is in ``col``, is the added note's): a renamed judgment or card id, or a judgment moved
+    to another source. The prune would delete that note's cards and review history, and Anki would add the
+    card as a new note. Decided from the collection, not from the ledger, so a build (or a ``git pull`` of the
+    ledger) between the rename and the prune changes nothing. Each problem is located at the card and says
+    how to keep the note (its old key as ``id:``, in the same source) or to let it go (a run without
+    ``--prune`` first)."""
+    from anki.notes import NoteId
+
+    stale: dict[int, tuple[StaleNote, BuildResult]] = {}
+    for result in results:
+        deck = BuiltDeck(result, None, frozenset(n.guid for n in result.source_notes))
+        for gone in stale_notes(col, deck):
+            stale.setdefault(gone.note_id, (gone, result))
+    if not stale:
+        return  # the usual prune: nothing to compare
+    existing = {guid for (guid,) in database(col).all("SELECT guid FROM notes")}
+    added = {n.fields[0]: (n, r) for r in results for n in reversed(r.notes) if n.guid not in existing}
     problems = []
-    for guid in present:
-        old, note = moved[guid]
+    for old, old_result in stale.values():
+        found = added.get(col.get_note(NoteId(old.note_id)).fields[0])
+        if found is None:
+            continue
+        note, result = found
+        if result.source.deck_id == old_result.source.deck_id:
+            keep = f"If it is the same card, set its id to its old key (id: {old.key})"
+        else:
+            keep = (
+                f"The note is deck '{old_result.source.deck_id}''s, and a note's GUID comes from its deck id, so "
+                "in this deck it is a new note: to keep its history, keep the judgment in its deck"
+            )
         message = (
-            f"note '{note.key}': --prune would delete the note '{old}' from the collection, with its review "
-            "history, although this card asks its question now. If it is the same card, set its id to its old "
-            f"key (id: {old}); if it is a new card, run once without --prune (the old note stays) and prune later"
+            f"note '{note.key}': --prune would delete the note '{old.key}' from the collection, with its review "
+            f"history, although this card asks its question now. {keep}; if it is a new card, run once without "
+            "--prune (the old note stays) and prune later"
         )
         problems.append(Problem.at(note.spec.loc, message))
     if problems:

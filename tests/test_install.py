@@ -703,9 +703,12 @@ def test_a_prune_that_would_delete_a_note_whose_question_moved_to_a_new_key_is_r
     with Opened(target) as col:
         answer(col, "first/qa/1")
         before = snapshot(col)
-    ledger = src.with_name("minimal.ledger.json").read_bytes()
     edit(src, "  - id: first\n", "  - id: first-judgment\n")
     card_line = src.read_text(encoding="utf-8").splitlines().index('      - q: "Who made the first judgment?"') + 1
+    # a build between the rename and the prune (or a git pull of the ledger) leaves no removal in the ledger:
+    # the refusal is decided from the collection (breaker14 B14-1)
+    assert run("build", src, "-o", tmp_path / "x.apkg").exit_code == 0
+    ledger = src.with_name("minimal.ledger.json").read_bytes()
 
     for args in (["--prune", "--dry-run"], ["--prune"]):
         refused = run("install", src, "--collection", target, *args)
@@ -918,3 +921,25 @@ def test_renumbered_cloze_deletions_are_warned_about(tmp_path):
             "warning: judgments[0].cards[1]: note 'first/cloze/1': its cloze deletions were renumbered: in Anki c1 "
             "now hides 'large models' (it hid 'agents')"
         ) in swapped.output, swapped.output
+
+
+def test_a_prune_that_would_delete_a_judgment_moved_to_another_source_is_refused(tmp_path):
+    """A judgment moved to another deck's source gets new GUIDs (they come from the deck id): pruning the first
+    deck in the same install deleted the reviewed notes while the second added them anew (breaker14 B14-3)."""
+    src = minimal_project(tmp_path)
+    text = src.read_text(encoding="utf-8")
+    second = text[text.index("  - id: second\n") :]
+    other = src.with_name("other.yaml")
+    other.write_text(text.replace("id: minimal", "id: other").replace(second, ""), encoding="utf-8")
+    target = fresh_collection(tmp_path / "profile")
+    assert run("install", src.parent, "--collection", target).exit_code == 0
+    with Opened(target) as col:
+        before = snapshot(col)
+    src.write_text(text.replace(second, ""), encoding="utf-8")  # judgment 2 leaves minimal …
+    other.write_text(other.read_text(encoding="utf-8") + second, encoding="utf-8")  # … for other
+    refused = run("install", src.parent, "--collection", target, "--prune")
+    assert refused.exit_code == 1, refused.output
+    assert "note 'second/list/1': --prune would delete the note 'second/list/1' from the collection" in refused.output
+    assert "The note is deck 'minimal''s, and a note's GUID comes from its deck id" in refused.output
+    with Opened(target) as col:
+        assert snapshot(col) == before
