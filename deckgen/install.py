@@ -45,7 +45,7 @@ from .changes import kind_changed
 from .cloze import cloze_deletions, cloze_numbers
 from .errors import DeckgenError, Interrupted, Problem, Severity, SourceError, UsageError, clip, clip_list
 from .load import load_sources
-from .model import ClozeCard, Source
+from .model import Source
 from .notes import guid_for
 from .notetypes import NOTE_TYPES, NoteType
 
@@ -535,21 +535,28 @@ def stale_notes(col: Collection, deck: BuiltDeck) -> list[StaleNote]:
     return sorted(out, key=lambda s: s.key)
 
 
-def empty_cards(col: Collection, deck: BuiltDeck) -> list[EmptyCard]:
-    """The cards of ``col`` that the cloze notes of ``deck`` have (by GUID) for a deletion number their text
-    no longer has, sorted by key and number. Anki's import never deletes a card: such a card stays, scheduled,
-    and shows "No cloze N found on card" when due, until *Tools → Empty Cards* deletes it (rslib
-    ``notetype/cardgen.rs`` makes cards, nothing on import removes them)."""
-    wanted = {
-        n.guid: (n.key, set(cloze_numbers(n.spec.cloze))) for n in deck.result.notes if isinstance(n.spec, ClozeCard)
-    }
-    if not wanted:
+def empty_cards(col: Collection, deck: BuiltDeck, updating: frozenset[str] = frozenset()) -> list[EmptyCard]:
+    """The cards of ``col`` that the cloze notes of ``deck`` have (by GUID) for a deletion number that the
+    note's text, as it is in ``col``, lacks (or the source's text, for the GUIDs of ``updating``: what an
+    import not yet run would update), sorted by key and number. Anki's import never deletes a card: such a card
+    stays, scheduled, and shows "No cloze N found on card" when due, until *Tools → Empty Cards* deletes it
+    (rslib ``notetype/cardgen.rs`` makes cards, nothing on import removes them). A note whose newer edit in
+    Anki the import kept still has its deletion, and its card is not empty."""
+    keys = {n.guid: (n.key, n.fields[0]) for n in deck.result.notes if n.note_type.is_cloze}
+    if not keys:
         return []
-    query = "SELECT n.guid, c.ord, c.id FROM cards c JOIN notes n ON n.id = c.nid WHERE n.mid = ?"
+    query = "SELECT n.guid, n.flds, c.ord, c.id FROM cards c JOIN notes n ON n.id = c.nid WHERE n.mid = ?"
     out = []
-    for guid, ord_, cid in database(col).all(query, NOTE_TYPES["cloze"].id):
-        if guid in wanted and ord_ + 1 not in wanted[guid][1]:
-            out.append(EmptyCard(wanted[guid][0], ord_ + 1, cid))
+    numbers: dict[str, set[int]] = {}
+    for guid, fields, ord_, cid in database(col).all(query, NOTE_TYPES["cloze"].id):
+        if guid not in keys:
+            continue
+        key, source_text = keys[guid]
+        if guid not in numbers:
+            text = source_text if guid in updating else fields.split("\x1f", 1)[0]  # Text, the cloze field
+            numbers[guid] = set(cloze_numbers(text))
+        if ord_ + 1 not in numbers[guid]:
+            out.append(EmptyCard(key, ord_ + 1, cid))
     return sorted(out, key=lambda e: (e.key, e.number))
 
 
@@ -648,9 +655,7 @@ def predict_import(col: Collection, decks: Sequence[BuiltDeck]) -> list[DeckImpo
     listed: set[int] = set()
     seen: set[int] = set()
     for deck in decks:
-        empty = [e for e in empty_cards(col, deck) if e.card_id not in seen]
-        seen.update(e.card_id for e in empty)
-        predicted = DeckImport(deck, stale=_unlisted(stale_notes(col, deck), listed), empty=empty)
+        predicted = DeckImport(deck, stale=_unlisted(stale_notes(col, deck), listed))
         mods = deck.result.changes.mods
         for note in deck.result.notes:
             have = existing.get(note.guid)
@@ -665,6 +670,10 @@ def predict_import(col: Collection, decks: Sequence[BuiltDeck]) -> list[DeckImpo
                 predicted.updated_keys.append(note.key)
             else:
                 predicted.duplicate += 1
+        updated = set(predicted.updated_keys)
+        updating = frozenset(n.guid for n in deck.result.notes if n.key in updated)
+        predicted.empty = [e for e in empty_cards(col, deck, updating) if e.card_id not in seen]
+        seen.update(e.card_id for e in predicted.empty)
         existing.update({n.guid: (n.note_type.id, mods[n.guid]) for n in deck.result.notes})  # a later deck's view
         out.append(predicted)
     return out

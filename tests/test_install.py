@@ -902,6 +902,28 @@ def test_a_removed_cloze_deletion_is_listed_and_its_card_pruned(tmp_path):
     assert "cloze card(s)" not in again.output
 
 
+def test_a_cloze_card_that_anki_kept_with_its_deletion_is_not_pruned(tmp_path):
+    """The source drops c2, but the note in Anki is newer (edited there, or on a phone and synced), so Anki's
+    import keeps it, c2 included: its card is not empty and must stay, with its history (breaker14 B14-2)."""
+    src = minimal_project(tmp_path)
+    edit(src, "about {{c1::agents}}.", "about {{c1::agents}} and {{c2::models}}.")
+    target = fresh_collection(tmp_path / "profile")
+    assert run("install", src, "--collection", target).exit_code == 0
+    edit(src, "about {{c1::agents}} and {{c2::models}}.", "about {{c1::agents}} and models.")
+    assert run("build", src, "-o", tmp_path / "x.apkg").exit_code == 0  # the source's change gets its mod now
+    time.sleep(1.1)  # Anki compares mods in seconds: the edit in Anki is newer
+    with Opened(target) as col:
+        (nid,) = col.find_notes('"Key:first/cloze/1"')
+        note = col.get_note(nid)
+        note["Extra"] = "my own note"
+        col.update_note(note)
+    for args in (["--prune", "--dry-run"], ["--prune"]):
+        result = run("install", src, "--collection", target, *args)
+        assert result.exit_code == 0 and "cloze card(s)" not in result.output, result.output
+    with Opened(target) as col:
+        assert "{{c2::models}}" in col.get_note(nid)["Text"] and len(col.get_note(nid).cards()) == 2
+
+
 def test_renumbered_cloze_deletions_are_warned_about(tmp_path):
     """Anki keeps a cloze card by its number: swapping c1 and c2 moves each card's review history to the other
     text, silently until now (breaker13 B13-3); rewording a deletion is no renumbering."""
