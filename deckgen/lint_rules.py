@@ -147,8 +147,9 @@ def duplicate_questions(source: Source, notes: Sequence[Note]) -> Iterator[Probl
     (Unicode NFKC), or nearly the same: equal as sets of words once articles and similar filler are
     dropped, up to one added, dropped or substituted word. Two questions that differ in a single word
     ("… of region 1?" / "… of region 2?") are reported on purpose: that is the interference to avoid. Two
-    that differ only in their question word ("When was …?" / "Where was …?") are not: they ask for different
-    kinds of fact (:func:`deckgen.wording.question_words` of the source's languages).
+    that differ only in a question word for one of another kind ("When was …?" / "Where was …?") are not:
+    they ask for different kinds of fact (:func:`deckgen.wording.question_words` of the source's languages);
+    "What city …?" and "Which city …?" are the same question.
 
     SuperMemo rule 11, combat interference: near-identical questions with different answers get mixed up,
     and identical ones split one memory in two. Anki's own duplicate check only compares the first (sort)
@@ -157,7 +158,8 @@ def duplicate_questions(source: Source, notes: Sequence[Note]) -> Iterator[Probl
 
     Runs in time linear in the number of notes times question length: each question is filed under its
     normalised text and under its word set with each one word left out (the "symmetric deletion"
-    neighbourhood), and two questions are near-duplicates exactly when they share one of those keys; no
+    neighbourhood), and two questions are near-duplicates when they share one of those keys (unless the
+    two words they differ in are question words of different kinds); no
     pair of questions is ever compared unless they do. A word set is filed by its hash only, and the hash of
     a set is the sum of its words' hashes, so the hash of each set with one word left out costs one
     subtraction rather than a copy of the set (memory stays linear in question length); a note found under a
@@ -167,7 +169,7 @@ def duplicate_questions(source: Source, notes: Sequence[Note]) -> Iterator[Probl
     exact: dict[str, Note] = {}
     near: dict[int, Note | list[Note]] = {}  # hash of a key → the first note filed under it (a list on collision)
     reported: set[tuple[str, str]] = set()
-    kept = question_words(source.languages)
+    kinds = question_words(source.languages)
     for note in notes:
         toks = tokens(note.question)
         first = exact.setdefault(" ".join(toks), note)
@@ -175,15 +177,15 @@ def duplicate_questions(source: Source, notes: Sequence[Note]) -> Iterator[Probl
             reported.add((first.key, note.key))
             yield _dup(note, first, "the same question as")
             continue
-        words = word_set(toks)
-        for key in near_hashes(words, kept):
+        words = word_set(toks, kinds)
+        for key in near_hashes(words):
             filed = near.setdefault(key, note)
             if filed is note:
                 continue
             candidates = filed if isinstance(filed, list) else [filed]
             if any((n.key, note.key) in reported for n in candidates):
                 continue
-            other = next((n for n in candidates if are_near(word_set(tokens(n.question)), words, kept)), None)
+            other = next((n for n in candidates if are_near(word_set(tokens(n.question), kinds), words, kinds)), None)
             if other is None:
                 near[key] = [*candidates, note]
             else:

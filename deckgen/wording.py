@@ -16,7 +16,7 @@ import operator
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from itertools import chain
 from typing import Protocol
 
@@ -448,54 +448,65 @@ three tokens, one substituted word would already be a third of the question."""
 _MASK = 2**64 - 1
 
 
-def word_set(question_tokens: list[str]) -> frozenset[str]:
-    """A question's words for comparing questions: its tokens, filler dropped, words stemmed."""
-    return frozenset(stem(t) for t in question_tokens if t not in FILLER)
+def word_set(question_tokens: list[str], kinds: Mapping[str, str] | None = None) -> frozenset[str]:
+    """A question's words for comparing questions: its tokens, filler dropped, words stemmed, and each
+    question word of ``kinds`` (:func:`question_words`) written as its kind (``which`` as ``what``, ``quelle``
+    as ``quel``)."""
+    if not kinds:
+        return frozenset(stem(t) for t in question_tokens if t not in FILLER)
+    return frozenset(kinds.get(w, w) for w in (stem(t) for t in question_tokens if t not in FILLER))
 
 
 _QUESTION_WORDS = {
-    "en": "what which who whom whose when where why how",
-    "de": "wer wen wem wessen was wann wo woher wohin warum weshalb wieso wie welche welcher welches welchen welchem",
-    "fr": "qui quoi quand où pourquoi comment quel quelle quels quelles combien",
-    "es": "qué quién quiénes cuándo dónde cómo cuál cuáles cuánto cuánta cuántos cuántas",
-    "it": "chi cosa quando dove perché come quale quali quanto quanta quanti quante",
-    "pt": "quem quando onde porquê como qual quais quanto quantos quanta quantas",
-    "nl": "wie wat wanneer waar waarom hoe welk welke hoeveel",
+    "en": "what|which who|whom|whose when where why how",
+    "de": "was|welche|welcher|welches|welchen|welchem wer|wen|wem|wessen wann wo woher wohin warum|weshalb|wieso wie",
+    "fr": "quoi|quel|quelle|quels|quelles|lequel|laquelle qui quand où pourquoi comment combien",
+    "es": "qué|cuál|cuáles quién|quiénes cuándo dónde cómo cuánto|cuánta|cuántos|cuántas",
+    "it": "cosa|quale|quali chi quando dove perché come quanto|quanta|quanti|quante",
+    "pt": "qual|quais quem quando onde porquê como quanto|quantos|quanta|quantas",
+    "nl": "wat|welk|welke wie wanneer waar waarom hoe hoeveel",
 }
-"""Question words by language (primary subtag). Words that are also common conjunctions (``que``, ``che``,
-``dat``) are left out."""
+"""Question words by language (primary subtag), by kind: the words of one kind (``what|which``, the forms of
+``quel``) ask for the same kind of fact. Words that are more often conjunctions or pronouns (``que``,
+``che``, ``dat``) are left out."""
 
 
 @functools.cache
-def question_words(languages: tuple[str, ...]) -> frozenset[str]:
-    """The question words of ``languages`` (BCP 47 tags, e.g. ``("zh", "en")``), as :func:`word_set` keeps
-    them (stemmed; English is always in: card fronts in other languages often are English). Two questions
-    that differ only in one of these ask for different kinds of fact ("When was …?" / "Where was …?"),
-    whose answers are not confused, so :func:`near_hashes` never leaves one out."""
+def question_words(languages: tuple[str, ...]) -> dict[str, str]:
+    """The question words of ``languages`` (BCP 47 tags, e.g. ``("zh", "en")``; English always, as card fronts
+    in other languages often are English), stemmed as :func:`word_set` keeps them → their kind (the first
+    word of their kind). Two questions that differ only in one question word for one of another kind ("When
+    was …?" / "Where was …?") ask for different kinds of fact, whose answers are not confused
+    (:func:`are_near`); "What city …?" / "Which city …?" ask the same."""
     primary = {"en", *(tag.split("-")[0].lower() for tag in languages)}
-    return frozenset(stem(w) for lang in primary for w in _QUESTION_WORDS.get(lang, "").split())
+    out: dict[str, str] = {}
+    for lang in sorted(primary):
+        for kind in _QUESTION_WORDS.get(lang, "").split():
+            words = [stem(w) for w in kind.split("|")]
+            out.update(dict.fromkeys(words, words[0]))
+    return out
 
 
-def near_hashes(words: frozenset[str], kept: frozenset[str] = frozenset()) -> list[int]:
+def near_hashes(words: frozenset[str]) -> list[int]:
     """Hashes of a word set's keys: the set and, for a set of at least :data:`NEAR_DUPLICATE_MIN_TOKENS`
-    words, the set with each one word left out but those in ``kept`` (:func:`question_words`). A set's hash
-    is the sum of its words' hashes modulo 2**64."""
+    words, the set with each one word left out. A set's hash is the sum of its words' hashes modulo 2**64."""
     hashes = [hash(w) for w in words]
     total = sum(hashes) & _MASK
     if len(words) < NEAR_DUPLICATE_MIN_TOKENS:
         return [total]
-    return [total, *((total - h) & _MASK for w, h in zip(words, hashes, strict=True) if w not in kept)]
+    return [total, *((total - h) & _MASK for h in hashes)]
 
 
-def are_near(a: frozenset[str], b: frozenset[str], kept: frozenset[str] = frozenset()) -> bool:
-    """True if word sets ``a`` and ``b`` share a key of :func:`near_hashes` (with the same ``kept``): each has
-    at most one word the other lacks, none of them in ``kept``, and a set leaves one out only if it has at
-    least :data:`NEAR_DUPLICATE_MIN_TOKENS` words."""
+def are_near(a: frozenset[str], b: frozenset[str], kinds: Mapping[str, str] | None = None) -> bool:
+    """True if word sets ``a`` and ``b`` share a key of :func:`near_hashes` (each has at most one word the
+    other lacks, and a set leaves one out only if it has at least :data:`NEAR_DUPLICATE_MIN_TOKENS` words),
+    unless those two words are question words of different kinds (``kinds``, :func:`question_words`)."""
     only_a, only_b = a - b, b - a
+    if kinds and len(only_a) == len(only_b) == 1 and {*only_a, *only_b} <= kinds.keys():
+        return False
     return (
         len(only_a) <= 1
         and len(only_b) <= 1
-        and not (only_a | only_b) & kept
         and (not only_a or len(a) >= NEAR_DUPLICATE_MIN_TOKENS)
         and (not only_b or len(b) >= NEAR_DUPLICATE_MIN_TOKENS)
     )
