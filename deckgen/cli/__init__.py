@@ -239,7 +239,7 @@ _sources = click.argument("sources", nargs=-1, type=click.Path())
 
 def _output(**settings: Any) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """The -o/--output option: a file path, never a folder."""
-    return click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), **settings)
+    return click.option("-o", "--output", type=_GivenPath(dir_okay=False, path_type=Path), **settings)
 
 
 _prune = click.option("--prune", is_flag=True, help="Remove the notes of this deck that the source no longer makes.")
@@ -587,13 +587,14 @@ def _open(url: str) -> None:
 
 
 @main.command()
-@click.argument("folder", default=".", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--name", help="The deck's name in Anki (default: the folder's name).")
+@click.argument("folder", default=".", type=_GivenPath(file_okay=False, path_type=Path))
+@click.option("--name", callback=_given, help="The deck's name in Anki (default: the folder's name).")
 @click.option(
     "--language",
     "languages",
     multiple=True,
     metavar="TAG",
+    callback=_given,
     help="A language of the deck's text, a BCP 47 tag (default en); twice, or zh,en, for a deck in two.",
 )
 def init(folder: Path, name: str | None, languages: Values) -> None:
@@ -759,7 +760,9 @@ def _url(ctx: click.Context, param: click.Parameter, value: str | None) -> str |
     callback=_url,
     help="The sync server (default: AnkiWeb), e.g. http://127.0.0.1:8080/.",
 )
-@click.option("--username", required=True, help="The account's user name (AnkiWeb: its email address).")
+@click.option(
+    "--username", required=True, callback=_given, help="The account's user name (AnkiWeb: its email address)."
+)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of asking.")
 def login(endpoint: str | None, username: str, password_stdin: bool) -> None:
     """Log in to AnkiWeb or a self-hosted sync server and store the sync key (never the password).
