@@ -294,11 +294,20 @@ def built(
             out.append(BuiltDeck(result, None if dry_run else result.output, guids[deck_id]))
         try:
             yield out
+        except Interrupted:
+            raise  # it says already what was written
         except KeyboardInterrupt:
             if dry_run:
                 raise
-            ledgers = ", ".join(sorted({str(r.ledger_path) for r in results}))
-            raise Interrupted(f"the build's ledger ({ledgers}) and this machine's record of it were") from None
+            raise Interrupted(_written(results)) from None
+
+
+def _written(results: Sequence[BuildResult], backup: Path | None = None) -> str:
+    """What an install or sync had written when a Ctrl-C stopped it, for :class:`deckgen.errors.Interrupted`:
+    the build's ledgers and this machine's record, and ``backup`` if it was made."""
+    ledgers = ", ".join(sorted({str(r.ledger_path) for r in results}))
+    made = f", and the backup {backup}," if backup else ""
+    return f"the build's ledger ({ledgers}) and this machine's record of it{made} were"
 
 
 @dataclass(frozen=True)
@@ -762,4 +771,7 @@ def install_decks(
         if dry_run:
             return InstallResult(path, None, predict_import(col, packages), dry_run=True)
         backup = make_backup(col, path)
-        return InstallResult(path, backup, apply_decks(col, packages, prune))
+        try:
+            return InstallResult(path, backup, apply_decks(col, packages, prune))
+        except KeyboardInterrupt:
+            raise Interrupted(_written([p.result for p in packages], backup)) from None

@@ -805,6 +805,7 @@ def test_ctrl_c_after_the_ledger_is_written_says_so(tmp_path, monkeypatch):
     def ctrl_c(*args: object) -> None:
         raise KeyboardInterrupt
 
+    make_backup = deckgen.install.make_backup
     monkeypatch.setattr(deckgen.install, "make_backup", ctrl_c)
     result = run("install", src, "--collection", target)
     assert result.exit_code == 130
@@ -812,6 +813,16 @@ def test_ctrl_c_after_the_ledger_is_written_says_so(tmp_path, monkeypatch):
     assert ledger.is_file()
     assert result.output.strip().endswith(
         f"deckgen: interrupted; the build's ledger ({ledger}) and this machine's record of it were already written"
+    ), result.output
+
+    # now Ctrl-C comes during the import, after the backup: it is named too (breaker14 B14-11)
+    monkeypatch.setattr(deckgen.install, "make_backup", make_backup)
+    monkeypatch.setattr(deckgen.install, "apply_decks", ctrl_c)
+    result = run("install", src, "--collection", target)
+    assert result.exit_code == 130, result.output
+    (backup,) = (target.parent / "backups").glob("*.colpkg")
+    assert result.output.strip().endswith(
+        f"this machine's record of it, and the backup {backup}, were already written"
     ), result.output
 
 
