@@ -457,7 +457,13 @@ def refuse_changed_note_types(col: Collection, results: Sequence[BuildResult]) -
                 ("no field(s)", [n for n in ours if n not in theirs]),
             )
             if names
-        ] or ["other fields or card types"]
+        ]
+        if not parts and theirs != ours:
+            parts.append(f"its fields in another order ({clip_list(theirs)}; deckgen's: {clip_list(ours)})")
+        cards = [t["name"] for t in existing.get("tmpls", [])]
+        if len(cards) != 1:
+            parts.append(f"{len(cards)} card types ({clip_list(cards)}; deckgen's has one, {note_type.template_name})")
+        parts = parts or ["other fields or card types (their ids differ)"]
         problems.append(f"'{existing.get('name', note_type.name)}' has {' and '.join(parts)}")
     if problems:
         raise CollectionError(

@@ -976,3 +976,28 @@ def test_a_prune_that_would_delete_a_judgment_moved_to_another_source_is_refused
     assert "The note is deck 'minimal''s, and a note's GUID comes from its deck id" in refused.output
     with Opened(target) as col:
         assert snapshot(col) == before
+
+
+@pytest.mark.parametrize("change", ["reorder", "card type"])
+def test_a_note_type_reordered_or_given_a_card_type_in_anki_says_what_changed(tmp_path, change):
+    """Refused as for an added field, with what changed named, so the user knows what to undo (B14-12)."""
+    src = minimal_project(tmp_path)
+    target = fresh_collection(tmp_path / "profile")
+    assert run("install", src, "--collection", target).exit_code == 0
+    with Opened(target) as col:
+        model = col.models.get(QA.id)
+        if change == "reorder":
+            col.models.reposition_field(model, model["flds"][1], 0)
+        else:
+            reverse = col.models.new_template("Reverse")
+            reverse["qfmt"], reverse["afmt"] = "{{Answer}}", "{{Question}}"
+            col.models.add_template(model, reverse)
+        col.models.update_dict(model)
+    refused = run("install", src, "--collection", target)
+    assert refused.exit_code == 1, refused.output
+    said = (
+        "its fields in another order (Answer, Question"
+        if change == "reorder"
+        else "2 card types (Question → Answer, Reverse; deckgen's has one"
+    )
+    assert said in refused.output, refused.output
