@@ -397,7 +397,7 @@ def _write_files(plans: Sequence[_Plan], subdecks: bool, stack: ExitStack, progr
     unchanged: dict[Path, bool] = {}  # whether a source's ledger file already says what its new ledger would
     for p in plans:
         source, result, changes = p.job.source, p.result, p.result.changes
-        deck_of = {n.guid: _deck_for(source, n, result.deck_name, subdecks) for n in p.chosen}
+        deck_of = {n.guid: note_deck(source, n, result.deck_name, subdecks) for n in p.chosen}
         description = text_html(source.description if p.job.description is None else p.job.description)
         if source.source_title:
             credit = f" ({source.source_by})" if source.source_by else ""
@@ -431,7 +431,9 @@ def _write_files(plans: Sequence[_Plan], subdecks: bool, stack: ExitStack, progr
     write_all_atomic(files)
 
 
-def _deck_for(source: Source, note: Note, deck_name: str, subdecks: bool) -> str:
+def note_deck(source: Source, note: Note, deck_name: str, subdecks: bool) -> str:
+    """The deck a build puts ``note``'s cards in: ``deck_name``, or with ``subdecks`` its theme's subdeck of it
+    (``AGI-Next 2026::新范式 New paradigm::自主学习 Self-learning``)."""
     if not subdecks:
         return deck_name
     theme = source.theme(note.judgment.theme)

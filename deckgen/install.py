@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .ankidata import backup_folder, profile_collection
-from .builds import BuildResult, DeckChoice, build_sources
+from .builds import BuildResult, DeckChoice, build_sources, note_deck
 from .changes import kind_changed
 from .cloze import cloze_deletions, cloze_numbers
 from .errors import DeckgenError, Interrupted, Problem, Severity, SourceError, UsageError, clip, clip_list
@@ -417,12 +417,15 @@ def warn_renumbered_clozes(col: Collection, results: Sequence[BuildResult]) -> N
 
 
 def warn_filtered_decks(col: Collection, results: Sequence[BuildResult]) -> None:
-    """Add a warning to each of ``results`` whose deck name, or a parent of it, is a filtered deck's in ``col``:
+    """Add a warning to each of ``results`` for each deck its cards go to (the deck, or with ``--subdecks`` each
+    theme's subdeck), or a parent of it, that is a filtered deck in ``col``:
     Anki's import puts no card into a filtered deck (nor its subdecks) and makes a deck of another name instead
     (rslib ``import_export/package/apkg/import/decks.rs``), so the cards would not be where the report says."""
     for result in results:
-        parts = result.deck_name.split("::")
-        for name in ("::".join(parts[: i + 1]) for i in range(len(parts))):
+        decks = {note_deck(result.source, n, result.deck_name, result.subdecks) for n in result.notes}
+        parts = {tuple(name.split("::")) for name in decks}
+        names = sorted({"::".join(p[: i + 1]) for p in parts for i in range(len(p))})
+        for name in names:
             deck = col.decks.by_name(name)
             if deck and deck.get("dyn"):
                 message = (
@@ -431,7 +434,6 @@ def warn_filtered_decks(col: Collection, results: Sequence[BuildResult]) -> None
                     "or a number to it); rename the filtered deck in Anki, or install with --name"
                 )
                 result.warnings.append(Problem.in_file(col.path, message, Severity.WARNING))
-                break
 
 
 def refuse_changed_note_types(col: Collection, results: Sequence[BuildResult]) -> None:

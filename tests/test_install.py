@@ -877,6 +877,14 @@ def test_a_filtered_deck_of_the_decks_name_is_warned_about(tmp_path):
         decks = {col.decks.name(col.get_card(c).did) for c in col.find_cards("")}
     assert decks and "Minimal" not in decks
 
+    # a theme's subdeck as well (breaker14 B14-10)
+    target = fresh_collection(tmp_path / "other")
+    with Opened(target) as col:
+        col.decks.id("Minimal")
+        col.decks.new_filtered("Minimal::智能体 Agents")
+    result = run("install", src, "--collection", target, "--subdecks")
+    assert "filtered deck named 'Minimal::智能体 Agents'" in result.output, result.output
+
 
 def test_a_removed_cloze_deletion_is_listed_and_its_card_pruned(tmp_path):
     """Anki's import never deletes a card: a cloze whose c2 the source removed keeps its card 2, scheduled, and
