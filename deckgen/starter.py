@@ -256,6 +256,13 @@ def _ignores(gitignore: str, entry: str) -> bool:
     return any(fnmatchcase(name, line.strip().strip("/")) for line in gitignore.splitlines() if line.strip())
 
 
+def _sample_language(language: str) -> str:
+    """The key of :data:`_SAMPLE` for ``language``: the language whose labels deckgen gives it (``de-CH`` →
+    ``de``, as :func:`deckgen.labels.defaults_for` finds them), lower case; the tag itself if none."""
+    key, _ = defaults_for(language)
+    return (key or language).lower()
+
+
 def labels_yaml(language: str) -> str:
     """The starter's ``labels:``: commented out when deckgen has labels for ``language``, else every label in
     English, to translate."""
@@ -277,15 +284,15 @@ def starter_yaml(deck_id: str, name: str, languages: Sequence[str]) -> str:
     cards are in the last language, whose words deckgen's generated questions use."""
 
     def text(key: str, language: str) -> str:
-        return json.dumps(_SAMPLE[key].get(language.lower(), _SAMPLE[key]["en"]), ensure_ascii=False)
+        return json.dumps(_SAMPLE[key].get(_sample_language(language), _SAMPLE[key]["en"]), ensure_ascii=False)
 
     def texts(key: str, indent: str) -> str:
         return "".join(f"{indent}{language}: {text(key, language)}\n" for language in languages)
 
     card = languages[-1]
-    others = [lang for lang in languages if lang.lower() not in _SAMPLE["q"]]
+    others = [lang for lang in languages if _sample_language(lang) not in _SAMPLE["q"]]
     note = f"# Replace the sample text under {', '.join(others)} with your own.\n" if others else ""
-    sample_items = _ITEMS.get(card.lower(), _ITEMS["en"])
+    sample_items = _ITEMS.get(_sample_language(card), _ITEMS["en"])
     items = ", ".join(json.dumps(item, ensure_ascii=False) for item in sample_items)
     return f"""\
 {MODELINE}

@@ -218,7 +218,7 @@ def test_whatever_name_init_accepts_gives_a_starter_that_passes_check_strict(tmp
     assert checked.exit_code == 0, checked.output
 
 
-@pytest.mark.parametrize("language", ["de", "fr", "es"])
+@pytest.mark.parametrize("language", ["de", "fr", "es", "de-CH", "fr-CA", "es-419"])
 def test_a_starter_in_a_language_deckgen_has_words_for_is_written_in_it(tmp_path, language):
     """deckgen's own words on the cards are German, French or Spanish there: the sample text under the key was
     English, which made cards such as "Von wem stammt the forgetting curve?" (newcomer7 #6)."""
