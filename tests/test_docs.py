@@ -144,11 +144,12 @@ def test_readme_opening_card_count_is_about_the_real_deck():
         ("deckgen install --speaker lin", ["plain,lin-junyang"]),
         ("deckgen build --deck lin", ["plain,lin-junyang"]),
         ("deckgen list t", ["plain,themes", "plain,tags", "file,t"]),
+        (f"deckgen build {ROOT}/tests/data/good/minimal.yaml --theme ", ["plain,agent"]),  # the named source's
     ],
 )
 def test_completion_completes_values_from_the_sources(cards_copy, words, expected):
     """Theme, person and deck ids and `list`'s WHAT, from the sources here (newcomer7 #10)."""
     env = {**os.environ, "_DECKGEN_COMPLETE": "bash_complete", "COMP_WORDS": words}
-    env["COMP_CWORD"] = str(len(words.split()) - 1)
+    env["COMP_CWORD"] = str(len(words.split(" ")) - 1)
     proc = subprocess.run([str(BIN / "deckgen")], capture_output=True, text=True, env=env, cwd=cards_copy.parent)
     assert proc.stdout.splitlines() == expected, proc.stderr

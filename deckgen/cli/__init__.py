@@ -181,7 +181,8 @@ def _completion(what: str, column: str) -> Callable[[click.Context, click.Parame
         from ..errors import DeckgenError
         from ..listing import list_inventory
 
-        named = [str(s) for s in (ctx.params.get("sources") or ctx.params.get("args") or ()) if os.path.exists(s)]
+        given = [*(ctx.params.get("sources") or ctx.params.get("args") or ()), *ctx.args]  # args: not parsed yet
+        named = [str(s) for s in given if os.path.exists(s)]
         try:
             rows = list_inventory(named or [DEFAULT_SOURCE], what).rows
         except (DeckgenError, OSError):
