@@ -623,20 +623,29 @@ def check(paths: Sequence[str | Path]) -> CheckResult:
 
 
 def _shared_default_files(sources: Sequence[Source]) -> dict[int, list[Problem]]:
-    """Warnings, by source (``id()``), for decks of different sources that one :func:`default_output` holds
-    (deck id ``x-y``'s full deck and deck ``x``'s named deck ``y`` both write ``dist/x-y.apkg``), so that each
-    build replaces the other's package: at the later deck's ``deck.id`` or named deck. Decks of one source
-    are the loader's to warn about."""
+    """Warnings, by source (``id()``), for builds of different sources that one :func:`default_output` holds
+    (deck id ``x-y``'s full deck and deck ``x``'s named deck ``y``, or its ``--theme y`` or ``--speaker y``,
+    or deck id ``x-subdecks`` and deck ``x`` with ``--subdecks``, all write ``dist/x-y.apkg``), so that each
+    build replaces the other's package: at the later build's ``deck.id`` or named deck. Builds of one source
+    are the loader's to warn about (and two sources of one deck id are an error of loading)."""
     first: dict[Path, tuple[Source, str]] = {}
     out: dict[int, list[Problem]] = {}
     for src in sources:
         decks = [("build", src.id_loc, default_output(src, Selection()))]
+        decks.append(("build --subdecks", src.id_loc, default_output(src, Selection(), subdecks=True)))
+        decks += [
+            (f"build --theme {t.id}", src.id_loc, default_output(src, Selection(themes=(t.id,)))) for t in src.themes
+        ]
+        decks += [
+            (f"build --speaker {p.id}", src.id_loc, default_output(src, Selection(speakers=(p.id,))))
+            for p in src.people
+        ]
         decks += [(f"build --deck {d.key}", d.loc, default_output(src, d.selection, deck=d.key)) for d in src.decks]
         for what, loc, path in decks:
             other, other_what = first.setdefault(path, (src, what))
             if other is src:
                 continue
-            change = "id" if what == "build" else "key"
+            change = "key" if what.startswith("build --deck") else "id"
             message = (
                 f"`{what}` of this source and `{other_what}` of {other.path} both write {path}, each replacing "
                 f"the other's file; give this deck another {change}"

@@ -321,18 +321,20 @@ class Selection:
 
 
 def _tag_slug(tag: str) -> str:
-    """A tag in a file name, folded as :func:`search_tag` folds it (``--tag Topic`` and ``--tag topic`` select
-    the same notes, so they name one file): a tag of words joined by ``-`` and ``::`` is kept, with ``::`` as
-    ``--`` (``topic::agents`` → ``topic--agents``, which no ``topic-agents`` and no id can be); any other tag gets
-    a hash of its folded form after what is left of it (``C++`` → ``c-…``, ``a:b`` → ``a-b-…``, ``🙂`` →
-    ``tag-…``), so that such tags never share one file, nor take the full deck's."""
+    """A tag in a file name, after ``tag-`` (so that no theme, person, judgment range or ``subdecks`` has its
+    name: ``--tag agent`` and ``--theme agent`` select other notes) and folded as :func:`search_tag` folds it
+    (``--tag Topic`` and ``--tag topic`` select the same notes, so they name one file): a tag of words joined
+    by ``-`` and ``::`` is kept, with ``::`` as ``--`` (``topic::agents`` → ``tag-topic--agents``, which no
+    ``topic-agents`` can be); any other tag gets a hash of its folded form after what is left of it (``C++``
+    → ``tag-c-…``, ``a:b`` → ``tag-a-b-…``, ``🙂`` → ``tag-…``), so that such tags never share one file, nor
+    take the full deck's."""
     folded = search_tag(tag)
     if _PLAIN_TAG.fullmatch(folded):
-        return folded.replace("::", "--")
+        return "tag-" + folded.replace("::", "--")
     import hashlib
 
     part = re.sub(r"[^\w-]+", "-", folded).strip("-")
-    return f"{part or 'tag'}-{hashlib.sha1(folded.encode()).hexdigest()[:8]}"
+    return f"tag-{part + '-' if part else ''}{hashlib.sha1(folded.encode()).hexdigest()[:8]}"
 
 
 _PLAIN_TAG = re.compile(r"\w+(?:-\w+)*(?:::\w+(?:-\w+)*)*")

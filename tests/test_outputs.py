@@ -280,7 +280,7 @@ def test_tags_whose_names_lose_characters_in_a_file_name_get_files_of_their_own(
         written[" ".join(args)] = result.output.split("Wrote ", 1)[1].split()[0]
     assert len(set(written.values())) == 8, written
     assert written["--tag C++"] == written["--tag c++"]
-    assert written["--tag topic::agents"] == "dist/minimal-topic--agents.apkg"
+    assert written["--tag topic::agents"] == "dist/minimal-tag-topic--agents.apkg"
 
 
 def test_decks_of_two_sources_that_share_a_default_file_are_warned_about(tmp_path, monkeypatch):
@@ -306,3 +306,18 @@ def test_decks_of_two_sources_that_share_a_default_file_are_warned_about(tmp_pat
     assert not (tmp_path / "dist").exists()
     twice = run("build", "--deck", "y", "--deck", "y", "cards/a.yaml")
     assert twice.exit_code == 2 and "--deck y is given twice; name each deck once" in twice.output, twice.output
+
+
+def test_a_deck_id_that_is_another_sources_theme_or_subdecks_file_is_warned_about(tmp_path, monkeypatch):
+    """Deck id ``x-agent`` writes the file of deck ``x``'s ``--theme agent`` build, deck id ``x-subdecks`` that of
+    its ``--subdecks`` build (breaker14 B14-5)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cards").mkdir()
+    minimal = MINIMAL.read_text(encoding="utf-8")
+    for name, deck_id in (("a", "x"), ("b", "x-agent"), ("c", "x-subdecks")):
+        (tmp_path / "cards" / f"{name}.yaml").write_text(minimal.replace("id: minimal", f"id: {deck_id}"))
+    checked = run("check")
+    warned = [line for line in checked.output.splitlines() if "each replacing the other's file" in line]
+    assert [w.split(": warning: ")[0] for w in warned] == ["cards/b.yaml:2:7", "cards/c.yaml:2:7"]
+    assert "`build` of this source and `build --theme agent` of cards/a.yaml both write dist/x-agent.apkg" in warned[0]
+    assert "`build` of this source and `build --subdecks` of cards/a.yaml both write dist/x-subdecks.apkg" in warned[1]

@@ -288,8 +288,9 @@ def test_every_named_deck_selection_is_checked_and_nothing_is_written(tmp_path, 
     [
         ("{key: agent, name: M::Later, select: {judgment: '2'}}", "--theme agent"),  # other notes than --theme
         ("{key: tang-jie, name: M::Two, select: {theme: [agent]}}", "--speaker tang-jie"),
-        ("{key: topic-agents, name: M::T, select: {judgment: '2'}}", "--tag topic-agents"),
-        ("{key: topic-agents, name: M::T, select: {judgment: '2'}}", None),  # topic::agents names topic--agents
+        ("{key: tag-topic-agents, name: M::T, select: {judgment: '2'}}", "--tag topic-agents"),
+        ("{key: topic-agents, name: M::T, select: {judgment: '2'}}", None),  # a tag's file name is tag-…
+        ("{key: tag-topic-agents, name: M::T, select: {judgment: '2'}}", None),  # topic::agents: tag-topic--agents
         ("{key: j2, name: M::J, select: {theme: [agent]}}", "--judgment 2"),
         ("{key: agent, name: M::Agent, select: {theme: [agent]}}", None),  # the same notes: one file, no harm
         ("{key: tang-jie, name: M::TJ, select: {speaker: [tang-jie]}}", None),
