@@ -211,9 +211,10 @@ goes under the answer instead."""
 
 def notes_table(group: Selected, width: int) -> Any:
     """A rich renderable of one source's notes for a terminal ``width`` cells wide: a title line, then a table
-    per theme (the same column widths in each), one row per note. A key is never wrapped or cut (the README
-    says to copy keys from this table): it has a column of its own where the question and answer still have
-    :data:`_MIN_TEXT` cells beside it, and else a line of its own under the answer."""
+    per theme (the same column widths in each), one row per note. A key is kept on one line (the README says
+    to copy keys from this table): it has a column of its own where the question and answer still have
+    :data:`_MIN_TEXT` cells beside it, and else a line of its own under the answer, which folds only in a
+    terminal narrower than the key and the # and Kind columns (under 72 columns for the shipped deck)."""
     from rich.cells import cell_len
     from rich.console import Group
     from rich.table import Table
