@@ -27,7 +27,7 @@ from typing import NamedTuple, Protocol
 from .errors import Problem, Severity, SourceError
 from .labels import NOTE_KIND_WORDS
 from .ledger import Entry, Ledger, TypeEntry
-from .notes import Note
+from .notes import Note, spec_id
 from .notetypes import NoteType, field_search
 
 _LISTED = 10
@@ -297,17 +297,27 @@ def _moved_warnings(arrivals: list[tuple[Note, Entry | None]], removed: list[Ent
                 else "Under this key it would overwrite another card's note in Anki, and take that card's review "
                 "history"
             )
+            keep = spec_id(note, was.key)
+            how = f"set its id to its old key: id: {keep}" if keep else "no id of this card makes its old key"
             message = (
-                f"this question was the note '{was.key}' in the last build, {fate}. {anki}. If it is the "
-                f"same card, set its id to its old key: id: {was.key}"
+                f"this question was the note '{was.key}' in the last build, {fate}. {anki}. If it is the same "
+                f"card, {how}"
             )
             out.append(_at_note(note, message))
-        elif old is not None and not note.spec.id and old.question and old.answer != note.answer:
+        elif (
+            old is not None and not note.spec.id and old.question and old.answer != note.answer and _has_siblings(note)
+        ):
             message = (
                 "question and answer both changed; if cards were reordered this is now a "
                 "different fact under the old note (and its review history). Undo the reorder, set each card's "
-                f"id to its current key (deckgen list shows them; id: {note.key} for the card that was here), "
-                "then reorder"
+                f"id to its current key (deckgen list shows them; id: {spec_id(note, note.key)} for the card that "
+                "was here), then reorder"
             )
             out.append(_at_note(note, message))
     return out
+
+
+def _has_siblings(note: Note) -> bool:
+    """Whether ``note``'s judgment has another card spec of its kind, whose place a reorder could have swapped
+    with its own (keys without an ``id`` are numbered by kind: ``<judgment>/<kind>/<n>``)."""
+    return sum(spec.KIND == note.spec.KIND for spec in note.judgment.cards) > 1

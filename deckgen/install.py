@@ -46,7 +46,7 @@ from .cloze import cloze_deletions, cloze_numbers
 from .errors import DeckgenError, Interrupted, Problem, Severity, SourceError, UsageError, clip, clip_list
 from .load import load_sources
 from .model import Source
-from .notes import guid_for
+from .notes import guid_for, spec_id
 from .notetypes import NOTE_TYPES, NoteType
 
 if TYPE_CHECKING:
@@ -502,8 +502,10 @@ def refuse_pruning_moved(col: Collection, results: Sequence[BuildResult]) -> Non
         if found is None:
             continue
         note, result = found
-        if result.source.deck_id == old_result.source.deck_id:
-            keep = f"If it is the same card, set its id to its old key (id: {old.key})"
+        if result.source.deck_id == old_result.source.deck_id and (spec := spec_id(note, old.key)):
+            keep = f"If it is the same card, set its id to its old key (id: {spec})"
+        elif result.source.deck_id == old_result.source.deck_id:
+            keep = "No id of this card makes its old key (another kind of card)"
         else:
             keep = (
                 f"The note is deck '{old_result.source.deck_id}''s, and a note's GUID comes from its deck id, so "

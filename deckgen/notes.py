@@ -75,6 +75,16 @@ def _genanki_guid() -> Callable[..., str]:
     return genanki_guid_for  # type: ignore[no-any-return]
 
 
+def spec_id(note: Note, key: str) -> str | None:
+    """The ``id:`` to give ``note``'s card spec so that ``note`` gets the key ``key``: ``key`` without the
+    suffix the spec adds for this note (``/who``, ``/what``, ``/term`` of a concept), or None when ``key``
+    does not end with that suffix, so that no id of this spec makes it (another kind of note)."""
+    suffix = note.key.removeprefix(note.spec.key(note.judgment.id))
+    if not key.endswith(suffix) or len(key) == len(suffix):
+        return None
+    return key[: len(key) - len(suffix)]
+
+
 def guid_for(deck_id: str, key: str) -> str:
     """The note GUID for ``key`` in the deck ``deck_id`` (genanki's base91 SHA-256 of both)."""
     return _genanki_guid()(deck_id, key)

@@ -1009,3 +1009,22 @@ def test_a_note_type_reordered_or_given_a_card_type_in_anki_says_what_changed(tm
         else "2 card types (Question → Answer, Reverse; deckgen's has one"
     )
     assert said in refused.output, refused.output
+
+
+def test_the_id_that_keeps_a_renamed_concepts_notes_is_the_card_specs(tmp_path):
+    """A concept card makes …/who and …/what notes: the id that keeps them is the spec's key, without the suffix
+    (newcomer8 #1: the advice gave `id: second/concept/1/what`, which makes …/what/what, a new note)."""
+    src = minimal_project(tmp_path)
+    target = fresh_collection(tmp_path / "profile")
+    assert run("install", src, "--collection", target).exit_code == 0
+    edit(src, "  - id: second\n", "  - id: second-judgment\n")
+    checked = run("check", src)
+    assert "If it is the same card, set its id to its old key: id: second/concept/1\n" in checked.output
+    refused = run("install", src, "--collection", target, "--prune")
+    assert refused.exit_code == 1 and "(id: second/concept/1);" in refused.output, refused.output
+    edit(src, "      - term: 智能效率\n", "      - term: 智能效率\n        id: second/concept/1\n")  # the advice, taken
+    edit(src, '      - of: "the {n} parts"\n', '      - of: "the {n} parts"\n        id: second/list/1\n')
+    kept = run("install", src, "--collection", target, "--prune")
+    assert kept.exit_code == 0 and "no longer in the source" not in kept.output, kept.output
+    with Opened(target) as col:
+        assert col.find_notes('"Key:second/concept/1/what"') and col.find_notes('"Key:second/concept/1/who"')

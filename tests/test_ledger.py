@@ -268,14 +268,24 @@ def test_an_unrelated_card_replacing_a_removed_one_does_not_warn(tiny):
 
 
 def test_question_and_answer_both_changed_without_a_match_warns_of_a_reorder(tiny):
+    sibling = "      - q: Who else?\n        a: 人们\n"  # a second Q/A card, whose place a reorder could take
+    tiny.edit("      - q: Who?\n        a: 人\n", "      - q: Who?\n        a: 人\n" + sibling)
     tiny.run("v1.apkg")
-    tiny.edit("      - q: Who?\n        a: 人\n", "      - q: Whom?\n        a: 人们\n")
+    tiny.edit("      - q: Who?\n        a: 人\n", "      - q: Whom?\n        a: 人物\n")
     second = tiny.run("v2.apkg")
     (warning,) = second.warnings
     assert (warning.file, warning.line, warning.severity) == (str(tiny.src), 15, "warning")
     assert warning.message.startswith("note 'j1/qa/1': question and answer both changed")
     assert warning.col and warning.key_path.startswith("judgments[")
     assert "id: j1/qa/1" in warning.message
+
+
+def test_the_only_card_of_its_kind_reworded_is_no_reorder(tiny):
+    """With no other card of its kind in the judgment, no reorder can have given it another card's place, so
+    a new question and answer are just an edit (newcomer8 #3: check --strict stopped on it)."""
+    tiny.run("v1.apkg")
+    tiny.edit("      - q: Who?\n        a: 人\n", "      - q: Whom?\n        a: 人们\n")
+    assert tiny.run("v2.apkg").warnings == []
 
 
 def test_git_revert_of_an_edit_reaches_anki(tiny, anki):
