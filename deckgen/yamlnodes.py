@@ -274,7 +274,11 @@ def _syntax_problem(name: str, text: str, err: MarkedYAMLError) -> Problem:
     lines = text.split("\n")
     typed = lines[line - 1][:col] if 0 < line <= len(lines) else ""
     quote = _quote_running_into(text, line - 1) if mark else None
-    if quote is not None:
+    tabbed = _tab_indented(lines, line) if mark else None
+    if tabbed is not None:  # the parser stops a line or two after a tab in the indentation, with another error
+        line, col = tabbed
+        what = "a tab in the indentation; YAML indents with spaces, not tabs: replace the tab"
+    elif quote is not None:
         what = (
             f"the quoted text opened here runs on to line {line}, where the parser stops ({what}); "
             "is its closing quote missing?"
@@ -296,6 +300,22 @@ def _syntax_problem(name: str, text: str, err: MarkedYAMLError) -> Problem:
     else:
         what += " (check quotes, brackets and indentation here and on the lines above)"
     return Problem(name, line, col, "", f"YAML syntax: {what}")
+
+
+def _tab_indented(lines: list[str], line: int) -> tuple[int, int] | None:
+    """The line and column (1-based) of a tab in the leading whitespace of the error's line ``line`` or of the
+    :data:`_TAB_LOOKBACK` lines above it, the nearest first; None if there is none."""
+    for n in range(line, max(0, line - _TAB_LOOKBACK - 1), -1):
+        if 0 < n <= len(lines) and (tab := _TAB.match(lines[n - 1])):
+            return n, tab.end()
+    return None
+
+
+_TAB = re.compile(r"[ ]*\t")
+"""A line whose indentation holds a tab; the match ends at the tab."""
+_TAB_LOOKBACK = 3
+"""Lines above a syntax error searched for a tab in the indentation: PyYAML reads a tab-indented line as
+text and stops up to two lines later, at the next key."""
 
 
 _LONE_KEY = re.compile(r"\s*(?:-\s+)?[a-z_]+(?:-[A-Za-z0-9]+)*")

@@ -149,3 +149,17 @@ def test_a_card_kind_written_as_a_word_and_an_image_in_another_case_get_a_did_yo
     assert "found none; 'question' is not a card key (did you mean 'q'?)" in result.output, result.output
     assert "image 'media/Reich.svg' not found (looked for " in result.output
     assert "(did you mean 'media/reich.svg'?); paths are relative to the source file's folder" in result.output
+
+
+@pytest.mark.parametrize("key", ["    number: 1", "        a: 唐杰", "  - id: second"])
+def test_a_tab_in_the_indentation_is_named_at_its_own_line(tmp_path, key):
+    """PyYAML stops a line or two after a tab-indented line, with another error ("mapping values are not allowed"
+    at a correct line): the README promises one error at the tab's line (newcomer8 #2)."""
+    tabbed = "\t" + key.lstrip(" ")
+    source = with_lines(tmp_path, "s.yaml", {key + "\n": tabbed + "\n"})
+    line = source.read_text(encoding="utf-8").splitlines().index(tabbed) + 1
+    result = run("check", str(source))
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (
+        f"{source}:{line}:1: YAML syntax: a tab in the indentation; YAML indents with spaces, not tabs: replace the tab"
+    ), result.output
