@@ -29,10 +29,10 @@ class DeckStats:
     """One row per theme in source order, a sub-theme labelled ``› child`` after its parent. A parent's row
     includes its sub-themes' notes, so a note is counted under its own theme and that theme's parent."""
     by_speaker: tuple[tuple[str, int, int], ...]
-    """One row per person in source order, then the editors' and the notes without a speaker, labelled with
-    the source's ``editors_note`` and ``no_speaker`` labels (:class:`deckgen.labels.Labels`). A note counts
-    for every speaker of its judgment, so rows may add up to more than ``notes``; a note whose context is the
-    editors' note counts only under the editors' row."""
+    """One row per person in source order, then, if there are any, the editors' notes and the notes without a
+    speaker, labelled with the source's ``editors_note`` and ``no_speaker`` labels
+    (:class:`deckgen.labels.Labels`). A note counts for every speaker of its judgment, so rows may add up to more
+    than ``notes``; a note whose context is the editors' note counts only under the editors' row."""
     by_kind: tuple[tuple[str, int, int], ...]
     """One row per card-spec kind (:data:`deckgen.model.CARD_KINDS`): notes and cards made by specs of that
     kind."""
@@ -67,7 +67,8 @@ def deck_stats(source: Source) -> DeckStats:
         return tuple((label, notes_by[axis][key], cards_by[axis][key]) for key, label in keys)
 
     themes = [(t.id, f"› {t.label}" if t.parent else t.label) for t in source.themes]
-    people = [(p.label, p.label) for p in source.people] + [(editors, editors), (no_speaker, no_speaker)]
+    people = [(p.label, p.label) for p in source.people]
+    people += [(label, label) for label in (editors, no_speaker) if notes_by["speaker"][label]]
     codes = Counter(p.code for p in found)
     return DeckStats(
         path=source.path,

@@ -91,6 +91,18 @@ def test_deck_stats_counts(small):
     }
 
 
+def test_stats_has_no_editors_or_no_speaker_row_for_a_deck_without_them(tmp_path):
+    """A deck with no editors' note and every judgment spoken showed "Editors' note 0 0" (newcomer8 #11)."""
+    from conftest import ROOT
+
+    text = (ROOT / "tests" / "data" / "good" / "minimal.yaml").read_text(encoding="utf-8")
+    start, end = text.index("    editors_note:\n"), text.index("    tags: [topic::agents]\n")
+    src = tmp_path / "m.yaml"
+    src.write_text(text[:start] + text[end:].replace("        context: editors\n", ""), encoding="utf-8")
+    labels = [row[0] for row in deck_stats(load_file(src)).by_speaker]
+    assert labels == ["唐杰 (Tang Jie)", "杨强 (Yang Qiang)"]
+
+
 def test_stats_command_prints_tables(small):
     result = CliRunner().invoke(main, ["stats", str(small)])
     assert result.exit_code == 0, result.output

@@ -473,7 +473,7 @@ def list_(
     looks_like_a_word = args and not Path(args[0]).exists() and "/" not in args[0] and "." not in args[0]
     if what == "notes" and looks_like_a_word and args[0] not in listable:
         raise click.UsageError(
-            f"'{args[0]}' is neither a source file or folder nor something to list"
+            f"'{args[0]}' is neither a source file, nor a folder, nor something to list"
             f"{suggest(args[0], listable)}; WHAT is one of {', '.join(listable)}"
         )
     if what != "notes" and (selection or deck is not None):
