@@ -554,29 +554,42 @@ def stale_notes(col: Collection, deck: BuiltDeck) -> list[StaleNote]:
     return sorted(out, key=lambda s: s.key)
 
 
-def empty_cards(col: Collection, deck: BuiltDeck, updating: frozenset[str] = frozenset()) -> list[EmptyCard]:
-    """The cards of ``col`` that the cloze notes of ``deck`` have (by GUID) for a deletion number that the
-    note's text, as it is in ``col``, lacks (or the source's text, for the GUIDs of ``updating``: what an
-    import not yet run would update), sorted by key and number. Anki's import never deletes a card: such a card
-    stays, scheduled, and shows "No cloze N found on card" when due, until *Tools → Empty Cards* deletes it
-    (rslib ``notetype/cardgen.rs`` makes cards, nothing on import removes them). A note whose newer edit in
-    Anki the import kept still has its deletion, and its card is not empty."""
-    keys = {n.guid: (n.key, n.fields[0]) for n in deck.result.notes if n.note_type.is_cloze}
+def empty_cards(
+    col: Collection, deck: BuiltDeck, updating: frozenset[str] = frozenset(), imported: bool = False
+) -> list[EmptyCard]:
+    """The cards of ``col`` that the cloze notes of ``deck`` have (by GUID) for a deletion number that both
+    the source's text and the note's text in ``col`` lack (for the GUIDs of ``updating``, an import not yet run
+    would replace the latter with the former), sorted by key and number. Anki's import never deletes a card:
+    such a card stays, scheduled, and shows "No cloze N found on card" when due, until *Tools → Empty Cards*
+    deletes it (rslib ``notetype/cardgen.rs`` makes cards; nothing on import removes them). A deletion only
+    the source removed, whose newer note in Anki the import kept, is no empty card; one only the user removed
+    in Anki comes back with the next change of the source. With ``imported`` (the import has run), a card
+    counts only if Anki's own Empty Cards finds it empty too (``get_empty_cards``: it reads deletions nested
+    in others, which deckgen's sources refuse), and, as Anki's dialog keeps by default, never a note's last
+    card, so that no note the source makes is removed."""
+    keys = {n.guid: (n.key, set(cloze_numbers(n.fields[0]))) for n in deck.result.notes if n.note_type.is_cloze}
     if not keys:
         return []
-    query = "SELECT n.guid, n.flds, c.ord, c.id FROM cards c JOIN notes n ON n.id = c.nid WHERE n.mid = ?"
-    out = []
-    numbers: dict[str, set[int]] = {}
-    for guid, fields, ord_, cid in database(col).all(query, NOTE_TYPES["cloze"].id):
+    query = "SELECT n.guid, n.id, n.flds, c.ord, c.id FROM cards c JOIN notes n ON n.id = c.nid WHERE n.mid = ?"
+    found: dict[int, list[EmptyCard]] = {}  # note id → its empty cards
+    have: dict[str, set[int]] = {}  # GUID → the deletion numbers of its text in col
+    for guid, nid, fields, ord_, cid in database(col).all(query, NOTE_TYPES["cloze"].id):
         if guid not in keys:
             continue
-        key, source_text = keys[guid]
-        if guid not in numbers:
-            text = source_text if guid in updating else fields.split("\x1f", 1)[0]  # Text, the cloze field
-            numbers[guid] = set(cloze_numbers(text))
-        if ord_ + 1 not in numbers[guid]:
-            out.append(EmptyCard(key, ord_ + 1, cid))
-    return sorted(out, key=lambda e: (e.key, e.number))
+        key, wanted = keys[guid]
+        if guid not in have:
+            have[guid] = wanted if guid in updating else set(cloze_numbers(fields.split("\x1f", 1)[0]))  # Text
+        if ord_ + 1 not in wanted and ord_ + 1 not in have[guid]:
+            found.setdefault(nid, []).append(EmptyCard(key, ord_ + 1, cid))
+    if found and imported:
+        report = {n.note_id: set(n.card_ids) for n in col.get_empty_cards().notes if n.note_id in found}
+        cards = {nid: len(database(col).list("SELECT id FROM cards WHERE nid = ?", nid)) for nid in report}
+        found = {
+            nid: kept[: cards[nid] - 1] if len(kept) >= cards[nid] else kept
+            for nid, empty in found.items()
+            if (kept := [e for e in empty if e.card_id in report.get(nid, set())])
+        }
+    return sorted((e for empty in found.values() for e in empty), key=lambda e: (e.key, e.number))
 
 
 def make_backup(col: Collection, collection: Path) -> Path | None:
@@ -632,7 +645,7 @@ def apply_decks(col: Collection, decks: Sequence[BuiltDeck], prune: bool) -> lis
             request = ImportAnkiPackageRequest(package_path=str(deck.package), options=options)
             log = col.import_anki_package(request).log
             stale = _unlisted(stale_notes(col, deck), listed)
-            empty = [e for e in empty_cards(col, deck) if e.card_id not in removed]
+            empty = [e for e in empty_cards(col, deck, imported=True) if e.card_id not in removed]
             if prune and stale:
                 col.remove_notes([NoteId(s.note_id) for s in stale])
             if prune and empty:

@@ -1028,3 +1028,33 @@ def test_the_id_that_keeps_a_renamed_concepts_notes_is_the_card_specs(tmp_path):
     assert kept.exit_code == 0 and "no longer in the source" not in kept.output, kept.output
     with Opened(target) as col:
         assert col.find_notes('"Key:second/concept/1/what"') and col.find_notes('"Key:second/concept/1/who"')
+
+
+@pytest.mark.parametrize(
+    ("in_anki", "in_source"),
+    [
+        ("The first judgment is about agents.", None),  # every deletion gone in Anki: the note stays (B15-2)
+        ("The first judgment is about {{c1::agents {{c2::and their tools}}}}.", None),  # nested, in Anki (B15-3)
+        ("The first judgment is about agents and {{c2::models}}.", "about {{c1::agents}} and {{c2::models}}."),
+    ],
+)
+def test_prune_removes_no_cloze_card_that_anki_or_the_source_still_asks(tmp_path, in_anki, in_source):
+    """A card counts as empty only if the source and the note in Anki both lack its deletion, Anki's own Empty
+    Cards agrees (it reads nested deletions), and it is not the note's last card (breaker15 B15-2, B15-3, B15-7:
+    c1 removed in Anki while the source still has it)."""
+    src = minimal_project(tmp_path)
+    if in_source:
+        edit(src, "about {{c1::agents}}.", in_source)
+    target = fresh_collection(tmp_path / "profile")
+    assert run("install", src, "--collection", target).exit_code == 0
+    time.sleep(1.1)  # the edit in Anki is newer than the package: Anki's import keeps it
+    with Opened(target) as col:
+        (nid,) = col.find_notes('"Key:first/cloze/1"')
+        note = col.get_note(nid)
+        note["Text"] = in_anki
+        col.update_note(note)
+        cards = sorted(c.ord for c in col.get_note(nid).cards())
+    result = run("install", src, "--collection", target, "--prune")
+    assert result.exit_code == 0 and "cloze card(s)" not in result.output, result.output
+    with Opened(target) as col:
+        assert sorted(c.ord for c in col.get_note(nid).cards()) == cards
