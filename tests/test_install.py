@@ -1058,3 +1058,26 @@ def test_prune_removes_no_cloze_card_that_anki_or_the_source_still_asks(tmp_path
     assert result.exit_code == 0 and "cloze card(s)" not in result.output, result.output
     with Opened(target) as col:
         assert sorted(c.ord for c in col.get_note(nid).cards()) == cards
+
+
+@pytest.mark.parametrize("edited", ["in the source", "in Anki"])
+def test_a_prune_after_a_question_edit_and_a_rename_is_refused(tmp_path, edited):
+    """The question edited (and built) in the source, or edited in Anki, before the judgment id is renamed: the
+    note in Anki and the added one differ in their first field, but the ledger had the added note's question
+    under the removed key (breaker15 B15-1)."""
+    src = minimal_project(tmp_path)
+    target = fresh_collection(tmp_path / "profile")
+    assert run("install", src, "--collection", target).exit_code == 0
+    if edited == "in the source":
+        edit(src, "Who made the first judgment?", "Who made the very first judgment?")
+        assert run("build", src, "-o", tmp_path / "x.apkg").exit_code == 0
+    else:
+        with Opened(target) as col:
+            (nid,) = col.find_notes('"Key:first/qa/1"')
+            note = col.get_note(nid)
+            note["Question"] = "Who made the <b>first</b> judgment?"
+            col.update_note(note)
+    edit(src, "  - id: first\n", "  - id: first-judgment\n")
+    refused = run("install", src, "--collection", target, "--prune")
+    assert refused.exit_code == 1, refused.output
+    assert "note 'first-judgment/qa/1': --prune would delete the note 'first/qa/1'" in refused.output
