@@ -388,23 +388,20 @@ def refuse_kind_changes(col: Collection, results: Sequence[BuildResult]) -> None
 
 
 def warn_renumbered_clozes(col: Collection, results: Sequence[BuildResult]) -> None:
-    """Add a warning to each of ``results`` for a changed cloze note whose deletions, in ``col``, are the same
-    texts under other numbers (``c1`` ↔ ``c2``): Anki keeps a card by its number (a cloze card's ``ord`` is its
-    number less one), so each card's review history would pass to the other text."""
-    from anki.notes import NoteId
-
-    changed = {c.key for r in results for c in r.changes.changed}
-    clozes = [(r, n) for r in results for n in r.notes if n.key in changed and n.note_type.is_cloze]
+    """Add a warning to each of ``results`` for a cloze note whose deletions in ``col`` are the same texts as
+    the source's under other numbers (``c1`` ↔ ``c2``): Anki keeps a card by its number (a cloze card's
+    ``ord`` is its number less one), so each card's review history would pass to the other text. Decided
+    from the collection, whatever builds came between the edit and this run."""
+    clozes = [(r, n) for r in results for n in r.notes if n.note_type.is_cloze]
     if not clozes:
         return
-    have = {guid: nid for guid, nid in database(col).all("SELECT guid, id FROM notes")}
+    query = "SELECT guid, flds FROM notes WHERE mid = ?"
+    texts = {guid: fields.split("\x1f", 1)[0] for guid, fields in database(col).all(query, NOTE_TYPES["cloze"].id)}
     for result, note in clozes:
-        if note.guid not in have:
+        text = texts.get(note.guid)
+        if text is None or text == note.fields[0]:
             continue
-        index = note.note_type.field_names.index("Text")
-        old_fields = col.get_note(NoteId(have[note.guid])).fields
-        old = dict(cloze_deletions(old_fields[index])) if index < len(old_fields) else {}
-        new = dict(cloze_deletions(note.fields[index]))
+        old, new = dict(cloze_deletions(text)), dict(cloze_deletions(note.fields[0]))
         moved = [n for n in sorted(new) if n in old and old[n] != new[n] and new[n] in old.values()]
         if moved:
             number = moved[0]

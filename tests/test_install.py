@@ -955,6 +955,7 @@ def test_renumbered_cloze_deletions_are_warned_about(tmp_path):
     reworded = run("install", src, "--collection", target)
     assert reworded.exit_code == 0 and "deletions were renumbered" not in reworded.output, reworded.output
     edit(src, "about {{c1::agents}} and {{c2::large models}}.", "about {{c2::agents}} and {{c1::large models}}.")
+    assert run("build", src, "-o", tmp_path / "x.apkg").exit_code == 0  # a build between: no matter (B15-4)
     for args in (["--dry-run"], []):
         swapped = run("install", src, "--collection", target, *args)
         assert swapped.exit_code == 0, swapped.output
