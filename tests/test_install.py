@@ -805,7 +805,7 @@ def test_ctrl_c_after_the_ledger_is_written_says_so(tmp_path, monkeypatch):
     def ctrl_c(*args: object) -> None:
         raise KeyboardInterrupt
 
-    make_backup = deckgen.install.make_backup
+    make_backup, apply_decks = deckgen.install.make_backup, deckgen.install.apply_decks
     monkeypatch.setattr(deckgen.install, "make_backup", ctrl_c)
     result = run("install", src, "--collection", target)
     assert result.exit_code == 130
@@ -824,6 +824,15 @@ def test_ctrl_c_after_the_ledger_is_written_says_so(tmp_path, monkeypatch):
     assert result.output.strip().endswith(
         f"this machine's record of it, and the backup {backup}, were already written"
     ), result.output
+
+    # and after the import, while the report prints: the import is done (breaker15 B15-5)
+    import deckgen.cli.report
+
+    monkeypatch.setattr(deckgen.install, "apply_decks", apply_decks)
+    monkeypatch.setattr(deckgen.cli.report, "print_imports", ctrl_c)
+    result = run("install", src, "--collection", target)
+    assert result.exit_code == 130
+    assert f"deckgen: interrupted; the import into {target} (and its backup) was already written" in result.output
 
 
 @pytest.fixture

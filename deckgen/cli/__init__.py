@@ -723,6 +723,8 @@ def install(
         dry_run=dry_run,
         source_moved=source_moved,
     )
+    if not dry_run:  # a Ctrl-C from here on comes after the import: say what is done
+        click.get_current_context().meta[WRITTEN] = f"the import into {result.collection} (and its backup) was"
     if result.backup:
         click.echo(printable(f"Backed up the collection to {result.backup}"))
     print_imports(result.decks, dry_run, prune)
@@ -826,6 +828,8 @@ def sync_(sources: Values, choice: DeckChoice, prune: bool, source_moved: bool, 
     from .report import print_imports
 
     result = sync_decks(_paths(sources), choice=choice, prune=prune, dry_run=dry_run, source_moved=source_moved)
+    if not dry_run:  # a Ctrl-C from here on comes after the sync: say what is done
+        click.get_current_context().meta[WRITTEN] = "the sync (the account's collection has the changes) was"
     click.echo(printable(f"{result.login.where} as {result.login.username}: {'; '.join(result.steps)}"))
     print_imports(result.decks, dry_run, prune)
     click.echo("Dry run: nothing was sent" if dry_run else "Synced; other devices get the changes at their next sync")
