@@ -33,11 +33,11 @@ from __future__ import annotations
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .ankidata import backup_folder, profile_collection
 from .builds import BuildResult, DeckChoice, build_sources, note_deck
@@ -447,18 +447,16 @@ def refuse_changed_note_types(col: Collection, results: Sequence[BuildResult]) -
         if not _schema_differs(col, note_type):
             continue
         existing = col.models.get(NotetypeId(note_type.id)) or {}
-        theirs = [f["name"] for f in existing.get("flds", [])]
-        ours = [name for name, _ in note_type.fields]
+        theirs = existing.get("flds", [])
+        ours = note_type.fields
+        extra = [f["name"] for f in theirs if not any(_paired(f, name, oid) for name, oid in ours)]
+        missing = [name for name, oid in ours if not any(_paired(f, name, oid) for f in theirs)]
         parts = [
-            f"{what} {clip_list(names)}"
-            for what, names in (
-                ("the field(s)", [n for n in theirs if n not in ours]),
-                ("no field(s)", [n for n in ours if n not in theirs]),
-            )
-            if names
+            f"{what} {clip_list(names)}" for what, names in (("the field(s)", extra), ("no field(s)", missing)) if names
         ]
-        if not parts and theirs != ours:
-            parts.append(f"its fields in another order ({clip_list(theirs)}; deckgen's: {clip_list(ours)})")
+        if not parts and not all(_paired(f, name, oid) for f, (name, oid) in zip(theirs, ours, strict=True)):
+            names = clip_list(f["name"] for f in theirs)
+            parts.append(f"its fields in another order ({names}; deckgen's: {clip_list(n for n, _ in ours)})")
         cards = [t["name"] for t in existing.get("tmpls", [])]
         if len(cards) != 1:
             parts.append(f"{len(cards)} card types ({clip_list(cards)}; deckgen's has one, {note_type.template_name})")
@@ -732,13 +730,16 @@ def _schema_differs(col: Collection, note_type: NoteType) -> bool:
         (existing["tmpls"], ((note_type.template_name, note_type.template_id),)),
     ]
     return any(
-        len(theirs) != len(ours)
-        or any(
-            t["name"] != name if t.get("id") is None else t["id"] != oid
-            for t, (name, oid) in zip(theirs, ours, strict=True)
-        )
+        len(theirs) != len(ours) or not all(_paired(t, name, oid) for t, (name, oid) in zip(theirs, ours, strict=True))
         for theirs, ours in pairs
     )
+
+
+def _paired(theirs: Mapping[str, Any], name: str, oid: int) -> bool:
+    """Whether a field or template of a note type in the collection (``theirs``) is the one deckgen names
+    ``name`` with the id ``oid``, as Anki pairs them: by id, or by name where the collection's has no id
+    (rslib ``notetype/merge.rs``, ``is_match``)."""
+    return bool(theirs["name"] == name if theirs.get("id") is None else theirs["id"] == oid)
 
 
 @dataclass

@@ -996,29 +996,32 @@ def test_a_prune_that_would_delete_a_judgment_moved_to_another_source_is_refused
         assert snapshot(col) == before
 
 
-@pytest.mark.parametrize("change", ["reorder", "card type"])
+@pytest.mark.parametrize("change", ["reorder", "card type", "rename and reorder"])
 def test_a_note_type_reordered_or_given_a_card_type_in_anki_says_what_changed(tmp_path, change):
-    """Refused as for an added field, with what changed named, so the user knows what to undo (B14-12)."""
+    """Refused as for an added field, with what changed named, so the user knows what to undo (B14-12); a
+    renamed field, which Anki pairs by its id and deckgen's import renames back, is not what to undo (B15-10)."""
     src = minimal_project(tmp_path)
     target = fresh_collection(tmp_path / "profile")
     assert run("install", src, "--collection", target).exit_code == 0
     with Opened(target) as col:
         model = col.models.get(QA.id)
-        if change == "reorder":
-            col.models.reposition_field(model, model["flds"][1], 0)
-        else:
+        if change == "rename and reorder":
+            col.models.rename_field(model, model["flds"][0], "Frage")
+        if change == "card type":
             reverse = col.models.new_template("Reverse")
             reverse["qfmt"], reverse["afmt"] = "{{Answer}}", "{{Question}}"
             col.models.add_template(model, reverse)
+        else:
+            col.models.reposition_field(model, model["flds"][1], 0)
         col.models.update_dict(model)
     refused = run("install", src, "--collection", target)
     assert refused.exit_code == 1, refused.output
-    said = (
-        "its fields in another order (Answer, Question"
-        if change == "reorder"
-        else "2 card types (Question → Answer, Reverse; deckgen's has one"
-    )
-    assert said in refused.output, refused.output
+    said = {
+        "reorder": "has its fields in another order (Answer, Question",
+        "rename and reorder": "has its fields in another order (Answer, Frage",
+        "card type": "has 2 card types (Question → Answer, Reverse; deckgen's has one",
+    }[change]
+    assert said in refused.output and "no field(s)" not in refused.output, refused.output
 
 
 def test_the_id_that_keeps_a_renamed_concepts_notes_is_the_card_specs(tmp_path):
