@@ -161,7 +161,10 @@ def fresh_deck_id(name: str, token: Callable[[int], str] = secrets.token_hex) ->
 def check_languages(languages: Sequence[str]) -> tuple[str, ...]:
     """The languages of ``--language`` (each may be a comma-separated list): one or two distinct,
     well-formed tags. Raises :class:`UsageError` otherwise."""
-    tags = [t.strip() for value in languages for t in value.split(",") if t.strip()] or ["en"]
+    tags = [t.strip() for value in languages for t in value.split(",") if t.strip()]
+    if languages and not tags:
+        raise UsageError(f"--language: no language tag in {', '.join(map(repr, languages))}; write e.g. en or zh,en")
+    tags = tags or ["en"]
     for tag in tags:
         if problem := tag_problem(tag):
             raise UsageError(f"--language: {problem}")

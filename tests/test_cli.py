@@ -389,6 +389,9 @@ def test_a_change_outside_question_and_answer_is_said_and_a_long_list_of_changes
         ["init", "x", "--language", ""],
         ["init", "x", "--name", ""],
         ["login", "--username", ""],
+        ["login", "--username", " "],  # blank: no login request is sent (breaker15 B15-12)
+        ["build", "-o", " "],
+        ["init", "x", "--name", " "],
     ],
 )
 def test_an_empty_option_value_is_a_usage_error(in_project, args):
@@ -396,12 +399,20 @@ def test_an_empty_option_value_is_a_usage_error(in_project, args):
     names nothing has (exit 1): like an empty SOURCES argument, they are usage errors (breaker13 B13-9)."""
     result = run(*args)
     assert result.exit_code == 2, result.output
-    assert f"Invalid value for '{args[-2]}'" in result.output and ": is empty (an unset variable?)" in result.output
+    assert f"Invalid value for '{args[-2]}'" in result.output
+    assert ": is empty or blank (an unset variable?)" in result.output
 
 
 def test_an_empty_folder_for_init_is_a_usage_error(in_project):
     """`deckgen init "$DIR"` with DIR unset wrote a starter into the current folder (breaker14 B14-8)."""
     before = sorted(p.name for p in in_project.iterdir())
     result = run("init", "")
-    assert result.exit_code == 2 and "is empty (an unset variable?)" in result.output, result.output
+    assert result.exit_code == 2 and "is empty or blank (an unset variable?)" in result.output, result.output
     assert sorted(p.name for p in in_project.iterdir()) == before
+
+
+@pytest.mark.parametrize("value", [",", " , ", ",,"])
+def test_a_language_list_with_no_tag_is_a_usage_error(in_project, value):
+    """`init --language ','` had silently meant English (breaker15 B15-12)."""
+    result = run("init", "x", "--language", value)
+    assert result.exit_code == 2 and "--language: no language tag in" in result.output, result.output

@@ -207,8 +207,8 @@ def _given(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
     """An option's value (or values), refused as a usage error (exit 2) when one is empty: ``--profile
     "$NAME"`` with NAME unset names nothing, and an empty path would be read as the current folder, as for
     an empty SOURCES argument (:func:`_paths`)."""
-    if "" in (value if isinstance(value, tuple) else (value,)):
-        raise click.BadParameter("is empty (an unset variable?)")
+    if any(isinstance(v, str) and not v.strip() for v in (value if isinstance(value, tuple) else (value,))):
+        raise click.BadParameter("is empty or blank (an unset variable?)")
     return value
 
 
@@ -216,8 +216,8 @@ class _GivenPath(click.Path):
     """:class:`click.Path` that refuses an empty value (see :func:`_given`), before it becomes ``Path(".")``."""
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        if value == "":
-            self.fail("is empty (an unset variable?)", param, ctx)
+        if isinstance(value, str) and not value.strip():
+            self.fail("is empty or blank (an unset variable?)", param, ctx)
         return super().convert(value, param, ctx)
 
 
