@@ -624,8 +624,9 @@ def check(paths: Sequence[str | Path]) -> CheckResult:
 
 def _shared_default_files(sources: Sequence[Source]) -> dict[int, list[Problem]]:
     """Warnings, by source (``id()``), for builds of different sources that one :func:`default_output` holds
-    (deck id ``x-y``'s full deck and deck ``x``'s named deck ``y``, or its ``--theme y`` or ``--speaker y``,
-    or deck id ``x-subdecks`` and deck ``x`` with ``--subdecks``, all write ``dist/x-y.apkg``), so that each
+    (deck id ``x-y``'s full deck and deck ``x``'s named deck ``y``, or its ``--theme y``, ``--speaker y``,
+    ``--judgment`` or ``--tag`` build of that file name, or deck id ``x-subdecks`` and deck ``x`` with
+    ``--subdecks``, all write ``dist/x-y.apkg``), so that each
     build replaces the other's package: at the later build's ``deck.id`` or named deck. Builds of one source
     are the loader's to warn about (and two sources of one deck id are an error of loading)."""
     first: dict[Path, tuple[Source, str]] = {}
@@ -640,6 +641,12 @@ def _shared_default_files(sources: Sequence[Source]) -> dict[int, list[Problem]]
             (f"build --speaker {p.id}", src.id_loc, default_output(src, Selection(speakers=(p.id,))))
             for p in src.people
         ]
+        decks += [
+            (f"build --judgment {j.number}", src.id_loc, default_output(src, Selection(judgments=(str(j.number),))))
+            for j in src.judgments
+        ]
+        tags = dict.fromkeys(t for j in src.judgments for t in j.tags)
+        decks += [(f"build --tag {t}", src.id_loc, default_output(src, Selection(tags=(t,)))) for t in tags]
         decks += [(f"build --deck {d.key}", d.loc, default_output(src, d.selection, deck=d.key)) for d in src.decks]
         for what, loc, path in decks:
             other, other_what = first.setdefault(path, (src, what))

@@ -310,14 +310,15 @@ def test_decks_of_two_sources_that_share_a_default_file_are_warned_about(tmp_pat
 
 def test_a_deck_id_that_is_another_sources_theme_or_subdecks_file_is_warned_about(tmp_path, monkeypatch):
     """Deck id ``x-agent`` writes the file of deck ``x``'s ``--theme agent`` build, deck id ``x-subdecks`` that of
-    its ``--subdecks`` build (breaker14 B14-5)."""
+    its ``--subdecks`` build (breaker14 B14-5), ``x-j1`` that of its ``--judgment 1`` (breaker15 B15-11)."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / "cards").mkdir()
     minimal = MINIMAL.read_text(encoding="utf-8")
-    for name, deck_id in (("a", "x"), ("b", "x-agent"), ("c", "x-subdecks")):
+    for name, deck_id in (("a", "x"), ("b", "x-agent"), ("c", "x-subdecks"), ("d", "x-j1")):
         (tmp_path / "cards" / f"{name}.yaml").write_text(minimal.replace("id: minimal", f"id: {deck_id}"))
     checked = run("check")
     warned = [line for line in checked.output.splitlines() if "each replacing the other's file" in line]
-    assert [w.split(": warning: ")[0] for w in warned] == ["cards/b.yaml:2:7", "cards/c.yaml:2:7"]
+    assert [w.split(": warning: ")[0] for w in warned] == [f"cards/{n}.yaml:2:7" for n in "bcd"]
     assert "`build` of this source and `build --theme agent` of cards/a.yaml both write dist/x-agent.apkg" in warned[0]
     assert "`build` of this source and `build --subdecks` of cards/a.yaml both write dist/x-subdecks.apkg" in warned[1]
+    assert "`build --judgment 1` of cards/a.yaml" in warned[2]
