@@ -204,9 +204,11 @@ def print_builds_table(results: Sequence[BuildResult]) -> None:
 _FRAME = 2 + 7 + 5 * 3 + 1
 """Cells of a notes table that are not question, answer or key: the # and Kind columns, and each of the five
 columns' padding and rule."""
-_MIN_TEXT = 40
+_MIN_TEXT = 60
 """Cells the Question and Answer columns need together beside a Key column; in a narrower terminal the key
-goes under the answer instead."""
+goes under the answer instead. Sixty leave the question about 35 cells, some six words a line; at 40, a
+120-column terminal kept the shipped deck's keys (53 cells) beside questions of three words a line
+(newcomer8 #6)."""
 
 
 def notes_table(group: Selected, width: int) -> Any:
