@@ -64,7 +64,8 @@ main { max-width: 112em; margin: 0 auto; padding: .4em 1.4em 3em; }
 .pv-empty { margin: 3em 0; text-align: center; color: #6b6b63; }
 @media (max-width: 860px) { .pv-card { grid-template-columns: 1fr; } }
 .pv-problems { margin: 1em 0; padding: .2em 1em .6em; background: #fff4f2; border: 1px solid #e0a39a;
-  border-radius: 8px; }
+  border-radius: 8px; scroll-margin-top: 6em; }
+.pv-alert { color: #b3261e; font-weight: 600; text-decoration: none; }
 .pv-problems h2 { margin: .6em 0 .3em; font-size: 1em; }
 .pv-problems pre { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; font-size: .85em; }
 body.night_mode { background: #121214; color: #deded8; }
@@ -73,6 +74,7 @@ body.night_mode { background: #121214; color: #deded8; }
 .night_mode .pv-search, .night_mode .pv-night { background: #26262a; border-color: #4a4a50; }
 .night_mode .pv-card { background: #18181b; border-color: #34343a; }
 .night_mode .pv-problems { background: #2a1b19; border-color: #7a423a; }
+.night_mode .pv-alert { color: #ff8a80; }
 .night_mode .pv-face { border-color: #3a3a40; }
 .night_mode .pv-face::before { color: #9a9a92; background: #222226; border-bottom-color: #3a3a40; }
 .pv-night[aria-pressed="true"] { color: #e9f2ff; background: #2c3a4d; border-color: #7cb8ff; }
@@ -115,6 +117,7 @@ _SCRIPT = """\
 
 _LIVE_SCRIPT = """\
 (function () {
+  history.scrollRestoration = "manual";  // the page restores its own place, which the browser's would move
   var kept = sessionStorage.getItem("pv-scroll");
   if (kept !== null) { sessionStorage.removeItem("pv-scroll"); window.scrollTo(0, Number(kept)); }
   var events = new EventSource(document.body.getAttribute("data-events"));
@@ -226,7 +229,8 @@ def page_html(
 ) -> str:
     """The preview page of ``cards``. ``errors`` and ``warnings`` (lines of text, such as
     ``file:line:col: key.path: message``) are shown above the cards, escaped: a live preview shows the
-    errors of an edit that does not load above the cards of the last version that did.
+    errors of an edit that does not load above the cards of the last version that did, and the sticky bar at
+    the top says how many there are, with a link to them, so that they are in sight wherever the page is.
 
     ``events`` is the address of a Server-Sent Events stream (a live preview's): the page then reloads itself
     on each event, and its Content-Security-Policy allows that one more script and ``connect-src 'self'``.
@@ -254,6 +258,11 @@ def page_html(
             f"<h1>{e(names)}</h1>",
             f'<span class="pv-count"><span id="pv-total">{cards.cards}</span> cards from {cards.notes} notes'
             '<span id="pv-shown"></span></span>',
+            *(
+                [f'<a id="pv-alert" class="pv-alert" href="#pv-problems">{_count(len(errors), "error")} ↑</a>']
+                if errors
+                else []
+            ),
             '<div class="pv-tools"><input id="pv-search" class="pv-search" type="search" '
             'placeholder="Search cards" aria-label="Search cards">',
             '<button id="pv-night" class="pv-night" type="button" aria-pressed="false">Night mode</button></div>',

@@ -395,8 +395,17 @@ def test_live_preview_in_chromium(chromium, cards_copy, monkeypatch):
         print(f"\nlive preview: the edit showed {seconds * 1000:.0f} ms after its rename")
         assert 0 < seconds <= 1.0, f"the edit took {seconds:.2f} s to show"
 
+        page.evaluate("window.scrollTo(0, 4000)")  # far down the cards, as one is while editing
         save_by_rename(source, edited.replace("speakers: [yao-shunyu]", "speakers: [yao-shunyo]", 1))
         page.locator("#pv-problems").wait_for(timeout=5000)
+        # the sticky bar says so wherever the page is, and its link shows the box below the bar (newcomer8 #4)
+        assert page.evaluate("window.scrollY") > 1000
+        alert = page.locator("#pv-alert")
+        assert alert.text_content() == "1 error ↑" and 0 <= alert.bounding_box()["y"] < 100
+        alert.click()
+        bar = page.locator(".pv-bar").bounding_box()
+        box = page.locator("#pv-problems").bounding_box()
+        assert box["y"] >= bar["y"] + bar["height"], (box, bar)
         located = CliRunner().invoke(main, ["check"]).output.splitlines()[0]
         assert re.match(r"cards/agi-next-2026\.yaml:\d+:\d+: judgments\[0\]\.speakers\[0\]: unknown person", located)
         assert page.text_content(".pv-errors") == located
