@@ -142,8 +142,10 @@ def test_the_english_deck_in_preview_list_and_stats_uses_its_labels(tmp_path):
     html = page.read_text(encoding="utf-8")
     assert "<span>Thesis 1</span>" in html and not CJK.search(html)
     stats = CliRunner().invoke(main, ["stats", str(src)])
-    assert "Reviewer's note" in stats.output and "no speaker" in stats.output
-    assert not CJK.search(stats.output)
+    assert "Reviewer's note" in stats.output and not CJK.search(stats.output)
+    unspoken = write(tmp_path, ENGLISH.replace("    speakers: [jane-doe]\n", ""), "unspoken.yaml")
+    stats = CliRunner().invoke(main, ["stats", str(unspoken)])  # a no-speaker row only where a note has none
+    assert "no speaker" in stats.output and not CJK.search(stats.output)
     built = CliRunner().invoke(main, ["build", str(src), "--judgment", "1", "--dry-run"])
     assert 'deck "Rust notes · Thesis 1"' in built.output
 
