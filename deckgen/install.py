@@ -243,6 +243,7 @@ def built(
     source_moved: bool = False,
     bring_up_to_date: Callable[[], None] | None = None,
     prune: bool = False,
+    as_new: bool = False,
 ) -> Iterator[list[BuiltDeck]]:
     """Build the decks ``choice`` names from each of ``sources`` as ``deckgen build`` does (same ledger, same
     ``mod`` rules, the ledger is written unless ``dry_run``), their packages going to a temporary folder
@@ -259,8 +260,9 @@ def built(
     given, runs just before that check, once the build has found no problem of its own (sync's sync down:
     a bad selection is reported without contacting the server, and the check sees the account's notes).
     So is a note type of deckgen's that the user changed in ``col`` (:func:`refuse_changed_note_types`).
-    With ``prune``, a note of ``col`` that the prune would remove although a card of the source now asks its
-    question under another key is refused as well (:func:`refuse_pruning_moved`).
+    A card that this run would add as a new note while a note of ``col`` that the source no longer makes asks
+    its question (a renamed id) is refused as well, unless ``as_new`` (:func:`refuse_moved`): without
+    ``prune`` Anki would hold the two side by side, with ``prune`` the old one would go with its history.
 
     Raises :class:`SourceError` for such a source or card, and what :func:`deckgen.builds.build_sources` raises.
     """
@@ -273,8 +275,8 @@ def built(
         refuse_changed_note_types(col, results)
         warn_filtered_decks(col, results)
         warn_renumbered_clozes(col, results)
-        if prune:
-            refuse_pruning_moved(col, results)
+        if not as_new:
+            refuse_moved(col, results, prune)
 
     with tempfile.TemporaryDirectory(prefix="deckgen-install-") as tmp:
         results = build_sources(
@@ -471,16 +473,17 @@ def refuse_changed_note_types(col: Collection, results: Sequence[BuildResult]) -
         )
 
 
-def refuse_pruning_moved(col: Collection, results: Sequence[BuildResult]) -> None:
-    """Raise :class:`deckgen.errors.SourceError` for every note of ``col`` that a prune would remove
+def refuse_moved(col: Collection, results: Sequence[BuildResult], prune: bool) -> None:
+    """Raise :class:`deckgen.errors.SourceError` for every note of ``col`` that the sources no longer make
     (:func:`stale_notes` of each of ``results``) while a note that this run adds asks the same question (its
     first field, as it is in ``col``, is the added note's, or the question the ledger had under its key is):
-    a renamed judgment or card id, or a judgment moved to another source. The prune would delete that note's
-    cards and review history, and Anki would add the card as a new note. The collection decides when a build
-    (or a ``git pull`` of the ledger) came between the rename and the prune, the ledger when the question was
-    edited, in the source or in Anki, before the rename. Each problem is located at the card and says
-    how to keep the note (its old key as ``id:``, in the same source) or to let it go (a run without
-    ``--prune`` first)."""
+    a renamed judgment or card id (also one that a new card above it renumbered), or a judgment moved to
+    another source. Anki would add the card as a new note beside the old one, which keeps the review history
+    (a duplicate), or, with ``prune``, delete the old one with its history. The collection decides when a
+    build (or a ``git pull`` of the ledger) came between the rename and this run, the ledger when the
+    question was edited, in the source or in Anki, before the rename. Each problem is located at the card and
+    says how to keep the note (its old key as ``id:``, in the same source) or to take the card as new
+    (``--as-new``). Once the card is in ``col``, it is no longer a note this run adds: the next run passes."""
     from anki.notes import NoteId
 
     stale: dict[int, tuple[StaleNote, BuildResult]] = {}
@@ -511,11 +514,15 @@ def refuse_pruning_moved(col: Collection, results: Sequence[BuildResult]) -> Non
                 f"The note is deck '{old_result.source.deck_id}''s, and a note's GUID comes from its deck id, so "
                 "in this deck it is a new note: to keep its history, keep the judgment in its deck"
             )
-        message = (
-            f"note '{note.key}': --prune would delete the note '{old.key}' from the collection, with its review "
-            f"history, although this card asks its question now. {keep}; if it is a new card, run once without "
-            "--prune (the old note stays) and prune later"
+        fate = (
+            f"--prune would delete the note '{old.key}' from the collection, with its review history, although "
+            "this card asks its question now"
+            if prune
+            else f"Anki would add this card as a new note beside the note '{old.key}', which asks its question "
+            "in the collection and keeps its review history (a duplicate)"
         )
+        new_card = "with --prune, the old note goes" if prune else "without --prune, the old note stays"
+        message = f"note '{note.key}': {fate}. {keep}; if it is a new card, run again with --as-new ({new_card})"
         problems.append(Problem.at(note.spec.loc, message))
     if problems:
         raise SourceError(sorted(problems))
@@ -763,6 +770,7 @@ def install_decks(
     prune: bool = False,
     dry_run: bool = False,
     source_moved: bool = False,
+    as_new: bool = False,
 ) -> InstallResult:
     """Build the sources under ``paths`` (files or folders) and apply them to a collection: the file
     ``collection``, or the collection of the Anki profile ``profile`` in Anki's data folder ``base`` (default
@@ -773,7 +781,8 @@ def install_decks(
     make; a note that the selection or a named deck leaves out but its source still makes is kept). With
     ``dry_run`` nothing is written (no ledger, no backup, no change to the collection) and the result says what
     would happen (:func:`predict_import`). A source whose deck id this machine last packaged from another file
-    is refused before anything is built, unless ``source_moved`` (see :func:`built`).
+    is refused before anything is built, unless ``source_moved``, and so is a card that would be added beside
+    (or, with ``prune``, instead of) a note asking its question, unless ``as_new`` (see :func:`built`).
 
     Raises :class:`UsageError` unless exactly one of ``collection`` and ``profile`` is given, for ``base``
     without ``profile``, or for deck options that cannot be combined (:meth:`deckgen.builds.DeckChoice.check`);
@@ -789,7 +798,10 @@ def install_decks(
     choice.check()
     path = Path(collection) if collection is not None else profile_collection(str(profile), base)
     sources = load_sources(list(paths))
-    with open_collection(path) as col, built(sources, choice, col, dry_run, source_moved, prune=prune) as packages:
+    with (
+        open_collection(path) as col,
+        built(sources, choice, col, dry_run, source_moved, prune=prune, as_new=as_new) as packages,
+    ):
         if dry_run:
             return InstallResult(path, None, predict_import(col, packages), dry_run=True)
         backup = make_backup(col, path)

@@ -362,13 +362,15 @@ def sync_decks(
     prune: bool = False,
     dry_run: bool = False,
     source_moved: bool = False,
+    as_new: bool = False,
 ) -> SyncResult:
     """Build the decks ``choice`` names (default: the full deck) from the sources under ``paths`` (files or
     folders) as :func:`deckgen.install.install_decks` does, bringing deckgen's copy of the account's collection
     up to date once the build has found no problem, apply the packages (and with ``prune`` remove the notes the
     sources no longer make), and sync the result and its media up; see the module docstring for each step. With
     ``dry_run`` nothing is sent and no ledger written: the copy is only brought up to date (downloads only) and
-    the result says what would change. ``source_moved`` as for :func:`deckgen.install.install_decks`.
+    the result says what would change. ``source_moved`` and ``as_new`` as for
+    :func:`deckgen.install.install_decks`.
 
     Raises :class:`deckgen.errors.UsageError` for deck options that cannot be combined, :class:`LoginError`,
     :class:`SyncError`, :class:`deckgen.install.AnkiMissingError`,
@@ -380,11 +382,11 @@ def sync_decks(
     choice.check()
     require_anki()
     with _sync_lock("sync"):
-        return _sync(paths, choice, prune, dry_run, source_moved)
+        return _sync(paths, choice, prune, dry_run, source_moved, as_new)
 
 
 def _sync(
-    paths: Sequence[str | Path], choice: DeckChoice, prune: bool, dry_run: bool, source_moved: bool
+    paths: Sequence[str | Path], choice: DeckChoice, prune: bool, dry_run: bool, source_moved: bool, as_new: bool
 ) -> SyncResult:
     stored = Login.read()
     sources = load_sources(list(paths))
@@ -401,7 +403,7 @@ def _sync(
         client = _Client(col, stored, result.steps)
         # the copy is brought up to date once the build found no problem, then checked against (built())
         sync_down = functools.partial(client.bring_up_to_date, dry_run)
-        with built(sources, choice, col, dry_run, source_moved, sync_down, prune) as packages:
+        with built(sources, choice, col, dry_run, source_moved, sync_down, prune, as_new) as packages:
             if dry_run:
                 result.decks, result.login = predict_import(col, packages), client.login
                 return result

@@ -695,8 +695,10 @@ def test_a_kill_at_any_moment_leaves_the_old_or_the_new_collection(tmp_path):
 
 def test_a_prune_that_would_delete_a_note_whose_question_moved_to_a_new_key_is_refused(tmp_path):
     """A renamed judgment id gives its cards new keys: a prune in the same run would delete the reviewed notes
-    (and their history) while the build's warning says the old notes keep it (breaker13 B13-1). It is refused
-    before anything is written; a run without --prune keeps the old notes, and a later prune removes them."""
+    (and their history) while the build's warning says the old notes keep it (breaker13 B13-1), and a run
+    without --prune would put a second note of each question beside the reviewed one (newcomer9 #2). Both are
+    refused before anything is written; --as-new adds the new notes beside the old, and a later prune removes
+    the old ones."""
     src = minimal_project(tmp_path)
     target = fresh_collection(tmp_path / "profile")
     assert run("install", src, "--collection", target).exit_code == 0
@@ -719,16 +721,53 @@ def test_a_prune_that_would_delete_a_note_whose_question_moved_to_a_new_key_is_r
             "question now. If it is the same card, set its id to its old key (id: first/qa/1)"
         ) in refused.output
         assert "note 'first-judgment/cloze/1': --prune would delete the note 'first/cloze/1'" in refused.output
+    for args in (["--dry-run"], []):
+        refused = run("install", src, "--collection", target, *args)
+        assert refused.exit_code == 1, refused.output
+        assert (
+            f"{src}:{card_line}:9: judgments[0].cards[0]: note 'first-judgment/qa/1': Anki would add this card as "
+            "a new note beside the note 'first/qa/1', which asks its question in the collection and keeps its "
+            "review history (a duplicate). If it is the same card, set its id to its old key (id: first/qa/1); "
+            "if it is a new card, run again with --as-new"
+        ) in refused.output
     with Opened(target) as col:
         assert snapshot(col) == before
     assert src.with_name("minimal.ledger.json").read_bytes() == ledger
 
-    kept = run("install", src, "--collection", target)
+    kept = run("install", src, "--collection", target, "--as-new")
     assert kept.exit_code == 0 and "Anki imported: new 2 ·" in kept.output, kept.output
     with Opened(target) as col:
         assert col.find_notes('"Key:first/qa/1"') and col.get_card(col.find_cards('"Key:first/qa/1"')[0]).reps == 1
     pruned = run("install", src, "--collection", target, "--prune")  # now asked for knowingly: no rename this run
     assert pruned.exit_code == 0 and "2 note(s) no longer in the source (removed):" in pruned.output, pruned.output
+
+
+def test_a_new_card_that_renumbers_the_card_below_it_is_refused_not_duplicated(tmp_path):
+    """A card with an id of its own inserted above a card without one renumbers that card (ids count), so
+    its note would be added a second time beside the reviewed one (newcomer9 #2): the install is refused
+    with the id that keeps the note, and once that id is set the note is updated in place."""
+    src = minimal_project(tmp_path)
+    target = fresh_collection(tmp_path / "profile")
+    assert run("install", src, "--collection", target).exit_code == 0
+    with Opened(target) as col:
+        answer(col, "first/qa/1")
+        before = snapshot(col)
+    first_card = '      - q: "Who made the first judgment?"\n'
+    edit(src, first_card, '      - {id: new-card, q: "Which judgment came first?", a: The first}\n' + first_card)
+    refused = run("install", src, "--collection", target)
+    assert refused.exit_code == 1, refused.output
+    assert (
+        "note 'first/qa/2': Anki would add this card as a new note beside the note 'first/qa/1', which asks its "
+        "question in the collection and keeps its review history (a duplicate). If it is the same card, set its "
+        "id to its old key (id: first/qa/1)"
+    ) in refused.output
+    with Opened(target) as col:
+        assert snapshot(col) == before
+    edit(src, first_card, first_card.replace("- q:", "- id: first/qa/1\n        q:"))
+    kept = run("install", src, "--collection", target)
+    assert kept.exit_code == 0 and "Anki imported: new 1 ·" in kept.output, kept.output
+    with Opened(target) as col:
+        assert [col.get_card(c).reps for c in col.find_cards('"Key:first/qa/1"')] == [1]
 
 
 def test_a_collection_of_an_older_anki_desktop_keeps_its_schema(tmp_path):

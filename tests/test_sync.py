@@ -285,6 +285,25 @@ def test_a_kind_change_without_a_ledger_is_refused_against_the_account(server, c
     phone.close()
 
 
+def test_a_renamed_card_id_is_refused_against_the_account_unless_taken_as_new(server, cards_copy, tmp_path):
+    """A card id renamed in the source would put a second note of its question into the account beside the
+    one with the history: sync refuses before it sends anything; --as-new adds it beside the old note."""
+    assert login(server, "grace").exit_code == 0
+    assert run("sync", cards_copy).exit_code == 0
+    edit(cards_copy / "agi-next-2026.yaml", f"id: {EDITED}\n", "id: zhipu-bets-on-coding/deepseek\n")
+    refused = run("sync", cards_copy)
+    assert refused.exit_code == 1, refused.output
+    assert f"beside the note '{EDITED}', which asks its question in the collection" in refused.output
+    phone = Phone(tmp_path / "phone", server, "grace")
+    phone.sync()
+    assert not phone.col.find_notes('"Key:zhipu-bets-on-coding/deepseek"') and phone.note(EDITED)
+    taken = run("sync", cards_copy, "--as-new")
+    assert taken.exit_code == 0, taken.output
+    phone.sync()
+    assert phone.note("zhipu-bets-on-coding/deepseek")["Answer"] == phone.note(EDITED)["Answer"] == "DeepSeek"
+    phone.close()
+
+
 def test_a_bad_selection_is_reported_before_the_server_is_asked(server, cards_copy, machine_state):
     """sync builds (and so checks the selection) before it syncs down: with no server to answer, the
     problem the user can fix is what sync says."""

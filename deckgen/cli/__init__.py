@@ -251,6 +251,13 @@ _source_moved = click.option(
     help="The source moved: accept that its deck id was last packaged here from another file, and record this one.",
 )
 """The --source-moved option of build, install and sync."""
+_as_new = click.option(
+    "--as-new",
+    is_flag=True,
+    help="Add a card that asks the question of a note the source no longer makes (a renamed id) as a new note, "
+    "beside that note (with --prune, instead of it and its review history).",
+)
+"""The --as-new option of install and sync."""
 
 
 def _deck_name(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -682,6 +689,7 @@ def schema_() -> None:
     help="Anki's data folder for --profile (default: $ANKI_BASE, else Anki's folder for this platform).",
 )
 @_prune
+@_as_new
 @_source_moved
 @click.option("--dry-run", is_flag=True, help="Show what would be added, updated and removed; change nothing.")
 def install(
@@ -691,6 +699,7 @@ def install(
     profile: str | None,
     base: Path | None,
     prune: bool,
+    as_new: bool,
     source_moved: bool,
     dry_run: bool,
 ) -> None:
@@ -722,6 +731,7 @@ def install(
         prune=prune,
         dry_run=dry_run,
         source_moved=source_moved,
+        as_new=as_new,
     )
     if not dry_run:  # a Ctrl-C from here on comes after the import: say what is done
         click.get_current_context().meta[WRITTEN] = f"the import into {result.collection} (and its backup) was"
@@ -807,9 +817,10 @@ def logout() -> None:
 @_sources
 @_deck_choice
 @_prune
+@_as_new
 @_source_moved
 @click.option("--dry-run", is_flag=True, help="Show what would be added, updated and removed; send nothing.")
-def sync_(sources: Values, choice: DeckChoice, prune: bool, source_moved: bool, dry_run: bool) -> None:
+def sync_(sources: Values, choice: DeckChoice, prune: bool, as_new: bool, source_moved: bool, dry_run: bool) -> None:
     """Build SOURCES (default cards/) and sync them to your Anki account, like one more Anki device.
 
     deckgen keeps its own copy of the account's collection: it syncs it down, imports the build with Anki's
@@ -827,7 +838,9 @@ def sync_(sources: Values, choice: DeckChoice, prune: bool, source_moved: bool, 
     from ..sync import sync_decks
     from .report import print_imports
 
-    result = sync_decks(_paths(sources), choice=choice, prune=prune, dry_run=dry_run, source_moved=source_moved)
+    result = sync_decks(
+        _paths(sources), choice=choice, prune=prune, dry_run=dry_run, source_moved=source_moved, as_new=as_new
+    )
     if not dry_run:  # a Ctrl-C from here on comes after the sync: say what is done
         click.get_current_context().meta[WRITTEN] = "the sync (the account's collection has the changes) was"
     click.echo(printable(f"{result.login.where} as {result.login.username}: {'; '.join(result.steps)}"))
