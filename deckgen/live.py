@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import DeckgenError, Problem, ServeError, Severity, SourceError, UsageError
+from .errors import DeckgenError, Problem, SelectionError, ServeError, Severity, SourceError, UsageError
 from .listing import gather
 from .load import load_sources
 from .model import Selection
@@ -72,7 +72,9 @@ class LivePreview:
     on ``http://127.0.0.1:<port>/`` (``port`` 0 picks a free one) and rebuilt whenever they change.
 
     The first build happens here. Raises :class:`deckgen.errors.UsageError` for ``deck`` with a
-    ``selection``, :class:`deckgen.errors.SourceError` for a path that does not exist, and
+    ``selection``, :class:`deckgen.errors.SourceError` for a path that does not exist,
+    :class:`deckgen.errors.SelectionError` when the sources load but ``selection`` or ``deck`` names nothing
+    in them (as the static preview does: the command line is wrong, not an edit), and
     :class:`deckgen.errors.ServeError` when the port cannot be bound (in use, or not allowed). Errors of the
     sources themselves do not raise: they are shown on the page (see :class:`Rebuilt`). Use it as a context
     manager, or call :meth:`close`, which frees the port.
@@ -116,6 +118,10 @@ class LivePreview:
             self._good = page_cards(groups)
         except UsageError:
             raise
+        except SelectionError as err:
+            if not self.version:  # the first build: the command line names nothing, before anything is served
+                raise
+            errors = [f"error: {err}"]
         except SourceError as err:
             errors = [str(p) for p in err.problems if p.severity == Severity.ERROR]
             warnings = [p for p in err.problems if p.severity == Severity.WARNING]

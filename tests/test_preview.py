@@ -553,6 +553,30 @@ def test_an_event_stream_version_that_is_no_small_number_counts_as_none(cards_co
     assert "Traceback" not in capfd.readouterr().err
 
 
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--deck", "nope"], "no deck 'nope'"),
+        (["--theme", "nope"], "unknown theme 'nope'"),
+        (["--judgment", "99"], "99"),
+    ],
+)
+def test_a_live_preview_of_a_selection_that_names_nothing_exits_1_as_the_static_one(cards_copy, args, message):
+    """The command line names nothing in sources that load: the static preview exits 1, and so does a live
+    one, before it serves a page that no edit of the sources was meant to mend (newcomer9 #5)."""
+    static = CliRunner().invoke(main, ["preview", str(cards_copy), "-o", str(cards_copy.parent / "p.html"), *args])
+    assert static.exit_code == 1 and message in static.output, static.output
+    live = subprocess.run(
+        [sys.executable, "-m", "deckgen", "preview", str(cards_copy), "--watch", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=as_foreground_job,
+    )
+    assert live.returncode == 1 and live.stdout == "", (live.stdout, live.stderr)
+    assert live.stderr.startswith("deckgen: error: ") and message in live.stderr, live.stderr
+
+
 def test_a_live_preview_started_on_a_broken_source_says_it_has_no_cards_yet(tmp_path, monkeypatch, capsys):
     from deckgen.cli.report import print_rebuilt
 
