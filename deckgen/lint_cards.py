@@ -21,6 +21,7 @@ from .notes import Note
 from .wording import (
     GLOSS,
     HAN_PER_WORD,
+    KANA_PER_WORD,
     AnswerTerms,
     ClozeFronts,
     Front,
@@ -40,6 +41,9 @@ could be said in fewer."""
 
 MAX_ANSWER_HAN = int(MAX_ANSWER_WORDS * HAN_PER_WORD)
 """Longest all-Chinese answer, in Han characters (12). A mixed answer counts words + characters / 1.5."""
+
+MAX_ANSWER_KANA = int(MAX_ANSWER_WORDS * KANA_PER_WORD)
+"""Longest all-kana answer (24); a Japanese answer counts its Han characters and kana each by their measure."""
 
 MAX_LIST_ITEMS = 4
 """Most items a list card may ask at once. Working memory holds about four chunks (N. Cowan, "The
@@ -87,8 +91,9 @@ def _spec_notes(notes: Sequence[Note]) -> dict[int, tuple[CardSpec, list[Note]]]
 
 
 def answer_too_long(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
-    """An answer (a list item, a cloze deletion) longer than :data:`MAX_ANSWER_WORDS` English words or
-    :data:`MAX_ANSWER_HAN` Chinese characters (see :func:`answer_length`) is more than one fact.
+    """An answer (a list item, a cloze deletion) longer than :data:`MAX_ANSWER_WORDS` English words,
+    :data:`MAX_ANSWER_HAN` Chinese characters or :data:`MAX_ANSWER_KANA` kana (see :func:`answer_length`) is
+    more than one fact.
 
     SuperMemo rule 4, the minimum information principle: "the material you learn must be formulated in as
     simple a way as it is only possible"; a long answer is recalled in part and graded as a whole.
@@ -101,7 +106,7 @@ def answer_too_long(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
                     note,
                     "answer-too-long",
                     f"answer '{clip(part, QUOTED)}' is {round(length, 1):.10g} words long (limit "
-                    f"{MAX_ANSWER_WORDS} words or {MAX_ANSWER_HAN} Chinese characters)",
+                    f"{MAX_ANSWER_WORDS} words, {MAX_ANSWER_HAN} Chinese characters or {MAX_ANSWER_KANA} kana)",
                     "keep one fact in the answer and move the rest to another card or the context",
                 )
 
@@ -376,16 +381,23 @@ full-width ``？`` a ``?``): ``?``, the Arabic-script ``؟`` (Arabic, Persian, U
 Ethiopic ``፧``, the Vai ``꘏`` and the reversed ``⸮``; and ``;`` in Greek text, where it is the question mark
 (U+037E, which Unicode normalisation makes a ``;``)."""
 _GREEK = re.compile("[\u0370-\u03ff\u1f00-\u1fff]")
+_JAPANESE_ASKS = re.compile("か[。.]?$")
+"""The end of a question in written Japanese without a question mark: the particle か, alone or before
+``。`` (``記憶はどのように薄れるか。``), as formal Japanese writes questions."""
 
 
 def _asks(question: str) -> bool:
     text = normalize(question)
-    return any(mark in text for mark in QUESTION_MARKS) or (";" in text and bool(_GREEK.search(text)))
+    return (
+        any(mark in text for mark in QUESTION_MARKS)
+        or (";" in text and bool(_GREEK.search(text)))
+        or bool(_JAPANESE_ASKS.search(text.rstrip()))
+    )
 
 
 def not_a_question(source: Source, notes: Sequence[Note]) -> Iterator[Problem]:
     """A Q/A note whose question has no question mark (:data:`QUESTION_MARKS`: ``?``, ``？``, ``؟``, a Greek
-    ``;``…). Cloze notes are exempt, and so are
+    ``;``…) and does not end as a Japanese question does without one (``…か。``). Cloze notes are exempt, and so are
     list cards: their front is the ``list_question`` label around ``of:``, which always asks for the items,
     and may be an imperative (French ``Citez {of}.``: a question would need the noun's gender).
 

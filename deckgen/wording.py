@@ -3,7 +3,10 @@ states (its substance), the glosses it gives Chinese terms, and the keys under w
 meet.
 
 Text is compared after Unicode NFKC and case folding; each Han character is a token, other letters and
-digits form words. :data:`HAN_PER_WORD` converts between Chinese characters and English words.
+digits form words. :data:`HAN_PER_WORD` converts between Chinese characters and English words, and
+:data:`KANA_PER_WORD` between Japanese kana and English words; where a text's meaning is read (its length,
+its key terms, its substance), a run of Han characters and kana is read as Chinese is, character by
+character, since Japanese too puts no space between words.
 
 Imports only the standard library, :mod:`deckgen.errors` and :mod:`deckgen.cloze`.
 """
@@ -27,9 +30,21 @@ HAN_PER_WORD = 1.5
 """Chinese characters that count as one English word. Measured on the shipped deck: its 40 Chinese claims
 have 1,695 Han characters against 1,190 words in their English versions, 1.42 per word; rounded up."""
 
+KANA_PER_WORD = 3.0
+"""Kana that count as one English word: a kana is one mora, and an English word of one to two syllables is
+two to three morae in Japanese (a rough figure, as :data:`HAN_PER_WORD` is for Chinese; kana carry less
+than Han characters, which Japanese writes its content words with)."""
+
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
 """The code points counted as Han characters: CJK unified ideographs, extension A, compatibility
 ideographs, and the supplementary ideographic plane."""
+_KANA = "\u3041-\u3096\u309d-\u309f\u30a1-\u30fa\u30fc-\u30ff\u31f0-\u31ff\uff66-\uff9f"
+"""The code points counted as kana: hiragana, katakana with the prolonged sound mark ``ー`` and the
+iteration marks, the small katakana extension and half-width katakana; not the middle dot ``・``, which
+separates the words of a name."""
+_KANA_CHARS = re.compile(f"[{_KANA}]+")
+_SPACELESS = re.compile(f"[{_HAN}{_KANA}]+")
+"""A run of Han characters and kana: text written without spaces between its words."""
 _WORD = re.compile(rf"[^\W_{_HAN}]+(?:['’.\-][^\W_{_HAN}]+)*")
 """A word: letters and digits other than Han characters (``GLM-4.5``, ``can't``). Found alone where Han
 characters count otherwise (:func:`substance`): in Chinese text that is far quicker than making each Han
@@ -43,6 +58,16 @@ GLOSS = re.compile(r"[(（]([^()（）]*)[)）]")
 """A bracketed part of a text (half- or full-width brackets); its group is what the brackets hold."""
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 """A number as the lint reads one: ``20``, ``4.5`` (``8-9`` is two)."""
+
+
+def _plain_words(text: str) -> list[str]:
+    """The words (:data:`_WORD`) of ``text``, kana cut out of them: the words of scripts that put spaces
+    between words (``GPTは`` → ``GPT``). One regular expression fewer to compile than a word pattern without
+    kana."""
+    words = _WORD.findall(text)
+    if not _KANA_CHARS.search(text):
+        return words
+    return [part for word in words for part in _KANA_CHARS.split(word) if part]
 
 
 def has_bracket(text: str) -> bool:
@@ -90,22 +115,26 @@ def stem(word: str) -> str:
 
 
 def answer_length(text: str) -> float:
-    """Length of an answer in English-word units: words + Han characters / :data:`HAN_PER_WORD`, measured
-    on the answer without its parenthesised glosses (``"感统 (sensory integration)"`` → 2 characters →
-    1.33), since a gloss restates the same fact in the other language."""
+    """Length of an answer in English-word units: words + Han characters / :data:`HAN_PER_WORD` + kana /
+    :data:`KANA_PER_WORD`, measured on the answer without its parenthesised glosses (``"感统 (sensory
+    integration)"`` → 2 characters → 1.33), since a gloss restates the same fact in the other language."""
     main = GLOSS.sub(" ", text)
     han = sum(map(len, _HAN_CHARS.findall(main)))
-    return len(_TOKEN.findall(main)) - han + han / HAN_PER_WORD  # a token is a word or one Han character
+    kana = sum(map(len, _KANA_CHARS.findall(main)))
+    return len(_plain_words(main)) + han / HAN_PER_WORD + kana / KANA_PER_WORD
 
 
 def key_terms(answer: str) -> dict[str, list[str]]:
     """What would give ``answer`` away if a question showed it: the answer without glosses, each gloss,
     and each run of two or more Han characters (``"托管式 (hosted) Agent"`` → ``["托管式 Agent", "hosted",
-    "托管式"]``), each once, with its :func:`tokens`. Terms made only of function words are left out."""
+    "托管式"]``) and kana with them (``"毎日の復習"`` is one term, not ``毎日`` and ``復習``: the kana join
+    Japanese words as the characters of a Chinese term are joined), each once, with its :func:`tokens`. Terms
+    made only of function words are left out."""
     glossed = has_bracket(answer)
     main = _unglossed(answer)
     terms: dict[str, list[str]] = {}
-    for term in (main, *(GLOSS.findall(answer) if glossed else ()), *HAN_RUN.findall(answer)):
+    runs = [run for run in _SPACELESS.findall(answer) if len(run) > 1]
+    for term in (main, *(GLOSS.findall(answer) if glossed else ()), *runs):
         if term not in terms and not FUNCTION_WORDS.issuperset(toks := tokens(term)):
             terms[term] = toks
     return terms
@@ -358,15 +387,15 @@ def substance(text: str) -> tuple[set[str], set[str]]:
     """What a text says, as ``(numbers, units)``: its numbers (``8-9`` → ``8``, ``9``; ``GLM-4.5`` → ``4.5``),
     and as units the roots (:func:`word_root`) of its content words (function words, negations such as ``can't``
     and parts with digits left out; hyphenated words count part by part) and the character pairs of its runs
-    of Han characters (a lone character counts itself: ``偷懒`` → ``偷懒``, ``姚顺雨`` → ``姚顺``, ``顺雨``).
-    Time linear in the text."""
+    of Han characters and kana (a lone character counts itself: ``偷懒`` → ``偷懒``, ``姚顺雨`` → ``姚顺``,
+    ``顺雨``; ``おやすみ`` → ``おや``, ``やす``, ``すみ``). Time linear in the text."""
     if not text:
         return set(), set()
     folded = normalize(text)
     numbers = set(NUMBER.findall(folded))
-    # each distinct word looked at once (the words of tokens(text); a Han character is no word)
-    units = set(chain.from_iterable(map(_word_units, set(_WORD.findall(folded)))))
-    for run in _HAN_CHARS.findall(text):
+    # each distinct word looked at once (the words of tokens(text); a Han character or kana is no word)
+    units = set(chain.from_iterable(map(_word_units, set(_plain_words(folded)))))
+    for run in _SPACELESS.findall(text):
         units.update(map(operator.add, run, run[1:]) if len(run) > 1 else (run,))
     return numbers, units
 

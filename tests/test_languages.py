@@ -512,3 +512,50 @@ def test_a_wrong_language_tag_is_one_error_not_one_per_text(tmp_path):
         load_file(src)
     assert [p.key_path for p in err.value.problems] == ["deck.languages[0]"]
     assert "'german' is not a BCP 47 language tag" in err.value.problems[0].message
+
+
+JAPANESE = """\
+deck:
+  id: nihongo-test
+  name: 日本語の単語
+  languages: [ja]
+  labels: {judgment: 主張, editors_note: 編集部注, no_speaker: 発言者なし, who_proposed: "{term}を提唱したのは誰？",
+    what_is: "{term}とは？", which_term: "「{means}」を指す用語は？",
+    which_term_by: "{person}は「{means}」を何と呼ぶ？", list_question: "{of}は？", list_count: "{n}つの{of}",
+    count_words: [〇, 一, 二, 三]}
+themes:
+  - {id: memory, ja: 記憶}
+people: []
+judgments:
+  - id: greetings
+    number: 1
+    theme: memory
+    ja: 寝る前の挨拶はおやすみなさいです。パソコンはコンピューターの略です。
+    cards:
+      - {q: "寝る前の挨拶は何ですか？", a: "おやすみなさい"}
+      - {q: "パソコンは何の略ですか？", a: "コンピューター"}
+  - id: fading
+    number: 2
+    theme: memory
+    ja: 復習しないと記憶は最初は速く、その後ゆっくり薄れる。毎日の復習の習慣が薄れを遅くする。
+    cards:
+      - {q: "記憶が薄れるのを遅くするものは何ですか？", a: "毎日の復習の習慣"}
+      - {q: "復習しないと記憶はどのように薄れるか。", a: "最初は速く、その後ゆっくり"}
+"""
+
+
+def test_a_japanese_deck_is_read_as_japanese_is_written(tmp_path):
+    """Japanese puts no space between words, as Chinese does: an answer in kana that the claim states word for
+    word is backed by it, a kanji word that the answer shares with a sibling's question does not give the
+    answer away (the kana join it to the answer's other words), a question may end in か。, and a long answer
+    in kana is long (newcomer9 #3, #4, #7; the English version of these cards passes --strict)."""
+    src = write(tmp_path, JAPANESE)
+    checked = CliRunner().invoke(main, ["check", "--strict", str(src)])
+    assert checked.exit_code == 0, checked.output
+    long = write(
+        tmp_path,
+        JAPANESE.replace('a: "コンピューター"', 'a: "あいうえおかきくけこさしすせそたちつてとなにぬねの"'),
+        "long.yaml",
+    )
+    warned = CliRunner().invoke(main, ["check", str(long)]).output
+    assert "is 8.3 words long (limit 8 words, 12 Chinese characters or 24 kana); keep one fact" in warned, warned

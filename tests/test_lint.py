@@ -421,6 +421,7 @@ def test_tokens_normalise_width_case_and_punctuation(text, expected):
         ("Replicating efficiently, planning deployments", set(), {"replic", "effici", "plan", "deploy"}),
         ("8-9 of 10 (偷懒)", {"8", "9", "10"}, {"偷懒"}),
         ("the 懒 of it", set(), {"懒"}),
+        ("GPTはおやすみ", set(), {"gpt", "はお", "おや", "やす", "すみ"}),  # kana pair up as Han characters do
     ],
 )
 def test_substance_is_numbers_word_roots_and_han_character_pairs(text, numbers, units):
@@ -510,6 +511,7 @@ judgments:
         ("Intelligence gained per unit of resources invested", 7),
         ("感统 (sensory integration)", 2 / 1.5),
         ("A breakthrough in 光刻机", 3 + 3 / 1.5),
+        ("最初は速く、その後ゆっくり", 4 / 1.5 + 8 / 3),  # four Han characters and eight kana
     ],
 )
 def test_answer_length_counts_words_and_han_characters(answer, length):
@@ -843,6 +845,8 @@ def test_invisible_characters_are_found_in_every_text_at_the_text(tmp_path):
         ("谁提出了智能效率？", True),
         ("Who measured forgetting; and when", False),  # a ';' outside Greek text is no question mark
         ("من قاس سرعة تلاشي الذكريات", False),
+        ("記憶はどのように薄れるか。", True),  # formal Japanese: the particle か asks
+        ("記憶はゆっくり薄れる。", False),
     ],
 )
 def test_not_a_question_knows_the_question_marks_of_other_scripts(tmp_path, question, asks):
