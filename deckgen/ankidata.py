@@ -53,20 +53,27 @@ def profiles(base: Path) -> list[str]:
 def profile_collection(name: str, base: Path | None = None) -> Path:
     """The collection file of the profile ``name`` under ``base`` (default :func:`default_base`).
 
-    Raises :class:`ProfileError` naming the profiles that exist when there is no such collection.
+    Raises :class:`ProfileError` when there is no such collection, saying which of these it is: no data
+    folder ``base`` at all, a profile folder without a collection yet (Anki writes it when the profile is
+    first opened), or no such profile (naming the profiles that exist).
     """
     base = default_base() if base is None else base
     if not name or name in (".", "..") or "/" in name or os.sep in name:
         raise ProfileError(f"'{name}' is not a profile name")
     path = base / name / COLLECTION_FILE
-    if not path.is_file():
-        found = profiles(base)
-        known = f"profiles there: {', '.join(found)}" if found else "no profile with a collection is there"
+    if path.is_file():
+        return path
+    other = "give --base DIR for another data folder, or --collection PATH"
+    if not base.is_dir():
+        raise ProfileError(f"no Anki data folder {base} (is Anki installed and opened once here?); {other}")
+    if (base / name).is_dir():
         raise ProfileError(
-            f"no Anki profile '{name}' in {base} ({known}); give --base DIR for another data folder, "
-            "or --collection PATH"
+            f"the Anki profile folder {base / name} has no collection yet; open the profile in Anki once (Anki "
+            f"writes {COLLECTION_FILE} then), or {other}"
         )
-    return path
+    found = profiles(base)
+    known = f"profiles there: {', '.join(found)}" if found else "no profile with a collection is there"
+    raise ProfileError(f"no Anki profile '{name}' in {base} ({known}); {other}")
 
 
 def backup_folder(collection: Path) -> Path:

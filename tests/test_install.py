@@ -568,6 +568,12 @@ def test_install_needs_exactly_one_collection_and_finds_profiles_by_ankis_rule(c
     fresh_collection(tmp_path / "Anki2" / "User 1")
     unknown = run("install", cards_copy, "--profile", "User 2", "--base", tmp_path / "Anki2")
     assert unknown.exit_code == 1 and "profiles there: User 1" in unknown.output
+    # a profile folder without its collection, and no data folder at all, say so (newcomer9 #8)
+    (tmp_path / "Anki2" / "New").mkdir()
+    unopened = run("install", cards_copy, "--profile", "New", "--base", tmp_path / "Anki2")
+    assert unopened.exit_code == 1 and "has no collection yet; open the profile in Anki once" in unopened.output
+    nowhere = run("install", cards_copy, "--profile", "User 1", "--base", tmp_path / "nowhere")
+    assert nowhere.exit_code == 1 and f"no Anki data folder {tmp_path / 'nowhere'} (" in nowhere.output
     result = run("install", cards_copy, "--profile", "User 1", "--base", tmp_path / "Anki2")
     assert result.exit_code == 0, result.output
     assert list((tmp_path / "Anki2" / "User 1" / "backups").glob("backup-*.colpkg"))
