@@ -356,6 +356,36 @@ class DeckImport:
     empty: list[EmptyCard] = field(default_factory=list)
     """Cards of this deck's cloze notes whose deletion the source removed (:func:`empty_cards`; removed if the
     apply was asked to prune)."""
+    elsewhere: dict[str, int] = field(default_factory=dict)
+    """Cards of this deck's notes that are in another deck of the collection than the one the build puts them
+    in, by that deck's name (:func:`cards_elsewhere`): Anki's import moves no card, so a renamed deck, a named
+    deck installed after the full deck, or cards moved in Anki stay where they are."""
+
+
+def cards_elsewhere(col: Collection, deck: BuiltDeck) -> dict[str, int]:
+    """The cards of ``col`` whose notes ``deck`` imports and whose deck (a filtered deck's card: its home deck)
+    is not the one the build puts them in (:func:`deckgen.builds.note_deck`), counted by that deck's name,
+    compared as Anki compares deck names, without case. Anki's import never moves a card that the
+    collection has (rslib ``import_export/package/apkg/import/cards.rs`` keeps an existing card's deck). One
+    query for the cards of deckgen's note types."""
+    result = deck.result
+    wanted = {n.guid: note_deck(result.source, n, result.deck_name, result.subdecks).casefold() for n in result.notes}
+    types = ",".join(str(t) for t in sorted(_type_ids(deck)))
+    rows = database(col).all(
+        f"SELECT n.guid, CASE WHEN c.odid THEN c.odid ELSE c.did END FROM cards c JOIN notes n ON n.id = c.nid "
+        f"WHERE n.mid IN ({types})"
+    )
+    names: dict[int, str] = {}
+    out: dict[str, int] = {}
+    for guid, did in rows:
+        target = wanted.get(guid)
+        if target is None:
+            continue
+        if did not in names:
+            names[did] = col.decks.name(did)
+        if names[did].casefold() != target:
+            out[names[did]] = out.get(names[did], 0) + 1
+    return out
 
 
 def _type_ids(deck: BuiltDeck) -> set[int]:
@@ -656,7 +686,7 @@ def apply_decks(col: Collection, decks: Sequence[BuiltDeck], prune: bool) -> lis
             removed.update(e.card_id for e in empty)
             counts = len(log.new), len(log.updated), len(log.duplicate), len(log.conflicting)
             keys = _keys_of(deck, log.new), _keys_of(deck, log.updated), _keys_of(deck, log.conflicting)
-            out.append(DeckImport(deck, *counts, stale, *keys, empty))
+            out.append(DeckImport(deck, *counts, stale, *keys, empty, cards_elsewhere(col, deck)))
 
     try:
         database(col).transact(changes)
@@ -708,6 +738,7 @@ def predict_import(col: Collection, decks: Sequence[BuiltDeck]) -> list[DeckImpo
         updated = set(predicted.updated_keys)
         updating = frozenset(n.guid for n in deck.result.notes if n.key in updated)
         predicted.empty = [e for e in empty_cards(col, deck, updating) if e.card_id not in seen]
+        predicted.elsewhere = cards_elsewhere(col, deck)
         seen.update(e.card_id for e in predicted.empty)
         existing.update({n.guid: (n.note_type.id, mods[n.guid]) for n in deck.result.notes})  # a later deck's view
         out.append(predicted)

@@ -776,6 +776,24 @@ def test_a_new_card_that_renumbers_the_card_below_it_is_refused_not_duplicated(t
         assert [col.get_card(c).reps for c in col.find_cards('"Key:first/qa/1"')] == [1]
 
 
+def test_cards_that_a_renamed_deck_leaves_where_they_are_are_counted(tmp_path):
+    """Anki's import moves no card: after deck.name changes, the report names the deck where the existing cards
+    stay, with Anki's own count, instead of leaving the new name to suggest they moved (newcomer9 #6)."""
+    src = minimal_project(tmp_path)
+    target = fresh_collection(tmp_path / "profile")
+    first = run("install", src, "--collection", target)
+    assert first.exit_code == 0 and "other decks" not in first.output, first.output
+    edit(src, "  name: Minimal\n", "  name: Minimal::Renamed\n")
+    with Opened(target) as col:
+        cards = len(col.find_cards("deck:Minimal -deck:Minimal::*"))
+    line = f"{cards} cards already in the collection {{}} in other decks, as Anki's import moves no card: 'Minimal'"
+    for args, verb in ((["--dry-run"], "would stay"), ([], "stay")):
+        result = run("install", src, "--collection", target, *args)
+        assert result.exit_code == 0 and line.format(verb) in result.output, result.output
+    with Opened(target) as col:
+        assert len(col.find_cards('"deck:Minimal::Renamed"')) == 0 and cards > 0
+
+
 def test_a_collection_of_an_older_anki_desktop_keeps_its_schema(tmp_path):
     """Anki's backend upgrades a schema-11 collection (what an Anki desktop before 2.1.50 writes, and all that
     2.1.15 opens) when it opens it; File → Import in that Anki leaves it at 11, and so does install (B13-2)."""

@@ -128,8 +128,8 @@ def print_build(result: BuildResult) -> None:
 
 def print_imports(decks: Sequence[DeckImport], dry_run: bool, prune: bool) -> None:
     """Per deck of an install or a sync: its warnings, Anki's counts (or, with ``dry_run``, the predicted
-    ones and the keys that would be added and updated), then the notes no longer in the source, by key, and
-    the cloze cards whose deletion it removed."""
+    ones and the keys that would be added and updated), then the notes no longer in the source, by key, the
+    cloze cards whose deletion it removed, and the cards that stay in other decks than the report's."""
     verb = "would be " if dry_run else ""
     removal = ("would be removed" if dry_run else "removed") if prune else ""
     for d in decks:
@@ -157,6 +157,16 @@ def print_imports(decks: Sequence[DeckImport], dry_run: bool, prune: bool) -> No
                 click.echo(f"    {e.key} c{e.number}")
             if len(d.empty) > MAX_LISTED:
                 click.echo(f"    … and {len(d.empty) - MAX_LISTED} more")
+        if d.elsewhere:
+            where = ", ".join(f"'{name}' ({n})" for name, n in sorted(d.elsewhere.items())[:MAX_LISTED])
+            more = f" and {len(d.elsewhere) - MAX_LISTED} more" if len(d.elsewhere) > MAX_LISTED else ""
+            click.echo(
+                printable(
+                    f"  {counted(sum(d.elsewhere.values()), 'card')} already in the collection "
+                    f"{'would stay' if dry_run else 'stay'} in other decks, as Anki's import moves no card: "
+                    f"{where}{more}; Change Deck in Anki's browser moves them"
+                )
+            )
         if d.conflicting:
             click.echo(
                 "  conflicting notes keep their old note type and are not updated (see README, Editing and "
