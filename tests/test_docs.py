@@ -153,3 +153,20 @@ def test_completion_completes_values_from_the_sources(cards_copy, words, expecte
     env["COMP_CWORD"] = str(len(words.split(" ")) - 1)
     proc = subprocess.run([str(BIN / "deckgen")], capture_output=True, text=True, env=env, cwd=cards_copy.parent)
     assert proc.stdout.splitlines() == expected, proc.stderr
+
+
+def test_completion_completes_profile_names_from_ankis_data_folder(tmp_path):
+    """The one value a user must type exactly: the profiles with a collection under $ANKI_BASE or --base
+    (newcomer9 #12)."""
+    for name in ("User 1", "Usual", "Other"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "collection.anki2").write_bytes(b"")
+    (tmp_path / "Unopened").mkdir()  # a profile folder without a collection is no profile to install into
+    for words, env in (
+        ("deckgen install --profile U", {"ANKI_BASE": str(tmp_path)}),
+        (f"deckgen install --base {tmp_path} --profile U", {"ANKI_BASE": str(tmp_path / "elsewhere")}),
+    ):
+        env = {**os.environ, **env, "_DECKGEN_COMPLETE": "bash_complete", "COMP_WORDS": words}
+        env["COMP_CWORD"] = str(len(words.split(" ")) - 1)
+        proc = subprocess.run([str(BIN / "deckgen")], capture_output=True, text=True, env=env)
+        assert proc.stdout.splitlines() == ["plain,User 1", "plain,Usual"], proc.stderr

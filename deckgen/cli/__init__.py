@@ -193,6 +193,17 @@ def _completion(what: str, column: str) -> Callable[[click.Context, click.Parame
     return complete
 
 
+def _complete_profile(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """Shell completion of ``--profile``: the profiles with a collection in Anki's data folder (``--base`` if
+    given before it, else :func:`deckgen.ankidata.default_base`)."""
+    from click.shell_completion import CompletionItem
+
+    from ..ankidata import default_base, profiles
+
+    base = ctx.params.get("base") or default_base()
+    return [CompletionItem(name) for name in profiles(Path(base)) if name.startswith(incomplete)]
+
+
 def _complete_what(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
     """Shell completion of ``deckgen list``'s arguments: a WHAT word first, and file names throughout."""
     from click.shell_completion import CompletionItem
@@ -680,6 +691,7 @@ def schema_() -> None:
     "--profile",
     metavar="NAME",
     callback=_given,
+    shell_complete=_complete_profile,
     help="An Anki profile name: installs into <Anki data folder>/NAME/collection.anki2.",
 )
 @click.option(
