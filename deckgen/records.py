@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -97,8 +98,12 @@ def fields_of(
 
 def read_text(path: Path) -> tuple[str | None, str | None]:
     """A small state file's text: ``(text, None)``; ``(None, None)`` when it does not exist; ``(None, why)``
-    when it cannot be read (permissions, a folder, not UTF-8)."""
+    when it cannot be read (permissions, a folder, not UTF-8) or is not a regular file: a link to
+    ``/dev/zero`` or a pipe, which git can check out as a ledger, would be read forever or block, so it is
+    never opened."""
     try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return None, "not a regular file (a device or a pipe?)"
         return path.read_text(encoding="utf-8"), None
     except FileNotFoundError:
         return None, None

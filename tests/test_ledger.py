@@ -401,3 +401,42 @@ def test_a_rebuild_that_changes_nothing_leaves_the_ledger_and_the_record_alone(t
     assert _note(tiny.ledger_data())["mod"] == int(tiny.clock.now)
     recorded = json.loads(record.read_text(encoding="utf-8"))["notes"]
     assert int(tiny.clock.now) in [mod for _, mod in recorded.values()]
+
+
+@pytest.mark.parametrize("kind", ["a link to /dev/zero", "a pipe"])
+def test_a_ledger_that_is_no_regular_file_is_never_read(tmp_path, kind):
+    """git checks out a symbolic link as a ledger as readily as a file: one to /dev/zero would be read until
+    memory ran out, a pipe would block (breaker16 #1). check warns and goes on; build refuses to write over
+    it. Each run is bounded (2 GiB of address space, 60 s) so that a regression fails instead of taking the
+    machine."""
+    import os
+    import resource
+    import shutil
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    src = tmp_path / "cards" / "minimal.yaml"
+    src.parent.mkdir()
+    shutil.copy(ROOT / "tests" / "data" / "good" / "minimal.yaml", src)
+    ledger = src.with_name("minimal.ledger.json")
+    if kind == "a pipe":
+        os.mkfifo(ledger)
+    else:
+        ledger.symlink_to("/dev/zero")
+
+    def bounded() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    def deckgen(*args: str) -> subprocess.CompletedProcess:
+        command = [sys.executable, "-m", "deckgen", *args]
+        return subprocess.run(command, capture_output=True, text=True, timeout=60, preexec_fn=bounded, cwd=tmp_path)
+
+    checked = deckgen("check", str(src))
+    assert checked.returncode == 0, checked.stderr
+    assert f"{ledger}: warning: cannot read the ledger (not a regular file (a device or a pipe?))" in checked.stderr
+    built = deckgen("build", str(src), "-o", str(tmp_path / "x.apkg"))
+    refusal = "is not a regular file" if kind == "a pipe" else "is a symbolic link, and writing would replace"
+    assert built.returncode == 1 and refusal in built.stderr, built.stderr
+    assert "Traceback" not in built.stderr and not (tmp_path / "x.apkg").exists()
