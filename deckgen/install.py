@@ -509,11 +509,12 @@ def refuse_moved(col: Collection, results: Sequence[BuildResult], prune: bool) -
     first field, as it is in ``col``, is the added note's, or the question the ledger had under its key is):
     a renamed judgment or card id (also one that a new card above it renumbered), or a judgment moved to
     another source. Anki would add the card as a new note beside the old one, which keeps the review history
-    (a duplicate), or, with ``prune``, delete the old one with its history. The collection decides when a
-    build (or a ``git pull`` of the ledger) came between the rename and this run, the ledger when the
-    question was edited, in the source or in Anki, before the rename. Each problem is located at the card and
-    says how to keep the note (its old key as ``id:``, in the same source) or to take the card as new
-    (``--as-new``). Once the card is in ``col``, it is no longer a note this run adds: the next run passes."""
+    (a duplicate), or, with ``prune``, delete the old one with its history. With ``prune`` a note of the
+    sources that ``col`` has already counts too (a run of only the source a judgment moved to added it). The
+    collection decides when a build (or a ``git pull`` of the ledger) came between the rename and this run,
+    the ledger when the question was edited, in the source or in Anki, before the rename. Each problem is
+    located at the card and says how to keep the note (its old key as ``id:``, in the same source) or to take
+    the card as new (``--as-new``). Without ``prune``, once the card is in ``col`` the next run passes."""
     from anki.notes import NoteId
 
     stale: dict[int, tuple[StaleNote, BuildResult]] = {}
@@ -524,7 +525,14 @@ def refuse_moved(col: Collection, results: Sequence[BuildResult], prune: bool) -
     if not stale:
         return  # the usual prune: nothing to compare
     existing = {guid for (guid,) in database(col).all("SELECT guid FROM notes")}
-    new = [(n, r) for r in results for n in reversed(r.notes) if n.guid not in existing]
+    # a prune also looks at the notes that an earlier run added (an install of only the source a judgment
+    # moved to): the note it would delete still has the history, whichever run added its successor
+    new = [
+        (n, r)
+        for r in results
+        for n in reversed(r.source_notes if prune else r.notes)
+        if n.guid not in existing or prune
+    ]
     by_field, by_question = {n.fields[0]: (n, r) for n, r in new}, {n.question: (n, r) for n, r in new}
     asked = {(id(r), c.key): c.question for r in results for c in r.changes.removed}  # the ledger's questions
     problems = []

@@ -704,7 +704,7 @@ def test_a_prune_that_would_delete_a_note_whose_question_moved_to_a_new_key_is_r
     (and their history) while the build's warning says the old notes keep it (breaker13 B13-1), and a run
     without --prune would put a second note of each question beside the reviewed one (newcomer9 #2). Both are
     refused before anything is written; --as-new adds the new notes beside the old, and a later prune removes
-    the old ones."""
+    the old ones only with --as-new again."""
     src = minimal_project(tmp_path)
     target = fresh_collection(tmp_path / "profile")
     assert run("install", src, "--collection", target).exit_code == 0
@@ -744,7 +744,9 @@ def test_a_prune_that_would_delete_a_note_whose_question_moved_to_a_new_key_is_r
     assert kept.exit_code == 0 and "Anki imported: new 2 ·" in kept.output, kept.output
     with Opened(target) as col:
         assert col.find_notes('"Key:first/qa/1"') and col.get_card(col.find_cards('"Key:first/qa/1"')[0]).reps == 1
-    pruned = run("install", src, "--collection", target, "--prune")  # now asked for knowingly: no rename this run
+    # the old notes keep the history while the new ones ask their questions: a later prune is refused too
+    assert run("install", src, "--collection", target, "--prune").exit_code == 1
+    pruned = run("install", src, "--collection", target, "--prune", "--as-new")  # asked for knowingly
     assert pruned.exit_code == 0 and "2 note(s) no longer in the source (removed):" in pruned.output, pruned.output
 
 
@@ -1057,6 +1059,31 @@ def test_a_prune_that_would_delete_a_judgment_moved_to_another_source_is_refused
     assert "The note is deck 'minimal''s, and a note's GUID comes from its deck id" in refused.output
     with Opened(target) as col:
         assert snapshot(col) == before
+
+
+def test_a_prune_after_installing_only_the_source_a_judgment_moved_to_is_refused(tmp_path):
+    """The judgment's new source installed alone adds its notes anew (nothing there knows the old deck's), so a
+    later prune of both would delete the reviewed notes with no note of this run to compare (breaker16 #2): a
+    prune compares the notes the collection already has too."""
+    src = minimal_project(tmp_path)
+    text = src.read_text(encoding="utf-8")
+    second = text[text.index("  - id: second\n") :]
+    other = src.with_name("other.yaml")
+    other.write_text(text.replace("id: minimal", "id: other").replace(second, ""), encoding="utf-8")
+    target = fresh_collection(tmp_path / "profile")
+    assert run("install", src.parent, "--collection", target).exit_code == 0
+    src.write_text(text.replace(second, ""), encoding="utf-8")
+    other.write_text(other.read_text(encoding="utf-8") + second, encoding="utf-8")
+    assert run("install", other, "--collection", target).exit_code == 0  # only the source it moved to
+    with Opened(target) as col:
+        before = snapshot(col)
+    refused = run("install", src.parent, "--collection", target, "--prune")
+    assert refused.exit_code == 1, refused.output
+    assert "note 'second/list/1': --prune would delete the note 'second/list/1' from the collection" in refused.output
+    with Opened(target) as col:
+        assert snapshot(col) == before
+    pruned = run("install", src.parent, "--collection", target, "--prune", "--as-new")
+    assert pruned.exit_code == 0 and "no longer in the source (removed):" in pruned.output, pruned.output
 
 
 @pytest.mark.parametrize("change", ["reorder", "card type", "rename and reorder"])
