@@ -581,10 +581,9 @@ def stale_notes(col: Collection, deck: BuiltDeck) -> list[StaleNote]:
     out = []
     for mid in sorted(_type_ids(deck)):
         notetype = col.models.get(NotetypeId(mid))
-        names = [f["name"] for f in notetype["flds"]] if notetype else []
-        if KEY_FIELD not in names:
+        index = _key_index(notetype["flds"], mid) if notetype else None
+        if index is None:
             continue
-        index = names.index(KEY_FIELD)
         for nid, guid, fields in database(col).all("SELECT id, guid, flds FROM notes WHERE mid = ?", mid):
             if guid in deck.source_guids:
                 continue
@@ -593,6 +592,18 @@ def stale_notes(col: Collection, deck: BuiltDeck) -> list[StaleNote]:
             if key and guid == guid_for(deck_id, key):
                 out.append(StaleNote(key, nid))
     return sorted(out, key=lambda s: s.key)
+
+
+def _key_index(theirs: Sequence[Mapping[str, Any]], mid: int) -> int | None:
+    """The position of the ``Key`` field among the fields ``theirs`` of the note type ``mid`` in a collection:
+    found by deckgen's field id, as Anki pairs fields (:func:`_paired`), so that a ``Key`` renamed in Anki,
+    which the import keeps (the collection's note type is the newer), is still read; by name for a note type
+    of an older deckgen that only a ledger records. None if the note type has no such field."""
+    ours = next((dict(t.fields) for t in NOTE_TYPES.values() if t.id == mid), {})
+    oid = ours.get(KEY_FIELD)
+    return next(
+        (i for i, f in enumerate(theirs) if (_paired(f, KEY_FIELD, oid) if oid else f["name"] == KEY_FIELD)), None
+    )
 
 
 def empty_cards(

@@ -1089,7 +1089,7 @@ def test_a_prune_after_installing_only_the_source_a_judgment_moved_to_is_refused
 @pytest.mark.parametrize("change", ["reorder", "card type", "rename and reorder"])
 def test_a_note_type_reordered_or_given_a_card_type_in_anki_says_what_changed(tmp_path, change):
     """Refused as for an added field, with what changed named, so the user knows what to undo (B14-12); a
-    renamed field, which Anki pairs by its id and deckgen's import renames back, is not what to undo (B15-10)."""
+    renamed field, which Anki pairs by its id, is not what to undo (B15-10)."""
     src = minimal_project(tmp_path)
     target = fresh_collection(tmp_path / "profile")
     assert run("install", src, "--collection", target).exit_code == 0
@@ -1112,6 +1112,28 @@ def test_a_note_type_reordered_or_given_a_card_type_in_anki_says_what_changed(tm
         "card type": "has 2 card types (Question → Answer, Reverse; deckgen's has one",
     }[change]
     assert said in refused.output and "no field(s)" not in refused.output, refused.output
+
+
+def test_a_prune_finds_the_notes_whose_key_field_was_renamed_in_anki(tmp_path):
+    """Anki keeps a field renamed in the collection (its note type is newer than the package's), so the prune
+    reads the Key field by deckgen's field id, not its name: it had found nothing and said nothing
+    (breaker16 #3)."""
+    src = minimal_project(tmp_path)
+    target = fresh_collection(tmp_path / "profile")
+    assert run("install", src, "--collection", target).exit_code == 0
+    with Opened(target) as col:
+        model = col.models.get(QA.id)
+        col.models.rename_field(model, next(f for f in model["flds"] if f["name"] == "Key"), "Schlüssel")
+        col.models.update_dict(model)
+        gone = set(col.find_notes('"Schlüssel:second/*"'))
+    assert gone
+    text = src.read_text(encoding="utf-8")
+    src.write_text(text[: text.index("  - id: second\n")], encoding="utf-8")
+    pruned = run("install", src, "--collection", target, "--prune")
+    assert pruned.exit_code == 0 and f"{len(gone)} note(s) no longer in the source (removed):" in pruned.output
+    with Opened(target) as col:
+        assert gone.isdisjoint(col.find_notes("")) and col.find_notes('"Schlüssel:first/*"')
+        assert "Schlüssel" in col.models.field_names(col.models.get(QA.id))  # Anki kept the user's name
 
 
 def test_the_id_that_keeps_a_renamed_concepts_notes_is_the_card_specs(tmp_path):
