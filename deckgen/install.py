@@ -44,10 +44,13 @@ from .builds import BuildResult, DeckChoice, build_sources, note_deck
 from .changes import kind_changed
 from .cloze import cloze_deletions, cloze_numbers
 from .errors import DeckgenError, Interrupted, Problem, Severity, SourceError, UsageError, clip, clip_list
+from .files import write_all_atomic
+from .ledger import Ledger
 from .load import load_sources
 from .model import Source
 from .notes import guid_for, spec_id
 from .notetypes import NOTE_TYPES, NoteType
+from .state import Packaged
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -278,6 +281,7 @@ def built(
         if not as_new:
             refuse_moved(col, results, prune)
 
+    kept = {} if dry_run else _kept_files(sources)
     with tempfile.TemporaryDirectory(prefix="deckgen-install-") as tmp:
         results = build_sources(
             sources,
@@ -296,12 +300,44 @@ def built(
             out.append(BuiltDeck(result, None if dry_run else result.output, guids[deck_id]))
         try:
             yield out
+        except CollectionError:  # Anki changed nothing (a failed backup, a failed import): neither does deckgen
+            _put_back(kept)
+            raise
         except Interrupted:
             raise  # it says already what was written
         except KeyboardInterrupt:
             if dry_run:
                 raise
             raise Interrupted(_written(results)) from None
+
+
+def _kept_files(sources: Sequence[Source]) -> dict[Path, bytes | None]:
+    """The build's own files for ``sources`` as they are before it: each ledger and this machine's record of
+    each deck id, by path, with their bytes (None where there is none, or it cannot be read), for
+    :func:`_put_back`."""
+    paths = {Ledger.path_for(s.path, s.deck_id) for s in sources} | {Packaged.path_for(s.deck_id) for s in sources}
+    kept: dict[Path, bytes | None] = {}
+    for path in sorted(paths):
+        try:
+            kept[path] = path.read_bytes() if path.is_file() else None
+        except OSError:
+            kept[path] = None
+    return kept
+
+
+def _put_back(kept: Mapping[Path, bytes | None]) -> None:
+    """Return the files of :func:`_kept_files` to what they were, once an install or sync that had built (and
+    so written them) failed before the collection changed: the next build then compares with what the
+    collection has, as if this run had not happened. Best effort: a file that cannot be put back stays as the
+    build wrote it, which a later build reads as it would after a plain build."""
+    for path, data in kept.items():
+        try:
+            if data is None:
+                path.unlink(missing_ok=True)
+            elif not path.is_file() or path.read_bytes() != data:
+                write_all_atomic([(path, data)])
+        except (OSError, DeckgenError):
+            continue
 
 
 def _written(results: Sequence[BuildResult], backup: Path | None = None) -> str:

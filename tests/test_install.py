@@ -796,6 +796,29 @@ def test_cards_that_a_renamed_deck_leaves_where_they_are_are_counted(tmp_path):
         assert len(col.find_cards('"deck:Minimal::Renamed"')) == 0 and cards > 0
 
 
+def test_an_install_that_fails_before_the_collection_changes_leaves_the_ledger_and_record_too(tmp_path):
+    """ "nothing was changed" was true of the collection only: the build had written the ledger and this
+    machine's record, so the next build took the edit as packaged (breaker16 #4). They are put back."""
+    from deckgen.state import Packaged
+
+    src = minimal_project(tmp_path)
+    target = fresh_collection(tmp_path / "profile")
+    assert run("install", src, "--collection", target).exit_code == 0
+    ledger, record = src.with_name("minimal.ledger.json"), Packaged.path_for("minimal")
+    before = ledger.read_bytes(), record.read_bytes()
+    edit(src, "a: 唐杰\n", "a: 唐杰 (Tang Jie)\n")
+    shutil.rmtree(target.parent / "backups", ignore_errors=True)
+    (target.parent / "backups").write_text("not a folder", encoding="utf-8")  # the backup cannot be made
+    failed = run("install", src, "--collection", target)
+    assert failed.exit_code == 1 and "could not make a backup" in failed.output, failed.output
+    assert "nothing was changed" in failed.output
+    assert (ledger.read_bytes(), record.read_bytes()) == before
+    (target.parent / "backups").unlink()
+    again = run("install", src, "--collection", target)
+    assert again.exit_code == 0 and "updated first/qa/1" in again.output, again.output
+    assert ledger.read_bytes() != before[0]
+
+
 def test_a_collection_of_an_older_anki_desktop_keeps_its_schema(tmp_path):
     """Anki's backend upgrades a schema-11 collection (what an Anki desktop before 2.1.50 writes, and all that
     2.1.15 opens) when it opens it; File → Import in that Anki leaves it at 11, and so does install (B13-2)."""
