@@ -42,6 +42,15 @@ def _why(err: OSError) -> str:
     return err.strerror or str(err)
 
 
+def _cannot_write(target: Path, folder: Path, err: OSError) -> OutputError:
+    """The error for a staged file that cannot be made in ``folder`` for ``target``: a file (or a link to
+    one) where a folder of the path belongs is named as such, as making it writable would not help."""
+    blocking = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), None)
+    if blocking is not None:
+        return OutputError(f"{target}: {blocking} is a file, not a folder; move it away, or write elsewhere with -o")
+    return OutputError(f"{target}: cannot write in {folder} ({_why(err)}); make that folder writable")
+
+
 def staging_folder(target: Path) -> Path:
     """The staging folder for ``target`` (created, with its ``.gitignore``), after removing the staged
     files that no live writer holds (left by a build that was killed). Raises :class:`OutputError`."""
@@ -52,9 +61,7 @@ def staging_folder(target: Path) -> Path:
         if not ignore.exists():
             ignore.write_text("# staged files of deckgen, never committed\n*\n", encoding="utf-8")
     except OSError as err:
-        raise OutputError(
-            f"{target}: cannot write in {folder.parent} ({_why(err)}); make that folder writable"
-        ) from None
+        raise _cannot_write(target, folder.parent, err) from None
     for stale in folder.iterdir():
         if stale.name != ".gitignore":
             _remove_if_unheld(stale)
@@ -99,9 +106,7 @@ class _Staged:
         try:
             fd, name = tempfile.mkstemp(prefix=f"{target.name[:_NAME_PART]}.", suffix=suffix, dir=folder)
         except OSError as err:
-            raise OutputError(
-                f"{target}: cannot write in {folder.parent} ({_why(err)}); make that folder writable"
-            ) from None
+            raise _cannot_write(target, folder.parent, err) from None
         self.fd, self.path = fd, Path(name)
         if fcntl is not None:
             fcntl.flock(fd, fcntl.LOCK_EX)

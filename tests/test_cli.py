@@ -182,6 +182,7 @@ def test_build_report_names_added_notes(in_project):
     [
         ["build", "-o", ""],
         ["build", "-o", "cards"],
+        ["build", "-o", "dist/"],  # a folder, which had become a file named dist (breaker16 #6)
         ["build", "--name", "  "],
         ["build", "--name", "A::::B"],
         ["build", "--name", "A::\u200b"],
@@ -194,6 +195,19 @@ def test_bad_output_or_name_is_refused_and_touches_nothing(in_project, args):
     result = run(*args)
     assert result.exit_code == (1 if args[0] == "preview" else 2), result.output
     assert {p: p.read_bytes() for p in (in_project / "cards").glob("*.*")} == before
+
+
+def test_an_output_ending_in_a_slash_is_a_folder_and_a_file_in_a_folders_place_is_named(in_project):
+    """`-o dist/` wrote a file named dist, after which every default build failed with advice to make a
+    folder writable (breaker16 #6)."""
+    for command in ("build", "preview"):
+        result = run(command, "-o", "new/")
+        assert result.exit_code == 2 and "'new/' ends in '/', so it names a folder" in result.output, result.output
+        assert not (in_project / "new").exists()
+    (in_project / "dist").write_text("a file", encoding="utf-8")
+    blocked = run("build")
+    assert blocked.exit_code == 1, blocked.output
+    assert "dist is a file, not a folder; move it away, or write elsewhere with -o" in blocked.output
 
 
 @pytest.mark.parametrize("command", [["install", "--collection", "missing/collection.anki2"], ["sync"]])

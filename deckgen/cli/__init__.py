@@ -249,9 +249,21 @@ _sources = click.argument("sources", nargs=-1, type=click.Path())
 """The SOURCES argument: files or folders (default cards/)."""
 
 
+class _FilePath(_GivenPath):
+    """:class:`_GivenPath` for a file that may not exist yet: a value ending in a path separator names a
+    folder (``-o dist/``), which would otherwise become a file of that name, and is refused."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and value.endswith(("/", os.sep)):
+            self.fail(
+                f"'{value}' ends in '/', so it names a folder; give a file's name, in it or elsewhere", param, ctx
+            )
+        return super().convert(value, param, ctx)
+
+
 def _output(**settings: Any) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """The -o/--output option: a file path, never a folder."""
-    return click.option("-o", "--output", type=_GivenPath(dir_okay=False, path_type=Path), **settings)
+    return click.option("-o", "--output", type=_FilePath(dir_okay=False, path_type=Path), **settings)
 
 
 _prune = click.option("--prune", is_flag=True, help="Remove the notes of this deck that the source no longer makes.")
