@@ -19,7 +19,7 @@ from .errors import Severity, clip, clip_list, suggest
 from .labels import DEFAULTS, IN_DECK_NAMES, Labels, defaults_for, label_problem
 from .languages import tag_problem
 from .model import DEFAULT_LANGUAGES, MAX_NUMBER_DIGITS, Person
-from .yamlnodes import NodeReader, is_sequence
+from .yamlnodes import NodeReader, code_points, is_sequence, only_invisible
 
 if TYPE_CHECKING:
     from .yamlnodes import Node
@@ -47,20 +47,6 @@ def deck_name_part(text: str) -> str:
     """One ``::`` part of a deck name as Anki keeps it: whitespace and ``:`` trimmed from both ends (see
     :data:`_PART_ENDS`), inner spaces collapsed; empty if nothing else is left (Anki would name it "blank")."""
     return " ".join(_PART_ENDS.sub("", text).split())
-
-
-_BLANK_CATEGORIES = frozenset({"Cf", "Mn", "Me", "Zs"})
-_BLANK_SYMBOLS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
-"""Letters and symbols drawn as blank space: the Hangul fillers and the blank Braille pattern."""
-
-
-def only_invisible(text: str) -> bool:
-    """Whether ``text`` shows as nothing: every character a format character (category Cf: zero-width space
-    and joiners, U+2060, a byte-order mark, a soft hyphen), a combining mark with nothing to mark (Mn, Me:
-    U+034F, a variation selector), a space (Zs), or one of :data:`_BLANK_SYMBOLS`."""
-    import unicodedata
-
-    return all(unicodedata.category(ch) in _BLANK_CATEGORIES or ch in _BLANK_SYMBOLS for ch in text)
 
 
 def readable_id(*names: str) -> str:
@@ -98,12 +84,6 @@ def called_hint(what: str, value: str, called: dict[str, list[str]]) -> str:
         plural = "people" if what == "person" else f"{what}s"
         return f" (the {plural} of that name have the ids {', '.join(repr(i) for i in ids)}: write one of them)"
     return ""
-
-
-def code_points(text: str) -> str:
-    """``text``'s characters as code points, for a message about characters that show as nothing
-    (``"\u200b\u2060"`` → ``"U+200B U+2060"``), at most :data:`deckgen.errors.QUOTED` of them."""
-    return clip(" ".join(f"U+{ord(ch):04X}" for ch in text))
 
 
 def normalize_deck_name(name: str) -> str:
@@ -201,15 +181,7 @@ class ValueReader(NodeReader):
 
     def name_part(self, node: Node | None, key_path: str) -> str:
         """Text that becomes part of a deck name (a theme's or a person's name), so it must not contain ``::``."""
-        value = self.text(node, key_path)
-        if value and only_invisible(value):
-            self.error(
-                node,
-                key_path,
-                f"the text is only invisible characters ({code_points(value)}), which Anki shows as a blank deck "
-                "name; write the name it stands for",
-            )
-            return ""
+        value = self.text(node, key_path)  # a text of only invisible characters is an error there
         if "::" in value:
             self.error(
                 node,

@@ -154,6 +154,25 @@ def _yaml_files_under(folder: Path) -> list[Path]:
     return found
 
 
+_BLANK_CATEGORIES = frozenset({"Cf", "Mn", "Me", "Zs"})
+_BLANK_SYMBOLS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+"""Letters and symbols drawn as blank space: the Hangul fillers and the blank Braille pattern."""
+
+
+def only_invisible(text: str) -> bool:
+    """Whether ``text`` shows as nothing: every character a format character (category Cf: zero-width space
+    and joiners, U+2060, a byte-order mark, a soft hyphen), a combining mark with nothing to mark (Mn, Me:
+    U+034F, a variation selector), a space (Zs), or one of :data:`_BLANK_SYMBOLS`. Stops at the first
+    character that shows."""
+    return all(unicodedata.category(ch) in _BLANK_CATEGORIES or ch in _BLANK_SYMBOLS for ch in text)
+
+
+def code_points(text: str) -> str:
+    """``text``'s characters as code points, for a message about characters that show as nothing
+    (``"\u200b\u2060"`` → ``"U+200B U+2060"``), at most :data:`deckgen.errors.QUOTED` of them."""
+    return clip(" ".join(f"U+{ord(ch):04X}" for ch in text))
+
+
 class Node(Protocol):
     """What is read of a PyYAML node (``yaml.nodes.Node``). ``id`` names its kind: ``"scalar"``, ``"sequence"``
     or ``"mapping"`` (a class attribute of PyYAML's node classes that its type stubs leave out); ``value`` is
@@ -551,6 +570,14 @@ class NodeReader:
             value = unicodedata.normalize("NFC", value)  # what Anki stores (it normalises fields on import)
         if not value and required:
             self.error(node, key_path, "must not be empty")
+        elif value and not value.isascii() and only_invisible(value):
+            self.error(
+                node,
+                key_path,
+                f"the text is only invisible characters ({code_points(value)}), which Anki shows as blank; write "
+                f"the text it stands for{'' if required else ', or leave the key out'}",
+            )
+            return ""
         bad = CONTROL.search(value)
         if bad and "\ud800" <= bad.group() <= "\udfff":
             self.error(

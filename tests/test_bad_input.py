@@ -70,7 +70,7 @@ TABLE = [
     ("image-outside-folder", 1, 31, "image '../../conftest.py' is outside the source file's folder"),
     ("deck-name-empty-part", 1, 3, "deck.name: deck name 'Minimal::::Agents' has an empty part"),
     ("theme-name-with-separator", 1, 9, "themes[0].en: 'Agents::All' contains '::'"),
-    ("deck-name-invisible", 1, 3, "deck.name: deck name '\u200b' has a part of only invisible characters (U+200B)"),
+    ("deck-name-invisible", 1, 3, "deck.name: the text is only invisible characters (U+200B), which Anki shows"),
     ("theme-name-invisible", 1, 9, "themes[0].en: the text is only invisible characters (U+2060), which Anki shows"),
     ("named-deck-unknown-theme", 1, 48, "decks[0].select.theme[0]: unknown theme 'agnet'"),
     ("control-character-escape", 1, 23, "judgments[0].en: contains the control character U+0007"),
@@ -211,9 +211,25 @@ def test_a_deck_name_that_shows_as_nothing_is_an_error(tmp_path, blank):
     result = run("check", str(path))
     assert result.exit_code == 1
     ((line, _, rest),) = problem_lines(result.output, path)
-    assert line == 3 and rest.startswith("deck.name: deck name ") and "only invisible characters (U+" in rest
+    assert line == 3 and rest.startswith("deck.name: ") and "only invisible characters (U+" in rest
     path.write_text(MINIMAL.read_text(encoding="utf-8").replace("  name: Minimal\n", f'  name: "{blank}x"\n', 1))
     assert run("check", str(path)).exit_code == 0
+
+
+@pytest.mark.parametrize("blank", ["\\u2800", "\\u0301", "\\u3164", "\\u200b", "\\ufe0f \\u200d"])
+def test_an_answer_or_question_that_shows_as_nothing_is_an_error(tmp_path, blank):
+    """A Braille blank, a combining mark with nothing to mark, a Hangul filler or a zero-width space showed a
+    blank answer in Anki and passed check (breaker16 #11); a text with a letter beside them is fine."""
+    text = MINIMAL.read_text(encoding="utf-8")
+    path = tmp_path / "blank.yaml"
+    path.write_text(text.replace("        a: 唐杰\n", f'        a: "{blank}"\n', 1), encoding="utf-8")
+    result = run("check", str(path))
+    assert result.exit_code == 1, result.output
+    ((line, _, rest),) = problem_lines(result.output, path)
+    assert rest.startswith("judgments[0].cards[0].a: the text is only invisible characters (U+"), rest
+    assert rest.endswith("write the text it stands for")
+    path.write_text(text.replace("        a: 唐杰\n", f'        a: "唐杰{blank}"\n', 1), encoding="utf-8")
+    assert "only invisible" not in run("check", str(path)).output
 
 
 def test_a_card_of_two_kinds_names_each_kind_once(tmp_path):
