@@ -130,10 +130,15 @@ class UsageError(DeckgenError):
     reports it as a usage error (exit status 2)."""
 
 
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_UNPRINTABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u00ad\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff\ud800-\udfff]"
+)
 """What a message never shows raw: C0 and C1 control characters (ESC starts the terminal's own commands),
 DEL, the line and paragraph separators, the bidirectional controls (which reorder what a terminal shows),
-and lone surrogates (from file names that are not UTF-8, which a terminal cannot be sent)."""
+the characters that show as nothing and join or split no letters (the soft hyphen, the zero-width space, the
+word joiner, the byte-order mark: ``'t\u200b1'`` and ``'t1'`` would read alike), and lone surrogates (from
+file names that are not UTF-8, which a terminal cannot be sent). The joiners that are part of a spelling
+(ZWJ, ZWNJ) are shown."""
 _SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from deckgen.cli import main
 
 MINIMAL = Path(__file__).resolve().parent / "data" / "good" / "minimal.yaml"
-RAW = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+RAW = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u00ad\u200b\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
 """What must never reach the terminal raw (newline aside, which ends each message)."""
 
 
@@ -40,6 +40,8 @@ HOSTILE = {
     "escape-in-list": {"speakers: [tang-jie]": 'speakers: "\\e[2J\\e[H cleared"'},
     "escape-in-text": {"en: The first judgment.": 'en: "bell\\a and \\e[2J"'},
     "escape-in-id": {"id: first": 'id: "\\e[31mfirst"'},
+    # reads as 't1' when shown raw, beside the suggestion 't1' (breaker16 #12)
+    "zero-width-in-id": {"id: first": 'id: "fi\\u200brst"'},
 }
 
 
@@ -163,3 +165,13 @@ def test_a_tab_in_the_indentation_is_named_at_its_own_line(tmp_path, key):
     assert result.output.splitlines()[0] == (
         f"{source}:{line}:1: YAML syntax: a tab in the indentation; YAML indents with spaces, not tabs: replace the tab"
     ), result.output
+
+
+def test_list_shows_a_bidirectional_control_in_a_theme_name_escaped(tmp_path):
+    """A theme name with U+202E (right-to-left override) reversed the table's heading in the terminal
+    (breaker16 #12); the loader only warns about it, so list escapes it as every message does."""
+    from test_list import on_a_terminal
+
+    path = with_lines(tmp_path, "rlo.yaml", {"    en: Agents\n": '    en: "Agents \\u202eevil\\u202c"\n'})
+    screen = on_a_terminal(tmp_path, "list", path.name, columns=120)
+    assert "\u202e" not in screen and "Agents \\u202eevil\\u202c" in screen, screen

@@ -241,7 +241,7 @@ def notes_table(group: Selected, width: int) -> Any:
     key_width = max((cell_len(n.key) for n in notes), default=0)
     beside = width - _FRAME - key_width >= _MIN_TEXT
     for theme, theme_notes in themes.items():
-        title = Text(source.theme_path(theme))
+        title = Text(printable(source.theme_path(theme)))  # a bidirectional control would reorder the line
         table = Table(title=title, title_justify="left", title_style="bold", expand=True, show_lines=not beside)
         table.add_column("#", justify="right", width=2)
         table.add_column("Kind", width=7)
@@ -253,7 +253,8 @@ def notes_table(group: Selected, width: int) -> Any:
             table.add_column("Question · Answer · Key", overflow="fold")
         for note in theme_notes:
             # Text objects, not strings: rich would read "[...]" or "[bold]" in a source as markup.
-            question, answer, key = Text(note.question), Text(note.answer, style="cyan"), Text(note.key, style="dim")
+            question, answer = Text(printable(note.question)), Text(printable(note.answer), style="cyan")
+            key = Text(note.key, style="dim")
             cells = (question, answer, key) if beside else (Group(question, answer, key),)
             table.add_row(str(note.judgment.number), note.spec.KIND, *cells)
         parts.append(table)
