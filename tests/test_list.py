@@ -148,6 +148,18 @@ def test_the_key_column_never_wraps_a_key(cards_copy, notes, columns):
     assert starts and [s for s in starts if not any(s in cell for cell in cells)] == []
 
 
+@pytest.mark.parametrize("columns", [12, 20, 39])
+def test_a_terminal_too_narrow_for_a_table_gets_the_plain_lines(cards_copy, notes, columns):
+    """Under 40 columns a table showed only its # and Kind columns, or a letter a line (breaker16 #10): the
+    plain lines of a pipe, which the terminal wraps, keep every key and question whole."""
+    screen = on_a_terminal(cards_copy.parent, "list", columns=columns)
+    _, all_notes = notes
+    assert "┃" not in screen and "│" not in screen
+    joined = screen.replace("\n", "")  # the terminal's own wrapping: a line continues on the next
+    assert [n.key for n in all_notes if n.key not in joined] == []
+    assert [n.question for n in all_notes if n.question.isascii() and n.question not in joined] == []
+
+
 def test_tsv_imports_into_anki_with_guids_fields_tags_and_decks(cards_copy, imported, tmp_path):
     """Anki's own text importer reads the TSV using only the file's headers; every note comes back intact.
 

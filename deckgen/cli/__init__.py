@@ -528,12 +528,18 @@ def list_(
         click.echo(listing.text("plain" if fmt == "table" else fmt), nl=False)
 
 
+_NARROWEST_TABLE = 40
+"""Columns a terminal needs for list's tables; in a narrower one, a table kept only the # and Kind columns, or
+a letter a line, so list prints its plain lines there, which the terminal wraps."""
+
+
 def _terminal() -> Any:
-    """A rich console on stdout if stdout is a terminal (as rich judges it), else None."""
+    """A rich console on stdout if stdout is a terminal (as rich judges it) at least :data:`_NARROWEST_TABLE`
+    columns wide, else None."""
     from rich.console import Console
 
     console = Console()
-    return console if console.is_terminal else None
+    return console if console.is_terminal and console.width >= _NARROWEST_TABLE else None
 
 
 @main.command()
