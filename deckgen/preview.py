@@ -63,6 +63,8 @@ main { max-width: 112em; margin: 0 auto; padding: .4em 1.4em 3em; }
   border-bottom: 1px solid #dddcd5; }
 .pv-empty { margin: 3em 0; text-align: center; color: #6b6b63; }
 @media (max-width: 860px) { .pv-card { grid-template-columns: 1fr; } }
+@media (max-width: 480px) { .pv-bar, main { padding-left: .7em; padding-right: .7em; }
+  .pv-tools { flex-basis: 100%; min-width: 0; } .pv-search { flex: 1 1 0; width: 0; min-width: 0; } }
 .pv-problems { margin: 1em 0; padding: .2em 1em .6em; background: #fff4f2; border: 1px solid #e0a39a;
   border-radius: 8px; scroll-margin-top: 6em; }
 .pv-alert { color: #b3261e; font-weight: 600; text-decoration: none; }

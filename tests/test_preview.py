@@ -206,6 +206,23 @@ def test_page_in_chromium(chromium, cards_copy, tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("width", [320, 360])
+def test_the_page_fits_a_phone_screen_in_chromium(chromium, cards_copy, tmp_path, width):
+    """At phone widths the bar's search box and night-mode button overflowed the screen, which scrolled
+    sideways (breaker16 #13): nothing is wider than the viewport, with an error box shown or not."""
+    groups, _ = gather([load_file(cards_copy / "agi-next-2026.yaml")], Selection())
+    error = "cards/agi-next-2026.yaml:12:34: judgments[0].speakers[0]: unknown person 'yao-shunyo' (did you mean …)"
+    for errors in ([], [error]):
+        file = tmp_path / f"{width}-{len(errors)}.html"
+        file.write_text(page_html(page_cards(groups), errors=errors), encoding="utf-8")
+        loaded = Loaded(chromium, file)
+        loaded.page.set_viewport_size({"width": width, "height": 700})
+        assert loaded.page.evaluate("document.documentElement.scrollWidth") <= width
+        night = loaded.page.locator("#pv-night").bounding_box()
+        assert night["x"] + night["width"] <= width and loaded.errors == []
+        loaded.page.close()
+
+
 def test_hostile_source_stays_text_in_chromium(chromium, hostile_yaml, tmp_path):
     page_html, _ = page_for(hostile_yaml)
     file = tmp_path / "preview.html"
