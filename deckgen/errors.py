@@ -185,8 +185,12 @@ def clip_list(items: Iterable[object], limit: int = LISTED) -> str:
 
 
 def suggest(word: str, choices: Iterable[str]) -> str:
-    """`` (did you mean 'x'?)`` for the closest of ``choices`` (difflib, ratio at least 0.6), or ``""``."""
+    """`` (did you mean 'x'?)`` for the closest of ``choices``, or ``""``: one that differs from ``word`` only in
+    case (``T1`` for ``t1``, ``Q`` for ``q``, which difflib's ratio puts below its cutoff), else the closest
+    by difflib, its ratio at least 0.6, compared without case."""
     import difflib
 
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{clip(close[0])}'?)" if close else ""
+    by_case = {c.casefold(): c for c in reversed(list(choices))}  # the first of the choices that fold alike
+    folded = word.casefold()
+    close = [folded] if folded in by_case else difflib.get_close_matches(folded, list(by_case), n=1, cutoff=0.6)
+    return f" (did you mean '{clip(by_case[close[0]])}'?)" if close else ""

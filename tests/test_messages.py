@@ -133,6 +133,30 @@ def test_a_did_you_mean_is_clipped_as_every_quoted_value(cards_copy, monkeypatch
     assert long_id not in result.output
 
 
+def test_a_name_in_another_case_gets_a_did_you_mean(tmp_path):
+    """`theme: Agent`, `speakers: [Tang-jie]` and `Q:` differ from what is meant only in case, which difflib's
+    ratio put below its cutoff: no hint, where a misspelling got one (breaker16 #14)."""
+    source = with_lines(
+        tmp_path,
+        "s.yaml",
+        {
+            "    theme: agent\n": "    theme: Agent\n",
+            "speakers: [tang-jie]": "speakers: [Tang-jie]",
+            '      - q: "Who made the first judgment?"': '      - Q: "Who made the first judgment?"',
+        },
+    )
+    result = run("check", str(source))
+    assert result.exit_code == 1
+    for meant in ("agent", "tang-jie", "q"):
+        assert f"(did you mean '{meant}'?)" in result.output, (meant, result.output)
+
+
+@pytest.mark.parametrize("word", ["person", "speakers"])
+def test_list_of_a_word_for_people_says_people(tmp_path, word):
+    result = run("list", word)
+    assert result.exit_code == 2 and "(did you mean 'people'?)" in result.output, result.output
+
+
 def test_a_card_kind_written_as_a_word_and_an_image_in_another_case_get_a_did_you_mean(tmp_path):
     """`question:` for `q:` and `media/Reich.svg` for the file `media/reich.svg` were the two messages of a new
     user's mistakes without the suggestion every other one has (newcomer7 #8)."""

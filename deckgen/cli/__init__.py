@@ -502,9 +502,11 @@ def list_(
     what, sources = (args[0], args[1:]) if args and args[0] in listable else ("notes", args)
     looks_like_a_word = args and not Path(args[0]).exists() and "/" not in args[0] and "." not in args[0]
     if what == "notes" and looks_like_a_word and args[0] not in listable:
+        meant = _LISTED_AS.get(args[0].casefold())
+        hint = f" (did you mean '{meant}'?)" if meant else suggest(args[0], listable)
         raise click.UsageError(
-            f"'{args[0]}' is neither a source file, nor a folder, nor something to list"
-            f"{suggest(args[0], listable)}; WHAT is one of {', '.join(listable)}"
+            f"'{args[0]}' is neither a source file, nor a folder, nor something to list{hint}; WHAT is one of "
+            f"{', '.join(listable)}"
         )
     if what != "notes" and (selection or deck is not None):
         raise click.UsageError(f"selection options and --deck apply to listing notes, not {what}")
@@ -527,6 +529,9 @@ def list_(
     else:
         click.echo(listing.text("plain" if fmt == "table" else fmt), nl=False)
 
+
+_LISTED_AS = {"person": "people", "persons": "people", "speaker": "people", "speakers": "people", "cards": "notes"}
+"""Words for what ``deckgen list`` lists that are no spelling of its WHAT words, with the one meant."""
 
 _NARROWEST_TABLE = 40
 """Columns a terminal needs for list's tables; in a narrower one, a table kept only the # and Kind columns, or
