@@ -511,6 +511,7 @@ def refuse_changed_note_types(col: Collection, results: Sequence[BuildResult]) -
 
     used = {n.note_type.id: n.note_type for r in results for n in r.notes}
     problems = []
+    readded: list[str] = []  # fields removed and added again under their name: a new id Anki cannot undo
     for note_type in sorted(used.values(), key=lambda t: t.id):
         if not _schema_differs(col, note_type):
             continue
@@ -519,6 +520,7 @@ def refuse_changed_note_types(col: Collection, results: Sequence[BuildResult]) -
         ours = note_type.fields
         extra = [f["name"] for f in theirs if not any(_paired(f, name, oid) for name, oid in ours)]
         missing = [name for name, oid in ours if not any(_paired(f, name, oid) for f in theirs)]
+        readded += [name for name in missing if name in extra]
         parts = [
             f"{what} {clip_list(names)}" for what, names in (("the field(s)", extra), ("no field(s)", missing)) if names
         ]
@@ -531,11 +533,17 @@ def refuse_changed_note_types(col: Collection, results: Sequence[BuildResult]) -
         parts = parts or ["other fields or card types (their ids differ)"]
         problems.append(f"'{existing.get('name', note_type.name)}' has {' and '.join(parts)}")
     if problems:
+        undo = "Undo the change in Anki (Tools → Manage Note Types), then run again"
+        if readded:  # the same name under a new field id: Manage Note Types cannot give the old id back
+            undo = (
+                f"The field(s) {clip_list(dict.fromkeys(readded))} were removed and added again, under a new id, "
+                "which Manage Note Types cannot give back: restore a backup from before the change in Anki "
+                "(File → Switch Profile → Open Backup…), then run again"
+            )
         raise CollectionError(
             f"{col.path}: deckgen's note type was changed in this collection ({'; '.join(problems)}): Anki's "
             "import would update none of its notes (it lists them as conflicting) and add new ones to a copy "
-            "named '… +'. Undo the change in Anki (Tools → Manage Note Types), then run again; nothing was "
-            "changed"
+            f"named '… +'. {undo}; nothing was changed"
         )
 
 

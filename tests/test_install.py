@@ -1109,6 +1109,24 @@ def test_a_prune_after_installing_only_the_source_a_judgment_moved_to_is_refused
     assert pruned.exit_code == 0 and "no longer in the source (removed):" in pruned.output, pruned.output
 
 
+def test_a_field_removed_and_added_again_in_anki_is_told_to_restore_a_backup(tmp_path):
+    """The new field has the old name but a new id, which Manage Note Types cannot undo: the advice to undo it
+    there led nowhere (breaker16 #9)."""
+    src = minimal_project(tmp_path)
+    target = fresh_collection(tmp_path / "profile")
+    assert run("install", src, "--collection", target).exit_code == 0
+    with Opened(target) as col:
+        model = col.models.get(QA.id)
+        col.models.remove_field(model, next(f for f in model["flds"] if f["name"] == "Image"))
+        col.models.add_field(model, col.models.new_field("Image"))
+        col.models.update_dict(model)
+    refused = run("install", src, "--collection", target)
+    assert refused.exit_code == 1, refused.output
+    assert "has the field(s) Image and no field(s) Image" in refused.output
+    assert "The field(s) Image were removed and added again, under a new id" in refused.output
+    assert "(File → Switch Profile → Open Backup…)" in refused.output and "Manage Note Types)" not in refused.output
+
+
 @pytest.mark.parametrize("change", ["reorder", "card type", "rename and reorder"])
 def test_a_note_type_reordered_or_given_a_card_type_in_anki_says_what_changed(tmp_path, change):
     """Refused as for an added field, with what changed named, so the user knows what to undo (B14-12); a
