@@ -20,6 +20,7 @@ PyYAML is imported lazily (on the first file read), so that importing this modul
 from __future__ import annotations
 
 import codecs
+import errno
 import functools
 import os
 import re
@@ -127,31 +128,53 @@ def yaml_files(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = _yaml_files_under(path)
-            if not found:
+            found, unreadable = _yaml_files_under(path)
+            problems += unreadable
+            if not found and not unreadable:
                 problems.append(Problem.in_file(path, "no .yaml or .yml sources in this folder"))
             for file in found:
                 files.setdefault(file.resolve(), file)
         elif path.is_file():
             files.setdefault(path.resolve(), path)
-        elif path.exists():
-            message = "not a regular file (a device or a pipe?); give a YAML source file or a folder of them"
-            problems.append(Problem.in_file(path, message))
         else:
-            problems.append(Problem.in_file(path, "no such file or folder"))
+            problems.append(Problem.in_file(path, _no_source_file(path) or "no such file or folder"))
     return list(files.values()), problems
 
 
-def _yaml_files_under(folder: Path) -> list[Path]:
-    found = []
+def _no_source_file(path: Path) -> str | None:
+    """Why ``path``, which is no regular file, is no source (a message), or None if nothing is there at all:
+    a symbolic link that leads nowhere or in a loop, or a device or pipe (reading one would block or never
+    end)."""
+    if path.is_symlink() and not path.exists():
+        try:
+            path.resolve(strict=True)
+        except RuntimeError:  # Python before 3.13 raises it for a loop
+            return "a loop of symbolic links; give the source file itself"
+        except OSError as err:
+            if err.errno == errno.ELOOP:
+                return "a loop of symbolic links; give the source file itself"
+        return f"a symbolic link to '{clip(os.readlink(path))}', which does not exist; mend or remove the link"
+    if path.exists():
+        return "not a regular file (a device or a pipe?); give a YAML source file or a folder of them"
+    return None
+
+
+def _yaml_files_under(folder: Path) -> tuple[list[Path], list[Problem]]:
+    """The source files under ``folder`` (see :func:`yaml_files`), and a problem for each name with a source's
+    suffix that is no regular file (a broken link, a pipe), which would otherwise drop out of the build
+    unseen."""
+    found, problems = [], []
     for root, dirs, names in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found += [
-            Path(root) / n
-            for n in sorted(names)
-            if not n.startswith(".") and Path(n).suffix.lower() in YAML_SUFFIXES and (Path(root) / n).is_file()
-        ]
-    return found
+        for name in sorted(names):
+            if name.startswith(".") or Path(name).suffix.lower() not in YAML_SUFFIXES:
+                continue
+            path = Path(root) / name
+            if path.is_file():
+                found.append(path)
+            elif why := _no_source_file(path):
+                problems.append(Problem.in_file(path, why))
+    return found, problems
 
 
 _BLANK_CATEGORIES = frozenset({"Cf", "Mn", "Me", "Zs"})

@@ -290,6 +290,30 @@ def test_a_file_named_twice_is_read_once(tmp_path):
     assert result.output.count("2 judgments, 5 notes") == 1
 
 
+def test_a_source_link_that_leads_nowhere_is_named_and_never_dropped_from_a_folder(tmp_path):
+    """A dangling link or a loop was "no such file or folder" when named, and in a folder a broken link, a loop
+    or a pipe with a source's name was skipped without a word, so its deck dropped out (breaker16 #15)."""
+    import os
+
+    folder = tmp_path / "cards"
+    folder.mkdir()
+    shutil.copy(MINIMAL, folder / "minimal.yaml")
+    (folder / "moved.yaml").symlink_to(tmp_path / "gone.yaml")
+    (folder / "loop.yaml").symlink_to(folder / "loop.yaml")
+    os.mkfifo(folder / "pipe.yaml")
+    named = run("check", str(folder / "moved.yaml"), str(folder / "loop.yaml"))
+    assert named.exit_code == 1
+    assert (
+        f"{folder / 'moved.yaml'}: a symbolic link to '{tmp_path / 'gone.yaml'}', which does not exist" in named.output
+    )
+    assert f"{folder / 'loop.yaml'}: a loop of symbolic links; give the source file itself" in named.output
+    whole = run("check", str(folder))
+    assert whole.exit_code == 1, whole.output
+    for name in ("moved.yaml", "loop.yaml", "pipe.yaml"):
+        assert f"{folder / name}: " in whole.output, (name, whole.output)
+    assert f"{folder / 'pipe.yaml'}: not a regular file (a device or a pipe?)" in whole.output
+
+
 @pytest.mark.parametrize(("encoding", "named"), [("utf-32", "UTF-32"), ("utf-16", "UTF-16")])
 def test_a_file_in_a_wide_encoding_is_named_by_its_encoding(tmp_path, encoding, named):
     """A UTF-32 byte-order mark starts with UTF-16's (FF FE), so it is told apart first."""
