@@ -549,8 +549,9 @@ _KIND_WORDS = {"question": "q", "questions": "q", "concept": "term", "list": "of
 ``q:``), for the message about a card with no kind key."""
 
 
-_JUDGMENTS_SLUG = re.compile(r"j[0-9]+(?:-[0-9]+)*")
-"""The file-name part of a ``--judgment`` build (:meth:`deckgen.model.Selection.slug`: ``j12-17-25``)."""
+_JUDGMENTS_SLUG = re.compile(r"j[0-9]+(?:-[0-9]+)?")
+"""The file-name part of a ``--judgment`` build of one number or range (:meth:`deckgen.model.Selection.slug`:
+``j12-17``) that a deck key can be; a list has a comma (``j12-17,25``), which no key has."""
 
 
 def _written_in(themes: Node | None) -> tuple[str, ...]:

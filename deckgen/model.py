@@ -312,12 +312,15 @@ class Selection:
         return " · ".join(parts)
 
     def slug(self) -> str:
-        """File-name suffix: ``"agent"``, ``"lin-junyang"``, ``"j12-17-25"``, joined by ``-`` (a tag as
-        :func:`_tag_slug` names it)."""
-        parts = [*self.themes, *self.speakers, *map(_tag_slug, self.tags)]
+        """File-name suffix: ``"agent"``, ``"lin-junyang"``, ``"j12-17,25"``, the options' parts joined by
+        ``-``. Several values of one option are sorted and joined by ``+`` (``--theme x --theme y`` →
+        ``x+y``, which no id ``x-y`` can be), a tag is named as :func:`_tag_slug` names it, and judgments
+        by their merged ranges (:meth:`ranges`: ``1-23`` and ``1,23`` are other files, ``1,2,3`` and ``1-3``
+        one). Raises :class:`SelectionError` as :meth:`ranges` does."""
+        parts = ["+".join(sorted(set(values))) for values in (self.themes, self.speakers, map(_tag_slug, self.tags))]
         if self.judgments:
-            parts.append("j" + re.sub(r"[^0-9-]+", "-", "-".join(self.judgments)).strip("-"))
-        return "-".join(parts)
+            parts.append("j" + ",".join(str(lo) if lo == hi else f"{lo}-{hi}" for lo, hi in self.ranges()))
+        return "-".join(p for p in parts if p)
 
 
 def _tag_slug(tag: str) -> str:

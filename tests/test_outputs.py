@@ -322,3 +322,36 @@ def test_a_deck_id_that_is_another_sources_theme_or_subdecks_file_is_warned_abou
     assert "`build` of this source and `build --theme agent` of cards/a.yaml both write dist/x-agent.apkg" in warned[0]
     assert "`build` of this source and `build --subdecks` of cards/a.yaml both write dist/x-subdecks.apkg" in warned[1]
     assert "`build --judgment 1` of cards/a.yaml" in warned[2]
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        (["--judgment", "1-23"], ["--judgment", "1,23"]),  # 41 notes and 3 shared j1-23
+        (["--judgment", "12-17,25"], ["--judgment", "12,17-25"]),  # the README's example and another
+        (["--theme", "agent", "--theme", "global-race"], ["--theme", "agent-global-race"]),
+    ],
+)
+def test_different_selections_write_different_files(cards_copy, monkeypatch, one, other):
+    """Two selections of other notes shared one default file, the second build replacing the first without a
+    word (breaker16 #7); the same notes asked for in other words still share theirs."""
+    from deckgen.builds import default_output
+    from deckgen.load import load_file
+    from deckgen.model import Selection
+
+    def selection(args: list[str]) -> Selection:
+        given: dict[str, tuple[str, ...]] = {"theme": (), "judgment": ()}
+        for option, value in zip(args[::2], args[1::2], strict=True):
+            given[option.removeprefix("--")] += (value,)
+        return Selection(themes=given["theme"], judgments=given["judgment"])
+
+    monkeypatch.chdir(cards_copy.parent)
+    source = load_file(cards_copy / "agi-next-2026.yaml")
+    assert default_output(source, selection(one)) != default_output(source, selection(other))
+    assert default_output(source, Selection(judgments=("1,2,3",))) == default_output(
+        source, Selection(judgments=("1-3",))
+    )
+    swapped = Selection(themes=("global-race", "agent"))
+    assert default_output(source, swapped) == default_output(source, Selection(themes=("agent", "global-race")))
+    built = CliRunner().invoke(main, ["build", *one])
+    assert built.exit_code == 0 and str(default_output(source, selection(one))) in built.output, built.output
