@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 from .changes import Changes, compare_with_ledger, earliest_stamp_time, note_hashes
-from .errors import OutputError, Problem, SelectionError, Severity, SourceError, UsageError
+from .errors import Loc, OutputError, Problem, SelectionError, Severity, SourceError, UsageError
 from .files import (
     STAGING,
     Data,
@@ -625,8 +625,9 @@ def check(paths: Sequence[str | Path]) -> CheckResult:
 def _shared_default_files(sources: Sequence[Source]) -> dict[int, list[Problem]]:
     """Warnings, by source (``id()``), for builds of different sources that one :func:`default_output` holds
     (deck id ``x-y``'s full deck and deck ``x``'s named deck ``y``, or its ``--theme y``, ``--speaker y``,
-    ``--judgment`` or ``--tag`` build of that file name, or deck id ``x-subdecks`` and deck ``x`` with
-    ``--subdecks``, all write ``dist/x-y.apkg``), so that each
+    ``--judgment`` or ``--tag`` build of that file name, each also with ``--subdecks`` (deck id
+    ``x-subdecks`` and deck ``x`` with ``--subdecks``, ``x-b-subdecks`` and ``x``'s ``--theme b --subdecks``),
+    all write ``dist/x-y.apkg``), so that each
     build replaces the other's package: at the later build's ``deck.id`` or named deck. Builds of one source
     are the loader's to warn about (and two sources of one deck id are an error of loading)."""
     first: dict[Path, tuple[Source, str]] = {}
@@ -634,26 +635,29 @@ def _shared_default_files(sources: Sequence[Source]) -> dict[int, list[Problem]]
     if len(sources) < 2:
         return out  # nothing to share a file with (0.4 s for 20,000 judgments)
     for src in sources:
-        decks = [("build", src.id_loc, default_output(src, Selection()))]
-        decks.append(("build --subdecks", src.id_loc, default_output(src, Selection(), subdecks=True)))
-        decks += [
-            (f"build --theme {t.id}", src.id_loc, default_output(src, Selection(themes=(t.id,)))) for t in src.themes
-        ]
-        decks += [
-            (f"build --speaker {p.id}", src.id_loc, default_output(src, Selection(speakers=(p.id,))))
-            for p in src.people
-        ]
-        decks += [
-            (f"build --judgment {j.number}", src.id_loc, default_output(src, Selection(judgments=(str(j.number),))))
-            for j in src.judgments
-        ]
         tags = dict.fromkeys(t for j in src.judgments for t in j.tags)
-        decks += [(f"build --tag {t}", src.id_loc, default_output(src, Selection(tags=(t,)))) for t in tags]
-        decks += [(f"build --deck {d.key}", d.loc, default_output(src, d.selection, deck=d.key)) for d in src.decks]
+        builds: list[tuple[str, Loc | None, Selection, str | None]] = [
+            ("build", src.id_loc, Selection(), None),
+            *((f"build --theme {t.id}", src.id_loc, Selection(themes=(t.id,)), None) for t in src.themes),
+            *((f"build --speaker {p.id}", src.id_loc, Selection(speakers=(p.id,)), None) for p in src.people),
+            *(
+                (f"build --judgment {j.number}", src.id_loc, Selection(judgments=(str(j.number),)), None)
+                for j in src.judgments
+            ),
+            *((f"build --tag {t}", src.id_loc, Selection(tags=(t,)), None) for t in tags),
+            *((f"build --deck {d.key}", d.loc, d.selection, d.key) for d in src.decks),
+        ]
+        decks = [
+            (f"{what} --subdecks" if subdecks else what, loc, default_output(src, chosen, subdecks, key))
+            for what, loc, chosen, key in builds
+            for subdecks in (False, True)
+        ]
+        told: set[tuple[str, int]] = set()  # a build warned about: not again for its --subdecks twin
         for what, loc, path in decks:
             other, other_what = first.setdefault(path, (src, what))
-            if other is src:
+            if other is src or (what.removesuffix(" --subdecks"), id(other)) in told:
                 continue
+            told.add((what, id(other)))
             change = "key" if what.startswith("build --deck") else "id"
             message = (
                 f"`{what}` of this source and `{other_what}` of {other.path} both write {path}, each replacing "

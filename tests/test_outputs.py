@@ -324,6 +324,20 @@ def test_a_deck_id_that_is_another_sources_theme_or_subdecks_file_is_warned_abou
     assert "`build --judgment 1` of cards/a.yaml" in warned[2]
 
 
+def test_a_deck_id_that_is_another_sources_selection_with_subdecks_file_is_warned_about(tmp_path, monkeypatch):
+    """Deck id ``x-agent-subdecks`` writes the file of deck ``x``'s ``--theme agent --subdecks`` build, which the
+    check left out (breaker16 #8); a collision of a build is told once, not again for its --subdecks twin."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cards").mkdir()
+    minimal = MINIMAL.read_text(encoding="utf-8")
+    for name, deck_id in (("a", "x"), ("b", "x-agent-subdecks"), ("c", "x-tang-jie")):
+        (tmp_path / "cards" / f"{name}.yaml").write_text(minimal.replace("id: minimal", f"id: {deck_id}"))
+    warned = [line for line in run("check").output.splitlines() if "each replacing the other's file" in line]
+    assert len(warned) == 2, warned
+    assert "`build --theme agent --subdecks` of cards/a.yaml both write dist/x-agent-subdecks.apkg" in warned[0]
+    assert "`build --speaker tang-jie` of cards/a.yaml both write dist/x-tang-jie.apkg" in warned[1]
+
+
 @pytest.mark.parametrize(
     ("one", "other"),
     [
