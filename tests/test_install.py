@@ -699,18 +699,24 @@ def test_a_kill_at_any_moment_leaves_the_old_or_the_new_collection(tmp_path):
     assert inside, "no kill landed inside the transaction (image copied, notes old); adjust the kill moments"
 
 
+def installed_and_reviewed(tmp_path: Path) -> tuple[Path, Path, dict]:
+    """The minimal source installed into a fresh collection and its card first/qa/1 reviewed once; returns
+    (source, collection, the collection's snapshot)."""
+    src = minimal_project(tmp_path)
+    target = fresh_collection(tmp_path / "profile")
+    assert run("install", src, "--collection", target).exit_code == 0
+    with Opened(target) as col:
+        answer(col, "first/qa/1")
+        return src, target, snapshot(col)
+
+
 def test_a_prune_that_would_delete_a_note_whose_question_moved_to_a_new_key_is_refused(tmp_path):
     """A renamed judgment id gives its cards new keys: a prune in the same run would delete the reviewed notes
     (and their history) while the build's warning says the old notes keep it (breaker13 B13-1), and a run
     without --prune would put a second note of each question beside the reviewed one (newcomer9 #2). Both are
     refused before anything is written; --as-new adds the new notes beside the old, and a later prune removes
     the old ones only with --as-new again."""
-    src = minimal_project(tmp_path)
-    target = fresh_collection(tmp_path / "profile")
-    assert run("install", src, "--collection", target).exit_code == 0
-    with Opened(target) as col:
-        answer(col, "first/qa/1")
-        before = snapshot(col)
+    src, target, before = installed_and_reviewed(tmp_path)
     edit(src, "  - id: first\n", "  - id: first-judgment\n")
     card_line = src.read_text(encoding="utf-8").splitlines().index('      - q: "Who made the first judgment?"') + 1
     # a build between the rename and the prune (or a git pull of the ledger) leaves no removal in the ledger:
@@ -718,24 +724,26 @@ def test_a_prune_that_would_delete_a_note_whose_question_moved_to_a_new_key_is_r
     assert run("build", src, "-o", tmp_path / "x.apkg").exit_code == 0
     ledger = src.with_name("minimal.ledger.json").read_bytes()
 
-    for args in (["--prune", "--dry-run"], ["--prune"]):
+    at = f"{src}:{card_line}:9: judgments[0].cards[0]: note 'first-judgment/qa/1': "
+    pruning = (
+        "--prune would delete the note 'first/qa/1' from the collection, with its review history, although this "
+        "card asks its question now. If it is the same card, set its id to its old key (id: first/qa/1)"
+    )
+    adding = (
+        "Anki would add this card as a new note beside the note 'first/qa/1', which asks its question in the "
+        "collection and keeps its review history (a duplicate). If it is the same card, set its id to its old key "
+        "(id: first/qa/1); if it is a new card, run again with --as-new"
+    )
+    for args, said in (
+        (["--prune", "--dry-run"], pruning),
+        (["--prune"], pruning),
+        (["--dry-run"], adding),
+        ([], adding),
+    ):
         refused = run("install", src, "--collection", target, *args)
-        assert refused.exit_code == 1, refused.output
-        assert (
-            f"{src}:{card_line}:9: judgments[0].cards[0]: note 'first-judgment/qa/1': --prune would delete the "
-            "note 'first/qa/1' from the collection, with its review history, although this card asks its "
-            "question now. If it is the same card, set its id to its old key (id: first/qa/1)"
-        ) in refused.output
-        assert "note 'first-judgment/cloze/1': --prune would delete the note 'first/cloze/1'" in refused.output
-    for args in (["--dry-run"], []):
-        refused = run("install", src, "--collection", target, *args)
-        assert refused.exit_code == 1, refused.output
-        assert (
-            f"{src}:{card_line}:9: judgments[0].cards[0]: note 'first-judgment/qa/1': Anki would add this card as "
-            "a new note beside the note 'first/qa/1', which asks its question in the collection and keeps its "
-            "review history (a duplicate). If it is the same card, set its id to its old key (id: first/qa/1); "
-            "if it is a new card, run again with --as-new"
-        ) in refused.output
+        assert refused.exit_code == 1 and at + said in refused.output, refused.output
+        cloze = "note 'first-judgment/cloze/1': " + ("--prune would delete" if said is pruning else "Anki would add")
+        assert cloze in refused.output, refused.output
     with Opened(target) as col:
         assert snapshot(col) == before
     assert src.with_name("minimal.ledger.json").read_bytes() == ledger
@@ -754,12 +762,7 @@ def test_a_new_card_that_renumbers_the_card_below_it_is_refused_not_duplicated(t
     """A card with an id of its own inserted above a card without one renumbers that card (ids count), so
     its note would be added a second time beside the reviewed one (newcomer9 #2): the install is refused
     with the id that keeps the note, and once that id is set the note is updated in place."""
-    src = minimal_project(tmp_path)
-    target = fresh_collection(tmp_path / "profile")
-    assert run("install", src, "--collection", target).exit_code == 0
-    with Opened(target) as col:
-        answer(col, "first/qa/1")
-        before = snapshot(col)
+    src, target, before = installed_and_reviewed(tmp_path)
     first_card = '      - q: "Who made the first judgment?"\n'
     edit(src, first_card, '      - {id: new-card, q: "Which judgment came first?", a: The first}\n' + first_card)
     refused = run("install", src, "--collection", target)
@@ -1062,9 +1065,9 @@ def test_renumbered_cloze_deletions_are_warned_about(tmp_path):
         ) in swapped.output, swapped.output
 
 
-def test_a_prune_that_would_delete_a_judgment_moved_to_another_source_is_refused(tmp_path):
-    """A judgment moved to another deck's source gets new GUIDs (they come from the deck id): pruning the first
-    deck in the same install deleted the reviewed notes while the second added them anew (breaker14 B14-3)."""
+def judgment_moved_to_another_source(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """The minimal source and another deck's source ``other.yaml`` installed into a fresh collection, then
+    judgment 2 moved from the first to the second; returns (source, other source, collection)."""
     src = minimal_project(tmp_path)
     text = src.read_text(encoding="utf-8")
     second = text[text.index("  - id: second\n") :]
@@ -1072,10 +1075,17 @@ def test_a_prune_that_would_delete_a_judgment_moved_to_another_source_is_refused
     other.write_text(text.replace("id: minimal", "id: other").replace(second, ""), encoding="utf-8")
     target = fresh_collection(tmp_path / "profile")
     assert run("install", src.parent, "--collection", target).exit_code == 0
-    with Opened(target) as col:
-        before = snapshot(col)
     src.write_text(text.replace(second, ""), encoding="utf-8")  # judgment 2 leaves minimal …
     other.write_text(other.read_text(encoding="utf-8") + second, encoding="utf-8")  # … for other
+    return src, other, target
+
+
+def test_a_prune_that_would_delete_a_judgment_moved_to_another_source_is_refused(tmp_path):
+    """A judgment moved to another deck's source gets new GUIDs (they come from the deck id): pruning the first
+    deck in the same install deleted the reviewed notes while the second added them anew (breaker14 B14-3)."""
+    src, other, target = judgment_moved_to_another_source(tmp_path)
+    with Opened(target) as col:
+        before = snapshot(col)
     refused = run("install", src.parent, "--collection", target, "--prune")
     assert refused.exit_code == 1, refused.output
     assert "note 'second/list/1': --prune would delete the note 'second/list/1' from the collection" in refused.output
@@ -1088,15 +1098,7 @@ def test_a_prune_after_installing_only_the_source_a_judgment_moved_to_is_refused
     """The judgment's new source installed alone adds its notes anew (nothing there knows the old deck's), so a
     later prune of both would delete the reviewed notes with no note of this run to compare (breaker16 #2): a
     prune compares the notes the collection already has too."""
-    src = minimal_project(tmp_path)
-    text = src.read_text(encoding="utf-8")
-    second = text[text.index("  - id: second\n") :]
-    other = src.with_name("other.yaml")
-    other.write_text(text.replace("id: minimal", "id: other").replace(second, ""), encoding="utf-8")
-    target = fresh_collection(tmp_path / "profile")
-    assert run("install", src.parent, "--collection", target).exit_code == 0
-    src.write_text(text.replace(second, ""), encoding="utf-8")
-    other.write_text(other.read_text(encoding="utf-8") + second, encoding="utf-8")
+    src, other, target = judgment_moved_to_another_source(tmp_path)
     assert run("install", other, "--collection", target).exit_code == 0  # only the source it moved to
     with Opened(target) as col:
         before = snapshot(col)
