@@ -37,7 +37,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .ankidata import backup_folder, profile_collection
 from .builds import BuildResult, DeckChoice, build_sources, note_deck
@@ -48,7 +48,7 @@ from .files import write_all_atomic
 from .ledger import Ledger
 from .load import load_sources
 from .model import Source
-from .notes import guid_for, spec_id
+from .notes import Note, guid_for, spec_id
 from .notetypes import NOTE_TYPES, NoteType
 from .state import Packaged
 
@@ -548,66 +548,151 @@ def refuse_changed_note_types(col: Collection, results: Sequence[BuildResult]) -
 
 
 def refuse_moved(col: Collection, results: Sequence[BuildResult], prune: bool) -> None:
-    """Raise :class:`deckgen.errors.SourceError` for every note of ``col`` that the sources no longer make
-    (:func:`stale_notes` of each of ``results``) while a note that this run adds asks the same question (its
-    first field, as it is in ``col``, is the added note's, or the question the ledger had under its key is):
-    a renamed judgment or card id (also one that a new card above it renumbered), or a judgment moved to
-    another source. Anki would add the card as a new note beside the old one, which keeps the review history
-    (a duplicate), or, with ``prune``, delete the old one with its history. With ``prune`` a note of the
-    sources that ``col`` has already counts too (a run of only the source a judgment moved to added it). The
-    collection decides when a build (or a ``git pull`` of the ledger) came between the rename and this run,
-    the ledger when the question was edited, in the source or in Anki, before the rename. Each problem is
-    located at the card and says how to keep the note (its old key as ``id:``, in the same source) or to take
-    the card as new (``--as-new``). Without ``prune``, once the card is in ``col`` the next run passes."""
-    from anki.notes import NoteId
+    """Raise :class:`deckgen.errors.SourceError` for every card of ``results`` that would take another note's
+    question, and with it the wrong review history, in ``col``: a card to be imported whose question is new
+    under its key (an added note, or one whose first field in ``col`` is another) while a note of ``col`` of
+    a deck built here asks it (its first field, or the question the ledger had under its removed key) and its
+    own key no longer does (the sources no longer make it, or make it ask something else). That is a renamed
+    judgment or card id, a card renumbered by a new card above it (with an id or without), cards of one
+    kind swapped, or a judgment moved to another deck built here. Anki would add the card as a second note
+    beside the reviewed one (with ``prune``: and delete that one), or give one note's history to another
+    fact. A question that two cards ask and still ask is no such move.
 
-    stale: dict[int, tuple[StaleNote, BuildResult]] = {}
+    With ``prune``, a note it would delete is refused too while a note of another deck in ``col`` asks its
+    question and has fewer reviews: the judgment moved to a source installed on its own before (or not built
+    now), and the prune would leave the copy without the history.
+
+    The collection decides when a build (or a ``git pull`` of the ledger) came between the change and this run,
+    the ledger when the question was edited, in the source or in Anki, before the rename. Each problem is
+    located at the card (or the deck's source) and says how to keep the note (the key as ``id:``) or to take
+    the card as new (``--as-new``)."""
+    held = _held_notes(col, set().union(*(_type_ids(BuiltDeck(r, None, frozenset())) for r in results)))
+    asking: dict[str, list[_Held]] = {}  # a first field in col → the notes that have it
+    for h in held.values():
+        asking.setdefault(h.first, []).append(h)
+    made = {n.guid: n for r in results for n in r.source_notes}
+    built = {r.source.deck_id for r in results}
+    owner = {h.guid: d for h in held.values() for d in built if h.guid == guid_for(d, h.key)}  # a deck built here
+    removed = {(r.source.deck_id, c.key): c.question for r in results for c in r.changes.removed}
+    problems: list[Problem] = []
     for result in results:
-        deck = BuiltDeck(result, None, frozenset(n.guid for n in result.source_notes))
-        for gone in stale_notes(col, deck):
-            stale.setdefault(gone.note_id, (gone, result))
-    if not stale:
-        return  # the usual prune: nothing to compare
-    existing = {guid for (guid,) in database(col).all("SELECT guid FROM notes")}
-    # a prune also looks at the notes that an earlier run added (an install of only the source a judgment
-    # moved to): the note it would delete still has the history, whichever run added its successor
-    new = [
-        (n, r)
-        for r in results
-        for n in reversed(r.source_notes if prune else r.notes)
-        if n.guid not in existing or prune
-    ]
-    by_field, by_question = {n.fields[0]: (n, r) for n, r in new}, {n.question: (n, r) for n, r in new}
-    asked = {(id(r), c.key): c.question for r in results for c in r.changes.removed}  # the ledger's questions
-    problems = []
-    for old, old_result in stale.values():
-        found = by_field.get(col.get_note(NoteId(old.note_id)).fields[0])
-        if found is None and (question := asked.get((id(old_result), old.key))):
-            found = by_question.get(question)
-        if found is None:
-            continue
-        note, result = found
-        if result.source.deck_id == old_result.source.deck_id and (spec := spec_id(note, old.key)):
-            keep = f"If it is the same card, set its id to its old key (id: {spec})"
-        elif result.source.deck_id == old_result.source.deck_id:
-            keep = "No id of this card makes its old key (another kind of card)"
-        else:
-            keep = (
-                f"The note is deck '{old_result.source.deck_id}''s, and a note's GUID comes from its deck id, so "
-                "in this deck it is a new note: to keep its history, keep the judgment in its deck"
-            )
+        for note in result.notes:
+            have = held.get(note.guid)
+            if have is not None and have.first == note.fields[0]:
+                continue  # it asks what its note in col asks: nothing moves
+            before = [*asking.get(note.fields[0], ())]
+            before += [held[g] for (d, k), q in removed.items() if q == note.question and (g := guid_for(d, k)) in held]
+            for old in dict.fromkeys(before):
+                after = made.get(old.guid)
+                if old.guid == note.guid or old.guid not in owner or (after and after.fields[0] == old.first):
+                    continue  # its own note, a deck not built here, or a note that still asks this
+                problems.append(_moved(note, result, old, owner[old.guid], have is None, prune))
+                break
+    if prune:
+        problems += _pruned_copies(col, results, held, asking, owner, made)
+    if problems:
+        raise SourceError(sorted(problems))
+
+
+def _moved(note: Note, result: BuildResult, old: _Held, old_deck: str, added: bool, prune: bool) -> Problem:
+    """The problem of :func:`refuse_moved` for ``note``, which asks the question of the note ``old`` of the
+    deck ``old_deck`` in the collection: ``added`` if Anki would add ``note`` as a new note."""
+    if result.source.deck_id != old_deck:
+        keep = (
+            f"The note is deck '{old_deck}''s, and a note's GUID comes from its deck id, so in this deck it is a new "
+            "note: to keep its history, keep the judgment in its deck"
+        )
+    elif spec := spec_id(note, old.key):
+        keep = f"If it is the same card, set its id to its old key (id: {spec})"
+    else:
+        keep = "No id of this card makes its old key (another kind of card)"
+    if not added:
+        fate = (
+            f"Anki would give the note '{note.key}' (and its review history) this card's question, which the note "
+            f"'{old.key}' asks in the collection, with its own history (cards reordered or renumbered?)"
+        )
+    elif prune:
         fate = (
             f"--prune would delete the note '{old.key}' from the collection, with its review history, although "
             "this card asks its question now"
-            if prune
-            else f"Anki would add this card as a new note beside the note '{old.key}', which asks its question "
-            "in the collection and keeps its review history (a duplicate)"
         )
-        new_card = "with --prune, the old note goes" if prune else "without --prune, the old note stays"
-        message = f"note '{note.key}': {fate}. {keep}; if it is a new card, run again with --as-new ({new_card})"
-        problems.append(Problem.at(note.spec.loc, message))
-    if problems:
-        raise SourceError(sorted(problems))
+    else:
+        fate = (
+            f"Anki would add this card as a new note beside the note '{old.key}', which asks its question in the "
+            "collection and keeps its review history (a duplicate)"
+        )
+    outcome = "with --prune, the old note goes" if prune else "without --prune, the old note stays"
+    as_new = f"if it is a new card, run again with --as-new ({outcome})"
+    return Problem.at(note.spec.loc, f"note '{note.key}': {fate}. {keep}; {as_new}")
+
+
+def _pruned_copies(
+    col: Collection,
+    results: Sequence[BuildResult],
+    held: Mapping[str, _Held],
+    asking: Mapping[str, list[_Held]],
+    owner: Mapping[str, str],
+    made: Mapping[str, Note],
+) -> list[Problem]:
+    """The problems of :func:`refuse_moved` for notes a prune would delete (of a deck built here, which its
+    source no longer makes) while a note of another deck in ``col`` asks the same question with fewer reviews
+    (counted in one query for those notes)."""
+    doomed = [h for h in held.values() if h.guid in owner and h.guid not in made]
+    pairs = [
+        (h, o)
+        for h in doomed
+        for o in asking.get(h.first, ())
+        if o.guid != h.guid and guid_for(owner[h.guid], o.key) != o.guid
+    ]
+    if not pairs:
+        return []
+    ids = ",".join(str(i) for i in {n.note_id for pair in pairs for n in pair})
+    query = f"SELECT nid, sum(reps) FROM cards WHERE nid IN ({ids}) GROUP BY nid"
+    reps: dict[int, int] = {nid: n for nid, n in database(col).all(query)}
+    out = []
+    sources = {r.source.deck_id: r.source for r in results}
+    for doomed_note, copy in pairs:
+        if reps.get(doomed_note.note_id, 0) <= reps.get(copy.note_id, 0):
+            continue
+        message = (
+            f"--prune would delete the note '{doomed_note.key}' of deck '{owner[doomed_note.guid]}' from the "
+            f"collection, with its review history, although the note '{copy.key}' of another deck asks its "
+            "question with fewer reviews (a judgment moved to a source installed on its own?). To keep the history, "
+            "keep the judgment in its deck; to let it go, run again with --as-new"
+        )
+        successor = made.get(copy.guid)
+        if successor is not None:
+            out.append(Problem.at(successor.spec.loc, f"note '{successor.key}': {message}"))
+        else:
+            out.append(Problem.in_file(sources[owner[doomed_note.guid]].path, message))
+    return out
+
+
+class _Held(NamedTuple):
+    """A note of a collection in one of deckgen's note types, with a key: its id, GUID, first field and key."""
+
+    note_id: int
+    guid: str
+    first: str
+    key: str
+
+
+def _held_notes(col: Collection, type_ids: set[int]) -> dict[str, _Held]:
+    """The notes of ``col`` of the note types ``type_ids`` (deckgen's) whose ``Key`` field
+    (:func:`_key_index`) holds a key, by GUID: read in one query per note type."""
+    from anki.models import NotetypeId
+
+    out: dict[str, _Held] = {}
+    for mid in sorted(type_ids):
+        notetype = col.models.get(NotetypeId(mid))
+        index = _key_index(notetype["flds"], mid) if notetype else None
+        if index is None:
+            continue
+        for nid, guid, fields in database(col).all("SELECT id, guid, flds FROM notes WHERE mid = ?", mid):
+            values = fields.split("\x1f")
+            if index < len(values) and values[index]:
+                out[guid] = _Held(nid, guid, values[0], values[index])
+    return out
 
 
 def stale_notes(col: Collection, deck: BuiltDeck) -> list[StaleNote]:
@@ -616,25 +701,16 @@ def stale_notes(col: Collection, deck: BuiltDeck) -> list[StaleNote]:
     A note counts only if all of these hold, so that no other note of the collection is ever picked: its
     note type is one of deckgen's (the current ids, and those the deck's ledger records), its ``Key`` field
     holds a key, its GUID is ``guid_for(deck_id, key)`` (so it is this deck id's note for that key), and
-    that GUID is not among the notes the source makes. The fields are read in one query per note type (a
-    note read through Anki's backend one at a time made a prune of 20 sources take seconds).
+    that GUID is not among the notes the source makes. The fields are read in one query per note type
+    (:func:`_held_notes`; a note read through Anki's backend one at a time made a prune of 20 sources take
+    seconds).
     """
-    from anki.models import NotetypeId
-
     deck_id = deck.result.source.deck_id
-    out = []
-    for mid in sorted(_type_ids(deck)):
-        notetype = col.models.get(NotetypeId(mid))
-        index = _key_index(notetype["flds"], mid) if notetype else None
-        if index is None:
-            continue
-        for nid, guid, fields in database(col).all("SELECT id, guid, flds FROM notes WHERE mid = ?", mid):
-            if guid in deck.source_guids:
-                continue
-            values = fields.split("\x1f")
-            key = values[index] if index < len(values) else ""
-            if key and guid == guid_for(deck_id, key):
-                out.append(StaleNote(key, nid))
+    out = [
+        StaleNote(h.key, h.note_id)
+        for h in _held_notes(col, _type_ids(deck)).values()
+        if h.guid not in deck.source_guids and h.guid == guid_for(deck_id, h.key)
+    ]
     return sorted(out, key=lambda s: s.key)
 
 

@@ -715,7 +715,7 @@ def test_a_prune_that_would_delete_a_note_whose_question_moved_to_a_new_key_is_r
     (and their history) while the build's warning says the old notes keep it (breaker13 B13-1), and a run
     without --prune would put a second note of each question beside the reviewed one (newcomer9 #2). Both are
     refused before anything is written; --as-new adds the new notes beside the old, and a later prune removes
-    the old ones only with --as-new again."""
+    the old ones."""
     src, target, before = installed_and_reviewed(tmp_path)
     edit(src, "  - id: first\n", "  - id: first-judgment\n")
     card_line = src.read_text(encoding="utf-8").splitlines().index('      - q: "Who made the first judgment?"') + 1
@@ -752,9 +752,9 @@ def test_a_prune_that_would_delete_a_note_whose_question_moved_to_a_new_key_is_r
     assert kept.exit_code == 0 and "Anki imported: new 2 ·" in kept.output, kept.output
     with Opened(target) as col:
         assert col.find_notes('"Key:first/qa/1"') and col.get_card(col.find_cards('"Key:first/qa/1"')[0]).reps == 1
-    # the old notes keep the history while the new ones ask their questions: a later prune is refused too
-    assert run("install", src, "--collection", target, "--prune").exit_code == 1
-    pruned = run("install", src, "--collection", target, "--prune", "--as-new")  # asked for knowingly
+    # the new notes were taken as new: a later prune removes the old ones (breaker17 #3: it was refused again,
+    # and only --as-new let it go, for every note it removed)
+    pruned = run("install", src, "--collection", target, "--prune")
     assert pruned.exit_code == 0 and "2 note(s) no longer in the source (removed):" in pruned.output, pruned.output
 
 
@@ -820,6 +820,58 @@ def test_an_install_that_fails_before_the_collection_changes_leaves_the_ledger_a
     again = run("install", src, "--collection", target)
     assert again.exit_code == 0 and "updated first/qa/1" in again.output, again.output
     assert ledger.read_bytes() != before[0]
+
+
+@pytest.mark.parametrize("change", ["a new card above, without an id", "two cards swapped"])
+def test_cards_that_take_each_others_keys_are_refused(tmp_path, change):
+    """A card without an id inserted above another renumbers it, and two cards swapped take each other's keys:
+    the reviewed note would ask the new fact with the old history, the old fact come back as a new note, or two
+    notes trade their histories; install went ahead (breaker17 #1). Refused, naming the key to pin."""
+    src = minimal_project(tmp_path)
+    first = '      - q: "Who made the first judgment?"\n        a: 唐杰\n'
+    if change == "two cards swapped":
+        edit(src, first, first + '      - q: "Which judgment came first?"\n        a: The first\n')
+    target = fresh_collection(tmp_path / "profile")
+    assert run("install", src, "--collection", target).exit_code == 0
+    with Opened(target) as col:
+        before = snapshot(col)
+    if change == "two cards swapped":
+        edit(
+            src,
+            first + '      - q: "Which judgment came first?"\n        a: The first\n',
+            '      - q: "Which judgment came first?"\n        a: The first\n' + first,
+        )
+        said = [
+            "note 'first/qa/1': Anki would give the note 'first/qa/1' (and its review history) this card's question, "
+            "which the note 'first/qa/2' asks in the collection",
+            "note 'first/qa/2': Anki would give the note 'first/qa/2'",
+        ]
+    else:
+        edit(src, first, '      - q: "Which judgment came first?"\n        a: The first\n' + first)
+        said = ["note 'first/qa/2': Anki would add this card as a new note beside the note 'first/qa/1'"]
+    for args in ([], ["--prune"]):
+        refused = run("install", src, "--collection", target, *args)
+        assert refused.exit_code == 1, refused.output
+        assert all(s in refused.output for s in said) if not args else "first/qa/" in refused.output, refused.output
+    with Opened(target) as col:
+        assert snapshot(col) == before
+
+
+def test_a_question_two_cards_share_does_not_block_the_prune_of_one(tmp_path):
+    """Two judgments may ask one question (with different answers): removing one card's note was refused as if
+    the other had taken its place, and the advice led in a circle (breaker17 #2)."""
+    src = minimal_project(tmp_path)
+    shared = '      - q: "Who made the first judgment?"\n        a: 唐杰\n'
+    edit(
+        src,
+        '      - of: "the {n} parts"\n',
+        '      - q: "Who made the first judgment?"\n        a: 杨强\n      - of: "the {n} parts"\n',
+    )
+    target = fresh_collection(tmp_path / "profile")
+    assert run("install", src, "--collection", target).exit_code == 0
+    edit(src, shared, "")
+    pruned = run("install", src, "--collection", target, "--prune")
+    assert pruned.exit_code == 0 and "first/qa/1" in pruned.output.split("no longer in the source")[1], pruned.output
 
 
 def test_a_collection_of_an_older_anki_desktop_keeps_its_schema(tmp_path):
@@ -1099,12 +1151,19 @@ def test_a_prune_after_installing_only_the_source_a_judgment_moved_to_is_refused
     later prune of both would delete the reviewed notes with no note of this run to compare (breaker16 #2): a
     prune compares the notes the collection already has too."""
     src, other, target = judgment_moved_to_another_source(tmp_path)
+    with Opened(target) as col:
+        answer(col, "second/list/1")  # the history a prune would lose
     assert run("install", other, "--collection", target).exit_code == 0  # only the source it moved to
     with Opened(target) as col:
         before = snapshot(col)
     refused = run("install", src.parent, "--collection", target, "--prune")
     assert refused.exit_code == 1, refused.output
-    assert "note 'second/list/1': --prune would delete the note 'second/list/1' from the collection" in refused.output
+    assert (
+        "note 'second/list/1': --prune would delete the note 'second/list/1' of deck 'minimal' from the collection"
+    ) in refused.output
+    # nor with only the source it left on the command line (breaker17 #4)
+    alone = run("install", src, "--collection", target, "--prune")
+    assert alone.exit_code == 1 and f"{src}: --prune would delete the note 'second/list/1'" in alone.output
     with Opened(target) as col:
         assert snapshot(col) == before
     pruned = run("install", src.parent, "--collection", target, "--prune", "--as-new")
