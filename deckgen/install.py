@@ -571,9 +571,17 @@ def refuse_moved(col: Collection, results: Sequence[BuildResult], prune: bool) -
     for h in held.values():
         asking.setdefault(h.first, []).append(h)
     made = {n.guid: n for r in results for n in r.source_notes}
-    built = {r.source.deck_id for r in results}
-    owner = {h.guid: d for h in held.values() for d in built if h.guid == guid_for(d, h.key)}  # a deck built here
-    removed = {(r.source.deck_id, c.key): c.question for r in results for c in r.changes.removed}
+    deck_of = {n.guid: r.source.deck_id for r in results for n in r.source_notes}
+    built = set(deck_of.values()) | {r.source.deck_id for r in results}
+    # the deck built here that made each other note (a key's GUID comes from the deck id): hashed only for them
+    owner = {
+        **deck_of,
+        **{h.guid: d for h in held.values() if h.guid not in made for d in built if h.guid == guid_for(d, h.key)},
+    }
+    ledger_asked: dict[str, list[str]] = {}  # a question the ledger had under a removed key → those notes' GUIDs
+    for r in results:
+        for c in r.changes.removed:
+            ledger_asked.setdefault(c.question, []).append(guid_for(r.source.deck_id, c.key))
     problems: list[Problem] = []
     for result in results:
         for note in result.notes:
@@ -581,7 +589,7 @@ def refuse_moved(col: Collection, results: Sequence[BuildResult], prune: bool) -
             if have is not None and have.first == note.fields[0]:
                 continue  # it asks what its note in col asks: nothing moves
             before = [*asking.get(note.fields[0], ())]
-            before += [held[g] for (d, k), q in removed.items() if q == note.question and (g := guid_for(d, k)) in held]
+            before += [held[g] for g in ledger_asked.get(note.question, ()) if g in held]
             for old in dict.fromkeys(before):
                 after = made.get(old.guid)
                 if old.guid == note.guid or old.guid not in owner or (after and after.fields[0] == old.first):
