@@ -19,7 +19,7 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from .errors import DeckgenError
+from .errors import DeckgenError, suggest
 
 COLLECTION_FILE = "collection.anki2"
 BACKUP_FOLDER = "backups"
@@ -73,7 +73,7 @@ def profile_collection(name: str, base: Path | None = None) -> Path:
         )
     found = profiles(base)
     known = f"profiles there: {', '.join(found)}" if found else "no profile with a collection is there"
-    raise ProfileError(f"no Anki profile '{name}' in {base} ({known}); {other}")
+    raise ProfileError(f"no Anki profile '{name}' in {base}{suggest(name, found)} ({known}); {other}")
 
 
 def backup_folder(collection: Path) -> Path:

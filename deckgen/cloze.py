@@ -9,6 +9,8 @@ from __future__ import annotations
 import bisect
 import re
 
+from .errors import only_invisible
+
 _GROUP = r"(?=[0-9,]*[0-9])[0-9,]+"
 """A deletion's numbers as Anki reads them (rslib ``cloze.rs``, ``open_cloze``): ASCII digits and commas with a
 digit among them; empty parts between commas are skipped (``c1,,2`` is 1 and 2, ``c,1`` is 1)."""
@@ -86,8 +88,8 @@ def cloze_error(text: str) -> str | None:
         return "cloze numbers start at c1 ({{c0::...}} makes no card)"
     if max(numbers) > MAX_CLOZE:
         return f"cloze number c{max(numbers)} is too large; Anki cannot import numbers past c{MAX_CLOZE}"
-    if any(not m.group(2).split("::")[0].strip() for m in deletions):
-        return "a cloze deletion is empty ({{c1::}}); put the hidden words inside it"
+    if any(not (hidden := m.group(2).split("::")[0].strip()) or only_invisible(hidden) for m in deletions):
+        return "a cloze deletion is empty ({{c1::}}, or only invisible characters); put the hidden words inside it"
     for m in deletions:
         inner = _CLOZE_OPEN.search(m.group(2))
         if inner:

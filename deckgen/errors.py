@@ -194,3 +194,24 @@ def suggest(word: str, choices: Iterable[str]) -> str:
     folded = word.casefold()
     close = [folded] if folded in by_case else difflib.get_close_matches(folded, list(by_case), n=1, cutoff=0.6)
     return f" (did you mean '{clip(by_case[close[0]])}'?)" if close else ""
+
+
+_BLANK_CATEGORIES = frozenset({"Cf", "Mn", "Me", "Zs"})
+_BLANK_SYMBOLS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+"""Letters and symbols drawn as blank space: the Hangul fillers and the blank Braille pattern."""
+
+
+def only_invisible(text: str) -> bool:
+    """Whether ``text`` shows as nothing: every character a format character (category Cf: zero-width space
+    and joiners, U+2060, a byte-order mark, a soft hyphen), a combining mark with nothing to mark (Mn, Me:
+    U+034F, a variation selector), a space (Zs), or one of :data:`_BLANK_SYMBOLS`. Stops at the first
+    character that shows."""
+    import unicodedata
+
+    return all(unicodedata.category(ch) in _BLANK_CATEGORIES or ch in _BLANK_SYMBOLS for ch in text)
+
+
+def code_points(text: str) -> str:
+    """``text``'s characters as code points, for a message about characters that show as nothing
+    (``"\u200b\u2060"`` → ``"U+200B U+2060"``), at most :data:`deckgen.errors.QUOTED` of them."""
+    return clip(" ".join(f"U+{ord(ch):04X}" for ch in text))

@@ -250,7 +250,7 @@ def person_never_asked(source: Source, notes: Sequence[Note]) -> Iterator[Proble
             if toks := tuple(_names(name)):
                 names.setdefault(toks, set()).add(person.id)
         for word in _short_names(person):
-            short.setdefault((word,), set()).add(person.id)
+            short.setdefault(tuple(_names(word)), set()).add(person.id)  # a word in kana is a token a letter
     full = _finder(names)
     by_short = _finder({word: ids for word, ids in short.items() if len(ids) == 1 and word not in names})
     # a name in kana or Hangul takes its particle without a space (エビングハウスは, 에빙하우스는): found inside a word
@@ -302,12 +302,17 @@ def _short_names(person: Person) -> set[str]:
     not written in Han characters (``Emlen``, ``Эббингауз``, ``エビングハウス`` of ``ヘルマン・エビングハウス``), the
     first and last words of a romanisation; none for a one-word name."""
     out: set[str] = set()
-    name, roman = _names(person.name), _names(person.roman)
+    name, roman = _NAME_PARTS.split(normalize(person.name).strip()), _names(person.roman)
     if len(name) > 1 and not holds_han(person.name):
         out.add(name[-1])
     if len(roman) > 1:
         out |= {roman[0], roman[-1]}
-    return out
+    return {word for word in out if word}
+
+
+_NAME_PARTS = re.compile("[\\s・·=]+")
+"""What separates the words of a name: spaces, and the middle dots and double hyphen of Japanese names
+(``ヘルマン・エビングハウス``)."""
 
 
 def _takes_particles(name: str) -> bool:

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .builds import deck_name_for
-from .errors import Problem, SelectionError, UsageError
+from .errors import Problem, SelectionError, UsageError, printable
 from .load import load_sources
 from .model import Selection, Source
 from .notes import Note, card_count, generate
@@ -226,13 +226,14 @@ def anki_tsv(groups: Groups) -> str:
 
 def plain_lines(groups: Groups) -> str:
     """One line per note for a pipe or a file: judgment number, theme id, kind, key, ``question → answer``
-    (line breaks inside a question or answer are shown as ``⏎`` so that a note stays on one line)."""
+    (line breaks inside a question or answer are shown as ``⏎`` so that a note stays on one line, and the
+    characters :func:`deckgen.errors.printable` escapes are escaped)."""
     recs = records(groups)
     theme_w = max((len(r["theme"]) for r in recs), default=0)
     key_w = max((len(r["key"]) for r in recs), default=0)
 
     def one_line(text: str) -> str:
-        return " ⏎ ".join(text.splitlines())
+        return printable(" ⏎ ".join(text.splitlines()))  # a bidirectional control would reorder the line
 
     return "".join(
         f"{r['judgment']:>2}  {r['theme']:<{theme_w}}  {r['kind']:<7}  {r['key']:<{key_w}}  "
@@ -354,7 +355,7 @@ def rows_as(rows: list[dict[str, object]], fmt: str, columns: Sequence[str]) -> 
         return ""
     from rich.cells import cell_len  # display width: a Chinese character takes two columns
 
-    table = [list(columns)] + [[str(v) for v in r.values()] for r in rows]
+    table = [list(columns)] + [[printable(str(v)) for v in r.values()] for r in rows]  # bidi controls escaped
     widths = [max(cell_len(line[i]) for line in table) for i in range(len(table[0]))]
     return "".join(
         "  ".join(v + " " * (w - cell_len(v)) for v, w in zip(line, widths, strict=True)).rstrip() + "\n"

@@ -15,11 +15,11 @@ from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from .errors import Severity, clip, clip_list, suggest
+from .errors import Severity, clip, clip_list, code_points, only_invisible, suggest
 from .labels import DEFAULTS, IN_DECK_NAMES, Labels, defaults_for, label_problem
 from .languages import tag_problem
 from .model import DEFAULT_LANGUAGES, MAX_NUMBER_DIGITS, Person
-from .yamlnodes import NodeReader, code_points, is_sequence, only_invisible
+from .yamlnodes import NodeReader, is_sequence
 
 if TYPE_CHECKING:
     from .yamlnodes import Node

@@ -45,12 +45,12 @@ separates the words of a name."""
 _KANA_CHARS = re.compile(f"[{_KANA}]+")
 _SPACELESS = re.compile(f"[{_HAN}{_KANA}]+")
 """A run of Han characters and kana: text written without spaces between its words."""
-_WORD = re.compile(rf"[^\W_{_HAN}]+(?:['’.\-][^\W_{_HAN}]+)*")
-"""A word: letters and digits other than Han characters (``GLM-4.5``, ``can't``). Found alone where Han
-characters count otherwise (:func:`substance`): in Chinese text that is far quicker than making each Han
-character a token and dropping it."""
-_TOKEN = re.compile(rf"[{_HAN}]|{_WORD.pattern}")
-"""A token: one Han character, or a :data:`_WORD`. A regular expression over Han characters takes
+_WORD = re.compile(rf"[^\W_{_HAN}{_KANA}]+(?:['’.\-][^\W_{_HAN}{_KANA}]+)*")
+"""A word: letters and digits other than Han characters and kana (``GLM-4.5``, ``can't``). Found alone where
+those characters count otherwise (:func:`substance`): in Chinese text that is far quicker than making each
+Han character a token and dropping it."""
+_TOKEN = re.compile(rf"[{_HAN}{_KANA}]|{_WORD.pattern}")
+"""A token: one Han character or kana, or a :data:`_WORD`. A regular expression over Han characters takes
 milliseconds to compile, so words are counted with this one too."""
 _HAN_CHARS = re.compile(rf"[{_HAN}]+")
 HAN_RUN = re.compile(rf"[{_HAN}]{{2,}}")
@@ -58,16 +58,6 @@ GLOSS = re.compile(r"[(（]([^()（）]*)[)）]")
 """A bracketed part of a text (half- or full-width brackets); its group is what the brackets hold."""
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 """A number as the lint reads one: ``20``, ``4.5`` (``8-9`` is two)."""
-
-
-def _plain_words(text: str) -> list[str]:
-    """The words (:data:`_WORD`) of ``text``, kana cut out of them: the words of scripts that put spaces
-    between words (``GPTは`` → ``GPT``). One regular expression fewer to compile than a word pattern without
-    kana."""
-    words = _WORD.findall(text)
-    if not _KANA_CHARS.search(text):
-        return words
-    return [part for word in words for part in _KANA_CHARS.split(word) if part]
 
 
 def has_bracket(text: str) -> bool:
@@ -98,8 +88,9 @@ def normalize(text: str) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    """Normalised tokens: each Han character on its own, other letters and digits as words
-    (``"GLM-4.5 写 code"`` → ``["glm-4.5", "写", "code"]``); punctuation and spaces are dropped."""
+    """Normalised tokens: each Han character and kana on its own, other letters and digits as words
+    (``"GLM-4.5 写 code"`` → ``["glm-4.5", "写", "code"]``; ``"散乱する"`` → four tokens, so that it is found in
+    ``"散乱するのは"``); punctuation and spaces are dropped."""
     return _TOKEN.findall(normalize(text))
 
 
@@ -121,7 +112,7 @@ def answer_length(text: str) -> float:
     main = GLOSS.sub(" ", text)
     han = sum(map(len, _HAN_CHARS.findall(main)))
     kana = sum(map(len, _KANA_CHARS.findall(main)))
-    return len(_plain_words(main)) + han / HAN_PER_WORD + kana / KANA_PER_WORD
+    return len(_WORD.findall(main)) + han / HAN_PER_WORD + kana / KANA_PER_WORD
 
 
 def key_terms(answer: str) -> dict[str, list[str]]:
@@ -355,8 +346,8 @@ def holds_han(text: str) -> bool:
 
 
 def _is_word(token: str) -> bool:
-    """Whether a token (:func:`tokens`) is a word rather than one Han character."""
-    return not _HAN_CHARS.fullmatch(token)
+    """Whether a token (:func:`tokens`) is a word rather than one Han character or kana."""
+    return not _SPACELESS.fullmatch(token)
 
 
 _ROOT_SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "ed", "es", "ly", "ments", "ment")
@@ -394,7 +385,7 @@ def substance(text: str) -> tuple[set[str], set[str]]:
     folded = normalize(text)
     numbers = set(NUMBER.findall(folded))
     # each distinct word looked at once (the words of tokens(text); a Han character or kana is no word)
-    units = set(chain.from_iterable(map(_word_units, set(_plain_words(folded)))))
+    units = set(chain.from_iterable(map(_word_units, set(_WORD.findall(folded)))))
     for run in _SPACELESS.findall(text):
         units.update(map(operator.add, run, run[1:]) if len(run) > 1 else (run,))
     return numbers, units

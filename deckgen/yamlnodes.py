@@ -29,7 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
-from .errors import Loc, Problem, Severity, SourceError, clip, clip_list, suggest
+from .errors import Loc, Problem, Severity, SourceError, clip, clip_list, code_points, only_invisible, suggest
 
 if TYPE_CHECKING:
     from yaml import MarkedYAMLError
@@ -175,25 +175,6 @@ def _yaml_files_under(folder: Path) -> tuple[list[Path], list[Problem]]:
             elif why := _no_source_file(path):
                 problems.append(Problem.in_file(path, why))
     return found, problems
-
-
-_BLANK_CATEGORIES = frozenset({"Cf", "Mn", "Me", "Zs"})
-_BLANK_SYMBOLS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
-"""Letters and symbols drawn as blank space: the Hangul fillers and the blank Braille pattern."""
-
-
-def only_invisible(text: str) -> bool:
-    """Whether ``text`` shows as nothing: every character a format character (category Cf: zero-width space
-    and joiners, U+2060, a byte-order mark, a soft hyphen), a combining mark with nothing to mark (Mn, Me:
-    U+034F, a variation selector), a space (Zs), or one of :data:`_BLANK_SYMBOLS`. Stops at the first
-    character that shows."""
-    return all(unicodedata.category(ch) in _BLANK_CATEGORIES or ch in _BLANK_SYMBOLS for ch in text)
-
-
-def code_points(text: str) -> str:
-    """``text``'s characters as code points, for a message about characters that show as nothing
-    (``"\u200b\u2060"`` → ``"U+200B U+2060"``), at most :data:`deckgen.errors.QUOTED` of them."""
-    return clip(" ".join(f"U+{ord(ch):04X}" for ch in text))
 
 
 class Node(Protocol):

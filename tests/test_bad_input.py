@@ -230,6 +230,11 @@ def test_an_answer_or_question_that_shows_as_nothing_is_an_error(tmp_path, blank
     assert rest.endswith("write the text it stands for")
     path.write_text(text.replace("        a: 唐杰\n", f'        a: "唐杰{blank}"\n', 1), encoding="utf-8")
     assert "only invisible" not in run("check", str(path)).output
+    # nor a cloze deletion, which showed a blank answer (breaker17 #6)
+    cloze = "{{c1::agents}}"
+    path.write_text(text.replace(cloze, "{{c1::" + blank + "}}", 1), encoding="utf-8")
+    hidden = run("check", str(path))
+    assert hidden.exit_code == 1 and "a cloze deletion is empty ({{c1::}}, or only invisible" in hidden.output
 
 
 def test_a_card_of_two_kinds_names_each_kind_once(tmp_path):

@@ -183,6 +183,7 @@ def test_build_report_names_added_notes(in_project):
         ["build", "-o", ""],
         ["build", "-o", "cards"],
         ["build", "-o", "dist/"],  # a folder, which had become a file named dist (breaker16 #6)
+        ["build", "-o", "dist/."],  # the same (breaker17 #8)
         ["build", "--name", "  "],
         ["build", "--name", "A::::B"],
         ["build", "--name", "A::\u200b"],

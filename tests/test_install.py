@@ -568,6 +568,8 @@ def test_install_needs_exactly_one_collection_and_finds_profiles_by_ankis_rule(c
     fresh_collection(tmp_path / "Anki2" / "User 1")
     unknown = run("install", cards_copy, "--profile", "User 2", "--base", tmp_path / "Anki2")
     assert unknown.exit_code == 1 and "profiles there: User 1" in unknown.output
+    cased = run("install", cards_copy, "--profile", "user 1", "--base", tmp_path / "Anki2")  # breaker17 #12
+    assert "(did you mean 'User 1'?)" in cased.output, cased.output
     # a profile folder without its collection, and no data folder at all, say so (newcomer9 #8)
     (tmp_path / "Anki2" / "New").mkdir()
     unopened = run("install", cards_copy, "--profile", "New", "--base", tmp_path / "Anki2")

@@ -921,3 +921,21 @@ def test_tag_characters_are_exempt_only_inside_an_emoji_flag(tmp_path):
     ):
         found, _ = lint_yaml(tmp_path, f'- {{q: "What does 智能效率 measure?", a: "Intelligence {answer}"}}')
         assert ("invisible-character" in {p.code for p in found}) == warned, answer.encode("unicode_escape")
+
+
+def test_a_japanese_answer_with_kana_in_a_question_is_given_away(tmp_path):
+    """An answer of kanji and kana (散乱する) or kana alone, written out in its own question or a sibling's, is a
+    giveaway: the kana runs on into the question's particles, so kana are tokens one by one as Han characters
+    are (breaker17 #7, after 3fb4b6f stopped reading a kanji word inside an answer as a key term)."""
+    cards = """
+        - {q: "空が散乱するのはなぜ？", a: 散乱する}
+        - {q: "光が散乱するとどうなる？", a: 空が青く見える}
+        - {q: "寝る前の挨拶は？", a: おやすみなさい}
+        - {q: "おやすみなさいと言うのはいつ？", a: 寝る前}
+    """
+    claim = '"光は散乱する。空が青く見える。寝る前の挨拶はおやすみなさい。"'
+    found, _ = lint_yaml(tmp_path, cards, claim=claim, zh=claim)
+    codes = {(p.code, p.message.split(":")[0]) for p in found}
+    assert ("answer-in-question", "note 'j1/qa/1'") in codes, codes
+    assert ("sibling-giveaway", "note 'j1/qa/2'") in codes, codes  # 散乱する in the next question
+    assert ("sibling-giveaway", "note 'j1/qa/4'") in codes, codes  # おやすみなさい in the next question

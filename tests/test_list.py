@@ -160,6 +160,19 @@ def test_a_terminal_too_narrow_for_a_table_gets_the_plain_lines(cards_copy, note
     assert [n.question for n in all_notes if n.question.isascii() and n.question not in joined] == []
 
 
+@pytest.mark.parametrize("what", ["themes", "people", "decks", "tags"])
+def test_an_inventory_keeps_the_ids_a_user_types_whole(cards_copy, what):
+    """At 40 to 79 columns `list themes` cut ids to `dive…` (breaker17 #9): ids, keys and tags are what a user
+    types back into --theme, --speaker, --deck and --tag, so they stay whole, on one line."""
+    from deckgen.listing import list_inventory
+
+    rows = list_inventory([cards_copy], what).rows
+    column = next(c for c in ("id", "key", "tag") if c in rows[0])
+    screen = on_a_terminal(cards_copy.parent, "list", what, columns=50)
+    cells = {cell.strip() for line in screen.splitlines() for cell in re.split("[│┃]", line)}
+    assert [r[column] for r in rows if r[column] not in cells] == []
+
+
 def test_tsv_imports_into_anki_with_guids_fields_tags_and_decks(cards_copy, imported, tmp_path):
     """Anki's own text importer reads the TSV using only the file's headers; every note comes back intact.
 

@@ -199,3 +199,27 @@ def test_list_shows_a_bidirectional_control_in_a_theme_name_escaped(tmp_path):
     path = with_lines(tmp_path, "rlo.yaml", {"    en: Agents\n": '    en: "Agents \\u202eevil\\u202c"\n'})
     screen = on_a_terminal(tmp_path, "list", path.name, columns=120)
     assert "\u202e" not in screen and "Agents \\u202eevil\\u202c" in screen, screen
+
+
+def test_every_listing_and_stats_escape_bidirectional_and_invisible_characters(tmp_path):
+    """list's inventories, its plain lines (a pipe, a terminal under 40 columns) and stats printed U+202E and
+    the soft hyphen raw (breaker17 #5), reordering the terminal's line."""
+    from test_list import on_a_terminal
+
+    path = with_lines(
+        tmp_path,
+        "rlo.yaml",
+        {
+            "    en: Agents\n": '    en: "Agents \\u202eevil\\u00ad"\n',
+            '      - q: "Who made the first judgment?"': '      - q: "Who made the \\u202efirst judgment?"',
+        },
+    )
+    outputs = [run(*args, str(path)).output for args in (["list", "themes"], ["list"], ["stats"])]
+    outputs += [
+        on_a_terminal(tmp_path, *args, path.name, columns=c) for args, c in ((["list"], 30), (["list", "themes"], 100))
+    ]
+    for output in outputs:
+        output = output.replace("\r\n", "\n")  # a terminal's line ends
+        assert RAW.search(output) is None and "\\u202e" in output, output
+    usage = run("list", "note\u00ads", str(path))
+    assert usage.exit_code == 2 and "'note\\xads' is neither" in usage.output, usage.output

@@ -250,11 +250,12 @@ _sources = click.argument("sources", nargs=-1, type=click.Path())
 
 
 class _FilePath(_GivenPath):
-    """:class:`_GivenPath` for a file that may not exist yet: a value ending in a path separator names a
-    folder (``-o dist/``), which would otherwise become a file of that name, and is refused."""
+    """:class:`_GivenPath` for a file that may not exist yet: a value ending in a path separator, ``.`` or
+    ``..`` names a folder (``-o dist/``, ``-o dist/.``), which would otherwise become a file of that name, and
+    is refused."""
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        if isinstance(value, str) and value.endswith(("/", os.sep)):
+        if isinstance(value, str) and (value.endswith(("/", os.sep)) or os.path.basename(value) in (".", "..")):
             self.fail(
                 f"'{value}' ends in '/', so it names a folder; give a file's name, in it or elsewhere", param, ctx
             )
@@ -494,7 +495,7 @@ def list_(
       deckgen list --format json | jq '.[].question'
       deckgen list --speaker tang-jie --format tsv > tang-jie.txt
     """
-    from ..errors import suggest
+    from ..errors import clip, suggest
     from ..listing import INVENTORIES, list_inventory, list_notes
     from .report import inventory_table, notes_table, print_warnings
 
@@ -505,7 +506,7 @@ def list_(
         meant = _LISTED_AS.get(args[0].casefold())
         hint = f" (did you mean '{meant}'?)" if meant else suggest(args[0], listable)
         raise click.UsageError(
-            f"'{args[0]}' is neither a source file, nor a folder, nor something to list{hint}; WHAT is one of "
+            f"'{clip(args[0])}' is neither a source file, nor a folder, nor something to list{hint}; WHAT is one of "
             f"{', '.join(listable)}"
         )
     if what != "notes" and (selection or deck is not None):

@@ -163,7 +163,8 @@ def print_imports(decks: Sequence[DeckImport], dry_run: bool, prune: bool) -> No
             click.echo(
                 printable(
                     f"  {counted(sum(d.elsewhere.values()), 'card')} already in the collection "
-                    f"{'would stay' if dry_run else 'stay'} in other decks, as Anki's import moves no card: "
+                    f"{'would stay' if dry_run else ('stays' if sum(d.elsewhere.values()) == 1 else 'stay')} in other "
+                    "decks, as Anki's import moves no card: "
                     f"{where}{more}; Change Deck in Anki's browser moves them"
                 )
             )
@@ -262,7 +263,9 @@ def notes_table(group: Selected, width: int) -> Any:
 
 
 def inventory_table(inventory: Inventory) -> Any:
-    """A rich table of inventory rows (all columns but ``deck``), titled with what they list."""
+    """A rich table of inventory rows (all columns but ``deck``), titled with what they list; ids, keys and tags
+    are kept whole, the other columns fold."""
+    from rich.cells import cell_len
     from rich.table import Table
     from rich.text import Text
 
@@ -270,9 +273,13 @@ def inventory_table(inventory: Inventory) -> Any:
     table = Table(title=inventory.what, title_justify="left")
     columns = [k for k in rows[0] if k != "deck"] if rows else []
     for column in columns:
-        table.add_column(column, justify="right" if column in ("judgments", "notes") else "left")
+        if column in ("id", "key", "tag"):  # what a user types back: never cut, as keys in the notes table
+            width = max((cell_len(printable(str(row[column]))) for row in rows), default=0)
+            table.add_column(column, no_wrap=True, min_width=width, overflow="fold")
+        else:
+            table.add_column(column, justify="right" if column in ("judgments", "notes") else "left", overflow="fold")
     for row in rows:
-        table.add_row(*(Text(str(row[c])) for c in columns))
+        table.add_row(*(Text(printable(str(row[c]))) for c in columns))
     return table
 
 
@@ -292,7 +299,7 @@ def print_stats(stats: Sequence[DeckStats]) -> None:
             table.add_column("notes", justify="right")
             table.add_column("cards", justify="right")
             for label, notes, cards in rows:
-                table.add_row(Text(label), str(notes), str(cards))
+                table.add_row(Text(printable(label)), str(notes), str(cards))
             print_table(table)
         table = Table(title="lint", title_justify="left", box=table_box())
         table.add_column("rule")
