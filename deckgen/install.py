@@ -406,7 +406,7 @@ def cards_elsewhere(col: Collection, deck: BuiltDeck) -> dict[str, int]:
     query for the cards of deckgen's note types."""
     result = deck.result
     wanted = {n.guid: note_deck(result.source, n, result.deck_name, result.subdecks).casefold() for n in result.notes}
-    types = ",".join(str(t) for t in sorted(_type_ids(deck)))
+    types = ",".join(str(t) for t in sorted(_type_ids(deck.result)))
     rows = database(col).all(
         f"SELECT n.guid, CASE WHEN c.odid THEN c.odid ELSE c.did END FROM cards c JOIN notes n ON n.id = c.nid "
         f"WHERE n.mid IN ({types})"
@@ -424,9 +424,9 @@ def cards_elsewhere(col: Collection, deck: BuiltDeck) -> dict[str, int]:
     return out
 
 
-def _type_ids(deck: BuiltDeck) -> set[int]:
-    """deckgen's note-type ids: the current ones and every one the deck's ledger records."""
-    return {t.id for t in NOTE_TYPES.values()} | set(deck.result.changes.ledger.types)
+def _type_ids(*results: BuildResult) -> set[int]:
+    """deckgen's note-type ids: the current ones and every one the ledgers of ``results`` record."""
+    return {t.id for t in NOTE_TYPES.values()}.union(*(r.changes.ledger.types for r in results))
 
 
 def refuse_kind_changes(col: Collection, results: Sequence[BuildResult]) -> None:
@@ -463,8 +463,7 @@ def warn_renumbered_clozes(col: Collection, results: Sequence[BuildResult]) -> N
     clozes = [(r, n) for r in results for n in r.notes if n.note_type.is_cloze]
     if not clozes:
         return
-    query = "SELECT guid, flds FROM notes WHERE mid = ?"
-    texts = {guid: fields.split("\x1f", 1)[0] for guid, fields in database(col).all(query, NOTE_TYPES["cloze"].id)}
+    texts = {guid: held.first for guid, held in _held_notes(col, {NOTE_TYPES["cloze"].id}).items()}
     for result, note in clozes:
         text = texts.get(note.guid)
         if text is None or text == note.fields[0]:
@@ -566,13 +565,13 @@ def refuse_moved(col: Collection, results: Sequence[BuildResult], prune: bool) -
     the ledger when the question was edited, in the source or in Anki, before the rename. Each problem is
     located at the card (or the deck's source) and says how to keep the note (the key as ``id:``) or to take
     the card as new (``--as-new``)."""
-    held = _held_notes(col, set().union(*(_type_ids(BuiltDeck(r, None, frozenset())) for r in results)))
+    held = _held_notes(col, _type_ids(*results))
     asking: dict[str, list[_Held]] = {}  # a first field in col → the notes that have it
     for h in held.values():
         asking.setdefault(h.first, []).append(h)
     made = {n.guid: n for r in results for n in r.source_notes}
     deck_of = {n.guid: r.source.deck_id for r in results for n in r.source_notes}
-    built = set(deck_of.values()) | {r.source.deck_id for r in results}
+    built = {r.source.deck_id for r in results}
     # the deck built here that made each other note (a key's GUID comes from the deck id): hashed only for them
     owner = {
         **deck_of,
@@ -708,19 +707,15 @@ def _held_notes(col: Collection, type_ids: set[int], known: frozenset[str] = fro
             continue
         db = database(col)
         query = "SELECT id, guid, field_at_index(flds, 0), field_at_index(flds, ?) FROM notes WHERE mid = ?"
-        unknown = [g for (g,) in db.all("SELECT guid FROM notes WHERE mid = ?", mid) if g not in known] if known else []
-        if known and len(unknown) <= _FEW:  # none or a few: read just those
-            rows = [
-                row
-                for at in range(0, len(unknown), _CHUNK)
-                for row in db.all(
-                    f"{query} AND guid IN ({','.join('?' * len(unknown[at : at + _CHUNK]))})",
-                    index,
-                    mid,
-                    *unknown[at : at + _CHUNK],
-                )
-            ]
-        else:
+        rows = None
+        if known:
+            unknown = [g for (g,) in db.all("SELECT guid FROM notes WHERE mid = ?", mid) if g not in known]
+            if len(unknown) <= _FEW:  # none or a few: read just those
+                chunks = [unknown[at : at + _CHUNK] for at in range(0, len(unknown), _CHUNK)]
+                rows = [
+                    r for c in chunks for r in db.all(f"{query} AND guid IN ({','.join('?' * len(c))})", index, mid, *c)
+                ]
+        if rows is None:
             rows = db.all(query, index, mid)
         for nid, guid, first, key in rows:
             if key and guid not in known:
@@ -734,14 +729,14 @@ def stale_notes(col: Collection, deck: BuiltDeck) -> list[StaleNote]:
     A note counts only if all of these hold, so that no other note of the collection is ever picked: its
     note type is one of deckgen's (the current ids, and those the deck's ledger records), its ``Key`` field
     holds a key, its GUID is ``guid_for(deck_id, key)`` (so it is this deck id's note for that key), and
-    that GUID is not among the notes the source makes. The fields are read in one query per note type
-    (:func:`_held_notes`; a note read through Anki's backend one at a time made a prune of 20 sources take
-    seconds).
+    that GUID is not among the notes the source makes. Only the notes whose GUID the source does not make
+    are read (:func:`_held_notes`; a note read through Anki's backend one at a time made a prune of 20
+    sources take seconds).
     """
     deck_id = deck.result.source.deck_id
     out = [
         StaleNote(h.key, h.note_id)
-        for h in _held_notes(col, _type_ids(deck), deck.source_guids).values()
+        for h in _held_notes(col, _type_ids(deck.result), deck.source_guids).values()
         if h.guid == guid_for(deck_id, h.key)
     ]
     return sorted(out, key=lambda s: s.key)

@@ -219,8 +219,12 @@ def _given(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
     "$NAME"`` with NAME unset names nothing, and an empty path would be read as the current folder, as for
     an empty SOURCES argument (:func:`_paths`)."""
     if any(isinstance(v, str) and not v.strip() for v in (value if isinstance(value, tuple) else (value,))):
-        raise click.BadParameter("is empty or blank (an unset variable?)")
+        raise click.BadParameter(_BLANK)
     return value
+
+
+_BLANK = "is empty or blank (an unset variable?)"
+"""Why an empty or blank option value is refused (:func:`_given`, :class:`_GivenPath`)."""
 
 
 class _GivenPath(click.Path):
@@ -228,7 +232,7 @@ class _GivenPath(click.Path):
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, str) and not value.strip():
-            self.fail("is empty or blank (an unset variable?)", param, ctx)
+            self.fail(_BLANK, param, ctx)
         return super().convert(value, param, ctx)
 
 
@@ -256,8 +260,9 @@ class _FilePath(_GivenPath):
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, str) and (value.endswith(("/", os.sep)) or os.path.basename(value) in (".", "..")):
+            end = "/" if value.endswith(("/", os.sep)) else os.path.basename(value)
             self.fail(
-                f"'{value}' ends in '/', so it names a folder; give a file's name, in it or elsewhere", param, ctx
+                f"'{value}' ends in '{end}', so it names a folder; give a file's name, in it or elsewhere", param, ctx
             )
         return super().convert(value, param, ctx)
 
